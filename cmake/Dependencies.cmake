@@ -1,0 +1,28 @@
+# Every dependency comes through pkg-config; a missing one stops configure
+# with the Debian package that provides it.
+find_package(PkgConfig)
+if(NOT PKG_CONFIG_FOUND)
+  message(FATAL_ERROR "pkg-config not found: install it with 'apt-get install pkg-config'")
+endif()
+
+function(dw_require name module debian)
+  pkg_check_modules(${name} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${name}_FOUND)
+    message(FATAL_ERROR "missing dependency '${module}': install it with 'apt-get install ${debian}'")
+  endif()
+  message(STATUS "found ${module} ${${name}_VERSION}")
+endfunction()
+
+dw_require(CDIO libcdio libcdio-dev)
+dw_require(CDIO_CDDA libcdio_cdda libcdio-cdda-dev)
+dw_require(CDIO_PARANOIA libcdio_paranoia libcdio-paranoia-dev)
+dw_require(BURN libburn-1 libburn-dev)
+dw_require(ISOFS libisofs-1 libisofs-dev)
+dw_require(ZLIB zlib zlib1g-dev)
+dw_require(NETTLE nettle nettle-dev)
+dw_require(JSONC json-c libjson-c-dev)
+
+add_library(dw_deps INTERFACE)
+target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
+  PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
+  PkgConfig::NETTLE PkgConfig::JSONC)

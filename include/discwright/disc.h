@@ -1,0 +1,147 @@
+/* discwright: the disc model.
+ *
+ * What a disc is, independent of where it came from: sessions, tracks,
+ * indexes (INDEX 00 = pregap), control flags, ISRC, MCN, CD-TEXT and the
+ * lead-out.  A plain value: readers fill it, writers (cue, report) read it,
+ * and callers may build one.  Allocate with dw_disc_new, free with
+ * dw_disc_free.  All positions are LBAs (MSF 00:02:00 = LBA 0).
+ */
+#ifndef DISCWRIGHT_DISC_H
+#define DISCWRIGHT_DISC_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "discwright/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DW_MAX_TRACKS 99
+#define DW_MAX_INDEXES 100   /* INDEX 00 .. 99 */
+#define DW_MAX_SESSIONS 99
+#define DW_CDTEXT_BYTES 161  /* 160 characters + NUL */
+
+/* Q-channel CONTROL bits (IEC 60908 17.5.2; MMC-6 Table 6.1.2 "ADR/CONTROL"). */
+#define DW_CTL_PRE 0x1   /* pre-emphasis (audio) */
+#define DW_CTL_DCP 0x2   /* digital copy permitted */
+#define DW_CTL_DATA 0x4  /* data track */
+#define DW_CTL_4CH 0x8   /* four-channel audio */
+
+/* Track modes as cue sheets name them (CDRWin). */
+enum dw_track_mode {
+    DW_MODE_AUDIO = 0,    /* CD-DA, 2352 bytes of PCM */
+    DW_MODE_MODE1,        /* Mode 1 (ECMA-130 cl. 14.3) */
+    DW_MODE_MODE2,        /* Mode 2 formless, 2336 bytes */
+    DW_MODE_MODE2_XA      /* Mode 2 XA, Form 1 and/or Form 2 sectors */
+};
+
+/* Where an index or CD-TEXT field is unknown. */
+#define DW_LBA_NONE INT32_MIN
+
+struct dw_cdtext {
+    char title[DW_CDTEXT_BYTES];
+    char performer[DW_CDTEXT_BYTES];
+    char songwriter[DW_CDTEXT_BYTES];
+    char composer[DW_CDTEXT_BYTES];
+    char arranger[DW_CDTEXT_BYTES];
+    char message[DW_CDTEXT_BYTES];
+};
+
+struct dw_track {
+    int number;                 /* track number, 1..99 */
+    int session;                /* session number, 1.. */
+    enum dw_track_mode mode;
+    unsigned control;           /* DW_CTL_* bits */
+    /* index_lba[0] is INDEX 00 (start of the pregap) or DW_LBA_NONE when
+     * the track has no pregap; index_lba[1] is INDEX 01, the track start
+     * the TOC reports; index_lba[2..index_count-1] are further indexes. */
+    int32_t index_lba[DW_MAX_INDEXES];
+    int index_count;            /* highest index number + 1 (>= 2) */
+    int32_t end_lba;            /* first LBA after the track (next track's
+                                   pregap, or the session lead-out) */
+    int32_t pregap_silence_sectors; /* cue PREGAP: sectors not in the image */
+    int32_t postgap_silence_sectors;/* cue POSTGAP: sectors not in the image */
+    char isrc[13];              /* 12 characters or "" */
+    struct dw_cdtext cdtext;
+};
+
+struct dw_session {
+    int number;                 /* 1.. */
+    int first_track, last_track;/* track numbers */
+    int32_t leadout_lba;        /* first LBA of this session's lead-out */
+};
+
+struct dw_disc {
+    int track_count;
+    struct dw_track tracks[DW_MAX_TRACKS];   /* in disc order */
+    int session_count;
+    struct dw_session sessions[DW_MAX_SESSIONS];
+    int32_t leadout_lba;        /* lead-out of the last session */
+    char mcn[14];               /* 13 digits or "" */
+    struct dw_cdtext cdtext;    /* album-level CD-TEXT */
+    bool has_cdtext;
+};
+
+/* New empty disc (no tracks, leadout DW_LBA_NONE); the caller frees it with
+ * dw_disc_free.  Returns NULL when out of memory. */
+DW_API struct dw_disc *dw_disc_new(void);
+
+/* Free a disc; NULL is a no-op. */
+DW_API void dw_disc_free(struct dw_disc *disc);
+
+/* Copy *src into a new disc the caller frees; NULL when out of memory. */
+DW_API struct dw_disc *dw_disc_clone(const struct dw_disc *src);
+
+/* Track by number, or NULL.  Points into disc; not to be freed. */
+DW_API const struct dw_track *dw_disc_track(const struct dw_disc *disc, int number);
+
+/* First LBA of the track including its pregap (INDEX 00 if any, else 01). */
+DW_API int32_t dw_track_first_lba(const struct dw_track *t);
+
+/* Sectors from INDEX 01 to end_lba. */
+DW_API int32_t dw_track_length_sectors(const struct dw_track *t);
+
+/* Sectors of the INDEX 00 pregap (0 without one). */
+DW_API int32_t dw_track_pregap_sectors(const struct dw_track *t);
+
+/* True for data tracks (control bit 2 set or a data mode). */
+DW_API bool dw_track_is_data(const struct dw_track *t);
+
+/* Cue-sheet name of a track's mode at a raw sector size:
+ * "AUDIO", "MODE1/2352", "MODE2/2352", "MODE1/2048", ...; static. */
+DW_API const char *dw_track_mode_cue_name(enum dw_track_mode mode, int sector_bytes);
+
+/* Fill the derived fields after readers set the indexes: end_lba of each
+ * track (from the next track's first LBA or its session's lead-out), the
+ * session table when session_count is 0, and checks the layout.
+ * Returns 0 or DW_EPARSE when indexes go backwards or a track is empty;
+ * then msg (may be NULL, msg_bytes long) says which track. */
+DW_API int dw_disc_finish(struct dw_disc *disc, char *msg, size_t msg_bytes);
+
+/* Options for writing a cue sheet. */
+struct dw_cue_write_opts {
+    const char *bin_name;       /* FILE name written in the cue */
+    int32_t bin_first_lba;      /* LBA stored at byte 0 of the bin */
+    /* LBAs that are in the disc but not in the bin (session gaps): the
+     * writer subtracts gap_sectors from positions at or after gap_lba.
+     * Arrays of gap_count entries, may be NULL when gap_count is 0. */
+    const int32_t *gap_lba;
+    const int32_t *gap_sectors;
+    int gap_count;
+    unsigned flags;             /* must be 0 */
+};
+
+/* Write disc as a CDRWin cue sheet to out: CATALOG, CD-TEXT (TITLE,
+ * PERFORMER, SONGWRITER), REM SESSION for multi-session discs, FILE, TRACK
+ * (AUDIO, MODE1/2352, MODE2/2352), FLAGS (DCP, 4CH, PRE), ISRC, INDEX
+ * 00..99, all positions relative to the bin.  Returns 0, DW_EINVAL for a
+ * disc that has no tracks, or DW_EIO when writing fails. */
+DW_API int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
+                        FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

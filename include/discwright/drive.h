@@ -1,0 +1,128 @@
+/* discwright: drives.
+ *
+ * One interface for "a thing that has sectors and a TOC".  Backends:
+ *  - mmc:   a real drive (/dev/sr0), MMC-6 commands built here and sent with
+ *           libcdio's mmc_run_cmd;
+ *  - image: a cue sheet, cdrdao TOC, Nero NRG, ISO file or a "stdio:PATH"
+ *           file, read by our own readers.
+ * A rip of disc.cue runs the same pipeline as a rip of /dev/sr0.
+ */
+#ifndef DISCWRIGHT_DRIVE_H
+#define DISCWRIGHT_DRIVE_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "discwright/version.h"
+#include "discwright/errors.h"
+#include "discwright/disc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dw_drive;
+
+enum dw_drive_kind {
+    DW_DRIVE_MMC = 0,   /* a real (or emulated) optical drive */
+    DW_DRIVE_IMAGE      /* an image file acting as a drive */
+};
+
+struct dw_drive_info {
+    enum dw_drive_kind kind;
+    char address[512];   /* "/dev/sr0", or the image path */
+    char vendor[9];      /* INQUIRY vendor (SPC-4 6.6.2), trimmed */
+    char model[17];      /* INQUIRY product, trimmed */
+    char firmware[5];    /* INQUIRY revision, trimmed */
+    char backend[16];    /* "mmc", "cue", "toc", "nrg", "iso" */
+    bool medium_loaded;
+};
+
+/* Disc status (MMC-6 6.22.3.1.2 "Disc Status"). */
+enum dw_disc_status {
+    DW_STATUS_UNKNOWN = 0,
+    DW_STATUS_BLANK,
+    DW_STATUS_APPENDABLE,
+    DW_STATUS_CLOSED,
+    DW_STATUS_OTHER       /* overwritable or random-writable media */
+};
+
+struct dw_medium_info {
+    int profile;              /* MMC-6 Table 91 profile number, 0 if none */
+    char profile_name[24];    /* "CD-ROM", "DVD+RW", "BD-R", ... */
+    enum dw_disc_status status;
+    int64_t capacity_sectors; /* readable sectors (READ CAPACITY + 1) */
+    int32_t user_sector_bytes;/* 2048 */
+    bool is_cd;               /* CD family: raw 2352-byte reads possible */
+    int session_count;
+};
+
+/* Open SOURCE as a drive.  SOURCE is a device path ("/dev/sr0"), "stdio:PATH"
+ * (an ISO-style 2048-byte image file), or an image file ending in .cue,
+ * .toc, .nrg or .iso (other regular files are taken as ISO images).
+ * flags must be 0.  On success *out is a handle the caller frees with
+ * dw_drive_free.  On failure returns DW_ENOENT (missing file or device),
+ * DW_ENODRIVE, DW_ENOMEDIUM, DW_EPARSE (malformed cue/toc/nrg, with file
+ * and line in err->message), DW_ETRUNC (image shorter than described),
+ * DW_EUNSUPPORTED; err (may be NULL) gets the detail. */
+DW_API int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
+                         struct dw_error_detail *err);
+
+/* Close and free; unlocks the tray if we locked it.  NULL is a no-op. */
+DW_API void dw_drive_free(struct dw_drive *drive);
+
+/* Identify the drive (INQUIRY for real drives, SPC-4 6.6).  Fills *info. */
+DW_API int dw_drive_info(struct dw_drive *drive, struct dw_drive_info *info);
+
+/* Describe the medium: profile (GET CONFIGURATION, MMC-6 6.6), status (READ
+ * DISC INFORMATION, MMC-6 6.22), capacity (READ CAPACITY, MMC-6 6.20).
+ * DW_ENOMEDIUM when the tray is empty. */
+DW_API int dw_drive_medium(struct dw_drive *drive, struct dw_medium_info *info);
+
+/* The disc layout: TOC (READ TOC/PMA/ATIP formats 0, 1, 2, MMC-6 6.33),
+ * MCN and ISRC (READ SUB-CHANNEL, MMC-6 6.31), CD-TEXT (format 5) for real
+ * drives; the description for images.  DVD/BD and ISO images show one data
+ * track.  Owned by the drive, valid until dw_drive_free; NULL with
+ * last error set when the medium has no readable TOC. */
+DW_API const struct dw_disc *dw_drive_disc(struct dw_drive *drive);
+
+/* Read `sectors` raw 2352-byte sectors starting at lba into buf
+ * (sectors * 2352 bytes; audio as little-endian 16-bit PCM).  MMC-6 6.19
+ * READ CD with byte 9 = F8h.  Sectors that an image does not hold (cue
+ * PREGAP/POSTGAP, session gaps) read as zero for audio and as a synthesized
+ * Mode 1/2 zero sector for data.  DW_EREAD with the failing LBA in the last
+ * error on an unrecoverable error; DW_ERANGE outside the disc. */
+DW_API int dw_drive_read_raw(struct dw_drive *drive, int32_t lba, int32_t sectors,
+                             uint8_t *buf);
+
+/* Read 2048-byte user-data sectors (MMC-6 6.15 READ(10)) into buf
+ * (sectors * 2048 bytes).  Errors as dw_drive_read_raw. */
+DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t sectors,
+                              uint8_t *buf);
+
+/* Largest transfer, in sectors, that one read call should ask for. */
+DW_API int32_t dw_drive_max_transfer_sectors(struct dw_drive *drive);
+
+/* Prevent (lock=true) or allow medium removal (MMC-6 6.27 / SPC-4 PREVENT
+ * ALLOW MEDIUM REMOVAL).  No-op on images.  dw_drive_free always unlocks. */
+DW_API int dw_drive_lock(struct dw_drive *drive, bool lock);
+
+/* Warnings met while opening (for example a cue FILE that was found under
+ * another case), one per line; owned by the drive; "" when none. */
+DW_API const char *dw_drive_warnings(struct dw_drive *drive);
+
+/* Detail of the last failure on this drive; owned by the drive. */
+DW_API const struct dw_error_detail *dw_drive_last_error(struct dw_drive *drive);
+
+/* Enumerate optical drives through libcdio (cdio_get_devices) and libburn
+ * (burn_drive_scan), merged by device path.  *out is an array of *count
+ * entries the caller frees with free(); *count may be 0. */
+DW_API int dw_drive_list(struct dw_drive_info **out, int *count);
+
+/* MMC profile name for a profile number (MMC-6 Table 91); static string,
+ * "unknown" for numbers we do not know. */
+DW_API const char *dw_profile_name(int profile);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

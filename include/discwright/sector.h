@@ -1,0 +1,131 @@
+/* discwright: CD sector arithmetic (ECMA-130).
+ *
+ * Pure functions: MSF/LBA and BCD conversion, EDC (Annex A), ECC P/Q parity
+ * (Annex A, RSPC), the scrambler (cl. 15, Annex B), sector encoding and
+ * checking, and the Q-subchannel CRC (cl. 22).  No I/O, no allocation.
+ */
+#ifndef DISCWRIGHT_SECTOR_H
+#define DISCWRIGHT_SECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "discwright/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DW_SECTOR_RAW_BYTES 2352     /* ECMA-130 cl. 14: one whole sector */
+#define DW_SECTOR_USER_BYTES 2048    /* Mode 1 / Mode 2 Form 1 user data */
+#define DW_SECTOR_FORM2_BYTES 2324   /* Mode 2 Form 2 user data */
+#define DW_SECTOR_MODE2_BYTES 2336   /* Mode 2 formless: all after header */
+#define DW_SUBCHANNEL_BYTES 96       /* raw P-W per sector */
+#define DW_C2_BYTES 294              /* C2 error pointers, one bit a byte */
+#define DW_SAMPLES_PER_SECTOR 588    /* stereo samples per 1/75 s */
+#define DW_SECTORS_PER_SECOND 75
+#define DW_MSF_LBA_OFFSET 150        /* MSF 00:02:00 is LBA 0 */
+#define DW_SYNC_BYTES 12
+
+/* Byte offsets inside a raw sector (ECMA-130 cl. 14). */
+#define DW_OFF_HEADER 12
+#define DW_OFF_MODE1_DATA 16
+#define DW_OFF_MODE1_EDC 2064
+#define DW_OFF_MODE2_SUBHEADER 16
+#define DW_OFF_MODE2_DATA 24
+#define DW_OFF_FORM1_EDC 2072
+#define DW_OFF_FORM2_EDC 2348
+#define DW_OFF_P_PARITY 2076
+#define DW_OFF_Q_PARITY 2248
+
+/* Absolute disc MSF (with the 2 s offset) to LBA: (m*60+s)*75+f-150. */
+DW_API int32_t dw_msf_to_lba(unsigned m, unsigned s, unsigned f);
+
+/* LBA to absolute disc MSF (adds 150).  lba may be negative down to -150.
+ * Writes minutes, seconds (0-59), frames (0-74). */
+DW_API void dw_lba_to_msf(int32_t lba, unsigned *m, unsigned *s, unsigned *f);
+
+/* Parse "MM:SS:FF" (a cue-sheet time, no 150 offset) into frames.
+ * Seconds must be < 60 and frames < 75; minutes 0-99.
+ * Returns 0, or DW_EPARSE on anything else (*frames untouched). */
+DW_API int dw_msf_parse(const char *text, int32_t *frames);
+
+/* Format frames (no offset, >= 0) as "MM:SS:FF" into out[9] (NUL-ended). */
+DW_API void dw_msf_format(int32_t frames, char out[9]);
+
+/* Binary 0-99 to packed BCD, and back (invalid BCD digits give -1). */
+DW_API uint8_t dw_bcd_encode(unsigned value);
+DW_API int dw_bcd_decode(uint8_t bcd);
+
+/* EDC over bytes (ECMA-130 Annex A: CRC-32 polynomial 0x8001801B, reflected,
+ * initial 0, no final XOR).  Stored little-endian in the sector. */
+DW_API uint32_t dw_edc_compute(const uint8_t *data, size_t bytes);
+
+/* Compute P and Q parity (ECMA-130 Annex A) into raw[2076..2351] from
+ * raw[12..2075].  For Mode 2 Form 1 pass zero_header=true: the 4 header
+ * bytes are taken as zero while computing. */
+DW_API void dw_ecc_compute(uint8_t raw[DW_SECTOR_RAW_BYTES], bool zero_header);
+
+/* True when the stored P and Q parity of raw matches what dw_ecc_compute
+ * would write.  Does not modify raw. */
+DW_API bool dw_ecc_check(const uint8_t raw[DW_SECTOR_RAW_BYTES], bool zero_header);
+
+/* XOR bytes 12..2351 with the ECMA-130 Annex B scrambler sequence (LFSR
+ * x^15+x+1, preset 1).  Its own inverse. */
+DW_API void dw_scramble(uint8_t raw[DW_SECTOR_RAW_BYTES]);
+
+/* True when raw starts with the 12-byte sync pattern 00 FF*10 00. */
+DW_API bool dw_sector_has_sync(const uint8_t raw[DW_SECTOR_RAW_BYTES]);
+
+/* Build a complete Mode 1 sector: sync, header (BCD MSF of lba, mode 1),
+ * user[2048], EDC, zero fill, P/Q parity.  ECMA-130 cl. 14.3. */
+DW_API void dw_sector_encode_mode1(uint8_t raw[DW_SECTOR_RAW_BYTES], int32_t lba,
+                                   const uint8_t user[DW_SECTOR_USER_BYTES]);
+
+/* Build a complete Mode 2 Form 1 (form=1, user 2048 bytes, EDC + ECC) or
+ * Form 2 (form=2, user 2324 bytes, EDC) sector.  subheader[4] is file,
+ * channel, submode, coding; it is written twice and the Form 2 bit (0x20)
+ * of submode is set or cleared to match form.  ECMA-130 cl. 14.4. */
+DW_API void dw_sector_encode_mode2(uint8_t raw[DW_SECTOR_RAW_BYTES], int32_t lba,
+                                   int form, const uint8_t subheader[4],
+                                   const uint8_t *user);
+
+/* Result of checking one raw data sector. */
+enum dw_sector_verdict {
+    DW_SECTOR_GOOD = 0,      /* sync, header, EDC (and ECC where present) good */
+    DW_SECTOR_NO_SYNC,       /* no sync pattern: not a data sector */
+    DW_SECTOR_BAD_HEADER,    /* header MSF differs from the expected LBA */
+    DW_SECTOR_BAD_MODE,      /* mode byte is not 0, 1 or 2 */
+    DW_SECTOR_BAD_EDC,       /* EDC mismatch */
+    DW_SECTOR_BAD_ECC,       /* EDC good but P/Q parity mismatch */
+    DW_SECTOR_ZERO_MODE      /* mode 0 sector: user data should be zero */
+};
+
+struct dw_sector_check {
+    enum dw_sector_verdict verdict;
+    int mode;           /* 0, 1, 2 from the header, -1 without sync */
+    int form;           /* 1 or 2 for Mode 2, 0 otherwise */
+    bool edc_present;   /* false for Form 2 sectors whose EDC field is 0 */
+    int32_t header_lba; /* LBA decoded from the header MSF */
+};
+
+/* Check a raw 2352-byte data sector (ECMA-130 cl. 14, Annex A): sync, header
+ * MSF (against expected_lba unless it is DW_SECTOR_ANY_LBA), mode, EDC and,
+ * for Mode 1 and Mode 2 Form 1, ECC.  Fills *out (may be NULL) and returns
+ * the verdict. */
+#define DW_SECTOR_ANY_LBA INT32_MIN
+DW_API enum dw_sector_verdict dw_sector_check(const uint8_t raw[DW_SECTOR_RAW_BYTES],
+                                              int32_t expected_lba,
+                                              struct dw_sector_check *out);
+
+/* Short lowercase name of a verdict ("good", "bad EDC", ...); static. */
+DW_API const char *dw_sector_verdict_name(enum dw_sector_verdict v);
+
+/* Q-subchannel CRC over q[0..9] (ECMA-130 cl. 22.3.6: polynomial 0x1021,
+ * initial 0, result inverted); stored big-endian in q[10..11]. */
+DW_API uint16_t dw_q_crc(const uint8_t q[10]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

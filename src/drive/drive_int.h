@@ -1,0 +1,47 @@
+/* discwright internal: drive backends.
+ *
+ * struct dw_drive is a small vtable plus the state every backend shares.
+ * drive.c dispatches; drive_image.c serves images; drive_mmc.c talks MMC
+ * through libcdio.
+ */
+#ifndef DW_DRIVE_INT_H
+#define DW_DRIVE_INT_H
+
+#include "discwright/drive.h"
+
+struct dw_drive;
+
+struct dw__drive_ops {
+    const char *name; /* "mmc", "image" */
+    int (*info)(struct dw_drive *d, struct dw_drive_info *info);
+    int (*medium)(struct dw_drive *d, struct dw_medium_info *info);
+    /* Build d->disc (called once, lazily, by dw_drive_disc). */
+    int (*load_disc)(struct dw_drive *d);
+    int (*read_raw)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
+    int (*read_user)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
+    int (*lock)(struct dw_drive *d, bool lock);
+    void (*close)(struct dw_drive *d); /* free backend state in d->priv */
+    int32_t max_transfer_sectors;
+};
+
+struct dw_drive {
+    const struct dw__drive_ops *ops;
+    void *priv;                  /* backend state */
+    char *address;               /* as opened */
+    struct dw_disc *disc;        /* owned, built lazily */
+    struct dw_error_detail last_error;
+    bool locked;
+    char *warnings;              /* owned, may be NULL */
+};
+
+/* Record an error on the drive and return code.  lba may be DW_NO_LBA. */
+int dw__drive_fail(struct dw_drive *d, int code, long long lba, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Backend constructors: fill d->ops and d->priv, or fail with err set. */
+int dw__drive_open_image(struct dw_drive *d, const char *path, bool stdio_prefix,
+                         struct dw_error_detail *err);
+int dw__drive_open_mmc(struct dw_drive *d, const char *device,
+                       struct dw_error_detail *err);
+
+#endif
