@@ -22,7 +22,10 @@ dw_require(ZLIB zlib zlib1g-dev)
 dw_require(NETTLE nettle nettle-dev)
 dw_require(JSONC json-c libjson-c-dev)
 
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
+
 add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
-  PkgConfig::NETTLE PkgConfig::JSONC)
+  PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)

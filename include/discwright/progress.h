@@ -21,7 +21,9 @@ struct dw_progress {
     int64_t errors;             /* sectors bad or mismatching so far */
     int sector_bytes;           /* bytes per sector for speed (2352/2048) */
     int buffer_fill_percent;    /* burn: drive/FIFO buffer fill, -1 if n/a */
-    int64_t media_sector_bytes; /* 0 for CD speed units, else DVD/BD */
+    int64_t media_1x_bytes_per_s; /* 1x speed of the medium in bytes/s for
+                                   DVD (1385000) and BD (4495500); 0 for CD,
+                                   where 1x is 75 sectors/s */
 };
 
 enum dw_log_level { DW_LOG_DEBUG = 0, DW_LOG_INFO, DW_LOG_WARN, DW_LOG_ERROR };

@@ -1,0 +1,65 @@
+/* discwright: ripping a disc (or an image acting as one) to files.
+ *
+ * BIN/CUE: one .bin of raw 2352-byte sectors (audio little-endian, CDRWin
+ * layout) and a .cue; ISO: the 2048-byte user data of each data track.
+ * Audio is read through libcdio-paranoia (paranoia mode) or plainly (burst);
+ * data sectors are read raw and checked (sync, header, EDC, ECC: ECMA-130
+ * cl. 14 and Annex A), re-read when bad, and reported by LBA when they stay
+ * bad.  Every output is written as NAME.part and renamed when complete; a
+ * .log and a .json report go beside the image.
+ */
+#ifndef DISCWRIGHT_RIP_H
+#define DISCWRIGHT_RIP_H
+
+#include <stdint.h>
+#include "discwright/version.h"
+#include "discwright/errors.h"
+#include "discwright/drive.h"
+#include "discwright/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO };
+enum dw_rip_mode { DW_RIP_PARANOIA = 0, DW_RIP_BURST };
+
+struct dw_rip_opts {
+    const char *output_dir;     /* created if missing (one level) */
+    const char *name;           /* base name of the outputs; NULL: from the source */
+    enum dw_rip_format format;
+    enum dw_rip_mode mode;      /* how audio is read */
+    int data_retries;           /* re-reads of a bad sector; -1: default (4) */
+    const char *command_line;   /* recorded in the log and report; may be NULL */
+    unsigned flags;             /* must be 0 */
+};
+
+struct dw_rip_result {
+    int64_t sectors_read;       /* sectors in the outputs */
+    int64_t sectors_reread;     /* sectors that needed at least one re-read */
+    int64_t sectors_bad;        /* sectors that stayed bad (unreadable or failing EDC/ECC) */
+    int64_t paranoia_events;    /* corrections reported by libcdio-paranoia */
+    char image_path[4096];      /* the .bin or (first) .iso */
+    char cue_path[4096];        /* "" for ISO */
+    char log_path[4096];
+    char report_path[4096];
+    char *report_json;          /* the JSON report text; the caller frees it with free() */
+};
+
+/* Rip drive to files as opts says.  cb may be NULL.  *result is filled
+ * (the caller frees result->report_json).  Returns 0 when the outputs were
+ * written, even with bad sectors (then result->sectors_bad > 0: the log,
+ * the report and the exit status say so); on failure returns DW_E* with
+ * err (may be NULL) set and leaves no output that looks complete:
+ * DW_EACCES/DW_ENOENT (output directory), DW_ENOSPC (disk full),
+ * DW_ENOMEDIUM, DW_EUNSUPPORTED (ISO of a disc without data tracks, or of
+ * Mode 2 Form 2 sectors), DW_EABORTED (the progress callback said stop),
+ * DW_EIO. */
+DW_API int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
+                  const struct dw_callbacks *cb, struct dw_rip_result *result,
+                  struct dw_error_detail *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

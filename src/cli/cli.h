@@ -1,0 +1,58 @@
+/* discwright program: shared helpers of the subcommands. */
+#ifndef DW_CLI_H
+#define DW_CLI_H
+
+#include <stdbool.h>
+#include "discwright/errors.h"
+#include "discwright/progress.h"
+
+/* Exit codes (docs/discwright.md): stable. */
+#define EXIT_OK 0
+#define EXIT_FAILURE_ 1
+#define EXIT_USAGE 2
+#define EXIT_BAD_SECTORS 3
+#define EXIT_MISMATCH 4
+
+struct cli {
+    bool quiet;        /* -q: no progress, no info lines */
+    bool json;         /* --json: machine-readable report on stdout */
+    const char *argv0;
+    char command_line[4096];
+};
+
+typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
+
+int cmd_drives(struct cli *cli, int argc, char **argv);
+int cmd_info(struct cli *cli, int argc, char **argv);
+int cmd_rip(struct cli *cli, int argc, char **argv);
+int cmd_burn(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
+
+/* Run a verify and print its summary (or hand its JSON to *json_out, which
+ * the caller frees, when json_out is not NULL); returns the exit status. */
+int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
+                   int retries, char **json_out);
+
+/* Print "discwright: <message>" to stderr for an error detail / code. */
+void cli_error(const struct dw_error_detail *e, int code);
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Exit code for a library error: usage-like errors are 1 too; the map
+ * lives here so every command agrees. */
+int cli_exit_for(int code);
+
+/* Callbacks that draw a progress line on stderr when it is a terminal and
+ * not -q (at most 5 times a second), and print warnings/errors. */
+void cli_callbacks(struct cli *cli, struct dw_callbacks *cb);
+/* End the progress line (newline) if one was drawn. */
+void cli_progress_done(void);
+
+/* Set by SIGINT/SIGTERM while a job runs; progress callbacks then ask the
+ * library to stop. */
+extern volatile int cli_interrupted;
+void cli_install_signals(void);
+
+/* getopt_long helper: true when argv asks for --help (prints usage). */
+bool cli_wants_help(int argc, char **argv, const char *usage);
+
+#endif

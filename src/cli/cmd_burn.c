@@ -1,0 +1,127 @@
+/* discwright burn IMAGE --drive DRIVE: burn an ISO through libburn, then
+ * verify it by reading it back. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "cli/cli.h"
+#include "discwright/burn.h"
+
+static const char usage[] =
+    "usage: discwright burn IMAGE --drive DRIVE [options]\n"
+    "Burn an ISO image to a CD, DVD or BD, or to a file-backed stdio:PATH drive,\n"
+    "through libburn (write type chosen for the medium), then verify it.\n"
+    "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
+    "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
+    "      --dummy         simulate: the laser stays off, nothing is written\n"
+    "      --no-verify     do not read the burn back\n"
+    "      --eject         eject the medium afterwards\n"
+    "  -q, --quiet         no progress line      --json  print the JSON report\n"
+    "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
+    "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
+    "read some sectors, 4 verify mismatch\n";
+
+int cmd_burn(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"drive", required_argument, NULL, 'd'}, {"speed", required_argument, NULL, 's'},
+        {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
+        {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct dw_burn_opts opts = {0};
+    const char *drive = NULL;
+    bool verify = true;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:s:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            drive = optarg;
+            break;
+        case 's': {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (*end == 'x' || *end == 'X')
+                end++;
+            if (*end || v < 0 || v > 100) {
+                cli_errorf("--speed needs a number like 8 or 16x, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            opts.speed_x = v;
+            break;
+        }
+        case 'D':
+            opts.dummy = true;
+            break;
+        case 'N':
+            verify = false;
+            break;
+        case 'E':
+            opts.eject = true;
+            break;
+        case 'q':
+        case 'J':
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc || !drive) {
+        cli_errorf(optind >= argc ? "no IMAGE given"
+                   : !drive       ? "no drive given: add --drive /dev/srN or --drive stdio:FILE"
+                                  : "more than one IMAGE given");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *image = argv[optind];
+    struct dw_callbacks cb;
+    struct dw_burn_result res;
+    struct dw_error_detail err;
+    cli_callbacks(cli, &cb);
+    int rc = dw_burn_iso(image, drive, &opts, &cb, &res, &err);
+    cli_progress_done();
+    json_object *report = json_object_new_object();
+    json_object *b = json_object_new_object();
+    json_object_object_add(b, "image", json_object_new_string(image));
+    json_object_object_add(b, "drive", json_object_new_string(res.drive_address));
+    json_object_object_add(b, "profile", json_object_new_int(res.profile));
+    json_object_object_add(b, "profile_name", json_object_new_string(res.profile_name));
+    json_object_object_add(b, "write_type", json_object_new_string(res.write_type));
+    json_object_object_add(b, "start_lba", json_object_new_int(res.start_lba));
+    json_object_object_add(b, "image_bytes", json_object_new_int64(res.image_bytes));
+    json_object_object_add(b, "written_bytes", json_object_new_int64(res.written_bytes));
+    json_object_object_add(b, "dummy", json_object_new_boolean(res.dummy));
+    json_object_object_add(b, "error", rc ? json_object_new_string(err.message) : NULL);
+    json_object_object_add(report, "burn", b);
+    int status = EXIT_OK;
+    if (rc) {
+        cli_error(&err, rc);
+        status = EXIT_FAILURE_;
+    } else {
+        if (!cli->json && !cli->quiet)
+            printf("burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n", image,
+                   res.drive_address, res.profile_name, res.write_type,
+                   res.dummy ? ", dummy run: nothing written" : "",
+                   (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+        if (verify && !res.dummy) {
+            char *vjson = NULL;
+            status = cli_verify_run(cli, res.drive_address, image, res.start_lba, -1,
+                                    cli->json ? &vjson : NULL);
+            if (vjson) {
+                json_object_object_add(report, "verify", json_tokener_parse(vjson));
+                free(vjson);
+            }
+        }
+    }
+    json_object_object_add(report, "exit_status", json_object_new_int(status));
+    if (cli->json)
+        puts(json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
+                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(report);
+    return status;
+}

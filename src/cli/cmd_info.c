@@ -1,0 +1,81 @@
+/* discwright info SOURCE: drive, medium and disc layout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "discwright/drive.h"
+#include "discwright/report.h"
+
+static const char usage[] =
+    "usage: discwright info SOURCE [--json]\n"
+    "Show the drive (when SOURCE is a drive) and the medium: profile, status,\n"
+    "capacity, sessions, and the TOC with each track's mode, control flags,\n"
+    "pregap, ISRC, the MCN and CD-TEXT.\n"
+    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
+    "exit status: 0 success, 1 failure (no such source, no medium, bad image), 2 usage\n";
+
+int cmd_info(struct cli *cli, int argc, char **argv)
+{
+    const char *source = NULL;
+    struct dw_drive *d = NULL;
+    struct dw_error_detail err;
+    struct dw_drive_info info;
+    struct dw_medium_info medium;
+    int status = EXIT_FAILURE_;
+    if (cli_wants_help(argc, argv, usage))
+        return EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json"))
+            continue;
+        if (argv[i][0] == '-' || source) {
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+        source = argv[i];
+    }
+    if (!source) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    int rc = dw_drive_open(source, 0, &d, &err);
+    if (rc) {
+        cli_error(&err, rc);
+        return cli_exit_for(rc);
+    }
+    dw_drive_info(d, &info);
+    rc = dw_drive_medium(d, &medium);
+    if (rc) {
+        cli_error(dw_drive_last_error(d), rc);
+        goto out;
+    }
+    const struct dw_disc *disc = dw_drive_disc(d);
+    if (!disc) {
+        cli_error(dw_drive_last_error(d), DW_EIO);
+        goto out;
+    }
+    const char *w = dw_drive_warnings(d);
+    if (*w && !cli->quiet)
+        fprintf(stderr, "discwright: warning: %s", w);
+    if (cli->json) {
+        char *j = dw_info_to_json(&info, &medium, disc);
+        if (j)
+            puts(j);
+        free(j);
+    } else {
+        if (info.kind == DW_DRIVE_MMC)
+            printf("drive:    %s  %s %s %s\n", info.address, info.vendor, info.model,
+                   info.firmware);
+        else
+            printf("image:    %s (%s)\n", info.address, info.backend);
+        printf("medium:   %s, %s\n", medium.profile_name, dw_disc_status_name(medium.status));
+        printf("capacity: %lld sectors (%lld bytes of user data)\n",
+               (long long)medium.capacity_sectors,
+               (long long)medium.capacity_sectors * medium.user_sector_bytes);
+        printf("sessions: %d   tracks: %d\n\n", disc->session_count, disc->track_count);
+        dw_disc_write_text(disc, stdout);
+    }
+    status = EXIT_OK;
+out:
+    dw_drive_free(d);
+    return status;
+}

@@ -1,0 +1,130 @@
+/* discwright rip SOURCE -o DIR: rip to BIN/CUE or ISO. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "discwright/drive.h"
+#include "discwright/rip.h"
+
+static const char usage[] =
+    "usage: discwright rip SOURCE -o DIR [options]\n"
+    "Rip a disc or image to BIN/CUE (raw 2352-byte sectors) or ISO (2048-byte\n"
+    "user data of the data tracks).  A .log and a .json report go beside it.\n"
+    "  -o, --output DIR       output directory (created if missing)\n"
+    "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
+    "  -f, --format FORMAT    bincue (default) or iso\n"
+    "  -m, --mode MODE        audio read mode: paranoia (default) or burst\n"
+    "  -r, --retries N        re-reads of a bad sector (default 4)\n"
+    "  -q, --quiet            no progress line\n"
+    "      --json             print the JSON report on stdout\n"
+    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
+    "exit status: 0 all sectors good, 1 failure (nothing complete is left),\n"
+    "2 usage, 3 finished but some sectors stayed bad (listed in the log)\n";
+
+int cmd_rip(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'}, {"name", required_argument, NULL, 'n'},
+        {"format", required_argument, NULL, 'f'}, {"mode", required_argument, NULL, 'm'},
+        {"retries", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'J'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            opts.output_dir = optarg;
+            break;
+        case 'n':
+            opts.name = optarg;
+            break;
+        case 'f':
+            if (!strcmp(optarg, "bincue"))
+                opts.format = DW_RIP_BINCUE;
+            else if (!strcmp(optarg, "iso"))
+                opts.format = DW_RIP_ISO;
+            else {
+                cli_errorf("unknown format '%s': use bincue or iso", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'm':
+            if (!strcmp(optarg, "paranoia"))
+                opts.mode = DW_RIP_PARANOIA;
+            else if (!strcmp(optarg, "burst"))
+                opts.mode = DW_RIP_BURST;
+            else {
+                cli_errorf("unknown mode '%s': use paranoia or burst", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'r': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 100) {
+                cli_errorf("--retries needs a number 0-100, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            opts.data_retries = (int)v;
+            break;
+        }
+        case 'q':
+        case 'J':
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc || !opts.output_dir) {
+        cli_errorf(optind >= argc ? "no SOURCE given" : !opts.output_dir
+                                                            ? "no output directory: add -o DIR"
+                                                            : "more than one SOURCE given");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    struct dw_drive *d = NULL;
+    struct dw_error_detail err;
+    int rc = dw_drive_open(argv[optind], 0, &d, &err);
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    struct dw_callbacks cb;
+    struct dw_rip_result res;
+    cli_callbacks(cli, &cb);
+    cli_install_signals();
+    rc = dw_rip(d, &opts, &cb, &res, &err);
+    cli_progress_done();
+    dw_drive_free(d);
+    if (cli->json && res.report_json)
+        puts(res.report_json);
+    free(res.report_json);
+    if (rc) {
+        cli_error(&err, rc);
+        if (res.log_path[0] && !cli->quiet)
+            fprintf(stderr, "discwright: the log of the failed rip is '%s'\n", res.log_path);
+        return EXIT_FAILURE_;
+    }
+    if (!cli->json && !cli->quiet) {
+        printf("ripped %lld sectors: %lld re-read, %lld bad", (long long)res.sectors_read,
+               (long long)res.sectors_reread, (long long)res.sectors_bad);
+        if (res.paranoia_events)
+            printf(", %lld paranoia corrections", (long long)res.paranoia_events);
+        printf("\n  image:  %s\n", res.image_path);
+        if (res.cue_path[0])
+            printf("  cue:    %s\n", res.cue_path);
+        printf("  log:    %s\n  report: %s\n", res.log_path, res.report_path);
+    }
+    if (res.sectors_bad) {
+        cli_errorf("%lld sectors stayed bad; they are listed in '%s'",
+                   (long long)res.sectors_bad, res.log_path);
+        return EXIT_BAD_SECTORS;
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,149 @@
+/* discwright verify SOURCE IMAGE: compare a disc or file with its image. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "discwright/drive.h"
+#include "discwright/verify.h"
+
+static const char usage[] =
+    "usage: discwright verify SOURCE IMAGE [options]\n"
+    "Read SOURCE and compare it with IMAGE over the image's exact length;\n"
+    "padding and run-out blocks after it are not errors.  An ISO is compared as\n"
+    "2048-byte user data, a BIN/CUE (or .toc/.nrg) as raw 2352-byte sectors.\n"
+    "  --lba N       where the image starts on SOURCE (default: first data track\n"
+    "                for an ISO, first track for a BIN/CUE)\n"
+    "  -r, --retries N  re-reads of an unreadable sector (default 2)\n"
+    "  -q, --quiet   no progress line      --json  print the JSON report\n"
+    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file\n"
+    "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
+    "read, 4 mismatch (ranges listed with their first differing byte)\n";
+
+int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
+                   int retries, char **json_out)
+{
+    struct dw_drive *s = NULL, *im = NULL;
+    struct dw_error_detail err;
+    struct dw_verify_result res = {0};
+    int status = EXIT_FAILURE_;
+    int rc = dw_drive_open(image, 0, &im, &err);
+    if (rc) {
+        cli_error(&err, rc);
+        goto out;
+    }
+    if ((rc = dw_drive_open(source, 0, &s, &err))) {
+        cli_error(&err, rc);
+        goto out;
+    }
+    struct dw_callbacks cb;
+    cli_callbacks(cli, &cb);
+    cli_install_signals();
+    struct dw_verify_opts opts = {.source_lba = lba, .retries = retries,
+                                  .command_line = cli->command_line};
+    rc = dw_verify(s, im, &opts, &cb, &res, &err);
+    cli_progress_done();
+    if (json_out) {
+        *json_out = res.report_json;
+        res.report_json = NULL;
+    } else if (cli->json && res.report_json) {
+        puts(res.report_json);
+    }
+    if (rc) {
+        cli_error(&err, rc);
+        goto out;
+    }
+    if (!cli->json && !cli->quiet) {
+        printf("verify %s against %s (%s, from LBA %d):\n", source, image,
+               res.sector_bytes == 2048 ? "2048-byte user data" : "raw 2352-byte sectors",
+               res.source_lba);
+        printf("  %lld sectors: %lld match, %lld miscompare, %lld unreadable, %lld untested\n",
+               (long long)res.sectors_total, (long long)res.match, (long long)res.miscompare,
+               (long long)res.unreadable, (long long)res.untested);
+        if (res.source_extra_sectors)
+            printf("  %lld sectors on the source after the image (padding or run-out) were "
+                   "not compared\n",
+                   (long long)res.source_extra_sectors);
+    }
+    for (int i = 0; i < res.range_count && i < 50; i++) {
+        struct dw_verify_range *r = &res.ranges[i];
+        if (r->cls == DW_CLASS_MISCOMPARE)
+            fprintf(cli->json ? stderr : stdout,
+                    "  miscompare: LBA %d-%d (%d sectors), first differing byte %d of LBA %d\n",
+                    r->first_lba, r->last_lba, r->last_lba - r->first_lba + 1,
+                    r->first_diff_byte, r->first_lba);
+        else
+            fprintf(cli->json ? stderr : stdout, "  %s: LBA %d-%d (%d sectors)\n",
+                    dw_sector_class_name(r->cls), r->first_lba, r->last_lba,
+                    r->last_lba - r->first_lba + 1);
+    }
+    if (res.range_count > 50)
+        printf("  ... %d more ranges in the --json report\n", res.range_count - 50);
+    if (res.miscompare) {
+        if (!cli->quiet)
+            cli_errorf("'%s' differs from '%s'", source, image);
+        status = EXIT_MISMATCH;
+    } else if (res.unreadable || res.untested) {
+        cli_errorf("%lld sectors of '%s' could not be read", (long long)res.unreadable, source);
+        status = EXIT_BAD_SECTORS;
+    } else {
+        if (!cli->json && !cli->quiet)
+            printf("  identical\n");
+        status = EXIT_OK;
+    }
+out:
+    dw_verify_result_release(&res);
+    dw_drive_free(s);
+    dw_drive_free(im);
+    return status;
+}
+
+int cmd_verify(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"lba", required_argument, NULL, 'l'}, {"retries", required_argument, NULL, 'r'},
+        {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'},
+        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+    int32_t lba = -1;
+    int retries = -1;
+    int c;
+    while ((c = getopt_long(argc, argv, "r:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 100000000) {
+                cli_errorf("--lba needs a sector number, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            lba = (int32_t)v;
+            break;
+        }
+        case 'r': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 100) {
+                cli_errorf("--retries needs a number 0-100, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            retries = (int)v;
+            break;
+        }
+        case 'q':
+        case 'J':
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 2 != argc) {
+        cli_errorf("verify needs SOURCE and IMAGE");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    return cli_verify_run(cli, argv[optind], argv[optind + 1], lba, retries, NULL);
+}

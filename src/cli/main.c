@@ -1,0 +1,83 @@
+/* discwright: the command-line program.  One file per subcommand
+ * (src/cli/cmd_*.c), dispatched from the table below. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "discwright/version.h"
+
+static const struct {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *help;
+} commands[] = {
+    {"drives", cmd_drives, "list optical drives"},
+    {"info", cmd_info, "show a drive, its medium and the disc layout (TOC)"},
+    {"rip", cmd_rip, "rip a disc or image to BIN/CUE or ISO"},
+    {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
+    {"verify", cmd_verify, "compare a disc or file with its image"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: discwright [-q] [--json] <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nglobal options:\n"
+                 "  -q, --quiet    no progress line, only errors\n"
+                 "  --json         print the machine-readable report on stdout\n"
+                 "  --version      print the version\n"
+                 "  -h, --help     this help; 'discwright <command> --help' for a command\n"
+                 "\nexit status: 0 success, 1 failure, 2 usage, 3 finished with unreadable or\n"
+                 "unverified sectors, 4 verification mismatch\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {.argv0 = argv[0]};
+    int i = 1;
+    size_t used = 0;
+    for (int k = 0; k < argc && used < sizeof(cli.command_line) - 1; k++)
+        used += (size_t)snprintf(cli.command_line + used, sizeof(cli.command_line) - used,
+                                 "%s%s", k ? " " : "", k ? argv[k] : "discwright");
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+            cli.quiet = true;
+        else if (!strcmp(argv[i], "--json"))
+            cli.json = true;
+        else if (!strcmp(argv[i], "--version")) {
+            printf("discwright %s\n", dw_version());
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "discwright: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+        if (!strcmp(argv[i], commands[c].name)) {
+            /* Per-command -q/--json may come after the command too. */
+            int sub_argc = argc - i;
+            char **sub_argv = argv + i;
+            for (int k = 1; k < sub_argc; k++) {
+                if (!strcmp(sub_argv[k], "-q") || !strcmp(sub_argv[k], "--quiet"))
+                    cli.quiet = true;
+                else if (!strcmp(sub_argv[k], "--json"))
+                    cli.json = true;
+            }
+            optind = 1;
+            return commands[c].fn(&cli, sub_argc, sub_argv);
+        }
+    }
+    fprintf(stderr, "discwright: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

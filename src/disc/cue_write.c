@@ -1,0 +1,82 @@
+/* CDRWin cue sheet writer for a rip: one FILE, positions relative to it. */
+#include <stdio.h>
+#include <string.h>
+#include "discwright/disc.h"
+#include "discwright/errors.h"
+#include "discwright/sector.h"
+#include "discwright/version.h"
+
+static int32_t bin_frames(const struct dw_cue_write_opts *o, int32_t lba)
+{
+    int32_t pos = lba - o->bin_first_lba;
+    for (int i = 0; i < o->gap_count; i++)
+        if (lba >= o->gap_lba[i])
+            pos -= o->gap_sectors[i];
+    return pos;
+}
+
+/* Quotes are not escapable in a cue; use an apostrophe instead. */
+static void put_quoted(FILE *out, const char *indent, const char *kw, const char *value)
+{
+    if (!value[0])
+        return;
+    fprintf(out, "%s%s \"", indent, kw);
+    for (const char *c = value; *c; c++)
+        fputc(*c == '"' ? '\'' : *c, out);
+    fputs("\"\n", out);
+}
+
+static void put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct)
+{
+    put_quoted(out, indent, "TITLE", ct->title);
+    put_quoted(out, indent, "PERFORMER", ct->performer);
+    put_quoted(out, indent, "SONGWRITER", ct->songwriter);
+}
+
+int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
+{
+    char msf[9];
+    if (!disc || !opts || disc->track_count <= 0 || opts->flags)
+        return DW_EINVAL;
+    fprintf(out, "REM COMMENT \"discwright %s\"\n", DW_VERSION_STRING);
+    if (disc->mcn[0])
+        fprintf(out, "CATALOG %s\n", disc->mcn);
+    put_cdtext(out, "", &disc->cdtext);
+    fputs("FILE \"", out);
+    for (const char *c = opts->bin_name; *c; c++)
+        fputc(*c == '"' ? '\'' : *c, out);
+    fputs("\" BINARY\n", out);
+    int session = 0;
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        if (disc->session_count > 1 && t->session != session) {
+            session = t->session;
+            fprintf(out, "  REM SESSION %02d\n", session);
+        }
+        fprintf(out, "  TRACK %02d %s\n", t->number, dw_track_mode_cue_name(t->mode, 2352));
+        put_cdtext(out, "    ", &t->cdtext);
+        unsigned flags = t->control & (DW_CTL_DCP | DW_CTL_4CH | DW_CTL_PRE);
+        if (flags) {
+            fputs("    FLAGS", out);
+            if (flags & DW_CTL_DCP)
+                fputs(" DCP", out);
+            if (flags & DW_CTL_4CH)
+                fputs(" 4CH", out);
+            if (flags & DW_CTL_PRE)
+                fputs(" PRE", out);
+            fputc('\n', out);
+        }
+        if (t->isrc[0])
+            fprintf(out, "    ISRC %s\n", t->isrc);
+        for (int j = 0; j < t->index_count; j++) {
+            if (t->index_lba[j] == DW_LBA_NONE)
+                continue;
+            int32_t pos = bin_frames(opts, t->index_lba[j]);
+            if (pos < 0)
+                continue; /* before the bin: not ripped (lead-in pregap) */
+            dw_msf_format(pos, msf);
+            fprintf(out, "    INDEX %02d %s\n", j, msf);
+        }
+    }
+    return ferror(out) ? DW_EIO : 0;
+}

@@ -1,0 +1,158 @@
+/* The drive interface: dispatch to the mmc or image backend. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include "drive/drive_int.h"
+
+int dw__drive_fail(struct dw_drive *d, int code, long long lba, const char *fmt, ...)
+{
+    struct dw_error_detail *e = &d->last_error;
+    int keep_errno = e->sys_errno;
+    memset(e, 0, sizeof(*e));
+    e->code = code;
+    e->sys_errno = keep_errno;
+    e->sense_key = e->asc = e->ascq = -1;
+    e->lba = lba;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
+                  struct dw_error_detail *err)
+{
+    struct dw_error_detail local;
+    struct dw_drive *d = NULL;
+    struct stat st;
+    int rc;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof(*err));
+    err->lba = DW_NO_LBA;
+    *out = NULL;
+    if (!source || !source[0] || flags) {
+        snprintf(err->message, sizeof(err->message), "no source given");
+        return err->code = DW_EINVAL;
+    }
+    d = calloc(1, sizeof(*d));
+    if (!d || !(d->address = strdup(source))) {
+        free(d);
+        snprintf(err->message, sizeof(err->message), "out of memory");
+        return err->code = DW_ENOMEM;
+    }
+    d->last_error.lba = DW_NO_LBA;
+    if (strncmp(source, "stdio:", 6) == 0) {
+        rc = dw__drive_open_image(d, source + 6, true, err);
+    } else if (has_suffix(source, ".cue") || has_suffix(source, ".toc") ||
+               has_suffix(source, ".nrg") || has_suffix(source, ".iso")) {
+        rc = dw__drive_open_image(d, source, false, err);
+    } else if (stat(source, &st) == 0 && (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))) {
+        rc = dw__drive_open_mmc(d, source, err);
+    } else if (strncmp(source, "/dev/", 5) == 0) {
+        rc = dw__drive_open_mmc(d, source, err);
+    } else if (has_suffix(source, ".bin") || has_suffix(source, ".img")) {
+        snprintf(err->message, sizeof(err->message),
+                 "'%s' is a raw image without its layout: open its .cue or .toc file instead",
+                 source);
+        rc = err->code = DW_EINVAL;
+    } else if (stat(source, &st) != 0) {
+        snprintf(err->message, sizeof(err->message),
+                 "cannot open '%s': no such file or drive (drives: 'discwright drives')", source);
+        rc = err->code = DW_ENOENT;
+    } else {
+        rc = dw__drive_open_image(d, source, false, err);
+    }
+    if (rc) {
+        if (!err->code)
+            err->code = rc;
+        free(d->address);
+        free(d->warnings);
+        free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+void dw_drive_free(struct dw_drive *d)
+{
+    if (!d)
+        return;
+    if (d->locked && d->ops->lock)
+        d->ops->lock(d, false);
+    if (d->ops && d->ops->close)
+        d->ops->close(d);
+    dw_disc_free(d->disc);
+    free(d->address);
+    free(d->warnings);
+    free(d);
+}
+
+int dw_drive_info(struct dw_drive *d, struct dw_drive_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    snprintf(info->address, sizeof(info->address), "%s", d->address);
+    return d->ops->info(d, info);
+}
+
+int dw_drive_medium(struct dw_drive *d, struct dw_medium_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    return d->ops->medium(d, info);
+}
+
+const struct dw_disc *dw_drive_disc(struct dw_drive *d)
+{
+    if (!d->disc && d->ops->load_disc(d) != 0)
+        return NULL;
+    return d->disc;
+}
+
+int dw_drive_read_raw(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+{
+    if (sectors <= 0)
+        return DW_EINVAL;
+    return d->ops->read_raw(d, lba, sectors, buf);
+}
+
+int dw_drive_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+{
+    if (sectors <= 0)
+        return DW_EINVAL;
+    return d->ops->read_user(d, lba, sectors, buf);
+}
+
+int32_t dw_drive_max_transfer_sectors(struct dw_drive *d)
+{
+    return d->ops->max_transfer_sectors;
+}
+
+int dw_drive_lock(struct dw_drive *d, bool lock)
+{
+    int rc = d->ops->lock ? d->ops->lock(d, lock) : 0;
+    if (rc == 0)
+        d->locked = lock;
+    return rc;
+}
+
+const char *dw_drive_warnings(struct dw_drive *d)
+{
+    return d->warnings ? d->warnings : "";
+}
+
+const struct dw_error_detail *dw_drive_last_error(struct dw_drive *d)
+{
+    return &d->last_error;
+}

@@ -1,0 +1,101 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "image/image.h"
+#include "report/outfile.h"
+
+static int io_error(struct dw_error_detail *err, int sys_errno, const char *what, const char *path)
+{
+    int code = dw_error_from_errno(sys_errno);
+    const char *hint = code == DW_ENOSPC  ? ": free some space or choose another output directory"
+                       : code == DW_EACCES ? ": choose a directory you can write to"
+                                           : "";
+    dw__set_error(err, code, "cannot %s '%s': %s%s", what, path, strerror(sys_errno), hint);
+    if (err)
+        err->sys_errno = sys_errno;
+    return code;
+}
+
+int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_detail *err)
+{
+    memset(of, 0, sizeof(*of));
+    of->path = strdup(path);
+    of->part_path = malloc(strlen(path) + 6);
+    if (!of->path || !of->part_path) {
+        dw__outfile_abort(of);
+        return dw__set_error(err, DW_ENOMEM, "out of memory");
+    }
+    sprintf(of->part_path, "%s.part", path);
+    of->fp = fopen(of->part_path, "wb");
+    if (!of->fp) {
+        int e = errno;
+        char *p = strdup(of->part_path);
+        dw__outfile_abort(of);
+        int rc = io_error(err, e, "create", p ? p : path);
+        free(p);
+        return rc;
+    }
+    return 0;
+}
+
+int dw__outfile_check(struct dw__outfile *of, struct dw_error_detail *err)
+{
+    if (of->fp && ferror(of->fp))
+        return io_error(err, errno ? errno : EIO, "write", of->part_path);
+    return 0;
+}
+
+int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err)
+{
+    int rc = 0;
+    if (fflush(of->fp) != 0 || ferror(of->fp) || fsync(fileno(of->fp)) != 0) {
+        rc = io_error(err, errno ? errno : EIO, "write", of->part_path);
+        goto fail;
+    }
+    if (fclose(of->fp) != 0) {
+        of->fp = NULL;
+        rc = io_error(err, errno, "write", of->part_path);
+        goto fail;
+    }
+    of->fp = NULL;
+    if (rename(of->part_path, of->path) != 0) {
+        rc = io_error(err, errno, "rename into place", of->path);
+        goto fail;
+    }
+    free(of->path);
+    free(of->part_path);
+    memset(of, 0, sizeof(*of));
+    return 0;
+fail:
+    dw__outfile_abort(of);
+    return rc;
+}
+
+void dw__outfile_abort(struct dw__outfile *of)
+{
+    if (of->fp)
+        fclose(of->fp);
+    if (of->part_path)
+        unlink(of->part_path);
+    free(of->path);
+    free(of->part_path);
+    memset(of, 0, sizeof(*of));
+}
+
+int dw__ensure_dir(const char *dir, struct dw_error_detail *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT || mkdir(dir, 0777) != 0)
+            return io_error(err, errno, "create output directory", dir);
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return dw__set_error(err, DW_EINVAL, "'%s' is not a directory: choose an output directory",
+                             dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return io_error(err, errno, "write into", dir);
+    return 0;
+}

@@ -1,0 +1,33 @@
+/* discwright internal: output files written as NAME.part and renamed into
+ * place only when complete and flushed, so an interrupted run never leaves
+ * a file that looks whole. */
+#ifndef DW_OUTFILE_H
+#define DW_OUTFILE_H
+
+#include <stdio.h>
+#include "discwright/errors.h"
+
+struct dw__outfile {
+    char *path;      /* final name, owned */
+    char *part_path; /* path + ".part", owned */
+    FILE *fp;
+};
+
+/* Create path.part for writing (truncating an old one).  Returns 0 or a
+ * DW_E* code with err->message naming the file and what to do. */
+int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_detail *err);
+
+/* Flush, fsync, close and rename path.part to path.  On failure (disk
+ * full...) the .part file is removed and err says why. */
+int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err);
+
+/* Close and remove path.part; safe to call on a closed or zeroed one. */
+void dw__outfile_abort(struct dw__outfile *of);
+
+/* Check the write error state of the stream; DW_ENOSPC/DW_EIO with err set. */
+int dw__outfile_check(struct dw__outfile *of, struct dw_error_detail *err);
+
+/* Create dir if missing (one level) and check it is a writable directory. */
+int dw__ensure_dir(const char *dir, struct dw_error_detail *err);
+
+#endif

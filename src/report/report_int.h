@@ -1,0 +1,37 @@
+/* discwright internal: JSON pieces and LBA range lists shared by the rip and
+ * verify reports. */
+#ifndef DW_REPORT_INT_H
+#define DW_REPORT_INT_H
+
+#include <stdint.h>
+#include <json-c/json.h>
+#include "discwright/checksum.h"
+#include "discwright/disc.h"
+#include "discwright/drive.h"
+
+/* A growing list of LBA ranges; adding LBAs in increasing order merges
+ * neighbours, so its size follows the damage, not the disc. */
+struct dw__lba_range {
+    int32_t first_lba, last_lba;
+    int32_t detail;     /* caller-defined (sense code, byte offset ...) */
+};
+struct dw__lba_ranges {
+    struct dw__lba_range *r;
+    int count, cap;
+    int64_t sectors;
+};
+
+int dw__ranges_add(struct dw__lba_ranges *rs, int32_t lba, int32_t detail);
+void dw__ranges_release(struct dw__lba_ranges *rs);
+
+json_object *dw__json_disc(const struct dw_disc *disc);
+json_object *dw__json_digests(const struct dw_digests *d);
+json_object *dw__json_drive(const struct dw_drive_info *info, const struct dw_medium_info *m);
+/* Ranges as [{"first_lba":..,"last_lba":..,"sectors":..,<detail_key>:..}];
+ * detail_key NULL leaves the detail out. */
+json_object *dw__json_ranges(const struct dw__lba_ranges *rs, const char *detail_key);
+
+/* "2024-05-01T12:00:00Z" for now, into out[32]. */
+void dw__utc_now(char out[32]);
+
+#endif

@@ -1,0 +1,165 @@
+/* Audio extraction through libcdio-paranoia, reading through our drive
+ * layer: paranoia gets a cdrom_drive_t whose read_audio calls
+ * dw_drive_read_raw (MMC-6 6.19 READ CD on drives; the span map on images),
+ * so images and drives take the same path.
+ *
+ * libcdio-paranoia's callback has no user pointer; the job in progress is
+ * kept in a thread-local. */
+#include <stdlib.h>
+#include <string.h>
+#include <cdio/paranoia/cdda.h>
+#include <cdio/paranoia/paranoia.h>
+#include "discwright/sector.h"
+#include "image/image.h"
+#include "rip/rip_int.h"
+
+struct dw_cdda {
+    cdrom_drive_t cd; /* first: paranoia's pointer is ours */
+    struct dw_drive *drive;
+    int32_t first_lba, end_lba; /* readable range handed to paranoia */
+    int read_errors;
+};
+
+static _Thread_local struct {
+    struct dw__rip *rip;
+    struct dw_paranoia_stats *stats;
+    int track;
+    int32_t skip_first, skip_last; /* sectors paranoia skipped, by LBA */
+    bool skipped;
+} tl;
+
+static const char *const event_names[DW_PARANOIA_EVENT_KINDS] = {
+    "read", "verify", "fixup_edge", "fixup_atom", "scratch", "repair", "skip",
+    "drift", "backoff", "overlap", "fixup_dropped", "fixup_duped", "read_error", "cache_error"};
+
+const char *dw__paranoia_event_name(int kind)
+{
+    return kind >= 0 && kind < DW_PARANOIA_EVENT_KINDS ? event_names[kind] : "unknown";
+}
+
+static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sectors)
+{
+    struct dw_cdda *c = (struct dw_cdda *)cd;
+    if (begin < c->first_lba)
+        return -1;
+    if (begin + sectors > c->end_lba)
+        sectors = c->end_lba - begin;
+    if (sectors <= 0)
+        return -1;
+    if (dw_drive_read_raw(c->drive, begin, (int32_t)sectors, buf) != 0) {
+        c->read_errors++;
+        return -1;
+    }
+    return sectors;
+}
+
+static void paranoia_event(long inpos, paranoia_cb_mode_t mode)
+{
+    if (!tl.stats || mode < 0 || mode >= DW_PARANOIA_EVENT_KINDS)
+        return;
+    tl.stats->count[mode]++;
+    if (mode == PARANOIA_CB_SKIP || mode == PARANOIA_CB_READERR) {
+        /* inpos counts 16-bit words from LBA 0. */
+        int32_t lba = (int32_t)(inpos / (DW_SECTOR_RAW_BYTES / 2));
+        if (!tl.skipped || lba < tl.skip_first)
+            tl.skip_first = lba;
+        if (!tl.skipped || lba > tl.skip_last)
+            tl.skip_last = lba;
+        tl.skipped = true;
+    }
+    if (mode != PARANOIA_CB_READ && mode != PARANOIA_CB_VERIFY && mode != PARANOIA_CB_OVERLAP)
+        tl.rip->paranoia_events++;
+}
+
+int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                           int32_t end, struct dw__outfile *out, struct dw_hash *h1,
+                           struct dw_hash *h2, struct dw_paranoia_stats *stats)
+{
+    struct dw_cdda *c = calloc(1, sizeof(*c));
+    cdrom_paranoia_t *p = NULL;
+    int rc = 0;
+    if (!c)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    /* Paranoia sees the track's session as a disc of audio tracks so that
+     * its overlapping reads stay inside readable sectors. */
+    const struct dw_disc *disc = r->disc;
+    int32_t session_first = first, session_end = end;
+    int n = 0;
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *u = &disc->tracks[i];
+        if (u->session != t->session || dw_track_is_data(u))
+            continue;
+        int32_t f = dw_track_first_lba(u) < 0 ? 0 : dw_track_first_lba(u);
+        if (n == 0 || f < session_first)
+            session_first = f;
+        if (u->end_lba > session_end)
+            session_end = u->end_lba;
+        c->cd.disc_toc[n].bTrack = (unsigned char)u->number;
+        c->cd.disc_toc[n].dwStartSector = f;
+        n++;
+    }
+    c->cd.disc_toc[n].bTrack = CDIO_CDROM_LEADOUT_TRACK;
+    c->cd.disc_toc[n].dwStartSector = session_end;
+    c->cd.tracks = (track_t)n;
+    c->cd.opened = 1;
+    c->cd.bigendianp = 0;
+    c->cd.nsectors = dw_drive_max_transfer_sectors(r->drive);
+    c->cd.audio_first_sector = session_first;
+    c->cd.audio_last_sector = session_end - 1;
+    c->cd.read_audio = cdda_read_audio;
+    c->cd.is_mmc = 1;
+    c->cd.cdda_device_name = (char *)"discwright";
+    c->cd.drive_model = (char *)"discwright drive layer";
+    c->drive = r->drive;
+    c->first_lba = session_first;
+    c->end_lba = session_end;
+
+    p = paranoia_init(&c->cd);
+    if (!p) {
+        rc = dw__set_error(r->err, DW_ELIB, "libcdio-paranoia could not start");
+        goto out;
+    }
+    paranoia_modeset(p, PARANOIA_MODE_FULL ^ PARANOIA_MODE_NEVERSKIP);
+    /* paranoia_seek returns the previous position, and its track-bound
+     * look-ups go through p_cdio (libcdio-paranoia toc.c), which an image
+     * has not got: set the readable range of this session explicitly. */
+    paranoia_seek(p, first, SEEK_SET);
+    paranoia_set_range(p, first, end - 1);
+    tl.rip = r;
+    tl.stats = stats;
+    tl.track = t->number;
+    for (int32_t lba = first; lba < end; lba++) {
+        tl.skipped = false;
+        int16_t *samples = paranoia_read_limited(p, paranoia_event, 20);
+        if (!samples) {
+            rc = dw__set_error(r->err, DW_EREAD,
+                               "libcdio-paranoia gave up at sector %d of track %d", lba,
+                               t->number);
+            goto out;
+        }
+        if (tl.skipped) {
+            dw__ranges_add(&r->bad, lba, 0);
+            dw__rip_log(r, DW_LOG_WARN,
+                        "sector %d (track %d): libcdio-paranoia skipped or could not read "
+                        "part of it",
+                        lba, t->number);
+        }
+        if (fwrite(samples, 1, DW_SECTOR_RAW_BYTES, out->fp) != DW_SECTOR_RAW_BYTES) {
+            rc = dw__outfile_check(out, r->err);
+            rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+            goto out;
+        }
+        dw_hash_update(h1, samples, DW_SECTOR_RAW_BYTES);
+        dw_hash_update(h2, samples, DW_SECTOR_RAW_BYTES);
+        r->done_sectors++;
+        if ((rc = dw__rip_progress(r, t->number, false)))
+            goto out;
+    }
+out:
+    tl.rip = NULL;
+    tl.stats = NULL;
+    if (p)
+        paranoia_free(p);
+    free(c);
+    return rc;
+}

@@ -1,0 +1,637 @@
+/* Rip: plan, read, check, write.
+ *
+ * Sectors stream from the drive through the checks into the writer in
+ * bounded buffers (one transfer at a time); memory follows the damage (LBA
+ * range lists), never the disc size.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "discwright/checksum.h"
+#include "discwright/report.h"
+#include "discwright/rip.h"
+#include "discwright/sector.h"
+#include "image/image.h"
+#include "report/outfile.h"
+#include "report/report_int.h"
+#include "rip/rip_int.h"
+
+#define DEFAULT_DATA_RETRIES 4
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (r->log.fp)
+        fprintf(r->log.fp, "%s%s\n",
+                level == DW_LOG_WARN ? "warning: " : level == DW_LOG_ERROR ? "error: " : "", line);
+    if (r->cb && r->cb->log)
+        r->cb->log(level, line, r->cb->user);
+}
+
+int dw__rip_progress(struct dw__rip *r, int track, bool force)
+{
+    double t = now_seconds();
+    if (!force && t - r->last_progress_s < 0.2)
+        return 0;
+    r->last_progress_s = t;
+    if (!r->cb || !r->cb->progress)
+        return 0;
+    struct dw_progress p = {.phase = "rip", .track = track, .done_sectors = r->done_sectors,
+                            .total_sectors = r->total_sectors,
+                            .errors = r->bad.sectors, .sector_bytes = r->sector_bytes,
+                            .buffer_fill_percent = -1};
+    if (r->cb->progress(&p, r->cb->user)) {
+        r->aborted = true;
+        return dw__set_error(r->err, DW_EABORTED, "stopped at sector %lld of %lld",
+                             (long long)r->done_sectors, (long long)r->total_sectors);
+    }
+    return 0;
+}
+
+/* Read one raw sector with up to `retries` extra tries.  Returns 0 when a
+ * read succeeded (data in raw; for data tracks also checked), 1 when the
+ * data is still bad after the retries (raw holds the last read, or zeros
+ * when nothing could be read), or a fatal DW_E* code. */
+static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int32_t lba,
+                                uint8_t *raw, enum dw_sector_verdict *verdict, int *sense)
+{
+    bool got_any = false;
+    *verdict = DW_SECTOR_GOOD;
+    *sense = 0;
+    for (int attempt = 0; attempt <= r->retries; attempt++) {
+        int rc = dw_drive_read_raw(r->drive, lba, 1, raw);
+        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+            return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+        if (rc) {
+            const struct dw_error_detail *e = dw_drive_last_error(r->drive);
+            *sense = e->sense_key >= 0 ? (e->sense_key << 16 | e->asc << 8 | e->ascq) : rc;
+            continue;
+        }
+        got_any = true;
+        if (!dw_track_is_data(t))
+            return 0;
+        *verdict = dw_sector_check(raw, lba, NULL);
+        if (*verdict == DW_SECTOR_GOOD)
+            return 0;
+    }
+    if (!got_any)
+        memset(raw, 0, DW_SECTOR_RAW_BYTES);
+    return 1;
+}
+
+/* Read [lba, lba+n) raw into buf (n <= transfer), checking data sectors and
+ * re-reading the failures one by one.  Bad sectors are recorded. */
+int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+                         uint8_t *buf)
+{
+    int rc = dw_drive_read_raw(r->drive, lba, n, buf);
+    bool bulk_ok = rc == 0;
+    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+        return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+    for (int32_t i = 0; i < n; i++) {
+        uint8_t *raw = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
+        if (bulk_ok && (!dw_track_is_data(t) || dw_sector_check(raw, lba + i, NULL) ==
+                                                    DW_SECTOR_GOOD))
+            continue;
+        enum dw_sector_verdict v;
+        int sense;
+        int st = read_sector_retrying(r, t, lba + i, raw, &v, &sense);
+        if (st < 0)
+            return st;
+        if (bulk_ok || st == 0) {
+            /* The bulk read gave bad data, or a bulk error was cured by
+             * reading sector by sector: either way it needed a re-read. */
+            if (bulk_ok || st == 0)
+                dw__ranges_add(&r->reread, lba + i, 0);
+        }
+        if (st == 1) {
+            dw__ranges_add(&r->bad, lba + i, sense ? sense : (int32_t)v);
+            dw__rip_log(r, DW_LOG_WARN, "sector %d (track %d) stays bad after %d re-reads: %s",
+                        lba + i, t->number, r->retries,
+                        sense ? "unreadable" : dw_sector_verdict_name(v));
+        }
+    }
+    return 0;
+}
+
+static const char *source_stem(const char *address, char *out, size_t out_bytes)
+{
+    const char *p = address;
+    if (!strncmp(p, "stdio:", 6))
+        p += 6;
+    const char *slash = strrchr(p, '/');
+    if (slash)
+        p = slash + 1;
+    snprintf(out, out_bytes, "%s", p[0] ? p : "disc");
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = '\0';
+    if (!strncmp(address, "/dev/", 5) || !out[0])
+        snprintf(out, out_bytes, "disc");
+    return out;
+}
+
+static int path_join(char *out, size_t out_bytes, const char *dir, const char *name,
+                     const char *ext)
+{
+    int n = snprintf(out, out_bytes, "%s/%s%s", dir, name, ext);
+    return n < 0 || (size_t)n >= out_bytes ? DW_EINVAL : 0;
+}
+
+/* Write the bin: every track's sectors from its first LBA (pregap
+ * included) to its end, session gaps left out. */
+static int rip_bincue(struct dw__rip *r, json_object *report)
+{
+    const struct dw_disc *disc = r->disc;
+    struct dw_hash *image_hash = dw_hash_new(DW_HASH_ALL), *track_hash = dw_hash_new(DW_HASH_ALL);
+    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
+    uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
+    int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS];
+    int gap_count = 0;
+    int rc = 0;
+    json_object *tracks = json_object_new_array();
+    json_object_object_add(report, "tracks", tracks);
+    if (!image_hash || !track_hash || !buf) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = dw__outfile_open(&r->image, r->result->image_path, r->err)))
+        goto out;
+    int32_t bin_first = dw_track_first_lba(&disc->tracks[0]);
+    if (bin_first < 0)
+        bin_first = 0; /* the lead-in pregap of track 1 is not readable */
+    int32_t expect = bin_first;
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        int32_t first = dw_track_first_lba(t), end = t->end_lba;
+        if (first < bin_first)
+            first = bin_first;
+        if (first > expect) {
+            gap_lba[gap_count] = first;
+            gap_sectors[gap_count++] = first - expect;
+        }
+        expect = end;
+        double t0 = now_seconds();
+        int64_t bad_before = r->bad.sectors, reread_before = r->reread.sectors;
+        struct dw_paranoia_stats pstats = {0};
+        bool use_paranoia = !dw_track_is_data(t) && r->opts->mode == DW_RIP_PARANOIA;
+        dw__rip_log(r, DW_LOG_INFO, "track %02d: %s, LBA %d-%d (%d sectors)%s", t->number,
+                    dw_track_mode_name(t->mode), first, end - 1, end - first,
+                    use_paranoia ? ", through libcdio-paranoia" : "");
+        if (use_paranoia) {
+            rc = dw__rip_paranoia_range(r, t, first, end, &r->image, image_hash, track_hash,
+                                        &pstats);
+            if (rc)
+                goto out;
+        } else {
+            for (int32_t lba = first; lba < end;) {
+                int32_t n = end - lba < transfer ? end - lba : transfer;
+                if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
+                    goto out;
+                size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
+                if (fwrite(buf, 1, bytes, r->image.fp) != bytes) {
+                    rc = dw__outfile_check(&r->image, r->err);
+                    rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+                    goto out;
+                }
+                dw_hash_update(image_hash, buf, bytes);
+                dw_hash_update(track_hash, buf, bytes);
+                lba += n;
+                r->done_sectors += n;
+                if ((rc = dw__rip_progress(r, t->number, false)))
+                    goto out;
+            }
+        }
+        struct dw_digests d;
+        dw_hash_final(track_hash, &d);
+        json_object *tj = json_object_new_object();
+        json_object_object_add(tj, "number", json_object_new_int(t->number));
+        json_object_object_add(tj, "first_lba", json_object_new_int(first));
+        json_object_object_add(tj, "sectors", json_object_new_int(end - first));
+        json_object_object_add(tj, "read_mode", json_object_new_string(
+                                                    use_paranoia ? "paranoia"
+                                                    : dw_track_is_data(t) ? "raw+edc/ecc"
+                                                                          : "burst"));
+        json_object_object_add(tj, "digests", dw__json_digests(&d));
+        json_object_object_add(tj, "sectors_reread",
+                               json_object_new_int64(r->reread.sectors - reread_before));
+        json_object_object_add(tj, "sectors_bad",
+                               json_object_new_int64(r->bad.sectors - bad_before));
+        if (use_paranoia) {
+            json_object *pj = json_object_new_object();
+            for (int k = 0; k < DW_PARANOIA_EVENT_KINDS; k++)
+                if (pstats.count[k])
+                    json_object_object_add(pj, dw__paranoia_event_name(k),
+                                           json_object_new_int64(pstats.count[k]));
+            json_object_object_add(tj, "paranoia_events", pj);
+        }
+        json_object_array_add(tracks, tj);
+        dw__rip_log(r, DW_LOG_INFO,
+                    "track %02d: CRC32 %08x  MD5 %s  SHA1 %s  re-read %lld  bad %lld  (%.1f s)",
+                    t->number, d.crc32, d.md5, d.sha1,
+                    (long long)(r->reread.sectors - reread_before),
+                    (long long)(r->bad.sectors - bad_before), now_seconds() - t0);
+    }
+    struct dw_digests d;
+    dw_hash_final(image_hash, &d);
+    json_object_object_add(report, "image_digests", dw__json_digests(&d));
+    dw__rip_log(r, DW_LOG_INFO, "image %s: %llu bytes  CRC32 %08x  MD5 %s  SHA1 %s",
+                r->result->image_path, (unsigned long long)d.bytes, d.crc32, d.md5, d.sha1);
+
+    /* The cue, relative to the bin. */
+    char bin_name[4096];
+    snprintf(bin_name, sizeof(bin_name), "%s", r->result->image_path);
+    struct dw_cue_write_opts co = {.bin_name = basename(bin_name), .bin_first_lba = bin_first,
+                                   .gap_lba = gap_lba, .gap_sectors = gap_sectors,
+                                   .gap_count = gap_count};
+    struct dw__outfile cue;
+    if ((rc = dw__outfile_open(&cue, r->result->cue_path, r->err)))
+        goto out;
+    if ((rc = dw_cue_write(disc, &co, cue.fp)) ||
+        (rc = dw__outfile_commit(&cue, r->err))) {
+        dw__outfile_abort(&cue);
+        if (!r->err || !r->err->message[0])
+            dw__set_error(r->err, rc, "cannot write '%s'", r->result->cue_path);
+        goto out;
+    }
+    if ((rc = dw__outfile_commit(&r->image, r->err)))
+        goto out;
+out:
+    free(buf);
+    dw_hash_free(image_hash);
+    dw_hash_free(track_hash);
+    return rc;
+}
+
+/* User data of one sector read raw from a CD; DW_EUNSUPPORTED for Form 2. */
+static int user_data_of(const uint8_t *raw, const uint8_t **user)
+{
+    if (raw[15] == 2) {
+        if (raw[18] & 0x20)
+            return DW_EUNSUPPORTED;
+        *user = raw + DW_OFF_MODE2_DATA;
+    } else {
+        *user = raw + DW_OFF_MODE1_DATA;
+    }
+    return 0;
+}
+
+/* ECMA-119 8.4: the primary volume descriptor at sector 16 of the track
+ * gives the volume space size; 0 when there is none. */
+static int32_t iso9660_volume_sectors(const uint8_t *pvd)
+{
+    if (pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0)
+        return 0;
+    return (int32_t)((uint32_t)pvd[80] | (uint32_t)pvd[81] << 8 | (uint32_t)pvd[82] << 16 |
+                     (uint32_t)pvd[83] << 24);
+}
+
+static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char *path,
+                         json_object *tracks, bool is_cd)
+{
+    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
+    uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
+    struct dw_hash *h = dw_hash_new(DW_HASH_ALL);
+    struct dw__outfile of = {0};
+    int rc = 0;
+    int32_t first = t->index_lba[1], end = t->end_lba;
+    int64_t bad_before = r->bad.sectors;
+    if (!buf || !h) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Limit to the ISO 9660 volume when the track is longer (TAO run-out,
+     * DVD/BD ECC-block padding: REFERENCE.md "Verifying a burn"). */
+    if (end - first > 16) {
+        uint8_t pvd[DW_SECTOR_USER_BYTES];
+        const uint8_t *user = pvd;
+        int prc;
+        if (is_cd) {
+            prc = dw_drive_read_raw(r->drive, first + 16, 1, buf);
+            if (!prc && user_data_of(buf, &user) != 0)
+                prc = -1;
+        } else {
+            prc = dw_drive_read_user(r->drive, first + 16, 1, pvd);
+        }
+        int32_t vol = prc == 0 ? iso9660_volume_sectors(user) : 0;
+        if (vol > 0 && vol < end - first) {
+            dw__rip_log(r, DW_LOG_INFO,
+                        "track %02d: the ISO 9660 volume ends %d sectors before the track "
+                        "(padding or run-out); those are left out",
+                        t->number, end - first - vol);
+            r->total_sectors -= end - first - vol;
+            end = first + vol;
+        } else if (vol > end - first) {
+            dw__rip_log(r, DW_LOG_WARN,
+                        "track %02d: the ISO 9660 volume claims %d sectors but the track has "
+                        "%d",
+                        t->number, vol, end - first);
+        }
+    }
+    if ((rc = dw__outfile_open(&of, path, r->err)))
+        goto out;
+    for (int32_t lba = first; lba < end;) {
+        int32_t n = end - lba < transfer ? end - lba : transfer;
+        if (is_cd) {
+            if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
+                goto out;
+            for (int32_t i = 0; i < n; i++) {
+                const uint8_t *user;
+                if (user_data_of(buf + (size_t)i * DW_SECTOR_RAW_BYTES, &user)) {
+                    rc = dw__set_error(r->err, DW_EUNSUPPORTED,
+                                       "sector %d of track %d is Mode 2 Form 2, which has no "
+                                       "2048-byte user data: rip this disc with --format bincue",
+                                       lba + i, t->number);
+                    goto out;
+                }
+                memmove(buf + (size_t)i * DW_SECTOR_USER_BYTES, user, DW_SECTOR_USER_BYTES);
+            }
+        } else {
+            rc = dw_drive_read_user(r->drive, lba, n, buf);
+            if (rc == DW_ENOMEDIUM)
+                goto out;
+            if (rc) {
+                /* Sector by sector, with retries; unreadable ones are zero. */
+                for (int32_t i = 0; i < n; i++) {
+                    uint8_t *u = buf + (size_t)i * DW_SECTOR_USER_BYTES;
+                    int src = -1;
+                    for (int a = 0; a <= r->retries && src; a++)
+                        src = dw_drive_read_user(r->drive, lba + i, 1, u);
+                    if (src) {
+                        memset(u, 0, DW_SECTOR_USER_BYTES);
+                        dw__ranges_add(&r->bad, lba + i, src);
+                        dw__rip_log(r, DW_LOG_WARN, "sector %d stays unreadable: %s", lba + i,
+                                    dw_drive_last_error(r->drive)->message);
+                    } else {
+                        dw__ranges_add(&r->reread, lba + i, 0);
+                    }
+                }
+                rc = 0;
+            }
+        }
+        size_t bytes = (size_t)n * DW_SECTOR_USER_BYTES;
+        if (fwrite(buf, 1, bytes, of.fp) != bytes) {
+            rc = dw__outfile_check(&of, r->err);
+            rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write '%s'", path);
+            goto out;
+        }
+        dw_hash_update(h, buf, bytes);
+        lba += n;
+        r->done_sectors += n;
+        if ((rc = dw__rip_progress(r, t->number, false)))
+            goto out;
+    }
+    if ((rc = dw__outfile_commit(&of, r->err)))
+        goto out;
+    struct dw_digests d;
+    dw_hash_final(h, &d);
+    json_object *tj = json_object_new_object();
+    json_object_object_add(tj, "number", json_object_new_int(t->number));
+    json_object_object_add(tj, "file", json_object_new_string(path));
+    json_object_object_add(tj, "first_lba", json_object_new_int(first));
+    json_object_object_add(tj, "sectors", json_object_new_int(end - first));
+    json_object_object_add(tj, "digests", dw__json_digests(&d));
+    json_object_object_add(tj, "sectors_bad", json_object_new_int64(r->bad.sectors - bad_before));
+    json_object_array_add(tracks, tj);
+    dw__rip_log(r, DW_LOG_INFO, "track %02d -> %s: %d sectors  CRC32 %08x  MD5 %s  SHA1 %s",
+                t->number, path, end - first, d.crc32, d.md5, d.sha1);
+out:
+    if (rc)
+        dw__outfile_abort(&of);
+    free(buf);
+    dw_hash_free(h);
+    return rc;
+}
+
+static int rip_iso(struct dw__rip *r, json_object *report, bool is_cd)
+{
+    const struct dw_disc *disc = r->disc;
+    int data_tracks = 0, rc = 0;
+    json_object *tracks = json_object_new_array();
+    json_object_object_add(report, "tracks", tracks);
+    for (int i = 0; i < disc->track_count; i++)
+        data_tracks += dw_track_is_data(&disc->tracks[i]);
+    if (!data_tracks)
+        return dw__set_error(r->err, DW_EUNSUPPORTED,
+                             "the disc in '%s' has no data track: rip it with --format bincue",
+                             r->result->image_path);
+    r->total_sectors = 0;
+    for (int i = 0; i < disc->track_count; i++)
+        if (dw_track_is_data(&disc->tracks[i]))
+            r->total_sectors += dw_track_length_sectors(&disc->tracks[i]);
+    int done = 0;
+    for (int i = 0; i < disc->track_count && !rc; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        if (!dw_track_is_data(t))
+            continue;
+        char path[4096];
+        if (done++ == 0) {
+            snprintf(path, sizeof(path), "%s", r->result->image_path);
+        } else {
+            char ext[16];
+            snprintf(ext, sizeof(ext), "-%02d.iso", t->number);
+            if (path_join(path, sizeof(path), r->opts->output_dir, r->name, ext))
+                return dw__set_error(r->err, DW_EINVAL, "output path too long");
+        }
+        rc = rip_iso_track(r, t, path, tracks, is_cd);
+    }
+    return rc;
+}
+
+int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
+           const struct dw_callbacks *cb, struct dw_rip_result *result,
+           struct dw_error_detail *err)
+{
+    struct dw__rip r = {0};
+    struct dw_error_detail local;
+    struct dw_drive_info info;
+    struct dw_medium_info medium;
+    char stem[1024], started[32], finished[32];
+    json_object *report = NULL;
+    int rc;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof(*err));
+    memset(result, 0, sizeof(*result));
+    if (!opts || !opts->output_dir || opts->flags)
+        return dw__set_error(err, DW_EINVAL, "no output directory given");
+    r.drive = drive;
+    r.opts = opts;
+    r.cb = cb;
+    r.err = err;
+    r.result = result;
+    r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
+    dw__utc_now(started);
+    double t0 = now_seconds();
+
+    dw_drive_info(drive, &info);
+    if ((rc = dw_drive_medium(drive, &medium))) {
+        const struct dw_error_detail *e = dw_drive_last_error(drive);
+        *err = *e;
+        if (!err->message[0])
+            dw__set_error(err, rc, "cannot read the medium in '%s'", info.address);
+        return rc;
+    }
+    r.disc = dw_drive_disc(drive);
+    if (!r.disc) {
+        *err = *dw_drive_last_error(drive);
+        return err->code ? err->code : DW_EIO;
+    }
+    if ((rc = dw__ensure_dir(opts->output_dir, err)))
+        return rc;
+    r.name = opts->name ? opts->name : source_stem(info.address, stem, sizeof(stem));
+    bool iso = opts->format == DW_RIP_ISO;
+    if (path_join(result->image_path, sizeof(result->image_path), opts->output_dir, r.name,
+                  iso ? ".iso" : ".bin") ||
+        path_join(result->log_path, sizeof(result->log_path), opts->output_dir, r.name, ".log") ||
+        path_join(result->report_path, sizeof(result->report_path), opts->output_dir, r.name,
+                  ".json") ||
+        (!iso && path_join(result->cue_path, sizeof(result->cue_path), opts->output_dir, r.name,
+                           ".cue")))
+        return dw__set_error(err, DW_EINVAL, "output path too long");
+    if (!iso && !medium.is_cd && strcmp(info.backend, "iso") != 0)
+        return dw__set_error(err, DW_EUNSUPPORTED,
+                             "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
+                             "--format iso",
+                             info.address, medium.profile_name);
+    if ((rc = dw__outfile_open(&r.log, result->log_path, err)))
+        return rc;
+    dw_drive_lock(drive, true);
+
+    fprintf(r.log.fp, "discwright %s rip log\n", DW_VERSION_STRING);
+    if (opts->command_line)
+        fprintf(r.log.fp, "command: %s\n", opts->command_line);
+    fprintf(r.log.fp, "started: %s\n\n", started);
+    fprintf(r.log.fp, "source: %s (%s %s %s, %s)\n", info.address, info.vendor, info.model,
+            info.firmware, info.backend);
+    fprintf(r.log.fp, "medium: %s, %s, %lld sectors, %d session(s)\n", medium.profile_name,
+            dw_disc_status_name(medium.status), (long long)medium.capacity_sectors,
+            medium.session_count);
+    fprintf(r.log.fp, "format: %s   audio read mode: %s   data re-reads: %d\n\nTOC:\n",
+            iso ? "iso" : "bincue", opts->mode == DW_RIP_BURST ? "burst" : "paranoia",
+            r.retries);
+    dw_disc_write_text(r.disc, r.log.fp);
+    fputc('\n', r.log.fp);
+    const char *warnings = dw_drive_warnings(drive);
+    for (const char *w = warnings; *w;) {
+        const char *nl = strchr(w, '\n');
+        int len = nl ? (int)(nl - w) : (int)strlen(w);
+        dw__rip_log(&r, DW_LOG_WARN, "%.*s", len, w);
+        w += len + (nl ? 1 : 0);
+    }
+
+    report = json_object_new_object();
+    json_object_object_add(report, "tool", json_object_new_string("discwright " DW_VERSION_STRING));
+    json_object_object_add(report, "command", json_object_new_string("rip"));
+    if (opts->command_line)
+        json_object_object_add(report, "command_line", json_object_new_string(opts->command_line));
+    json_object_object_add(report, "started", json_object_new_string(started));
+    json_object_object_add(report, "source", dw__json_drive(&info, &medium));
+    json_object_object_add(report, "toc", dw__json_disc(r.disc));
+    json_object *jo = json_object_new_object();
+    json_object_object_add(jo, "format", json_object_new_string(iso ? "iso" : "bincue"));
+    json_object_object_add(jo, "audio_mode", json_object_new_string(
+                                                 opts->mode == DW_RIP_BURST ? "burst" : "paranoia"));
+    json_object_object_add(jo, "data_retries", json_object_new_int(r.retries));
+    json_object_object_add(report, "options", jo);
+
+    r.sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
+    if (!iso) {
+        int32_t first = dw_track_first_lba(&r.disc->tracks[0]);
+        first = first < 0 ? 0 : first;
+        for (int i = 0; i < r.disc->track_count; i++) {
+            const struct dw_track *t = &r.disc->tracks[i];
+            int32_t f = dw_track_first_lba(t) < first ? first : dw_track_first_lba(t);
+            r.total_sectors += t->end_lba - f;
+        }
+        rc = rip_bincue(&r, report);
+    } else {
+        rc = rip_iso(&r, report, medium.is_cd);
+    }
+    dw__rip_progress(&r, 0, true);
+
+    result->sectors_read = r.done_sectors;
+    result->sectors_reread = r.reread.sectors;
+    result->sectors_bad = r.bad.sectors;
+    result->paranoia_events = r.paranoia_events;
+    dw__utc_now(finished);
+    json_object_object_add(report, "finished", json_object_new_string(finished));
+    json_object_object_add(report, "seconds", json_object_new_double(now_seconds() - t0));
+    json_object_object_add(report, "sectors_read", json_object_new_int64(r.done_sectors));
+    json_object_object_add(report, "reread", dw__json_ranges(&r.reread, NULL));
+    json_object_object_add(report, "bad", dw__json_ranges(&r.bad, "reason"));
+    json_object *outputs = json_object_new_object();
+    json_object_object_add(outputs, "image", json_object_new_string(result->image_path));
+    if (!iso)
+        json_object_object_add(outputs, "cue", json_object_new_string(result->cue_path));
+    json_object_object_add(outputs, "log", json_object_new_string(result->log_path));
+    json_object_object_add(outputs, "report", json_object_new_string(result->report_path));
+    json_object_object_add(report, "outputs", outputs);
+    int status = rc ? (rc == DW_EABORTED ? 1 : 1) : (r.bad.sectors ? 3 : 0);
+    const char *verdict = rc ? "failed" : r.bad.sectors ? "finished with bad sectors" : "ok";
+    json_object_object_add(report, "verdict", json_object_new_string(verdict));
+    json_object_object_add(report, "exit_status", json_object_new_int(status));
+    if (rc)
+        json_object_object_add(report, "error", json_object_new_string(err->message));
+
+    fprintf(r.log.fp, "\nsectors read: %lld   re-read: %lld   bad: %lld\n",
+            (long long)r.done_sectors, (long long)r.reread.sectors, (long long)r.bad.sectors);
+    for (int i = 0; i < r.bad.count; i++)
+        fprintf(r.log.fp, "bad: LBA %d-%d (%d sectors)\n", r.bad.r[i].first_lba,
+                r.bad.r[i].last_lba, r.bad.r[i].last_lba - r.bad.r[i].first_lba + 1);
+    for (int i = 0; i < r.reread.count; i++)
+        fprintf(r.log.fp, "re-read: LBA %d-%d\n", r.reread.r[i].first_lba, r.reread.r[i].last_lba);
+    fprintf(r.log.fp, "verdict: %s%s%s (exit status %d)\nfinished: %s\n", verdict,
+            rc ? ": " : "", rc ? err->message : "", status, finished);
+
+    const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
+                                                                  JSON_C_TO_STRING_NOSLASHESCAPE);
+    result->report_json = strdup(text);
+    if (rc) {
+        /* Nothing that looks complete: the image went away with its .part;
+         * the log stays under its .part name as evidence. */
+        dw__outfile_abort(&r.image);
+        fflush(r.log.fp);
+        fclose(r.log.fp);
+        r.log.fp = NULL;
+        free(r.log.path);
+        free(r.log.part_path);
+        memset(&r.log, 0, sizeof(r.log));
+        result->image_path[0] = result->cue_path[0] = '\0';
+        result->report_path[0] = '\0';
+        snprintf(result->log_path + strlen(result->log_path),
+                 sizeof(result->log_path) - strlen(result->log_path), ".part");
+    } else {
+        struct dw__outfile rep;
+        int rrc = dw__outfile_open(&rep, result->report_path, err);
+        if (!rrc) {
+            fputs(text, rep.fp);
+            fputc('\n', rep.fp);
+            rrc = dw__outfile_commit(&rep, err);
+        }
+        if (!rrc)
+            rrc = dw__outfile_commit(&r.log, err);
+        else
+            dw__outfile_abort(&r.log);
+        rc = rrc;
+    }
+    dw_drive_lock(drive, false);
+    json_object_put(report);
+    dw__ranges_release(&r.reread);
+    dw__ranges_release(&r.bad);
+    return rc;
+}

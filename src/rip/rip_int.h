@@ -1,0 +1,50 @@
+/* discwright internal: the rip job state shared by rip.c and paranoia.c. */
+#ifndef DW_RIP_INT_H
+#define DW_RIP_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include "discwright/checksum.h"
+#include "discwright/rip.h"
+#include "report/outfile.h"
+#include "report/report_int.h"
+
+struct dw__rip {
+    struct dw_drive *drive;
+    const struct dw_disc *disc;
+    const struct dw_rip_opts *opts;
+    const struct dw_callbacks *cb;
+    struct dw_error_detail *err;
+    struct dw_rip_result *result;
+    const char *name;
+    int retries;
+    struct dw__outfile image, log;
+    struct dw__lba_ranges reread, bad;
+    int64_t done_sectors, total_sectors, paranoia_events;
+    int sector_bytes;
+    double last_progress_s;
+    bool aborted;
+};
+
+/* libcdio-paranoia callback events (paranoia_cb_mode_t), counted. */
+#define DW_PARANOIA_EVENT_KINDS 14
+struct dw_paranoia_stats {
+    int64_t count[DW_PARANOIA_EVENT_KINDS];
+};
+const char *dw__paranoia_event_name(int kind);
+
+void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int dw__rip_progress(struct dw__rip *r, int track, bool force);
+int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+                         uint8_t *buf);
+
+/* Read audio sectors [first, end) of track t through libcdio-paranoia
+ * (PARANOIA_MODE_FULL, never skip), write them to out and both hashes.
+ * Paranoia's callback events are counted in *stats; sectors it had to skip
+ * or could not read are added to r->bad. */
+int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                           int32_t end, struct dw__outfile *out, struct dw_hash *h1,
+                           struct dw_hash *h2, struct dw_paranoia_stats *stats);
+
+#endif
