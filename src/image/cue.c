@@ -82,6 +82,7 @@ struct cue_parser {
     int piece_count;
     int session;                /* from REM SESSION, 1 by default */
     int line;
+    int fallback_line; /* FILE line read through the <cue>.bin fallback */
     char *cdtext_file;
 };
 
@@ -293,6 +294,35 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
     int rc = dw__image_resolve_file(p->path, f->name, &resolved, &case_differs);
     if (rc == DW_ENOMEM)
         return rc;
+    if (rc && p->file_count == 1) {
+        /* libcdio's convention: a single-file cue whose FILE is missing
+         * is read from <cue name>.bin.  Allowed for the first FILE only;
+         * a second FILE line turns it back into an error. */
+        char *alt = strdup(p->path);
+        if (!alt)
+            return DW_ENOMEM;
+        char *dot = strrchr(alt, '.'), *slash = strrchr(alt, '/');
+        if (dot && (!slash || dot > slash) && strlen(dot) >= 4) {
+            memcpy(dot, ".bin", 5);
+            struct stat ast;
+            if (stat(alt, &ast) == 0 && S_ISREG(ast.st_mode)) {
+                resolved = alt;
+                alt = NULL;
+                rc = 0;
+                p->fallback_line = p->line;
+                dw__image_warn(p->img, "'%s' line %d: FILE '%s' not found; reading '%s' instead "
+                               "(libcdio's convention for single-file cues)",
+                               base_name(p->path), p->line, f->name, base_name(resolved));
+            }
+        }
+        free(alt);
+    }
+    if (rc == 0 && p->fallback_line && p->file_count > 1) {
+        free(resolved);
+        p->line = p->fallback_line;
+        return fail(p, DW_ENOENT, "FILE '%s' not found next to it: put the image file there or "
+                    "fix the name in the cue", p->files[0].name);
+    }
     if (rc) {
         char msg[300];
         snprintf(msg, sizeof(msg), "FILE '%s' not found next to it: put the image file there or "
@@ -600,7 +630,13 @@ static int layout(struct cue_parser *p)
         bool last_in_file = i + 1 == p->piece_count || p->pieces[i + 1].file != pc->file;
         if (last_in_file) {
             if (f->data_bytes == UINT64_MAX) {
-                pc->sectors = 0; /* unknown without the file */
+                /* Unknown without the file: just long enough for the
+                 * indexes it holds. */
+                pc->sectors = 0;
+                const struct cue_track *t = &p->tracks[pc->track];
+                for (int k = 0; k < t->idx_count; k++)
+                    if (t->idx[k].file == pc->file && t->idx[k].frame - pc->frame > pc->sectors)
+                        pc->sectors = t->idx[k].frame - pc->frame;
             } else if (pc->byte > f->data_bytes) {
                 char msg[300], at[9];
                 dw_msf_format(pc->frame, at);

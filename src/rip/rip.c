@@ -300,6 +300,29 @@ static int32_t iso9660_volume_sectors(const uint8_t *pvd)
                      (uint32_t)pvd[83] << 24);
 }
 
+/* Read n sectors after the ISO 9660 volume as user data into buf; returns
+ * how many leading sectors read (and, on a CD, checked) good.  No retries:
+ * a failure here ends the image. */
+static int32_t read_tail(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+                         uint8_t *buf, bool is_cd)
+{
+    (void)t;
+    uint8_t raw[DW_SECTOR_RAW_BYTES];
+    for (int32_t i = 0; i < n; i++) {
+        uint8_t *u = buf + (size_t)i * DW_SECTOR_USER_BYTES;
+        if (is_cd) {
+            const uint8_t *user;
+            if (dw_drive_read_raw(r->drive, lba + i, 1, raw) ||
+                dw_sector_check(raw, lba + i, NULL) != DW_SECTOR_GOOD || user_data_of(raw, &user))
+                return i;
+            memcpy(u, user, DW_SECTOR_USER_BYTES);
+        } else if (dw_drive_read_user(r->drive, lba + i, 1, u)) {
+            return i;
+        }
+    }
+    return n;
+}
+
 static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char *path,
                          json_object *tracks, bool is_cd)
 {
@@ -314,8 +337,11 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    /* Limit to the ISO 9660 volume when the track is longer (TAO run-out,
-     * DVD/BD ECC-block padding: REFERENCE.md "Verifying a burn"). */
+    /* The ISO 9660 volume size: sectors after it are padding or, on a TAO
+     * CD, two unreadable run-out blocks (REFERENCE.md "Verifying a
+     * burn").  They are kept while they read; the first one that does not
+     * ends the image there, and that is not an error. */
+    int32_t vol = 0;
     if (end - first > 16) {
         uint8_t pvd[DW_SECTOR_USER_BYTES];
         const uint8_t *user = pvd;
@@ -327,26 +353,33 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         } else {
             prc = dw_drive_read_user(r->drive, first + 16, 1, pvd);
         }
-        int32_t vol = prc == 0 ? iso9660_volume_sectors(user) : 0;
-        if (vol > 0 && vol < end - first) {
-            dw__rip_log(r, DW_LOG_INFO,
-                        "track %02d: the ISO 9660 volume ends %d sectors before the track "
-                        "(padding or run-out); those are left out",
-                        t->number, end - first - vol);
-            r->total_sectors -= end - first - vol;
-            end = first + vol;
-        } else if (vol > end - first) {
+        vol = prc == 0 ? iso9660_volume_sectors(user) : 0;
+        if (vol > end - first) {
             dw__rip_log(r, DW_LOG_WARN,
                         "track %02d: the ISO 9660 volume claims %d sectors but the track has "
                         "%d",
                         t->number, vol, end - first);
+            vol = 0;
         }
     }
     if ((rc = dw__outfile_open(&of, path, r->err)))
         goto out;
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
-        if (is_cd) {
+        if (vol > 0 && lba >= first + vol) {
+            int32_t good = read_tail(r, t, lba, n, buf, is_cd);
+            if (good < n) {
+                dw__rip_log(r, DW_LOG_INFO,
+                            "track %02d: sectors %d-%d after the ISO 9660 volume do not read "
+                            "(padding or run-out); the image ends at sector %d",
+                            t->number, lba + good, end - 1, lba + good);
+                r->total_sectors -= end - (lba + good);
+                end = lba + good;
+                n = good;
+                if (n == 0)
+                    break;
+            }
+        } else if (is_cd) {
             if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
                 goto out;
             for (int32_t i = 0; i < n; i++) {
@@ -360,7 +393,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
                 }
                 memmove(buf + (size_t)i * DW_SECTOR_USER_BYTES, user, DW_SECTOR_USER_BYTES);
             }
-        } else {
+        } else if (!is_cd) {
             rc = dw_drive_read_user(r->drive, lba, n, buf);
             if (rc == DW_ENOMEDIUM)
                 goto out;

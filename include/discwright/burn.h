@@ -1,0 +1,134 @@
+/* discwright: burning images to CD, DVD and BD (and to stdio: files).
+ *
+ * Built on libburn 1.5 (libburn/libburn.h), which issues the MMC-6 write
+ * commands (chapter 4.x "Write Features", 6.x WRITE(10), SEND CUE SHEET,
+ * CLOSE TRACK/SESSION, BLANK) from its own threads.  A drive address is
+ * what libburn takes: a device such as "/dev/sr0" for a real drive, or
+ * "stdio:/path/file.iso" for a file that behaves like a DVD-RAM medium
+ * (profile 0xffff "stdio file").
+ *
+ * These calls are serialised inside the library (libburn keeps global
+ * state) and are not to be mixed with direct libburn use by the caller.
+ */
+#ifndef DISCWRIGHT_BURN_H
+#define DISCWRIGHT_BURN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "discwright/errors.h"
+#include "discwright/progress.h"
+#include "discwright/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Options of a burn.  A zero-filled struct (or a NULL pointer) means:
+ * fastest speed, real write, no eject. */
+struct dw_burn_opts {
+    double speed_x;  /* write speed in multiples of the medium's 1x (CD 1x =
+                        176.4 kB/s, DVD 1x = 1385 kB/s, BD 1x = 4495.5 kB/s,
+                        kB = 1000 bytes); 0 = the drive's maximum.  Rounded
+                        up to whole kB/s and passed to burn_drive_set_speed
+                        (MMC-6 SET CD SPEED / SET STREAMING); the drive picks
+                        its nearest supported speed. */
+    bool dummy;      /* simulate: MMC-6 Test Write (mode page 05h) through
+                        burn_write_opts_set_simulate; the medium is not
+                        written.  On a stdio: file nothing is written; a
+                        file that did not exist before is not left behind. */
+    bool eject;      /* eject the medium when the drive is released after
+                        a burn was started (not when a check refused it) */
+    unsigned flags;  /* must be 0 */
+};
+
+/* What a burn did.  Filled as far as the burn got, also on failure. */
+struct dw_burn_result {
+    char drive_address[512]; /* the address given, as used ("stdio:/x.iso") */
+    char vendor[9];          /* INQUIRY vendor, as libburn reports it */
+    char model[17];          /* INQUIRY product */
+    char firmware[5];        /* INQUIRY revision */
+    int profile;             /* MMC-6 current profile (0x09 CD-R, 0x1a DVD+RW,
+                                ...); 0xffff for stdio: (libburn's own) */
+    char profile_name[80];   /* libburn's name, e.g. "stdio file" */
+    char write_type[8];      /* write type libburn chose: "TAO", "SAO",
+                                "RAW", or "" before it was chosen */
+    int32_t start_lba;       /* LBA where the track begins on the medium
+                                (next writable address); 0 for blank and
+                                overwritable media and stdio: files */
+    int speed_kbps;          /* write speed asked for, kB/s (1000 bytes);
+                                0 = maximum */
+    int64_t image_bytes;     /* size of the image */
+    int64_t written_bytes;   /* bytes libburn sent for the track (in a dummy
+                                run: bytes it pretended to send) */
+    bool dummy;              /* the run was a simulation */
+};
+
+/* Burn an ISO 9660 (or any 2048-byte-sector) image as one data track
+ * (Mode 1 on CD) in one closed session, starting at LBA 0 of a blank or
+ * overwritable medium.
+ *
+ * image_path:    the image; a regular, non-empty file whose size is a
+ *                multiple of 2048 bytes.  Not modified.
+ * drive_address: "/dev/srN" (or another path to a burner) or "stdio:/path".
+ *                For a stdio: path that does not exist yet, the directory
+ *                must exist and be writable; the image is written to
+ *                "<path>.part" and renamed to <path> once complete and
+ *                flushed, so an interrupted burn never leaves a file that
+ *                looks whole.  An existing stdio: file is overwritten in
+ *                place from byte 0 like an overwritable medium (it is not
+ *                truncated); if that burn fails its content is incomplete
+ *                and the message says so.
+ * opts:          may be NULL for the defaults.
+ * cb:            may be NULL.  progress gets phase "burn", done_sectors
+ *                and total_sectors in 2048-byte sectors of the image,
+ *                buffer_fill_percent of libburn's FIFO, about 10 times a
+ *                second and once at the end; returning non-zero stops the
+ *                burn (burn_drive_cancel) and the call returns DW_EABORTED.
+ *                log gets libburn's messages (burn_msgs_obtain).
+ * result:        may be NULL; filled as far as the burn got.
+ * err:           may be NULL; on failure gets the code and a message that
+ *                names the image or drive and says what to do.
+ *
+ * SIGINT, SIGTERM and SIGHUP are caught while libburn is in use (the
+ * previous handlers are restored before returning; further signals during
+ * the cleanup are swallowed): the burn is cancelled, libburn's writer
+ * thread awaited, the drive released and DW_EABORTED returned; the caller
+ * decides whether to exit.  libburn's own burn_set_signal_handling() is
+ * not used: it prints to stderr, takes over about 25 signals including
+ * SIGSEGV and leaves SIGINT ignored.  A burn_is_aborting() raised by such
+ * a handler, if the application installed one itself, is honoured the
+ * same way.
+ *
+ * Returns 0, or DW_EINVAL (bad arguments, image not a whole number of
+ * sectors), DW_ENOENT (image or target directory missing), DW_EACCES,
+ * DW_ENODRIVE (no drive at the address), DW_EBUSY, DW_ENOMEDIUM,
+ * DW_EMEDIUM (closed, appendable, read-only or unsuitable medium, or no
+ * write type fits), DW_EUNSUPPORTED (dummy on a medium that cannot
+ * simulate), DW_ENOSPC (image larger than the free space), DW_EABORTED,
+ * DW_EWRITE (libburn reports the burn failed), DW_EIO, DW_ELIB.
+ * The drive is always released (burn_drive_release) before returning. */
+DW_API int dw_burn_iso(const char *image_path, const char *drive_address,
+                       const struct dw_burn_opts *opts,
+                       const struct dw_callbacks *cb,
+                       struct dw_burn_result *result,
+                       struct dw_error_detail *err);
+
+/* Blank a rewritable disc: CD-RW (profile 0x0a) or DVD-RW (0x13, 0x14),
+ * through burn_disc_erase (MMC-6 BLANK, 6.2).  fast: blank only the
+ * PMA/TOC/lead-in ("minimal"); else the whole disc.  A fast-blanked DVD-RW
+ * can only be written in DAO (libburn's SAO).
+ *
+ * progress gets phase "blank" with done_sectors 0..65536 of total_sectors
+ * 65536 (libburn's relative steps; sector_bytes 0).  BLANK cannot be
+ * interrupted safely, so the callback's return value and signals do not
+ * stop it.  Other media (CD-R, DVD+RW, BD-RE, stdio: files, ...) fail with
+ * DW_EMEDIUM; no medium: DW_ENOMEDIUM; no drive: DW_ENODRIVE; libburn
+ * reporting failure: DW_EWRITE.  err may be NULL. */
+DW_API int dw_burn_blank(const char *drive_address, bool fast,
+                         const struct dw_callbacks *cb,
+                         struct dw_error_detail *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

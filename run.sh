@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# discwright set-up and entry points, for a fresh Debian 12 / Ubuntu machine.
+#
+#   ./run.sh demo    install what is missing, build, then rip the bundled
+#                    sample disc to BIN/CUE, burn its ISO to a file-backed
+#                    drive, verify it, and print the summary
+#   ./run.sh test    install what is missing, build, run the whole test
+#                    suite (CTest)
+#
+# Options (before the verb): --no-setup  skip apt-get and the build (used by
+# the test suite to run the demo against an existing build).
+# Environment: BUILD_DIR (default ./build), DW_SANITIZE (e.g.
+# address,undefined: builds in BUILD_DIR-asan and runs the suite under it).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+setup=1
+if [ "${1:-}" = "--no-setup" ]; then
+  setup=0
+  shift
+fi
+verb=${1:-}
+build=${DW_BUILD:-${BUILD_DIR:-$here/build}}
+if [ -n "${DW_SANITIZE:-}" ] && [ -z "${DW_BUILD:-}" ]; then
+  build="${build}-asan"
+fi
+
+# Build dependencies, then the peer tools the tests compare against.
+packages=(build-essential cmake pkg-config
+  libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
+  zlib1g-dev nettle-dev libjson-c-dev libcmocka-dev
+  bchunk xorriso cdrskin libcdio-utils cd-paranoia)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "run.sh: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+  local extra=()
+  [ -n "${DW_SANITIZE:-}" ] && extra+=(-DDW_SANITIZE="$DW_SANITIZE")
+  [ -n "${CI:-}" ] && extra+=(-DDW_WERROR=ON)
+  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${extra[@]}" >/dev/null
+  cmake --build "$build" -j"$(nproc)"
+}
+
+demo() {
+  local dw="$build/discwright" sample="$build/sample" out="$build/demo"
+  rm -rf "$out"
+  mkdir -p "$out"
+  echo "== the sample disc (made by dw-mksample at build time)"
+  "$dw" info "$sample/sample.cue"
+  echo
+  echo "== rip it to BIN/CUE (audio through libcdio-paranoia, data EDC/ECC-checked)"
+  "$dw" -q rip "$sample/sample.cue" -o "$out/rip" --name sample
+  cmp "$out/rip/sample.bin" "$sample/sample.bin"
+  cmp "$out/rip/sample.cue" "$sample/sample.cue"
+  echo "ripped: $out/rip/sample.bin and .cue are identical to the source; log and report beside them"
+  echo
+  echo "== burn the ISO to a file-backed drive through libburn, then verify it"
+  "$dw" burn "$sample/sample.iso" --drive "stdio:$out/burned.iso"
+  echo
+  echo "== verify the rip against the sample disc"
+  "$dw" verify "$out/rip/sample.cue" "$sample/sample.cue"
+  echo
+  echo "summary:"
+  sed -n 's/^track \([0-9]*\): CRC32/  track \1: CRC32/p; s/^verdict: /  rip verdict: /p' \
+    "$out/rip/sample.log"
+  echo "  burned image: $(stat -c %s "$out/burned.iso") bytes, $(md5sum < "$out/burned.iso" | cut -d' ' -f1)"
+  echo "  sample ISO:   $(stat -c %s "$sample/sample.iso") bytes, $(md5sum < "$sample/sample.iso" | cut -d' ' -f1)"
+  echo "demo: rip, burn and verify all succeeded"
+}
+
+case "$verb" in
+  demo)
+    if [ $setup -eq 1 ]; then install_missing; configure_and_build; fi
+    demo
+    ;;
+  test)
+    if [ $setup -eq 1 ]; then install_missing; configure_and_build; fi
+    cd "$build"
+    ctest --output-on-failure -j"$(nproc)"
+    ;;
+  *)
+    echo "usage: ./run.sh [--no-setup] demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,1154 @@
+/* Burn layer: an image to a medium through libburn.
+ *
+ * libburn (libburn/libburn.h, 1.5.4) does the MMC-6 work: it grabs the
+ * drive, chooses the write type (TAO/SAO, 4.x write features), sends the
+ * data from its own writer thread and closes track and session.  This file
+ * checks everything it can before the first byte is written (image shape,
+ * target, medium status, write type, capacity), drives libburn's
+ * asynchronous burn, turns its message queue into our error messages and
+ * log lines, and always releases the drive.
+ *
+ * libburn keeps global state (burn_initialize ... burn_finish, one message
+ * queue), so every public call here runs under one mutex.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libburn/libburn.h>
+
+#include "discwright/burn.h"
+#include "burn/burn_int.h"
+
+/* libburn's API passes off_t; the library is built with 64-bit off_t. */
+_Static_assert(sizeof(off_t) == 8, "build with _FILE_OFFSET_BITS=64");
+
+#define STDIO_PREFIX "stdio:"
+#define STDIO_PREFIX_LEN 6
+#define POLL_MS 100
+#define FIFO_CHUNKS 2048       /* 2048 x 2048 bytes = 4 MiB, cdrskin's default */
+#define STATUS_WAIT_MS 30000   /* how long a medium may stay BURN_DISC_UNREADY */
+#define BLANK_STEPS 0x10000    /* libburn's relative progress on blank */
+#define THREAD_END_WAIT_MS 30000
+/* libburn's message "Write thread on drive N ended" (libdax_msgs.h): the
+ * last thing its writer thread says before it unlists itself. */
+#define LIBBURN_MSG_WRITE_THREAD_ENDED 0x00020178
+
+static pthread_mutex_t burn_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+
+static int fail(struct dw_error_detail *err, int code, int sys_errno, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(struct dw_error_detail *err, int code, int sys_errno, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL)
+        return code;
+    err->code = code;
+    err->sys_errno = sys_errno;
+    err->sense_key = -1;
+    err->asc = -1;
+    err->ascq = -1;
+    err->lba = DW_NO_LBA;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* strerror with a lowercase first letter, for our lowercase messages. */
+static const char *errno_text(int e, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", strerror(e));
+    if (buf[0] >= 'A' && buf[0] <= 'Z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Pure helpers (burn_int.h)                                            */
+
+int dw__burn_check_capacity(int64_t image_sectors, int64_t free_bytes,
+                            const char *image_path, const char *drive_address,
+                            struct dw_error_detail *err)
+{
+    int64_t free_sectors = free_bytes > 0 ? free_bytes / DW__BURN_SECTOR_BYTES : 0;
+
+    if (image_sectors <= free_sectors)
+        return 0;
+    if (strncmp(drive_address, STDIO_PREFIX, STDIO_PREFIX_LEN) == 0)
+        return fail(err, DW_ENOSPC, ENOSPC,
+                    "'%s' needs %lld sectors but the file system of '%s' has only "
+                    "%lld free: free some space or write the image elsewhere",
+                    image_path, (long long)image_sectors, drive_address,
+                    (long long)free_sectors);
+    return fail(err, DW_ENOSPC, ENOSPC,
+                "'%s' needs %lld sectors but the medium in '%s' has only %lld free: "
+                "use a larger disc",
+                image_path, (long long)image_sectors, drive_address,
+                (long long)free_sectors);
+}
+
+enum medium_family { FAMILY_CD, FAMILY_DVD, FAMILY_BD };
+
+static enum medium_family profile_family(int profile)
+{
+    if (profile >= 0x08 && profile <= 0x0a)
+        return FAMILY_CD;
+    if (profile >= 0x40 && profile <= 0x43)
+        return FAMILY_BD;
+    return FAMILY_DVD; /* DVD profiles, stdio: files (libburn: like DVD-RAM) */
+}
+
+int64_t dw__burn_1x_bytes_per_s(int profile)
+{
+    switch (profile_family(profile)) {
+    case FAMILY_CD:
+        return 176400;
+    case FAMILY_BD:
+        return 4495500;
+    default:
+        return 1385000;
+    }
+}
+
+int dw__burn_speed_kbps(int profile, double speed_x)
+{
+    /* 1x in units of 100 bytes/s, so that the products stay exact */
+    double tenths = (double)dw__burn_1x_bytes_per_s(profile) / 100.0;
+    double kb;
+    long long k;
+
+    if (!(speed_x > 0.0) || !isfinite(speed_x))
+        return 0;
+    kb = speed_x * tenths / 10.0;
+    if (kb >= (double)INT_MAX)
+        return INT_MAX;
+    k = (long long)kb;
+    if ((double)k < kb)
+        k++; /* libburn.h: "Fractional speeds should be rounded up" */
+    return (int)k;
+}
+
+bool dw__burn_profile_overwritable(int profile, int drive_role)
+{
+    switch (profile) {
+    case 0x12: /* DVD-RAM */
+    case 0x13: /* DVD-RW restricted overwrite */
+    case 0x1a: /* DVD+RW */
+    case 0x43: /* BD-RE */
+        return true;
+    case 0xffff: /* stdio: random access read-write or write-only */
+        return drive_role == 2 || drive_role == 5;
+    default:
+        return false;
+    }
+}
+
+const char *dw__burn_write_type_name(int write_type)
+{
+    switch (write_type) {
+    case BURN_WRITE_TAO:
+        return "TAO";
+    case BURN_WRITE_SAO:
+        return "SAO";
+    case BURN_WRITE_RAW:
+        return "RAW";
+    case BURN_WRITE_PACKET:
+        return "PACKET";
+    default:
+        return "NONE";
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* libburn session: init, messages, signals, drive                       */
+
+struct burn_run {
+    const struct dw_callbacks *cb;
+    struct burn_drive_info *infos; /* from burn_drive_scan_and_grab */
+    struct burn_drive *drive;      /* infos[0].drive while grabbed */
+    bool libburn_up;
+    /* the most severe libburn message (WARNING or worse) seen so far */
+    int worst_sev;
+    int worst_errno;
+    char worst_text[320];
+    int sev_warning;
+    bool write_thread_ended;       /* LIBBURN_MSG_WRITE_THREAD_ENDED seen */
+    /* signal handlers replaced while the drive is grabbed */
+    bool signals_installed;
+    struct sigaction old_actions[3];
+};
+
+static const int caught_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+static volatile sig_atomic_t signal_seen;
+
+static void on_signal(int signum)
+{
+    signal_seen = signum;
+}
+
+static void signals_install(struct burn_run *run)
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART; /* libburn's threads block signals; ours go on */
+    signal_seen = 0;
+    for (i = 0; i < sizeof caught_signals / sizeof caught_signals[0]; i++)
+        sigaction(caught_signals[i], &sa, &run->old_actions[i]);
+    run->signals_installed = true;
+}
+
+static void signals_restore(struct burn_run *run)
+{
+    size_t i;
+
+    if (!run->signals_installed)
+        return;
+    for (i = 0; i < sizeof caught_signals / sizeof caught_signals[0]; i++)
+        sigaction(caught_signals[i], &run->old_actions[i], NULL);
+    run->signals_installed = false;
+}
+
+static void log_line(const struct burn_run *run, enum dw_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void log_line(const struct burn_run *run, enum dw_log_level level, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    if (run->cb == NULL || run->cb->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    run->cb->log(level, line, run->cb->user);
+}
+
+/* Move libburn's queued messages to the log callback and remember the most
+ * severe one (the first of the highest severity: later ones tend to be
+ * consequences, such as "burn run failed"). */
+static void drain_messages(struct burn_run *run)
+{
+    static char min_sev[] = "ALL";
+    char text[BURN_MSGS_MESSAGE_LEN];
+    char sev[80];
+    int code, os_errno, sevno, sev_debug = 0;
+    size_t len;
+    enum dw_log_level level;
+
+    if (!run->libburn_up)
+        return;
+    burn_text_to_sev("UPDATE", &sev_debug, 0);
+    while (burn_msgs_obtain(min_sev, &code, text, &os_errno, sev) == 1) {
+        len = strlen(text);
+        while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
+            text[--len] = '\0';
+        sevno = 0;
+        burn_text_to_sev(sev, &sevno, 0);
+        if (sevno >= run->sev_warning)
+            level = sevno > run->sev_warning ? DW_LOG_ERROR : DW_LOG_WARN;
+        else if (sevno > sev_debug)
+            level = DW_LOG_INFO;
+        else
+            level = DW_LOG_DEBUG;
+        if (code == LIBBURN_MSG_WRITE_THREAD_ENDED)
+            run->write_thread_ended = true;
+        log_line(run, level, "libburn %s: %s", sev, text);
+        if (sevno >= run->sev_warning && sevno > run->worst_sev) {
+            run->worst_sev = sevno;
+            run->worst_errno = os_errno;
+            copy_str(run->worst_text, sizeof run->worst_text, text);
+        }
+    }
+}
+
+/* ": libburn says '...'" for a message, or "" if libburn said nothing. */
+static const char *libburn_reason(const struct burn_run *run, char *buf, size_t len)
+{
+    if (run->worst_text[0] == '\0')
+        return "";
+    snprintf(buf, len, " (libburn: %s)", run->worst_text);
+    return buf;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        if (signal_seen)
+            break;
+}
+
+/* Lock, start libburn, make it queue (not print) its messages. */
+static int run_begin(struct burn_run *run, const struct dw_callbacks *cb,
+                     struct dw_error_detail *err)
+{
+    static char queue_sev[] = "ALL", print_sev[] = "NEVER", print_id[] = "discwright : ";
+
+    memset(run, 0, sizeof *run);
+    run->cb = cb;
+    run->worst_sev = -1;
+    pthread_mutex_lock(&burn_lock);
+    if (!burn_initialize()) {
+        pthread_mutex_unlock(&burn_lock);
+        return fail(err, DW_ELIB, 0,
+                    "cannot start libburn: check that the libburn library is "
+                    "installed and matches the one discwright was built with");
+    }
+    run->libburn_up = true;
+    /* libburn's default queue severity is "NEVER": errors would vanish */
+    burn_msgs_set_severities(queue_sev, print_sev, print_id);
+    burn_text_to_sev("WARNING", &run->sev_warning, 0);
+    return 0;
+}
+
+/* Release the drive if grabbed (it is idle whenever we get here). */
+static void run_release(struct burn_run *run, bool eject)
+{
+    if (run->drive != NULL) {
+        burn_drive_release(run->drive, eject ? 1 : 0);
+        run->drive = NULL;
+    }
+    if (run->infos != NULL) {
+        burn_drive_info_free(run->infos);
+        run->infos = NULL;
+    }
+}
+
+/* Release the drive, stop libburn, restore signals, unlock.  libburn
+ * objects (sources, tracks, write options) must be freed before. */
+static void run_end(struct burn_run *run, bool eject)
+{
+    run_release(run, eject);
+    signals_restore(run);
+    if (run->libburn_up) {
+        drain_messages(run);
+        burn_finish();
+        run->libburn_up = false;
+        pthread_mutex_unlock(&burn_lock);
+    }
+}
+
+/* Grab the drive at libburn address adr; user_address is for messages. */
+static int run_grab(struct burn_run *run, char *adr, const char *user_address,
+                    struct dw_error_detail *err)
+{
+    char why[400];
+    int ret;
+
+    ret = burn_drive_scan_and_grab(&run->infos, adr, 1);
+    drain_messages(run);
+    if (ret == 1 && run->infos != NULL && run->infos[0].drive != NULL) {
+        run->drive = run->infos[0].drive;
+        return 0;
+    }
+    if (run->infos != NULL) {
+        burn_drive_info_free(run->infos);
+        run->infos = NULL;
+    }
+    if (run->worst_errno == EBUSY || strstr(run->worst_text, "busy") != NULL)
+        return fail(err, DW_EBUSY, EBUSY,
+                    "the drive at '%s' is in use by another program: close it and "
+                    "try again%s",
+                    user_address, libburn_reason(run, why, sizeof why));
+    if (run->worst_errno == EACCES || run->worst_errno == EPERM)
+        return fail(err, DW_EACCES, run->worst_errno,
+                    "no permission to use the drive at '%s': join the group that "
+                    "owns it (often 'cdrom')%s",
+                    user_address, libburn_reason(run, why, sizeof why));
+    return fail(err, DW_ENODRIVE, run->worst_errno,
+                "no drive at '%s': list drives with 'discwright drives'%s", user_address,
+                libburn_reason(run, why, sizeof why));
+}
+
+/* Wait until libburn knows the medium status (burn_disc_get_status may
+ * report BURN_DISC_UNREADY for a while after loading). */
+static enum burn_disc_status medium_status(struct burn_run *run)
+{
+    enum burn_disc_status st;
+    long waited = 0;
+
+    while ((st = burn_disc_get_status(run->drive)) == BURN_DISC_UNREADY &&
+           waited < STATUS_WAIT_MS && !signal_seen) {
+        sleep_ms(POLL_MS);
+        waited += POLL_MS;
+    }
+    return st;
+}
+
+/* Wait until libburn's writer thread is really gone.  On a cancelled or
+ * failed burn libburn 1.5.4 reports BURN_DRIVE_IDLE about 0.5 s before its
+ * writer thread ends (write.c sleeps on the failure path), and that thread
+ * still frees the write options, queues a message and unlists itself: a
+ * release, burn_finish or next burn_disc_write in that window races with
+ * it ("A drive operation is still going on (want to write)").  Its last
+ * message is the only sign of its end that the API shows. */
+static void wait_write_thread(struct burn_run *run)
+{
+    long waited = 0;
+
+    drain_messages(run);
+    while (!run->write_thread_ended && waited < THREAD_END_WAIT_MS) {
+        sleep_ms(POLL_MS / 5);
+        waited += POLL_MS / 5;
+        drain_messages(run);
+    }
+    sleep_ms(POLL_MS / 5); /* from that message to remove_worker() */
+}
+
+/* ------------------------------------------------------------------ */
+/* Image and target                                                     */
+
+static int check_image(const char *path, int64_t *bytes, struct dw_error_detail *err)
+{
+    struct stat st;
+    char e[128];
+    int fd;
+
+    if (stat(path, &st) != 0) {
+        int se = errno;
+
+        return fail(err, dw_error_from_errno(se), se, "cannot open image '%s': %s", path,
+                    errno_text(se, e, sizeof e));
+    }
+    if (S_ISDIR(st.st_mode))
+        return fail(err, DW_EINVAL, EISDIR,
+                    "'%s' is a directory, not an image: give the path of an .iso file",
+                    path);
+    if (!S_ISREG(st.st_mode))
+        return fail(err, DW_EINVAL, 0,
+                    "'%s' is not a regular file: burn an image file (copy a stream "
+                    "into a file first)",
+                    path);
+    if (st.st_size == 0)
+        return fail(err, DW_EINVAL, 0, "'%s' is empty: there is nothing to burn", path);
+    if (st.st_size % DW__BURN_SECTOR_BYTES != 0)
+        return fail(err, DW_EINVAL, 0,
+                    "'%s' is %lld bytes, not a whole number of %d-byte sectors: "
+                    "it is not an ISO image (a BIN/CUE image is burned from its .cue)",
+                    path, (long long)st.st_size, DW__BURN_SECTOR_BYTES);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int se = errno;
+
+        return fail(err, dw_error_from_errno(se), se, "cannot read image '%s': %s", path,
+                    errno_text(se, e, sizeof e));
+    }
+    close(fd);
+    *bytes = (int64_t)st.st_size;
+    return 0;
+}
+
+/* The directory part of path ("." for a bare name); len > 1. */
+static void dir_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n;
+
+    if (slash == NULL) {
+        copy_str(dir, len, ".");
+        return;
+    }
+    n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= len)
+        n = len - 1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+}
+
+struct target {
+    bool is_stdio;
+    bool via_part;      /* new regular file: written as <path>.part, renamed */
+    bool existing_file; /* an existing regular file overwritten in place */
+    const char *path;   /* stdio: path (points into the caller's address) */
+    char part_path[PATH_MAX];
+    char adr[BURN_DRIVE_ADR_LEN]; /* what libburn gets */
+};
+
+static int check_stdio_target(struct target *t, const char *address,
+                              struct dw_error_detail *err)
+{
+    const char *path = address + STDIO_PREFIX_LEN;
+    char dir[PATH_MAX], e[128];
+    struct stat st;
+    int n;
+
+    t->is_stdio = true;
+    t->path = path;
+    if (path[0] == '\0')
+        return fail(err, DW_EINVAL, 0,
+                    "'%s' names no file: give one, e.g. 'stdio:/tmp/image.iso'", address);
+    if (strlen(address) >= sizeof t->adr || strlen(path) + 6 >= sizeof t->part_path)
+        return fail(err, DW_EINVAL, ENAMETOOLONG, "the path in '%s' is too long", address);
+    copy_str(t->adr, sizeof t->adr, address);
+    /* stdout and inherited descriptors: libburn's own business */
+    if (strcmp(path, "-") == 0 || strncmp(path, "/dev/fd/", 8) == 0)
+        return 0;
+
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return fail(err, DW_EINVAL, EISDIR,
+                        "'%s' is a directory: name a file in it, e.g. '%s/image.iso'",
+                        address, address);
+        if (access(path, W_OK) != 0) {
+            int se = errno;
+
+            return fail(err, dw_error_from_errno(se), se, "cannot write '%s': %s", path,
+                        errno_text(se, e, sizeof e));
+        }
+        t->existing_file = S_ISREG(st.st_mode);
+        return 0;
+    }
+    if (errno != ENOENT) {
+        int se = errno;
+
+        return fail(err, dw_error_from_errno(se), se, "cannot write '%s': %s", path,
+                    errno_text(se, e, sizeof e));
+    }
+
+    /* a new file: its directory must exist and be writable */
+    dir_of(path, dir, sizeof dir);
+    if (stat(dir, &st) != 0) {
+        int se = errno;
+
+        return fail(err, dw_error_from_errno(se), se,
+                    "cannot create '%s': directory '%s' %s: create it or write elsewhere",
+                    path, dir, se == ENOENT ? "does not exist" : errno_text(se, e, sizeof e));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return fail(err, DW_ENOENT, ENOTDIR,
+                    "cannot create '%s': '%s' is not a directory", path, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, DW_EACCES, EACCES,
+                    "cannot create '%s': directory '%s' is not writable: write elsewhere "
+                    "or fix its permissions",
+                    path, dir);
+
+    /* Written as <path>.part and renamed when complete (DESIGN: an
+     * interrupted run never leaves a file that looks whole). */
+    t->via_part = true;
+    snprintf(t->part_path, sizeof t->part_path, "%s.part", path);
+    n = snprintf(t->adr, sizeof t->adr, STDIO_PREFIX "%s", t->part_path);
+    if (n < 0 || (size_t)n >= sizeof t->adr)
+        return fail(err, DW_EINVAL, ENAMETOOLONG, "the path in '%s' is too long", address);
+    if (lstat(t->part_path, &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return fail(err, DW_EINVAL, EEXIST,
+                        "'%s' is in the way of the temporary file: remove it",
+                        t->part_path);
+        if (unlink(t->part_path) != 0) { /* a stale leftover of ours */
+            int se = errno;
+
+            return fail(err, dw_error_from_errno(se), se, "cannot remove the stale '%s': %s",
+                        t->part_path, errno_text(se, e, sizeof e));
+        }
+    }
+    return 0;
+}
+
+static int check_target(struct target *t, const char *address, struct dw_error_detail *err)
+{
+    struct stat st;
+
+    memset(t, 0, sizeof *t);
+    if (strncmp(address, STDIO_PREFIX, STDIO_PREFIX_LEN) == 0)
+        return check_stdio_target(t, address, err);
+
+    /* A missing path is left to libburn to judge (the drive emulator makes
+     * device files appear to libburn only); files and directories get a
+     * hint at stdio:. */
+    if (stat(address, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+        return fail(err, DW_ENODRIVE, 0,
+                    "no drive at '%s': it is a %s; to write an image into a file, use "
+                    "'stdio:%s'",
+                    address, S_ISREG(st.st_mode) ? "file" : "directory", address);
+    if (strlen(address) >= sizeof t->adr)
+        return fail(err, DW_EINVAL, ENAMETOOLONG, "the drive address '%s' is too long",
+                    address);
+    /* symlinks such as /dev/cdrw and other names of the same drive */
+    {
+        char in[BURN_DRIVE_ADR_LEN];
+
+        copy_str(in, sizeof in, address);
+        if (burn_drive_convert_fs_adr(in, t->adr) != 1)
+            copy_str(t->adr, sizeof t->adr, address);
+    }
+    return 0;
+}
+
+/* After the burn: put a new stdio: file in place, or remove the partial
+ * one.  Returns 0 or an error (only when keep is true). */
+static int finish_part_file(const struct target *t, bool keep, struct dw_error_detail *err)
+{
+    char dir[PATH_MAX], e[128];
+    int fd, rc = 0;
+
+    if (!t->via_part)
+        return 0;
+    if (!keep) {
+        /* if this fails, the .part name still says the file is incomplete */
+        (void)unlink(t->part_path);
+        return 0;
+    }
+    fd = open(t->part_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        int se = errno;
+
+        rc = fail(err, dw_error_from_errno(se), se,
+                  "cannot flush '%s' to disk: %s; the burned image stays in '%s'",
+                  t->part_path, errno_text(se, e, sizeof e), t->part_path);
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    close(fd);
+    if (rename(t->part_path, t->path) != 0) {
+        int se = errno;
+
+        return fail(err, dw_error_from_errno(se), se,
+                    "cannot rename '%s' to '%s': %s; the burned image stays in '%s'",
+                    t->part_path, t->path, errno_text(se, e, sizeof e), t->part_path);
+    }
+    dir_of(t->path, dir, sizeof dir);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd); /* best effort: the rename itself succeeded */
+        close(fd);
+    }
+    return 0;
+}
+
+/* What happened to the target, for failure messages. */
+static const char *target_after_failure(const struct target *t, bool dummy, char *buf,
+                                        size_t len)
+{
+    if (dummy)
+        return "";
+    if (t->via_part)
+        return "; nothing was left behind";
+    if (t->existing_file) {
+        snprintf(buf, len, "; '%s' now holds incomplete content: burn again or delete it",
+                 t->path);
+        return buf;
+    }
+    if (t->is_stdio)
+        return "; the output is incomplete";
+    return "; the disc may be unusable now";
+}
+
+/* ------------------------------------------------------------------ */
+/* Burn                                                                 */
+
+static void fill_drive_result(struct dw_burn_result *res, const struct burn_run *run)
+{
+    const struct burn_drive_info *info = &run->infos[0];
+
+    memcpy(res->vendor, info->vendor, sizeof res->vendor - 1);
+    res->vendor[sizeof res->vendor - 1] = '\0';
+    memcpy(res->model, info->product, sizeof res->model - 1);
+    res->model[sizeof res->model - 1] = '\0';
+    memcpy(res->firmware, info->revision, sizeof res->firmware - 1);
+    res->firmware[sizeof res->firmware - 1] = '\0';
+}
+
+static int report_progress(const struct dw_callbacks *cb, const char *phase,
+                           int64_t done, int64_t total, int sector_bytes, int fill,
+                           int64_t media_rate)
+{
+    struct dw_progress p;
+
+    if (cb == NULL || cb->progress == NULL)
+        return 0;
+    memset(&p, 0, sizeof p);
+    p.phase = phase;
+    p.track = 1;
+    p.done_sectors = done;
+    p.total_sectors = total;
+    p.sector_bytes = sector_bytes;
+    p.buffer_fill_percent = fill;
+    p.media_1x_bytes_per_s = media_rate;
+    return cb->progress(&p, cb->user);
+}
+
+static int fifo_fill_percent(struct burn_source *fifo)
+{
+    int size = 0, free_bytes = 0, st;
+    char *text = NULL;
+
+    st = burn_fifo_inquire_status(fifo, &size, &free_bytes, &text);
+    if (st < 0 || size <= 0)
+        return -1;
+    if (free_bytes < 0)
+        free_bytes = 0;
+    if (free_bytes > size)
+        free_bytes = size;
+    return (int)(((int64_t)(size - free_bytes) * 100) / size);
+}
+
+enum stop_reason { STOP_NONE, STOP_CALLER, STOP_SIGNAL };
+
+int dw_burn_iso(const char *image_path, const char *drive_address,
+                const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                struct dw_burn_result *result, struct dw_error_detail *err)
+{
+    static const struct dw_burn_opts defaults;
+    struct dw_burn_result local_result;
+    struct dw_error_detail local_err;
+    struct burn_run run;
+    struct target t;
+    struct burn_source *file_src = NULL, *fifo = NULL;
+    struct burn_track *track = NULL;
+    struct burn_session *session = NULL;
+    struct burn_disc *disc = NULL;
+    struct burn_write_opts *wopts = NULL;
+    struct burn_multi_caps *caps = NULL;
+    struct burn_progress prog;
+    enum burn_disc_status dstatus;
+    enum burn_write_types wt;
+    enum stop_reason stop = STOP_NONE;
+    char reasons[BURN_REASONS_LEN], why[400], after[PATH_MAX + 80];
+    int64_t image_sectors, done = 0, media_rate;
+    off_t read_bytes = 0, written_bytes = 0, avail;
+    int rc, role, lba = 0, nwa = 0, stop_signal = 0;
+    bool overwritable, began = false, burn_started = false, wrote_well;
+
+    if (result == NULL)
+        result = &local_result;
+    if (err == NULL)
+        err = &local_err;
+    memset(result, 0, sizeof *result);
+    memset(err, 0, sizeof *err);
+    err->sense_key = err->asc = err->ascq = -1;
+    err->lba = DW_NO_LBA;
+    if (opts == NULL)
+        opts = &defaults;
+
+    if (image_path == NULL || drive_address == NULL)
+        return fail(err, DW_EINVAL, 0, "no image or no drive given to burn");
+    copy_str(result->drive_address, sizeof result->drive_address, drive_address);
+    result->dummy = opts->dummy;
+    if (opts->flags != 0)
+        return fail(err, DW_EINVAL, 0, "unknown burn flags 0x%x: pass 0", opts->flags);
+    if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
+        return fail(err, DW_EINVAL, 0,
+                    "write speed %g is not a speed: give a multiple of 1x, or 0 for "
+                    "the maximum",
+                    opts->speed_x);
+
+    rc = check_image(image_path, &result->image_bytes, err);
+    if (rc != 0)
+        return rc;
+    image_sectors = result->image_bytes / DW__BURN_SECTOR_BYTES;
+    rc = check_target(&t, drive_address, err);
+    if (rc != 0)
+        return rc;
+
+    rc = run_begin(&run, cb, err);
+    if (rc != 0)
+        return rc;
+    began = true;
+    signals_install(&run);
+
+    rc = run_grab(&run, t.adr, drive_address, err);
+    if (rc != 0)
+        goto out;
+    fill_drive_result(result, &run);
+    role = burn_drive_get_drive_role(run.drive);
+
+    /* Medium: status and profile (MMC-6 GET CONFIGURATION, READ DISC INFORMATION) */
+    dstatus = medium_status(&run);
+    if (burn_disc_get_profile(run.drive, &result->profile, result->profile_name) != 1)
+        result->profile = 0;
+    overwritable = dw__burn_profile_overwritable(result->profile, role);
+    drain_messages(&run);
+    switch (dstatus) {
+    case BURN_DISC_BLANK:
+        break;
+    case BURN_DISC_EMPTY:
+        rc = fail(err, DW_ENOMEDIUM, ENOMEDIUM,
+                  "no medium in '%s': insert a writable disc", drive_address);
+        goto out;
+    case BURN_DISC_FULL:
+    case BURN_DISC_APPENDABLE:
+        if (overwritable)
+            break; /* DVD+RW, DVD-RAM, BD-RE, stdio files: overwrite from LBA 0 */
+        if (dstatus == BURN_DISC_FULL)
+            rc = fail(err, DW_EMEDIUM, 0,
+                      "the disc in '%s' (%s) is closed or read-only and cannot be "
+                      "written: use a blank or rewritable disc (blank a CD-RW or DVD-RW "
+                      "with 'discwright blank')",
+                      drive_address, result->profile_name);
+        else
+            rc = fail(err, DW_EMEDIUM, 0,
+                      "the disc in '%s' (%s) already holds a session, and an ISO image "
+                      "is made to start at sector 0: use a blank disc (or blank this "
+                      "one with 'discwright blank' if it is rewritable)",
+                      drive_address, result->profile_name);
+        goto out;
+    case BURN_DISC_UNSUITABLE:
+        rc = fail(err, DW_EMEDIUM, 0,
+                  "the medium in '%s' (%s) cannot be written by this drive: use a "
+                  "blank CD-R/RW, DVD-R/RW, DVD+R/RW or BD-R/RE%s",
+                  drive_address, result->profile_name[0] ? result->profile_name : "unknown",
+                  libburn_reason(&run, why, sizeof why));
+        goto out;
+    default:
+        rc = fail(err, DW_ELIB, 0,
+                  "cannot tell the state of the medium in '%s': reload it and try "
+                  "again%s",
+                  drive_address, libburn_reason(&run, why, sizeof why));
+        goto out;
+    }
+
+    /* Track: one data track, Mode 1 on CD, no offset, no tail padding */
+    file_src = burn_file_source_new(image_path, NULL);
+    if (file_src == NULL) {
+        drain_messages(&run);
+        rc = fail(err, DW_EIO, 0, "cannot read image '%s'%s", image_path,
+                  libburn_reason(&run, why, sizeof why));
+        goto out;
+    }
+    fifo = burn_fifo_source_new(file_src, DW__BURN_SECTOR_BYTES, FIFO_CHUNKS, 1);
+    burn_source_free(file_src); /* the FIFO holds its own reference */
+    file_src = NULL;
+    disc = burn_disc_create();
+    session = burn_session_create();
+    track = burn_track_create();
+    if (fifo == NULL || disc == NULL || session == NULL || track == NULL) {
+        rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
+                  image_path);
+        goto out;
+    }
+    burn_track_define_data(track, 0, 0, 1, BURN_MODE1);
+    if (burn_track_set_source(track, fifo) != BURN_SOURCE_OK ||
+        burn_session_add_track(session, track, BURN_POS_END) != 1 ||
+        burn_disc_add_session(disc, session, BURN_POS_END) != 1) {
+        drain_messages(&run);
+        rc = fail(err, DW_ELIB, 0, "libburn refused the track for '%s'%s", image_path,
+                  libburn_reason(&run, why, sizeof why));
+        goto out;
+    }
+
+    /* Write parameters (MMC-6 mode page 05h) */
+    wopts = burn_write_opts_new(run.drive);
+    if (wopts == NULL) {
+        rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
+                  image_path);
+        goto out;
+    }
+    burn_write_opts_set_perform_opc(wopts, 1);
+    (void)burn_write_opts_set_underrun_proof(wopts, 1); /* 0 = drive lacks it */
+    burn_write_opts_set_multi(wopts, 0);
+    if (burn_disc_get_multi_caps(run.drive, BURN_WRITE_NONE, &caps, 0) < 0)
+        caps = NULL;
+    if (opts->dummy && caps != NULL && !caps->might_simulate) {
+        rc = fail(err, DW_EUNSUPPORTED, 0,
+                  "the medium in '%s' (%s) cannot simulate a burn: burn without the "
+                  "dummy (simulate) option, or use a CD-R/RW or DVD-R/RW",
+                  drive_address, result->profile_name);
+        goto out;
+    }
+    burn_write_opts_set_simulate(wopts, opts->dummy ? 1 : 0);
+    if (overwritable && caps != NULL && caps->start_adr)
+        burn_write_opts_set_start_byte(wopts, 0);
+
+    reasons[0] = '\0';
+    wt = burn_write_opts_auto_write_type(wopts, disc, reasons, 0);
+    drain_messages(&run);
+    if (wt == BURN_WRITE_NONE) {
+        size_t len = strlen(reasons);
+
+        while (len > 0 && (reasons[len - 1] == '\n' || reasons[len - 1] == ' '))
+            reasons[--len] = '\0';
+        rc = fail(err, DW_EMEDIUM, 0,
+                  "no write type fits '%s' on the medium in '%s' (%s): %s",
+                  image_path, drive_address, result->profile_name,
+                  reasons[0] ? reasons : "libburn gave no reason");
+        goto out;
+    }
+    copy_str(result->write_type, sizeof result->write_type, dw__burn_write_type_name(wt));
+
+    /* Capacity (READ DISC INFORMATION / READ FORMAT CAPACITIES; for stdio:
+     * the file system's free space plus the file's own size) */
+    avail = burn_disc_available_space(run.drive, wopts);
+    if (role != 3) { /* a pipe or character device has no capacity to check */
+        rc = dw__burn_check_capacity(image_sectors, (int64_t)avail, image_path,
+                                     drive_address, err);
+        if (rc != 0)
+            goto out;
+    }
+
+    /* Where the track starts: LBA 0 on overwritable media (start byte 0),
+     * else the Next Writable Address (MMC-6 READ TRACK INFORMATION). */
+    if (!overwritable && role == 1 &&
+        burn_disc_track_lba_nwa(run.drive, wopts, 0, &lba, &nwa) == 1)
+        result->start_lba = nwa;
+    else
+        result->start_lba = 0;
+
+    result->speed_kbps = dw__burn_speed_kbps(result->profile, opts->speed_x);
+    burn_drive_set_speed(run.drive, 0 /* read: max */, result->speed_kbps /* write */);
+    media_rate = profile_family(result->profile) == FAMILY_CD
+                     ? 0
+                     : dw__burn_1x_bytes_per_s(result->profile);
+    drain_messages(&run);
+    log_line(&run, DW_LOG_INFO, "burning '%s' (%lld sectors) to '%s' (%s), %s%s",
+             image_path, (long long)image_sectors, drive_address, result->profile_name,
+             result->write_type, opts->dummy ? ", simulated" : "");
+
+    /* Burn: libburn writes from its own thread; we poll its status.  A
+     * refused burn_disc_write returns without starting the thread and
+     * leaves the drive idle. */
+    if (signal_seen || burn_is_aborting(0) > 0) {
+        rc = fail(err, DW_EABORTED, 0,
+                  "burn of '%s' to '%s' interrupted by %s before writing began",
+                  image_path, drive_address,
+                  signal_seen ? strsignal(signal_seen) : "a signal");
+        goto out;
+    }
+    run.write_thread_ended = false;
+    burn_started = true;
+    burn_disc_write(wopts, disc);
+    if (burn_drive_get_status(run.drive, NULL) == BURN_DRIVE_IDLE) {
+        drain_messages(&run);
+        rc = fail(err, DW_ELIB, run.worst_errno,
+                  "libburn refused to start burning '%s' to '%s'%s", image_path,
+                  drive_address,
+                  run.worst_text[0] ? libburn_reason(&run, why, sizeof why)
+                                    : " (libburn gave no reason)");
+        goto out;
+    }
+    while (burn_drive_get_status(run.drive, NULL) == BURN_DRIVE_SPAWNING)
+        sleep_ms(POLL_MS / 2);
+    for (;;) {
+        enum burn_drive_status st = burn_drive_get_status(run.drive, &prog);
+
+        if (st == BURN_DRIVE_IDLE)
+            break;
+        drain_messages(&run);
+        if (stop == STOP_NONE && (signal_seen || burn_is_aborting(0) > 0)) {
+            stop = STOP_SIGNAL;
+            stop_signal = signal_seen;
+        }
+        if (stop == STOP_NONE) {
+            if (st == BURN_DRIVE_WRITING && prog.sector > done)
+                done = prog.sector < image_sectors ? prog.sector : image_sectors;
+            if (report_progress(cb, "burn", done, image_sectors, DW__BURN_SECTOR_BYTES,
+                                fifo_fill_percent(fifo), media_rate) != 0)
+                stop = STOP_CALLER;
+        }
+        if (stop != STOP_NONE)
+            burn_drive_cancel(run.drive); /* repeated: it acts only while writing */
+        sleep_ms(POLL_MS);
+    }
+    wait_write_thread(&run);
+    if (stop == STOP_NONE && (signal_seen || burn_is_aborting(0) > 0)) {
+        stop = STOP_SIGNAL;
+        stop_signal = signal_seen;
+    }
+    wrote_well = burn_drive_wrote_well(run.drive) == 1;
+    burn_track_get_counters(track, &read_bytes, &written_bytes);
+    result->written_bytes = (int64_t)written_bytes;
+    done = result->written_bytes / DW__BURN_SECTOR_BYTES;
+    if (done > image_sectors)
+        done = image_sectors;
+    (void)report_progress(cb, "burn", done, image_sectors, DW__BURN_SECTOR_BYTES,
+                          fifo_fill_percent(fifo), media_rate);
+
+    if (stop == STOP_CALLER) {
+        rc = fail(err, DW_EABORTED, 0,
+                  "burn of '%s' to '%s' stopped on request after %lld of %lld sectors%s",
+                  image_path, drive_address, (long long)done, (long long)image_sectors,
+                  target_after_failure(&t, opts->dummy, after, sizeof after));
+    } else if (stop == STOP_SIGNAL) {
+        rc = fail(err, DW_EABORTED, 0,
+                  "burn of '%s' to '%s' interrupted by %s after %lld of %lld sectors%s",
+                  image_path, drive_address,
+                  stop_signal ? strsignal(stop_signal) : "a signal", (long long)done,
+                  (long long)image_sectors,
+                  target_after_failure(&t, opts->dummy, after, sizeof after));
+    } else if (!wrote_well) {
+        rc = fail(err, DW_EWRITE, run.worst_errno,
+                  "burning '%s' to '%s' failed after %lld of %lld bytes%s%s",
+                  image_path, drive_address, (long long)result->written_bytes,
+                  (long long)result->image_bytes,
+                  run.worst_text[0] ? libburn_reason(&run, why, sizeof why)
+                                    : " (libburn gave no reason)",
+                  target_after_failure(&t, opts->dummy, after, sizeof after));
+    } else if (result->written_bytes < result->image_bytes) {
+        rc = fail(err, DW_EWRITE, 0,
+                  "burning '%s' to '%s' ended after %lld of %lld bytes although libburn "
+                  "reported success%s",
+                  image_path, drive_address, (long long)result->written_bytes,
+                  (long long)result->image_bytes,
+                  target_after_failure(&t, opts->dummy, after, sizeof after));
+    } else {
+        rc = 0;
+    }
+
+out:
+    if (began)
+        run_release(&run, opts->eject && burn_started);
+    if (caps != NULL)
+        burn_disc_free_multi_caps(&caps);
+    if (wopts != NULL)
+        burn_write_opts_free(wopts);
+    /* libburn objects are reference counted: drop ours */
+    if (disc != NULL)
+        burn_disc_free(disc);
+    if (session != NULL)
+        burn_session_free(session);
+    if (track != NULL)
+        burn_track_free(track);
+    if (fifo != NULL)
+        burn_source_free(fifo);
+    if (file_src != NULL)
+        burn_source_free(file_src);
+    if (began) {
+        int rc2;
+
+        run_end(&run, false); /* already released */
+        rc2 = finish_part_file(&t, rc == 0 && !opts->dummy, err);
+
+        if (rc == 0)
+            rc = rc2;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Blank                                                                */
+
+int dw_burn_blank(const char *drive_address, bool fast, const struct dw_callbacks *cb,
+                  struct dw_error_detail *err)
+{
+    struct dw_error_detail local_err;
+    struct burn_run run;
+    struct burn_progress prog;
+    struct target t;
+    enum burn_disc_status dstatus;
+    char profile_name[80] = "", why[400];
+    int rc, profile = 0;
+    bool began = false;
+
+    if (err == NULL)
+        err = &local_err;
+    memset(err, 0, sizeof *err);
+    err->sense_key = err->asc = err->ascq = -1;
+    err->lba = DW_NO_LBA;
+    if (drive_address == NULL)
+        return fail(err, DW_EINVAL, 0, "no drive given to blank");
+    if (strncmp(drive_address, STDIO_PREFIX, STDIO_PREFIX_LEN) == 0)
+        return fail(err, DW_EMEDIUM, 0,
+                    "'%s' is a file and cannot be blanked: delete it or burn over it",
+                    drive_address);
+    rc = check_target(&t, drive_address, err);
+    if (rc != 0)
+        return rc;
+    rc = run_begin(&run, cb, err);
+    if (rc != 0)
+        return rc;
+    began = true;
+
+    rc = run_grab(&run, t.adr, drive_address, err);
+    if (rc != 0)
+        goto out;
+    dstatus = medium_status(&run);
+    if (burn_disc_get_profile(run.drive, &profile, profile_name) != 1)
+        profile = 0;
+    drain_messages(&run);
+    if (dstatus == BURN_DISC_EMPTY) {
+        rc = fail(err, DW_ENOMEDIUM, ENOMEDIUM,
+                  "no medium in '%s': insert a CD-RW or DVD-RW to blank", drive_address);
+        goto out;
+    }
+    if (profile != 0x0a && profile != 0x13 && profile != 0x14) {
+        rc = fail(err, DW_EMEDIUM, 0,
+                  "the disc in '%s' is %s%s and cannot be blanked: only CD-RW and DVD-RW "
+                  "can (DVD+RW, DVD-RAM and BD-RE are simply burned over)",
+                  drive_address, profile_name[0] ? "a " : "of an unknown type",
+                  profile_name);
+        goto out;
+    }
+    if (dstatus == BURN_DISC_BLANK && profile != 0x13) {
+        log_line(&run, DW_LOG_INFO, "the disc in '%s' (%s) is already blank",
+                 drive_address, profile_name);
+        rc = 0;
+        goto out;
+    }
+    if (dstatus != BURN_DISC_FULL && dstatus != BURN_DISC_APPENDABLE &&
+        dstatus != BURN_DISC_BLANK) {
+        rc = fail(err, DW_EMEDIUM, 0,
+                  "the disc in '%s' (%s) is in no state to be blanked: reload it and try "
+                  "again%s",
+                  drive_address, profile_name, libburn_reason(&run, why, sizeof why));
+        goto out;
+    }
+    if (!burn_disc_erasable(run.drive)) {
+        rc = fail(err, DW_EMEDIUM, 0,
+                  "the drive at '%s' reports the %s as not erasable", drive_address,
+                  profile_name);
+        goto out;
+    }
+
+    log_line(&run, DW_LOG_INFO, "blanking the %s in '%s' (%s)", profile_name,
+             drive_address, fast ? "fast" : "full");
+    burn_disc_erase(run.drive, fast ? 1 : 0);
+    while (burn_drive_get_status(run.drive, NULL) == BURN_DRIVE_SPAWNING)
+        sleep_ms(POLL_MS / 2);
+    /* MMC-6 BLANK cannot be interrupted safely: neither the callback's
+     * return value nor a signal stops it. */
+    while (burn_drive_get_status(run.drive, &prog) != BURN_DRIVE_IDLE) {
+        int64_t steps = prog.sector < 0 ? 0 : prog.sector;
+
+        drain_messages(&run);
+        (void)report_progress(cb, "blank", steps > BLANK_STEPS ? BLANK_STEPS : steps,
+                              BLANK_STEPS, 0, -1, 0);
+        sleep_ms(POLL_MS);
+    }
+    sleep_ms(POLL_MS); /* libburn's erase thread unlists itself after IDLE */
+    drain_messages(&run);
+    if (burn_drive_wrote_well(run.drive) != 1) {
+        rc = fail(err, DW_EWRITE, run.worst_errno,
+                  "blanking the disc in '%s' failed%s: the disc may be unusable; try a "
+                  "full blank",
+                  drive_address,
+                  run.worst_text[0] ? libburn_reason(&run, why, sizeof why)
+                                    : " (libburn gave no reason)");
+        goto out;
+    }
+    (void)report_progress(cb, "blank", BLANK_STEPS, BLANK_STEPS, 0, -1, 0);
+    rc = 0;
+
+out:
+    if (began)
+        run_end(&run, false);
+    return rc;
+}

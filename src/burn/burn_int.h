@@ -1,0 +1,43 @@
+/* discwright internal: burn layer helpers, pure so that unit tests reach
+ * the decisions that a stdio: target cannot provoke (a full medium, the
+ * speed of a real medium). */
+#ifndef DW_BURN_INT_H
+#define DW_BURN_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "discwright/burn.h"
+
+/* Bytes of a data sector (Mode 1 / DVD / BD user data). */
+#define DW__BURN_SECTOR_BYTES 2048
+
+/* Check that an image of image_sectors (2048 bytes each) fits into
+ * free_bytes as libburn reports them (burn_disc_available_space, which for
+ * stdio: files is the free space of their file system).  Returns 0, or
+ * DW_ENOSPC with err's message naming image_path, drive_address and both
+ * sizes in sectors.  err may be NULL. */
+int dw__burn_check_capacity(int64_t image_sectors, int64_t free_bytes,
+                            const char *image_path, const char *drive_address,
+                            struct dw_error_detail *err);
+
+/* Write speed for burn_drive_set_speed, in kB/s (1000 bytes, libburn's
+ * unit), for speed_x times the 1x of the medium with MMC-6 profile
+ * `profile`: CD (0x08-0x0a) 176.4, BD (0x40-0x43) 4495.5, DVD and anything
+ * else (0x10-0x2b, 0xffff stdio) 1385; rounded up as libburn.h asks
+ * (4x CD = 706).  speed_x <= 0 gives 0 (= maximum). */
+int dw__burn_speed_kbps(int profile, double speed_x);
+
+/* 1x rate in bytes/s for the profile's medium family: 176400 (CD),
+ * 1385000 (DVD, stdio), 4495500 (BD). */
+int64_t dw__burn_1x_bytes_per_s(int profile);
+
+/* Whether a medium of this profile is overwritten in place from LBA 0
+ * (DVD-RAM 0x12, DVD-RW restricted overwrite 0x13, DVD+RW 0x1a, BD-RE
+ * 0x43, and a random-access stdio: file: profile 0xffff with libburn
+ * drive role 2 or 5). */
+bool dw__burn_profile_overwritable(int profile, int drive_role);
+
+/* Name of a libburn write type ("TAO", "SAO", "RAW", "PACKET", "NONE"). */
+const char *dw__burn_write_type_name(int write_type);
+
+#endif
