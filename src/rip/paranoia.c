@@ -18,6 +18,7 @@ struct dw_cdda {
     struct dw_drive *drive;
     int32_t first_lba, end_lba; /* readable range handed to paranoia */
     int read_errors;
+    uint8_t *scratch;           /* nsectors raw sectors, for NULL reads */
 };
 
 static _Thread_local struct {
@@ -46,6 +47,13 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
         sectors = c->end_lba - begin;
     if (sectors <= 0)
         return -1;
+    /* libcdio-paranoia passes NULL to read and discard (to move the drive
+     * and flush its cache): read into our scratch buffer then. */
+    if (!buf) {
+        if (sectors > c->cd.nsectors)
+            sectors = c->cd.nsectors;
+        buf = c->scratch;
+    }
     if (dw_drive_read_raw(c->drive, begin, (int32_t)sectors, buf) != 0) {
         c->read_errors++;
         return -1;
@@ -111,6 +119,11 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     c->cd.cdda_device_name = (char *)"discwright";
     c->cd.drive_model = (char *)"discwright drive layer";
     c->drive = r->drive;
+    c->scratch = malloc((size_t)c->cd.nsectors * DW_SECTOR_RAW_BYTES);
+    if (!c->scratch) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
     c->first_lba = session_first;
     c->end_lba = session_end;
 
@@ -160,6 +173,7 @@ out:
     tl.stats = NULL;
     if (p)
         paranoia_free(p);
+    free(c->scratch);
     free(c);
     return rc;
 }

@@ -12,7 +12,7 @@ R=$FIX/libcdio/test/data
 
 # cue/toc  source-bin  expected-exit
 while read -r desc bin want; do
-  name=$(basename "$desc" | tr . _)
+  name=$(basename "$(dirname "$(dirname "$(dirname "$desc")")")")-$(basename "$desc" | tr . _)
   for mode in burst paranoia; do
     out="$work/$name-$mode"
     expect_exit "$want" "rip $desc ($mode)" -- "$DW" -q rip "$desc" -o "$out" --name disc --mode "$mode"
@@ -28,35 +28,37 @@ $L/cdda_4_5.cue $L/cdda_4_5.bin 0
 $L/isofs-m1.cue $L/isofs-m1.bin 0
 $L/p1.cue $L/p1.bin 0
 $P/cdda.cue $P/BOING.BIN 0
-$P/cd-extra.cue $P/cd-extra.bin 0
 $P/hidden-track.cue $P/hidden-track.bin 0
-$L/cdda.toc $L/cdda.bin 0
 $L/isofs-m1.toc $L/isofs-m1.bin 0
 LIST
 
 # The ripped cue describes the same disc: rip the rip, same bytes again.
-"$DW" -q rip "$work/p1_cue-burst/disc.cue" -o "$work/again" --name again
+"$DW" -q rip "$work/libcdio-p1_cue-burst/disc.cue" -o "$work/again" --name again
 same_file "$work/again/again.bin" "$L/p1.bin" "rip of our own p1 rip gives the same bytes"
-grep -q "INDEX 00 00:02:00" "$work/p1_cue-burst/disc.cue" && grep -q "INDEX 01 00:03:00" "$work/p1_cue-burst/disc.cue" \
-  && ok "p1: pregaps kept as INDEX 00 in the ripped cue" || bad "p1: pregaps lost: $(cat "$work/p1_cue-burst/disc.cue")"
-grep -q "CATALOG 0000010271955" "$work/cdda_cue-burst/disc.cue" && grep -q 'FLAGS DCP' "$work/cdda_cue-burst/disc.cue" \
-  && grep -q 'TITLE "Soft"' "$work/cdda_cue-burst/disc.cue" \
+grep -q "INDEX 00 00:02:00" "$work/libcdio-p1_cue-burst/disc.cue" && grep -q "INDEX 01 00:03:00" "$work/libcdio-p1_cue-burst/disc.cue" \
+  && ok "p1: pregaps kept as INDEX 00 in the ripped cue" || bad "p1: pregaps lost: $(cat "$work/libcdio-p1_cue-burst/disc.cue")"
+grep -q "CATALOG 0000010271955" "$work/libcdio-cdda_cue-burst/disc.cue" && grep -q 'FLAGS DCP' "$work/libcdio-cdda_cue-burst/disc.cue" \
+  && grep -q 'TITLE "Soft"' "$work/libcdio-cdda_cue-burst/disc.cue" \
   && ok "cdda: CATALOG, FLAGS and CD-TEXT carried into the ripped cue" || bad "cdda: cue lacks CATALOG/FLAGS/TITLE"
 
-# The mixed-mode fixture's "data" track holds audio bytes, not Mode 1
-# sectors: every one fails its EDC, is re-read, and is reported bad
-# (exit 3) while the bytes are still written as read.
-out="$work/mixed"
-expect_exit 3 "mixed-mode-cd.cue: fake data sectors are reported bad" -- \
-  "$DW" -q rip "$P/mixed-mode-cd.cue" -o "$out" --name disc --retries 1
-same_file "$out/disc.bin" "$P/mixed-mode-cd.bin" "mixed-mode-cd: bytes kept as read"
-grep -q '^bad: LBA 0-149 (150 sectors)' "$out/disc.log" && ok "mixed-mode-cd: bad range LBA 0-149 in the log" \
-  || bad "mixed-mode-cd: log lacks the bad range: $(grep '^bad' "$out/disc.log")"
+# The mixed-mode and CD-Extra fixtures' "data" tracks hold audio bytes,
+# not Mode 1 sectors: every one fails its EDC, is re-read, and is reported
+# bad (exit 3) while the bytes are still written as read.
+for c in "mixed-mode-cd:0-149 (150 sectors)" "cd-extra:150-301 (152 sectors)"; do
+  IFS=: read -r f range <<<"$c"
+  out="$work/$f"
+  expect_exit 3 "$f.cue: fake data sectors are reported bad" -- \
+    "$DW" -q rip "$P/$f.cue" -o "$out" --name disc --retries 1
+  same_file "$out/disc.bin" "$P/$f.bin" "$f: bytes kept as read"
+  grep -qF "bad: LBA $range" "$out/disc.log" && ok "$f: bad range LBA $range in the log" \
+    || bad "$f: log lacks the bad range: $(grep '^bad' "$out/disc.log")"
+done
 
 # cd-paranoia (through libcdio's own cue driver, which reads <cue>.bin)
 # gives the same audio as our rip, track 1 INDEX 01 onwards.
-for c in "$L/cdda.cue:0:cdda_cue-paranoia" "$P/hidden-track.cue:150:hidden-track_cue-paranoia" \
-         "$P/cd-extra.cue:0:cd-extra_cue-paranoia"; do
+for c in "$L/cdda.cue:0:libcdio-cdda_cue-paranoia" \
+         "$P/hidden-track.cue:150:libcdio-paranoia-hidden-track_cue-paranoia" \
+         "$P/cd-extra.cue:0:cd-extra"; do
   IFS=: read -r cue skip dir <<<"$c"
   (cd "$work" && cd-paranoia -d "$cue" -r -q 1 "$work/cdp.raw" >/dev/null 2>&1)
   size=$(stat -c %s "$work/cdp.raw")
@@ -69,7 +71,7 @@ done
 "$DW" -q rip "$L/isofs-m1.cue" -o "$work/iso" --format iso --name disc
 (cd "$work" && bchunk "$L/isofs-m1.bin" "$L/isofs-m1.cue" bch >/dev/null && bchunk "$L/cdda.bin" "$L/cdda.cue" bcd >/dev/null)
 same_file "$work/iso/disc.iso" "$work/bch01.iso" "isofs-m1 --format iso equals bchunk's ISO"
-same_file "$work/cdda_cue-burst/disc.bin" "$work/bcd01.cdr" "cdda audio equals bchunk's track"
+same_file "$work/libcdio-cdda_cue-burst/disc.bin" "$work/bcd01.cdr" "cdda audio equals bchunk's track"
 
 # iso-read finds the files in our ISO, with the bytes the raw sectors hold
 # (COPYING: 17992 bytes at LBA 26, per iso-info).
