@@ -157,7 +157,8 @@ static int path_join(char *out, size_t out_bytes, const char *dir, const char *n
 static int rip_bincue(struct dw__rip *r, json_object *report)
 {
     const struct dw_disc *disc = r->disc;
-    struct dw_hash *image_hash = dw_hash_new(DW_HASH_ALL), *track_hash = dw_hash_new(DW_HASH_ALL);
+    struct dw_hash *image_hash = dw_hash_new(DW_HASH_ALL);
+    struct dw_hash *track_hash = dw_hash_new(DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1);
     int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
     uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
     int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS];
