@@ -37,7 +37,7 @@ struct dw_drive_info {
     bool medium_loaded;
 };
 
-/* Disc status (MMC-6 6.22.3.1.2 "Disc Status"). */
+/* Disc status (MMC-6 READ DISC INFORMATION, "Disc Status" field). */
 enum dw_disc_status {
     DW_STATUS_UNKNOWN = 0,
     DW_STATUS_BLANK,
@@ -73,28 +73,30 @@ DW_API void dw_drive_free(struct dw_drive *drive);
 /* Identify the drive (INQUIRY for real drives, SPC-4 6.6).  Fills *info. */
 DW_API int dw_drive_info(struct dw_drive *drive, struct dw_drive_info *info);
 
-/* Describe the medium: profile (GET CONFIGURATION, MMC-6 6.6), status (READ
- * DISC INFORMATION, MMC-6 6.22), capacity (READ CAPACITY, MMC-6 6.20).
+/* Describe the medium: profile (MMC-6 GET CONFIGURATION), status (READ
+ * DISC INFORMATION, MMC-6), capacity (MMC-6 READ CAPACITY).
  * DW_ENOMEDIUM when the tray is empty. */
 DW_API int dw_drive_medium(struct dw_drive *drive, struct dw_medium_info *info);
 
-/* The disc layout: TOC (READ TOC/PMA/ATIP formats 0, 1, 2, MMC-6 6.33),
- * MCN and ISRC (READ SUB-CHANNEL, MMC-6 6.31), CD-TEXT (format 5) for real
+/* The disc layout: TOC (READ TOC/PMA/ATIP formats 0, 1, 2, MMC-6),
+ * MCN and ISRC (MMC-6 READ SUB-CHANNEL), CD-TEXT (format 5) for real
  * drives; the description for images.  DVD/BD and ISO images show one data
  * track.  Owned by the drive, valid until dw_drive_free; NULL with
  * last error set when the medium has no readable TOC. */
 DW_API const struct dw_disc *dw_drive_disc(struct dw_drive *drive);
 
 /* Read `sectors` raw 2352-byte sectors starting at lba into buf
- * (sectors * 2352 bytes; audio as little-endian 16-bit PCM).  MMC-6 6.19
+ * (sectors * 2352 bytes; audio as little-endian 16-bit PCM).  MMC-6
  * READ CD with byte 9 = F8h.  Sectors that an image does not hold (cue
- * PREGAP/POSTGAP, session gaps) read as zero for audio and as a synthesized
- * Mode 1/2 zero sector for data.  DW_EREAD with the failing LBA in the last
- * error on an unrecoverable error; DW_ERANGE outside the disc. */
+ * PREGAP/POSTGAP) read as zero for audio and as a synthesized
+ * Mode 1/2 zero sector for data.  The gaps between sessions (lead-out and
+ * lead-in) cannot be read, on a disc or an image: DW_EREAD.  DW_EREAD with
+ * the failing LBA in the last error on an unrecoverable error; DW_ERANGE
+ * outside the disc. */
 DW_API int dw_drive_read_raw(struct dw_drive *drive, int32_t lba, int32_t sectors,
                              uint8_t *buf);
 
-/* Read 2048-byte user-data sectors (MMC-6 6.15 READ(10)) into buf
+/* Read 2048-byte user-data sectors (MMC-6 READ(10)) into buf
  * (sectors * 2048 bytes).  Errors as dw_drive_read_raw. */
 DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t sectors,
                               uint8_t *buf);
@@ -102,9 +104,14 @@ DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t secto
 /* Largest transfer, in sectors, that one read call should ask for. */
 DW_API int32_t dw_drive_max_transfer_sectors(struct dw_drive *drive);
 
-/* Prevent (lock=true) or allow medium removal (MMC-6 6.27 / SPC-4 PREVENT
+/* Prevent (lock=true) or allow medium removal (SPC-4 PREVENT
  * ALLOW MEDIUM REMOVAL).  No-op on images.  dw_drive_free always unlocks. */
 DW_API int dw_drive_lock(struct dw_drive *drive, bool lock);
+
+/* Unlock and eject the medium (SPC-4/MMC-6 START STOP UNIT with LoEj).
+ * No-op on images.  Errors as the drive reports them (DW_EBUSY when
+ * another program holds the tray...). */
+DW_API int dw_drive_eject(struct dw_drive *drive);
 
 /* Warnings met while opening (for example a cue FILE that was found under
  * another case), one per line; owned by the drive; "" when none. */

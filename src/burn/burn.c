@@ -452,7 +452,7 @@ static int check_image(const char *path, int64_t *bytes, struct dw_error_detail 
     if (st.st_size % DW__BURN_SECTOR_BYTES != 0)
         return fail(err, DW_EINVAL, 0,
                     "'%s' is %lld bytes, not a whole number of %d-byte sectors: "
-                    "it is not an ISO image (a BIN/CUE image is burned from its .cue)",
+                    "it is not an ISO image",
                     path, (long long)st.st_size, DW__BURN_SECTOR_BYTES);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {

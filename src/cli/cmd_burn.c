@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/burn.h"
+#include "discwright/drive.h"
 
 static const char usage[] =
     "usage: discwright burn IMAGE --drive DRIVE [options]\n"
@@ -16,7 +17,7 @@ static const char usage[] =
     "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
     "      --dummy         simulate: the laser stays off, nothing is written\n"
     "      --no-verify     do not read the burn back\n"
-    "      --eject         eject the medium afterwards\n"
+    "      --eject         eject the medium afterwards (after the verify)\n"
     "  -q, --quiet         no progress line      --json  print the JSON report\n"
     "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
     "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
@@ -79,6 +80,15 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *image = argv[optind];
+    if (!strcmp(drive, "stdio:-") || !strcmp(drive, "stdio:/dev/stdout")) {
+        cli_errorf("burning to standard output is not supported: give a file, "
+                   "--drive stdio:FILE");
+        return EXIT_USAGE;
+    }
+    /* Eject only after the read-back, which needs the medium. */
+    bool eject_after = opts.eject && verify && !opts.dummy;
+    if (eject_after)
+        opts.eject = false;
     struct dw_callbacks cb;
     struct dw_burn_result res;
     struct dw_error_detail err;
@@ -116,6 +126,13 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
                 json_object_object_add(report, "verify", json_tokener_parse(vjson));
                 free(vjson);
             }
+        }
+        if (eject_after) {
+            struct dw_drive *d = NULL;
+            if (dw_drive_open(res.drive_address, 0, &d, &err) || dw_drive_eject(d))
+                cli_errorf("cannot eject the medium of '%s'%s%s", res.drive_address,
+                           d ? ": " : "", d ? dw_drive_last_error(d)->message : "");
+            dw_drive_free(d);
         }
     }
     json_object_object_add(report, "exit_status", json_object_new_int(status));

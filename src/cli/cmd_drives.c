@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/drive.h"
@@ -10,7 +11,7 @@ static const char usage[] =
     "usage: discwright drives [--json]\n"
     "List optical drives found by libcdio and libburn: address, vendor, model,\n"
     "firmware, and whether a medium is loaded.\n"
-    "exit status: 0 (also when no drive is found), 1 on failure\n";
+    "exit status: 0 (also when no drive is found), 1 on failure, 2 usage\n";
 
 int cmd_drives(struct cli *cli, int argc, char **argv)
 {
@@ -19,7 +20,8 @@ int cmd_drives(struct cli *cli, int argc, char **argv)
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
     for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-') {
+        if (strcmp(argv[i], "-q") && strcmp(argv[i], "--quiet") && strcmp(argv[i], "--json")) {
+            cli_errorf("drives takes no argument '%s'", argv[i]);
             fputs(usage, stderr);
             return EXIT_USAGE;
         }

@@ -48,8 +48,10 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         cli_error(dw_drive_last_error(d), rc);
         goto out;
     }
-    const struct dw_disc *disc = dw_drive_disc(d);
-    if (!disc) {
+    /* A blank disc has no TOC: show the medium all the same. */
+    const struct dw_disc *disc =
+        medium.status == DW_STATUS_BLANK ? NULL : dw_drive_disc(d);
+    if (!disc && medium.status != DW_STATUS_BLANK) {
         cli_error(dw_drive_last_error(d), DW_EIO);
         goto out;
     }
@@ -68,11 +70,17 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         else
             printf("image:    %s (%s)\n", info.address, info.backend);
         printf("medium:   %s, %s\n", medium.profile_name, dw_disc_status_name(medium.status));
-        printf("capacity: %lld sectors (%lld bytes of user data)\n",
-               (long long)medium.capacity_sectors,
-               (long long)medium.capacity_sectors * medium.user_sector_bytes);
-        printf("sessions: %d   tracks: %d\n\n", disc->session_count, disc->track_count);
-        dw_disc_write_text(disc, stdout);
+        if (medium.is_cd)
+            printf("capacity: %lld sectors\n", (long long)medium.capacity_sectors);
+        else
+            printf("capacity: %lld sectors (%lld bytes)\n", (long long)medium.capacity_sectors,
+                   (long long)medium.capacity_sectors * medium.user_sector_bytes);
+        if (disc) {
+            printf("sessions: %d   tracks: %d\n\n", disc->session_count, disc->track_count);
+            dw_disc_write_text(disc, stdout);
+        } else {
+            printf("blank: no sessions, no tracks\n");
+        }
     }
     status = EXIT_OK;
 out:

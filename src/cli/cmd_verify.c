@@ -65,23 +65,25 @@ int cli_verify_run(struct cli *cli, const char *source, const char *image, int32
                    "not compared\n",
                    (long long)res.source_extra_sectors);
     }
-    for (int i = 0; i < res.range_count && i < 50; i++) {
+    /* The ranges are the result: on stdout, or on stderr beside --json;
+     * -q leaves them to the report. */
+    FILE *out = cli->json ? stderr : stdout;
+    for (int i = 0; !cli->quiet && i < res.range_count && i < 50; i++) {
         struct dw_verify_range *r = &res.ranges[i];
         if (r->cls == DW_CLASS_MISCOMPARE)
-            fprintf(cli->json ? stderr : stdout,
+            fprintf(out,
                     "  miscompare: LBA %d-%d (%d sectors), first differing byte %d of LBA %d\n",
                     r->first_lba, r->last_lba, r->last_lba - r->first_lba + 1,
                     r->first_diff_byte, r->first_lba);
         else
-            fprintf(cli->json ? stderr : stdout, "  %s: LBA %d-%d (%d sectors)\n",
-                    dw_sector_class_name(r->cls), r->first_lba, r->last_lba,
-                    r->last_lba - r->first_lba + 1);
+            fprintf(out, "  %s: LBA %d-%d (%d sectors)\n", dw_sector_class_name(r->cls),
+                    r->first_lba, r->last_lba, r->last_lba - r->first_lba + 1);
     }
-    if (res.range_count > 50)
-        printf("  ... %d more ranges in the --json report\n", res.range_count - 50);
+    if (!cli->quiet && res.range_count > 50)
+        fprintf(out, "  ... %d more ranges in the --json report\n", res.range_count - 50);
     if (res.miscompare) {
-        if (!cli->quiet)
-            cli_errorf("'%s' differs from '%s'", source, image);
+        cli_errorf("'%s' differs from '%s' in %lld sectors", source, image,
+                   (long long)res.miscompare);
         status = EXIT_MISMATCH;
     } else if (res.unreadable || res.untested) {
         cli_errorf("%lld sectors of '%s' could not be read", (long long)res.unreadable, source);

@@ -17,6 +17,7 @@ static const struct {
     {"rip", cmd_rip, "rip a disc or image to BIN/CUE or ISO"},
     {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
     {"verify", cmd_verify, "compare a disc or file with its image"},
+    {"blank", cmd_blank, "blank a rewritable disc (CD-RW, DVD-RW)"},
 };
 
 static void usage(FILE *out)
@@ -73,6 +74,10 @@ int main(int argc, char **argv)
                 else if (!strcmp(sub_argv[k], "--json"))
                     cli.json = true;
             }
+            /* getopt names the program by argv[0] in its messages. */
+            static char name[64];
+            snprintf(name, sizeof(name), "discwright %s", commands[c].name);
+            sub_argv[0] = name;
             optind = 1;
             return commands[c].fn(&cli, sub_argc, sub_argv);
         }

@@ -9,6 +9,7 @@
 
 volatile int cli_interrupted;
 static bool line_drawn;
+static double last_draw_s;
 static double start_s;
 static int64_t start_done;
 static const char *start_phase;
@@ -43,6 +44,10 @@ static int draw(const struct dw_progress *p, void *user)
     if (cli->quiet || !isatty(STDERR_FILENO))
         return 0;
     double t = now_s();
+    bool final = p->total_sectors && p->done_sectors >= p->total_sectors;
+    if (!final && t - last_draw_s < 0.2)
+        return 0; /* at most 5 lines a second */
+    last_draw_s = t;
     if (!start_phase || strcmp(start_phase, p->phase) != 0 || p->done_sectors < start_done) {
         start_phase = p->phase;
         start_s = t;

@@ -147,6 +147,11 @@ int dw_drive_lock(struct dw_drive *d, bool lock)
     return rc;
 }
 
+int dw_drive_eject(struct dw_drive *d)
+{
+    return d->ops->eject ? d->ops->eject(d) : 0;
+}
+
 const char *dw_drive_warnings(struct dw_drive *d)
 {
     return d->warnings ? d->warnings : "";

@@ -20,6 +20,7 @@ struct dw__drive_ops {
     int (*read_raw)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
     int (*read_user)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
     int (*lock)(struct dw_drive *d, bool lock);
+    int (*eject)(struct dw_drive *d); /* NULL: nothing to eject (images) */
     void (*close)(struct dw_drive *d); /* free backend state in d->priv */
     int32_t max_transfer_sectors;
 };

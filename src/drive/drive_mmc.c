@@ -841,6 +841,22 @@ static int mmc_lock(struct dw_drive *d, bool lock)
     return 0;
 }
 
+/* ops->eject: allow removal, then START STOP UNIT with LoEj (MMC-6). */
+static int mmc_eject(struct dw_drive *d)
+{
+    struct mmc_drive *m = d->priv;
+    struct mmc_result res;
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    size_t n = dw__mmc_build_prevent_allow(cdb, false);
+
+    if (mmc_run(m, cdb, n, SCSI_MMC_DATA_NONE, NULL, 0, MMC_TIMEOUT_MS, &res) == 0)
+        d->locked = false;
+    n = dw__mmc_build_start_stop(cdb, false);
+    if (mmc_run(m, cdb, n, SCSI_MMC_DATA_NONE, NULL, 0, MMC_TIMEOUT_MS, &res))
+        return mmc_fail(d, &res, DW_NO_LBA, "cannot eject the medium of '%s'", m->device);
+    return 0;
+}
+
 /* ops->close: allow medium removal if we still hold the tray, then close
  * libcdio and free the backend state. */
 static void mmc_close(struct dw_drive *d)
@@ -871,6 +887,7 @@ static const struct dw__drive_ops mmc_ops = {
     .read_raw = mmc_read_raw,
     .read_user = mmc_read_user,
     .lock = mmc_lock,
+    .eject = mmc_eject,
     .close = mmc_close,
     .max_transfer_sectors = MMC_RAW_MAX_SECTORS,
 };

@@ -440,6 +440,10 @@ size_t dw__mmc_build_read10(uint8_t cdb[DW_MMC_CDB_MAX], uint32_t lba, uint16_t 
  * Prevent (persistent bit 1 left 0).  Returns 6. */
 size_t dw__mmc_build_prevent_allow(uint8_t cdb[DW_MMC_CDB_MAX], bool prevent);
 
+/* START STOP UNIT (SPC-4 / MMC-6): LoEj=1 with Start=0 ejects the medium,
+ * LoEj=1 with Start=1 loads it.  Returns 6. */
+size_t dw__mmc_build_start_stop(uint8_t cdb[DW_MMC_CDB_MAX], bool load);
+
 #define DW_MMC_PAGE_CAPABILITIES 0x2A /* MM Capabilities and Mechanical Status */
 
 /* MODE SENSE(10) (SPC-4): DBD=1 (byte 1 bit 3), current

@@ -1027,6 +1027,14 @@ size_t dw__mmc_build_prevent_allow(uint8_t cdb[DW_MMC_CDB_MAX], bool prevent)
     return 6;
 }
 
+size_t dw__mmc_build_start_stop(uint8_t cdb[DW_MMC_CDB_MAX], bool load)
+{
+    cdb_clear(cdb);
+    cdb[0] = 0x1B;
+    cdb[4] = load ? 0x03 : 0x02; /* LoEj, and Start to load */
+    return 6;
+}
+
 size_t dw__mmc_build_mode_sense10(uint8_t cdb[DW_MMC_CDB_MAX], uint8_t page_code,
                                   uint16_t alloc_bytes)
 {

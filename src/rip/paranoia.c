@@ -1,6 +1,6 @@
 /* Audio extraction through libcdio-paranoia, reading through our drive
  * layer: paranoia gets a cdrom_drive_t whose read_audio calls
- * dw_drive_read_raw (MMC-6 6.19 READ CD on drives; the span map on images),
+ * dw_drive_read_raw (MMC-6 READ CD on drives; the span map on images),
  * so images and drives take the same path.
  *
  * libcdio-paranoia's callback has no user pointer; the job in progress is

@@ -259,18 +259,18 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
     struct dw_cue_write_opts co = {.bin_name = basename(bin_name), .bin_first_lba = bin_first,
                                    .gap_lba = gap_lba, .gap_sectors = gap_sectors,
                                    .gap_count = gap_count};
+    /* The bin is renamed into place first: a cue never points at a .part. */
     struct dw__outfile cue;
     if ((rc = dw__outfile_open(&cue, r->result->cue_path, r->err)))
         goto out;
-    if ((rc = dw_cue_write(disc, &co, cue.fp)) ||
+    if ((rc = dw_cue_write(disc, &co, cue.fp)) || (rc = dw__outfile_check(&cue, r->err)) ||
+        (rc = dw__outfile_commit(&r->image, r->err)) ||
         (rc = dw__outfile_commit(&cue, r->err))) {
         dw__outfile_abort(&cue);
         if (!r->err || !r->err->message[0])
             dw__set_error(r->err, rc, "cannot write '%s'", r->result->cue_path);
         goto out;
     }
-    if ((rc = dw__outfile_commit(&r->image, r->err)))
-        goto out;
 out:
     free(buf);
     dw_hash_free(image_hash);
@@ -462,7 +462,7 @@ static int rip_iso(struct dw__rip *r, json_object *report, bool is_cd)
     if (!data_tracks)
         return dw__set_error(r->err, DW_EUNSUPPORTED,
                              "the disc in '%s' has no data track: rip it with --format bincue",
-                             r->result->image_path);
+                             r->source);
     r->total_sectors = 0;
     for (int i = 0; i < disc->track_count; i++)
         if (dw_track_is_data(&disc->tracks[i]))
@@ -509,6 +509,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.err = err;
     r.result = result;
     r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
+    r.source = info.address;
     dw__utc_now(started);
     double t0 = now_seconds();
 

@@ -17,6 +17,7 @@ struct dw__rip {
     struct dw_error_detail *err;
     struct dw_rip_result *result;
     const char *name;
+    const char *source; /* the source's address, for messages */
     int retries;
     struct dw__outfile image, log;
     struct dw__lba_ranges reread, bad;
@@ -40,7 +41,9 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
                          uint8_t *buf);
 
 /* Read audio sectors [first, end) of track t through libcdio-paranoia
- * (PARANOIA_MODE_FULL, never skip), write them to out and both hashes.
+ * (PARANOIA_MODE_FULL without NEVERSKIP: after 20 failed tries on a spot
+ * paranoia gives up on it and reports a skip), write them to out and both
+ * hashes.
  * Paranoia's callback events are counted in *stats; sectors it had to skip
  * or could not read are added to r->bad. */
 int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,

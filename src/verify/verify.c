@@ -136,7 +136,7 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
     bool raw = strcmp(iinfo.backend, "iso") != 0;
     if (raw && !smed.is_cd)
         return dw__set_error(err, DW_EUNSUPPORTED,
-                             "'%s' is a raw CD image but '%s' holds a %s without raw sectors: "
+                             "'%s' is a raw CD image but '%s' (%s) has no raw 2352-byte sectors: "
                              "compare it with an ISO image instead",
                              iinfo.address, sinfo.address, smed.profile_name);
     res->sector_bytes = raw ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
@@ -156,14 +156,37 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
             start = 0;
     }
     res->source_lba = start;
+    /* The image's readable ranges: each track from its first LBA (pregap
+     * included) to its end for raw images, leaving out the gaps between
+     * sessions, which no drive can read; all of it for an ISO. */
     int32_t img_first = raw ? dw_track_first_lba(&idisc->tracks[0]) : 0;
     if (img_first < 0)
         img_first = 0;
+    struct { int32_t first, end; } ranges[DW_MAX_TRACKS];
+    int nranges = 0;
+    if (!raw) {
+        ranges[nranges].first = 0;
+        ranges[nranges++].end = idisc->leadout_lba;
+    } else {
+        for (int i = 0; i < idisc->track_count; i++) {
+            int32_t f = dw_track_first_lba(&idisc->tracks[i]), e = idisc->tracks[i].end_lba;
+            if (f < img_first)
+                f = img_first;
+            if (nranges && ranges[nranges - 1].end == f)
+                ranges[nranges - 1].end = e;
+            else if (e > f) {
+                ranges[nranges].first = f;
+                ranges[nranges++].end = e;
+            }
+        }
+    }
+    for (int i = 0; i < nranges; i++)
+        res->sectors_total += ranges[i].end - ranges[i].first;
     int32_t img_end = idisc->leadout_lba;
-    res->sectors_total = img_end - img_first;
     int64_t source_end = sdisc->leadout_lba;
-    res->source_extra_sectors =
-        source_end - start > res->sectors_total ? source_end - start - res->sectors_total : 0;
+    res->source_extra_sectors = source_end - start > img_end - img_first
+                                    ? source_end - start - (img_end - img_first)
+                                    : 0;
 
     int32_t transfer = dw_drive_max_transfer_sectors(source);
     int32_t it = dw_drive_max_transfer_sectors(image);
@@ -178,48 +201,53 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
     int64_t done = 0;
     bool stopped = false;
     size_t sb = (size_t)res->sector_bytes;
-    for (int32_t ilba = img_first; ilba < img_end;) {
-        int32_t n = img_end - ilba < transfer ? img_end - ilba : transfer;
-        int32_t slba = start + (ilba - img_first);
-        if (stopped) {
-            for (int32_t i = 0; i < n; i++)
-                if ((rc = add_class(&job, slba + i, DW_CLASS_UNTESTED, -1)))
-                    goto out;
-            ilba += n;
-            continue;
-        }
-        /* Image side: sectors an image cannot serve are a broken image. */
-        if ((rc = read_source(image, raw, ilba, n, want))) {
-            *err = *dw_drive_last_error(image);
-            goto out;
-        }
-        int src_rc = read_source(source, raw, slba, n, got);
-        if (src_rc == DW_ENOMEDIUM) {
-            *err = *dw_drive_last_error(source);
-            rc = src_rc;
-            goto out;
-        }
-        for (int32_t i = 0; i < n; i++) {
-            int one_rc = src_rc;
-            uint8_t *g = got + (size_t)i * sb, *w = want + (size_t)i * sb;
-            for (int a = 0; one_rc && a <= retries; a++)
-                one_rc = read_source(source, raw, slba + i, 1, g);
-            int32_t diff;
-            enum dw_sector_class cls = dw_verify_classify(one_rc, g, w, sb, &diff);
-            if ((rc = add_class(&job, slba + i, cls, diff)))
+    for (int ri = 0; ri < nranges; ri++) {
+        for (int32_t ilba = ranges[ri].first; ilba < ranges[ri].end;) {
+            int32_t n = ranges[ri].end - ilba < transfer ? ranges[ri].end - ilba : transfer;
+            int32_t slba = start + (ilba - img_first);
+            if (stopped) {
+                for (int32_t i = 0; i < n; i++)
+                    if ((rc = add_class(&job, slba + i, DW_CLASS_UNTESTED, -1)))
+                        goto out;
+                ilba += n;
+                continue;
+            }
+            /* Image side: sectors an image cannot serve are a broken image. */
+            if ((rc = read_source(image, raw, ilba, n, want))) {
+                *err = *dw_drive_last_error(image);
                 goto out;
-        }
-        ilba += n;
-        done += n;
-        double t = now_s();
-        if (cb && cb->progress && (t - last > 0.2 || ilba >= img_end)) {
-            last = t;
-            struct dw_progress p = {.phase = "verify", .done_sectors = done,
-                                    .total_sectors = res->sectors_total,
-                                    .errors = res->miscompare + res->unreadable,
-                                    .sector_bytes = (int)sb, .buffer_fill_percent = -1};
-            if (cb->progress(&p, cb->user))
-                stopped = true;
+            }
+            int src_rc = read_source(source, raw, slba, n, got);
+            if (src_rc == DW_ENOMEDIUM) {
+                *err = *dw_drive_last_error(source);
+                rc = src_rc;
+                goto out;
+            }
+            for (int32_t i = 0; i < n; i++) {
+                int one_rc = src_rc;
+                uint8_t *g = got + (size_t)i * sb, *w = want + (size_t)i * sb;
+                for (int a = 0; one_rc && a <= retries; a++)
+                    one_rc = read_source(source, raw, slba + i, 1, g);
+                int32_t diff;
+                enum dw_sector_class cls = dw_verify_classify(one_rc, g, w, sb, &diff);
+                if ((rc = add_class(&job, slba + i, cls, diff)))
+                    goto out;
+            }
+            ilba += n;
+            done += n;
+            double t = now_s();
+            if (cb && cb->progress && (t - last > 0.2 || done >= res->sectors_total)) {
+                last = t;
+                struct dw_progress p = {.phase = "verify", .done_sectors = done,
+                                        .total_sectors = res->sectors_total,
+                                        .errors = res->miscompare + res->unreadable,
+                                        .sector_bytes = (int)sb, .buffer_fill_percent = -1,
+                                        .media_1x_bytes_per_s = smed.is_cd ? 0
+                                                                : smed.profile >= 0x40 ? 4495500
+                                                                : smed.profile ? 1385000 : 0};
+                if (cb->progress(&p, cb->user))
+                    stopped = true;
+            }
         }
     }
     if (stopped) {
@@ -247,7 +275,7 @@ out : {
     json_object_object_add(o, "untested", json_object_new_int64(res->untested));
     json_object_object_add(o, "source_extra_sectors",
                            json_object_new_int64(res->source_extra_sectors));
-    json_object *ranges = json_object_new_array();
+    json_object *jranges = json_object_new_array();
     for (int i = 0; i < res->range_count; i++) {
         struct dw_verify_range *r = &res->ranges[i];
         json_object *x = json_object_new_object();
@@ -257,9 +285,9 @@ out : {
         json_object_object_add(x, "sectors", json_object_new_int(r->last_lba - r->first_lba + 1));
         if (r->cls == DW_CLASS_MISCOMPARE)
             json_object_object_add(x, "first_diff_byte", json_object_new_int(r->first_diff_byte));
-        json_object_array_add(ranges, x);
+        json_object_array_add(jranges, x);
     }
-    json_object_object_add(o, "ranges", ranges);
+    json_object_object_add(o, "ranges", jranges);
     int status = rc ? 1 : res->miscompare ? 4 : (res->unreadable || res->untested) ? 3 : 0;
     json_object_object_add(o, "verdict", json_object_new_string(
                                              rc                ? "failed"

@@ -1,0 +1,64 @@
+/* discwright blank --drive DRIVE: blank a CD-RW or DVD-RW through libburn. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "discwright/burn.h"
+
+static const char usage[] =
+    "usage: discwright blank --drive DRIVE [--fast]\n"
+    "Blank a rewritable disc (CD-RW, sequential DVD-RW) so it can be burned again.\n"
+    "Other media (DVD+RW, BD-RE, DVD-RAM) are overwritten in place by burn and\n"
+    "need no blanking; write-once media cannot be blanked.\n"
+    "  -d, --drive DRIVE   the drive, /dev/srN\n"
+    "      --fast          minimal blank (TOC/PMA only) instead of the whole disc\n"
+    "  -q, --quiet         no progress line\n"
+    "exit status: 0 blanked (or already blank), 1 failure, 2 usage\n";
+
+int cmd_blank(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"drive", required_argument, NULL, 'd'}, {"fast", no_argument, NULL, 'F'},
+        {"quiet", no_argument, NULL, 'q'},       {"json", no_argument, NULL, 'J'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    const char *drive = NULL;
+    bool fast = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "d:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            drive = optarg;
+            break;
+        case 'F':
+            fast = true;
+            break;
+        case 'q':
+        case 'J':
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!drive || optind != argc) {
+        cli_errorf(!drive ? "no drive given: add --drive /dev/srN" : "unexpected argument '%s'",
+                   drive ? argv[optind] : "");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    struct dw_callbacks cb;
+    struct dw_error_detail err;
+    cli_callbacks(cli, &cb);
+    int rc = dw_burn_blank(drive, fast, &cb, &err);
+    cli_progress_done();
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (!cli->quiet)
+        printf("blanked the disc in %s\n", drive);
+    return EXIT_OK;
+}

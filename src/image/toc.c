@@ -1,0 +1,1585 @@
+/* cdrdao TOC reader: a toc-file becomes a dw_disc plus a span map.
+ *
+ * Grammar and meaning follow the cdrdao(1) manual page, section "TOC FILES",
+ * and cdrdao's own parser (trackdb/TocParser.g):
+ *
+ *   toc    := { CATALOG "13 digits" | CD_DA | CD_ROM | CD_ROM_XA | CD_I
+ *             | FIRST_TRACK_NO n | CD_TEXT {...} }  track { track }
+ *   track  := TRACK <mode> [RW | RW_RAW]
+ *             { ISRC "..." | [NO] COPY | [NO] PRE_EMPHASIS
+ *             | TWO_CHANNEL_AUDIO | FOUR_CHANNEL_AUDIO | CD_TEXT {...} }
+ *             [PREGAP msf]
+ *             { SILENCE len | ZERO [mode] [RW|RW_RAW] len
+ *             | FILE|AUDIOFILE "f" [SWAP] [#bytes] start [len]
+ *             | DATAFILE "f" [#bytes] [len] | START [msf] | END [msf] }
+ *             { INDEX msf }
+ *
+ * Positions: the disc starts at LBA 0 (MSF 00:02:00); each track occupies
+ * the concatenation of its data statements; START (or PREGAP) marks INDEX 01
+ * inside that, so the part before it is the INDEX 00 pregap; INDEX positions
+ * count from INDEX 01.  Audio lengths are MSF frames or sample counts (588
+ * samples per sector); data lengths are MSF blocks or byte counts.
+ *
+ * Byte order (cdrdao(1)): raw audio files hold big-endian samples; files
+ * whose name ends in ".wav" are RIFF WAVE, little-endian, after their header;
+ * SWAP reverses the expected order of one FILE.
+ *
+ * SILENCE, ZERO and PREGAP sectors are on the disc but in no file: they
+ * become DW_SPAN_ZERO spans, and those before START (after END) count as
+ * the track's pregap_silence_sectors (postgap_silence_sectors).  CD-TEXT
+ * keeps language block 0 only; binary items are skipped.
+ *
+ * Without check_files (dw__toc_parse for tests and fuzzing) no file is
+ * opened: a length that only the file could tell counts as 0, WAVE headers
+ * are assumed to be the canonical 44 bytes, and a track whose START or
+ * INDEX lies beyond such unknown data is stretched with empty sectors.
+ *
+ * Leniencies beyond cdrdao, for TOC files other tools wrote (libcdio's test
+ * TOCs use them): FILE/AUDIOFILE in a data track reads raw 2352-byte
+ * sectors (with a warning unless the track mode is raw anyway), SILENCE in
+ * a data track acts as ZERO (with a warning), keywords are matched without
+ * regard to case, and flags and statements of a track may come in any
+ * order, except that PREGAP must precede the track's data.
+ *
+ * Not supported: FIFO and "-" (stdin) sources, DATAFILE data of
+ * MODE2_FORM2 tracks (2324-byte sectors have no span layout), compressed
+ * audio files (mp3, ogg, flac), and audio boundaries that fall inside a
+ * sector (every statement must cover whole 588-sample sectors).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include "image/image.h"
+
+#define TOC_MAX_TEXT_BYTES (4u << 20)          /* a TOC file is a few KiB */
+#define TOC_MAX_SECTORS (100LL * 60 * 60 * 75) /* 100 hours: far beyond any CD */
+#define SAMPLES_PER_SECTOR 588                 /* 2352 bytes of 16-bit stereo */
+#define BYTES_PER_SAMPLE 4
+#define RAW_SECTOR_BYTES 2352
+#define SUBCHANNEL_BYTES 96     /* P-W, packed or raw */
+#define MAX_INDEX_INCREMENTS 98 /* INDEX 02 .. 99 */
+
+/* ------------------------------------------------------------------ */
+/* Track modes (cdrdao(1) "TRACK <track-mode>")                        */
+
+enum toc_mode {
+    TM_AUDIO,
+    TM_MODE0,
+    TM_MODE1,
+    TM_MODE1_RAW,
+    TM_MODE2,
+    TM_MODE2_RAW,
+    TM_MODE2_FORM1,
+    TM_MODE2_FORM2,
+    TM_MODE2_FORM_MIX,
+    TM_COUNT
+};
+
+static const struct {
+    const char *name;
+    uint32_t block_bytes; /* bytes per sector in the data file */
+    enum dw_track_mode dw_mode;
+    int layout;      /* enum dw__span_layout, -1 none */
+    bool track_mode; /* allowed after TRACK (MODE0 is ZERO only) */
+} toc_modes[TM_COUNT] = {
+    [TM_AUDIO] = {"AUDIO", 2352, DW_MODE_AUDIO, DW_SPAN_AUDIO_BE, true},
+    [TM_MODE0] = {"MODE0", 2336, DW_MODE_MODE2, -1, false},
+    [TM_MODE1] = {"MODE1", 2048, DW_MODE_MODE1, DW_SPAN_MODE1_2048, true},
+    [TM_MODE1_RAW] = {"MODE1_RAW", 2352, DW_MODE_MODE1, DW_SPAN_RAW, true},
+    [TM_MODE2] = {"MODE2", 2336, DW_MODE_MODE2, DW_SPAN_MODE2_2336, true},
+    [TM_MODE2_RAW] = {"MODE2_RAW", 2352, DW_MODE_MODE2_XA, DW_SPAN_RAW, true},
+    [TM_MODE2_FORM1] = {"MODE2_FORM1", 2048, DW_MODE_MODE2_XA, DW_SPAN_FORM1_2048, true},
+    [TM_MODE2_FORM2] = {"MODE2_FORM2", 2324, DW_MODE_MODE2_XA, -1, true},
+    [TM_MODE2_FORM_MIX] = {"MODE2_FORM_MIX", 2336, DW_MODE_MODE2_XA, DW_SPAN_MODE2_2336,
+                           true},
+};
+
+enum toc_subchannel { SUB_NONE, SUB_RW, SUB_RW_RAW };
+
+static uint32_t block_bytes(enum toc_mode mode, enum toc_subchannel sub)
+{
+    return toc_modes[mode].block_bytes + (sub != SUB_NONE ? SUBCHANNEL_BYTES : 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lexer                                                               */
+
+enum tok_kind { TK_EOF, TK_WORD, TK_INT, TK_STRING, TK_PUNCT };
+
+struct tok {
+    enum tok_kind kind;
+    int line;
+    const char *text; /* source text of WORD, INT, PUNCT */
+    size_t len;
+    uint64_t value; /* INT, saturated */
+    bool overflow;  /* INT did not fit */
+    char *str;      /* STRING, decoded, malloc'd; NUL-free */
+};
+
+/* Per-track state while its statements are read. */
+struct toc_track {
+    struct dw_track *t;
+    enum toc_mode mode;
+    enum toc_subchannel sub;
+    int line; /* of TRACK */
+    int32_t first_lba;
+    int64_t length_sectors; /* data statements so far */
+    bool has_data;          /* at least one data statement */
+    bool length_unknown;    /* a file length could not be known */
+    bool has_start;
+    int64_t start_sectors; /* INDEX 01 relative to first_lba */
+    int start_line;
+    bool has_end;
+    int64_t end_sectors; /* start of the post-gap */
+    int end_line;
+    int64_t leading_zero_sectors; /* SILENCE/ZERO before any file data */
+    bool file_data_seen;
+    int64_t trailing_zero_sectors;           /* SILENCE/ZERO after the last file data */
+    int64_t index_rel[MAX_INDEX_INCREMENTS]; /* from INDEX 01 */
+    int index_line[MAX_INDEX_INCREMENTS];
+    int index_n;
+    bool copy, pre_emphasis, four_channel;
+};
+
+struct toc_parser {
+    const char *p, *end;
+    int line;
+    struct tok cur;
+    const char *path; /* of the TOC, for messages and names */
+    bool check_files;
+    struct dw__image *img;
+    struct dw_disc *disc;
+    struct dw_error_detail *err;
+    int rc;             /* first error, sticky */
+    int32_t cursor_lba; /* next LBA to lay out */
+    int first_track_number;
+};
+
+static int fail(struct toc_parser *p, int line, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(struct toc_parser *p, int line, int code, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    if (p->rc)
+        return p->rc;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        dw__set_error(p->err, code, "'%s' line %d: %s", p->path, line, what);
+    else
+        dw__set_error(p->err, code, "'%s': %s", p->path, what);
+    p->rc = code;
+    return code;
+}
+
+static void warn(struct toc_parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(struct toc_parser *p, int line, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    dw__image_warn(p->img, "'%s' line %d: %s", p->path, line, what);
+}
+
+/* A short printable description of the current token for messages. */
+static const char *tok_desc(const struct toc_parser *p, char *buf, size_t n)
+{
+    const struct tok *t = &p->cur;
+    switch (t->kind) {
+    case TK_EOF:
+        return "the end of the file";
+    case TK_STRING:
+        return "a quoted string";
+    default:
+        snprintf(buf, n, "'%.*s'", (int)(t->len > 40 ? 40 : t->len), t->text);
+        return buf;
+    }
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static bool is_word_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Decode a quoted string starting after the opening quote.  Escapes as in
+ * cdrdao's lexer: \" is a quote, \ooo an octal byte, any other backslash
+ * stands for itself. */
+static int lex_string(struct toc_parser *p, struct tok *t)
+{
+    size_t cap = 32, n = 0;
+    char *s = malloc(cap);
+    if (!s)
+        return fail(p, t->line, DW_ENOMEM, "out of memory");
+    for (;;) {
+        if (p->p >= p->end || *p->p == '\n') {
+            free(s);
+            return fail(p, t->line, DW_EPARSE,
+                        "string is not closed; end it with '\"' on the same line");
+        }
+        char c = *p->p++;
+        if (c == '"')
+            break;
+        if (c == '\\' && p->p < p->end && *p->p == '"') {
+            c = '"';
+            p->p++;
+        } else if (c == '\\' && p->end - p->p >= 3 && p->p[0] >= '0' && p->p[0] <= '7' &&
+                   p->p[1] >= '0' && p->p[1] <= '7' && p->p[2] >= '0' && p->p[2] <= '7') {
+            c = (char)(((p->p[0] - '0') << 6) | ((p->p[1] - '0') << 3) | (p->p[2] - '0'));
+            p->p += 3;
+        }
+        if (c == '\0') {
+            free(s);
+            return fail(p, t->line, DW_EPARSE, "string holds a NUL byte");
+        }
+        if (n + 2 > cap) {
+            if (cap > TOC_MAX_TEXT_BYTES) {
+                free(s);
+                return fail(p, t->line, DW_EPARSE, "string is too long");
+            }
+            char *bigger = realloc(s, cap * 2);
+            if (!bigger) {
+                free(s);
+                return fail(p, t->line, DW_ENOMEM, "out of memory");
+            }
+            s = bigger;
+            cap *= 2;
+        }
+        s[n++] = c;
+    }
+    s[n] = '\0';
+    t->kind = TK_STRING;
+    t->str = s;
+    return 0;
+}
+
+/* Move to the next token.  Returns 0 or the (sticky) error code. */
+static int advance(struct toc_parser *p)
+{
+    struct tok *t = &p->cur;
+    free(t->str);
+    memset(t, 0, sizeof(*t));
+    if (p->rc)
+        return p->rc;
+    for (;;) {
+        while (p->p < p->end && is_space(*p->p)) {
+            if (*p->p == '\n')
+                p->line++;
+            p->p++;
+        }
+        if (p->end - p->p >= 2 && p->p[0] == '/' && p->p[1] == '/') {
+            while (p->p < p->end && *p->p != '\n')
+                p->p++;
+            continue;
+        }
+        break;
+    }
+    t->line = p->line;
+    t->text = p->p;
+    if (p->p >= p->end) {
+        t->kind = TK_EOF;
+        return 0;
+    }
+    char c = *p->p;
+    if (c == '"') {
+        p->p++;
+        return lex_string(p, t);
+    }
+    if (is_digit(c)) {
+        t->kind = TK_INT;
+        while (p->p < p->end && is_digit(*p->p)) {
+            unsigned d = (unsigned)(*p->p - '0');
+            if (t->value > (UINT64_MAX - d) / 10) {
+                t->overflow = true;
+                t->value = UINT64_MAX;
+            } else if (!t->overflow) {
+                t->value = t->value * 10 + d;
+            }
+            p->p++;
+        }
+        t->len = (size_t)(p->p - t->text);
+        return 0;
+    }
+    if (is_word_start(c)) {
+        t->kind = TK_WORD;
+        while (p->p < p->end && (is_word_start(*p->p) || is_digit(*p->p)))
+            p->p++;
+        t->len = (size_t)(p->p - t->text);
+        return 0;
+    }
+    if (c == '{' || c == '}' || c == ':' || c == ',' || c == '#' || c == '.') {
+        t->kind = TK_PUNCT;
+        t->len = 1;
+        p->p++;
+        return 0;
+    }
+    if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
+        return fail(p, t->line, DW_EPARSE, "unexpected character '%c'", c);
+    return fail(p, t->line, DW_EPARSE, "unexpected byte 0x%02x; a TOC file is plain text",
+                (unsigned char)c);
+}
+
+static bool at_word(const struct toc_parser *p, const char *kw)
+{
+    return p->cur.kind == TK_WORD && strlen(kw) == p->cur.len &&
+           strncasecmp(p->cur.text, kw, p->cur.len) == 0;
+}
+
+static bool at_punct(const struct toc_parser *p, char c)
+{
+    return p->cur.kind == TK_PUNCT && p->cur.text[0] == c;
+}
+
+static int expect_punct(struct toc_parser *p, char c, const char *context)
+{
+    char buf[64];
+    if (!at_punct(p, c))
+        return fail(p, p->cur.line, DW_EPARSE, "expected '%c' %s, found %s", c, context,
+                    tok_desc(p, buf, sizeof(buf)));
+    return advance(p);
+}
+
+/* Take the current STRING token's text (caller frees) and advance. */
+static int take_string(struct toc_parser *p, char **out, const char *context)
+{
+    char buf[64];
+    *out = NULL;
+    if (p->cur.kind != TK_STRING)
+        return fail(p, p->cur.line, DW_EPARSE, "expected a quoted string %s, found %s",
+                    context, tok_desc(p, buf, sizeof(buf)));
+    *out = p->cur.str;
+    p->cur.str = NULL;
+    if (advance(p)) {
+        free(*out);
+        *out = NULL;
+    }
+    return p->rc;
+}
+
+static int take_uint(struct toc_parser *p, uint64_t max, uint64_t *out,
+                     const char *context)
+{
+    char buf[64];
+    if (p->cur.kind != TK_INT)
+        return fail(p, p->cur.line, DW_EPARSE, "expected a number %s, found %s", context,
+                    tok_desc(p, buf, sizeof(buf)));
+    if (p->cur.overflow || p->cur.value > max)
+        return fail(p, p->cur.line, DW_EPARSE,
+                    "number %.*s %s is too large (at most %" PRIu64 ")",
+                    (int)(p->cur.len > 30 ? 30 : p->cur.len), p->cur.text, context, max);
+    *out = p->cur.value;
+    return advance(p);
+}
+
+/* MSF "m:s:f" with an optional ".samples" tail, as a sample count.  The
+ * current token is the minutes INT. */
+static int take_msf(struct toc_parser *p, int64_t *samples, const char *context)
+{
+    uint64_t m, s, f, extra = 0;
+    int line = p->cur.line;
+    char buf[64];
+    if (p->cur.kind != TK_INT)
+        return fail(p, line, DW_EPARSE, "expected a time m:s:f %s, found %s", context,
+                    tok_desc(p, buf, sizeof(buf)));
+    if (take_uint(p, 99999, &m, context) ||
+        expect_punct(p, ':', "between minutes and seconds"))
+        return p->rc;
+    if (p->cur.kind != TK_INT || p->cur.overflow || p->cur.value > 59)
+        return fail(p, line, DW_EPARSE,
+                    "seconds of a time m:s:f must be 0 to 59, found %s (%s)",
+                    tok_desc(p, buf, sizeof(buf)), context);
+    s = p->cur.value;
+    if (advance(p) || expect_punct(p, ':', "between seconds and frames"))
+        return p->rc;
+    if (p->cur.kind != TK_INT || p->cur.overflow || p->cur.value > 74)
+        return fail(
+            p, line, DW_EPARSE,
+            "frames of a time m:s:f must be 0 to 74 (75 make a second), found %s (%s)",
+            tok_desc(p, buf, sizeof(buf)), context);
+    f = p->cur.value;
+    if (advance(p))
+        return p->rc;
+    if (at_punct(p, '.')) {
+        if (advance(p))
+            return p->rc;
+        if (p->cur.kind != TK_INT || p->cur.overflow ||
+            p->cur.value >= SAMPLES_PER_SECTOR)
+            return fail(
+                p, line, DW_EPARSE,
+                "samples after the frames of a time m:s:f.n must be 0 to 587 (%s)",
+                context);
+        extra = p->cur.value;
+        if (advance(p))
+            return p->rc;
+    }
+    *samples = (int64_t)(((m * 60 + s) * 75 + f) * SAMPLES_PER_SECTOR + extra);
+    return 0;
+}
+
+/* An MSF time as whole sectors. */
+static int take_msf_sectors(struct toc_parser *p, int64_t *sectors, const char *context)
+{
+    int64_t samples;
+    int line = p->cur.line;
+    if (take_msf(p, &samples, context))
+        return p->rc;
+    if (samples % SAMPLES_PER_SECTOR)
+        return fail(p, line, DW_EPARSE,
+                    "a time %s must be whole frames; drop the .samples part", context);
+    *sectors = samples / SAMPLES_PER_SECTOR;
+    return 0;
+}
+
+/* Audio length or position: MSF or a plain sample count. */
+static int take_samples(struct toc_parser *p, int64_t *samples, const char *context)
+{
+    uint64_t v;
+    char buf[64];
+    if (p->cur.kind != TK_INT)
+        return fail(p, p->cur.line, DW_EPARSE,
+                    "expected %s as m:s:f or a sample count, found %s", context,
+                    tok_desc(p, buf, sizeof(buf)));
+    /* Look past the number for ':' without consuming: MSF or count. */
+    const char *q = p->p;
+    while (q < p->end && (*q == ' ' || *q == '\t'))
+        q++;
+    if (q < p->end && *q == ':')
+        return take_msf(p, samples, context);
+    if (take_uint(p, (uint64_t)TOC_MAX_SECTORS * SAMPLES_PER_SECTOR, &v, context))
+        return p->rc;
+    *samples = (int64_t)v;
+    return 0;
+}
+
+/* Data length: MSF blocks of block_bytes, or a byte count. */
+static int take_data_bytes(struct toc_parser *p, uint32_t block, int64_t *bytes,
+                           const char *context)
+{
+    uint64_t v;
+    const char *q = p->p;
+    while (q < p->end && (*q == ' ' || *q == '\t'))
+        q++;
+    if (p->cur.kind == TK_INT && q < p->end && *q == ':') {
+        int64_t sectors;
+        if (take_msf_sectors(p, &sectors, context))
+            return p->rc;
+        *bytes = sectors * block;
+        return 0;
+    }
+    if (take_uint(p, (uint64_t)TOC_MAX_SECTORS * 2448, &v, context))
+        return p->rc;
+    *bytes = (int64_t)v;
+    return 0;
+}
+
+static bool at_number(const struct toc_parser *p)
+{
+    return p->cur.kind == TK_INT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Spans                                                               */
+
+/* Append sectors to the current track at its end, merging with the span
+ * before when it continues it. */
+static int add_piece(struct toc_parser *p, struct toc_track *tt, int line,
+                     int64_t sectors, int file, uint64_t offset_bytes, uint32_t stride,
+                     enum dw__span_layout layout)
+{
+    struct dw__image *img = p->img;
+    if (sectors <= 0)
+        return 0;
+    if ((int64_t)tt->first_lba + tt->length_sectors + sectors > TOC_MAX_SECTORS)
+        return fail(p, line, DW_EPARSE, "the disc would be longer than 100 hours");
+    int32_t lba = (int32_t)(tt->first_lba + tt->length_sectors);
+    tt->length_sectors += sectors;
+    if (file < 0) {
+        if (!tt->file_data_seen)
+            tt->leading_zero_sectors += sectors;
+        tt->trailing_zero_sectors += sectors;
+    } else {
+        tt->file_data_seen = true;
+        tt->trailing_zero_sectors = 0;
+    }
+    if (img->span_count > 0) {
+        struct dw__span *last = &img->spans[img->span_count - 1];
+        if (last->track == tt->t->number && last->file == file &&
+            last->layout == layout && last->stride_bytes == stride &&
+            last->lba + last->sectors == lba &&
+            (file < 0 ||
+             last->offset_bytes + (uint64_t)last->sectors * stride == offset_bytes)) {
+            last->sectors += (int32_t)sectors;
+            return 0;
+        }
+    }
+    struct dw__span span = {
+        .lba = lba,
+        .sectors = (int32_t)sectors,
+        .file = file,
+        .offset_bytes = file < 0 ? 0 : offset_bytes,
+        .stride_bytes = file < 0 ? 0 : stride,
+        .layout = layout,
+        .track = tt->t->number,
+    };
+    int rc = dw__image_add_span(img, &span);
+    if (rc < 0)
+        return fail(p, line, rc, "out of memory");
+    return 0;
+}
+
+static int add_zero(struct toc_parser *p, struct toc_track *tt, int line, int64_t sectors)
+{
+    return add_piece(p, tt, line, sectors, -1, 0, 0, DW_SPAN_ZERO);
+}
+
+/* ------------------------------------------------------------------ */
+/* Data files                                                          */
+
+struct toc_source {
+    int file; /* image file index */
+    bool size_known;
+    uint64_t size_bytes;
+    const char *path; /* resolved (or as written) */
+};
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* Find or add the file a statement names.  Without check_files the name is
+ * kept as written and its size is unknown. */
+static int open_source(struct toc_parser *p, int line, const char *name,
+                       struct toc_source *src)
+{
+    char *resolved = NULL;
+    bool case_differs = false;
+    int rc;
+    memset(src, 0, sizeof(*src));
+    if (name[0] == '\0')
+        return fail(p, line, DW_EPARSE, "the file name is empty");
+    if (strcmp(name, "-") == 0)
+        return fail(
+            p, line, DW_EUNSUPPORTED,
+            "reading track data from standard input is not supported; name a file");
+    if (ends_with_ci(name, ".mp3") || ends_with_ci(name, ".ogg") ||
+        ends_with_ci(name, ".flac"))
+        return fail(p, line, DW_EUNSUPPORTED,
+                    "compressed audio file '%s' is not supported; decode it to WAV first",
+                    name);
+    if (!p->check_files) {
+        for (int i = 0; i < p->img->file_count; i++) {
+            if (strcmp(p->img->files[i].path, name) == 0) {
+                src->file = i;
+                src->path = p->img->files[i].path;
+                return 0;
+            }
+        }
+        rc = dw__image_add_file(p->img, name, 0);
+        if (rc < 0)
+            return fail(p, line, rc, "out of memory");
+        src->file = rc;
+        src->path = p->img->files[rc].path;
+        return 0;
+    }
+    rc = dw__image_resolve_file(p->path, name, &resolved, &case_differs);
+    if (rc == DW_ENOENT)
+        return fail(
+            p, line, DW_ENOENT,
+            "file '%s' not found; put it next to the TOC file or correct the name", name);
+    if (rc < 0)
+        return fail(p, line, rc, "cannot resolve file '%s'", name);
+    struct stat st;
+    if (stat(resolved, &st) != 0) {
+        int e = errno;
+        free(resolved);
+        return fail(p, line, dw_error_from_errno(e), "cannot read file '%s': %s", name,
+                    strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        free(resolved);
+        return fail(p, line, DW_EUNSUPPORTED,
+                    "'%s' is not a regular file; name a plain file", name);
+    }
+    if (case_differs)
+        warn(p, line, "file '%s' matched '%s' only when ignoring case", name, resolved);
+    for (int i = 0; i < p->img->file_count; i++) {
+        if (strcmp(p->img->files[i].path, resolved) == 0) {
+            free(resolved);
+            src->file = i;
+            src->size_known = true;
+            src->size_bytes = p->img->files[i].size_bytes;
+            src->path = p->img->files[i].path;
+            return 0;
+        }
+    }
+    rc = dw__image_add_file(p->img, resolved, (uint64_t)st.st_size);
+    free(resolved);
+    if (rc < 0)
+        return fail(p, line, rc, "out of memory");
+    src->file = rc;
+    src->size_known = true;
+    src->size_bytes = (uint64_t)st.st_size;
+    src->path = p->img->files[rc].path;
+    return 0;
+}
+
+static uint32_t le32(const unsigned char *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+           (uint32_t)b[3] << 24;
+}
+
+static uint16_t le16(const unsigned char *b)
+{
+    return (uint16_t)(b[0] | b[1] << 8);
+}
+
+/* Find the PCM data of a RIFF WAVE file whose header starts at `at`.  Fills
+ * the data's first byte and length.  Needs 16-bit stereo 44.1 kHz PCM, as
+ * cdrdao does. */
+static int wav_locate(struct toc_parser *p, int line, const char *name,
+                      const struct toc_source *src, uint64_t at, uint64_t *data_offset,
+                      uint64_t *data_bytes)
+{
+    unsigned char b[40];
+    bool have_fmt = false;
+    int rc = 0;
+    FILE *f = fopen(src->path, "rb");
+    if (!f)
+        return fail(p, line, dw_error_from_errno(errno), "cannot open '%s': %s", name,
+                    strerror(errno));
+    if (fseeko(f, (off_t)at, SEEK_SET) != 0 || fread(b, 1, 12, f) != 12 ||
+        memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WAVE", 4) != 0) {
+        rc = fail(p, line, DW_EPARSE,
+                  "'%s' has no RIFF WAVE header%s; name a WAVE file or rename a raw one "
+                  "so it does not end in .wav",
+                  name, at ? " at the given #offset" : "");
+        goto out;
+    }
+    uint64_t pos = at + 12;
+    for (int chunks = 0; chunks < 256; chunks++) {
+        if (fseeko(f, (off_t)pos, SEEK_SET) != 0 || fread(b, 1, 8, f) != 8)
+            break;
+        uint64_t size = le32(b + 4);
+        if (memcmp(b, "fmt ", 4) == 0) {
+            if (size < 16 || fread(b + 8, 1, 16, f) != 16)
+                break;
+            unsigned format = le16(b + 8), channels = le16(b + 10), bits = le16(b + 22);
+            uint32_t rate = le32(b + 12);
+            if ((format != 1 && format != 0xfffe) || channels != 2 || rate != 44100 ||
+                bits != 16) {
+                rc = fail(p, line, DW_EUNSUPPORTED,
+                          "'%s' holds format %u, %u channel(s), %" PRIu32
+                          " Hz, %u bits; CD audio must be 16-bit stereo 44100 Hz PCM: "
+                          "convert it (sox)",
+                          name, format, channels, rate, bits);
+                goto out;
+            }
+            have_fmt = true;
+        } else if (memcmp(b, "data", 4) == 0) {
+            if (!have_fmt)
+                break;
+            *data_offset = pos + 8;
+            uint64_t avail = src->size_bytes > pos + 8 ? src->size_bytes - (pos + 8) : 0;
+            /* Streamed WAVEs leave the size 0 or ~0: take the rest. */
+            *data_bytes =
+                (size == 0 || size == 0xffffffffu || size > avail) ? avail : size;
+            goto out;
+        }
+        pos += 8 + size + (size & 1);
+    }
+    rc = fail(p, line, DW_EPARSE,
+              "'%s' is a damaged WAVE file: no 'fmt ' chunk followed by a 'data' chunk",
+              name);
+out:
+    fclose(f);
+    return rc;
+}
+
+/* Check that [offset, offset + bytes) lies within the file's data. */
+static int check_extent(struct toc_parser *p, struct toc_track *tt, int line,
+                        const char *name, uint64_t offset, uint64_t bytes,
+                        uint64_t data_end)
+{
+    if (offset + bytes > data_end)
+        return fail(p, line, DW_ETRUNC,
+                    "track %d needs bytes %" PRIu64 " to %" PRIu64
+                    " of '%s', but it holds "
+                    "only %" PRIu64
+                    " bytes; the file is truncated or the TOC names the wrong one",
+                    tt->t->number, offset, offset + bytes, name, data_end);
+    return 0;
+}
+
+/* FILE / AUDIOFILE "name" [SWAP] [#offset] start [length] */
+static int stmt_audiofile(struct toc_parser *p, struct toc_track *tt)
+{
+    int line = p->cur.line;
+    char *name = NULL;
+    bool swap = false;
+    uint64_t hash_offset = 0;
+    int64_t start_samples = 0, length_samples = 0;
+    struct toc_source src;
+    int rc;
+
+    if ((rc = advance(p)) || (rc = take_string(p, &name, "after FILE")))
+        goto out;
+    if (at_word(p, "SWAP")) {
+        swap = true;
+        if ((rc = advance(p)))
+            goto out;
+    }
+    if (at_punct(p, '#')) {
+        if ((rc = advance(p)) ||
+            (rc = take_uint(p, INT64_MAX / 2, &hash_offset, "after '#' (a byte offset)")))
+            goto out;
+    }
+    if ((rc = take_samples(p, &start_samples, "the start position in the file")))
+        goto out;
+    if (at_number(p) && (rc = take_samples(p, &length_samples, "the length")))
+        goto out;
+    if ((rc = open_source(p, line, name, &src)))
+        goto out;
+
+    bool audio = tt->mode == TM_AUDIO;
+    if (audio && tt->sub != SUB_NONE) {
+        rc = fail(p, line, DW_EPARSE,
+                  "FILE cannot feed an audio track with sub-channel data; use DATAFILE");
+        goto out;
+    }
+    if (!audio && toc_modes[tt->mode].block_bytes != RAW_SECTOR_BYTES)
+        warn(p, line,
+             "FILE in a %s track: reading '%s' as raw 2352-byte sectors "
+             "(cdrdao accepts only DATAFILE here)",
+             toc_modes[tt->mode].name, name);
+
+    bool wav = ends_with_ci(name, ".wav");
+    enum dw__span_layout layout;
+    uint32_t stride = RAW_SECTOR_BYTES + (tt->sub != SUB_NONE ? SUBCHANNEL_BYTES : 0);
+    if (!audio)
+        layout = DW_SPAN_RAW;
+    else
+        layout = (wav != swap) ? DW_SPAN_RAW : DW_SPAN_AUDIO_BE;
+
+    uint64_t data_offset = hash_offset, data_end = src.size_bytes;
+    if (wav && audio) {
+        if (src.size_known) {
+            uint64_t data_bytes = 0;
+            if ((rc = wav_locate(p, line, name, &src, hash_offset, &data_offset,
+                                 &data_bytes)))
+                goto out;
+            data_end = data_offset + data_bytes;
+        } else {
+            data_offset = hash_offset + 44; /* canonical header; files unchecked */
+        }
+    }
+    uint64_t first_byte = data_offset + (uint64_t)start_samples * BYTES_PER_SAMPLE;
+    int64_t sectors = 0;
+    if (length_samples > 0) {
+        if (length_samples % SAMPLES_PER_SECTOR) {
+            rc = fail(p, line, DW_EPARSE,
+                      "length of %" PRId64 " samples is not a whole number of sectors "
+                      "(588 samples each); discwright needs sector-aligned track data",
+                      length_samples);
+            goto out;
+        }
+        sectors = length_samples / SAMPLES_PER_SECTOR;
+        if (src.size_known && (rc = check_extent(p, tt, line, name, first_byte,
+                                                 (uint64_t)sectors * stride, data_end)))
+            goto out;
+    } else if (src.size_known) {
+        if (first_byte >= data_end) {
+            rc = fail(p, line, DW_ETRUNC,
+                      "track %d starts reading '%s' at byte %" PRIu64
+                      " but the file holds "
+                      "only %" PRIu64 " bytes; check the start position",
+                      tt->t->number, name, first_byte, data_end);
+            goto out;
+        }
+        uint64_t avail = data_end - first_byte;
+        if (avail % stride) {
+            rc = fail(
+                p, line, DW_ETRUNC,
+                "'%s' holds %" PRIu64 " bytes from byte %" PRIu64 ", not a whole number "
+                "of %" PRIu32 "-byte sectors; give an explicit length or pad the file",
+                name, avail, first_byte, stride);
+            goto out;
+        }
+        sectors = (int64_t)(avail / stride);
+    } else {
+        tt->length_unknown = true;
+    }
+    tt->has_data = true;
+    rc = add_piece(p, tt, line, sectors, src.file, first_byte, stride, layout);
+out:
+    free(name);
+    return rc ? rc : p->rc;
+}
+
+/* DATAFILE "name" [#offset] [length] */
+static int stmt_datafile(struct toc_parser *p, struct toc_track *tt)
+{
+    int line = p->cur.line;
+    char *name = NULL;
+    uint64_t hash_offset = 0;
+    int64_t bytes = 0;
+    struct toc_source src;
+    uint32_t block = block_bytes(tt->mode, tt->sub);
+    int rc;
+
+    if ((rc = advance(p)) || (rc = take_string(p, &name, "after DATAFILE")))
+        goto out;
+    if (at_punct(p, '#')) {
+        if ((rc = advance(p)) ||
+            (rc = take_uint(p, INT64_MAX / 2, &hash_offset, "after '#' (a byte offset)")))
+            goto out;
+    }
+    if (at_number(p) && (rc = take_data_bytes(p, block, &bytes, "the length")))
+        goto out;
+    if (toc_modes[tt->mode].layout < 0) {
+        rc = fail(p, line, DW_EUNSUPPORTED,
+                  "DATAFILE in a %s track (%" PRIu32 "-byte sectors) is not supported; "
+                  "store the track as MODE2_FORM_MIX or MODE2_RAW",
+                  toc_modes[tt->mode].name, block);
+        goto out;
+    }
+    if ((rc = open_source(p, line, name, &src)))
+        goto out;
+
+    enum dw__span_layout layout = (enum dw__span_layout)toc_modes[tt->mode].layout;
+    uint64_t data_offset = hash_offset, data_end = src.size_bytes;
+    if (tt->mode == TM_AUDIO && ends_with_ci(name, ".wav")) {
+        layout = DW_SPAN_RAW;
+        if (src.size_known) {
+            uint64_t data_bytes = 0;
+            if ((rc = wav_locate(p, line, name, &src, hash_offset, &data_offset,
+                                 &data_bytes)))
+                goto out;
+            data_end = data_offset + data_bytes;
+        } else {
+            data_offset = hash_offset + 44;
+        }
+    }
+    int64_t sectors = 0;
+    if (bytes > 0) {
+        if (bytes % block) {
+            rc = fail(p, line, DW_EPARSE,
+                      "length of %" PRId64 " bytes is not a whole number of %" PRIu32
+                      "-byte %s sectors",
+                      bytes, block, toc_modes[tt->mode].name);
+            goto out;
+        }
+        sectors = bytes / block;
+        if (src.size_known && (rc = check_extent(p, tt, line, name, data_offset,
+                                                 (uint64_t)bytes, data_end)))
+            goto out;
+    } else if (src.size_known) {
+        if (data_offset >= data_end) {
+            rc = fail(p, line, DW_ETRUNC,
+                      "track %d starts reading '%s' at byte %" PRIu64
+                      " but the file holds "
+                      "only %" PRIu64 " bytes; check the #offset",
+                      tt->t->number, name, data_offset, data_end);
+            goto out;
+        }
+        uint64_t avail = data_end - data_offset;
+        if (avail % block) {
+            rc = fail(
+                p, line, DW_ETRUNC,
+                "'%s' holds %" PRIu64 " bytes from byte %" PRIu64 ", not a whole number "
+                "of %" PRIu32 "-byte %s sectors; give an explicit length or fix the "
+                "track mode",
+                name, avail, data_offset, block, toc_modes[tt->mode].name);
+            goto out;
+        }
+        sectors = (int64_t)(avail / block);
+    } else {
+        tt->length_unknown = true;
+    }
+    tt->has_data = true;
+    rc = add_piece(p, tt, line, sectors, src.file, data_offset, block, layout);
+out:
+    free(name);
+    return rc ? rc : p->rc;
+}
+
+static int take_track_mode(struct toc_parser *p, enum toc_mode *mode, bool zero_ok)
+{
+    for (int m = 0; m < TM_COUNT; m++) {
+        if ((toc_modes[m].track_mode || zero_ok) && at_word(p, toc_modes[m].name)) {
+            *mode = (enum toc_mode)m;
+            return advance(p);
+        }
+    }
+    return 1; /* not a mode; no error set */
+}
+
+static int take_subchannel(struct toc_parser *p, enum toc_subchannel *sub)
+{
+    if (at_word(p, "RW")) {
+        *sub = SUB_RW;
+        return advance(p);
+    }
+    if (at_word(p, "RW_RAW")) {
+        *sub = SUB_RW_RAW;
+        return advance(p);
+    }
+    return 0;
+}
+
+/* ZERO [mode] [RW|RW_RAW] length */
+static int stmt_zero(struct toc_parser *p, struct toc_track *tt)
+{
+    int line = p->cur.line;
+    enum toc_mode mode = tt->mode;
+    enum toc_subchannel sub = tt->sub;
+    int64_t bytes;
+    if (advance(p))
+        return p->rc;
+    if (p->cur.kind == TK_WORD && take_track_mode(p, &mode, true) < 0)
+        return p->rc;
+    if (take_subchannel(p, &sub))
+        return p->rc;
+    uint32_t block = block_bytes(mode, sub);
+    if (take_data_bytes(p, block, &bytes, "the length of ZERO"))
+        return p->rc;
+    if (bytes == 0)
+        return fail(p, line, DW_EPARSE, "ZERO has length 0; give a positive length");
+    if (bytes % block)
+        return fail(p, line, DW_EPARSE,
+                    "ZERO of %" PRId64 " bytes is not a whole number of %" PRIu32
+                    "-byte sectors",
+                    bytes, block);
+    tt->has_data = true;
+    return add_zero(p, tt, line, bytes / block);
+}
+
+/* SILENCE length */
+static int stmt_silence(struct toc_parser *p, struct toc_track *tt)
+{
+    int line = p->cur.line;
+    int64_t samples;
+    if (advance(p) || take_samples(p, &samples, "the length of SILENCE"))
+        return p->rc;
+    if (samples == 0)
+        return fail(p, line, DW_EPARSE, "SILENCE has length 0; give a positive length");
+    if (samples % SAMPLES_PER_SECTOR)
+        return fail(p, line, DW_EPARSE,
+                    "SILENCE of %" PRId64 " samples is not a whole number of sectors "
+                    "(588 samples each)",
+                    samples);
+    if (tt->mode != TM_AUDIO)
+        warn(p, line, "SILENCE in a %s track taken as ZERO (cdrdao wants ZERO here)",
+             toc_modes[tt->mode].name);
+    tt->has_data = true;
+    return add_zero(p, tt, line, samples / SAMPLES_PER_SECTOR);
+}
+
+/* ------------------------------------------------------------------ */
+/* CD-TEXT                                                             */
+
+static void cdtext_store(struct toc_parser *p, int line, struct dw_cdtext *dst,
+                         const char *item, const char *value)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } fields[] = {
+        {"TITLE", offsetof(struct dw_cdtext, title)},
+        {"PERFORMER", offsetof(struct dw_cdtext, performer)},
+        {"SONGWRITER", offsetof(struct dw_cdtext, songwriter)},
+        {"COMPOSER", offsetof(struct dw_cdtext, composer)},
+        {"ARRANGER", offsetof(struct dw_cdtext, arranger)},
+        {"MESSAGE", offsetof(struct dw_cdtext, message)},
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        if (strcasecmp(item, fields[i].name) == 0) {
+            char *field = (char *)dst + fields[i].offset;
+            if (strlen(value) >= DW_CDTEXT_BYTES)
+                warn(p, line, "CD-TEXT %s cut to %d bytes", fields[i].name,
+                     DW_CDTEXT_BYTES - 1);
+            snprintf(field, DW_CDTEXT_BYTES, "%s", value);
+            return;
+        }
+    }
+}
+
+static bool is_known_cdtext_item(const char *item)
+{
+    static const char *const items[] = {
+        "TITLE",     "PERFORMER", "SONGWRITER", "COMPOSER",  "ARRANGER",  "MESSAGE",
+        "DISC_ID",   "GENRE",     "TOC_INFO1",  "TOC_INFO2", "RESERVED1", "RESERVED2",
+        "RESERVED3", "RESERVED4", "UPC_EAN",    "ISRC",      "SIZE_INFO",
+    };
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+        if (strcasecmp(item, items[i]) == 0)
+            return true;
+    return false;
+}
+
+/* { n, n, ... } of bytes: skipped. */
+static int skip_binary(struct toc_parser *p)
+{
+    uint64_t v;
+    if (advance(p))
+        return p->rc;
+    if (at_punct(p, '}'))
+        return advance(p);
+    for (;;) {
+        if (take_uint(p, 255, &v, "in CD-TEXT binary data (0 to 255)"))
+            return p->rc;
+        if (at_punct(p, '}'))
+            return advance(p);
+        if (expect_punct(p, ',', "between CD-TEXT binary values"))
+            return p->rc;
+    }
+}
+
+/* CD_TEXT { [LANGUAGE_MAP { n : code ... }] { LANGUAGE n { item value ... } } }
+ * Keeps language block 0 in dst. */
+static int parse_cdtext(struct toc_parser *p, struct dw_cdtext *dst, bool *seen)
+{
+    int open_line = p->cur.line;
+    char buf[64];
+    uint64_t v;
+    if (advance(p) || expect_punct(p, '{', "after CD_TEXT"))
+        return p->rc;
+    while (!at_punct(p, '}')) {
+        if (p->cur.kind == TK_EOF)
+            return fail(p, open_line, DW_EPARSE, "CD_TEXT block is not closed with '}'");
+        if (at_word(p, "LANGUAGE_MAP")) {
+            if (advance(p) || expect_punct(p, '{', "after LANGUAGE_MAP"))
+                return p->rc;
+            while (!at_punct(p, '}')) {
+                if (take_uint(p, 7, &v,
+                              "as a language number (0 to 7) in LANGUAGE_MAP") ||
+                    expect_punct(p, ':', "after the language number"))
+                    return p->rc;
+                if (p->cur.kind == TK_INT) {
+                    if (take_uint(p, 255, &v, "as a language code (0 to 255)"))
+                        return p->rc;
+                } else if (p->cur.kind == TK_WORD) {
+                    if (advance(p))
+                        return p->rc;
+                } else {
+                    return fail(p, p->cur.line, DW_EPARSE,
+                                "expected a language code after ':', found %s",
+                                tok_desc(p, buf, sizeof(buf)));
+                }
+            }
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "LANGUAGE")) {
+            uint64_t block;
+            if (advance(p) || take_uint(p, 7, &block, "as the LANGUAGE block (0 to 7)") ||
+                expect_punct(p, '{', "after the LANGUAGE number"))
+                return p->rc;
+            if (block == 0)
+                *seen = true;
+            while (!at_punct(p, '}')) {
+                int item_line = p->cur.line;
+                if (p->cur.kind != TK_WORD)
+                    return fail(p, item_line, DW_EPARSE,
+                                "expected a CD-TEXT item such as TITLE, found %s",
+                                tok_desc(p, buf, sizeof(buf)));
+                char item[40];
+                snprintf(item, sizeof(item), "%.*s",
+                         (int)(p->cur.len > 39 ? 39 : p->cur.len), p->cur.text);
+                if (advance(p))
+                    return p->rc;
+                /* Newer cdrdao writes ENCODING_<charset> without a value. */
+                if (strncasecmp(item, "ENCODING_", 9) == 0)
+                    continue;
+                if (!is_known_cdtext_item(item))
+                    warn(p, item_line, "unknown CD-TEXT item '%s' ignored", item);
+                if (at_punct(p, '{')) {
+                    if (skip_binary(p))
+                        return p->rc;
+                } else {
+                    char *value = NULL;
+                    if (take_string(p, &value, "or { bytes } after the CD-TEXT item"))
+                        return p->rc;
+                    if (block == 0)
+                        cdtext_store(p, item_line, dst, item, value);
+                    free(value);
+                }
+            }
+            if (advance(p))
+                return p->rc;
+        } else {
+            return fail(
+                p, p->cur.line, DW_EPARSE,
+                "expected LANGUAGE or LANGUAGE_MAP in the CD_TEXT block, found %s",
+                tok_desc(p, buf, sizeof(buf)));
+        }
+    }
+    return advance(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracks                                                              */
+
+static bool isrc_valid(const char *s)
+{
+    if (strlen(s) != 12)
+        return false;
+    for (int i = 0; i < 12; i++) {
+        char c = s[i];
+        bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z';
+        if (i < 5 ? !(digit || upper) : !digit)
+            return false;
+    }
+    return true;
+}
+
+static bool at_header_keyword(const struct toc_parser *p)
+{
+    return at_word(p, "CATALOG") || at_word(p, "CD_DA") || at_word(p, "CD_ROM") ||
+           at_word(p, "CD_ROM_XA") || at_word(p, "CD_I") || at_word(p, "FIRST_TRACK_NO");
+}
+
+/* START / END / INDEX after their keyword: an optional or required MSF. */
+static int stmt_start(struct toc_parser *p, struct toc_track *tt)
+{
+    int line = p->cur.line;
+    if (tt->has_start)
+        return fail(
+            p, line, DW_EPARSE,
+            "track %d already has its start (START or PREGAP at line %d); keep one",
+            tt->t->number, tt->start_line);
+    if (advance(p))
+        return p->rc;
+    tt->has_start = true;
+    tt->start_line = line;
+    if (at_number(p))
+        return take_msf_sectors(p, &tt->start_sectors, "after START");
+    tt->start_sectors = tt->length_sectors; /* the data so far is the pregap */
+    return 0;
+}
+
+static int finish_track(struct toc_parser *p, struct toc_track *tt)
+{
+    struct dw_track *t = tt->t;
+    int rc;
+    if (!tt->has_data)
+        return fail(p, tt->line, DW_EPARSE,
+                    "track %d has no data; give it FILE, DATAFILE, SILENCE or ZERO",
+                    t->number);
+    /* Without the files, lengths read from them are unknown (0): stretch
+     * the track with empty sectors so START and INDEX stay inside it. */
+    int64_t need = tt->has_start ? tt->start_sectors : 0;
+    for (int i = 0; i < tt->index_n; i++)
+        if (need < tt->start_sectors + tt->index_rel[i] + 1)
+            need = tt->start_sectors + tt->index_rel[i] + 1;
+    if (tt->length_unknown && need > tt->length_sectors &&
+        (rc = add_zero(p, tt, tt->line, need - tt->length_sectors)))
+        return rc;
+    if (tt->has_start && tt->start_sectors >= tt->length_sectors && !tt->length_unknown)
+        return fail(p, tt->start_line, DW_EPARSE,
+                    "START at sector %" PRId64 " is at or after the end of track %d "
+                    "(%" PRId64 " sectors); shorten the pregap",
+                    tt->start_sectors, t->number, tt->length_sectors);
+    if (tt->has_end && !tt->length_unknown &&
+        (tt->end_sectors >= tt->length_sectors || tt->end_sectors <= tt->start_sectors))
+        return fail(p, tt->end_line, DW_EPARSE,
+                    "END at sector %" PRId64
+                    " must lie after START and before the end of "
+                    "track %d (%" PRId64 " sectors)",
+                    tt->end_sectors, t->number, tt->length_sectors);
+    int64_t prev = 0;
+    for (int i = 0; i < tt->index_n; i++) {
+        int64_t rel = tt->index_rel[i];
+        if (rel <= prev)
+            return fail(p, tt->index_line[i], DW_EPARSE,
+                        "INDEX %02d must come after INDEX %02d of track %d; "
+                        "positions count from the track start",
+                        i + 2, i + 1, t->number);
+        if (tt->start_sectors + rel >= tt->length_sectors)
+            return fail(p, tt->index_line[i], DW_EPARSE,
+                        "INDEX %02d lies beyond the end of track %d", i + 2, t->number);
+        prev = rel;
+    }
+    t->index_lba[0] = tt->start_sectors > 0 ? tt->first_lba : DW_LBA_NONE;
+    t->index_lba[1] = (int32_t)(tt->first_lba + tt->start_sectors);
+    for (int i = 0; i < tt->index_n; i++)
+        t->index_lba[i + 2] =
+            (int32_t)(tt->first_lba + tt->start_sectors + tt->index_rel[i]);
+    t->index_count = 2 + tt->index_n;
+    /* Pregap and post-gap sectors that no file holds (cdrdao PREGAP, or
+     * SILENCE/ZERO before START and after END). */
+    t->pregap_silence_sectors =
+        (int32_t)(tt->leading_zero_sectors < tt->start_sectors ? tt->leading_zero_sectors
+                                                               : tt->start_sectors);
+    if (tt->has_end && tt->end_sectors < tt->length_sectors) {
+        int64_t post = tt->length_sectors - tt->end_sectors;
+        t->postgap_silence_sectors =
+            (int32_t)(tt->trailing_zero_sectors < post ? tt->trailing_zero_sectors
+                                                       : post);
+    }
+    if (t->mode == DW_MODE_AUDIO) {
+        t->control = (tt->copy ? DW_CTL_DCP : 0) | (tt->pre_emphasis ? DW_CTL_PRE : 0) |
+                     (tt->four_channel ? DW_CTL_4CH : 0);
+    } else {
+        t->control = DW_CTL_DATA | (tt->copy ? DW_CTL_DCP : 0);
+    }
+    p->cursor_lba = (int32_t)(tt->first_lba + tt->length_sectors);
+    return 0;
+}
+
+static int parse_track(struct toc_parser *p)
+{
+    struct dw_disc *disc = p->disc;
+    struct toc_track tt;
+    char buf[64];
+    int rc;
+
+    memset(&tt, 0, sizeof(tt));
+    tt.line = p->cur.line;
+    if (disc->track_count >= DW_MAX_TRACKS ||
+        p->first_track_number + disc->track_count > DW_MAX_TRACKS)
+        return fail(p, tt.line, DW_EPARSE, "more than 99 tracks; a CD holds at most 99");
+    if ((rc = advance(p)))
+        return rc;
+    rc = take_track_mode(p, &tt.mode, false);
+    if (rc > 0)
+        return fail(
+            p, p->cur.line, DW_EPARSE,
+            "unknown track mode %s; use AUDIO, MODE1, MODE1_RAW, MODE2, MODE2_FORM1, "
+            "MODE2_FORM2, MODE2_FORM_MIX or MODE2_RAW",
+            tok_desc(p, buf, sizeof(buf)));
+    if (rc < 0 || (rc = take_subchannel(p, &tt.sub)))
+        return p->rc;
+
+    tt.t = &disc->tracks[disc->track_count];
+    memset(tt.t, 0, sizeof(*tt.t));
+    for (int i = 0; i < DW_MAX_INDEXES; i++)
+        tt.t->index_lba[i] = DW_LBA_NONE;
+    tt.t->number = p->first_track_number + disc->track_count;
+    tt.t->session = 1;
+    tt.t->mode = toc_modes[tt.mode].dw_mode;
+    tt.first_lba = p->cursor_lba;
+    disc->track_count++;
+
+    while (p->cur.kind != TK_EOF && !at_word(p, "TRACK")) {
+        int line = p->cur.line;
+        if (p->rc)
+            return p->rc;
+        if (at_word(p, "ISRC")) {
+            char *isrc = NULL;
+            if (advance(p) || take_string(p, &isrc, "after ISRC"))
+                return p->rc;
+            if (!isrc_valid(isrc)) {
+                rc = fail(p, line, DW_EPARSE,
+                          "ISRC \"%.20s\" is not 12 characters CCOOOYYSSSSS (country and "
+                          "owner letters or digits, then 7 digits)",
+                          isrc);
+                free(isrc);
+                return rc;
+            }
+            memcpy(tt.t->isrc, isrc, 13);
+            free(isrc);
+        } else if (at_word(p, "NO")) {
+            if (advance(p))
+                return p->rc;
+            if (at_word(p, "COPY"))
+                tt.copy = false;
+            else if (at_word(p, "PRE_EMPHASIS"))
+                tt.pre_emphasis = false;
+            else
+                return fail(p, line, DW_EPARSE,
+                            "NO must be followed by COPY or PRE_EMPHASIS, found %s",
+                            tok_desc(p, buf, sizeof(buf)));
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "COPY")) {
+            tt.copy = true;
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "PRE_EMPHASIS")) {
+            tt.pre_emphasis = true;
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "TWO_CHANNEL_AUDIO")) {
+            tt.four_channel = false;
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "FOUR_CHANNEL_AUDIO")) {
+            tt.four_channel = true;
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "CD_TEXT")) {
+            bool seen = false;
+            if (parse_cdtext(p, &tt.t->cdtext, &seen))
+                return p->rc;
+            if (seen)
+                disc->has_cdtext = true;
+        } else if (at_word(p, "PREGAP")) {
+            int64_t sectors;
+            if (tt.has_data || tt.has_start)
+                return fail(p, line, DW_EPARSE,
+                            "PREGAP must come before the track's data and START; "
+                            "move it up or use START");
+            if (advance(p) || take_msf_sectors(p, &sectors, "after PREGAP"))
+                return p->rc;
+            if (sectors == 0)
+                return fail(p, line, DW_EPARSE, "PREGAP has length 0; remove it");
+            if (add_zero(p, &tt, line, sectors))
+                return p->rc;
+            tt.has_start = true;
+            tt.start_sectors = sectors;
+            tt.start_line = line;
+        } else if (at_word(p, "SILENCE")) {
+            if (stmt_silence(p, &tt))
+                return p->rc;
+        } else if (at_word(p, "ZERO")) {
+            if (stmt_zero(p, &tt))
+                return p->rc;
+        } else if (at_word(p, "FILE") || at_word(p, "AUDIOFILE")) {
+            if (stmt_audiofile(p, &tt))
+                return p->rc;
+        } else if (at_word(p, "DATAFILE")) {
+            if (stmt_datafile(p, &tt))
+                return p->rc;
+        } else if (at_word(p, "FIFO")) {
+            return fail(
+                p, line, DW_EUNSUPPORTED,
+                "FIFO sources are not supported; write the data to a file and use "
+                "DATAFILE");
+        } else if (at_word(p, "START")) {
+            if (stmt_start(p, &tt))
+                return p->rc;
+        } else if (at_word(p, "END")) {
+            /* Start of a post-gap: still part of the track, no index of its own. */
+            if (tt.has_end)
+                return fail(p, line, DW_EPARSE, "track %d already has an END",
+                            tt.t->number);
+            tt.has_end = true;
+            tt.end_line = line;
+            tt.end_sectors = tt.length_sectors;
+            if (advance(p) ||
+                (at_number(p) && take_msf_sectors(p, &tt.end_sectors, "after END")))
+                return p->rc;
+        } else if (at_word(p, "INDEX")) {
+            int64_t rel;
+            if (tt.index_n >= MAX_INDEX_INCREMENTS)
+                return fail(p, line, DW_EPARSE,
+                            "more than 98 INDEX statements in track %d", tt.t->number);
+            if (advance(p) || take_msf_sectors(p, &rel, "after INDEX"))
+                return p->rc;
+            if (rel == 0)
+                return fail(
+                    p, line, DW_EPARSE,
+                    "INDEX 0:0:0 is the track start itself; INDEX positions count "
+                    "from START");
+            tt.index_rel[tt.index_n] = rel;
+            tt.index_line[tt.index_n] = line;
+            tt.index_n++;
+        } else if (at_header_keyword(p)) {
+            return fail(p, line, DW_EPARSE,
+                        "%s belongs in the header, before the first TRACK; move it up",
+                        tok_desc(p, buf, sizeof(buf)));
+        } else {
+            return fail(p, line, DW_EPARSE,
+                        "unknown statement %s in track %d; see cdrdao(1)",
+                        tok_desc(p, buf, sizeof(buf)), tt.t->number);
+        }
+    }
+    if (p->rc)
+        return p->rc;
+    return finish_track(p, &tt);
+}
+
+/* CATALOG "ddddddddddddd" */
+static int parse_catalog(struct toc_parser *p)
+{
+    int line = p->cur.line;
+    char buf[64];
+    char *mcn = NULL;
+    if (advance(p))
+        return p->rc;
+    if (p->cur.kind != TK_STRING)
+        return fail(p, line, DW_EPARSE,
+                    "CATALOG needs 13 digits in double quotes, found %s; "
+                    "write CATALOG \"0123456789012\"",
+                    tok_desc(p, buf, sizeof(buf)));
+    if (take_string(p, &mcn, "after CATALOG"))
+        return p->rc;
+    size_t n = strlen(mcn);
+    bool ok = n == 13;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = mcn[i] >= '0' && mcn[i] <= '9';
+    if (!ok) {
+        int rc =
+            fail(p, line, DW_EPARSE,
+                 "CATALOG \"%.20s\" must be exactly 13 digits (the disc's MCN)", mcn);
+        free(mcn);
+        return rc;
+    }
+    memcpy(p->disc->mcn, mcn, 14);
+    free(mcn);
+    return 0;
+}
+
+static int parse_toc(struct toc_parser *p)
+{
+    char buf[64];
+    uint64_t v;
+    if (advance(p))
+        return p->rc;
+    while (p->cur.kind != TK_EOF) {
+        int line = p->cur.line;
+        if (at_word(p, "TRACK")) {
+            if (parse_track(p))
+                return p->rc;
+        } else if (p->disc->track_count > 0) {
+            return fail(p, line, DW_EPARSE, "unexpected %s",
+                        tok_desc(p, buf, sizeof(buf)));
+        } else if (at_word(p, "CATALOG")) {
+            if (parse_catalog(p))
+                return p->rc;
+        } else if (at_word(p, "CD_DA") || at_word(p, "CD_ROM") ||
+                   at_word(p, "CD_ROM_XA") || at_word(p, "CD_I")) {
+            if (advance(p))
+                return p->rc;
+        } else if (at_word(p, "FIRST_TRACK_NO")) {
+            if (advance(p) || take_uint(p, 99, &v, "after FIRST_TRACK_NO (1 to 99)"))
+                return p->rc;
+            if (v == 0)
+                return fail(p, line, DW_EPARSE, "FIRST_TRACK_NO must be 1 to 99");
+            p->first_track_number = (int)v;
+        } else if (at_word(p, "CD_TEXT")) {
+            bool seen = false;
+            if (parse_cdtext(p, &p->disc->cdtext, &seen))
+                return p->rc;
+            if (seen)
+                p->disc->has_cdtext = true;
+        } else {
+            return fail(
+                p, line, DW_EPARSE,
+                "unknown keyword %s; a TOC file starts with CD_DA, CD_ROM, CD_ROM_XA, "
+                "CATALOG or CD_TEXT and continues with TRACK",
+                tok_desc(p, buf, sizeof(buf)));
+        }
+    }
+    if (p->disc->track_count == 0)
+        return fail(p, p->line, DW_EPARSE,
+                    "no TRACK; a TOC file describes at least one track");
+    p->disc->leadout_lba = p->cursor_lba;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                        */
+
+int dw__toc_parse(const char *text, size_t len, const char *path, bool check_files,
+                  struct dw__image **out, struct dw_error_detail *err)
+{
+    struct toc_parser p;
+    struct dw__image *img = NULL;
+    char msg[256];
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if (!out || (!text && len) || !path)
+        return dw__set_error(err, DW_EINVAL, "dw__toc_parse: missing argument");
+    memset(&p, 0, sizeof(p));
+    img = calloc(1, sizeof(*img));
+    if (!img || !(img->disc = dw_disc_new())) {
+        rc = dw__set_error(err, DW_ENOMEM, "'%s': out of memory", path);
+        goto out;
+    }
+    snprintf(img->format, sizeof(img->format), "toc");
+    p.p = text ? text : "";
+    p.end = p.p + len;
+    /* A UTF-8 byte order mark is not part of the grammar. */
+    if (len >= 3 && memcmp(p.p, "\xEF\xBB\xBF", 3) == 0)
+        p.p += 3;
+    p.line = 1;
+    p.path = path;
+    p.check_files = check_files;
+    p.img = img;
+    p.disc = img->disc;
+    p.err = err;
+    p.first_track_number = 1;
+
+    rc = parse_toc(&p);
+    free(p.cur.str);
+    p.cur.str = NULL;
+    if (rc)
+        goto out;
+    rc = dw_disc_finish(img->disc, msg, sizeof(msg));
+    if (rc) {
+        rc = dw__set_error(err, DW_EPARSE, "'%s': %s; fix the TOC file", path, msg);
+        goto out;
+    }
+    *out = img;
+    img = NULL;
+out:
+    dw__image_free(img);
+    return rc;
+}
+
+int dw__toc_read(const char *path, struct dw__image **out, struct dw_error_detail *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+    FILE *f;
+
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return dw__set_error(err, DW_EINVAL, "dw__toc_read: missing argument");
+    f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        return dw__set_error(err, dw_error_from_errno(e), "cannot open '%s': %s", path,
+                             strerror(e));
+    }
+    text = malloc(TOC_MAX_TEXT_BYTES + 1);
+    if (!text) {
+        rc = dw__set_error(err, DW_ENOMEM, "'%s': out of memory", path);
+        goto out;
+    }
+    len = fread(text, 1, TOC_MAX_TEXT_BYTES + 1, f);
+    if (ferror(f)) {
+        rc = dw__set_error(err, DW_EIO, "cannot read '%s'", path);
+        goto out;
+    }
+    if (len > TOC_MAX_TEXT_BYTES) {
+        rc = dw__set_error(err, DW_EPARSE,
+                           "'%s' is larger than 4 MiB and cannot be a cdrdao TOC file",
+                           path);
+        goto out;
+    }
+    rc = dw__toc_parse(text, len, path, true, out, err);
+out:
+    free(text);
+    fclose(f);
+    return rc;
+}
