@@ -6,6 +6,7 @@ need_fixtures
 need_tool bchunk
 need_tool cd-paranoia
 need_tool iso-read
+need_tool cd-info
 L=$FIX/libcdio/test/data
 P=$FIX/libcdio-paranoia/test/data
 R=$FIX/libcdio/test/data
@@ -30,6 +31,7 @@ $L/p1.cue $L/p1.bin 0
 $P/cdda.cue $P/BOING.BIN 0
 $P/hidden-track.cue $P/hidden-track.bin 0
 $L/isofs-m1.toc $L/isofs-m1.bin 0
+$L/p1.nrg $L/p1.bin 0
 LIST
 
 # The ripped cue describes the same disc: rip the rip, same bytes again.
@@ -79,6 +81,21 @@ iso-read -i "$work/iso/disc.iso" -e /COPYING -o "$work/COPYING" >/dev/null 2>&1
 for i in 0 1 2 3 4 5 6 7 8; do bytes_of "$L/isofs-m1.bin" $(((26 + i) * 2352 + 16)) 2048; done \
   | head -c 17992 > "$work/COPYING.expected"
 same_file "$work/COPYING" "$work/COPYING.expected" "iso-read extracts /COPYING from our ISO intact"
+
+# videocd.nrg: five Mode 2 XA tracks whose sectors all pass EDC/ECC; our
+# track list matches cd-info's, and cd-info reads our ripped cue the same.
+track_list() { cd-info --no-device-info --no-cddb --no-analyze "$@" 2>/dev/null | sed -n '/Track List/,/leadout/p' \
+  | awk '/^ *[0-9]+:/ {print $1, $2, $3, $4}'; }
+expect_exit 0 "videocd.nrg: every Mode 2 sector passes EDC/ECC" -- \
+  "$DW" -q rip "$L/videocd.nrg" -o "$work/vcd" --name v
+track_list -i "$L/videocd.nrg" > "$work/ti-nrg.txt"
+track_list --cue-file "$work/vcd/v.cue" > "$work/ti-ours.txt"
+[ -s "$work/ti-nrg.txt" ] && same_file "$work/ti-ours.txt" "$work/ti-nrg.txt" \
+  "videocd: cd-info reads our cue with the nrg's track list" || bad "videocd: cd-info printed no track list"
+expect_exit 0 "videocd: our bin/cue verifies against the nrg" -- "$DW" -q verify "$work/vcd/v.cue" "$L/videocd.nrg"
+track_list --cue-file "$work/libcdio-p1_cue-burst/disc.cue" > "$work/ti-p1.txt"
+track_list --cue-file "$L/p1.cue" > "$work/ti-p1nrg.txt"
+same_file "$work/ti-p1.txt" "$work/ti-p1nrg.txt" "p1: cd-info reads our ripped cue as it reads p1.cue (LSN 75, 225)"
 
 # The JSON report on stdout with --json.
 "$DW" --json rip "$L/cdda.cue" -o "$work/json" --mode burst > "$work/report.json" 2>/dev/null

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Ctrl-C in the middle of a rip or a verify: exit 1, a message saying where
+# it stopped, no output that looks complete (the log stays as .log.part).
+. "$(dirname "$0")/lib.sh"
+
+# A 60-minute silent disc as a sparse file: big enough that SIGINT after
+# half a second always lands mid-job, free on disk.
+truncate -s $((270000 * 2352)) "$work/long.bin"
+printf 'FILE "long.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/long.cue"
+
+timeout --preserve-status -s INT 0.5 "$DW" rip "$work/long.cue" -o "$work/out" --name disc --mode burst \
+  >"$work/out.txt" 2>"$work/err.txt"
+rc=$?
+[ $rc -eq 1 ] && ok "rip interrupted: exit 1" || bad "rip interrupted: exit $rc"
+expect_stderr "stopped at sector" "rip says where it stopped"
+[ -e "$work/out/disc.bin" ] || [ -e "$work/out/disc.cue" ] || [ -e "$work/out/disc.bin.part" ] \
+  && bad "rip left $(ls "$work/out")" || ok "no bin, cue or .part left"
+[ -e "$work/out/disc.log.part" ] && grep -q "verdict: failed" "$work/out/disc.log.part" \
+  && ok "the log stays as disc.log.part with the verdict" || bad "no log.part: $(ls "$work/out")"
+
+cp --sparse=always "$work/long.bin" "$work/long2.bin"
+sed 's/long.bin/long2.bin/' "$work/long.cue" > "$work/long2.cue"
+timeout --preserve-status -s INT 0.3 "$DW" verify "$work/long2.cue" "$work/long.cue" >"$work/out.txt" 2>"$work/err.txt"
+rc=$?
+[ $rc -eq 1 ] && ok "verify interrupted: exit 1" || bad "verify interrupted: exit $rc"
+expect_stderr "verify stopped after" "verify says where it stopped"
+finish
