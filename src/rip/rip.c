@@ -53,7 +53,8 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
     struct dw_progress p = {.phase = "rip", .track = track, .done_sectors = r->done_sectors,
                             .total_sectors = r->total_sectors,
                             .errors = r->bad.sectors, .sector_bytes = r->sector_bytes,
-                            .buffer_fill_percent = -1};
+                            .buffer_fill_percent = -1,
+                            .media_1x_bytes_per_s = r->media_1x_bytes_per_s};
     if (r->cb->progress(&p, r->cb->user)) {
         r->aborted = true;
         return dw__set_error(r->err, DW_EABORTED, "stopped at sector %lld of %lld",
@@ -585,6 +586,11 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(report, "options", jo);
 
     r.sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
+    /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
+    if (!medium.is_cd && medium.profile >= 0x40)
+        r.media_1x_bytes_per_s = 4495500;
+    else if (!medium.is_cd && medium.profile >= 0x10)
+        r.media_1x_bytes_per_s = 1385000;
     if (!iso) {
         int32_t first = dw_track_first_lba(&r.disc->tracks[0]);
         first = first < 0 ? 0 : first;

@@ -23,6 +23,7 @@ struct dw__rip {
     struct dw__lba_ranges reread, bad;
     int64_t done_sectors, total_sectors, paranoia_events;
     int sector_bytes;
+    int64_t media_1x_bytes_per_s; /* 0 for CD; DVD/BD 1x for the progress line */
     double last_progress_s;
     bool aborted;
 };
