@@ -467,39 +467,6 @@ static int mmc_medium(struct dw_drive *d, struct dw_medium_info *info)
 
 /* ---- ops: load_disc ------------------------------------------------------- */
 
-/* Copy UTF-8 text into a CD-TEXT field without cutting a character. */
-static void copy_utf8(char *dst, size_t dst_bytes, const char *src)
-{
-    size_t n = src ? strlen(src) : 0;
-
-    if (n >= dst_bytes) {
-        n = dst_bytes - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--; /* back to the lead byte of the cut character, dropped */
-    }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-/* Copy the six CD-TEXT fields we keep for `track` (0 = the disc) from
- * libcdio's decoded block 0; true when any is non-empty. */
-static bool cdtext_fill(struct dw_cdtext *out, const cdtext_t *ct, track_t track)
-{
-    static const cdtext_field_t fields[6] = {
-        CDTEXT_FIELD_TITLE,    CDTEXT_FIELD_PERFORMER, CDTEXT_FIELD_SONGWRITER,
-        CDTEXT_FIELD_COMPOSER, CDTEXT_FIELD_ARRANGER,  CDTEXT_FIELD_MESSAGE};
-    char *dst[6] = {out->title,    out->performer, out->songwriter,
-                    out->composer, out->arranger,  out->message};
-    bool any = false;
-
-    for (int i = 0; i < 6; i++) {
-        const char *v = cdtext_get_const(ct, fields[i], track);
-        copy_utf8(dst[i], DW_CDTEXT_BYTES, v);
-        any = any || (v && v[0]);
-    }
-    return any;
-}
 
 /* CD-TEXT (READ TOC/PMA/ATIP format 0101b) decoded by libcdio's parser into
  * the disc and its tracks.  A disc without CD-TEXT, or with packs libcdio
@@ -511,7 +478,6 @@ static int mmc_load_cdtext(struct dw_drive *d, struct dw_disc *disc)
     uint8_t *buf;
     size_t bytes, pack_bytes;
     const uint8_t *packs;
-    cdtext_t *ct;
 
     if (mmc_read_toc_reply(m, DW_MMC_TOC_FMT_CDTEXT, true, 0, &buf, &bytes, &res))
         return res.code == DW_ENOMEM ? DW_ENOMEM : 0;
@@ -525,19 +491,10 @@ static int mmc_load_cdtext(struct dw_drive *d, struct dw_disc *disc)
                  m->device);
         goto out;
     }
-    ct = cdtext_init();
-    if (!ct) {
+    if (dw__cdtext_apply(buf + (packs - buf), pack_bytes, disc) == DW_ENOMEM) {
         free(buf);
         return DW_ENOMEM;
     }
-    /* libcdio wants a writable pointer: the same bytes through buf. */
-    if (cdtext_data_init(ct, buf + (packs - buf), pack_bytes) == 0) {
-        disc->has_cdtext = cdtext_fill(&disc->cdtext, ct, 0);
-        for (int i = 0; i < disc->track_count; i++)
-            if (cdtext_fill(&disc->tracks[i].cdtext, ct, (track_t)disc->tracks[i].number))
-                disc->has_cdtext = true;
-    }
-    cdtext_destroy(ct); /* frees ct as well (libcdio 2.1) */
 out:
     free(buf);
     return 0;

@@ -336,6 +336,14 @@ int dw__mmc_parse_cdtext(const uint8_t *buf, size_t bytes, const uint8_t **packs
  * modelled and refused.  Callers check first and skip CD-TEXT that fails. */
 bool dw__mmc_cdtext_is_safe(const uint8_t *packs, size_t pack_bytes);
 
+/* Decode pack_bytes of raw 18-byte CD-TEXT packs (IEC 61866) with libcdio's
+ * cdtext_data_init into disc: album fields from track 0, track fields by
+ * track number; fields already set are kept (a cue's TITLE wins over its
+ * CDTEXTFILE).  packs is not modified in content but libcdio wants it
+ * writable.  Returns 0, DW_EPARSE (not whole packs, or refused by
+ * dw__mmc_cdtext_is_safe / libcdio), DW_ENOMEM.  src/drive/cdtext.c */
+int dw__cdtext_apply(uint8_t *packs, size_t pack_bytes, struct dw_disc *disc);
+
 /* The disc model from the TOC replies, before any sector is read: tracks
  * (number, CONTROL, DW_MODE_AUDIO when CONTROL bit 2 is clear and
  * DW_MODE_MODE1 otherwise, INDEX 01 = the TOC start, INDEX 00 = LBA 0 for a

@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include "discwright/sector.h"
+#include "drive/mmc.h"
 #include "image/image.h"
 
 #define CUE_MAX_BYTES (1 << 20) /* a cue sheet is text; 1 MiB is plenty */
@@ -84,6 +85,7 @@ struct cue_parser {
     int line;
     int fallback_line; /* FILE line read through the <cue>.bin fallback */
     char *cdtext_file;
+    int cdtext_line;
 };
 
 static const char *base_name(const char *path)
@@ -496,10 +498,8 @@ static int parse_line(struct cue_parser *p, char *line)
             return fail(p, DW_EPARSE, "CDTEXTFILE needs a file name%s", NULL);
         free(p->cdtext_file);
         p->cdtext_file = strdup(tok[1]);
-        dw__image_warn(p->img, "'%s' line %d: CDTEXTFILE '%s' noted; CD-TEXT is taken from the "
-                       "cue's TITLE/PERFORMER/SONGWRITER lines",
-                       base_name(p->path), p->line, tok[1]);
-        return 0;
+        p->cdtext_line = p->line;
+        return p->cdtext_file ? 0 : DW_ENOMEM;
     }
     if (!t)
         return fail(p, DW_EPARSE, "'%s' must follow a TRACK line", kw);
@@ -805,6 +805,43 @@ static int layout(struct cue_parser *p)
     return 0;
 }
 
+/* CDTEXTFILE: raw 18-byte packs as CDRWin and cdrecord write them, with or
+ * without a 4-byte size header and a trailing NUL.  Fields the cue sets
+ * itself win; a file that cannot be used is a warning, not an error. */
+static void read_cdtext_file(struct cue_parser *p)
+{
+    char *path = NULL;
+    uint8_t *buf = NULL;
+    const char *why = NULL;
+    if (dw__image_resolve_file(p->path, p->cdtext_file, &path, NULL)) {
+        why = "not found";
+        goto out;
+    }
+    FILE *fp = fopen(path, "rb");
+    buf = malloc(65536);
+    size_t n = fp && buf ? fread(buf, 1, 65536, fp) : 0;
+    if (fp)
+        fclose(fp);
+    size_t skip = 0;
+    if (n % 18 == 1 && buf[n - 1] == 0)
+        n--;
+    if (n % 18 == 4 || n % 18 == 5) {
+        skip = 4; /* size header */
+        n -= (n % 18 == 5) ? 5 : 4;
+    }
+    if (!n || n % 18 || n > 65000)
+        why = "not a whole number of 18-byte packs";
+    else if (dw__cdtext_apply(buf + skip, n, p->img->disc))
+        why = "its packs could not be decoded";
+out:
+    if (why)
+        dw__image_warn(p->img, "'%s' line %d: CDTEXTFILE '%s' %s; CD-TEXT comes from the cue's "
+                       "TITLE/PERFORMER/SONGWRITER lines only",
+                       base_name(p->path), p->cdtext_line, p->cdtext_file, why);
+    free(path);
+    free(buf);
+}
+
 int dw__cue_parse(const char *text, size_t len, const char *path, bool check_files,
                   struct dw__image **out, struct dw_error_detail *err)
 {
@@ -846,6 +883,8 @@ int dw__cue_parse(const char *text, size_t len, const char *path, bool check_fil
     p.line = 0;
     if ((rc = layout(&p)))
         goto out;
+    if (p.cdtext_file && check_files)
+        read_cdtext_file(&p);
     *out = p.img;
     p.img = NULL;
     rc = 0;

@@ -372,6 +372,43 @@ static void test_write_read_round_trip(void **state)
     dw__image_free(img);
 }
 
+/* CDTEXTFILE: the .cdt packs are decoded; the cue's own lines win. */
+static void test_cdtextfile(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dw-test-cdt-XXXXXX", cue[64], bin[64];
+    struct dw_error_detail err;
+    struct dw__image *img = NULL;
+    if (!have_fixtures())
+        skip();
+    assert_non_null(mkdtemp(dir));
+    snprintf(cue, sizeof(cue), "%s/c.cue", dir);
+    snprintf(bin, sizeof(bin), "%s/c.bin", dir);
+    write_file(bin, NULL, 302 * 2352);
+    write_file(cue, "CDTEXTFILE \"" LIBCDIO "cdtext.cdt\"\n"
+                    "FILE \"c.bin\" BINARY\n"
+                    "  TRACK 01 AUDIO\n    TITLE \"From the cue\"\n    INDEX 01 00:00:00\n"
+                    "  TRACK 02 AUDIO\n    INDEX 01 00:02:00\n", 0);
+    assert_int_equal(dw__cue_read(cue, &img, &err), 0);
+    /* libcdio's cd-info reads the same file (libcdio/test/cdtext.right). */
+    assert_string_equal(img->disc->cdtext.title, "Joyful Nights");
+    assert_string_equal(img->disc->cdtext.composer, "Various Composers");
+    assert_string_equal(img->disc->tracks[0].cdtext.title, "From the cue");
+    assert_string_equal(img->disc->tracks[0].cdtext.performer, "Felix and The Purrs");
+    assert_string_equal(img->disc->tracks[1].cdtext.title, "Humpty Dumpty");
+    assert_true(img->disc->has_cdtext);
+    dw__image_free(img);
+    /* A missing CDTEXTFILE is a warning. */
+    write_file(cue, "CDTEXTFILE \"gone.cdt\"\nFILE \"c.bin\" BINARY\n"
+                    "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n", 0);
+    assert_int_equal(dw__cue_read(cue, &img, &err), 0);
+    assert_non_null(strstr(img->warnings, "CDTEXTFILE 'gone.cdt' not found"));
+    dw__image_free(img);
+    unlink(cue);
+    unlink(bin);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_libcdio_good_cues),
         cmocka_unit_test(test_real_world_syntax),
         cmocka_unit_test(test_write_read_round_trip),
+        cmocka_unit_test(test_cdtextfile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
