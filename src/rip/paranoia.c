@@ -151,7 +151,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
             goto out;
         }
         if (tl.skipped) {
-            dw__ranges_add(&r->bad, lba, 0);
+            dw__ranges_add(&r->bad, lba, DW__BAD_PARANOIA_SKIP);
             dw__rip_log(r, DW_LOG_WARN,
                         "sector %d (track %d): libcdio-paranoia skipped or could not read "
                         "part of it",

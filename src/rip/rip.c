@@ -28,6 +28,33 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Why a sector stayed bad, from a range detail: a packed SCSI sense
+ * (key << 16 | ASC << 8 | ASCQ, SPC-4), a DW_E* code, or a sector verdict. */
+static void bad_reason(int32_t detail, char *out, size_t out_bytes)
+{
+    if (detail >= 0x10000)
+        snprintf(out, out_bytes, "unreadable, sense %X/%02X/%02X", detail >> 16,
+                 (detail >> 8) & 0xff, detail & 0xff);
+    else if (detail == DW__BAD_PARANOIA_SKIP)
+        snprintf(out, out_bytes, "libcdio-paranoia skipped or could not read part of it");
+    else if (detail < 0)
+        snprintf(out, out_bytes, "unreadable, %s", dw_strerror(detail));
+    else
+        snprintf(out, out_bytes, "%s", dw_sector_verdict_name((enum dw_sector_verdict)detail));
+}
+
+static json_object *json_bad_ranges(const struct dw__lba_ranges *rs)
+{
+    json_object *a = dw__json_ranges(rs, NULL);
+    for (int i = 0; i < rs->count; i++) {
+        char why[96];
+        bad_reason(rs->r[i].detail, why, sizeof(why));
+        json_object_object_add(json_object_array_get_idx(a, (size_t)i), "reason",
+                               json_object_new_string(why));
+    }
+    return a;
+}
+
 void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ...)
 {
     char line[1024];
@@ -63,17 +90,18 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
     return 0;
 }
 
-/* Read one raw sector with up to `retries` extra tries.  Returns 0 when a
+/* Read one raw sector up to `attempts` times.  Returns 0 when a
  * read succeeded (data in raw; for data tracks also checked), 1 when the
  * data is still bad after the retries (raw holds the last read, or zeros
  * when nothing could be read), or a fatal DW_E* code. */
 static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int32_t lba,
-                                uint8_t *raw, enum dw_sector_verdict *verdict, int *sense)
+                                uint8_t *raw, int attempts, enum dw_sector_verdict *verdict,
+                                int *sense)
 {
     bool got_any = false;
     *verdict = DW_SECTOR_GOOD;
     *sense = 0;
-    for (int attempt = 0; attempt <= r->retries; attempt++) {
+    for (int attempt = 0; attempt < attempts; attempt++) {
         int rc = dw_drive_read_raw(r->drive, lba, 1, raw);
         if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
             return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
@@ -83,6 +111,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
             continue;
         }
         got_any = true;
+        *sense = 0; /* it read: what is left to report is the check */
         if (!dw_track_is_data(t))
             return 0;
         *verdict = dw_sector_check(raw, lba, NULL);
@@ -110,7 +139,14 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
             continue;
         enum dw_sector_verdict v;
         int sense;
-        int st = read_sector_retrying(r, t, lba + i, raw, &v, &sense);
+        /* --retries N re-reads N times; a failed bulk read needs at least
+         * one single read to tell which sector failed. */
+        int attempts = !bulk_ok && r->retries == 0 ? 1 : r->retries;
+        int st = attempts ? read_sector_retrying(r, t, lba + i, raw, attempts, &v, &sense) : 1;
+        if (!attempts) {
+            v = dw_sector_check(raw, lba + i, NULL);
+            sense = 0;
+        }
         if (st < 0)
             return st;
         if (bulk_ok || st == 0) {
@@ -121,9 +157,10 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
         }
         if (st == 1) {
             dw__ranges_add(&r->bad, lba + i, sense ? sense : (int32_t)v);
+            char why[96];
+            bad_reason(sense ? sense : (int32_t)v, why, sizeof(why));
             dw__rip_log(r, DW_LOG_WARN, "sector %d (track %d) stays bad after %d re-reads: %s",
-                        lba + i, t->number, r->retries,
-                        sense ? "unreadable" : dw_sector_verdict_name(v));
+                        lba + i, t->number, attempts, why);
         }
     }
     return 0;
@@ -614,7 +651,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(report, "seconds", json_object_new_double(now_seconds() - t0));
     json_object_object_add(report, "sectors_read", json_object_new_int64(r.done_sectors));
     json_object_object_add(report, "reread", dw__json_ranges(&r.reread, NULL));
-    json_object_object_add(report, "bad", dw__json_ranges(&r.bad, "reason"));
+    json_object_object_add(report, "bad", json_bad_ranges(&r.bad));
     json_object *outputs = json_object_new_object();
     json_object_object_add(outputs, "image", json_object_new_string(result->image_path));
     if (!iso)
@@ -631,9 +668,12 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
 
     fprintf(r.log.fp, "\nsectors read: %lld   re-read: %lld   bad: %lld\n",
             (long long)r.done_sectors, (long long)r.reread.sectors, (long long)r.bad.sectors);
-    for (int i = 0; i < r.bad.count; i++)
-        fprintf(r.log.fp, "bad: LBA %d-%d (%d sectors)\n", r.bad.r[i].first_lba,
-                r.bad.r[i].last_lba, r.bad.r[i].last_lba - r.bad.r[i].first_lba + 1);
+    for (int i = 0; i < r.bad.count; i++) {
+        char why[96];
+        bad_reason(r.bad.r[i].detail, why, sizeof(why));
+        fprintf(r.log.fp, "bad: LBA %d-%d (%d sectors): %s\n", r.bad.r[i].first_lba,
+                r.bad.r[i].last_lba, r.bad.r[i].last_lba - r.bad.r[i].first_lba + 1, why);
+    }
     for (int i = 0; i < r.reread.count; i++)
         fprintf(r.log.fp, "re-read: LBA %d-%d\n", r.reread.r[i].first_lba, r.reread.r[i].last_lba);
     fprintf(r.log.fp, "verdict: %s%s%s (exit status %d)\nfinished: %s\n", verdict,

@@ -28,6 +28,9 @@ struct dw__rip {
     bool aborted;
 };
 
+/* Detail of a bad range that libcdio-paranoia skipped (not a DW_E* code). */
+#define DW__BAD_PARANOIA_SKIP (-1000)
+
 /* libcdio-paranoia callback events (paranoia_cb_mode_t), counted. */
 #define DW_PARANOIA_EVENT_KINDS 14
 struct dw_paranoia_stats {
