@@ -113,6 +113,21 @@ DW_API int dw_burn_iso(const char *image_path, const char *drive_address,
                        struct dw_burn_result *result,
                        struct dw_error_detail *err);
 
+/* Burn a BIN/CUE image (a CDRWin cue sheet and its files) to a CD through
+ * libburn's cue support (burn_session_by_cue_file; libburn picks SAO for
+ * audio), with pregaps, ISRC, MCN and CD-TEXT from the cue.  AUDIO and
+ * MODE1/2048 tracks go as they are; MODE1/2352 tracks are rewritten as
+ * 2048-byte sectors after every sector's sync, header, EDC and ECC are
+ * checked (ECMA-130 cl. 14, Annex A), in a temporary directory that is
+ * removed afterwards.  Audio needs a CD-R/RW; data may go to a stdio: file.
+ * Errors as dw_burn_iso, plus DW_EUNSUPPORTED (Mode 2 tracks, data mixed
+ * with audio, several sessions, CD+G: the message says what to use
+ * instead), DW_EMISMATCH (a data sector fails its check: nothing is
+ * written), DW_EPARSE/DW_ENOENT/DW_ETRUNC (the cue, as dw_drive_open). */
+DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
+                       const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                       struct dw_burn_result *result, struct dw_error_detail *err);
+
 /* Blank a rewritable disc: CD-RW (profile 0x0a) or DVD-RW (0x13, 0x14),
  * through burn_disc_erase (MMC-6 BLANK, 6.2).  fast: blank only the
  * PMA/TOC/lead-in ("minimal"); else the whole disc.  A fast-blanked DVD-RW

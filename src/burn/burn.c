@@ -714,9 +714,14 @@ static int fifo_fill_percent(struct burn_source *fifo)
 
 enum stop_reason { STOP_NONE, STOP_CALLER, STOP_SIGNAL };
 
-int dw_burn_iso(const char *image_path, const char *drive_address,
-                const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
-                struct dw_burn_result *result, struct dw_error_detail *err)
+/* Burn one job: an ISO file (cue_path NULL) as one Mode 1/DVD/BD data
+ * track, or a cue sheet that libburn's burn_session_by_cue_file takes as it
+ * is (AUDIO and MODE1/2048 tracks; cue_bytes and cue_sectors its data size,
+ * audio true when it has audio tracks).  image_path names the image in messages. */
+static int burn_job(const char *image_path, const char *cue_path, int64_t cue_bytes,
+                    int64_t cue_sectors, bool audio, const char *drive_address, const struct dw_burn_opts *opts,
+                    const struct dw_callbacks *cb, struct dw_burn_result *result,
+                    struct dw_error_detail *err)
 {
     static const struct dw_burn_opts defaults;
     struct dw_burn_result local_result;
@@ -730,6 +735,8 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
     struct burn_write_opts *wopts = NULL;
     struct burn_multi_caps *caps = NULL;
     struct burn_progress prog;
+    unsigned char *text_packs = NULL;
+    int num_packs = 0;
     enum burn_disc_status dstatus;
     enum burn_write_types wt;
     enum stop_reason stop = STOP_NONE;
@@ -762,10 +769,15 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
                     "the maximum",
                     opts->speed_x);
 
-    rc = check_image(image_path, &result->image_bytes, err);
+    if (cue_path) {
+        result->image_bytes = cue_bytes;
+        rc = 0;
+    } else {
+        rc = check_image(image_path, &result->image_bytes, err);
+    }
     if (rc != 0)
         return rc;
-    image_sectors = result->image_bytes / DW__BURN_SECTOR_BYTES;
+    image_sectors = cue_path ? cue_sectors : result->image_bytes / DW__BURN_SECTOR_BYTES;
     rc = check_target(&t, drive_address, err);
     if (rc != 0)
         return rc;
@@ -827,6 +839,39 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
         goto out;
     }
 
+    if (audio && profile_family(result->profile) != FAMILY_CD) {
+        rc = fail(err, DW_EMEDIUM, 0,
+                  "'%s' has audio tracks, which only a CD-R or CD-RW can hold, and '%s' "
+                  "(%s) is not a CD: burn it to a CD-R or CD-RW",
+                  image_path, drive_address,
+                  result->profile_name[0] ? result->profile_name : "no CD");
+        goto out;
+    }
+
+    disc = burn_disc_create();
+    session = burn_session_create();
+    if (cue_path) {
+        /* Tracks, pregaps, ISRC, MCN and CD-TEXT from the cue sheet. */
+        if (disc == NULL || session == NULL) {
+            rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
+                      image_path);
+            goto out;
+        }
+        /* flag bit0: no CD-TEXT for data cues (libburn allows it only on
+         * all-audio CDs and would otherwise refuse a stdio: target). */
+        if (burn_session_by_cue_file(session, (char *)cue_path,
+                                     FIFO_CHUNKS * DW__BURN_SECTOR_BYTES, &fifo,
+                                     audio ? &text_packs : NULL, &num_packs,
+                                     audio ? 0 : 1) <= 0 ||
+            burn_disc_add_session(disc, session, BURN_POS_END) != 1) {
+            drain_messages(&run);
+            rc = fail(err, DW_ELIB, 0, "libburn refused the cue sheet of '%s'%s", image_path,
+                      libburn_reason(&run, why, sizeof why));
+            goto out;
+        }
+        goto write_options;
+    }
+
     /* Track: one data track, Mode 1 on CD, no offset, no tail padding */
     file_src = burn_file_source_new(image_path, NULL);
     if (file_src == NULL) {
@@ -838,8 +883,6 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
     fifo = burn_fifo_source_new(file_src, DW__BURN_SECTOR_BYTES, FIFO_CHUNKS, 1);
     burn_source_free(file_src); /* the FIFO holds its own reference */
     file_src = NULL;
-    disc = burn_disc_create();
-    session = burn_session_create();
     track = burn_track_create();
     if (fifo == NULL || disc == NULL || session == NULL || track == NULL) {
         rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
@@ -857,6 +900,7 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
     }
 
     /* Write parameters (MMC-6 mode page 05h) */
+write_options:
     wopts = burn_write_opts_new(run.drive);
     if (wopts == NULL) {
         rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
@@ -876,6 +920,13 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
         goto out;
     }
     burn_write_opts_set_simulate(wopts, opts->dummy ? 1 : 0);
+    if (text_packs != NULL && num_packs > 0 &&
+        burn_write_opts_set_leadin_text(wopts, text_packs, num_packs, 0) <= 0) {
+        drain_messages(&run);
+        rc = fail(err, DW_ELIB, 0, "libburn refused the CD-TEXT of '%s'%s", image_path,
+                  libburn_reason(&run, why, sizeof why));
+        goto out;
+    }
     if (overwritable && caps != NULL && caps->start_adr)
         burn_write_opts_set_start_byte(wopts, 0);
 
@@ -974,9 +1025,20 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
         stop_signal = signal_seen;
     }
     wrote_well = burn_drive_wrote_well(run.drive) == 1;
-    burn_track_get_counters(track, &read_bytes, &written_bytes);
+    if (track != NULL) {
+        burn_track_get_counters(track, &read_bytes, &written_bytes);
+    } else {
+        int ntracks = 0;
+        struct burn_track **tracks = burn_session_get_tracks(session, &ntracks);
+        for (int i = 0; i < ntracks; i++) {
+            off_t r = 0, w = 0;
+            burn_track_get_counters(tracks[i], &r, &w);
+            read_bytes += r;
+            written_bytes += w;
+        }
+    }
     result->written_bytes = (int64_t)written_bytes;
-    done = result->written_bytes / DW__BURN_SECTOR_BYTES;
+    done = result->written_bytes / (audio ? 2352 : DW__BURN_SECTOR_BYTES);
     if (done > image_sectors)
         done = image_sectors;
     (void)report_progress(cb, "burn", done, image_sectors, DW__BURN_SECTOR_BYTES,
@@ -1031,6 +1093,7 @@ out:
         burn_source_free(fifo);
     if (file_src != NULL)
         burn_source_free(file_src);
+    free(text_packs);
     if (began) {
         int rc2;
 
@@ -1041,6 +1104,22 @@ out:
             rc = rc2;
     }
     return rc;
+}
+
+int dw_burn_iso(const char *image_path, const char *drive_address,
+                const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                struct dw_burn_result *result, struct dw_error_detail *err)
+{
+    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err);
+}
+
+int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes,
+                     int64_t sectors, bool audio, const char *drive_address,
+                     const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                     struct dw_burn_result *result, struct dw_error_detail *err)
+{
+    return burn_job(image_path, cue_path, bytes, sectors, audio, drive_address, opts, cb,
+                    result, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -40,4 +40,31 @@ bool dw__burn_profile_overwritable(int profile, int drive_role);
 /* Name of a libburn write type ("TAO", "SAO", "RAW", "PACKET", "NONE"). */
 const char *dw__burn_write_type_name(int write_type);
 
+/* Burn a cue sheet that libburn's burn_session_by_cue_file takes as it is
+ * (AUDIO and MODE1/2048 tracks only): bytes and sectors of its track data,
+ * audio when it has audio tracks (then only a CD will do).  image_path
+ * names the user's image in messages.  Errors as dw_burn_iso. */
+int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes,
+                     int64_t sectors, bool audio, const char *drive_address,
+                     const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                     struct dw_burn_result *result, struct dw_error_detail *err);
+
+struct dw_disc;
+
+/* What a BIN/CUE burn needs, decided from the disc layout alone
+ * (IEC 60908 / ECMA-130 track modes against what libburn 1.5.4 writes). */
+struct dw__cue_plan {
+    bool audio;          /* audio tracks only */
+    bool convert;        /* MODE1/2352 data to rewrite as MODE1/2048 */
+    int64_t sectors;     /* sectors of track data to write */
+};
+
+/* Decide whether and how a disc can be burned through libburn's cue
+ * support.  Returns 0 with *plan filled, or DW_EUNSUPPORTED with msg (may
+ * be NULL) saying why and what to do instead: Mode 2 tracks, data mixed
+ * with audio, several sessions, CD+G (2448-byte) or cue PREGAP silence in
+ * data tracks. */
+int dw__burn_cue_plan(const struct dw_disc *disc, const char *image_path,
+                      struct dw__cue_plan *plan, char *msg, size_t msg_bytes);
+
 #endif

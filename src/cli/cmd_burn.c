@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/burn.h"
@@ -13,6 +14,9 @@ static const char usage[] =
     "usage: discwright burn IMAGE --drive DRIVE [options]\n"
     "Burn an ISO image to a CD, DVD or BD, or to a file-backed stdio:PATH drive,\n"
     "through libburn (write type chosen for the medium), then verify it.\n"
+    "A .cue (BIN/CUE) is burned to a CD with its pregaps, ISRC, MCN and CD-TEXT:\n"
+    "audio or Mode 1 tracks (MODE1/2352 is converted after its EDC/ECC check);\n"
+    "Mode 2, mixed audio+data and multi-session cues are refused.\n"
     "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
     "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
     "      --dummy         simulate: the laser stays off, nothing is written\n"
@@ -93,7 +97,10 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     struct dw_burn_result res;
     struct dw_error_detail err;
     cli_callbacks(cli, &cb);
-    int rc = dw_burn_iso(image, drive, &opts, &cb, &res, &err);
+    size_t len = strlen(image);
+    bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
+    int rc = cue ? dw_burn_cue(image, drive, &opts, &cb, &res, &err)
+                 : dw_burn_iso(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();
     json_object *report = json_object_new_object();
     json_object *b = json_object_new_object();

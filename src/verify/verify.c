@@ -133,12 +133,17 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
         *err = *dw_drive_last_error(idisc ? source : image);
         return err->code ? err->code : DW_EIO;
     }
-    bool raw = strcmp(iinfo.backend, "iso") != 0;
-    if (raw && !smed.is_cd)
-        return dw__set_error(err, DW_EUNSUPPORTED,
-                             "'%s' is a raw CD image but '%s' (%s) has no raw 2352-byte sectors: "
-                             "compare it with an ISO image instead",
-                             iinfo.address, sinfo.address, smed.profile_name);
+    /* Raw 2352-byte comparison when both sides have raw sectors; else the
+     * 2048-byte user data of the image's data tracks (a data BIN/CUE
+     * against a DVD or a burned stdio: file works; audio cannot). */
+    bool raw = strcmp(iinfo.backend, "iso") != 0 && smed.is_cd;
+    if (!raw)
+        for (int i = 0; i < idisc->track_count; i++)
+            if (!dw_track_is_data(&idisc->tracks[i]))
+                return dw__set_error(err, DW_EUNSUPPORTED,
+                                     "'%s' has audio tracks but '%s' (%s) has no raw "
+                                     "2352-byte sectors to compare them with",
+                                     iinfo.address, sinfo.address, smed.profile_name);
     res->sector_bytes = raw ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
 
     /* Where the image sits on the source. */
@@ -159,25 +164,21 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
     /* The image's readable ranges: each track from its first LBA (pregap
      * included) to its end for raw images, leaving out the gaps between
      * sessions, which no drive can read; all of it for an ISO. */
-    int32_t img_first = raw ? dw_track_first_lba(&idisc->tracks[0]) : 0;
+    int32_t img_first = raw ? dw_track_first_lba(&idisc->tracks[0]) : idisc->tracks[0].index_lba[1];
     if (img_first < 0)
         img_first = 0;
     struct { int32_t first, end; } ranges[DW_MAX_TRACKS];
     int nranges = 0;
-    if (!raw) {
-        ranges[nranges].first = 0;
-        ranges[nranges++].end = idisc->leadout_lba;
-    } else {
-        for (int i = 0; i < idisc->track_count; i++) {
-            int32_t f = dw_track_first_lba(&idisc->tracks[i]), e = idisc->tracks[i].end_lba;
-            if (f < img_first)
-                f = img_first;
-            if (nranges && ranges[nranges - 1].end == f)
-                ranges[nranges - 1].end = e;
-            else if (e > f) {
-                ranges[nranges].first = f;
-                ranges[nranges++].end = e;
-            }
+    for (int i = 0; i < idisc->track_count; i++) {
+        const struct dw_track *t = &idisc->tracks[i];
+        int32_t f = raw ? dw_track_first_lba(t) : t->index_lba[1], e = t->end_lba;
+        if (f < img_first)
+            f = img_first;
+        if (nranges && ranges[nranges - 1].end == f)
+            ranges[nranges - 1].end = e;
+        else if (e > f) {
+            ranges[nranges].first = f;
+            ranges[nranges++].end = e;
         }
     }
     for (int i = 0; i < nranges; i++)

@@ -53,6 +53,36 @@ expect_exit 0 "burn --dummy" -- "$DW" -q burn "$iso" --drive "stdio:$work/dummy.
 expect_exit 0 "burn --no-verify" -- "$DW" burn "$iso" --drive "stdio:$work/nv.iso" --no-verify
 grep -q "^verify" "$work/out.txt" && bad "--no-verify still verified" || ok "--no-verify did not verify"
 
+# BIN/CUE burns through libburn's cue support.  A MODE1/2352 cue is
+# converted to 2048-byte sectors after its EDC/ECC check: the burned file
+# equals bchunk's ISO of it, and verify compares it with the cue by user data.
+need_tool bchunk
+L=$FIX/libcdio/test/data
+(cd "$work" && bchunk "$L/isofs-m1.bin" "$L/isofs-m1.cue" m1 >/dev/null)
+expect_exit 0 "burn isofs-m1.cue (MODE1/2352) to stdio: and verify" -- \
+  "$DW" burn "$L/isofs-m1.cue" --drive "stdio:$work/m1.iso"
+same_file "$work/m1.iso" "$work/m101.iso" "the burned cue equals bchunk's ISO"
+expect_stdout "302 sectors: 302 match" "verify compared all 302 data sectors"
+ls /tmp/discwright-burn-* >/dev/null 2>&1 && bad "temporary directory left in /tmp" \
+  || ok "no temporary directory left"
+# A damaged data sector is refused before anything is written.
+mkdir -p "$work/dmg"
+cp "$L/isofs-m1.cue" "$work/dmg/"
+cp "$L/isofs-m1.bin" "$work/dmg/ISOFS-M1.BIN"
+printf '\x00' | dd of="$work/dmg/ISOFS-M1.BIN" bs=1 seek=$((30 * 2352 + 500)) conv=notrunc status=none
+expect_exit 1 "burn a cue with a damaged sector" -- "$DW" burn "$work/dmg/isofs-m1.cue" --drive "stdio:$work/dmg.iso"
+expect_stderr "sector 30 of track 01" "names the damaged sector"
+[ -e "$work/dmg.iso" ] && bad "a target was written for a damaged image" || ok "nothing written"
+# What libburn cannot write is refused with what to use instead.
+P=$FIX/libcdio-paranoia/test/data
+expect_exit 1 "burn audio to a stdio: file" -- "$DW" burn "$L/cdda.cue" --drive "stdio:$work/a.iso"
+expect_stderr "only a CD-R or CD-RW can hold" "says audio needs a CD"
+expect_exit 1 "burn a mixed-mode cue" -- "$DW" burn "$P/mixed-mode-cd.cue" --drive "stdio:$work/a.iso"
+expect_stderr "cdrdao write" "names cdrdao for mixed mode"
+"$DW" -q rip "$L/videocd.nrg" -o "$work/vcd" --name v
+expect_exit 1 "burn a Mode 2 cue" -- "$DW" burn "$work/vcd/v.cue" --drive "stdio:$work/a.iso"
+expect_stderr "Mode 2 (CD-ROM XA)" "says Mode 2 cannot be written"
+
 # The sample disc: rip it, verify the rip against the sample (raw) and the
 # sample ISO against the rip's data track (user data).
 S=${DW_BUILD:?}/sample
