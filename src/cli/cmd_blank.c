@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/burn.h"
 
@@ -52,13 +53,29 @@ int cmd_blank(struct cli *cli, int argc, char **argv)
     struct dw_callbacks cb;
     struct dw_error_detail err;
     cli_callbacks(cli, &cb);
+    /* A blank cannot be stopped halfway (the drive goes on by itself): a
+     * Ctrl-C is noted and answered after it ends, not by dying mid-way. */
+    cli_install_signals();
     int rc = dw_burn_blank(drive, fast, &cb, &err);
     cli_progress_done();
+    if (cli_interrupted)
+        cli_errorf("blanking cannot be interrupted; it ran to its end");
+    if (cli->json) {
+        json_object *o = json_object_new_object(), *b = json_object_new_object();
+        json_object_object_add(b, "drive", json_object_new_string(drive));
+        json_object_object_add(b, "fast", json_object_new_boolean(fast));
+        json_object_object_add(b, "error", rc ? json_object_new_string(err.message) : NULL);
+        json_object_object_add(o, "blank", b);
+        json_object_object_add(o, "exit_status", json_object_new_int(rc ? EXIT_FAILURE_ : 0));
+        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
+    }
     if (rc) {
         cli_error(&err, rc);
         return EXIT_FAILURE_;
     }
-    if (!cli->quiet)
-        printf("blanked the disc in %s\n", drive);
+    if (!cli->quiet && !cli->json)
+        printf("the disc in %s is blank\n", drive);
     return EXIT_OK;
 }

@@ -136,9 +136,10 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         }
         if (eject_after) {
             struct dw_drive *d = NULL;
-            if (dw_drive_open(res.drive_address, 0, &d, &err) || dw_drive_eject(d))
-                cli_errorf("cannot eject the medium of '%s'%s%s", res.drive_address,
-                           d ? ": " : "", d ? dw_drive_last_error(d)->message : "");
+            if (dw_drive_open(res.drive_address, 0, &d, &err))
+                cli_error(&err, DW_EIO);
+            else if (dw_drive_eject(d))
+                cli_error(dw_drive_last_error(d), DW_EIO);
             dw_drive_free(d);
         }
     }

@@ -64,6 +64,11 @@ static int draw(const struct dw_progress *p, void *user)
         snprintf(eta, sizeof(eta), "%ld:%02ld", s / 60, s % 60);
     }
     int pct = p->total_sectors ? (int)(100 * p->done_sectors / p->total_sectors) : 0;
+    if (!strcmp(p->phase, "blank")) { /* libburn counts steps, not sectors */
+        fprintf(stderr, "\rblank  %3d%%   ", pct);
+        line_drawn = true;
+        return 0;
+    }
     fprintf(stderr, "\r%-6s", p->phase);
     if (p->track)
         fprintf(stderr, " track %02d", p->track);

@@ -11,6 +11,7 @@
 # grow with the disc.  Images are generated here (random PCM; random user
 # data in Mode 1 sectors).
 set -euo pipefail
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time: apt-get install time" >&2; exit 1; }
 build=${1:?usage: bench_rip.sh BUILD_DIR [MINUTES]}
 minutes=${2:-20}
 dw="$build/discwright"
@@ -62,4 +63,4 @@ read -r ps _ < <(time_of md5sum "$work/audio.bin")
 read -r s kb < <(time_of "$dw" -q rip "$work/audio.cue" -o "$work/o4" --mode burst --name h)
 row "rip incl. 4 hashes (vs md5sum)" "$s" "$kb" "md5sum" "$ps"
 echo
-echo "max RSS stays flat as the disc grows: run with MINUTES=5 and 40 to compare."
+echo "max RSS stays flat as the disc grows: compare runs with MINUTES 5 and 40."

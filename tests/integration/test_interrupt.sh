@@ -3,9 +3,10 @@
 # it stopped, no output that looks complete (the log stays as .log.part).
 . "$(dirname "$0")/lib.sh"
 
-# A 60-minute silent disc as a sparse file: big enough that SIGINT after
-# half a second always lands mid-job, free on disk.
-truncate -s $((270000 * 2352)) "$work/long.bin"
+# A silent "disc" of 2 million sectors (4.7 GB) as a sparse file: big
+# enough that SIGINT after a fraction of a second always lands mid-job,
+# free on disk.  (Cue positions stop at 99:59:74, a file's length does not.)
+truncate -s $((2000000 * 2352)) "$work/long.bin"
 printf 'FILE "long.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/long.cue"
 
 timeout --preserve-status -s INT 0.5 "$DW" rip "$work/long.cue" -o "$work/out" --name disc --mode burst \
@@ -24,4 +25,6 @@ timeout --preserve-status -s INT 0.3 "$DW" verify "$work/long2.cue" "$work/long.
 rc=$?
 [ $rc -eq 1 ] && ok "verify interrupted: exit 1" || bad "verify interrupted: exit $rc"
 expect_stderr "verify stopped after" "verify says where it stopped"
+grep -q "stopped after 2000000 of" "$work/err.txt" && bad "verify had finished before the signal" \
+  || ok "the signal came mid-verify"
 finish
