@@ -441,7 +441,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
                 for (int32_t i = 0; i < n; i++) {
                     uint8_t *u = buf + (size_t)i * DW_SECTOR_USER_BYTES;
                     int src = -1;
-                    for (int a = 0; a <= r->retries && src; a++)
+                    for (int a = 0; a < (r->retries ? r->retries : 1) && src; a++)
                         src = dw_drive_read_user(r->drive, lba + i, 1, u);
                     if (src) {
                         memset(u, 0, DW_SECTOR_USER_BYTES);

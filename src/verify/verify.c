@@ -227,7 +227,7 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
             for (int32_t i = 0; i < n; i++) {
                 int one_rc = src_rc;
                 uint8_t *g = got + (size_t)i * sb, *w = want + (size_t)i * sb;
-                for (int a = 0; one_rc && a <= retries; a++)
+                for (int a = 0; one_rc && a < (retries ? retries : 1); a++)
                     one_rc = read_source(source, raw, slba + i, 1, g);
                 int32_t diff;
                 enum dw_sector_class cls = dw_verify_classify(one_rc, g, w, sb, &diff);
