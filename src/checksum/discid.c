@@ -1,0 +1,178 @@
+/* Disc ids: AccurateRip ids and database path, CDDB, MusicBrainz.
+ *
+ * Formulas: ../shared/REFERENCE.md "Audio checksums and disc ids".  The
+ * conventions for data tracks are the ones the published vectors fix:
+ * whipper's ladyhawke.toc (CD-Extra: AccurateRip over the audio tracks
+ * with the real lead-out and multiplier A + 1; CDDB over all tracks;
+ * MusicBrainz up to the last audio track with lead-out = data LBA - 11400)
+ * and ARver's doc/data_track.md for data in track 1 (audio tracks numbered
+ * 1..A in id2). */
+#include <stdio.h>
+#include <string.h>
+#include <nettle/sha1.h>
+#include "discwright/discid.h"
+#include "discwright/errors.h"
+#include "checksum/discid_int.h"
+
+#define LEADIN_SECTORS 150
+#define SECTORS_PER_SECOND 75
+
+int dw__discid_check_lbas(const int32_t *lba, int count, int max_count, int32_t leadout_lba)
+{
+    if (!lba || count < 1 || count > max_count)
+        return DW_EINVAL;
+    for (int i = 0; i < count; i++) {
+        if (lba[i] < 0 || (i > 0 && lba[i] <= lba[i - 1]))
+            return DW_EINVAL;
+    }
+    /* Keep lead-out + 150 inside int32_t. */
+    if (leadout_lba <= lba[count - 1] || leadout_lba > INT32_MAX - LEADIN_SECTORS)
+        return DW_EINVAL;
+    return 0;
+}
+
+void dw__discid_sha1_b64(const char *text, size_t len, char out[DW_SHA1_ID_BYTES])
+{
+    /* RFC 4648 Base64 with MusicBrainz's URL-safe substitutions. */
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    struct sha1_ctx ctx;
+    uint8_t d[SHA1_DIGEST_SIZE + 1]; /* one zero byte of padding */
+    sha1_init(&ctx);
+    sha1_update(&ctx, len, (const uint8_t *)text);
+    sha1_digest(&ctx, SHA1_DIGEST_SIZE, d);
+    d[SHA1_DIGEST_SIZE] = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < SHA1_DIGEST_SIZE; i += 3) {
+        uint32_t w = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 |
+                     (i + 2 < SHA1_DIGEST_SIZE ? d[i + 2] : 0);
+        out[o++] = alphabet[w >> 18 & 63];
+        out[o++] = alphabet[w >> 12 & 63];
+        out[o++] = alphabet[w >> 6 & 63];
+        out[o++] = i + 2 < SHA1_DIGEST_SIZE ? alphabet[w & 63] : '-';
+    }
+    out[o] = '\0'; /* 20 bytes -> 27 characters + one '-' = 28 */
+}
+
+int dw_discid_accuraterip(const int32_t *audio_lba, int audio_count, int32_t leadout_lba,
+                          uint32_t *id1, uint32_t *id2)
+{
+    if (!id1 || !id2 || dw__discid_check_lbas(audio_lba, audio_count, 99, leadout_lba))
+        return DW_EINVAL;
+    uint32_t a = 0, b = 0;
+    for (int i = 0; i < audio_count; i++) {
+        uint32_t lba = (uint32_t)audio_lba[i];
+        a += lba;
+        b += (lba ? lba : 1) * (uint32_t)(i + 1);
+    }
+    a += (uint32_t)leadout_lba;
+    b += (uint32_t)leadout_lba * (uint32_t)(audio_count + 1);
+    *id1 = a;
+    *id2 = b;
+    return 0;
+}
+
+int dw_discid_accuraterip_path(int audio_count, uint32_t id1, uint32_t id2, uint32_t cddb_id,
+                               char *out, size_t out_bytes)
+{
+    if (!out || audio_count < 1 || audio_count > 999)
+        return DW_EINVAL;
+    int n = snprintf(out, out_bytes, "%x/%x/%x/dBAR-%03d-%08x-%08x-%08x.bin",
+                     (unsigned)(id1 & 0xf), (unsigned)(id1 >> 4 & 0xf),
+                     (unsigned)(id1 >> 8 & 0xf), audio_count, (unsigned)id1, (unsigned)id2,
+                     (unsigned)cddb_id);
+    if (n < 0 || (size_t)n >= out_bytes) {
+        if (out_bytes)
+            out[0] = '\0';
+        return DW_EINVAL;
+    }
+    return 0;
+}
+
+static unsigned digit_sum(uint32_t n)
+{
+    unsigned s = 0;
+    for (; n; n /= 10)
+        s += n % 10;
+    return s;
+}
+
+int dw_discid_cddb(const int32_t *track_lba, int track_count, int32_t leadout_lba, uint32_t *id)
+{
+    if (!id || dw__discid_check_lbas(track_lba, track_count, 99, leadout_lba))
+        return DW_EINVAL;
+    unsigned n = 0;
+    for (int i = 0; i < track_count; i++)
+        n += digit_sum((uint32_t)(track_lba[i] + LEADIN_SECTORS) / SECTORS_PER_SECOND);
+    uint32_t t = (uint32_t)(leadout_lba + LEADIN_SECTORS) / SECTORS_PER_SECOND -
+                 (uint32_t)(track_lba[0] + LEADIN_SECTORS) / SECTORS_PER_SECOND;
+    *id = (uint32_t)(n % 255) << 24 | t << 8 | (uint32_t)track_count;
+    return 0;
+}
+
+int dw_discid_musicbrainz(int first_track, int last_track, const int32_t *track_lba,
+                          int32_t leadout_lba, char out[DW_SHA1_ID_BYTES])
+{
+    if (!out || first_track < 1 || last_track < first_track || last_track > 99 ||
+        dw__discid_check_lbas(track_lba, last_track - first_track + 1, 99, leadout_lba))
+        return DW_EINVAL;
+    /* "%02X%02X%08X" + 99 * "%08X" = 812 characters. */
+    char text[2 + 2 + 8 + 99 * 8 + 1];
+    size_t o = 0;
+    o += (size_t)snprintf(text + o, sizeof(text) - o, "%02X%02X%08X", (unsigned)first_track,
+                          (unsigned)last_track, (unsigned)(leadout_lba + LEADIN_SECTORS));
+    for (int n = 1; n <= 99; n++) {
+        unsigned offset = 0;
+        if (n >= first_track && n <= last_track)
+            offset = (unsigned)(track_lba[n - first_track] + LEADIN_SECTORS);
+        o += (size_t)snprintf(text + o, sizeof(text) - o, "%08X", offset);
+    }
+    dw__discid_sha1_b64(text, o, out);
+    return 0;
+}
+
+int dw_disc_ids_compute(const struct dw_disc *disc, unsigned flags, struct dw_disc_ids *out)
+{
+    if (!disc || !out || flags || disc->track_count < 1 || disc->track_count > DW_MAX_TRACKS ||
+        disc->leadout_lba == DW_LBA_NONE)
+        return DW_EINVAL;
+    memset(out, 0, sizeof(*out));
+
+    int32_t all[DW_MAX_TRACKS], audio[DW_MAX_TRACKS];
+    int n_all = disc->track_count, n_audio = 0, last_audio = -1;
+    for (int i = 0; i < n_all; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        all[i] = t->index_lba[1];
+        /* Ids index tracks by number: they must run on without gaps. */
+        if (all[i] == DW_LBA_NONE || t->number != disc->tracks[0].number + i)
+            return DW_EINVAL;
+        if (!dw_track_is_data(t)) {
+            audio[n_audio++] = all[i];
+            last_audio = i;
+        }
+    }
+    if (n_audio == 0)
+        return DW_EINVAL;
+
+    /* CD-Extra: data tracks after the last audio track.  The audio part
+     * ends 11400 sectors before the first of them (lead-out, lead-in and
+     * pregap between the sessions). */
+    int32_t audio_leadout = disc->leadout_lba;
+    if (last_audio < n_all - 1)
+        audio_leadout = all[last_audio + 1] - DW_MB_LEADOUT_GAP_SECTORS;
+
+    int rc;
+    if ((rc = dw_discid_accuraterip(audio, n_audio, disc->leadout_lba, &out->ar_id1,
+                                    &out->ar_id2)) ||
+        (rc = dw_discid_cddb(all, n_all, disc->leadout_lba, &out->cddb_id)) ||
+        (rc = dw_discid_accuraterip_path(n_audio, out->ar_id1, out->ar_id2, out->cddb_id,
+                                         out->ar_path, sizeof(out->ar_path))) ||
+        (rc = dw_discid_musicbrainz(disc->tracks[0].number, disc->tracks[last_audio].number,
+                                    all, audio_leadout, out->musicbrainz_id)) ||
+        (rc = dw_discid_ctdb(audio, n_audio, audio_leadout, out->ctdb_toc_id))) {
+        memset(out, 0, sizeof(*out));
+        return rc;
+    }
+    out->audio_tracks = n_audio;
+    return 0;
+}
