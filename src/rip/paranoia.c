@@ -164,6 +164,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
         }
         dw_hash_update(h1, samples, DW_SECTOR_RAW_BYTES);
         dw_hash_update(h2, samples, DW_SECTOR_RAW_BYTES);
+        dw__rip_feed_audio(r, lba, (const uint8_t *)samples, 1);
         r->done_sectors++;
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "discwright/accuraterip.h"
 #include "discwright/checksum.h"
+#include "discwright/discid.h"
 #include "discwright/report.h"
 #include "discwright/rip.h"
 #include "discwright/sector.h"
@@ -166,6 +168,123 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
     return 0;
 }
 
+/* Set up one AccurateRip and one EAC checksum per audio track. */
+static int ar_setup(struct dw__rip *r)
+{
+    const struct dw_disc *disc = r->disc;
+    r->ar = calloc((size_t)disc->track_count, sizeof(*r->ar));
+    if (!r->ar)
+        return DW_ENOMEM;
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        if (dw_track_is_data(t))
+            continue;
+        struct dw__ar_track *a = &r->ar[r->ar_count];
+        a->number = t->number;
+        a->first_lba = t->index_lba[1];
+        a->end_lba = t->end_lba;
+        if (i + 1 < disc->track_count && disc->tracks[i + 1].session == t->session &&
+            !dw_track_is_data(&disc->tracks[i + 1]))
+            a->end_lba = disc->tracks[i + 1].index_lba[1];
+        int flags = dw_ar_track_flags(disc, t->number);
+        if (flags < 0 ||
+            dw_ar_calc_new((uint64_t)(a->end_lba - a->first_lba) * DW_SAMPLES_PER_SECTOR,
+                           (unsigned)flags, &a->calc) ||
+            !(a->crc = dw_eac_crc_new()))
+            return DW_ENOMEM;
+        r->ar_count++;
+    }
+    return 0;
+}
+
+void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int32_t n)
+{
+    while (n > 0 && r->ar_cursor < r->ar_count) {
+        struct dw__ar_track *a = &r->ar[r->ar_cursor];
+        if (lba >= a->end_lba) {
+            r->ar_cursor++;
+            continue;
+        }
+        if (lba < a->first_lba) { /* pregap or hidden track: skip to the start */
+            int32_t skip = a->first_lba - lba < n ? a->first_lba - lba : n;
+            lba += skip;
+            buf += (size_t)skip * DW_SECTOR_RAW_BYTES;
+            n -= skip;
+            continue;
+        }
+        int32_t take = a->end_lba - lba < n ? a->end_lba - lba : n;
+        dw_ar_calc_update(a->calc, buf, (size_t)take * DW_SECTOR_RAW_BYTES);
+        dw_eac_crc_update(a->crc, buf, (size_t)take * DW_SECTOR_RAW_BYTES);
+        lba += take;
+        buf += (size_t)take * DW_SECTOR_RAW_BYTES;
+        n -= take;
+    }
+}
+
+/* Per-track AccurateRip/EAC values and the disc ids, into the report and
+ * the log; frees the checksum state. */
+static void ar_finish(struct dw__rip *r, json_object *report)
+{
+    struct dw_disc_ids ids;
+    json_object *tracks = json_object_new_array();
+    for (int i = 0; i < r->ar_count; i++) {
+        struct dw__ar_track *a = &r->ar[i];
+        struct dw_ar_checksums c;
+        uint32_t copy = 0, nonull = 0;
+        char v1[9], v2[9], f450[9], cc[9], cn[9];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "number", json_object_new_int(a->number));
+        if (dw_ar_calc_final(a->calc, &c) == 0 && dw_eac_crc_final(a->crc, &copy, &nonull) == 0) {
+            snprintf(v1, sizeof(v1), "%08x", c.v1);
+            snprintf(v2, sizeof(v2), "%08x", c.v2);
+            snprintf(f450, sizeof(f450), "%08x", c.frame450);
+            snprintf(cc, sizeof(cc), "%08X", copy);
+            snprintf(cn, sizeof(cn), "%08X", nonull);
+            json_object_object_add(o, "accuraterip_v1", json_object_new_string(v1));
+            json_object_object_add(o, "accuraterip_v2", json_object_new_string(v2));
+            json_object_object_add(o, "frame450",
+                                   c.has_frame450 ? json_object_new_string(f450) : NULL);
+            json_object_object_add(o, "eac_copy_crc", json_object_new_string(cc));
+            json_object_object_add(o, "eac_crc_without_nulls", json_object_new_string(cn));
+            dw__rip_log(r, DW_LOG_INFO,
+                        "track %02d: AccurateRip v1 %s  v2 %s  frame-450 %s  copy CRC %s  "
+                        "CRC without nulls %s",
+                        a->number, v1, v2, c.has_frame450 ? f450 : "-", cc, cn);
+        } else {
+            json_object_object_add(o, "error", json_object_new_string("incomplete track"));
+        }
+        json_object_array_add(tracks, o);
+    }
+    json_object_object_add(report, "audio_checksums", tracks);
+    if (r->ar_count && dw_disc_ids_compute(r->disc, 0, &ids) == 0) {
+        char id1[9], id2[9], cddb[9];
+        json_object *o = json_object_new_object();
+        snprintf(id1, sizeof(id1), "%08x", ids.ar_id1);
+        snprintf(id2, sizeof(id2), "%08x", ids.ar_id2);
+        snprintf(cddb, sizeof(cddb), "%08x", ids.cddb_id);
+        json_object_object_add(o, "accuraterip_id1", json_object_new_string(id1));
+        json_object_object_add(o, "accuraterip_id2", json_object_new_string(id2));
+        json_object_object_add(o, "accuraterip_path", json_object_new_string(ids.ar_path));
+        json_object_object_add(o, "cddb", json_object_new_string(cddb));
+        json_object_object_add(o, "musicbrainz", json_object_new_string(ids.musicbrainz_id));
+        json_object_object_add(o, "ctdb_toc_id", json_object_new_string(ids.ctdb_toc_id));
+        json_object_object_add(report, "disc_ids", o);
+        dw__rip_log(r, DW_LOG_INFO, "disc ids: CDDB %s  MusicBrainz %s  AccurateRip %s",
+                    cddb, ids.musicbrainz_id, ids.ar_path);
+    }
+}
+
+static void ar_release(struct dw__rip *r)
+{
+    for (int i = 0; i < r->ar_count; i++) {
+        dw_ar_calc_free(r->ar[i].calc);
+        dw_eac_crc_free(r->ar[i].crc);
+    }
+    free(r->ar);
+    r->ar = NULL;
+    r->ar_count = 0;
+}
+
 static const char *source_stem(const char *address, char *out, size_t out_bytes)
 {
     const char *p = address;
@@ -249,6 +368,8 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
                 }
                 dw_hash_update(image_hash, buf, bytes);
                 dw_hash_update(track_hash, buf, bytes);
+                if (!dw_track_is_data(t))
+                    dw__rip_feed_audio(r, lba, buf, n);
                 lba += n;
                 r->done_sectors += n;
                 if ((rc = dw__rip_progress(r, t->number, false)))
@@ -636,7 +757,13 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             int32_t f = dw_track_first_lba(t) < first ? first : dw_track_first_lba(t);
             r.total_sectors += t->end_lba - f;
         }
-        rc = rip_bincue(&r, report);
+        rc = ar_setup(&r);
+        if (rc)
+            dw__set_error(err, rc, "out of memory");
+        else
+            rc = rip_bincue(&r, report);
+        if (!rc)
+            ar_finish(&r, report);
     } else {
         rc = rip_iso(&r, report, medium.is_cd);
     }
@@ -711,6 +838,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         rc = rrc;
     }
     dw_drive_lock(drive, false);
+    ar_release(&r);
     json_object_put(report);
     dw__ranges_release(&r.reread);
     dw__ranges_release(&r.bad);

@@ -9,6 +9,17 @@
 #include "report/outfile.h"
 #include "report/report_int.h"
 
+/* AccurateRip and EAC checksums of the audio tracks, fed as sectors are
+ * written.  An AccurateRip track runs from its INDEX 01 to the next track's
+ * INDEX 01 (the next pregap counts to it) or its session's lead-out; the
+ * hidden track before track 1 counts to no track. */
+struct dw__ar_track {
+    int number;
+    int32_t first_lba, end_lba;
+    struct dw_ar_calc *calc;
+    struct dw_eac_crc *crc;
+};
+
 struct dw__rip {
     struct dw_drive *drive;
     const struct dw_disc *disc;
@@ -26,7 +37,13 @@ struct dw__rip {
     int64_t media_1x_bytes_per_s; /* 0 for CD; DVD/BD 1x for the progress line */
     double last_progress_s;
     bool aborted;
+    struct dw__ar_track *ar;  /* one per audio track, or NULL */
+    int ar_count, ar_cursor;
 };
+
+/* Feed n raw sectors starting at lba to the audio checksums (no-op outside
+ * the audio tracks). */
+void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int32_t n);
 
 /* Detail of a bad range that libcdio-paranoia skipped (not a DW_E* code). */
 #define DW__BAD_PARANOIA_SKIP (-1000)
