@@ -52,4 +52,16 @@ void dw_emu_exec(struct dw_emu *e, const uint8_t *cdb, size_t cdb_len, uint8_t *
 bool dw_emu_medium_present(const struct dw_emu *e);
 void dw_emu_eject(struct dw_emu *e);
 
+/* Close the tray on the medium that was ejected or vanished (a fault plan's
+ * medium-gone-after): the medium is back, the next command but INQUIRY,
+ * REQUEST SENSE, GET CONFIGURATION and GET EVENT STATUS NOTIFICATION gets
+ * UNIT ATTENTION 6/28/00, and a new-media event is pending.  No-op when
+ * the medium is in or the drive was created without one.  (Added with the
+ * read model; START STOP UNIT with LoEj and Start does the same.) */
+void dw_emu_load(struct dw_emu *e);
+
+/* Time the timing model has accounted so far, in nanoseconds (0 unless
+ * speed=N is configured; with timing=virtual it is counted, not slept). */
+uint64_t dw_emu_media_time_ns(const struct dw_emu *e);
+
 #endif

@@ -1,0 +1,311 @@
+/* discwright test bench: the emulator's fault plan.
+ *
+ * A compact text form (README.md, "Fault plan"):
+ *
+ *   unreadable:1000-1010:3/11/05   reads fail with that sense (default 3/11/00)
+ *   transient:2000-2003:2          each LBA fails twice, then reads
+ *   c2:3000-3002                   bytes flipped and flagged in the C2 pointers
+ *   flip:4000                      bytes flipped silently (a drive that lies)
+ *   jitter:5000-5100:3             audio shifted 3 samples on every other READ CD
+ *   badq:500-520                   Q sub-channel with a wrong CRC
+ *   medium-gone-after:5000         the medium vanishes after 5000 reads
+ *   ua-after:100                   UNIT ATTENTION 6/29/00 after 100 commands
+ *
+ * Items are separated by commas or white space; LBAs may be negative (a
+ * range "-150--1"), ".." may separate them too; sense bytes are hex.
+ * "@PATH" reads the plan from a file, where '#' starts a comment.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "emu_int.h"
+
+#define MAX_TRANSIENT_SECTORS (1 << 22)
+
+static const struct {
+    const char *name;
+    enum dw__emu_fault_kind kind;
+} kinds[] = {
+    {"unreadable", DW_EMU_FAULT_UNREADABLE},
+    {"transient", DW_EMU_FAULT_TRANSIENT},
+    {"c2", DW_EMU_FAULT_C2},
+    {"flip", DW_EMU_FAULT_FLIP},
+    {"jitter", DW_EMU_FAULT_JITTER},
+    {"badq", DW_EMU_FAULT_BADQ},
+};
+
+static int parse_int(const char **s, long long *out)
+{
+    char *end;
+    long long v;
+    errno = 0;
+    v = strtoll(*s, &end, 10);
+    if (errno || end == *s)
+        return -1;
+    *s = end;
+    *out = v;
+    return 0;
+}
+
+/* "A", "A-B" or "A..B" (A and B may be negative). */
+static int parse_range(const char **s, int32_t *first, int32_t *last)
+{
+    long long a, b;
+    if (parse_int(s, &a))
+        return -1;
+    b = a;
+    if ((*s)[0] == '.' && (*s)[1] == '.') {
+        *s += 2;
+        if (parse_int(s, &b))
+            return -1;
+    } else if ((*s)[0] == '-') {
+        *s += 1;
+        if (parse_int(s, &b))
+            return -1;
+    }
+    if (a < -450150 || b > INT32_MAX || b < a)
+        return -1;
+    *first = (int32_t)a;
+    *last = (int32_t)b;
+    return 0;
+}
+
+/* "K/ASC/ASCQ" in hex. */
+static int parse_sense(const char **s, int *key, int *asc, int *ascq)
+{
+    unsigned long v[3];
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        errno = 0;
+        v[i] = strtoul(*s, &end, 16);
+        if (errno || end == *s || v[i] > 0xFF || (i == 0 && v[i] > 0x0F))
+            return -1;
+        *s = end;
+        if (i < 2) {
+            if (**s != '/')
+                return -1;
+            (*s)++;
+        }
+    }
+    *key = (int)v[0];
+    *asc = (int)v[1];
+    *ascq = (int)v[2];
+    return 0;
+}
+
+static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
+                    size_t msg_bytes)
+{
+    const char *colon = strchr(item, ':'), *s;
+    size_t name_len = colon ? (size_t)(colon - item) : strlen(item);
+    struct dw__emu_fault f;
+    long long n;
+
+    if (!colon)
+        goto bad;
+    s = colon + 1;
+    if (name_len == 17 && !strncmp(item, "medium-gone-after", 17)) {
+        if (parse_int(&s, &n) || *s || n < 0)
+            goto bad;
+        plan->medium_gone_after = (long)n;
+        return 0;
+    }
+    if (name_len == 8 && !strncmp(item, "ua-after", 8)) {
+        if (parse_int(&s, &n) || *s || n < 0)
+            goto bad;
+        plan->ua_after = (long)n;
+        return 0;
+    }
+    memset(&f, 0, sizeof(f));
+    f.key = 0x3;
+    f.asc = 0x11;
+    f.ascq = 0x00;
+    {
+        bool known = false;
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+            if (strlen(kinds[i].name) == name_len &&
+                !strncmp(item, kinds[i].name, name_len)) {
+                f.kind = kinds[i].kind;
+                known = true;
+            }
+        if (!known) {
+            snprintf(msg, msg_bytes, "fault plan: unknown fault '%.*s' in '%s'",
+                     (int)name_len, item, item);
+            return -1;
+        }
+    }
+    if (parse_range(&s, &f.first_lba, &f.last_lba))
+        goto bad;
+    if (f.kind == DW_EMU_FAULT_TRANSIENT || f.kind == DW_EMU_FAULT_JITTER) {
+        if (*s++ != ':' || parse_int(&s, &n) || n < 1 || n > 100000)
+            goto bad;
+        f.count = (int)n;
+    }
+    if ((f.kind == DW_EMU_FAULT_UNREADABLE || f.kind == DW_EMU_FAULT_TRANSIENT) &&
+        *s == ':') {
+        s++;
+        if (parse_sense(&s, &f.key, &f.asc, &f.ascq))
+            goto bad;
+    }
+    if (*s)
+        goto bad;
+    if (f.kind == DW_EMU_FAULT_TRANSIENT) {
+        int64_t sectors = (int64_t)f.last_lba - f.first_lba + 1;
+        if (sectors > MAX_TRANSIENT_SECTORS) {
+            snprintf(msg, msg_bytes, "fault plan: '%s' spans more than %d sectors", item,
+                     MAX_TRANSIENT_SECTORS);
+            return -1;
+        }
+        f.tries = calloc((size_t)sectors, sizeof(*f.tries));
+        if (!f.tries)
+            goto nomem;
+    }
+    {
+        struct dw__emu_fault *grown =
+            realloc(plan->items, (size_t)(plan->count + 1) * sizeof(*grown));
+        if (!grown) {
+            free(f.tries);
+            goto nomem;
+        }
+        plan->items = grown;
+        plan->items[plan->count++] = f;
+    }
+    return 0;
+bad:
+    snprintf(msg, msg_bytes, "fault plan: cannot read '%s' (see tests/emu/README.md)",
+             item);
+    return -1;
+nomem:
+    snprintf(msg, msg_bytes, "out of memory");
+    return -1;
+}
+
+static char *read_file(const char *path, char *msg, size_t msg_bytes)
+{
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int ch;
+    bool comment = false;
+
+    if (!f) {
+        snprintf(msg, msg_bytes, "fault plan: cannot open '%s': %s", path,
+                 strerror(errno));
+        return NULL;
+    }
+    while ((ch = fgetc(f)) != EOF) {
+        if (ch == '#')
+            comment = true;
+        if (ch == '\n')
+            comment = false;
+        if (comment)
+            continue;
+        if (len + 2 > cap) {
+            char *grown = realloc(text, cap ? cap * 2 : 256);
+            if (!grown) {
+                free(text);
+                fclose(f);
+                snprintf(msg, msg_bytes, "out of memory");
+                return NULL;
+            }
+            text = grown;
+            cap = cap ? cap * 2 : 256;
+        }
+        text[len++] = (char)ch;
+    }
+    fclose(f);
+    if (!text)
+        text = calloc(1, 1);
+    else
+        text[len] = '\0';
+    if (!text)
+        snprintf(msg, msg_bytes, "out of memory");
+    return text;
+}
+
+int dw__emu_faults_parse(const char *spec, struct dw__emu_faults *plan, char *msg,
+                         size_t msg_bytes)
+{
+    char *text, *p;
+    int rc = 0;
+
+    memset(plan, 0, sizeof(*plan));
+    plan->medium_gone_after = -1;
+    plan->ua_after = -1;
+    text = spec[0] == '@' ? read_file(spec + 1, msg, msg_bytes) : strdup(spec);
+    if (!text) {
+        if (spec[0] != '@')
+            snprintf(msg, msg_bytes, "out of memory");
+        return -1;
+    }
+    p = text;
+    while (*p && !rc) {
+        char *end;
+        while (*p == ',' || isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        end = p;
+        while (*end && *end != ',' && !isspace((unsigned char)*end))
+            end++;
+        if (*end)
+            *end++ = '\0';
+        rc = add_item(plan, p, msg, msg_bytes);
+        p = end;
+    }
+    free(text);
+    if (rc)
+        dw__emu_faults_release(plan);
+    return rc;
+}
+
+void dw__emu_faults_release(struct dw__emu_faults *plan)
+{
+    for (int i = 0; i < plan->count; i++)
+        free(plan->items[i].tries);
+    free(plan->items);
+    memset(plan, 0, sizeof(*plan));
+    plan->medium_gone_after = -1;
+    plan->ua_after = -1;
+}
+
+struct dw__emu_fault *dw__emu_fault_at(const struct dw__emu_faults *plan,
+                                       enum dw__emu_fault_kind kind, int32_t lba)
+{
+    for (int i = 0; i < plan->count; i++) {
+        struct dw__emu_fault *f = &plan->items[i];
+        if (f->kind == kind && lba >= f->first_lba && lba <= f->last_lba)
+            return f;
+    }
+    return NULL;
+}
+
+bool dw__emu_fault_read_fails(struct dw__emu_faults *plan, int32_t lba, int *key,
+                              int *asc, int *ascq)
+{
+    struct dw__emu_fault *f = dw__emu_fault_at(plan, DW_EMU_FAULT_UNREADABLE, lba);
+    if (!f) {
+        f = dw__emu_fault_at(plan, DW_EMU_FAULT_TRANSIENT, lba);
+        if (!f)
+            return false;
+        uint32_t *tries = &f->tries[lba - f->first_lba];
+        if (*tries >= (uint32_t)f->count)
+            return false;
+        (*tries)++;
+    }
+    *key = f->key;
+    *asc = f->asc;
+    *ascq = f->ascq;
+    return true;
+}
+
+void dw__emu_fault_flip_offsets(int32_t lba, unsigned offsets[DW_EMU_FLIP_BYTES])
+{
+    unsigned base =
+        (unsigned)(((int64_t)lba * 131 + 7) % DW_SECTOR_RAW_BYTES + DW_SECTOR_RAW_BYTES) %
+        DW_SECTOR_RAW_BYTES;
+    for (unsigned i = 0; i < DW_EMU_FLIP_BYTES; i++)
+        offsets[i] = (base + i * 149) % DW_SECTOR_RAW_BYTES;
+}
