@@ -19,14 +19,30 @@ struct dw_cdda {
     int32_t first_lba, end_lba; /* readable range handed to paranoia */
     int read_errors;
     uint8_t *scratch;           /* nsectors raw sectors, for NULL reads */
+    uint8_t *delivered;         /* bit per sector of [first_lba, end_lba):
+                                   some read returned it (at most 56 KiB for
+                                   the longest CD) */
 };
+
+static void mark_delivered(struct dw_cdda *c, int32_t lba, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) {
+        int32_t k = lba + i - c->first_lba;
+        c->delivered[k >> 3] |= (uint8_t)(1u << (k & 7));
+    }
+}
+
+static bool was_delivered(const struct dw_cdda *c, int32_t lba)
+{
+    int32_t k = lba - c->first_lba;
+    return (c->delivered[k >> 3] >> (k & 7)) & 1;
+}
+
+#define PARANOIA_EDGE_SECTORS 2
 
 static _Thread_local struct {
     struct dw__rip *rip;
     struct dw_paranoia_stats *stats;
-    int track;
-    int32_t skip_first, skip_last; /* sectors paranoia skipped, by LBA */
-    bool skipped;
 } tl;
 
 static const char *const event_names[DW_PARANOIA_EVENT_KINDS] = {
@@ -36,6 +52,15 @@ static const char *const event_names[DW_PARANOIA_EVENT_KINDS] = {
 const char *dw__paranoia_event_name(int kind)
 {
     return kind >= 0 && kind < DW_PARANOIA_EVENT_KINDS ? event_names[kind] : "unknown";
+}
+
+/* Add lba to a range list once: paranoia reports a position many times. */
+static void add_once(struct dw__lba_ranges *rs, int32_t lba, int32_t detail)
+{
+    for (int i = rs->count - 1; i >= 0 && i >= rs->count - 4; i--)
+        if (lba >= rs->r[i].first_lba && lba <= rs->r[i].last_lba)
+            return;
+    dw__ranges_add(rs, lba, detail);
 }
 
 static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sectors)
@@ -58,23 +83,25 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
         c->read_errors++;
         return -1;
     }
+    mark_delivered(c, begin, (int32_t)sectors);
     return sectors;
 }
 
+/* Paranoia's positions count 16-bit words from LBA 0 (CD_FRAMEWORDS a
+ * sector), but where it skips it reports the cursor it gave up at, which
+ * can lie past the damage (even past the lead-out).  So its events are
+ * evidence in the log; which sectors are bad is decided from what the
+ * drive actually delivered (see dw__rip_paranoia_range). */
 static void paranoia_event(long inpos, paranoia_cb_mode_t mode)
 {
     if (!tl.stats || mode < 0 || mode >= DW_PARANOIA_EVENT_KINDS)
         return;
     tl.stats->count[mode]++;
-    if (mode == PARANOIA_CB_SKIP || mode == PARANOIA_CB_READERR) {
-        /* inpos counts 16-bit words from LBA 0. */
-        int32_t lba = (int32_t)(inpos / (DW_SECTOR_RAW_BYTES / 2));
-        if (!tl.skipped || lba < tl.skip_first)
-            tl.skip_first = lba;
-        if (!tl.skipped || lba > tl.skip_last)
-            tl.skip_last = lba;
-        tl.skipped = true;
-    }
+    int32_t lba = (int32_t)(inpos / (DW_SECTOR_RAW_BYTES / 2));
+    if (mode == PARANOIA_CB_SKIP && tl.stats->count[mode] <= 20)
+        dw__rip_log(tl.rip, DW_LOG_INFO, "libcdio-paranoia: skip reported at sector %d", lba);
+    else if (mode == PARANOIA_CB_READERR)
+        add_once(&tl.rip->reread, lba, 0);
     if (mode != PARANOIA_CB_READ && mode != PARANOIA_CB_VERIFY && mode != PARANOIA_CB_OVERLAP)
         tl.rip->paranoia_events++;
 }
@@ -120,7 +147,8 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     c->cd.drive_model = (char *)"discwright drive layer";
     c->drive = r->drive;
     c->scratch = malloc((size_t)c->cd.nsectors * DW_SECTOR_RAW_BYTES);
-    if (!c->scratch) {
+    c->delivered = calloc((size_t)(session_end - session_first) / 8 + 1, 1);
+    if (!c->scratch || !c->delivered) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -140,22 +168,13 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     paranoia_set_range(p, first, end - 1);
     tl.rip = r;
     tl.stats = stats;
-    tl.track = t->number;
     for (int32_t lba = first; lba < end; lba++) {
-        tl.skipped = false;
         int16_t *samples = paranoia_read_limited(p, paranoia_event, 20);
         if (!samples) {
             rc = dw__set_error(r->err, DW_EREAD,
                                "libcdio-paranoia gave up at sector %d of track %d", lba,
                                t->number);
             goto out;
-        }
-        if (tl.skipped) {
-            dw__ranges_add(&r->bad, lba, DW__BAD_PARANOIA_SKIP);
-            dw__rip_log(r, DW_LOG_WARN,
-                        "sector %d (track %d): libcdio-paranoia skipped or could not read "
-                        "part of it",
-                        lba, t->number);
         }
         if (fwrite(samples, 1, DW_SECTOR_RAW_BYTES, out->fp) != DW_SECTOR_RAW_BYTES) {
             rc = dw__outfile_check(out, r->err);
@@ -169,12 +188,30 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
+    /* A sector no read ever delivered holds what paranoia made up, and
+     * paranoia patches the edges of such gaps too (seen on the emulator: the
+     * delivered sector before an unreadable range came out altered), so the
+     * PARANOIA_EDGE_SECTORS on each side are flagged as well. */
+    for (int32_t lba = first; lba < end; lba++) {
+        bool gap = !was_delivered(c, lba), edge = false;
+        for (int32_t k = lba - PARANOIA_EDGE_SECTORS; !gap && k <= lba + PARANOIA_EDGE_SECTORS;
+             k++)
+            edge |= k >= c->first_lba && k < c->end_lba && !was_delivered(c, k);
+        if (!gap && !edge)
+            continue;
+        dw__ranges_add(&r->bad, lba, gap ? DW__BAD_PARANOIA_SKIP : DW__BAD_PARANOIA_EDGE);
+        dw__rip_log(r, DW_LOG_WARN, "sector %d (track %d): %s", lba, t->number,
+                    gap ? "no read delivered it; libcdio-paranoia filled it in"
+                        : "next to sectors no read delivered; libcdio-paranoia may have "
+                          "altered it");
+    }
 out:
     tl.rip = NULL;
     tl.stats = NULL;
     if (p)
         paranoia_free(p);
     free(c->scratch);
+    free(c->delivered);
     free(c);
     return rc;
 }

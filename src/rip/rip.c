@@ -38,7 +38,10 @@ static void bad_reason(int32_t detail, char *out, size_t out_bytes)
         snprintf(out, out_bytes, "unreadable, sense %X/%02X/%02X", detail >> 16,
                  (detail >> 8) & 0xff, detail & 0xff);
     else if (detail == DW__BAD_PARANOIA_SKIP)
-        snprintf(out, out_bytes, "libcdio-paranoia skipped or could not read part of it");
+        snprintf(out, out_bytes, "unreadable: no read delivered it (libcdio-paranoia filled it in)");
+    else if (detail == DW__BAD_PARANOIA_EDGE)
+        snprintf(out, out_bytes, "next to unreadable sectors (libcdio-paranoia may have "
+                                 "altered it)");
     else if (detail < 0)
         snprintf(out, out_bytes, "unreadable, %s", dw_strerror(detail));
     else

@@ -47,6 +47,8 @@ void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int3
 
 /* Detail of a bad range that libcdio-paranoia skipped (not a DW_E* code). */
 #define DW__BAD_PARANOIA_SKIP (-1000)
+/* A delivered sector next to such a gap, which paranoia may have patched. */
+#define DW__BAD_PARANOIA_EDGE (-1001)
 
 /* libcdio-paranoia callback events (paranoia_cb_mode_t), counted. */
 #define DW_PARANOIA_EVENT_KINDS 14
