@@ -101,6 +101,39 @@ DW_API int dw_drive_read_raw(struct dw_drive *drive, int32_t lba, int32_t sector
 DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t sectors,
                               uint8_t *buf);
 
+/* The Q sub-channel of the sector at lba (MMC-6 READ CD, sub-channel
+ * selection), as 12 bytes the way the disc holds them: BCD numbers, CRC in
+ * q[10..11] (decode with dw_q_decode).  A real drive is asked for formatted
+ * Q (selection 010b, 16 bytes); when it refuses that (5/24/00) or the CRC
+ * does not match, for raw P-W (001b, 96 bytes), de-interleaved.  The drive
+ * handle remembers which works and whether its formatted Q carries binary
+ * instead of BCD numbers (told apart by the CRC and by the absolute time
+ * matching lba), and converts them back; dw_drive_q_source says what it
+ * found.  An image synthesizes Q from its layout (dw_disc_synth_q in
+ * qscan.h).  Returns 0 when the CRC matches; DW_EMISMATCH when it does not
+ * with either selection (q holds the frame as read); DW_EUNSUPPORTED when
+ * the drive returns no sub-channel data; otherwise as dw_drive_read_raw
+ * (DW_EREAD, DW_ERANGE, DW_ENOMEDIUM ...), with the last error set. */
+DW_API int dw_drive_read_q(struct dw_drive *drive, int32_t lba, uint8_t q[12]);
+
+/* The Q of `frames` consecutive sectors from lba into q (frames * 12
+ * bytes), in as few commands as the drive allows, with the same fallback
+ * as dw_drive_read_q.  Frames whose CRC does not match are left as read
+ * and a sector that does not read gives 12 zero bytes (a CRC that never
+ * matches): check each frame with dw_q_decode.  Returns 0 when at least one
+ * sector read, DW_EUNSUPPORTED as above, or the error of the first sector
+ * when none did (DW_EINVAL for frames <= 0). */
+DW_API int dw_drive_read_q_frames(struct dw_drive *drive, int32_t lba, int32_t frames,
+                                  uint8_t *q);
+
+/* How this drive delivers Q, as its reads so far found out: "formatted Q
+ * (BCD)", "formatted Q (binary numbers, converted to BCD)", "raw P-W
+ * (formatted Q refused)", "raw P-W (formatted Q with bad CRCs)", "formatted
+ * Q" (numbers not told apart yet), "not read yet", "none (the drive returns
+ * no sub-channel data)", or "synthesized from the image layout".  Static,
+ * never NULL. */
+DW_API const char *dw_drive_q_source(struct dw_drive *drive);
+
 /* Largest transfer, in sectors, that one read call should ask for. */
 DW_API int32_t dw_drive_max_transfer_sectors(struct dw_drive *drive);
 

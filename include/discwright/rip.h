@@ -31,8 +31,13 @@ struct dw_rip_opts {
     enum dw_rip_mode mode;      /* how audio is read */
     int data_retries;           /* re-reads of a bad sector; -1: default (4) */
     const char *command_line;   /* recorded in the log and report; may be NULL */
-    unsigned flags;             /* must be 0 */
+    unsigned flags;             /* DW_RIP_* flags below, others must be 0 */
 };
+
+/* Rip a drive's CD with the layout of its TOC alone: no Q sub-channel scan
+ * (dw_disc_qscan) for pregaps, indexes, ISRC, MCN and pre-emphasis.  Image
+ * sources are never scanned: they carry their layout. */
+#define DW_RIP_NO_QSCAN 0x1u
 
 struct dw_rip_result {
     int64_t sectors_read;       /* sectors in the outputs */
@@ -46,8 +51,13 @@ struct dw_rip_result {
     char *report_json;          /* the JSON report text; the caller frees it with free() */
 };
 
-/* Rip drive to files as opts says.  cb may be NULL.  *result is filled
- * (the caller frees result->report_json).  Returns 0 when the outputs were
+/* Rip drive to files as opts says.  On a drive holding a CD, the layout
+ * (INDEX 00 pregaps, INDEX 02+, ISRC, MCN, pre-emphasis) is first refined
+ * from the Q sub-channel (dw_disc_qscan, progress phase "qscan") unless
+ * opts->flags has DW_RIP_NO_QSCAN; what it found goes into the log and the
+ * report, and the cue is written from the refined layout.  cb may be NULL.
+ * *result is filled (the caller frees result->report_json).  Returns 0
+ * when the outputs were
  * written, even with bad sectors (then result->sectors_bad > 0: the log,
  * the report and the exit status say so); on failure returns DW_E* with
  * err (may be NULL) set and leaves no output that looks complete:

@@ -125,6 +125,69 @@ DW_API const char *dw_sector_verdict_name(enum dw_sector_verdict v);
  * initial 0, result inverted); stored big-endian in q[10..11]. */
 DW_API uint16_t dw_q_crc(const uint8_t q[10]);
 
+/* ---- Q sub-channel frames (ECMA-130 cl. 22.3; IEC 60908 17.5) ------------ */
+
+#define DW_Q_BYTES 12            /* CONTROL/ADR, 9 data bytes, CRC-16 */
+#define DW_Q_ADR_POSITION 1      /* mode 1: track, index, times */
+#define DW_Q_ADR_MCN 2           /* mode 2: media catalogue number */
+#define DW_Q_ADR_ISRC 3          /* mode 3: ISRC of the track */
+#define DW_Q_TNO_LEADOUT 0xAA    /* TNO of the lead-out */
+
+/* One Q frame, decoded.  Fields not carried by the frame's ADR are zero
+ * (strings empty). */
+struct dw_q {
+    unsigned control;    /* q[0] bits 7-4: CONTROL, the DW_CTL_* bits of disc.h */
+    unsigned adr;        /* q[0] bits 3-0: ADR */
+    /* ADR 1 (position), program area and lead-out: */
+    int tno;             /* track 1-99, DW_Q_TNO_LEADOUT, 0 in the lead-in */
+    int index;           /* INDEX 0-99 (00: pause, the pregap); in the lead-in
+                            the POINT byte as it is (A0h-A2h are not BCD) */
+    int32_t rel_frames;  /* relative time in frames (MIN:SEC:FRAME): from
+                            INDEX 01 up; in a pregap down to 0 on its last
+                            frame; in the lead-in the lead-in time */
+    int32_t abs_lba;     /* absolute time AMIN:ASEC:AFRAME as an LBA (MSF
+                            minus 150, no lead-in wrap); in the lead-in
+                            PMIN:PSEC:PFRAME as an LBA */
+    /* ADR 2 (MCN) and ADR 3 (ISRC): */
+    char mcn[14];        /* 13 digits, NUL-ended */
+    char isrc[13];       /* 12 characters: 5 letters/digits + 7 digits */
+    int aframe;          /* AFRAME 0-74, the absolute frame number */
+};
+
+/* Decode a 12-byte Q frame as it is on the disc (BCD numbers, CRC
+ * big-endian in q[10..11]): CONTROL/ADR; ADR 1: TNO, INDEX, relative and
+ * absolute time; ADR 2: 13 MCN digits (N1..N13 in q[1..7] high nibble
+ * first, q[7] low nibble and q[8] zero) and AFRAME; ADR 3: ISRC, five
+ * 6-bit characters (00h-09h '0'-'9', 11h-2Ah 'A'-'Z') in q[1..4] followed
+ * by two zero bits, seven BCD digits in q[5..8] and a zero nibble, then
+ * AFRAME.  Other ADR values decode CONTROL/ADR only.  Fills *out and
+ * returns 0; DW_EMISMATCH when the CRC (dw_q_crc) does not match (*out
+ * then holds what decodes, not to be trusted); DW_EPARSE when the CRC
+ * matches but a field is not valid BCD, a time is out of range (seconds
+ * 0-59, frames 0-74) or an ISRC character code is unknown. */
+DW_API int dw_q_decode(const uint8_t q[DW_Q_BYTES], struct dw_q *out);
+
+/* Encode *in as a 12-byte Q frame with its CRC, the inverse of dw_q_decode
+ * for ADR 1 (tno 0-99 or DW_Q_TNO_LEADOUT; index, rel_frames, abs_lba >=
+ * -150 within 99:59:74), ADR 2 (mcn: 13 digits) and ADR 3 (isrc: 5 letters
+ * or digits, either case, then 7 digits).  Returns 0 or DW_EINVAL (other
+ * ADR, a value out of range, a malformed MCN or ISRC; q is then zero). */
+DW_API int dw_q_encode(const struct dw_q *in, uint8_t q[DW_Q_BYTES]);
+
+/* Raw P-W sub-channel as READ CD returns it (MMC-6 sub-channel selection
+ * 001b: 96 bytes, bit 7 of each byte P, bit 6 Q ... bit 0 W) to the
+ * de-interleaved form of CloneCD .sub files: out[0..11] P, out[12..23] Q,
+ * ... out[84..95] W, most significant bit first. */
+DW_API void dw_subchannel_deinterleave(const uint8_t pw[DW_SUBCHANNEL_BYTES],
+                                       uint8_t out[DW_SUBCHANNEL_BYTES]);
+
+/* The inverse: 8 channels of 12 bytes (P first) to 96 interleaved bytes. */
+DW_API void dw_subchannel_interleave(const uint8_t in[DW_SUBCHANNEL_BYTES],
+                                     uint8_t pw[DW_SUBCHANNEL_BYTES]);
+
+/* Only the 12 Q bytes of a raw interleaved P-W block (bit 6 of each byte). */
+DW_API void dw_subchannel_q(const uint8_t pw[DW_SUBCHANNEL_BYTES], uint8_t q[DW_Q_BYTES]);
+
 #ifdef __cplusplus
 }
 #endif

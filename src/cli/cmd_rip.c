@@ -16,6 +16,8 @@ static const char usage[] =
     "  -f, --format FORMAT    bincue (default) or iso\n"
     "  -m, --mode MODE        audio read mode: paranoia (default) or burst\n"
     "  -r, --retries N        re-reads of a bad sector (default 4)\n"
+    "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
+    "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
     "  -q, --quiet            no progress line\n"
     "      --json             print the JSON report on stdout\n"
     "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
@@ -29,7 +31,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"mode", required_argument, NULL, 'm'},
         {"retries", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},          {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"no-qscan", no_argument, NULL, 'Q'},      {NULL, 0, NULL, 0}};
     struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
     int c;
     while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
@@ -70,6 +72,9 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             opts.data_retries = (int)v;
             break;
         }
+        case 'Q':
+            opts.flags |= DW_RIP_NO_QSCAN;
+            break;
         case 'q':
         case 'J':
             break;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include "discwright/sector.h"
 #include "drive/drive_int.h"
 
 int dw__drive_fail(struct dw_drive *d, int code, long long lba, const char *fmt, ...)
@@ -132,6 +133,35 @@ int dw_drive_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t
     if (sectors <= 0)
         return DW_EINVAL;
     return d->ops->read_user(d, lba, sectors, buf);
+}
+
+int dw_drive_read_q_frames(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t *q)
+{
+    if (frames <= 0 || !q)
+        return DW_EINVAL;
+    if (!d->ops->read_q)
+        return dw__drive_fail(d, DW_EUNSUPPORTED, lba,
+                              "'%s' cannot read the Q sub-channel", d->address);
+    return d->ops->read_q(d, lba, frames, q);
+}
+
+int dw_drive_read_q(struct dw_drive *d, int32_t lba, uint8_t q[DW_Q_BYTES])
+{
+    int rc = dw_drive_read_q_frames(d, lba, 1, q);
+    if (rc)
+        return rc;
+    if (dw_q_crc(q) != (uint16_t)((unsigned)q[10] << 8 | q[11])) {
+        d->last_error.sys_errno = 0;
+        return dw__drive_fail(d, DW_EMISMATCH, lba,
+                              "the Q sub-channel of sector %ld of '%s' has a bad CRC",
+                              (long)lba, d->address);
+    }
+    return 0;
+}
+
+const char *dw_drive_q_source(struct dw_drive *d)
+{
+    return d->ops->q_source ? d->ops->q_source(d) : "none";
 }
 
 int32_t dw_drive_max_transfer_sectors(struct dw_drive *d)

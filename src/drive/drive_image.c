@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "discwright/qscan.h"
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "image/image.h"
@@ -239,6 +240,36 @@ static int image_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uin
     return 0;
 }
 
+/* ops->read_q: the Q a pressed disc with the image's layout carries
+ * (dw_disc_synth_q); LBA -150..-1 and the lead-out of the last session
+ * answer too, the lead-in between sessions does not (DW_EREAD), nor
+ * anything before -150 or past the lead-out area (DW_ERANGE).  Images
+ * that store sub-channel data (cdrdao RW_RAW, CloneCD .sub) are not read
+ * for it: the Q is synthesized all the same. */
+static int image_read_q(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t *q)
+{
+    struct image_drive *im = d->priv;
+    int first_rc = 0;
+    bool any = false;
+
+    for (int32_t k = 0; k < frames; k++) {
+        int rc = dw_disc_synth_q(im->img->disc, lba + k, q + (size_t)k * DW_Q_BYTES);
+        if (rc == 0)
+            any = true;
+        else if (!first_rc)
+            first_rc = dw__drive_fail(d, rc, lba + k,
+                                      "sector %ld has no Q sub-channel on the disc image '%s'",
+                                      (long)(lba + k), d->address);
+    }
+    return any ? 0 : first_rc;
+}
+
+static const char *image_q_source(struct dw_drive *d)
+{
+    (void)d;
+    return "synthesized from the image layout";
+}
+
 static void image_close(struct dw_drive *d)
 {
     struct image_drive *im = d->priv;
@@ -261,6 +292,8 @@ static const struct dw__drive_ops image_ops = {
     .load_disc = image_load_disc,
     .read_raw = image_read_raw,
     .read_user = image_read_user,
+    .read_q = image_read_q,
+    .q_source = image_q_source,
     .lock = NULL,
     .close = image_close,
     .max_transfer_sectors = IMAGE_MAX_TRANSFER,

@@ -19,6 +19,11 @@ struct dw__drive_ops {
     int (*load_disc)(struct dw_drive *d);
     int (*read_raw)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
     int (*read_user)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
+    /* Q sub-channel of `frames` sectors into q (12 bytes each, BCD as on
+     * the disc); the contract of dw_drive_read_q_frames. */
+    int (*read_q)(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t *q);
+    /* What dw_drive_q_source returns. */
+    const char *(*q_source)(struct dw_drive *d);
     int (*lock)(struct dw_drive *d, bool lock);
     int (*eject)(struct dw_drive *d); /* NULL: nothing to eject (images) */
     void (*close)(struct dw_drive *d); /* free backend state in d->priv */

@@ -46,11 +46,28 @@
 #define MMC_READY_WAIT_MS 20000 /* how long to wait for "becoming ready" */
 #define MMC_READY_POLL_MS 250
 #define MMC_TOC_MAX_BYTES 0xFFFE /* READ TOC allocation length is 16 bits */
+#define MMC_Q_MAX_SECTORS 25      /* READ CD + P-W: 25 * 2448 = 61200 bytes */
+#define MMC_Q_RAW_SWITCH 8        /* raw rescues, with no good formatted Q, to switch */
+
+/* Which READ CD sub-channel selection gives this drive's Q (MMC-6). */
+enum mmc_q_path {
+    MMC_Q_UNTRIED = 0, /* nothing read yet */
+    MMC_Q_FORMATTED,   /* 010b works and its CRCs match */
+    MMC_Q_RAW,         /* 001b: formatted Q refused or never with a good CRC */
+    MMC_Q_NONE         /* both refused */
+};
 
 struct mmc_drive {
     CdIo_t *cdio;
     char *device; /* path as opened, owned */
     struct dw__mmc_inquiry inquiry;
+    /* What Q reads found out about the drive (dw_drive_q_source). */
+    enum mmc_q_path q_path;
+    enum dw__mmc_q_numbers q_numbers;
+    bool q_formatted_refused, q_raw_refused;
+    int64_t q_formatted_good; /* formatted frames whose CRC matched */
+    int64_t q_raw_rescued;    /* bad formatted frames that raw P-W read good */
+    uint8_t *q_buf;           /* MMC_Q_MAX_SECTORS raw sectors + P-W, lazily */
 };
 
 /* Outcome of one command. */
@@ -779,6 +796,192 @@ static int mmc_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uint8
                             DW_SECTOR_USER_BYTES, read10_cmd);
 }
 
+/* ---- ops: the Q sub-channel ----------------------------------------------- */
+
+/* A READ CD the drive refused for its sub-channel selection: 5/24/00
+ * (invalid field in CDB), 5/20/00 (invalid command), or a transport that
+ * says "unsupported". */
+static bool mmc_refused(int rc, const struct mmc_result *res)
+{
+    if (res->have_sense)
+        return res->sense.key == 0x5 && (res->sense.asc == 0x24 || res->sense.asc == 0x20);
+    return rc == DW_EUNSUPPORTED;
+}
+
+/* READ CD (MMC-6) of n sectors, expected sector type "any", the whole 2352
+ * bytes plus the sub-channel selection `sub` (DW_MMC_READ_CD_SUB_Q or
+ * DW_MMC_READ_CD_SUB_RAW), into m->q_buf. */
+static int read_cd_sub_cmd(struct mmc_drive *m, int32_t lba, int32_t n, unsigned sub,
+                           struct mmc_result *res)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    size_t len = dw__mmc_build_read_cd(cdb, lba, (uint32_t)n, DW_MMC_SECTOR_ANY, sub);
+    return mmc_run(m, cdb, len, SCSI_MMC_DATA_READ, m->q_buf,
+                   (size_t)n * dw__mmc_read_cd_sector_bytes(sub), MMC_READ_TIMEOUT_MS, res);
+}
+
+/* The Q of n <= MMC_Q_MAX_SECTORS sectors into q: formatted Q first (unless
+ * the drive is known to need raw P-W), then raw P-W for the frames whose
+ * CRC did not match.  Returns 0 when one of the reads succeeded (frames
+ * still bad are left as read), DW_EUNSUPPORTED when the drive refuses both
+ * selections, or the read error with *res describing it. */
+static int mmc_q_chunk(struct mmc_drive *m, int32_t lba, int32_t n, uint8_t *q,
+                       struct mmc_result *res)
+{
+    bool good[MMC_Q_MAX_SECTORS] = {false};
+    bool formatted_read = false;
+    int bad = n, rc = 0;
+    size_t stride;
+
+    if (m->q_path != MMC_Q_RAW && !m->q_formatted_refused) {
+        stride = dw__mmc_read_cd_sector_bytes(DW_MMC_READ_CD_SUB_Q);
+        rc = read_cd_sub_cmd(m, lba, n, DW_MMC_READ_CD_SUB_Q, res);
+        if (rc == 0) {
+            formatted_read = true;
+            bad = 0;
+            for (int32_t k = 0; k < n; k++) {
+                const uint8_t *fq = m->q_buf + (size_t)k * stride + DW_SECTOR_RAW_BYTES;
+                good[k] = dw__mmc_formatted_q(fq, lba + k, &m->q_numbers, q + k * 12);
+                if (good[k])
+                    m->q_formatted_good++;
+                else
+                    bad++;
+            }
+            if (m->q_path == MMC_Q_UNTRIED && m->q_formatted_good > 0)
+                m->q_path = MMC_Q_FORMATTED;
+            if (bad == 0)
+                return 0;
+        } else if (mmc_refused(rc, res)) {
+            m->q_formatted_refused = true;
+        } else {
+            return rc;
+        }
+    }
+    if (m->q_raw_refused)
+        goto out;
+    stride = dw__mmc_read_cd_sector_bytes(DW_MMC_READ_CD_SUB_RAW);
+    rc = read_cd_sub_cmd(m, lba, n, DW_MMC_READ_CD_SUB_RAW, res);
+    if (rc == 0) {
+        for (int32_t k = 0; k < n; k++) {
+            uint8_t raw_q[12];
+            if (good[k])
+                continue;
+            dw_subchannel_q(m->q_buf + (size_t)k * stride + DW_SECTOR_RAW_BYTES, raw_q);
+            if (dw_q_crc(raw_q) == dw__mmc_get_be16(raw_q + 10)) {
+                memcpy(q + k * 12, raw_q, 12);
+                if (formatted_read)
+                    m->q_raw_rescued++;
+            } else if (!formatted_read) {
+                memcpy(q + k * 12, raw_q, 12);
+            }
+        }
+        /* Raw P-W is the drive's way when formatted Q is refused, or when it
+         * keeps coming with bad CRCs that raw P-W reads good. */
+        if (m->q_formatted_refused ||
+            (m->q_raw_rescued >= MMC_Q_RAW_SWITCH && m->q_formatted_good == 0))
+            m->q_path = MMC_Q_RAW;
+        return 0;
+    }
+    if (mmc_refused(rc, res))
+        m->q_raw_refused = true;
+    else if (!formatted_read)
+        return rc;
+out:
+    if (formatted_read)
+        return 0;
+    if (m->q_formatted_refused && m->q_raw_refused) {
+        m->q_path = MMC_Q_NONE;
+        return DW_EUNSUPPORTED;
+    }
+    return rc ? rc : DW_EIO;
+}
+
+/* ops->read_q: chunks of MMC_Q_MAX_SECTORS; a chunk that fails with a read
+ * error is read again sector by sector so that what reads is kept. */
+static int mmc_read_q(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t *q)
+{
+    struct mmc_drive *m = d->priv;
+    struct mmc_result res, first_res;
+    int32_t first_bad = DW_LBA_NONE;
+    int first_rc = 0;
+    bool any = false;
+
+    if ((int64_t)lba + frames > INT32_MAX)
+        return mmc_fail_plain(d, DW_ERANGE, lba, "sector %ld is beyond any disc", (long)lba);
+    if (!m->q_buf) {
+        m->q_buf = malloc((size_t)MMC_Q_MAX_SECTORS *
+                          dw__mmc_read_cd_sector_bytes(DW_MMC_READ_CD_SUB_RAW));
+        if (!m->q_buf)
+            return mmc_fail_plain(d, DW_ENOMEM, DW_NO_LBA, "out of memory");
+    }
+    memset(q, 0, (size_t)frames * 12);
+    memset(&first_res, 0, sizeof(first_res));
+    for (int32_t done = 0; done < frames;) {
+        int32_t n = frames - done < MMC_Q_MAX_SECTORS ? frames - done : MMC_Q_MAX_SECTORS;
+        int rc = mmc_q_chunk(m, lba + done, n, q + (size_t)done * 12, &res);
+
+        if (rc && n > 1 && rc != DW_EUNSUPPORTED && rc != DW_ENOMEDIUM && rc != DW_ENOMEM) {
+            for (int32_t k = 0; k < n; k++) {
+                int one = mmc_q_chunk(m, lba + done + k, 1, q + (size_t)(done + k) * 12, &res);
+                if (one == 0) {
+                    any = true;
+                } else if (!first_rc) {
+                    first_rc = one;
+                    first_res = res;
+                    first_bad = lba + done + k;
+                }
+                if (one == DW_ENOMEDIUM || one == DW_EUNSUPPORTED)
+                    break;
+            }
+            if (first_rc == DW_ENOMEDIUM || first_rc == DW_EUNSUPPORTED)
+                break;
+        } else if (rc) {
+            if (!first_rc) {
+                first_rc = rc;
+                first_res = res;
+                first_bad = lba + done;
+            }
+            if (rc == DW_EUNSUPPORTED || rc == DW_ENOMEDIUM || rc == DW_ENOMEM)
+                break;
+        } else {
+            any = true;
+        }
+        done += n;
+    }
+    if (first_rc == DW_EUNSUPPORTED && !any)
+        return mmc_fail_plain(d, DW_EUNSUPPORTED, lba,
+                              "'%s' returns no sub-channel data: READ CD refuses both "
+                              "formatted Q and raw P-W",
+                              m->device);
+    if (any)
+        return 0;
+    first_res.code = first_rc;
+    return mmc_fail(d, &first_res, first_bad,
+                    "cannot read the Q sub-channel of sector %ld of the disc in '%s'",
+                    (long)first_bad, m->device);
+}
+
+/* ops->q_source. */
+static const char *mmc_q_source(struct dw_drive *d)
+{
+    struct mmc_drive *m = d->priv;
+
+    switch (m->q_path) {
+    case MMC_Q_UNTRIED:
+        return m->q_formatted_refused ? "raw P-W (formatted Q refused)" : "not read yet";
+    case MMC_Q_FORMATTED:
+        if (m->q_numbers == DW_MMC_Q_NUMBERS_BINARY)
+            return "formatted Q (binary numbers, converted to BCD)";
+        return m->q_numbers == DW_MMC_Q_NUMBERS_BCD ? "formatted Q (BCD)" : "formatted Q";
+    case MMC_Q_RAW:
+        return m->q_formatted_refused ? "raw P-W (formatted Q refused)"
+                                      : "raw P-W (formatted Q with bad CRCs)";
+    case MMC_Q_NONE:
+        return "none (the drive returns no sub-channel data)";
+    }
+    return "not read yet";
+}
+
 /* ---- ops: lock, close ----------------------------------------------------- */
 
 /* ops->lock: PREVENT ALLOW MEDIUM REMOVAL (MMC-6, SPC-4); keeps d->locked.
@@ -831,6 +1034,7 @@ static void mmc_close(struct dw_drive *d)
     }
     if (m->cdio)
         cdio_destroy(m->cdio);
+    free(m->q_buf);
     free(m->device);
     free(m);
     d->priv = NULL;
@@ -843,6 +1047,8 @@ static const struct dw__drive_ops mmc_ops = {
     .load_disc = mmc_load_disc,
     .read_raw = mmc_read_raw,
     .read_user = mmc_read_user,
+    .read_q = mmc_read_q,
+    .q_source = mmc_q_source,
     .lock = mmc_lock,
     .eject = mmc_eject,
     .close = mmc_close,

@@ -438,6 +438,36 @@ size_t dw__mmc_read_cd_sector_bytes(unsigned flags);
 int dw__mmc_raw_sector_mode(const uint8_t *raw, size_t bytes, int disc_type,
                             enum dw_track_mode *mode);
 
+/* Bytes of formatted Q per sector (READ CD sub-channel 010b, MMC-6): Q
+ * bytes 0-9, the CRC in 10-11, three reserved bytes, and (as drives and
+ * the emulator fill it) the P bit in bit 7 of byte 15. */
+#define DW_MMC_FORMATTED_Q_BYTES 16
+
+/* How a drive writes the numbers of ADR 1 frames in formatted Q: MMC-6
+ * leaves it open, and drives differ (REFERENCE.md "READ CD"). */
+enum dw__mmc_q_numbers {
+    DW_MMC_Q_NUMBERS_UNKNOWN = 0,
+    DW_MMC_Q_NUMBERS_BCD,    /* as on the disc */
+    DW_MMC_Q_NUMBERS_BINARY  /* TNO, INDEX and the times as binary */
+};
+
+/* A frame's absolute time within this many sectors of the LBA that was
+ * read is taken as that sector's (drives return Q a few sectors off). */
+#define DW_MMC_Q_SLACK_SECTORS 20
+
+/* Turn the formatted Q of the sector read at lba into the 12 bytes the disc
+ * holds (BCD numbers and the CRC over them).  ADR 2 and 3 frames are taken
+ * as they come.  For ADR 1 frames *numbers says how the drive writes them;
+ * while it is DW_MMC_Q_NUMBERS_UNKNOWN this frame decides it when it can:
+ * a CRC that matches only after converting binary numbers to BCD means
+ * binary; a CRC that matches as the bytes are (BCD, or binary with a CRC the
+ * drive computed over them) is told apart by which reading of the absolute
+ * time lies within DW_MMC_Q_SLACK_SECTORS of lba.  Converted frames get the
+ * CRC of their BCD bytes when the drive's CRC matched its binary bytes.
+ * Returns true when the resulting frame's CRC matches. */
+bool dw__mmc_formatted_q(const uint8_t fq[DW_MMC_FORMATTED_Q_BYTES], int32_t lba,
+                         enum dw__mmc_q_numbers *numbers, uint8_t q[12]);
+
 /* READ(10) (MMC-6): LBA in bytes 2-5, transfer length in
  * blocks in bytes 7-8.  Returns 10. */
 size_t dw__mmc_build_read10(uint8_t cdb[DW_MMC_CDB_MAX], uint32_t lba, uint16_t sectors);

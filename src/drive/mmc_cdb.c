@@ -1008,6 +1008,100 @@ int dw__mmc_raw_sector_mode(const uint8_t *raw, size_t bytes, int disc_type,
     }
 }
 
+/* Absolute time of an ADR 1 frame (bytes 7-9) as an LBA, reading the
+ * bytes as BCD (bcd=true) or binary; false when they cannot be a time. */
+static bool q_abs_lba(const uint8_t q[12], bool bcd, int32_t *lba)
+{
+    int m = q[7], s = q[8], f = q[9];
+    if (bcd) {
+        m = dw_bcd_decode(q[7]);
+        s = dw_bcd_decode(q[8]);
+        f = dw_bcd_decode(q[9]);
+    }
+    if (m < 0 || s < 0 || f < 0 || m > 99 || s >= 60 || f >= DW_SECTORS_PER_SECOND)
+        return false;
+    *lba = (int32_t)((m * 60 + s) * DW_SECTORS_PER_SECOND + f) - DW_MSF_LBA_OFFSET;
+    return true;
+}
+
+static bool q_near(const uint8_t q[12], bool bcd, int32_t lba)
+{
+    int32_t at;
+    return q_abs_lba(q, bcd, &at) && at >= lba - DW_MMC_Q_SLACK_SECTORS &&
+           at <= lba + DW_MMC_Q_SLACK_SECTORS;
+}
+
+static bool q_crc_matches(const uint8_t q[12])
+{
+    return dw_q_crc(q) == dw__mmc_get_be16(q + 10);
+}
+
+static void q_set_crc(uint8_t q[12])
+{
+    dw__mmc_put_be16(q + 10, dw_q_crc(q));
+}
+
+bool dw__mmc_formatted_q(const uint8_t fq[DW_MMC_FORMATTED_Q_BYTES], int32_t lba,
+                         enum dw__mmc_q_numbers *numbers, uint8_t q[12])
+{
+    uint8_t conv[12];
+    bool conv_valid = true, as_is_ok, conv_ok;
+
+    memcpy(q, fq, 12);
+    if ((q[0] & 0x0F) != 1)
+        return q_crc_matches(q); /* ADR 2/3 (and others) come as on the disc */
+    as_is_ok = q_crc_matches(q);
+    if (*numbers == DW_MMC_Q_NUMBERS_BCD)
+        return as_is_ok;
+
+    /* The frame read as binary numbers, converted to BCD: TNO (AAh stays),
+     * INDEX (a lead-in POINT of A0h and up stays), the relative time,
+     * ZERO, the absolute time (ECMA-130 cl. 22.3.3). */
+    memcpy(conv, q, 12);
+    for (int i = 1; i <= 9; i++) {
+        if ((i == 1 && q[1] == 0xAA) || (i == 2 && q[1] == 0 && q[2] >= 0xA0))
+            continue;
+        if (q[i] > 99)
+            conv_valid = false;
+        else
+            conv[i] = dw_bcd_encode(q[i]);
+    }
+    conv_ok = conv_valid && q_crc_matches(conv);
+
+    if (*numbers == DW_MMC_Q_NUMBERS_BINARY) {
+        if (!conv_valid)
+            return false;
+        memcpy(q, conv, 12);
+        if (conv_ok)
+            return true;
+        if (as_is_ok) { /* the drive's CRC covers its binary bytes */
+            q_set_crc(q);
+            return true;
+        }
+        return false;
+    }
+
+    /* Not known yet: let this frame tell, if it can. */
+    if (conv_ok && !as_is_ok) {
+        *numbers = DW_MMC_Q_NUMBERS_BINARY; /* the disc's CRC, binary numbers */
+        memcpy(q, conv, 12);
+        return true;
+    }
+    if (!as_is_ok)
+        return false;
+    bool bcd_near = q_near(q, true, lba), bin_near = q_near(q, false, lba);
+    if (bcd_near && !bin_near) {
+        *numbers = DW_MMC_Q_NUMBERS_BCD;
+    } else if (bin_near && !bcd_near && conv_valid) {
+        *numbers = DW_MMC_Q_NUMBERS_BINARY; /* with a CRC over the binary bytes */
+        memcpy(q, conv, 12);
+        q_set_crc(q);
+    }
+    /* Both readings fit (all time bytes below 10) or neither does: take the
+     * frame as it is and decide later. */
+    return true;
+}
+
 size_t dw__mmc_build_read10(uint8_t cdb[DW_MMC_CDB_MAX], uint32_t lba, uint16_t sectors)
 {
     cdb_clear(cdb);

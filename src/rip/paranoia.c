@@ -194,9 +194,11 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
      * PARANOIA_EDGE_SECTORS on each side are flagged as well. */
     for (int32_t lba = first; lba < end; lba++) {
         bool gap = !was_delivered(c, lba), edge = false;
+        /* Only gaps inside [first, end): sectors of the neighbouring tracks
+         * are read by their own call, and not reading them here is no gap. */
         for (int32_t k = lba - PARANOIA_EDGE_SECTORS; !gap && k <= lba + PARANOIA_EDGE_SECTORS;
              k++)
-            edge |= k >= c->first_lba && k < c->end_lba && !was_delivered(c, k);
+            edge |= k >= first && k < end && !was_delivered(c, k);
         if (!gap && !edge)
             continue;
         dw__ranges_add(&r->bad, lba, gap ? DW__BAD_PARANOIA_SKIP : DW__BAD_PARANOIA_EDGE);

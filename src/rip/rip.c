@@ -13,6 +13,7 @@
 #include "discwright/accuraterip.h"
 #include "discwright/checksum.h"
 #include "discwright/discid.h"
+#include "discwright/qscan.h"
 #include "discwright/report.h"
 #include "discwright/rip.h"
 #include "discwright/sector.h"
@@ -648,6 +649,214 @@ static int rip_iso(struct dw__rip *r, json_object *report, bool is_cd)
     return rc;
 }
 
+/* ---- the Q sub-channel scan ------------------------------------------------ */
+
+static json_object *json_lba_or_null(int32_t lba)
+{
+    return lba == DW_LBA_NONE ? NULL : json_object_new_int(lba);
+}
+
+static json_object *json_text_or_null(const char *text)
+{
+    return text[0] ? json_object_new_string(text) : NULL;
+}
+
+/* The log lines and the report's "qscan" object for a scan that ran. */
+static json_object *qscan_report(struct dw__rip *r, const struct dw_qscan_result *q,
+                                 const struct dw_disc *disc)
+{
+    json_object *o = json_object_new_object();
+    json_object *tracks = json_object_new_array();
+
+    dw__rip_log(r, DW_LOG_INFO,
+                "Q sub-channel scan (%s): %lld Q frames in %lld reads, %lld with a bad CRC, "
+                "%lld unreadable, %.1f s",
+                q->q_source, (long long)q->q_frames, (long long)q->read_requests,
+                (long long)q->bad_crc_frames, (long long)q->unreadable_frames, q->seconds);
+    if (q->stopped)
+        dw__rip_log(r, DW_LOG_WARN,
+                    "the Q sub-channel scan stopped early (%s): what it did not reach keeps "
+                    "the TOC's layout",
+                    q->stop_reason);
+    json_object_object_add(o, "ran", json_object_new_boolean(1));
+    json_object_object_add(o, "q_source", json_object_new_string(q->q_source));
+    json_object_object_add(o, "q_frames", json_object_new_int64(q->q_frames));
+    json_object_object_add(o, "read_requests", json_object_new_int64(q->read_requests));
+    json_object_object_add(o, "bad_crc_frames", json_object_new_int64(q->bad_crc_frames));
+    json_object_object_add(o, "unreadable_frames", json_object_new_int64(q->unreadable_frames));
+    json_object_object_add(o, "misplaced_frames", json_object_new_int64(q->misplaced_frames));
+    json_object_object_add(o, "conflicts", json_object_new_int64(q->conflicts));
+    json_object_object_add(o, "seconds", json_object_new_double(q->seconds));
+    json_object_object_add(o, "stopped", json_object_new_boolean(q->stopped));
+    json_object_object_add(o, "stop_reason", json_text_or_null(q->stop_reason));
+    json_object_object_add(o, "pregaps_found", json_object_new_int(q->pregaps_found));
+    json_object_object_add(o, "boundaries_uncertain", json_object_new_int(q->boundaries_uncertain));
+    json_object_object_add(o, "indexes_found", json_object_new_int(q->indexes_found));
+    json_object_object_add(o, "isrcs_found", json_object_new_int(q->isrcs_found));
+
+    const struct dw_track *t1 = &disc->tracks[0];
+    if (t1->index_lba[0] != DW_LBA_NONE && t1->index_lba[0] <= 0 && t1->index_lba[1] > 0) {
+        dw__rip_log(r, DW_LOG_INFO,
+                    "  hidden track before track %02d: LBA 0-%d (%d sectors), ripped as its "
+                    "INDEX 00",
+                    t1->number, t1->index_lba[1] - 1, t1->index_lba[1]);
+        json_object_object_add(o, "hidden_track_sectors", json_object_new_int(t1->index_lba[1]));
+    }
+    for (int i = 0; i < q->track_count && i < disc->track_count; i++) {
+        const struct dw_qscan_track *qt = &q->tracks[i];
+        const struct dw_track *t = &disc->tracks[i];
+        json_object *j = json_object_new_object();
+        json_object *idx = json_object_new_array();
+        char was[48] = "";
+
+        json_object_object_add(j, "number", json_object_new_int(qt->number));
+        json_object_object_add(j, "pregap", json_object_new_string(dw_qscan_boundary_name(qt->pregap)));
+        json_object_object_add(j, "index00_lba", json_lba_or_null(t->index_lba[0]));
+        json_object_object_add(j, "toc_index00_lba", json_lba_or_null(qt->toc_pregap_lba));
+        json_object_object_add(j, "pregap_sectors", json_object_new_int(dw_track_pregap_sectors(t)));
+        json_object_object_add(j, "uncertain_sectors", json_object_new_int(qt->uncertain_sectors));
+        for (int k = 2; k < t->index_count; k++)
+            json_object_array_add(idx, json_object_new_int(t->index_lba[k]));
+        json_object_object_add(j, "indexes", idx);
+        json_object_object_add(j, "isrc", json_text_or_null(t->isrc));
+        json_object_object_add(j, "toc_isrc", json_text_or_null(qt->toc_isrc));
+        json_object_object_add(j, "isrc_votes", json_object_new_int(qt->isrc_votes));
+        json_object_object_add(j, "isrc_from_q", json_object_new_boolean(qt->isrc_from_q));
+        json_object_object_add(j, "isrc_frames_read", json_object_new_int(qt->isrc_frames_read));
+        json_object_object_add(j, "pre_emphasis", json_object_new_boolean((t->control & DW_CTL_PRE) != 0));
+        json_object_object_add(j, "pre_emphasis_votes", json_object_new_int(qt->pre_emphasis_votes));
+        json_object_object_add(j, "no_pre_emphasis_votes", json_object_new_int(qt->no_pre_emphasis_votes));
+        json_object_object_add(j, "q_frames", json_object_new_int64(qt->q_frames));
+        json_object_array_add(tracks, j);
+
+        if (qt->pregap != DW_QSCAN_NOT_SEARCHED) {
+            if (qt->toc_pregap_lba != t->index_lba[0])
+                snprintf(was, sizeof(was), " (the TOC: %s)",
+                         qt->toc_pregap_lba == DW_LBA_NONE ? "none" : "another");
+            if (qt->pregap == DW_QSCAN_UNCERTAIN)
+                dw__rip_log(r, DW_LOG_WARN,
+                            "track %02d: the start of the pregap is uncertain: Q frames %d-%d did "
+                            "not read good; INDEX 00 taken at LBA %d, the first frame seen in it",
+                            qt->number, (t->index_lba[0] == DW_LBA_NONE ? t->index_lba[1] : t->index_lba[0]) - qt->uncertain_sectors,
+                            (t->index_lba[0] == DW_LBA_NONE ? t->index_lba[1] : t->index_lba[0]) - 1,
+                            t->index_lba[0] == DW_LBA_NONE ? t->index_lba[1] : t->index_lba[0]);
+            else if (t->index_lba[0] != DW_LBA_NONE)
+                dw__rip_log(r, DW_LOG_INFO, "  track %02d: pregap INDEX 00 at LBA %d (%d sectors)%s",
+                            qt->number, t->index_lba[0], dw_track_pregap_sectors(t), was);
+            else
+                dw__rip_log(r, DW_LOG_INFO, "  track %02d: no pregap%s", qt->number, was);
+        }
+        for (int k = 2; k < t->index_count; k++)
+            dw__rip_log(r, DW_LOG_INFO, "  track %02d: INDEX %02d at LBA %d", qt->number, k,
+                        t->index_lba[k]);
+        if (qt->indexes_uncertain)
+            dw__rip_log(r, DW_LOG_WARN,
+                        "track %02d: Q shows more indexes than could be placed for certain",
+                        qt->number);
+        if (qt->isrc_from_q && t->isrc[0])
+            dw__rip_log(r, DW_LOG_INFO, "  track %02d: ISRC %s (%d Q frame%s)%s", qt->number,
+                        t->isrc, qt->isrc_votes, qt->isrc_votes == 1 ? "" : "s",
+                        qt->toc_isrc[0] && strcmp(qt->toc_isrc, t->isrc)
+                            ? " (READ SUB-CHANNEL said otherwise)"
+                            : "");
+        else if (qt->isrc_from_q && qt->toc_isrc[0])
+            dw__rip_log(r, DW_LOG_INFO,
+                        "  track %02d: no ISRC in %d Q frames (READ SUB-CHANNEL said %s)",
+                        qt->number, qt->isrc_frames_read, qt->toc_isrc);
+        else if (!qt->isrc_from_q && t->isrc[0])
+            dw__rip_log(r, DW_LOG_INFO,
+                        "  track %02d: ISRC %s from READ SUB-CHANNEL (not seen in %d Q frames)",
+                        qt->number, t->isrc, qt->isrc_frames_read);
+        if ((t->control & DW_CTL_PRE) && qt->pre_emphasis_votes)
+            dw__rip_log(r, DW_LOG_INFO, "  track %02d: pre-emphasis (Q CONTROL in %d of %d frames)",
+                        qt->number, qt->pre_emphasis_votes,
+                        qt->pre_emphasis_votes + qt->no_pre_emphasis_votes);
+    }
+    json_object_object_add(o, "tracks", tracks);
+
+    json_object *m = json_object_new_object();
+    json_object_object_add(m, "value", json_text_or_null(disc->mcn));
+    json_object_object_add(m, "toc", json_text_or_null(q->toc_mcn));
+    json_object_object_add(m, "votes", json_object_new_int(q->mcn_votes));
+    json_object_object_add(m, "from_q", json_object_new_boolean(q->mcn_from_q));
+    json_object_object_add(o, "mcn", m);
+    if (q->mcn_from_q && disc->mcn[0])
+        dw__rip_log(r, DW_LOG_INFO, "  MCN %s (%d Q frame%s)%s", disc->mcn, q->mcn_votes,
+                    q->mcn_votes == 1 ? "" : "s",
+                    q->toc_mcn[0] && strcmp(q->toc_mcn, disc->mcn)
+                        ? " (READ SUB-CHANNEL said otherwise)"
+                        : "");
+    else if (!q->mcn_from_q && disc->mcn[0])
+        dw__rip_log(r, DW_LOG_INFO, "  MCN %s from READ SUB-CHANNEL (not seen in Q)", disc->mcn);
+    return o;
+}
+
+/* For drive sources that are CDs, refine the layout from the Q
+ * sub-channel (dw_disc_qscan) unless told not to; images carry their own.
+ * On success *refined is a disc the caller frees (NULL when the TOC's
+ * layout stands) and "qscan" is in the report.  Returns 0, or a fatal
+ * error (no medium, stopped by the caller) with r->err set. */
+static int rip_qscan(struct dw__rip *r, const struct dw_drive_info *info,
+                     const struct dw_medium_info *medium, bool iso, json_object *report,
+                     struct dw_disc **refined)
+{
+    const char *skip = NULL;
+    struct dw_qscan_result *q = NULL;
+    struct dw_disc *disc = NULL;
+    int rc = 0;
+
+    *refined = NULL;
+    if (info->kind != DW_DRIVE_MMC)
+        skip = "an image carries its layout";
+    else if (!medium->is_cd)
+        skip = "not a CD";
+    else if (iso)
+        skip = "not needed for --format iso";
+    else if (r->opts->flags & DW_RIP_NO_QSCAN)
+        skip = "--no-qscan: the layout is the TOC's";
+    if (skip) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "ran", json_object_new_boolean(0));
+        json_object_object_add(o, "skipped", json_object_new_string(skip));
+        json_object_object_add(report, "qscan", o);
+        dw__rip_log(r, DW_LOG_INFO, "Q sub-channel scan: skipped (%s)", skip);
+        return 0;
+    }
+    q = malloc(sizeof(*q));
+    disc = dw_disc_clone(r->disc);
+    if (!q || !disc) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = dw_disc_qscan(r->drive, disc, NULL, r->cb, q);
+    if (rc == DW_ENOMEDIUM || rc == DW_EABORTED || rc == DW_ENOMEM) {
+        if (rc == DW_EABORTED)
+            dw__set_error(r->err, rc, "stopped during the Q sub-channel scan");
+        else
+            *r->err = *dw_drive_last_error(r->drive);
+        r->err->code = rc;
+        goto out;
+    }
+    if (rc) {
+        json_object *o = json_object_new_object();
+        const char *why = dw_drive_last_error(r->drive)->message;
+        json_object_object_add(o, "ran", json_object_new_boolean(0));
+        json_object_object_add(o, "error", json_object_new_string(why[0] ? why : dw_strerror(rc)));
+        json_object_object_add(report, "qscan", o);
+        dw__rip_log(r, DW_LOG_WARN, "no Q sub-channel scan: %s; the layout is the TOC's",
+                    why[0] ? why : dw_strerror(rc));
+        rc = 0;
+        goto out;
+    }
+    json_object_object_add(report, "qscan", qscan_report(r, q, disc));
+    *refined = disc;
+    disc = NULL;
+out:
+    free(q);
+    dw_disc_free(disc);
+    return rc;
+}
+
 int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
            const struct dw_callbacks *cb, struct dw_rip_result *result,
            struct dw_error_detail *err)
@@ -658,12 +867,13 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     struct dw_medium_info medium;
     char stem[1024], started[32], finished[32];
     json_object *report = NULL;
+    struct dw_disc *refined = NULL;
     int rc;
     if (!err)
         err = &local;
     memset(err, 0, sizeof(*err));
     memset(result, 0, sizeof(*result));
-    if (!opts || !opts->output_dir || opts->flags)
+    if (!opts || !opts->output_dir || (opts->flags & ~DW_RIP_NO_QSCAN))
         return dw__set_error(err, DW_EINVAL, "no output directory given");
     r.drive = drive;
     r.opts = opts;
@@ -744,7 +954,20 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(jo, "audio_mode", json_object_new_string(
                                                  opts->mode == DW_RIP_BURST ? "burst" : "paranoia"));
     json_object_object_add(jo, "data_retries", json_object_new_int(r.retries));
+    json_object_object_add(jo, "qscan",
+                           json_object_new_boolean(!(opts->flags & DW_RIP_NO_QSCAN)));
     json_object_object_add(report, "options", jo);
+
+    /* The layout the bin is cut by and the cue describes: the TOC's, refined
+     * from the Q sub-channel on drives. */
+    rc = rip_qscan(&r, &info, &medium, iso, report, &refined);
+    if (refined) {
+        r.disc = refined;
+        fputs("\nlayout after the Q sub-channel scan:\n", r.log.fp);
+        dw_disc_write_text(r.disc, r.log.fp);
+        fputc('\n', r.log.fp);
+    }
+    json_object_object_add(report, "layout", dw__json_disc(r.disc));
 
     r.sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
     /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
@@ -752,7 +975,9 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         r.media_1x_bytes_per_s = 4495500;
     else if (!medium.is_cd && medium.profile >= 0x10)
         r.media_1x_bytes_per_s = 1385000;
-    if (!iso) {
+    if (rc) {
+        /* the scan failed for good: nothing to rip */
+    } else if (!iso) {
         int32_t first = dw_track_first_lba(&r.disc->tracks[0]);
         first = first < 0 ? 0 : first;
         for (int i = 0; i < r.disc->track_count; i++) {
@@ -841,6 +1066,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         rc = rrc;
     }
     dw_drive_lock(drive, false);
+    dw_disc_free(refined);
     ar_release(&r);
     json_object_put(report);
     dw__ranges_release(&r.reread);

@@ -1154,6 +1154,101 @@ static void test_drive_list(void **state)
     assert_int_equal(dw_drive_list(NULL, &count), DW_EINVAL);
 }
 
+/* Formatted Q (READ CD sub-channel 010b) as drives return it: BCD, binary
+ * numbers with the disc's CRC, binary numbers with a CRC over them. */
+static void binary_of(const uint8_t q[12], uint8_t fq[16])
+{
+    memset(fq, 0, 16);
+    memcpy(fq, q, 12);
+    for (int i = 1; i <= 9; i++)
+        if (!(i == 1 && q[1] == 0xAA))
+            fq[i] = (uint8_t)dw_bcd_decode(q[i]);
+}
+
+static void test_formatted_q(void **state)
+{
+    (void)state;
+    struct dw_q f = {.adr = DW_Q_ADR_POSITION, .control = DW_CTL_DCP, .tno = 12,
+                     .index = 1, .rel_frames = 4321, .abs_lba = 1000};
+    uint8_t disc_q[12], fq[16], q[12];
+    enum dw__mmc_q_numbers numbers = DW_MMC_Q_NUMBERS_UNKNOWN;
+
+    assert_int_equal(dw_q_encode(&f, disc_q), 0);
+    /* As on the disc: BCD, told by the absolute time 00:15:25 = LBA 1000. */
+    memset(fq, 0, sizeof(fq));
+    memcpy(fq, disc_q, 12);
+    fq[15] = 0x80; /* P */
+    assert_true(dw__mmc_formatted_q(fq, 1000, &numbers, q));
+    assert_memory_equal(q, disc_q, 12);
+    assert_int_equal(numbers, DW_MMC_Q_NUMBERS_BCD);
+
+    /* Binary numbers with the disc's CRC (the emulator's subq=binary). */
+    numbers = DW_MMC_Q_NUMBERS_UNKNOWN;
+    binary_of(disc_q, fq);
+    assert_int_equal(fq[8], 15);
+    assert_true(dw__mmc_formatted_q(fq, 1000, &numbers, q));
+    assert_memory_equal(q, disc_q, 12);
+    assert_int_equal(numbers, DW_MMC_Q_NUMBERS_BINARY);
+    /* Once known, a BCD reading is not tried; a bad CRC stays bad. */
+    fq[11] ^= 1;
+    assert_false(dw__mmc_formatted_q(fq, 1000, &numbers, q));
+
+    /* Binary numbers with a CRC the drive computed over them: the time
+     * decides, and the frame gets the CRC of its BCD bytes. */
+    numbers = DW_MMC_Q_NUMBERS_UNKNOWN;
+    binary_of(disc_q, fq);
+    fq[10] = (uint8_t)(dw_q_crc(fq) >> 8);
+    fq[11] = (uint8_t)dw_q_crc(fq);
+    assert_true(dw__mmc_formatted_q(fq, 1003, &numbers, q));
+    assert_memory_equal(q, disc_q, 12);
+    assert_int_equal(numbers, DW_MMC_Q_NUMBERS_BINARY);
+
+    /* A frame whose numbers are all below 10 reads the same both ways: no
+     * decision (00:04:00, LBA 150, relative 00:00:05). */
+    struct dw_q g = {.adr = DW_Q_ADR_POSITION, .tno = 2, .index = 0, .rel_frames = 5,
+                     .abs_lba = 150};
+    numbers = DW_MMC_Q_NUMBERS_UNKNOWN;
+    assert_int_equal(dw_q_encode(&g, disc_q), 0);
+    memset(fq, 0, sizeof(fq));
+    memcpy(fq, disc_q, 12);
+    assert_true(dw__mmc_formatted_q(fq, 150, &numbers, q));
+    assert_int_equal(numbers, DW_MMC_Q_NUMBERS_UNKNOWN);
+    assert_memory_equal(q, disc_q, 12);
+
+    /* ADR 2/3 frames come as on the disc, also from a binary drive; the
+     * lead-out's TNO AAh stays. */
+    struct dw_q m = {.adr = DW_Q_ADR_ISRC, .aframe = 53};
+    strcpy(m.isrc, "GBAYE0601498");
+    numbers = DW_MMC_Q_NUMBERS_BINARY;
+    assert_int_equal(dw_q_encode(&m, disc_q), 0);
+    memset(fq, 0, sizeof(fq));
+    memcpy(fq, disc_q, 12);
+    assert_true(dw__mmc_formatted_q(fq, 77, &numbers, q));
+    assert_memory_equal(q, disc_q, 12);
+    struct dw_q lo = {.adr = DW_Q_ADR_POSITION, .tno = DW_Q_TNO_LEADOUT, .index = 1,
+                      .rel_frames = 80, .abs_lba = 20000};
+    assert_int_equal(dw_q_encode(&lo, disc_q), 0);
+    binary_of(disc_q, fq);
+    assert_int_equal(fq[1], 0xAA);
+    assert_true(dw__mmc_formatted_q(fq, 20000, &numbers, q));
+    assert_memory_equal(q, disc_q, 12);
+    /* Garbage that no reading makes whole. */
+    numbers = DW_MMC_Q_NUMBERS_UNKNOWN;
+    memset(fq, 0xEE, sizeof(fq));
+    fq[0] = 0x01;
+    assert_false(dw__mmc_formatted_q(fq, 20000, &numbers, q));
+    assert_int_equal(numbers, DW_MMC_Q_NUMBERS_UNKNOWN);
+    /* The sub-channel selections and their sizes (MMC-6 READ CD). */
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    dw__mmc_build_read_cd(cdb, 150, 25, DW_MMC_SECTOR_ANY, DW_MMC_READ_CD_SUB_Q);
+    assert_int_equal(cdb[10], 0x02);
+    assert_int_equal(cdb[9], 0xF8);
+    assert_int_equal(dw__mmc_read_cd_sector_bytes(DW_MMC_READ_CD_SUB_Q), 2352 + 16);
+    dw__mmc_build_read_cd(cdb, 150, 25, DW_MMC_SECTOR_ANY, DW_MMC_READ_CD_SUB_RAW);
+    assert_int_equal(cdb[10], 0x01);
+    assert_int_equal(dw__mmc_read_cd_sector_bytes(DW_MMC_READ_CD_SUB_RAW), 2352 + 96);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1179,6 +1274,7 @@ int main(void)
         cmocka_unit_test(test_parse_mcn_isrc),
         cmocka_unit_test(test_parse_caps),
         cmocka_unit_test(test_raw_sector_mode),
+        cmocka_unit_test(test_formatted_q),
         cmocka_unit_test(test_open_missing_device),
         cmocka_unit_test(test_open_not_a_drive),
         cmocka_unit_test(test_drive_list),
