@@ -96,6 +96,17 @@ DW_API const struct dw_disc *dw_drive_disc(struct dw_drive *drive);
 DW_API int dw_drive_read_raw(struct dw_drive *drive, int32_t lba, int32_t sectors,
                              uint8_t *buf);
 
+/* Read raw sectors as dw_drive_read_raw does, with the drive's C2 error
+ * pointers (MMC-6 READ CD, error field 01b: 294 bytes a sector, one bit
+ * per byte of the 2352, most significant bit first) into c2 (sectors * 294
+ * bytes; a set bit marks a byte the drive could not correct).  Images have
+ * no C2 information: their pointers read all clear.  DW_EUNSUPPORTED when
+ * the drive cannot report C2 (then use dw_drive_read_raw); other errors as
+ * dw_drive_read_raw. */
+#define DW_C2_BYTES_PER_SECTOR 294
+DW_API int dw_drive_read_raw_c2(struct dw_drive *drive, int32_t lba, int32_t sectors,
+                                uint8_t *buf, uint8_t *c2);
+
 /* Read 2048-byte user-data sectors (MMC-6 READ(10)) into buf
  * (sectors * 2048 bytes).  Errors as dw_drive_read_raw. */
 DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t sectors,

@@ -22,7 +22,10 @@ extern "C" {
 #endif
 
 enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO };
-enum dw_rip_mode { DW_RIP_PARANOIA = 0, DW_RIP_BURST };
+/* How audio is read: paranoia (libcdio-paranoia full mode), burst (one
+ * plain pass), secure (one pass with C2 error pointers, then re-reads of
+ * only the C2-flagged or unreadable sectors until two clean reads agree). */
+enum dw_rip_mode { DW_RIP_PARANOIA = 0, DW_RIP_BURST, DW_RIP_SECURE };
 
 struct dw_rip_opts {
     const char *output_dir;     /* created if missing (one level) */

@@ -14,7 +14,8 @@ static const char usage[] =
     "  -o, --output DIR       output directory (created if missing)\n"
     "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
     "  -f, --format FORMAT    bincue (default) or iso\n"
-    "  -m, --mode MODE        audio read mode: paranoia (default) or burst\n"
+    "  -m, --mode MODE        audio read mode: paranoia (default), secure (one pass\n"
+    "                         with C2, re-reads of flagged sectors only) or burst\n"
     "  -r, --retries N        re-reads of a bad sector (default 4)\n"
     "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
     "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
@@ -57,8 +58,10 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
                 opts.mode = DW_RIP_PARANOIA;
             else if (!strcmp(optarg, "burst"))
                 opts.mode = DW_RIP_BURST;
+            else if (!strcmp(optarg, "secure"))
+                opts.mode = DW_RIP_SECURE;
             else {
-                cli_errorf("unknown mode '%s': use paranoia or burst", optarg);
+                cli_errorf("unknown mode '%s': use secure, paranoia or burst", optarg);
                 return EXIT_USAGE;
             }
             break;

@@ -128,6 +128,20 @@ int dw_drive_read_raw(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t 
     return d->ops->read_raw(d, lba, sectors, buf);
 }
 
+int dw_drive_read_raw_c2(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf,
+                         uint8_t *c2)
+{
+    if (sectors <= 0 || !c2)
+        return DW_EINVAL;
+    if (d->ops->read_raw_c2)
+        return d->ops->read_raw_c2(d, lba, sectors, buf, c2);
+    /* An image: what it holds is what was written; no pointers are set. */
+    int rc = d->ops->read_raw(d, lba, sectors, buf);
+    if (rc == 0)
+        memset(c2, 0, (size_t)sectors * DW_C2_BYTES_PER_SECTOR);
+    return rc;
+}
+
 int dw_drive_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
 {
     if (sectors <= 0)

@@ -68,6 +68,7 @@ struct mmc_drive {
     int64_t q_formatted_good; /* formatted frames whose CRC matched */
     int64_t q_raw_rescued;    /* bad formatted frames that raw P-W read good */
     uint8_t *q_buf;           /* MMC_Q_MAX_SECTORS raw sectors + P-W, lazily */
+    int c2_state;             /* C2 pointers: 0 untried, 1 work, -1 refused */
 };
 
 /* Outcome of one command. */
@@ -782,6 +783,55 @@ static int mmc_read_raw(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_
                             DW_SECTOR_RAW_BYTES, read_cd_cmd);
 }
 
+/* ops->read_raw_c2: READ CD with byte 9 = F8h | C2 (01b, 294 bytes after
+ * each sector, MMC-6), split into buf and c2.  A drive that refuses the
+ * field (ILLEGAL REQUEST) has no C2: DW_EUNSUPPORTED, remembered. */
+static int mmc_read_raw_c2(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf,
+                           uint8_t *c2)
+{
+    struct mmc_drive *m = d->priv;
+    const size_t unit = DW_SECTOR_RAW_BYTES + DW_C2_BYTES_PER_SECTOR;
+    const int32_t max = MMC_RAW_MAX_SECTORS;
+    uint8_t *tmp;
+    int rc = 0;
+
+    if (m->c2_state < 0)
+        return mmc_fail_plain(d, DW_EUNSUPPORTED, DW_NO_LBA,
+                              "the drive '%s' does not report C2 errors", m->device);
+    tmp = malloc((size_t)max * unit);
+    if (!tmp)
+        return mmc_fail_plain(d, DW_ENOMEM, DW_NO_LBA, "out of memory");
+    for (int32_t done = 0; done < sectors && !rc;) {
+        int32_t n = sectors - done < max ? sectors - done : max;
+        uint8_t cdb[DW_MMC_CDB_MAX];
+        struct mmc_result res;
+        size_t len = dw__mmc_build_read_cd(cdb, lba + done, (uint32_t)n, DW_MMC_SECTOR_ANY,
+                                           DW_MMC_READ_CD_C2);
+        if (mmc_run(m, cdb, len, SCSI_MMC_DATA_READ, tmp, (size_t)n * unit,
+                    MMC_READ_TIMEOUT_MS, &res)) {
+            if (res.have_sense && res.sense.key == 5 && res.sense.asc == 0x24) {
+                m->c2_state = -1;
+                rc = mmc_fail_plain(d, DW_EUNSUPPORTED, DW_NO_LBA,
+                                    "the drive '%s' does not report C2 errors", m->device);
+            } else {
+                rc = mmc_fail(d, &res, lba + done, "cannot read sector %ld of the disc in '%s'",
+                              (long)(lba + done), m->device);
+            }
+            break;
+        }
+        m->c2_state = 1;
+        for (int32_t k = 0; k < n; k++) {
+            memcpy(buf + (size_t)(done + k) * DW_SECTOR_RAW_BYTES, tmp + (size_t)k * unit,
+                   DW_SECTOR_RAW_BYTES);
+            memcpy(c2 + (size_t)(done + k) * DW_C2_BYTES_PER_SECTOR,
+                   tmp + (size_t)k * unit + DW_SECTOR_RAW_BYTES, DW_C2_BYTES_PER_SECTOR);
+        }
+        done += n;
+    }
+    free(tmp);
+    return rc;
+}
+
 /* ops->read_user: READ(10), 32 blocks of 2048 bytes per command. */
 static int mmc_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
 {
@@ -1047,6 +1097,7 @@ static const struct dw__drive_ops mmc_ops = {
     .load_disc = mmc_load_disc,
     .read_raw = mmc_read_raw,
     .read_user = mmc_read_user,
+    .read_raw_c2 = mmc_read_raw_c2,
     .read_q = mmc_read_q,
     .q_source = mmc_q_source,
     .lock = mmc_lock,

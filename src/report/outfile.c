@@ -28,7 +28,7 @@ int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_d
         return dw__set_error(err, DW_ENOMEM, "out of memory");
     }
     sprintf(of->part_path, "%s.part", path);
-    of->fp = fopen(of->part_path, "wb");
+    of->fp = fopen(of->part_path, "w+b"); /* read back by secure rips */
     if (!of->fp) {
         int e = errno;
         char *p = strdup(of->part_path);

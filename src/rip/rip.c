@@ -40,6 +40,8 @@ static void bad_reason(int32_t detail, char *out, size_t out_bytes)
                  (detail >> 8) & 0xff, detail & 0xff);
     else if (detail == DW__BAD_PARANOIA_SKIP)
         snprintf(out, out_bytes, "unreadable: no read delivered it (libcdio-paranoia filled it in)");
+    else if (detail == DW__BAD_SECURE_UNCONFIRMED)
+        snprintf(out, out_bytes, "unconfirmed: no two clean re-reads agreed");
     else if (detail == DW__BAD_PARANOIA_EDGE)
         snprintf(out, out_bytes, "next to unreadable sectors (libcdio-paranoia may have "
                                  "altered it)");
@@ -351,10 +353,28 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         int64_t bad_before = r->bad.sectors, reread_before = r->reread.sectors;
         struct dw_paranoia_stats pstats = {0};
         bool use_paranoia = !dw_track_is_data(t) && r->opts->mode == DW_RIP_PARANOIA;
+        bool use_secure = !dw_track_is_data(t) && r->opts->mode == DW_RIP_SECURE;
+        struct dw_secure_stats sstats = {0};
         dw__rip_log(r, DW_LOG_INFO, "track %02d: %s, LBA %d-%d (%d sectors)%s", t->number,
                     dw_track_mode_name(t->mode), first, end - 1, end - first,
-                    use_paranoia ? ", through libcdio-paranoia" : "");
-        if (use_paranoia) {
+                    use_paranoia ? ", through libcdio-paranoia" : use_secure ? ", secure" : "");
+        if (use_secure) {
+            r->session_first = first;
+            r->session_end = end;
+            for (int k = 0; k < disc->session_count; k++)
+                if (disc->sessions[k].number == t->session)
+                    r->session_end = disc->sessions[k].leadout_lba;
+            for (int k = 0; k < disc->track_count; k++)
+                if (disc->tracks[k].session == t->session) {
+                    r->session_first = dw_track_first_lba(&disc->tracks[k]) < 0
+                                           ? 0
+                                           : dw_track_first_lba(&disc->tracks[k]);
+                    break;
+                }
+            rc = dw__rip_secure_range(r, t, first, end, image_hash, track_hash, &sstats);
+            if (rc)
+                goto out;
+        } else if (use_paranoia) {
             rc = dw__rip_paranoia_range(r, t, first, end, &r->image, image_hash, track_hash,
                                         &pstats);
             if (rc)
@@ -387,7 +407,8 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         json_object_object_add(tj, "first_lba", json_object_new_int(first));
         json_object_object_add(tj, "sectors", json_object_new_int(end - first));
         json_object_object_add(tj, "read_mode", json_object_new_string(
-                                                    use_paranoia ? "paranoia"
+                                                    use_secure     ? "secure"
+                                                    : use_paranoia ? "paranoia"
                                                     : dw_track_is_data(t) ? "raw+edc/ecc"
                                                                           : "burst"));
         json_object_object_add(tj, "digests", dw__json_digests(&d));
@@ -395,6 +416,16 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
                                json_object_new_int64(r->reread.sectors - reread_before));
         json_object_object_add(tj, "sectors_bad",
                                json_object_new_int64(r->bad.sectors - bad_before));
+        if (use_secure) {
+            json_object *sj = json_object_new_object();
+            json_object_object_add(sj, "c2", json_object_new_boolean(sstats.have_c2));
+            json_object_object_add(sj, "c2_sectors", json_object_new_int(sstats.c2_sectors));
+            json_object_object_add(sj, "unreadable_first_pass",
+                                   json_object_new_int(sstats.unreadable_pass1));
+            json_object_object_add(sj, "recovered", json_object_new_int(sstats.recovered));
+            json_object_object_add(sj, "rereads", json_object_new_int(sstats.reads));
+            json_object_object_add(tj, "secure", sj);
+        }
         if (use_paranoia) {
             json_object *pj = json_object_new_object();
             for (int k = 0; k < DW_PARANOIA_EVENT_KINDS; k++)
@@ -882,6 +913,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.result = result;
     r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
     r.source = info.address;
+    r.secure_have_c2 = true;
     dw__utc_now(started);
     double t0 = now_seconds();
 
@@ -929,7 +961,10 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             dw_disc_status_name(medium.status), (long long)medium.capacity_sectors,
             medium.session_count);
     fprintf(r.log.fp, "format: %s   audio read mode: %s   data re-reads: %d\n\nTOC:\n",
-            iso ? "iso" : "bincue", opts->mode == DW_RIP_BURST ? "burst" : "paranoia",
+            iso ? "iso" : "bincue",
+            opts->mode == DW_RIP_BURST    ? "burst"
+            : opts->mode == DW_RIP_SECURE ? "secure"
+                                          : "paranoia",
             r.retries);
     dw_disc_write_text(r.disc, r.log.fp);
     fputc('\n', r.log.fp);
@@ -952,7 +987,9 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object *jo = json_object_new_object();
     json_object_object_add(jo, "format", json_object_new_string(iso ? "iso" : "bincue"));
     json_object_object_add(jo, "audio_mode", json_object_new_string(
-                                                 opts->mode == DW_RIP_BURST ? "burst" : "paranoia"));
+                                                 opts->mode == DW_RIP_BURST    ? "burst"
+                                                 : opts->mode == DW_RIP_SECURE ? "secure"
+                                                                               : "paranoia"));
     json_object_object_add(jo, "data_retries", json_object_new_int(r.retries));
     json_object_object_add(jo, "qscan",
                            json_object_new_boolean(!(opts->flags & DW_RIP_NO_QSCAN)));

@@ -38,8 +38,26 @@ struct dw__rip {
     double last_progress_s;
     bool aborted;
     struct dw__ar_track *ar;  /* one per audio track, or NULL */
+    bool secure_have_c2;      /* secure mode: the drive still looks C2-capable */
+    int32_t session_first, session_end; /* readable LBAs of the current session */
     int ar_count, ar_cursor;
 };
+
+struct dw_secure_stats {
+    bool have_c2;          /* the drive reported C2 pointers */
+    int c2_sectors;        /* sectors C2 flagged in the first pass */
+    int unreadable_pass1;  /* sectors the first pass could not read */
+    int recovered;         /* suspicious sectors two clean reads confirmed */
+    int reads;             /* re-reads (one sector each) */
+};
+
+/* Secure audio reading of [first, end) of track t (src/rip/secure.c):
+ * one pass with C2, re-reads of the suspicious sectors until two clean
+ * reads agree, checksums over the final bytes into both hashes and the
+ * AccurateRip/EAC state.  Bad sectors go to r->bad, re-reads to r->reread. */
+int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                         int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
+                         struct dw_secure_stats *stats);
 
 /* Feed n raw sectors starting at lba to the audio checksums (no-op outside
  * the audio tracks). */
@@ -47,6 +65,8 @@ void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int3
 
 /* Detail of a bad range that libcdio-paranoia skipped (not a DW_E* code). */
 #define DW__BAD_PARANOIA_SKIP (-1000)
+/* A sector secure mode could not confirm by two clean, agreeing reads. */
+#define DW__BAD_SECURE_UNCONFIRMED (-1002)
 /* A delivered sector next to such a gap, which paranoia may have patched. */
 #define DW__BAD_PARANOIA_EDGE (-1001)
 

@@ -1,0 +1,247 @@
+/* Secure reading of audio: one pass, then re-reads of the suspicious
+ * sectors only.
+ *
+ * Pass 1 reads the track with the drive's C2 error pointers (MMC-6 READ CD,
+ * error field 01b) and writes it out.  A sector is suspicious when C2
+ * flags any of its bytes or it could not be read.  Pass 2 re-reads each
+ * suspicious sector, after reading a sector far away so the drive's cache
+ * cannot answer, until two reads with no C2 flag agree byte for byte; the
+ * agreed data is written over the first in the .part file.  A sector that
+ * never gets there keeps its most recent clean read (or its last read) and
+ * is listed bad.  Pass 3 hashes the track (CRC-32, MD5, SHA-1, AccurateRip,
+ * EAC CRCs) from the file, so every checksum covers the final bytes.
+ * Drives without C2 get one pass plus re-reads of unreadable sectors only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "discwright/sector.h"
+#include "image/image.h"
+#include "rip/rip_int.h"
+
+#define CACHE_DEFEAT_SECTORS 2000 /* further than any drive cache reaches */
+
+struct suspects {
+    int32_t *lba;
+    int count, cap;
+};
+
+static int suspect_add(struct suspects *s, int32_t lba)
+{
+    if (s->count && s->lba[s->count - 1] == lba)
+        return 0;
+    if (s->count == s->cap) {
+        int cap = s->cap ? s->cap * 2 : 64;
+        int32_t *p = realloc(s->lba, (size_t)cap * sizeof(*p));
+        if (!p)
+            return DW_ENOMEM;
+        s->lba = p;
+        s->cap = cap;
+    }
+    s->lba[s->count++] = lba;
+    return 0;
+}
+
+static int c2_flagged_bytes(const uint8_t *c2)
+{
+    int n = 0;
+    for (int i = 0; i < DW_C2_BYTES_PER_SECTOR; i++)
+        n += __builtin_popcount(c2[i]);
+    return n;
+}
+
+/* Read n sectors with C2 if the drive has it; *have_c2 turns false for
+ * good when it has not (and c2 is then all clear). */
+static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
+                   bool *have_c2)
+{
+    if (*have_c2) {
+        int rc = dw_drive_read_raw_c2(r->drive, lba, n, buf, c2);
+        if (rc != DW_EUNSUPPORTED)
+            return rc;
+        *have_c2 = false;
+        dw__rip_log(r, DW_LOG_INFO, "the drive reports no C2 errors: secure mode re-reads "
+                                    "only sectors that fail to read");
+    }
+    memset(c2, 0, (size_t)n * DW_C2_BYTES_PER_SECTOR);
+    return dw_drive_read_raw(r->drive, lba, n, buf);
+}
+
+static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t bytes)
+{
+    int fd = fileno(r->image.fp);
+    for (size_t done = 0; done < bytes;) {
+        ssize_t n = pwrite(fd, buf + done, bytes - done, offset + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return dw__set_error(r->err, dw_error_from_errno(errno), "cannot write '%s': %s",
+                                 r->image.part_path, strerror(errno));
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* Pass 2 for one sector; returns 0 when two clean reads agreed (data in
+ * out), 1 when not (out holds the best we have), or a fatal code. */
+static int reread_sector(struct dw__rip *r, int32_t lba, int32_t disc_first, int32_t disc_end,
+                         bool *have_c2, uint8_t *out, int *reads)
+{
+    uint8_t raw[DW_SECTOR_RAW_BYTES], c2[DW_C2_BYTES_PER_SECTOR], far[DW_SECTOR_RAW_BYTES];
+    uint8_t clean[DW_SECTOR_RAW_BYTES];
+    bool have_clean = false;
+    int attempts = r->retries > 0 ? 2 * r->retries : 2;
+    for (int a = 0; a < attempts; a++) {
+        int32_t away = lba + CACHE_DEFEAT_SECTORS < disc_end ? lba + CACHE_DEFEAT_SECTORS
+                       : lba - CACHE_DEFEAT_SECTORS >= disc_first ? lba - CACHE_DEFEAT_SECTORS
+                                                                 : disc_first;
+        (void)dw_drive_read_raw(r->drive, away, 1, far);
+        int rc = read_c2(r, lba, 1, raw, c2, have_c2);
+        (*reads)++;
+        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+            return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+        if (rc)
+            continue;
+        memcpy(out, raw, sizeof(raw));
+        if (c2_flagged_bytes(c2))
+            continue;
+        if (have_clean && memcmp(clean, raw, sizeof(raw)) == 0)
+            return 0;
+        memcpy(clean, raw, sizeof(raw));
+        have_clean = true;
+    }
+    if (have_clean)
+        memcpy(out, clean, sizeof(clean));
+    return 1;
+}
+
+int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                         int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
+                         struct dw_secure_stats *stats)
+{
+    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
+    uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
+    uint8_t *c2 = malloc((size_t)transfer * DW_C2_BYTES_PER_SECTOR);
+    struct suspects sus = {0};
+    bool have_c2 = r->secure_have_c2;
+    int rc = 0;
+    memset(stats, 0, sizeof(*stats));
+    if (!buf || !c2) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (fflush(r->image.fp) != 0) {
+        rc = dw__outfile_check(&r->image, r->err);
+        goto out;
+    }
+    off_t base = ftello(r->image.fp);
+
+    /* Pass 1. */
+    for (int32_t lba = first; lba < end;) {
+        int32_t n = end - lba < transfer ? end - lba : transfer;
+        rc = read_c2(r, lba, n, buf, c2, &have_c2);
+        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE) {
+            rc = dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+            goto out;
+        }
+        for (int32_t i = 0; i < n; i++) {
+            uint8_t *s = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
+            int one = rc;
+            if (rc) /* the chunk failed: find out sector by sector */
+                one = read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR,
+                              &have_c2);
+            if (one) {
+                memset(s, 0, DW_SECTOR_RAW_BYTES);
+                stats->unreadable_pass1++;
+            } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
+                stats->c2_sectors++;
+            } else {
+                continue;
+            }
+            if (suspect_add(&sus, lba + i)) {
+                rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+                goto out;
+            }
+        }
+        rc = 0;
+        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
+        if (fwrite(buf, 1, bytes, r->image.fp) != bytes) {
+            rc = dw__outfile_check(&r->image, r->err);
+            rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+            goto out;
+        }
+        lba += n;
+        r->done_sectors += n;
+        if ((rc = dw__rip_progress(r, t->number, false)))
+            goto out;
+    }
+    if (fflush(r->image.fp) != 0) {
+        rc = dw__outfile_check(&r->image, r->err);
+        goto out;
+    }
+
+    /* Pass 2: only the suspicious sectors. */
+    if (sus.count)
+        dw__rip_log(r, DW_LOG_INFO,
+                    "track %02d: %d suspicious sectors (%d C2-flagged, %d unreadable): "
+                    "re-reading them",
+                    t->number, sus.count, stats->c2_sectors, stats->unreadable_pass1);
+    for (int i = 0; i < sus.count; i++) {
+        int32_t lba = sus.lba[i];
+        uint8_t sector[DW_SECTOR_RAW_BYTES];
+        int st = reread_sector(r, lba, r->session_first, r->session_end, &have_c2, sector,
+                               &stats->reads);
+        if (st < 0) {
+            rc = st;
+            goto out;
+        }
+        dw__ranges_add(&r->reread, lba, 0);
+        if ((rc = write_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, sector,
+                           sizeof(sector))))
+            goto out;
+        if (st == 1) {
+            dw__ranges_add(&r->bad, lba, DW__BAD_SECURE_UNCONFIRMED);
+            dw__rip_log(r, DW_LOG_WARN,
+                        "sector %d (track %d): no two clean reads agreed; the best read is "
+                        "kept",
+                        lba, t->number);
+        } else {
+            stats->recovered++;
+        }
+        if ((rc = dw__rip_progress(r, t->number, false)))
+            goto out;
+    }
+
+    /* Pass 3: checksums over the final bytes. */
+    int fd = fileno(r->image.fp);
+    for (int32_t lba = first; lba < end;) {
+        int32_t n = end - lba < transfer ? end - lba : transfer;
+        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
+        off_t at = base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES;
+        for (size_t done = 0; done < bytes;) {
+            ssize_t got = pread(fd, buf + done, bytes - done, at + (off_t)done);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                rc = dw__set_error(r->err, DW_EIO, "cannot read back '%s': %s",
+                                   r->image.part_path, got < 0 ? strerror(errno) : "short");
+                goto out;
+            }
+            done += (size_t)got;
+        }
+        dw_hash_update(image_hash, buf, bytes);
+        dw_hash_update(track_hash, buf, bytes);
+        dw__rip_feed_audio(r, lba, buf, n);
+        lba += n;
+    }
+    if (fseeko(r->image.fp, 0, SEEK_END) != 0)
+        rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
+out:
+    r->secure_have_c2 = have_c2;
+    stats->have_c2 = have_c2;
+    free(sus.lba);
+    free(buf);
+    free(c2);
+    return rc;
+}

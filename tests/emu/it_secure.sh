@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Secure mode on an emulated drive with C2: a clean disc takes one pass and
+# no re-read; only sectors that C2 flags or that fail are re-read; sectors
+# whose re-reads never agree cleanly are listed bad (and every sector that
+# differs from the source is among them); a transient error is recovered.
+. "$(dirname "$0")/preload_lib.sh"
+need_fixtures
+need_preload
+src=$L/cdda.bin
+bad_sectors() { sed -n 's/^bad: LBA \([0-9]*\)-\([0-9]*\) .*/\1 \2/p' "$1" | while read -r a b; do seq "$a" "$b"; done; }
+differing_sectors() { cmp -l "$1" "$2" 2>/dev/null | awk '{ print int(($1 - 1) / 2352) }' | sort -un; }
+json_int() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1" | head -1; }
+
+EMU_CONFIG="medium=$L/cdda.cue c2=294"
+expect_exit 0 "secure rip of a clean disc" -- emu "$DW" --json rip "$EMU_DEVICE" -o "$work/clean" --name d --mode secure --no-qscan
+same_file "$work/clean/d.bin" "$src" "clean: the bin equals the source"
+tr -d ' \n' < "$work/clean/d.json" > "$work/clean.json"
+[ "$(json_int "$work/clean.json" rereads)" = 0 ] && grep -q '"c2":true' "$work/clean.json" \
+  && ok "clean: one pass with C2, no re-read" || bad "clean: $(grep -o '"secure":{[^}]*}' "$work/clean.json")"
+
+EMU_CONFIG="medium=$L/cdda.cue c2=294 faults=c2:20-24"
+expect_exit 3 "secure rip with C2-flagged sectors 20-24" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/c2" --name d --mode secure --no-qscan
+bad_sectors "$work/c2/d.log" | sort -un | tr '\n' ' ' > "$work/bad.txt"
+[ "$(cat "$work/bad.txt")" = "20 21 22 23 24 " ] && ok "c2: exactly sectors 20-24 are bad" || bad "c2: bad = $(cat "$work/bad.txt")"
+[ "$(differing_sectors "$work/c2/d.bin" "$src" | tr '\n' ' ')" = "20 21 22 23 24 " ] \
+  && ok "c2: only the flagged sectors differ from the source" || bad "c2: differing $(differing_sectors "$work/c2/d.bin" "$src" | tr '\n' ' ')"
+grep -q "5 suspicious sectors (5 C2-flagged" "$work/c2/d.log" && ok "c2: only the 5 flagged sectors were re-read" \
+  || bad "c2: $(grep suspicious "$work/c2/d.log")"
+
+EMU_CONFIG="medium=$L/cdda.cue c2=294 faults=transient:30-31:2"
+expect_exit 0 "secure rip with a transient error" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/tr" --name d --mode secure --no-qscan
+same_file "$work/tr/d.bin" "$src" "transient: recovered, the bin equals the source"
+grep -q '^re-read: LBA 30-31' "$work/tr/d.log" && ok "transient: the re-read sectors are listed" || bad "transient: $(grep re-read "$work/tr/d.log")"
+
+EMU_CONFIG="medium=$L/cdda.cue c2=none faults=unreadable:30-31"
+expect_exit 3 "secure rip without C2 on a drive with unreadable sectors" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/noc2" --name d --mode secure --no-qscan
+grep -q '^bad: LBA 30-31 (2 sectors)' "$work/noc2/d.log" && ok "no C2: the unreadable sectors are listed" || bad "no C2: $(grep '^bad' "$work/noc2/d.log")"
+grep -q 'reports no C2 errors' "$work/noc2/d.log" && ok "no C2: the log says the drive has no C2" || bad "no C2: not logged"
+finish
