@@ -151,30 +151,46 @@ static bool parse_bool(const char *text, bool *out)
     return true;
 }
 
+/* What the configuration says about the medium. */
+struct medium_args {
+    char *medium; /* image path */
+    int profile;
+    char *blank; /* blank medium kind */
+    char *state; /* state file */
+    long capacity_sectors;
+};
+
+static int set_string(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = strdup(value);
+    return *slot ? 0 : -1;
+}
+
 /* One key=value; 0 or -1 with msg set. */
-static int apply_key(struct dw_emu *e, const char *key, const char *value, char **medium,
-                     int *profile, char *msg, size_t msg_bytes)
+static int apply_key(struct dw_emu *e, const char *key, const char *value,
+                     struct medium_args *a, char *msg, size_t msg_bytes)
 {
     struct dw__emu_personality *p = &e->pers;
     long v;
 
-    if (!strcmp(key, "medium")) {
-        free(*medium);
-        *medium = strdup(value);
-        return *medium ? 0 : -1;
-    }
-    if (!strcmp(key, "profile")) {
-        *profile = dw__emu_profile_parse(value);
-        if (*profile < 0)
+    if (!strcmp(key, "medium"))
+        return set_string(&a->medium, value);
+    if (!strcmp(key, "blank"))
+        return set_string(&a->blank, value);
+    if (!strcmp(key, "state"))
+        return set_string(&a->state, value);
+    if (!strcmp(key, "capacity")) {
+        if (parse_long(value, 1, 0x7FFFFFF0L, &v))
             goto bad;
+        a->capacity_sectors = v;
         return 0;
     }
-    if (!strcmp(key, "blank") || !strcmp(key, "state") || !strcmp(key, "capacity")) {
-        set_msg(msg, msg_bytes,
-                "emulator key '%s' belongs to the writing model, which is not built yet: "
-                "load a medium image with medium=PATH",
-                key);
-        return -1;
+    if (!strcmp(key, "profile")) {
+        a->profile = dw__emu_profile_parse(value);
+        if (a->profile < 0)
+            goto bad;
+        return 0;
     }
     if (!strcmp(key, "vendor")) {
         snprintf(p->vendor, sizeof(p->vendor), "%s", value);
@@ -208,6 +224,15 @@ static int apply_key(struct dw_emu *e, const char *key, const char *value, char 
             p->c2_after_sub = false;
         else if (!strcmp(value, "after-sub"))
             p->c2_after_sub = true;
+        else
+            goto bad;
+        return 0;
+    }
+    if (!strcmp(key, "rawpw")) {
+        if (!strcmp(value, "yes"))
+            p->no_raw_pw = false;
+        else if (!strcmp(value, "no"))
+            p->no_raw_pw = true;
         else
             goto bad;
         return 0;
@@ -295,7 +320,7 @@ bad:
 
 /* Split config into key=value tokens (values may be "double quoted") and
  * apply them.  0 or -1 with msg set. */
-static int parse_config(struct dw_emu *e, const char *config, char **medium, int *profile,
+static int parse_config(struct dw_emu *e, const char *config, struct medium_args *a,
                         char *msg, size_t msg_bytes)
 {
     const char *s = config;
@@ -345,7 +370,7 @@ static int parse_config(struct dw_emu *e, const char *config, char **medium, int
             set_msg(msg, msg_bytes, "out of memory");
             return -1;
         }
-        rc = apply_key(e, key, value, medium, profile, msg, msg_bytes);
+        rc = apply_key(e, key, value, a, msg, msg_bytes);
         free(value);
         if (rc)
             return -1;
@@ -356,8 +381,7 @@ static int parse_config(struct dw_emu *e, const char *config, char **medium, int
 struct dw_emu *dw_emu_new(const char *config, char *msg, size_t msg_bytes)
 {
     struct dw_emu *e = calloc(1, sizeof(*e));
-    char *medium = NULL;
-    int profile = 0;
+    struct medium_args a;
 
     if (msg && msg_bytes)
         msg[0] = '\0';
@@ -365,10 +389,12 @@ struct dw_emu *dw_emu_new(const char *config, char *msg, size_t msg_bytes)
         set_msg(msg, msg_bytes, "out of memory");
         return NULL;
     }
+    memset(&a, 0, sizeof(a));
     pthread_mutex_init(&e->lock, NULL);
     personality_defaults(&e->pers);
     e->faults.medium_gone_after = -1;
     e->faults.ua_after = -1;
+    e->faults.gone_during_write = -1;
     e->head_lba = 0;
     e->next_lba = -1;
     /* Mode page 01h defaults: read retry count 16, write retry count 16. */
@@ -385,20 +411,42 @@ struct dw_emu *dw_emu_new(const char *config, char *msg, size_t msg_bytes)
     e->page05[4] = 0x08;
     dw__emu_put16(e->page05 + 14, 150);
 
-    if (parse_config(e, config, &medium, &profile, msg, msg_bytes))
+    if (parse_config(e, config, &a, msg, msg_bytes))
         goto fail;
-    if (medium) {
-        if (dw__emu_medium_load(medium, profile, &e->medium, msg, msg_bytes))
-            goto fail;
-        e->present = true;
-    } else if (profile) {
+    if (a.medium && (a.blank || a.state)) {
+        set_msg(
+            msg, msg_bytes,
+            "emulator keys 'medium' and '%s' exclude each other: an image is pressed, "
+            "blank=KIND (with state=PATH) makes a writable medium",
+            a.blank ? "blank" : "state");
+        goto fail;
+    }
+    if (a.profile && !a.medium) {
         set_msg(msg, msg_bytes, "emulator key 'profile' needs a medium=PATH to apply to");
         goto fail;
     }
-    free(medium);
+    if (a.capacity_sectors && !a.blank && !a.state) {
+        set_msg(msg, msg_bytes, "emulator key 'capacity' needs blank=KIND to apply to");
+        goto fail;
+    }
+    if (a.medium) {
+        if (dw__emu_medium_load(a.medium, a.profile, &e->medium, msg, msg_bytes))
+            goto fail;
+        e->present = true;
+    } else if (a.blank || a.state) {
+        if (dw__emu_wmedium_open(a.blank, a.capacity_sectors, a.state, &e->medium, msg,
+                                 msg_bytes))
+            goto fail;
+        e->present = true;
+    }
+    free(a.medium);
+    free(a.blank);
+    free(a.state);
     return e;
 fail:
-    free(medium);
+    free(a.medium);
+    free(a.blank);
+    free(a.state);
     dw_emu_free(e);
     return NULL;
 }
@@ -780,6 +828,10 @@ static void cmd_mode_select10(struct dw_emu *e, struct dw__emu_cmd *c)
             break;
         if (page == 0x05) {
             size_t n = plen < 0x34 ? plen : 0x34;
+            if (!dw__emu_page05_ok(e, d + off, plen)) { /* a write mode it lacks */
+                dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x26, 0x00);
+                return;
+            }
             memcpy(e->page05, d + off, n);
             e->page05[0] = 0x05;
             e->page05[1] = 0x32;
@@ -838,7 +890,7 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
     dw__emu_put16(r + 6, (uint32_t)profile);
 
     /* Each candidate feature in ascending code order; filtered below. */
-    for (int step = 0; step < 12; step++) {
+    for (int step = 0; step < 23; step++) {
         uint16_t code = 0;
         bool current = true;
         memset(d, 0, sizeof(d));
@@ -895,7 +947,83 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             d[2] = 0x01;
             n = feature(f, code, 2, false, current, d, 4);
             break;
-        case 8: /* 0040h BD Read: class 0 read bitmaps for BD-RE, BD-R, BD-ROM */
+        case 8: /* 0020h Random Writable: formatted BD-RE */
+            code = 0x0020;
+            current = have && profile == 0x43 && e->medium->w && e->medium->w->formatted;
+            dw__emu_put32(d,
+                          (uint32_t)(have ? dw__emu_medium_sectors(e->medium) - 1 : 0));
+            dw__emu_put32(d + 4, 2048);
+            dw__emu_put16(d + 8, 32);
+            n = feature(f, code, 0, false, current, d, 12);
+            break;
+        case 9: /* 0021h Incremental Streaming Writable: data block types, BUF,
+                   link sizes (CD 7, DVD 16) */
+            code = 0x0021;
+            current = have && (profile == 0x09 || profile == 0x0A || profile == 0x11 ||
+                               profile == 0x14);
+            dw__emu_put16(d, fam == DW_EMU_CD ? 0x0101 : 0x0100); /* types 0, 8 */
+            d[2] = 0x01;                                          /* BUF */
+            d[3] = 1;                                             /* one link size */
+            d[4] = fam == DW_EMU_CD ? 7 : 16;
+            n = feature(f, code, 1, false, current, d, 8);
+            break;
+        case 10: /* 0023h Formattable (BD: no certification flags) */
+            code = 0x0023;
+            current = have && (profile == 0x1A || profile == 0x41 || profile == 0x43);
+            n = feature(f, code, 0, false, current, d, 8);
+            break;
+        case 11: /* 0024h Hardware Defect Management: BD-RE */
+            code = 0x0024;
+            current = have && profile == 0x43;
+            n = feature(f, code, 1, false, current, d, 4);
+            break;
+        case 12: /* 0026h Restricted Overwrite (DVD-RW 13h, not modelled) */
+            code = 0x0026;
+            current = false;
+            n = feature(f, code, 0, false, current, d, 0);
+            break;
+        case 13: /* 002Ah DVD+RW: Write */
+            code = 0x002A;
+            current = have && profile == 0x1A;
+            d[0] = 0x01;
+            n = feature(f, code, 1, false, current, d, 4);
+            break;
+        case 14: /* 002Bh DVD+R: Write */
+            code = 0x002B;
+            current = have && profile == 0x1B;
+            d[0] = 0x01;
+            n = feature(f, code, 0, false, current, d, 4);
+            break;
+        case 15: /* 002Dh CD Track at Once: BUF, Test Write, CD-RW; data block
+                    types 0 (raw audio) and 8 (Mode 1) */
+            code = 0x002D;
+            current = have && (profile == 0x09 || profile == 0x0A);
+            d[0] = 0x40 | 0x04 | 0x02;
+            dw__emu_put16(d + 2, 0x0101);
+            n = feature(f, code, 2, false, current, d, 4);
+            break;
+        case 16: /* 002Eh CD Mastering: BUF, SAO, Test Write, CD-RW (no raw);
+                    maximum cue sheet length 64 KiB */
+            code = 0x002E;
+            current = have && (profile == 0x09 || profile == 0x0A);
+            d[0] = 0x40 | 0x20 | 0x04 | 0x02;
+            dw__emu_put24(d + 1, 0x010000);
+            n = feature(f, code, 1, false, current, d, 4);
+            break;
+        case 17: /* 002Fh DVD-R/-RW Write: BUF, Test Write, DVD-RW */
+            code = 0x002F;
+            current = have && (profile == 0x11 || profile == 0x14);
+            d[0] = 0x40 | 0x04 | 0x02;
+            n = feature(f, code, 1, false, current, d, 4);
+            break;
+        case 19: /* 0041h BD Write: class 0 write bitmaps for BD-RE and BD-R */
+            code = 0x0041;
+            current = have && (profile == 0x41 || profile == 0x43);
+            dw__emu_put16(d + 4, 0x000E);
+            dw__emu_put16(d + 12, 0x000E);
+            n = feature(f, code, 1, false, current, d, 20);
+            break;
+        case 18: /* 0040h BD Read: class 0 read bitmaps for BD-RE, BD-R, BD-ROM */
             code = 0x0040;
             current = have && fam == DW_EMU_BD;
             dw__emu_put16(d + 4, 0x000E);
@@ -903,11 +1031,11 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             dw__emu_put16(d + 20, 0x000E);
             n = feature(f, code, 1, false, current, d, 28);
             break;
-        case 9: /* 0100h Power Management */
+        case 20: /* 0100h Power Management */
             code = 0x0100;
             n = feature(f, code, 0, true, true, d, 0);
             break;
-        case 10: /* 0107h Real Time Streaming: SCS, MP2A, WSPD */
+        case 21: /* 0107h Real Time Streaming: SCS, MP2A, WSPD */
             code = 0x0107;
             current = have;
             d[0] = 0x08 | 0x04 | 0x02;
@@ -1034,9 +1162,8 @@ static void cmd_get_performance(struct dw_emu *e, struct dw__emu_cmd *c)
         r[4] = write ? 0x02 : 0x00;
         if (except == 0 && max_desc > 0) {
             uint32_t kbps = speed_kbps(e->medium->family, max_read_x(e));
-            uint32_t last = (uint32_t)(e->medium->capacity_sectors > 0
-                                           ? e->medium->capacity_sectors - 1
-                                           : 0);
+            int32_t sectors = dw__emu_medium_sectors(e->medium);
+            uint32_t last = (uint32_t)(sectors > 0 ? sectors - 1 : 0);
             dw__emu_put32(r + 8, 0);
             dw__emu_put32(r + 12, kbps);
             dw__emu_put32(r + 16, last);
@@ -1047,7 +1174,7 @@ static void cmd_get_performance(struct dw_emu *e, struct dw__emu_cmd *c)
         nws = write_speeds(e, ws);
         for (int i = 0; i < nws && (size_t)i < max_desc; i++) {
             uint8_t *w = r + 8 + 16 * i;
-            dw__emu_put32(w + 4, (uint32_t)e->medium->capacity_sectors);
+            dw__emu_put32(w + 4, (uint32_t)dw__emu_medium_sectors(e->medium));
             dw__emu_put32(w + 8, speed_kbps(e->medium->family, max_read_x(e)));
             dw__emu_put32(w + 12, ws[i]);
             len += 16;
@@ -1075,12 +1202,13 @@ struct command {
     uint8_t opcode;
     unsigned flags;
     void (*run)(struct dw_emu *e, struct dw__emu_cmd *c);
-    int is_read; /* counted by the fault plan and the timing model */
+    int is_read; /* 1: counted by the fault plan and the timing model; 2: a write */
 };
 
 static const struct command commands[] = {
     {0x00, NEEDS_MEDIUM, cmd_test_unit_ready, 0},
     {0x03, NO_UA, cmd_request_sense, 0},
+    {0x04, NEEDS_MEDIUM, dw__emu_format_unit, 0},
     {0x12, NO_UA, cmd_inquiry, 0},
     {0x15, 0, cmd_invalid_opcode, 0}, /* MODE SELECT(6): ATAPI drives refuse it */
     {0x1A, 0, cmd_invalid_opcode, 0}, /* MODE SENSE(6) */
@@ -1089,15 +1217,24 @@ static const struct command commands[] = {
     {0x23, 0, dw__emu_read_format_capacities, 0},
     {0x25, NEEDS_MEDIUM, dw__emu_read_capacity, 0},
     {0x28, NEEDS_MEDIUM, dw__emu_read10, 1},
+    {0x2A, NEEDS_MEDIUM, dw__emu_write10, 2},
+    {0x35, NEEDS_MEDIUM, dw__emu_sync_cache, 0},
     {0x42, NEEDS_MEDIUM, dw__emu_read_subchannel, 0},
     {0x43, NEEDS_MEDIUM, dw__emu_read_toc, 0},
     {0x46, NO_UA, cmd_get_configuration, 0},
     {0x4A, NO_UA, cmd_get_event_status, 0},
     {0x51, NEEDS_MEDIUM, dw__emu_read_disc_info, 0},
     {0x52, NEEDS_MEDIUM, dw__emu_read_track_info, 0},
+    {0x53, NEEDS_MEDIUM, dw__emu_reserve_track, 0},
+    {0x54, NEEDS_MEDIUM, dw__emu_send_opc, 0},
     {0x55, 0, cmd_mode_select10, 0},
     {0x5A, 0, cmd_mode_sense10, 0},
+    {0x5B, NEEDS_MEDIUM, dw__emu_close_track_session, 0},
+    {0x5C, 0, dw__emu_read_buffer_capacity, 0},
+    {0x5D, NEEDS_MEDIUM, dw__emu_send_cue_sheet, 0},
+    {0xA1, NEEDS_MEDIUM, dw__emu_blank, 0},
     {0xA8, NEEDS_MEDIUM, dw__emu_read10, 1},
+    {0xAA, NEEDS_MEDIUM, dw__emu_write10, 2},
     {0xAC, 0, cmd_get_performance, 0},
     {0xAD, NEEDS_MEDIUM, dw__emu_read_disc_structure, 0},
     {0xB6, 0, cmd_set_streaming, 0},
@@ -1172,11 +1309,20 @@ void dw_emu_exec(struct dw_emu *e, const uint8_t *cdb, size_t cdb_len, uint8_t *
         dw__emu_fail(e, &c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
         goto out;
     }
-    if (cmd->is_read) {
+    if (cmd->is_read == 1) {
         e->reads++;
         if (e->faults.medium_gone_after >= 0 && e->present &&
             e->reads > (unsigned long)e->faults.medium_gone_after) {
             e->faults.medium_gone_after = -1;
+            e->present = false;
+            e->locked = false;
+            e->event = EMU_EVENT_MEDIA_REMOVAL;
+        }
+    } else if (cmd->is_read == 2) {
+        e->writes++;
+        if (e->faults.gone_during_write >= 0 && e->present &&
+            e->writes > (unsigned long)e->faults.gone_during_write) {
+            e->faults.gone_during_write = -1;
             e->present = false;
             e->locked = false;
             e->event = EMU_EVENT_MEDIA_REMOVAL;

@@ -37,7 +37,7 @@ struct dw_emu_result {
  *   state=PATH          file keeping a written medium between processes
  *   vendor=.. model=.. firmware=..   INQUIRY strings
  *   c2=none|294|296     C2 support; subq=bcd|binary; offset=SAMPLES
- *   faults=SPEC         fault plan, see emu_faults.c
+ *   faults=SPEC         fault plan (reads and writes), see emu_faults.c
  * NULL or "" gives an empty tray.  Returns NULL and fills msg on error. */
 struct dw_emu *dw_emu_new(const char *config, char *msg, size_t msg_bytes);
 void dw_emu_free(struct dw_emu *e);

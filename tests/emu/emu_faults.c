@@ -10,6 +10,8 @@
  *   badq:500-520                   Q sub-channel with a wrong CRC
  *   medium-gone-after:5000         the medium vanishes after 5000 reads
  *   ua-after:100                   UNIT ATTENTION 6/29/00 after 100 commands
+ *   write-error:1200:3/0C/00       WRITE(10)/(12) of LBA 1200 fails (default 3/0C/00)
+ *   gone-during-write:40           the medium vanishes after 40 WRITE commands
  *
  * Items are separated by commas or white space; LBAs may be negative (a
  * range "-150--1"), ".." may separate them too; sense bytes are hex.
@@ -34,6 +36,7 @@ static const struct {
     {"flip", DW_EMU_FAULT_FLIP},
     {"jitter", DW_EMU_FAULT_JITTER},
     {"badq", DW_EMU_FAULT_BADQ},
+    {"write-error", DW_EMU_FAULT_WRITE_ERROR},
 };
 
 static int parse_int(const char **s, long long *out)
@@ -118,6 +121,12 @@ static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
         plan->ua_after = (long)n;
         return 0;
     }
+    if (name_len == 17 && !strncmp(item, "gone-during-write", 17)) {
+        if (parse_int(&s, &n) || *s || n < 0)
+            goto bad;
+        plan->gone_during_write = (long)n;
+        return 0;
+    }
     memset(&f, 0, sizeof(f));
     f.key = 0x3;
     f.asc = 0x11;
@@ -138,12 +147,17 @@ static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
     }
     if (parse_range(&s, &f.first_lba, &f.last_lba))
         goto bad;
+    if (f.kind == DW_EMU_FAULT_WRITE_ERROR) { /* MMC-6: WRITE ERROR */
+        f.asc = 0x0C;
+        f.ascq = 0x00;
+    }
     if (f.kind == DW_EMU_FAULT_TRANSIENT || f.kind == DW_EMU_FAULT_JITTER) {
         if (*s++ != ':' || parse_int(&s, &n) || n < 1 || n > 100000)
             goto bad;
         f.count = (int)n;
     }
-    if ((f.kind == DW_EMU_FAULT_UNREADABLE || f.kind == DW_EMU_FAULT_TRANSIENT) &&
+    if ((f.kind == DW_EMU_FAULT_UNREADABLE || f.kind == DW_EMU_FAULT_TRANSIENT ||
+         f.kind == DW_EMU_FAULT_WRITE_ERROR) &&
         *s == ':') {
         s++;
         if (parse_sense(&s, &f.key, &f.asc, &f.ascq))
@@ -234,6 +248,7 @@ int dw__emu_faults_parse(const char *spec, struct dw__emu_faults *plan, char *ms
     memset(plan, 0, sizeof(*plan));
     plan->medium_gone_after = -1;
     plan->ua_after = -1;
+    plan->gone_during_write = -1;
     text = spec[0] == '@' ? read_file(spec + 1, msg, msg_bytes) : strdup(spec);
     if (!text) {
         if (spec[0] != '@')
@@ -269,6 +284,7 @@ void dw__emu_faults_release(struct dw__emu_faults *plan)
     memset(plan, 0, sizeof(*plan));
     plan->medium_gone_after = -1;
     plan->ua_after = -1;
+    plan->gone_during_write = -1;
 }
 
 struct dw__emu_fault *dw__emu_fault_at(const struct dw__emu_faults *plan,

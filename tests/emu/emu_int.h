@@ -5,9 +5,10 @@
  * behaviour), a tray that may hold a medium, the pending sense and unit
  * attention, a fault plan and a timing model.  A medium is a layout (a
  * dw_disc: sessions, tracks, indexes, lead-outs) plus a sector store.  The
- * store reads an image through discwright's own drive layer today; the
- * writing step adds written sectors over it, so everything above the store
- * asks the store and the layout, never the image.
+ * store reads an image through discwright's own drive layer, or, for blank
+ * media (blank=), the sectors written into a sector file; the layout of
+ * writable media is rebuilt from their write state.  Everything above the
+ * store asks the store and the layout, never the image.
  *
  * Files:
  *   emu.c        creation, configuration, dispatch, sense and unit
@@ -20,6 +21,11 @@
  *   emu_read.c   READ(10)/(12), READ CD, READ CD MSF, the timing model
  *   emu_subq.c   the Q sub-channel from the layout, raw P-W, READ SUB-CHANNEL
  *   emu_faults.c the fault plan
+ *   emu_wmedium.c writable (blank=) media: write state, layout, sector file,
+ *                state file
+ *   emu_write.c  WRITE, SEND CUE SHEET, RESERVE TRACK, SYNCHRONIZE CACHE,
+ *                CLOSE TRACK/SESSION, BLANK, FORMAT UNIT and the disc/track
+ *                information of writable media
  * See README.md beside this file for what is modelled.
  */
 #ifndef DW_EMU_INT_H
@@ -64,11 +70,12 @@ enum dw__emu_sector_kind {
     DW_EMU_SEC_FORM2 = 5,
 };
 
-/* Where sector payloads come from.  Read side: an image opened with
+/* Where sector payloads come from.  Pressed media: an image opened with
  * dw_drive_open (cue, cdrdao TOC, NRG, ISO), served in chunks through a
- * small read-ahead cache.  The writing step adds written sectors here. */
+ * small read-ahead cache.  Writable media (medium->w) read their sector
+ * file instead (dw__emu_wstore_raw/_user). */
 struct dw__emu_store {
-    struct dw_drive *image; /* owned; NULL once the writing step adds blank media */
+    struct dw_drive *image; /* owned; NULL for writable (blank=) media */
     bool raw;               /* CD: 2352-byte raw sectors; else 2048-byte user data */
     uint8_t *cache;         /* DW_EMU_STORE_CHUNK sectors */
     int32_t cache_lba;      /* first LBA held, valid when cache_sectors > 0 */
@@ -76,6 +83,8 @@ struct dw__emu_store {
 };
 
 #define DW_EMU_STORE_CHUNK 64
+
+struct dw__emu_wstate; /* writable media: emu_wmedium.c */
 
 struct dw__emu_medium {
     int profile; /* MMC-6 profile number (08h CD-ROM, 10h DVD-ROM...) */
@@ -88,6 +97,7 @@ struct dw__emu_medium {
     struct dw__emu_store store;
     uint8_t *cdtext_packs; /* READ TOC format 5 packs (18 bytes each); owned */
     size_t cdtext_bytes;
+    struct dw__emu_wstate *w; /* blank/writable media (blank=); NULL when pressed */
 };
 
 /* Load the image at path as a medium.  profile is 0 (".iso" files become
@@ -144,6 +154,7 @@ struct dw__emu_personality {
     enum dw__emu_c2 c2;     /* which READ CD C2 codes the drive honours */
     bool c2_after_sub;      /* C2 bytes after the sub-channel bytes (non-MMC order) */
     bool subq_binary;       /* formatted Q with binary, not BCD, numbers */
+    bool no_raw_pw;         /* READ CD refuses sub-channel 001b (raw P-W) */
     int32_t offset_samples; /* read offset: audio comes shifted by this much */
     int32_t cache_sectors;  /* read cache of the timing model, 0 = none */
     bool host_usb;          /* USB bridge (SCSI) rather than SATA (ATAPI) */
@@ -164,6 +175,7 @@ enum dw__emu_fault_kind {
     DW_EMU_FAULT_FLIP,           /* bytes flipped silently (no C2) */
     DW_EMU_FAULT_JITTER,         /* audio shifted by `count` samples on odd reads */
     DW_EMU_FAULT_BADQ,           /* Q CRC wrong */
+    DW_EMU_FAULT_WRITE_ERROR,    /* WRITE(10)/(12) touching the range fails */
 };
 
 struct dw__emu_fault {
@@ -179,6 +191,7 @@ struct dw__emu_faults {
     int count;
     long medium_gone_after; /* reads before the medium vanishes, -1 = never */
     long ua_after;          /* commands before a 6/29/00, -1 = never */
+    long gone_during_write; /* WRITE commands before the medium vanishes, -1 = never */
 };
 
 /* Parse a fault plan (README.md, "Fault plan") into *plan (zeroed first).
@@ -225,6 +238,7 @@ struct dw_emu {
     unsigned long commands;      /* commands executed */
     unsigned long reads;         /* read commands executed */
     unsigned long read_cd_count; /* READ CD commands, for jitter */
+    unsigned long writes;        /* WRITE(10)/(12) commands executed */
     int32_t head_lba;            /* last sector read: READ SUB-CHANNEL position */
     uint16_t read_speed_kbps, write_speed_kbps; /* SET CD SPEED / SET STREAMING */
     uint8_t page05[60]; /* write parameters page, MODE SELECT(10) */
@@ -271,6 +285,146 @@ void dw__emu_read_disc_structure(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read10(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_subchannel(struct dw_emu *e, struct dw__emu_cmd *c);
+
+/* ---- writable media (emu_wmedium.c, emu_write.c) ---------------------------- */
+
+/* One track of a writable medium, in the order written.  CD positions are
+ * LBAs (the first track's pregap is -150..-1). */
+struct dw__emu_wtrack {
+    int number;
+    int session;
+    enum dw_track_mode mode; /* audio, Mode 1, Mode 2 XA (CD); Mode 1 for DVD/BD */
+    unsigned control;        /* CONTROL nibble, data bit included */
+    int index_count;         /* >= 2 */
+    int32_t index_lba[DW_MAX_INDEXES]; /* [0] INDEX 00 (== [1] without a pregap) */
+    int32_t written_end;               /* first LBA not written yet */
+    int32_t end_lba;          /* closed tracks: first LBA after it, run-out included */
+    int32_t reserved_sectors; /* RESERVE TRACK (or DAO) size; 0 = open-ended */
+    int runout_sectors;       /* 2 after a CD TAO data track (ECMA-394 link) */
+    bool closed;
+    bool damaged; /* a write failed inside it */
+    char isrc[13];
+};
+
+struct dw__emu_wsession {
+    int number;
+    bool closed;
+    int32_t leadout_lba; /* closed sessions */
+};
+
+/* One ADR 1 entry of a cue sheet (MMC-6 SEND CUE SHEET). */
+struct dw__emu_cue_point {
+    int32_t lba;
+    uint8_t ctl; /* CONTROL nibble */
+    uint8_t tno; /* 1..99, AAh lead-out, 0 lead-in */
+    uint8_t index;
+    uint8_t form; /* data form of main channel (low 6 bits) and sub-channel */
+};
+
+/* A session announced by SEND CUE SHEET and being written (SAO). */
+struct dw__emu_sao {
+    bool active;
+    struct dw__emu_cue_point *points; /* ascending; owned */
+    int point_count;
+    char mcn[14];
+    char isrc[DW_MAX_TRACKS + 1][13]; /* by track number */
+    uint8_t leadin_form;              /* 40h set: CD-TEXT in the lead-in */
+    int32_t first_lba;                /* first track's INDEX 00 */
+    int32_t leadout_lba;
+    int32_t nwa;    /* next LBA the host writes (>= first_lba) */
+    uint8_t *packs; /* CD-TEXT packs from the lead-in; owned */
+    int pack_count;
+    bool packs_done; /* the cycle of packs came round again */
+};
+
+struct dw__emu_wstate {
+    char *state_path;      /* NULL: nothing persists */
+    char *sectors_path;    /* sector file beside it (sparse) */
+    int fd;                /* sector file, or an unlinked temporary file */
+    size_t slot_bytes;     /* 2352 (CD, raw sectors) or 2048 */
+    int32_t slot_base;     /* LBA stored at offset 0: -150 (CD) or 0 */
+    int32_t total_sectors; /* CD: last possible lead-out start; DVD/BD: user sectors */
+    bool formatted;        /* DVD+RW, BD-RE: FORMAT UNIT done */
+    int32_t formatted_sectors;
+    bool finalized; /* closed: no further session */
+    bool damaged;   /* an SAO run broke off: nothing more can be written */
+    int track_count;
+    struct dw__emu_wtrack *tracks; /* DW_MAX_TRACKS */
+    int session_count;
+    struct dw__emu_wsession sessions[DW_MAX_SESSIONS];
+    char mcn[14];
+    struct dw__emu_sao sao;
+    int32_t sim_nwa; /* test write: the simulated write position, INT32_MIN: none */
+};
+
+/* Create a blank medium of a kind (cdr cdrw dvdr dvdrw dvdpr dvdprw bdr bdre)
+ * with capacity_sectors (0: the kind's default), or load the medium kept in
+ * the state file at state_path (NULL: none, sectors go to an unlinked
+ * temporary file).  An existing state file wins; kind and capacity, when
+ * given, must agree with it.  0, or -1 with msg filled. */
+int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *state_path,
+                         struct dw__emu_medium **out, char *msg, size_t msg_bytes);
+
+/* Release the writable part of a medium (saving its state file first). */
+void dw__emu_wstate_free(struct dw__emu_medium *m);
+
+/* Write the state file now (no-op without one).  0 or -1. */
+int dw__emu_wstate_save(struct dw__emu_medium *m);
+
+/* Raw 2352-byte sector of a writable CD inside track t, and the 2048-byte
+ * user data of a writable DVD/BD sector: what was written, made-up empty
+ * sectors where nothing was (unwritten data sectors, TAO pregaps).  0/-1. */
+int dw__emu_wstore_raw(struct dw__emu_medium *m, const struct dw_track *t, int32_t lba,
+                       uint8_t raw[DW_SECTOR_RAW_BYTES]);
+int dw__emu_wstore_user(struct dw__emu_medium *m, int32_t lba,
+                        uint8_t out[DW_SECTOR_USER_BYTES]);
+
+/* Whether a read of lba on a writable medium fails by the medium's nature
+ * (the run-out blocks after a TAO data track: 5/64/00), with the sense. */
+bool dw__emu_wread_fails(const struct dw__emu_medium *m, int32_t lba, int *key, int *asc,
+                         int *ascq);
+
+/* Whether a mode page 05h (MMC-6 write parameters) is one this drive takes
+ * for the medium: write types TAO (data block types 0 and 8), SAO/DAO, and
+ * incremental on DVD-R/RW; not RAW, not CD packet writing. */
+bool dw__emu_page05_ok(const struct dw_emu *e, const uint8_t *page, size_t bytes);
+
+/* Sectors READ CAPACITY, GET PERFORMANCE and READ DISC STRUCTURE describe
+ * as the whole medium: the written size of pressed media, the capacity of
+ * writable ones. */
+int32_t dw__emu_medium_sectors(const struct dw__emu_medium *m);
+
+/* Internals shared by emu_wmedium.c and emu_write.c. */
+int dw__emu_wput(struct dw__emu_medium *m, int32_t lba, const uint8_t *slot);
+void dw__emu_wwipe(struct dw__emu_medium *m);   /* blank again, sectors dropped */
+void dw__emu_wlayout(struct dw__emu_medium *m); /* rebuild m->disc from the state */
+int32_t dw__emu_walign(const struct dw__emu_medium *m, int32_t lba); /* ECC block */
+int32_t dw__emu_wnext_start(const struct dw__emu_medium *m); /* NWA of the next track */
+struct dw__emu_wtrack *dw__emu_wopen_track(struct dw__emu_wstate *w);
+struct dw__emu_wsession *dw__emu_wsession_of(struct dw__emu_wstate *w, int number);
+void dw__emu_sao_reset(struct dw__emu_sao *sao);
+void dw__emu_sao_abandon(struct dw__emu_medium *m); /* an SAO run broke off */
+
+/* Command handlers for writable media (emu_write.c); the READ DISC/TRACK
+ * INFORMATION and READ FORMAT CAPACITIES handlers of emu_media.c pass
+ * writable media to the dw__emu_w* ones. */
+void dw__emu_write10(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_send_cue_sheet(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_send_opc(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_reserve_track(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_sync_cache(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_close_track_session(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_blank(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_format_unit(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_read_buffer_capacity(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_wread_disc_info(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_wread_track_info(struct dw_emu *e, struct dw__emu_cmd *c);
+void dw__emu_wread_format_capacities(struct dw_emu *e, struct dw__emu_cmd *c);
+
+/* Full TOC (format 2) B0h pointer of an appendable writable CD's last
+ * session: start of the next program area; false when there is none. */
+bool dw__emu_wnext_session(const struct dw__emu_medium *m, int32_t *next_lba,
+                           int32_t *last_leadout_lba);
 
 /* ---- Q sub-channel (emu_subq.c) ----------------------------------------------- */
 

@@ -266,6 +266,7 @@ void dw__emu_medium_free(struct dw__emu_medium *m)
 {
     if (!m)
         return;
+    dw__emu_wstate_free(m); /* writable media: the state file is saved first */
     dw_drive_free(m->store.image);
     free(m->store.cache);
     dw_disc_free(m->disc);
@@ -306,6 +307,8 @@ enum dw__emu_area dw__emu_locate(const struct dw__emu_medium *m, int32_t lba,
     const struct dw_track *prev_last = NULL;
 
     *track = NULL;
+    if (disc->track_count == 0) /* blank media */
+        return lba < -150 ? DW_EMU_AREA_LEADIN : DW_EMU_AREA_LEADOUT;
     if (m->family != DW_EMU_CD) {
         if (lba < 0)
             return DW_EMU_AREA_LEADIN;
@@ -395,6 +398,8 @@ int dw__emu_store_raw(struct dw__emu_medium *m, int32_t lba,
 
     if (area == DW_EMU_AREA_LEADIN || area == DW_EMU_AREA_GAP)
         return -1;
+    if (m->w && area == DW_EMU_AREA_PROGRAM)
+        return dw__emu_wstore_raw(m, t, lba, raw); /* what was written */
     if (area == DW_EMU_AREA_LEADOUT || lba < 0) {
         synth_sector(t, lba, raw);
         return 0;
@@ -435,6 +440,8 @@ int dw__emu_store_user(struct dw__emu_medium *m, int32_t lba,
 
     if (lba < 0 || lba >= m->capacity_sectors || st->raw)
         return -1;
+    if (m->w)
+        return dw__emu_wstore_user(m, lba, out);
     if (st->cache_sectors > 0 && lba >= st->cache_lba &&
         lba < st->cache_lba + st->cache_sectors) {
         memcpy(out, st->cache + (size_t)(lba - st->cache_lba) * DW_SECTOR_USER_BYTES,
@@ -470,6 +477,10 @@ void dw__emu_read_format_capacities(struct dw_emu *e, struct dw__emu_cmd *c)
     uint8_t r[12];
     size_t alloc = dw__emu_get16(c->cdb + 7);
 
+    if (e->present && e->medium && e->medium->w) {
+        dw__emu_wread_format_capacities(e, c);
+        return;
+    }
     memset(r, 0, sizeof(r));
     r[3] = 8; /* capacity list length: the current/maximum descriptor */
     if (e->present && e->medium) {
@@ -617,6 +628,18 @@ static void toc_format2(struct dw_emu *e, struct dw__emu_cmd *c, int start_sessi
             len += full_desc_lba(r + len, ses->number, 1, dw__emu_track_control(t),
                                  (uint8_t)t->number, 0, t->index_lba[1]);
         }
+        if (s + 1 == disc->session_count && m->w) {
+            /* Appendable: B0h names the next program area and the last
+             * possible lead-out. */
+            int32_t next, last;
+            if (dw__emu_wnext_session(m, &next, &last)) {
+                uint8_t nmsf[4];
+                len += full_desc_lba(r + len, ses->number, 5, dw__emu_track_control(lt),
+                                     0xB0, 1, last);
+                dw__emu_put_msf(nmsf, next);
+                memcpy(r + len - 11 + 4, nmsf + 1, 3);
+            }
+        }
         if (s + 1 < disc->session_count) {
             /* B0h: MIN/SEC/FRAME the next program area, ZERO the number of
              * mode-5 pointers, PMIN/PSEC/PFRAME the last possible lead-out. */
@@ -656,6 +679,11 @@ static void toc_format4(struct dw_emu *e, struct dw__emu_cmd *c, size_t alloc)
     r[12] = 79;
     r[13] = 59;
     r[14] = 74;
+    if (m->w) { /* the last possible lead-out of a blank disc is its capacity */
+        uint8_t msf[4];
+        dw__emu_put_msf(msf, m->w->total_sectors);
+        memcpy(r + 12, msf + 1, 3);
+    }
     dw__emu_reply(c, r, sizeof(r), alloc);
 }
 
@@ -690,6 +718,12 @@ void dw__emu_read_toc(struct dw_emu *e, struct dw__emu_cmd *c)
     /* Drives still honour the old (SFF-8020) format bits 7-6 of byte 9. */
     if (format == 0 && (c->cdb[9] >> 6))
         format = c->cdb[9] >> 6;
+    /* Blank media (and writable media with nothing closed yet) have no TOC;
+     * ATIP answers all the same. */
+    if (e->medium->disc->track_count == 0 && format != 4) {
+        dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
+        return;
+    }
     switch (format) {
     case 0:
         toc_format0(e, c, msf, c->cdb[6], alloc);
@@ -718,8 +752,12 @@ void dw__emu_read_toc(struct dw_emu *e, struct dw__emu_cmd *c)
 void dw__emu_read_disc_info(struct dw_emu *e, struct dw__emu_cmd *c)
 {
     const struct dw__emu_medium *m = e->medium;
+    if (m->w) {
+        dw__emu_wread_disc_info(e, c);
+        return;
+    }
     const struct dw_disc *disc = m->disc;
-    const struct dw_session *ls = &disc->sessions[disc->session_count - 1];
+    const struct dw_session *ls;
     uint8_t r[34];
     size_t alloc = dw__emu_get16(c->cdb + 7);
 
@@ -727,6 +765,7 @@ void dw__emu_read_disc_info(struct dw_emu *e, struct dw__emu_cmd *c)
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
         return;
     }
+    ls = &disc->sessions[disc->session_count - 1];
     memset(r, 0, sizeof(r));
     dw__emu_put16(r, sizeof(r) - 2);
     /* Erasable, last session complete (11b), disc complete (10b). */
@@ -746,6 +785,10 @@ void dw__emu_read_disc_info(struct dw_emu *e, struct dw__emu_cmd *c)
 void dw__emu_read_track_info(struct dw_emu *e, struct dw__emu_cmd *c)
 {
     const struct dw__emu_medium *m = e->medium;
+    if (m->w) {
+        dw__emu_wread_track_info(e, c);
+        return;
+    }
     const struct dw_disc *disc = m->disc;
     const struct dw_track *t = NULL;
     uint32_t address = dw__emu_get32(c->cdb + 2);
@@ -857,7 +900,7 @@ void dw__emu_read_disc_structure(struct dw_emu *e, struct dw__emu_cmd *c)
             }
         r[5] = m->profile == 0x10 ? 0x02 : 0x0F;
         dw__emu_put32(r + 8, 0x030000);
-        dw__emu_put32(r + 12, 0x030000 + (uint32_t)m->capacity_sectors - 1);
+        dw__emu_put32(r + 12, 0x030000 + (uint32_t)dw__emu_medium_sectors(m) - 1);
         len = 4 + 2048;
     } else if (m->family == DW_EMU_DVD && format == 0x01) {
         len = 8; /* copyright: no protection system, all regions */

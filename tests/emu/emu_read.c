@@ -119,7 +119,8 @@ void dw__emu_read10(struct dw_emu *e, struct dw__emu_cmd *c)
                 dw__emu_fail_lba(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x64, 0x00, l);
                 return;
             }
-            if (dw__emu_fault_read_fails(&e->faults, l, &key, &asc, &ascq)) {
+            if (dw__emu_fault_read_fails(&e->faults, l, &key, &asc, &ascq) ||
+                (m->w && dw__emu_wread_fails(m, l, &key, &asc, &ascq))) {
                 dw__emu_fail_lba(e, c, key, asc, ascq, l);
                 return;
             }
@@ -314,6 +315,7 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
     if (rq.type > 5 || rq.c2 == 3 || (rq.c2 == 1 && p->c2 == DW_EMU_C2_NONE) ||
         (rq.c2 == 2 && p->c2 != DW_EMU_C2_296) ||
         (rq.sub != 0 && rq.sub != 1 && rq.sub != 2 && rq.sub != 4) ||
+        (rq.sub == 1 && p->no_raw_pw) ||
         (rq.sync && !(rq.headers & 1)) || (rq.headers && rq.edc && !rq.user)) {
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
         return;
@@ -334,7 +336,8 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
         size_t len = 0, from, to;
         bool flagged = false;
 
-        if (readable(e, l, area, &key, &asc, &ascq) || !t) {
+        if (readable(e, l, area, &key, &asc, &ascq) || !t ||
+            (m->w && dw__emu_wread_fails(m, l, &key, &asc, &ascq))) {
             dw__emu_fail_lba(e, c, key, asc, ascq, l);
             return;
         }

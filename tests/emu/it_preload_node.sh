@@ -177,6 +177,21 @@ if want_drive == 4:
         check(os.read(fd, 4096) == f.read(4096), "lseek + read: LBA 16-17 equal the image")
     check(os.lseek(fd, 0, os.SEEK_END) == os.path.getsize(image), "lseek SEEK_END: the medium's size")
     check(os.pread(fd, 10, os.path.getsize(image)) == b"", "pread at the end: EOF")
+    # the tray: CDROM_LOCKDOOR, CDROMEJECT, CDROMCLOSETRAY as START STOP UNIT
+    # and PREVENT ALLOW MEDIUM REMOVAL; CDROM_MEDIA_CHANGED reports it once
+    CDROMEJECT, CDROMCLOSETRAY, CDROM_MEDIA_CHANGED, CDROM_LOCKDOOR = 0x5309, 0x5319, 0x5325, 0x5329
+    check(fcntl.ioctl(fd, CDROM_MEDIA_CHANGED, 0) == 0, "CDROM_MEDIA_CHANGED: 0 before any change")
+    fcntl.ioctl(fd, CDROM_LOCKDOOR, 1)
+    check(errno_of(lambda: fcntl.ioctl(fd, CDROMEJECT, 0)) == errno.EIO,
+          "CDROMEJECT with the door locked (CDROM_LOCKDOOR 1): EIO")
+    fcntl.ioctl(fd, CDROM_LOCKDOOR, 0)
+    check(fcntl.ioctl(fd, CDROMEJECT, 0) == 0, "CDROMEJECT once unlocked: 0")
+    check(fcntl.ioctl(fd, CDROM_DRIVE_STATUS, 0x7fffffff) == 2, "CDROM_DRIVE_STATUS after eject: CDS_TRAY_OPEN")
+    check(fcntl.ioctl(fd, CDROM_MEDIA_CHANGED, 0) == 1, "CDROM_MEDIA_CHANGED after eject: 1")
+    check(fcntl.ioctl(fd, CDROMCLOSETRAY, 0) == 0, "CDROMCLOSETRAY: 0")
+    check(fcntl.ioctl(fd, CDROM_DRIVE_STATUS, 0x7fffffff) == 4, "CDROM_DRIVE_STATUS after closing: CDS_DISC_OK")
+    fcntl.ioctl(fd, CDROM_MEDIA_CHANGED, 0)
+    check(fcntl.ioctl(fd, CDROM_MEDIA_CHANGED, 0) == 0, "CDROM_MEDIA_CHANGED: reported once, then 0")
 else:
     check(h.status == 2 and h.driver_status == 8 and h.info & 1 and len(sense) >= 14
           and sense[2] & 0xF == 2 and sense[12] == 0x3A,

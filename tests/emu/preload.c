@@ -36,9 +36,16 @@
  * A model is created on the first open of its path and shared by all
  * threads; commands are serialised by a mutex per drive.
  *
- * Not intercepted: glibc-internal calls (realpath's own lstat, ...),
- * raw syscall(), static binaries, mmap of the fd, the SG_IO command
- * allow-list the kernel applies to read-only opens without CAP_SYS_RAWIO.
+ * Early calls: there is no constructor.  The real functions are resolved
+ * with dlsym(RTLD_NEXT) on first use and the environment is read under
+ * pthread_once by the first call that names a path, neither of which calls
+ * back into this file, so calls made while the process starts (by another
+ * library's constructor, or libasan's) are safe.
+ *
+ * Not intercepted: glibc-internal calls (realpath's own lstat, ...), raw
+ * syscall(), static binaries, mmap of the fd, readdir of /dev (the node is
+ * not listed), the SG_IO command allow-list the kernel applies to
+ * read-only opens without CAP_SYS_RAWIO.
  * 64-bit Linux only (struct stat and stat64 share one layout there).
  */
 /* This file defines open/open64, stat/stat64, ... side by side: it must see
@@ -1743,7 +1750,7 @@ int dup3(int oldfd, int newfd, int flags)
 
 /* fcntl on an emulated fd: record locks always succeed within one process
  * (as POSIX locks do) and report no conflict; F_GETFL reports the flags of
- * the open; everything else acts on the memfd. */
+ * the open (F_SETFL updates them); everything else acts on the memfd. */
 static int fcntl_common(int fd, int cmd, void *arg, int (*real_fn)(int, int, ...))
 {
     struct emu_ofd *o = NULL;
@@ -1760,6 +1767,7 @@ static int fcntl_common(int fd, int cmd, void *arg, int (*real_fn)(int, int, ...
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
     case F_GETFL:
+    case F_SETFL:
         o = fd_lookup(fd);
         break;
     default:
@@ -1767,7 +1775,12 @@ static int fcntl_common(int fd, int cmd, void *arg, int (*real_fn)(int, int, ...
     }
     if (!o)
         return real_fn(fd, cmd, arg);
-    if (cmd == F_GETFL) {
+    if (cmd == F_SETFL) {
+        const int settable = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
+        rc = real_fn(fd, cmd, arg);
+        if (rc == 0)
+            o->flags = (o->flags & ~settable) | ((int)(intptr_t)arg & settable);
+    } else if (cmd == F_GETFL) {
         rc = o->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
     } else if (!arg) {
         errno = EFAULT;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the emulated-drive integration tests (tests/emu/it_*.sh).
 # Sourced after nothing else; pulls in tests/integration/lib.sh (ok, bad,
 # expect_exit, ...).  Expects DW_EMU_PRELOAD and DW_SANITIZE from CTest
@@ -7,8 +8,8 @@
 EMU_DEVICE=/dev/sr0 # the emulated node; nothing exists there on a test machine
 EMU_CONFIG=""       # dw_emu_new() configuration of the drive; "" is an empty tray
 EMU_PRELOAD=""      # what goes into LD_PRELOAD (set by need_preload)
-L=${FIX:+$FIX/libcdio/test/data}
-P=${FIX:+$FIX/libcdio-paranoia/test/data}
+# shellcheck disable=SC2034 # used by the scripts that source this
+L=${FIX:+$FIX/libcdio/test/data} P=${FIX:+$FIX/libcdio-paranoia/test/data}
 
 # Skip unless the preload library is built.  Under AddressSanitizer the
 # ASan runtime must come first in the initial library list (before

@@ -343,7 +343,7 @@ static void test_unit_ready_and_sense(void **state)
     assert_null(dw_emu_new("colour=blue", msg, sizeof(msg)));
     assert_non_null(strstr(msg, "colour"));
     assert_null(dw_emu_new("c2=maybe", msg, sizeof(msg)));
-    assert_null(dw_emu_new("blank=cdr", msg, sizeof(msg)));
+    assert_null(dw_emu_new("blank=cdrom", msg, sizeof(msg))); /* not a blank kind */
     assert_null(dw_emu_new("faults=unreadable:x", msg, sizeof(msg)));
     assert_non_null(strstr(msg, "unreadable:x"));
     assert_null(dw_emu_new("faults=melt:1", msg, sizeof(msg)));
