@@ -1,0 +1,120 @@
+/* discwright offset SOURCE: find a drive's read offset. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "cli/cli_ar.h"
+#include "discwright/drive.h"
+#include "discwright/offset.h"
+
+static const char usage[] =
+    "usage: discwright offset SOURCE [options]\n"
+    "Find the read offset of the drive SOURCE (a CD in it): (a) AccurateRip key\n"
+    "disc: the sectors around frame 450 of each audio track against every\n"
+    "pressing's frame-450 checksum in the database; (b) a data track's sync\n"
+    "pattern, where the drive shows it (the combined read + write offset).\n"
+    "      --range N          search shifts of up to N samples each side\n"
+    "                         (default 2940, at most 264600)\n"
+    "      --no-database      skip (a)\n"
+    "      --no-data-track    skip (b)\n" CLI_AR_USAGE_LOOKUP
+    "  -q, --quiet            print only the offset\n"
+    "      --json             print the evidence as JSON on stdout\n"
+    "exit status: 0 an offset was found, 1 none was (or SOURCE could not be\n"
+    "read), 2 usage\n";
+
+/* Evidence lines on stdout (unless -q or --json), warnings on stderr. */
+static void print_line(enum dw_log_level level, const char *line, void *user)
+{
+    const struct cli *cli = user;
+    if (level >= DW_LOG_WARN)
+        fprintf(stderr, "discwright: warning: %s\n", line);
+    else if (!cli->json && !cli->quiet)
+        printf("%s\n", line);
+}
+
+int cmd_offset(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"range", required_argument, NULL, 'R'}, {"no-database", no_argument, NULL, 'D'},
+        {"no-data-track", no_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'J'},         {"help", no_argument, NULL, 'h'},
+        CLI_AR_LONGOPTS,                          {NULL, 0, NULL, 0}};
+    struct dw_offset_find_opts opts = {0};
+    struct cli_ar ar = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'R': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!optarg[0] || *end || v < 1 || v > 450 * 588) {
+                cli_errorf("--range needs a number of samples from 1 to %d, not '%s'",
+                           450 * 588, optarg);
+                return EXIT_USAGE;
+            }
+            opts.range_samples = (int32_t)v;
+            break;
+        }
+        case 'D':
+            opts.flags |= DW_OFFSET_NO_DATABASE;
+            break;
+        case 'T':
+            opts.flags |= DW_OFFSET_NO_DATA_TRACK;
+            break;
+        case CLI_AR_OPT_URL:
+        case CLI_AR_OPT_CACHE_DIR:
+        case CLI_AR_OPT_OFFLINE:
+            if (cli_ar_option(&ar, c, optarg))
+                return EXIT_USAGE;
+            break;
+        case CLI_AR_OPT_OFFSET:
+        case CLI_AR_OPT_NO_LOOKUP:
+            cli_errorf("--offset and --no-accuraterip are options of 'rip', not of 'offset'");
+            return EXIT_USAGE;
+        case 'q':
+        case 'J':
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        cli_errorf(optind >= argc ? "no SOURCE given" : "more than one SOURCE given");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    opts.accuraterip = &ar.ardb;
+    struct dw_drive *d = NULL;
+    struct dw_error_detail err;
+    int rc = dw_drive_open(argv[optind], 0, &d, &err);
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    struct dw_callbacks cb = {.log = print_line, .user = cli};
+    struct dw_offset_result res;
+    rc = dw_offset_find(d, &opts, &cb, &res, &err);
+    dw_drive_free(d);
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (cli->json)
+        puts(res.report_json);
+    else if (cli->quiet && res.found)
+        printf("%+d\n", (int)res.offset_samples);
+    else if (!cli->quiet)
+        printf("read offset: %s\n", res.summary);
+    free(res.report_json);
+    if (!res.found) {
+        if (!cli->json)
+            cli_errorf("no read offset found: %s", res.summary);
+        return EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}

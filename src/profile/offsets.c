@@ -1,0 +1,139 @@
+/* The drive read offset tables (discwright/profile.h). */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "discwright/errors.h"
+#include "discwright/profile.h"
+#include "profile/profile_int.h"
+
+#ifndef DW_PROFILES_DIR
+#define DW_PROFILES_DIR "profiles"
+#endif
+#ifndef DW_INSTALLED_PROFILES_DIR
+#define DW_INSTALLED_PROFILES_DIR "/usr/local/share/discwright/profiles"
+#endif
+
+#define TABLE_NAME "drives/offsets.tsv"
+
+int dw_profile_offset_table(int idx, char *out, size_t out_bytes)
+{
+    int n;
+    if (!out || out_bytes == 0)
+        return DW_EINVAL;
+    if (idx == 0) {
+        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+        if (xdg && xdg[0] == '/')
+            n = snprintf(out, out_bytes, "%s/discwright/profiles/" TABLE_NAME, xdg);
+        else
+            n = snprintf(out, out_bytes, "%s/.config/discwright/profiles/" TABLE_NAME,
+                         home && home[0] ? home : "/nonexistent");
+    } else if (idx == 1) {
+        n = snprintf(out, out_bytes, "%s/" TABLE_NAME, DW_PROFILES_DIR);
+    } else if (idx == 2) {
+        n = snprintf(out, out_bytes, "%s/" TABLE_NAME, DW_INSTALLED_PROFILES_DIR);
+    } else {
+        return DW_ERANGE;
+    }
+    if (n < 0 || (size_t)n >= out_bytes) {
+        out[0] = '\0';
+        return DW_EINVAL;
+    }
+    return 0;
+}
+
+void dw__profile_normalize(const char *in, char *out, size_t out_bytes)
+{
+    size_t o = 0;
+    bool blank = false;
+    while (*in && isspace((unsigned char)*in))
+        in++;
+    for (; *in && o + 1 < out_bytes; in++) {
+        if (isspace((unsigned char)*in)) {
+            blank = true;
+            continue;
+        }
+        if (blank && o + 2 < out_bytes)
+            out[o++] = ' ';
+        blank = false;
+        out[o++] = *in;
+    }
+    out[o] = '\0';
+}
+
+int dw__profile_offset_line(char *line, char **vendor, char **model, long *offset)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0' || *p == '#')
+        return 0;
+    char *t1 = strchr(line, '\t');
+    char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    if (!t1 || !t2 || strchr(t2 + 1, '\t'))
+        return -1;
+    *t1 = *t2 = '\0';
+    char *end;
+    const char *num = t2 + 1;
+    while (*num == ' ')
+        num++;
+    *offset = strtol(num, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (end == num || *end || *offset < -100000 || *offset > 100000)
+        return -1;
+    *vendor = line;
+    *model = t1 + 1;
+    return 1;
+}
+
+int dw_profile_drive_offset(const char *vendor, const char *model, struct dw_drive_offset *out)
+{
+    char want_vendor[64], want_model[64];
+    if (!vendor || !model || !out)
+        return DW_EINVAL;
+    memset(out, 0, sizeof(*out));
+    dw__profile_normalize(vendor, want_vendor, sizeof(want_vendor));
+    dw__profile_normalize(model, want_model, sizeof(want_model));
+    for (int idx = 0;; idx++) {
+        char path[4096];
+        int rc = dw_profile_offset_table(idx, path, sizeof(path));
+        if (rc == DW_ERANGE)
+            break;
+        if (rc)
+            continue;
+        FILE *fp = fopen(path, "r");
+        if (!fp)
+            continue;
+        char line[512];
+        int number = 0;
+        bool found = false;
+        while (!found && fgets(line, sizeof(line), fp)) {
+            char *v, *m, nv[64], nm[64];
+            long off;
+            number++;
+            int k = dw__profile_offset_line(line, &v, &m, &off);
+            if (k < 0)
+                out->bad_lines++;
+            if (k <= 0)
+                continue;
+            dw__profile_normalize(v, nv, sizeof(nv));
+            dw__profile_normalize(m, nm, sizeof(nm));
+            if (strcasecmp(nv, want_vendor) != 0 || strcasecmp(nm, want_model) != 0)
+                continue;
+            out->samples = (int32_t)off;
+            snprintf(out->vendor, sizeof(out->vendor), "%s", nv);
+            snprintf(out->model, sizeof(out->model), "%s", nm);
+            snprintf(out->table, sizeof(out->table), "%s", path);
+            out->line = number;
+            found = true;
+        }
+        fclose(fp);
+        if (found)
+            return 0;
+    }
+    return DW_ENOENT;
+}
