@@ -28,12 +28,14 @@ fi
 # Build dependencies, then the peer tools the tests compare against.
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
-  zlib1g-dev nettle-dev libjson-c-dev libcmocka-dev
-  bchunk xorriso cdrskin libcdio-utils cd-paranoia time)
+  zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libcmocka-dev
+  bchunk xorriso cdrskin libcdio-utils cd-paranoia time cdrdao)
 
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do
+    # Any libcurl4-*-dev flavour will do (they conflict with each other).
+    [ "$p" = libcurl4-gnutls-dev ] && pkg-config --exists libcurl 2>/dev/null && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -141,6 +141,64 @@ struct dw_cue_write_opts {
 DW_API int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
                         FILE *out);
 
+/* The disc's CD-TEXT as raw packs (IEC 61866, language block 0, ISO 8859-1;
+ * what READ TOC/PMA/ATIP format 0101b returns after its 4-byte header, and
+ * what a CDRWin/cdrecord .cdt file holds): for each of TITLE, PERFORMER,
+ * SONGWRITER, COMPOSER, ARRANGER and MESSAGE (pack types 80h-85h) that is
+ * set for the album or any track, the album's text and every track's in
+ * track order, each ended by a NUL, 12 bytes a pack; then three size
+ * information packs (8Fh); every pack with its CRC.  UTF-8 text is turned
+ * into ISO 8859-1 ('?' for characters beyond it).  Track numbers must
+ * follow each other.  On success *packs is a buffer of *pack_bytes bytes (a
+ * multiple of 18) that the caller frees with free(), or NULL and 0 when the
+ * disc has no CD-TEXT.  Returns 0, DW_EINVAL (no tracks, or track numbers
+ * with holes), DW_ERANGE (more text than the 256 packs of a block hold) or
+ * DW_ENOMEM. */
+DW_API int dw_cdtext_encode(const struct dw_disc *disc, uint8_t **packs, size_t *pack_bytes);
+
+/* Options for writing a CloneCD control file. */
+struct dw_ccd_write_opts {
+    int32_t img_first_lba;      /* LBA stored at byte 0 of the .img (0 for a rip) */
+    unsigned flags;             /* must be 0 */
+};
+
+/* Write disc as a CloneCD control file (.ccd, Version 3, CRLF line ends) to
+ * out, for an .img of raw 2352-byte sectors (every track from its first
+ * sector to its end, session gaps left out, as the rip's bin) and a .sub of
+ * 96 de-interleaved P-W bytes per sector: [Disc] (TocEntries, Sessions,
+ * CDTextLength, CATALOG), [CDText] (dw_cdtext_encode's packs), [Session N]
+ * (PreGapMode), [Entry N] (the full TOC: A0h, A1h, A2h and the tracks of
+ * each session, with PMSF and PLBA) and [TRACK N] (MODE 0/1/2, ISRC, INDEX
+ * n=LBA).  Returns 0, DW_EINVAL (no tracks, flags) or DW_EIO. */
+DW_API int dw_ccd_write(const struct dw_disc *disc, const struct dw_ccd_write_opts *opts,
+                        FILE *out);
+
+/* Options for writing a cdrdao TOC file. */
+struct dw_toc_write_opts {
+    const char *bin_name;       /* file name written in FILE/DATAFILE */
+    int32_t bin_first_lba;      /* LBA stored at byte 0 of the bin */
+    const int32_t *gap_lba;     /* session gaps not in the bin, as in */
+    const int32_t *gap_sectors; /* dw_cue_write_opts */
+    int gap_count;
+    int session;                /* 0: the disc must have one session; N: write
+                                   the tracks of session N only */
+    unsigned flags;             /* must be 0 */
+};
+
+/* Write disc (or one session of it) as a cdrdao TOC file to out, describing
+ * the bin of raw 2352-byte sectors: CD_DA, CD_ROM or CD_ROM_XA, CATALOG,
+ * CD_TEXT (language 0, in the first session's file), FIRST_TRACK_NO for a
+ * later session, and per track TRACK AUDIO / MODE1_RAW / MODE2_RAW, COPY,
+ * PRE_EMPHASIS, FOUR_CHANNEL_AUDIO, ISRC, CD_TEXT, FILE "bin" SWAP (audio,
+ * the bin being little-endian) or DATAFILE "bin" with the byte offset and
+ * length, START for an INDEX 00 pregap in the bin, and INDEX 02 and up.  The
+ * pregap of the first track of a later session is left to the recorder,
+ * which writes 150 sectors of it (more than 150 in the bin stay as START).
+ * cdrdao(1), "TOC FILES".  Returns 0, DW_EINVAL (no tracks, no such
+ * session, session 0 of a multi-session disc, flags) or DW_EIO. */
+DW_API int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opts,
+                        FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -107,6 +107,21 @@ DW_API int dw_drive_read_raw(struct dw_drive *drive, int32_t lba, int32_t sector
 DW_API int dw_drive_read_raw_c2(struct dw_drive *drive, int32_t lba, int32_t sectors,
                                 uint8_t *buf, uint8_t *c2);
 
+/* Read raw 2352-byte sectors, each followed by its 96 bytes of raw P-W
+ * sub-channel as the disc carries it, interleaved (bit 7 of each byte is
+ * P, bit 6 Q ... bit 0 W; dw_subchannel_deinterleave in sector.h makes the
+ * CloneCD form): buf holds sectors * DW_RAW_SUB_SECTOR_BYTES bytes, sector
+ * i at i * 2448.  MMC-6 READ CD with byte 9 = F8h and sub-channel
+ * selection 001b, without C2 pointers, so the P-W follows the 2352 bytes
+ * on every drive (drives differ in where they put C2 relative to it).  An
+ * image synthesizes P-W from its layout (dw_disc_synth_pw in qscan.h);
+ * sub-channel data stored in an image file is not read.  DW_EUNSUPPORTED
+ * when the drive refuses raw P-W (sense 5/24/00 or 5/20/00); other errors
+ * as dw_drive_read_raw, with the last error set. */
+#define DW_RAW_SUB_SECTOR_BYTES 2448
+DW_API int dw_drive_read_raw_sub(struct dw_drive *drive, int32_t lba, int32_t sectors,
+                                 uint8_t *buf);
+
 /* Read 2048-byte user-data sectors (MMC-6 READ(10)) into buf
  * (sectors * 2048 bytes).  Errors as dw_drive_read_raw. */
 DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t sectors,

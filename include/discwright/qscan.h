@@ -40,6 +40,15 @@ extern "C" {
  * DW_EREAD in the lead-in between sessions. */
 DW_API int dw_disc_synth_q(const struct dw_disc *disc, int32_t lba, uint8_t q[12]);
 
+/* The raw P-W sub-channel (96 bytes, interleaved as READ CD sub-channel
+ * selection 001b returns it: bit 7 of each byte P, bit 6 Q ... bit 0 W)
+ * that a pressed disc with this layout carries at lba: Q from
+ * dw_disc_synth_q; P set on every frame of a pregap (INDEX 00, and LBA
+ * -150..-1 before track 1) and, in a lead-out, on its first frame and then
+ * at 2 Hz from 2 s on (on for frames 0-18 and 38-56 of each second); R-W
+ * zero (no CD+G).  Errors as dw_disc_synth_q (pw is then zero). */
+DW_API int dw_disc_synth_pw(const struct dw_disc *disc, int32_t lba, uint8_t pw[96]);
+
 /* Bounds of a scan.  Zero fields take the defaults. */
 struct dw_qscan_opts {
     int32_t isrc_frames;   /* good Q frames read at most per audio track for

@@ -2,10 +2,13 @@
 #ifndef DISCWRIGHT_REPORT_H
 #define DISCWRIGHT_REPORT_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "discwright/version.h"
 #include "discwright/disc.h"
 #include "discwright/drive.h"
+#include "discwright/errors.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +35,55 @@ DW_API const char *dw_disc_status_name(enum dw_disc_status status);
 
 /* "AUDIO", "MODE1", "MODE2", "MODE2 XA"; static. */
 DW_API const char *dw_track_mode_name(enum dw_track_mode mode);
+
+/* ---- signed logs ---------------------------------------------------------
+ * A rip log ends with one signature line holding the SHA-256 of every byte
+ * of the file before that line (all lines above it, each with its "\n"):
+ *     ==== SHA-256 of the log above: <64 lowercase hex digits> ====\n
+ * Nothing may follow it.  No key, no obfuscation: anyone can recompute it,
+ * e.g. `sed '$d' NAME.log | sha256sum`; it shows that the log is the one
+ * the program wrote, not who wrote it. */
+#define DW_LOG_SIGNATURE_PREFIX "==== SHA-256 of the log above: "
+#define DW_LOG_SIGNATURE_SUFFIX " ===="
+/* Bytes of a signature line with its "\n", and room for its NUL. */
+#define DW_LOG_SIGNATURE_LINE_BYTES (sizeof(DW_LOG_SIGNATURE_PREFIX) - 1 + 64 + \
+                                     sizeof(DW_LOG_SIGNATURE_SUFFIX) - 1 + 1)
+
+/* The signature line (with its "\n", NUL-ended) for `bytes` bytes of log
+ * text, which should end with "\n", into line.  Returns 0 or DW_ENOMEM. */
+DW_API int dw_log_signature(const void *text, size_t bytes,
+                            char line[DW_LOG_SIGNATURE_LINE_BYTES + 1]);
+
+enum dw_log_verdict {
+    DW_LOG_GOOD = 0,   /* the signature matches the text above it */
+    DW_LOG_MODIFIED,   /* it does not, the signature line is damaged, or text
+                          follows it */
+    DW_LOG_UNSIGNED    /* no signature line */
+};
+
+struct dw_log_check {
+    enum dw_log_verdict verdict;
+    char signed_sha256[65];   /* from the signature line; "" when there is
+                                 none or it is damaged */
+    char actual_sha256[65];   /* of the bytes before the signature line (of
+                                 the whole file when there is none) */
+    int64_t signed_bytes;     /* bytes before the signature line */
+    int64_t trailing_bytes;   /* bytes after the signature line's "\n" */
+    char reason[160];         /* for DW_LOG_MODIFIED and DW_LOG_UNSIGNED */
+};
+
+/* Check the signature of `bytes` bytes of a log in memory: the last
+ * occurrence of DW_LOG_SIGNATURE_PREFIX starts the signature line, which
+ * must start a line, be well formed and end the text; the SHA-256 of the
+ * bytes before it must be the one it holds.  Fills *out; returns 0
+ * (whatever the verdict) or DW_ENOMEM. */
+DW_API int dw_log_verify_text(const void *text, size_t bytes, struct dw_log_check *out);
+
+/* The same for a log file, read in bounded blocks.  Returns 0 (see
+ * out->verdict), or DW_ENOENT / DW_EACCES / DW_EIO when the file cannot be
+ * read, with err (may be NULL) naming it. */
+DW_API int dw_log_verify(const char *path, struct dw_log_check *out,
+                         struct dw_error_detail *err);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,10 @@
  * data sectors are read raw and checked (sync, header, EDC, ECC: ECMA-130
  * cl. 14 and Annex A), re-read when bad, and reported by LBA when they stay
  * bad.  Every output is written as NAME.part and renamed when complete; a
- * .log and a .json report go beside the image.
+ * .log and a .json report go beside the image.  The log ends with the
+ * SHA-256 of its text (report.h, "signed logs").  A BIN/CUE rip also writes
+ * the disc's CD-TEXT as NAME.cdt, and on request a cdrdao TOC
+ * (DW_RIP_TOC) and a CloneCD .img/.sub/.ccd set (DW_RIP_SUBCHANNEL).
  */
 #ifndef DISCWRIGHT_RIP_H
 #define DISCWRIGHT_RIP_H
@@ -20,6 +23,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct dw_ardb_opts;
 
 enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO };
 /* How audio is read: paranoia (libcdio-paranoia full mode), burst (one
@@ -35,12 +40,31 @@ struct dw_rip_opts {
     int data_retries;           /* re-reads of a bad sector; -1: default (4) */
     const char *command_line;   /* recorded in the log and report; may be NULL */
     unsigned flags;             /* DW_RIP_* flags below, others must be 0 */
+    /* Read offset correction of audio read from a drive (never from an
+     * image), in samples, AccurateRip's sign (discwright/profile.h): used
+     * with DW_RIP_READ_OFFSET; without it the drive table decides. */
+    int32_t read_offset_samples;
+    /* AccurateRip lookups (discwright/ardb.h): NULL for the defaults. */
+    const struct dw_ardb_opts *accuraterip;
 };
 
 /* Rip a drive's CD with the layout of its TOC alone: no Q sub-channel scan
  * (dw_disc_qscan) for pregaps, indexes, ISRC, MCN and pre-emphasis.  Image
  * sources are never scanned: they carry their layout. */
 #define DW_RIP_NO_QSCAN 0x1u
+/* BIN/CUE only: also read the raw P-W sub-channel of every sector of the
+ * bin (dw_drive_read_raw_sub, a second pass over the disc) and write a
+ * CloneCD set beside the rip: NAME.img (the bin's bytes), NAME.sub (96
+ * de-interleaved bytes a sector) and NAME.ccd (dw_ccd_write).  A drive that
+ * refuses raw P-W fails the rip before the bin is read (DW_EUNSUPPORTED). */
+#define DW_RIP_SUBCHANNEL 0x10u
+/* BIN/CUE only: also write a cdrdao TOC file of the bin (dw_toc_write):
+ * NAME.toc, or one NAME-sessionN.toc per session of a multi-session disc. */
+#define DW_RIP_TOC 0x20u
+/* Apply opts->read_offset_samples instead of the drive table's offset. */
+#define DW_RIP_READ_OFFSET 0x100u
+/* Do not ask the AccurateRip database (the checksums are still computed). */
+#define DW_RIP_NO_ACCURATERIP 0x200u
 
 struct dw_rip_result {
     int64_t sectors_read;       /* sectors in the outputs */
@@ -52,13 +76,29 @@ struct dw_rip_result {
     char log_path[4096];
     char report_path[4096];
     char *report_json;          /* the JSON report text; the caller frees it with free() */
+    /* Further outputs, "" when not written: the CloneCD set (DW_RIP_SUBCHANNEL),
+     * the cdrdao TOC of the (first) session (DW_RIP_TOC), the CD-TEXT packs
+     * (BIN/CUE rips of a disc with CD-TEXT: raw 18-byte packs, IEC 61866). */
+    char img_path[4096];
+    char sub_path[4096];
+    char ccd_path[4096];
+    char toc_path[4096];
+    char cdt_path[4096];
+    char log_sha256[65];        /* the log's signature (its last line), hex */
 };
 
 /* Rip drive to files as opts says.  On a drive holding a CD, the layout
  * (INDEX 00 pregaps, INDEX 02+, ISRC, MCN, pre-emphasis) is first refined
  * from the Q sub-channel (dw_disc_qscan, progress phase "qscan") unless
  * opts->flags has DW_RIP_NO_QSCAN; what it found goes into the log and the
- * report, and the cue is written from the refined layout.  cb may be NULL.
+ * report, and the cue is written from the refined layout.  Audio read
+ * from a drive is corrected for its read offset (opts->read_offset_samples
+ * with DW_RIP_READ_OFFSET, else the drive table of profile.h, else none;
+ * samples outside the disc's audio are overread or zero-filled and
+ * reported).  After a BIN/CUE rip with audio the AccurateRip database is
+ * asked (ardb.h, unless DW_RIP_NO_ACCURATERIP) and each track's match goes
+ * into the log and the report's "accuraterip"; the database being
+ * unavailable is a warning, never a failure.  cb may be NULL.
  * *result is filled (the caller frees result->report_json).  Returns 0
  * when the outputs were
  * written, even with bad sectors (then result->sectors_bad > 0: the log,
@@ -66,8 +106,9 @@ struct dw_rip_result {
  * err (may be NULL) set and leaves no output that looks complete:
  * DW_EACCES/DW_ENOENT (output directory), DW_ENOSPC (disk full),
  * DW_ENOMEDIUM, DW_EUNSUPPORTED (ISO of a disc without data tracks, or of
- * Mode 2 Form 2 sectors), DW_EABORTED (the progress callback said stop),
- * DW_EIO. */
+ * Mode 2 Form 2 sectors; DW_RIP_SUBCHANNEL with a drive that refuses raw
+ * P-W), DW_EINVAL (DW_RIP_SUBCHANNEL or DW_RIP_TOC with DW_RIP_ISO),
+ * DW_EABORTED (the progress callback said stop), DW_EIO. */
 DW_API int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
                   const struct dw_callbacks *cb, struct dw_rip_result *result,
                   struct dw_error_detail *err);

@@ -25,9 +25,11 @@ typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
 int cmd_drives(struct cli *cli, int argc, char **argv);
 int cmd_info(struct cli *cli, int argc, char **argv);
 int cmd_rip(struct cli *cli, int argc, char **argv);
+int cmd_offset(struct cli *cli, int argc, char **argv);
 int cmd_burn(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_blank(struct cli *cli, int argc, char **argv);
+int cmd_checklog(struct cli *cli, int argc, char **argv);
 
 /* Run a verify and print its summary (or hand its JSON to *json_out, which
  * the caller frees, when json_out is not NULL); returns the exit status. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_ar.h"
 #include "discwright/drive.h"
 #include "discwright/rip.h"
 
@@ -11,6 +12,8 @@ static const char usage[] =
     "usage: discwright rip SOURCE -o DIR [options]\n"
     "Rip a disc or image to BIN/CUE (raw 2352-byte sectors) or ISO (2048-byte\n"
     "user data of the data tracks).  A .log and a .json report go beside it.\n"
+    "The log ends with its SHA-256 ('discwright checklog' checks it); a BIN/CUE\n"
+    "rip of a disc with CD-TEXT also gets NAME.cdt (raw CD-TEXT packs).\n"
     "  -o, --output DIR       output directory (created if missing)\n"
     "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
     "  -f, --format FORMAT    bincue (default) or iso\n"
@@ -19,11 +22,28 @@ static const char usage[] =
     "  -r, --retries N        re-reads of a bad sector (default 4)\n"
     "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
     "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
+    "      --subchannel       bincue: also read the raw P-W sub-channel of every\n"
+    "                         sector (a second pass) and write a CloneCD set:\n"
+    "                         NAME.img (the bin's bytes), NAME.sub, NAME.ccd\n"
+    "      --toc              bincue: also write a cdrdao TOC of the bin, NAME.toc\n"
+    "                         (NAME-sessionN.toc per session of a multi-session disc)\n"
+    CLI_AR_USAGE_RIP
     "  -q, --quiet            no progress line\n"
     "      --json             print the JSON report on stdout\n"
     "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
     "exit status: 0 all sectors good, 1 failure (nothing complete is left),\n"
     "2 usage, 3 finished but some sectors stayed bad (listed in the log)\n";
+
+/* The outputs besides image, cue, log and report, in the summary. */
+static void cli_rip_print_extras(const struct dw_rip_result *res)
+{
+    const char *label[] = {"img:   ", "sub:   ", "ccd:   ", "toc:   ", "cdt:   "};
+    const char *path[] = {res->img_path, res->sub_path, res->ccd_path, res->toc_path,
+                          res->cdt_path};
+    for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++)
+        if (path[i][0])
+            printf("  %s %s\n", label[i], path[i]);
+}
 
 int cmd_rip(struct cli *cli, int argc, char **argv)
 {
@@ -32,8 +52,12 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"mode", required_argument, NULL, 'm'},
         {"retries", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},          {"help", no_argument, NULL, 'h'},
-        {"no-qscan", no_argument, NULL, 'Q'},      {NULL, 0, NULL, 0}};
+        {"no-qscan", no_argument, NULL, 'Q'},
+        {"subchannel", no_argument, NULL, 'S'},   {"toc", no_argument, NULL, 'T'},
+        CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
+    struct cli_ar ar = {0};
+    char ar_line[512];
     int c;
     while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -78,8 +102,22 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         case 'Q':
             opts.flags |= DW_RIP_NO_QSCAN;
             break;
+        case 'S':
+            opts.flags |= DW_RIP_SUBCHANNEL;
+            break;
+        case 'T':
+            opts.flags |= DW_RIP_TOC;
+            break;
         case 'q':
         case 'J':
+            break;
+        case CLI_AR_OPT_OFFSET:
+        case CLI_AR_OPT_URL:
+        case CLI_AR_OPT_CACHE_DIR:
+        case CLI_AR_OPT_OFFLINE:
+        case CLI_AR_OPT_NO_LOOKUP:
+            if (cli_ar_option(&ar, c, optarg))
+                return EXIT_USAGE;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -96,6 +134,11 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    if ((opts.flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC)) && opts.format == DW_RIP_ISO) {
+        cli_errorf("--subchannel and --toc describe a BIN/CUE image: leave out --format iso");
+        return EXIT_USAGE;
+    }
+    cli_ar_apply(&ar, &opts);
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
     int rc = dw_drive_open(argv[optind], 0, &d, &err);
@@ -112,6 +155,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
     dw_drive_free(d);
     if (cli->json && res.report_json)
         puts(res.report_json);
+    cli_ar_summary(res.report_json, ar_line, sizeof(ar_line));
     free(res.report_json);
     if (rc) {
         cli_error(&err, rc);
@@ -127,7 +171,10 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         printf("\n  image:  %s\n", res.image_path);
         if (res.cue_path[0])
             printf("  cue:    %s\n", res.cue_path);
+        cli_rip_print_extras(&res);
         printf("  log:    %s\n  report: %s\n", res.log_path, res.report_path);
+        if (ar_line[0])
+            printf("  AccurateRip: %s\n", ar_line);
     }
     if (res.sectors_bad) {
         cli_errorf("%lld sectors stayed bad; they are listed in '%s'",

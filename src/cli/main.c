@@ -15,9 +15,11 @@ static const struct {
     {"drives", cmd_drives, "list optical drives"},
     {"info", cmd_info, "show a drive, its medium and the disc layout (TOC)"},
     {"rip", cmd_rip, "rip a disc or image to BIN/CUE or ISO"},
+    {"offset", cmd_offset, "find a drive's read offset (AccurateRip key disc, data track)"},
     {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
     {"verify", cmd_verify, "compare a disc or file with its image"},
     {"blank", cmd_blank, "blank a rewritable disc (CD-RW, DVD-RW)"},
+    {"checklog", cmd_checklog, "check the SHA-256 signature at the end of a rip log"},
 };
 
 static void usage(FILE *out)

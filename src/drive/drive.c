@@ -142,6 +142,16 @@ int dw_drive_read_raw_c2(struct dw_drive *d, int32_t lba, int32_t sectors, uint8
     return rc;
 }
 
+int dw_drive_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+{
+    if (sectors <= 0 || !buf)
+        return DW_EINVAL;
+    if (!d->ops->read_raw_sub)
+        return dw__drive_fail(d, DW_EUNSUPPORTED, lba,
+                              "'%s' cannot read raw P-W sub-channel data", d->address);
+    return d->ops->read_raw_sub(d, lba, sectors, buf);
+}
+
 int dw_drive_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
 {
     if (sectors <= 0)

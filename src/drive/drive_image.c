@@ -264,6 +264,26 @@ static int image_read_q(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t
     return any ? 0 : first_rc;
 }
 
+/* ops->read_raw_sub: the raw sectors as image_read_raw serves them, each
+ * followed by the P-W a pressed disc with the image's layout carries
+ * (dw_disc_synth_pw).  The sectors are read into the front of buf and
+ * spread to the 2448-byte stride from the last one back. */
+static int image_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+{
+    struct image_drive *im = d->priv;
+    int rc = image_read_raw(d, lba, sectors, buf);
+
+    if (rc)
+        return rc;
+    for (int32_t k = sectors - 1; k >= 0; k--) {
+        uint8_t *dst = buf + (size_t)k * DW_RAW_SUB_SECTOR_BYTES;
+        memmove(dst, buf + (size_t)k * DW_SECTOR_RAW_BYTES, DW_SECTOR_RAW_BYTES);
+        if (dw_disc_synth_pw(im->img->disc, lba + k, dst + DW_SECTOR_RAW_BYTES))
+            memset(dst + DW_SECTOR_RAW_BYTES, 0, DW_SUBCHANNEL_BYTES);
+    }
+    return 0;
+}
+
 static const char *image_q_source(struct dw_drive *d)
 {
     (void)d;
@@ -291,6 +311,7 @@ static const struct dw__drive_ops image_ops = {
     .medium = image_medium,
     .load_disc = image_load_disc,
     .read_raw = image_read_raw,
+    .read_raw_sub = image_read_raw_sub,
     .read_user = image_read_user,
     .read_q = image_read_q,
     .q_source = image_q_source,

@@ -22,6 +22,9 @@ struct dw__drive_ops {
     /* raw + 294-byte C2 pointers; NULL: no C2 (all clear is reported) */
     int (*read_raw_c2)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf,
                        uint8_t *c2);
+    /* raw + 96 bytes of interleaved P-W per sector (2448-byte stride); the
+     * contract of dw_drive_read_raw_sub.  NULL: DW_EUNSUPPORTED. */
+    int (*read_raw_sub)(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
     /* Q sub-channel of `frames` sectors into q (12 bytes each, BCD as on
      * the disc); the contract of dw_drive_read_q_frames. */
     int (*read_q)(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t *q);

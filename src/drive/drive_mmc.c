@@ -783,6 +783,41 @@ static int mmc_read_raw(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_
                             DW_SECTOR_RAW_BYTES, read_cd_cmd);
 }
 
+/* READ CD (MMC-6) of whole 2352-byte sectors plus raw P-W (sub-channel
+ * selection 001b, 96 bytes after each sector; no C2 asked for). */
+static int read_cd_raw_sub_cmd(struct mmc_drive *m, int32_t lba, int32_t sectors, uint8_t *buf,
+                               struct mmc_result *res)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    size_t n = dw__mmc_build_read_cd(cdb, lba, (uint32_t)sectors, DW_MMC_SECTOR_ANY,
+                                     DW_MMC_READ_CD_SUB_RAW);
+    return mmc_run(m, cdb, n, SCSI_MMC_DATA_READ, buf,
+                   (size_t)sectors * DW_RAW_SUB_SECTOR_BYTES, MMC_READ_TIMEOUT_MS, res);
+}
+
+/* ops->read_raw_sub: READ CD with byte 9 = F8h and raw P-W, 25 sectors per
+ * command (25 * 2448 = 61200 bytes).  A drive that refuses the selection
+ * (5/24/00 invalid field, 5/20/00 invalid command) gives DW_EUNSUPPORTED. */
+static int mmc_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+{
+    struct mmc_drive *m = d->priv;
+    int rc = mmc_read_chunked(d, lba, sectors, buf, MMC_Q_MAX_SECTORS,
+                              DW_RAW_SUB_SECTOR_BYTES, read_cd_raw_sub_cmd);
+    const struct dw_error_detail *e = &d->last_error;
+
+    if (rc && e->sense_key == 0x5 && (e->asc == 0x24 || e->asc == 0x20)) {
+        int key = e->sense_key, asc = e->asc, ascq = e->ascq;
+        rc = mmc_fail_plain(d, DW_EUNSUPPORTED, lba,
+                            "'%s' refuses raw P-W sub-channel data (READ CD sub-channel "
+                            "selection 001b, sense %X/%02X/%02X)",
+                            m->device, (unsigned)key, (unsigned)asc, (unsigned)(ascq & 0xFF));
+        d->last_error.sense_key = key;
+        d->last_error.asc = asc;
+        d->last_error.ascq = ascq;
+    }
+    return rc;
+}
+
 /* ops->read_raw_c2: READ CD with byte 9 = F8h | C2 (01b, 294 bytes after
  * each sector, MMC-6), split into buf and c2.  A drive that refuses the
  * field (ILLEGAL REQUEST) has no C2: DW_EUNSUPPORTED, remembered. */
@@ -1098,6 +1133,7 @@ static const struct dw__drive_ops mmc_ops = {
     .read_raw = mmc_read_raw,
     .read_user = mmc_read_user,
     .read_raw_c2 = mmc_read_raw_c2,
+    .read_raw_sub = mmc_read_raw_sub,
     .read_q = mmc_read_q,
     .q_source = mmc_q_source,
     .lock = mmc_lock,

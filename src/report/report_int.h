@@ -4,6 +4,7 @@
 #define DW_REPORT_INT_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <json-c/json.h>
 #include "discwright/checksum.h"
 #include "discwright/disc.h"
@@ -33,5 +34,12 @@ json_object *dw__json_ranges(const struct dw__lba_ranges *rs, const char *detail
 
 /* "2024-05-01T12:00:00Z" for now, into out[32]. */
 void dw__utc_now(char out[32]);
+
+/* Sign a log being written (report.h, "signed logs"): flush fp, hash the
+ * file part_path it writes (with a "\n" added first when the text does not
+ * end with one) and append the signature line to fp.  sha256_hex gets the
+ * hash.  Returns 0 or DW_EIO / DW_ENOMEM with err set.  src/report/logsign.c */
+int dw__log_sign(FILE *fp, const char *part_path, char sha256_hex[65],
+                 struct dw_error_detail *err);
 
 #endif

@@ -11,11 +11,13 @@
 #include <cdio/paranoia/paranoia.h>
 #include "discwright/sector.h"
 #include "image/image.h"
+#include "rip/accuracy.h"
 #include "rip/rip_int.h"
 
 struct dw_cdda {
     cdrom_drive_t cd; /* first: paranoia's pointer is ours */
     struct dw_drive *drive;
+    struct dw__rip *rip;        /* audio reads go through dw__rip_read_audio */
     int32_t first_lba, end_lba; /* readable range handed to paranoia */
     int read_errors;
     uint8_t *scratch;           /* nsectors raw sectors, for NULL reads */
@@ -79,7 +81,7 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
             sectors = c->cd.nsectors;
         buf = c->scratch;
     }
-    if (dw_drive_read_raw(c->drive, begin, (int32_t)sectors, buf) != 0) {
+    if (dw__rip_read_audio(c->rip, begin, (int32_t)sectors, buf) != 0) {
         c->read_errors++;
         return -1;
     }
@@ -146,6 +148,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     c->cd.cdda_device_name = (char *)"discwright";
     c->cd.drive_model = (char *)"discwright drive layer";
     c->drive = r->drive;
+    c->rip = r;
     c->scratch = malloc((size_t)c->cd.nsectors * DW_SECTOR_RAW_BYTES);
     c->delivered = calloc((size_t)(session_end - session_first) / 8 + 1, 1);
     if (!c->scratch || !c->delivered) {

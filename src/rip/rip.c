@@ -20,6 +20,7 @@
 #include "image/image.h"
 #include "report/outfile.h"
 #include "report/report_int.h"
+#include "rip/accuracy.h"
 #include "rip/rip_int.h"
 
 #define DEFAULT_DATA_RETRIES 4
@@ -110,7 +111,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
     *verdict = DW_SECTOR_GOOD;
     *sense = 0;
     for (int attempt = 0; attempt < attempts; attempt++) {
-        int rc = dw_drive_read_raw(r->drive, lba, 1, raw);
+        int rc = dw__rip_read_raw(r, t, lba, 1, raw);
         if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
             return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
         if (rc) {
@@ -136,7 +137,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
 int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
                          uint8_t *buf)
 {
-    int rc = dw_drive_read_raw(r->drive, lba, n, buf);
+    int rc = dw__rip_read_raw(r, t, lba, n, buf);
     bool bulk_ok = rc == 0;
     if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
         return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
@@ -221,6 +222,7 @@ void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int3
         int32_t take = a->end_lba - lba < n ? a->end_lba - lba : n;
         dw_ar_calc_update(a->calc, buf, (size_t)take * DW_SECTOR_RAW_BYTES);
         dw_eac_crc_update(a->crc, buf, (size_t)take * DW_SECTOR_RAW_BYTES);
+        dw__rip_window_feed(r, r->ar_cursor, lba - a->first_lba, buf, take);
         lba += take;
         buf += (size_t)take * DW_SECTOR_RAW_BYTES;
         n -= take;
@@ -282,6 +284,7 @@ static void ar_finish(struct dw__rip *r, json_object *report)
 
 static void ar_release(struct dw__rip *r)
 {
+    dw__rip_accuracy_release(r);
     for (int i = 0; i < r->ar_count; i++) {
         dw_ar_calc_free(r->ar[i].calc);
         dw_eac_crc_free(r->ar[i].crc);
@@ -904,7 +907,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         err = &local;
     memset(err, 0, sizeof(*err));
     memset(result, 0, sizeof(*result));
-    if (!opts || !opts->output_dir || (opts->flags & ~DW_RIP_NO_QSCAN))
+    if (!opts || !opts->output_dir || (opts->flags & ~(DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP |
+                                                 DW_RIP_SUBCHANNEL | DW_RIP_TOC)))
         return dw__set_error(err, DW_EINVAL, "no output directory given");
     r.drive = drive;
     r.opts = opts;
@@ -997,7 +1001,9 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
 
     /* The layout the bin is cut by and the cue describes: the TOC's, refined
      * from the Q sub-channel on drives. */
-    rc = rip_qscan(&r, &info, &medium, iso, report, &refined);
+    rc = dw__rip_offset_setup(&r, &info, iso, report);
+    if (!rc)
+        rc = rip_qscan(&r, &info, &medium, iso, report, &refined);
     if (refined) {
         r.disc = refined;
         fputs("\nlayout after the Q sub-channel scan:\n", r.log.fp);
@@ -1005,6 +1011,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         fputc('\n', r.log.fp);
     }
     json_object_object_add(report, "layout", dw__json_disc(r.disc));
+    if (!rc)
+        rc = dw__rip_extras_check(&r, iso, report);
 
     r.sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
     /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
@@ -1029,6 +1037,10 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             rc = rip_bincue(&r, report);
         if (!rc)
             ar_finish(&r, report);
+        if (!rc)
+            dw__rip_accuraterip(&r, report);
+        if (!rc)
+            rc = dw__rip_extras_write(&r, report);
     } else {
         rc = rip_iso(&r, report, medium.is_cd);
     }
@@ -1050,6 +1062,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         json_object_object_add(outputs, "cue", json_object_new_string(result->cue_path));
     json_object_object_add(outputs, "log", json_object_new_string(result->log_path));
     json_object_object_add(outputs, "report", json_object_new_string(result->report_path));
+    dw__rip_extras_outputs(&r, outputs);
     json_object_object_add(report, "outputs", outputs);
     int status = rc ? (rc == DW_EABORTED ? 1 : 1) : (r.bad.sectors ? 3 : 0);
     const char *verdict = rc ? "failed" : r.bad.sectors ? "finished with bad sectors" : "ok";
@@ -1071,6 +1084,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     fprintf(r.log.fp, "verdict: %s%s%s (exit status %d)\nfinished: %s\n", verdict,
             rc ? ": " : "", rc ? err->message : "", status, finished);
 
+    if (dw__rip_sign_log(&r, report) && !rc)
+        rc = err->code ? err->code : DW_EIO;
     const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
     result->report_json = strdup(text);

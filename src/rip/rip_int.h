@@ -41,6 +41,7 @@ struct dw__rip {
     bool secure_have_c2;      /* secure mode: the drive still looks C2-capable */
     int32_t session_first, session_end; /* readable LBAs of the current session */
     int ar_count, ar_cursor;
+    struct dw__rip_accuracy *acc; /* read offset, AccurateRip (rip/accuracy.h) */
 };
 
 struct dw_secure_stats {
@@ -92,5 +93,20 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
 int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
                            int32_t end, struct dw__outfile *out, struct dw_hash *h1,
                            struct dw_hash *h2, struct dw_paranoia_stats *stats);
+
+/* Outputs besides the image and cue (src/rip/subout.c). */
+/* Before anything is read: refuse DW_RIP_SUBCHANNEL / DW_RIP_TOC with an
+ * ISO rip, put them into report's "options", and ask the drive for the raw
+ * P-W of one sector (a drive that refuses it fails the rip here). */
+int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report);
+/* After the bin and cue are in place: NAME.cdt (CD-TEXT), the cdrdao TOC
+ * (DW_RIP_TOC), and the sub-channel pass with NAME.img, NAME.sub and
+ * NAME.ccd (DW_RIP_SUBCHANNEL); into the log, the report ("subchannel")
+ * and r->result. */
+int dw__rip_extras_write(struct dw__rip *r, json_object *report);
+/* Add the outputs written to the report's "outputs" object. */
+void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs);
+/* Sign the log (its last line, report.h) and add "log_sha256" to report. */
+int dw__rip_sign_log(struct dw__rip *r, json_object *report);
 
 #endif

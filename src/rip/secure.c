@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "discwright/sector.h"
 #include "image/image.h"
+#include "rip/accuracy.h"
 #include "rip/rip_int.h"
 
 #define CACHE_DEFEAT_SECTORS 2000 /* further than any drive cache reaches */
@@ -57,7 +58,7 @@ static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint
                    bool *have_c2)
 {
     if (*have_c2) {
-        int rc = dw_drive_read_raw_c2(r->drive, lba, n, buf, c2);
+        int rc = dw__rip_read_audio_c2(r, lba, n, buf, c2);
         if (rc != DW_EUNSUPPORTED)
             return rc;
         *have_c2 = false;
@@ -65,7 +66,7 @@ static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint
                                     "only sectors that fail to read");
     }
     memset(c2, 0, (size_t)n * DW_C2_BYTES_PER_SECTOR);
-    return dw_drive_read_raw(r->drive, lba, n, buf);
+    return dw__rip_read_audio(r, lba, n, buf);
 }
 
 static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t bytes)

@@ -1,0 +1,507 @@
+/* The rip's outputs for burning back and archiving, beside the bin and cue:
+ *  - NAME.cdt: the disc's CD-TEXT as raw packs (dw_cdtext_encode), whenever
+ *    a BIN/CUE rip's disc has CD-TEXT;
+ *  - NAME.toc (or NAME-sessionN.toc): a cdrdao TOC of the bin (DW_RIP_TOC);
+ *  - NAME.img, NAME.sub, NAME.ccd: a CloneCD set (DW_RIP_SUBCHANNEL).  The
+ *    .img is the bin's bytes; the .sub comes from a second pass over the
+ *    same sectors reading raw P-W (dw_drive_read_raw_sub), de-interleaved
+ *    to 96 bytes a sector, P first.  A sector whose sub-channel never reads
+ *    gets 96 zero bytes (its Q CRC then fails) and is listed.
+ * Each is written as FILE.part and renamed when complete, and is named in
+ * the log and in the report's "outputs".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "discwright/disc.h"
+#include "discwright/qscan.h"
+#include "discwright/report.h"
+#include "discwright/sector.h"
+#include "image/image.h"
+#include "report/outfile.h"
+#include "report/report_int.h"
+#include "rip/rip_int.h"
+
+/* The sectors of the bin: each track from its first sector (not before
+ * bin_first) to its end; runs of them in disc order, and the gaps between
+ * sessions that the bin leaves out (as rip.c cuts it). */
+struct bin_layout {
+    int32_t first_lba;
+    int run_count;
+    int32_t run_first[DW_MAX_SESSIONS + 1], run_end[DW_MAX_SESSIONS + 1];
+    int gap_count;
+    int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS];
+    int64_t sectors;
+};
+
+static void bin_layout(const struct dw_disc *disc, struct bin_layout *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->first_lba = dw_track_first_lba(&disc->tracks[0]);
+    if (b->first_lba < 0)
+        b->first_lba = 0;
+    int32_t expect = b->first_lba;
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        int32_t first = dw_track_first_lba(t);
+        if (first < b->first_lba)
+            first = b->first_lba;
+        if (b->run_count && first == b->run_end[b->run_count - 1]) {
+            b->run_end[b->run_count - 1] = t->end_lba;
+        } else if (b->run_count <= DW_MAX_SESSIONS) {
+            if (first > expect && b->gap_count < DW_MAX_SESSIONS) {
+                b->gap_lba[b->gap_count] = first;
+                b->gap_sectors[b->gap_count++] = first - expect;
+            }
+            b->run_first[b->run_count] = first;
+            b->run_end[b->run_count++] = t->end_lba;
+        }
+        expect = t->end_lba;
+        b->sectors += t->end_lba - first;
+    }
+}
+
+static int out_path(struct dw__rip *r, char *out, size_t out_bytes, const char *suffix)
+{
+    int n = snprintf(out, out_bytes, "%s/%s%s", r->opts->output_dir, r->name, suffix);
+    return n < 0 || (size_t)n >= out_bytes
+               ? dw__set_error(r->err, DW_EINVAL, "output path too long: '%s/%s%s'",
+                               r->opts->output_dir, r->name, suffix)
+               : 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static bool is_image(struct dw__rip *r)
+{
+    struct dw_drive_info info;
+    dw_drive_info(r->drive, &info);
+    return info.kind == DW_DRIVE_IMAGE;
+}
+
+int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report)
+{
+    unsigned flags = r->opts->flags;
+    bool sub = flags & DW_RIP_SUBCHANNEL, toc = flags & DW_RIP_TOC;
+    json_object *options = NULL;
+
+    if (json_object_object_get_ex(report, "options", &options)) {
+        json_object_object_add(options, "subchannel", json_object_new_boolean(sub));
+        json_object_object_add(options, "toc", json_object_new_boolean(toc));
+    }
+    if (!sub && !toc)
+        return 0;
+    if (iso)
+        return dw__set_error(r->err, DW_EINVAL,
+                             "--subchannel and --toc describe a BIN/CUE image: rip with "
+                             "--format bincue");
+    if (!sub) {
+        dw__rip_log(r, DW_LOG_INFO, "extra outputs: a cdrdao TOC");
+        return 0;
+    }
+    /* Ask for one sector's raw P-W now: a drive that refuses it would
+     * otherwise fail the rip after the whole bin was read. */
+    struct bin_layout b;
+    uint8_t *buf = malloc(DW_RAW_SUB_SECTOR_BYTES);
+    if (!buf)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    bin_layout(r->disc, &b);
+    int rc = dw_drive_read_raw_sub(r->drive, b.first_lba, 1, buf);
+    free(buf);
+    if (rc == DW_EUNSUPPORTED || rc == DW_ENOMEDIUM || rc == DW_ENODRIVE) {
+        *r->err = *dw_drive_last_error(r->drive);
+        if (rc == DW_EUNSUPPORTED)
+            dw__set_error(r->err, rc, "%s: rip without --subchannel",
+                          dw_drive_last_error(r->drive)->message);
+        r->err->code = rc;
+        return rc;
+    }
+    dw__rip_log(r, DW_LOG_INFO,
+                "extra outputs: a CloneCD set (raw P-W sub-channel %s, in a second pass "
+                "after the bin)%s",
+                is_image(r) ? "synthesized from the image layout"
+                            : "from the drive, READ CD sub-channel 001b",
+                toc ? " and a cdrdao TOC" : "");
+    return 0;
+}
+
+/* ---- CD-TEXT -------------------------------------------------------------- */
+
+static int write_cdt(struct dw__rip *r)
+{
+    uint8_t *packs = NULL;
+    size_t bytes = 0;
+    char path[4096];
+    struct dw__outfile of;
+    int rc = dw_cdtext_encode(r->disc, &packs, &bytes);
+
+    if (rc == DW_ERANGE || rc == DW_EINVAL) {
+        dw__rip_log(r, DW_LOG_WARN, "no .cdt file: the CD-TEXT %s",
+                    rc == DW_ERANGE ? "needs more than the 256 packs of a block"
+                                    : "cannot be encoded (track numbers with holes)");
+        return 0;
+    }
+    if (rc)
+        return dw__set_error(r->err, rc, "out of memory");
+    if (!bytes)
+        return 0;
+    if ((rc = out_path(r, path, sizeof(path), ".cdt")) ||
+        (rc = dw__outfile_open(&of, path, r->err)))
+        goto out;
+    if (fwrite(packs, 1, bytes, of.fp) != bytes ||
+        (rc = dw__outfile_check(&of, r->err))) {
+        rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write '%s'", path);
+        dw__outfile_abort(&of);
+        goto out;
+    }
+    if ((rc = dw__outfile_commit(&of, r->err)))
+        goto out;
+    snprintf(r->result->cdt_path, sizeof(r->result->cdt_path), "%s", path);
+    dw__rip_log(r, DW_LOG_INFO, "CD-TEXT: %s (%zu packs of 18 bytes, IEC 61866)",
+                base_name(path), bytes / 18);
+out:
+    free(packs);
+    return rc;
+}
+
+/* ---- cdrdao TOC ----------------------------------------------------------- */
+
+static int write_toc(struct dw__rip *r, const struct bin_layout *b, json_object *report)
+{
+    const struct dw_disc *disc = r->disc;
+    json_object *list = json_object_new_array();
+    int rc = 0, sessions = 0, last = 0;
+
+    for (int i = 0; i < disc->track_count; i++)
+        if (disc->tracks[i].session != last) {
+            last = disc->tracks[i].session;
+            sessions++;
+        }
+    last = 0;
+    for (int i = 0; i < disc->track_count && !rc; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        char suffix[32], path[4096];
+        struct dw__outfile of;
+        if (t->session == last)
+            continue;
+        last = t->session;
+        if (sessions > 1)
+            snprintf(suffix, sizeof(suffix), "-session%d.toc", t->session);
+        else
+            snprintf(suffix, sizeof(suffix), ".toc");
+        struct dw_toc_write_opts o = {.bin_name = base_name(r->result->image_path),
+                                      .bin_first_lba = b->first_lba,
+                                      .gap_lba = b->gap_lba,
+                                      .gap_sectors = b->gap_sectors,
+                                      .gap_count = b->gap_count,
+                                      .session = sessions > 1 ? t->session : 0};
+        if ((rc = out_path(r, path, sizeof(path), suffix)) ||
+            (rc = dw__outfile_open(&of, path, r->err)))
+            break;
+        rc = dw_toc_write(disc, &o, of.fp);
+        if (!rc)
+            rc = dw__outfile_check(&of, r->err);
+        if (rc) {
+            if (!r->err->message[0] || r->err->code != rc)
+                dw__set_error(r->err, rc, "cannot write '%s'", path);
+            dw__outfile_abort(&of);
+            break;
+        }
+        if ((rc = dw__outfile_commit(&of, r->err)))
+            break;
+        if (!r->result->toc_path[0])
+            snprintf(r->result->toc_path, sizeof(r->result->toc_path), "%s", path);
+        json_object_array_add(list, json_object_new_string(path));
+        dw__rip_log(r, DW_LOG_INFO, "cdrdao TOC: %s%s", base_name(path),
+                    sessions > 1
+                        ? " (one file per session: burn them in order, all but the "
+                          "last with cdrdao write --multi)"
+                        : "");
+    }
+    if (sessions > 1)
+        json_object_object_add(report, "toc_sessions", list);
+    else
+        json_object_put(list);
+    return rc;
+}
+
+/* ---- the sub-channel pass and the CloneCD set -------------------------------- */
+
+struct sub_pass {
+    int64_t sectors, done;
+    int64_t bad_crc, misplaced, mcn_frames, isrc_frames;
+    struct dw__lba_ranges unreadable;
+};
+
+static int read_exact(FILE *fp, uint8_t *buf, size_t bytes)
+{
+    return fread(buf, 1, bytes, fp) == bytes ? 0 : -1;
+}
+
+/* Account for the Q of one sector read at lba. */
+static void check_q(struct sub_pass *s, const uint8_t pw[DW_SUBCHANNEL_BYTES],
+                    int32_t lba)
+{
+    uint8_t q[DW_Q_BYTES];
+    struct dw_q d;
+    bool zero = true;
+    for (int i = 0; i < DW_SUBCHANNEL_BYTES && zero; i++)
+        zero = pw[i] == 0;
+    if (zero) /* a sector that did not read: counted as unreadable */
+        return;
+    dw_subchannel_q(pw, q);
+    int rc = dw_q_decode(q, &d);
+    if (rc == DW_EMISMATCH) {
+        s->bad_crc++;
+        return;
+    }
+    if (rc)
+        return;
+    if (d.adr == DW_Q_ADR_POSITION && d.abs_lba != lba)
+        s->misplaced++;
+    else if (d.adr == DW_Q_ADR_MCN)
+        s->mcn_frames++;
+    else if (d.adr == DW_Q_ADR_ISRC)
+        s->isrc_frames++;
+}
+
+static int sub_progress(struct dw__rip *r, const struct sub_pass *s)
+{
+    if (!r->cb || !r->cb->progress)
+        return 0;
+    struct dw_progress p = {.phase = "subchannel",
+                            .done_sectors = s->done,
+                            .total_sectors = s->sectors,
+                            .errors = s->unreadable.sectors,
+                            .sector_bytes = DW_RAW_SUB_SECTOR_BYTES,
+                            .buffer_fill_percent = -1};
+    if (r->cb->progress(&p, r->cb->user))
+        return dw__set_error(r->err, DW_EABORTED,
+                             "stopped at sector %lld of %lld of the "
+                             "sub-channel pass",
+                             (long long)s->done, (long long)s->sectors);
+    return 0;
+}
+
+/* Read the sub-channel of n sectors from lba into buf (2448-byte stride),
+ * one by one after a failed transfer; sectors that never read get zeros
+ * and are listed.  Fatal errors only are returned. */
+static int read_subs(struct dw__rip *r, struct sub_pass *s, int32_t lba, int32_t n,
+                     uint8_t *buf)
+{
+    int rc = dw_drive_read_raw_sub(r->drive, lba, n, buf);
+    if (!rc)
+        return 0;
+    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE ||
+        rc == DW_EUNSUPPORTED)
+        goto fatal;
+    for (int32_t k = 0; k < n; k++) {
+        uint8_t *one = buf + (size_t)k * DW_RAW_SUB_SECTOR_BYTES;
+        int attempts = 1 + (r->retries > 0 ? r->retries : 0);
+        for (int a = 0; a < attempts; a++) {
+            rc = dw_drive_read_raw_sub(r->drive, lba + k, 1, one);
+            if (!rc)
+                break;
+            if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+                goto fatal;
+        }
+        if (rc) {
+            memset(one, 0, DW_RAW_SUB_SECTOR_BYTES);
+            dw__ranges_add(&s->unreadable, lba + k, rc);
+        }
+    }
+    return 0;
+fatal:
+    *r->err = *dw_drive_last_error(r->drive);
+    r->err->code = rc;
+    return rc;
+}
+
+static int write_clonecd(struct dw__rip *r, const struct bin_layout *b,
+                         json_object *report)
+{
+    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
+    uint8_t *buf = malloc((size_t)transfer * DW_RAW_SUB_SECTOR_BYTES);
+    uint8_t *frames = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
+    char img_path[4096], sub_path[4096], ccd_path[4096];
+    struct dw__outfile img = {0}, sub = {0}, ccd = {0};
+    struct sub_pass s;
+    FILE *bin = NULL;
+    struct timespec t0, t1;
+    int rc = 0;
+
+    memset(&s, 0, sizeof(s));
+    s.sectors = b->sectors;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!buf || !frames) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = out_path(r, img_path, sizeof(img_path), ".img")) ||
+        (rc = out_path(r, sub_path, sizeof(sub_path), ".sub")) ||
+        (rc = out_path(r, ccd_path, sizeof(ccd_path), ".ccd")))
+        goto out;
+    bin = fopen(r->result->image_path, "rb");
+    if (!bin) {
+        rc =
+            dw__set_error(r->err, dw_error_from_errno(errno), "cannot read '%s' back: %s",
+                          r->result->image_path, strerror(errno));
+        goto out;
+    }
+    if ((rc = dw__outfile_open(&img, img_path, r->err)) ||
+        (rc = dw__outfile_open(&sub, sub_path, r->err)))
+        goto out;
+    for (int k = 0; k < b->run_count && !rc; k++) {
+        for (int32_t lba = b->run_first[k]; lba < b->run_end[k] && !rc;) {
+            int32_t n = b->run_end[k] - lba < transfer ? b->run_end[k] - lba : transfer;
+            if ((rc = read_subs(r, &s, lba, n, buf)))
+                break;
+            if (read_exact(bin, frames, (size_t)n * DW_SECTOR_RAW_BYTES)) {
+                rc = dw__set_error(r->err, DW_ETRUNC,
+                                   "'%s' is shorter than the rip wrote it",
+                                   r->result->image_path);
+                break;
+            }
+            bool write_ok =
+                fwrite(frames, DW_SECTOR_RAW_BYTES, (size_t)n, img.fp) == (size_t)n;
+            for (int32_t i = 0; i < n && write_ok; i++) {
+                const uint8_t *pw =
+                    buf + (size_t)i * DW_RAW_SUB_SECTOR_BYTES + DW_SECTOR_RAW_BYTES;
+                uint8_t channels[DW_SUBCHANNEL_BYTES];
+                dw_subchannel_deinterleave(pw, channels);
+                write_ok =
+                    fwrite(channels, 1, sizeof(channels), sub.fp) == sizeof(channels);
+                check_q(&s, pw, lba + i);
+            }
+            if (!write_ok) {
+                rc = dw__outfile_check(&img, r->err);
+                rc = rc ? rc : dw__outfile_check(&sub, r->err);
+                rc = rc ? rc
+                        : dw__set_error(r->err, DW_EIO, "cannot write '%s'", sub_path);
+                break;
+            }
+            lba += n;
+            s.done += n;
+            rc = sub_progress(r, &s);
+        }
+    }
+    if (rc)
+        goto out;
+    if ((rc = dw__outfile_commit(&img, r->err)) ||
+        (rc = dw__outfile_commit(&sub, r->err)))
+        goto out;
+    if ((rc = dw__outfile_open(&ccd, ccd_path, r->err)))
+        goto out;
+    struct dw_ccd_write_opts co = {.img_first_lba = b->first_lba};
+    if ((rc = dw_ccd_write(r->disc, &co, ccd.fp)) ||
+        (rc = dw__outfile_check(&ccd, r->err)) ||
+        (rc = dw__outfile_commit(&ccd, r->err))) {
+        if (r->err->code != rc)
+            dw__set_error(r->err, rc, "cannot write '%s'", ccd_path);
+        goto out;
+    }
+    snprintf(r->result->img_path, sizeof(r->result->img_path), "%s", img_path);
+    snprintf(r->result->sub_path, sizeof(r->result->sub_path), "%s", sub_path);
+    snprintf(r->result->ccd_path, sizeof(r->result->ccd_path), "%s", ccd_path);
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    const char *source = is_image(r)
+                             ? "synthesized from the image layout"
+                             : "raw P-W from the drive (READ CD sub-channel 001b)";
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "source", json_object_new_string(source));
+    json_object_object_add(o, "sectors", json_object_new_int64(s.sectors));
+    json_object_object_add(o, "unreadable", dw__json_ranges(&s.unreadable, NULL));
+    json_object_object_add(o, "unreadable_sectors",
+                           json_object_new_int64(s.unreadable.sectors));
+    json_object_object_add(o, "bad_q_crc_frames", json_object_new_int64(s.bad_crc));
+    json_object_object_add(o, "misplaced_q_frames", json_object_new_int64(s.misplaced));
+    json_object_object_add(o, "mcn_frames", json_object_new_int64(s.mcn_frames));
+    json_object_object_add(o, "isrc_frames", json_object_new_int64(s.isrc_frames));
+    json_object_object_add(o, "seconds", json_object_new_double(seconds));
+    json_object_object_add(report, "subchannel", o);
+    dw__rip_log(
+        r, DW_LOG_INFO,
+        "sub-channel pass (%s): %lld sectors, %lld unreadable (zero-filled), %lld Q "
+        "frames with a bad CRC, %lld with another sector's time, %lld MCN and %lld "
+        "ISRC frames (%.1f s)",
+        source, (long long)s.sectors, (long long)s.unreadable.sectors,
+        (long long)s.bad_crc, (long long)s.misplaced, (long long)s.mcn_frames,
+        (long long)s.isrc_frames, seconds);
+    for (int i = 0; i < s.unreadable.count; i++)
+        dw__rip_log(
+            r, DW_LOG_WARN, "sub-channel of LBA %d-%d did not read: zero-filled in %s",
+            s.unreadable.r[i].first_lba, s.unreadable.r[i].last_lba, base_name(sub_path));
+    dw__rip_log(r, DW_LOG_INFO, "CloneCD set: %s, %s, %s", base_name(img_path),
+                base_name(sub_path), base_name(ccd_path));
+out:
+    if (rc) {
+        dw__outfile_abort(&img);
+        dw__outfile_abort(&sub);
+        dw__outfile_abort(&ccd);
+    }
+    if (bin)
+        fclose(bin);
+    free(buf);
+    free(frames);
+    dw__ranges_release(&s.unreadable);
+    return rc;
+}
+
+int dw__rip_extras_write(struct dw__rip *r, json_object *report)
+{
+    struct bin_layout b;
+    int rc;
+
+    if (r->opts->format == DW_RIP_ISO)
+        return 0;
+    bin_layout(r->disc, &b);
+    if ((rc = write_cdt(r)))
+        return rc;
+    if ((r->opts->flags & DW_RIP_TOC) && (rc = write_toc(r, &b, report)))
+        return rc;
+    if (r->opts->flags & DW_RIP_SUBCHANNEL)
+        rc = write_clonecd(r, &b, report);
+    return rc;
+}
+
+void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs)
+{
+    const struct dw_rip_result *res = r->result;
+    const struct {
+        const char *key;
+        const char *path;
+    } files[] = {{"img", res->img_path},
+                 {"sub", res->sub_path},
+                 {"ccd", res->ccd_path},
+                 {"toc", res->toc_path},
+                 {"cdt", res->cdt_path}};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if (files[i].path[0])
+            json_object_object_add(outputs, files[i].key,
+                                   json_object_new_string(files[i].path));
+}
+
+int dw__rip_sign_log(struct dw__rip *r, json_object *report)
+{
+    char hex[65];
+    struct dw_error_detail e;
+    if (!r->log.fp)
+        return 0;
+    int rc = dw__log_sign(r->log.fp, r->log.part_path, hex, &e);
+    if (rc) {
+        if (r->err && !r->err->code)
+            *r->err = e;
+        return rc;
+    }
+    snprintf(r->result->log_sha256, sizeof(r->result->log_sha256), "%s", hex);
+    json_object_object_add(report, "log_sha256", json_object_new_string(hex));
+    return 0;
+}
