@@ -559,6 +559,18 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
                         t->number, vol, end - first);
             vol = 0;
         }
+        /* Overwritable media (DVD-RAM 12h, DVD-RW restricted overwrite 13h,
+         * DVD+RW 1Ah/2Ah, BD-RE 43h) report their formatted size, unrelated
+         * to the image: the volume size is the image (REFERENCE.md). */
+        int p = r->medium_profile;
+        if (vol > 0 && (p == 0x12 || p == 0x13 || p == 0x1A || p == 0x2A || p == 0x43)) {
+            dw__rip_log(r, DW_LOG_INFO,
+                        "track %02d: overwritable medium: the image is the ISO 9660 volume's "
+                        "%d sectors, not the %d the medium reports",
+                        t->number, vol, end - first);
+            r->total_sectors -= end - first - vol;
+            end = first + vol;
+        }
     }
     if ((rc = dw__outfile_open(&of, path, r->err)))
         goto out;
@@ -1015,6 +1027,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         rc = dw__rip_extras_check(&r, iso, report);
 
     r.sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
+    r.medium_profile = medium.profile;
     /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
     if (!medium.is_cd && medium.profile >= 0x40)
         r.media_1x_bytes_per_s = 4495500;

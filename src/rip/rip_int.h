@@ -39,6 +39,7 @@ struct dw__rip {
     bool aborted;
     struct dw__ar_track *ar;  /* one per audio track, or NULL */
     bool secure_have_c2;      /* secure mode: the drive still looks C2-capable */
+    int medium_profile;       /* MMC-6 profile of the source medium */
     int32_t session_first, session_end; /* readable LBAs of the current session */
     int ar_count, ar_cursor;
     struct dw__rip_accuracy *acc; /* read offset, AccurateRip (rip/accuracy.h) */

@@ -109,4 +109,11 @@ EMU_CONFIG="blank=dvdpr capacity=3000"
 expect_exit 1 "DVD+R: burn --dummy is refused" -- emu "$DW" burn --dummy "$SAMPLE" --drive "$EMU_DEVICE"
 expect_stderr "cannot simulate a burn" "DVD+R: the refusal says it cannot simulate"
 
+# An ISO ripped back from an overwritable medium is the ISO 9660 volume,
+# not the formatted size the medium reports.
+EMU_CONFIG="blank=dvdprw capacity=20000 state=$work/ow.state"
+expect_exit 0 "DVD+RW: burn the sample ISO" -- emu "$DW" -q burn "$SAMPLE" --drive "$EMU_DEVICE"
+expect_exit 0 "DVD+RW: rip it back to ISO" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/owrip" --format iso --name x
+same_file "$work/owrip/x.iso" "$SAMPLE" "DVD+RW: the ripped ISO is the volume, equal to the image"
+
 finish

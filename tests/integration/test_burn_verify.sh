@@ -83,6 +83,13 @@ expect_stderr "cdrdao write" "names cdrdao for mixed mode"
 expect_exit 1 "burn a Mode 2 cue" -- "$DW" burn "$work/vcd/v.cue" --drive "stdio:$work/a.iso"
 expect_stderr "Mode 2 (CD-ROM XA)" "says Mode 2 cannot be written"
 
+# An audio track under 4 s: libburn would pad it and move the next tracks.
+mkdir -p "$work/short"
+head -c $((100 * 2352)) "$L/cdda.bin" > "$work/short/a.bin"
+printf 'FILE "a.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/short/a.cue"
+expect_exit 1 "burn a cue with a 100-sector audio track" -- "$DW" burn "$work/short/a.cue" --drive /dev/sr97
+expect_stderr "under the 300 sectors (4 s) a CD track needs" "says the track is too short"
+
 # The sample disc: rip it, verify the rip against the sample (raw) and the
 # sample ISO against the rip's data track (user data).
 S=${DW_BUILD:?}/sample
