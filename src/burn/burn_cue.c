@@ -57,19 +57,6 @@ int dw__burn_cue_plan(const struct dw_disc *disc, const char *image_path,
             audio++;
         plan->sectors += t->end_lba - dw_track_first_lba(t);
     }
-    /* IEC 60908 asks for tracks of at least 4 s (300 sectors); libburn pads
-     * shorter ones to that, which moves every later track: refuse instead. */
-    for (int i = 0; audio && i < disc->track_count; i++) {
-        const struct dw_track *t = &disc->tracks[i];
-        if (t->end_lba - t->index_lba[1] < 300) {
-            snprintf(msg, msg_bytes,
-                     "track %02d of '%s' is %d sectors long, under the 300 sectors (4 s) a CD "
-                     "track needs; libburn would pad it and move the tracks after it: burn it "
-                     "with 'cdrdao write --device DRIVE %s'",
-                     t->number, image_path, t->end_lba - t->index_lba[1], image_path);
-            return DW_EUNSUPPORTED;
-        }
-    }
     if (audio && data) {
         snprintf(msg, msg_bytes,
                  "'%s' mixes audio and data tracks, which libburn cannot write in one "
@@ -77,6 +64,19 @@ int dw__burn_cue_plan(const struct dw_disc *disc, const char *image_path,
                  "tracks from a cue of their own",
                  image_path, image_path);
         return DW_EUNSUPPORTED;
+    }
+    /* IEC 60908 asks for tracks of at least 4 s (300 sectors); libburn pads
+     * shorter ones to that, which moves every later track: refuse instead. */
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        if (!dw_track_is_data(t) && t->end_lba - t->index_lba[1] < 300) {
+            snprintf(msg, msg_bytes,
+                     "track %02d of '%s' is %d sectors long, under the 300 sectors (4 s) a CD "
+                     "track needs; libburn would pad it and move the tracks after it: burn it "
+                     "with 'cdrdao write --device DRIVE %s'",
+                     t->number, image_path, t->end_lba - t->index_lba[1], image_path);
+            return DW_EUNSUPPORTED;
+        }
     }
     plan->audio = audio > 0;
     return 0;
