@@ -629,6 +629,15 @@ static int mmc_load_cd(struct dw_drive *d, struct dw_disc *disc)
                  "'%s' did not report every session lead-out: session ends were "
                  "estimated from the Orange Book gaps",
                  m->device);
+    /* Orange Book: the first track of each later session begins with a
+     * pregap of at least 2 s (150 sectors) after the lead-in; the TOC gives
+     * only INDEX 01, so the pregap is put where it must be. */
+    for (int i = 1; i < disc->track_count; i++) {
+        struct dw_track *t = &disc->tracks[i];
+        if (t->session != disc->tracks[i - 1].session && t->index_lba[0] == DW_LBA_NONE &&
+            t->index_lba[1] - 150 >= disc->tracks[i - 1].end_lba)
+            t->index_lba[0] = t->index_lba[1] - 150;
+    }
     mmc_load_modes(m, disc, have_full ? full : NULL);
     mmc_load_mcn_isrc(m, disc);
     rc = mmc_load_cdtext(d, disc);
