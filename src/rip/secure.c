@@ -84,37 +84,71 @@ static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t 
     return 0;
 }
 
-/* Pass 2 for one sector; returns 0 when two clean reads agreed (data in
- * out), 1 when not (out holds the best we have), or a fatal code. */
-static int reread_sector(struct dw__rip *r, int32_t lba, int32_t disc_first, int32_t disc_end,
-                         bool *have_c2, uint8_t *out, int *reads)
+/* Pass 2 for a run of n contiguous suspicious sectors (n <= the transfer
+ * size): each attempt reads a sector far away (so the drive's cache cannot
+ * answer) and then the whole run, and every sector keeps its first clean
+ * read until a second clean read agrees with it.  Reading runs, not single
+ * sectors, keeps the seeks to two per attempt.  out gets n sectors (the
+ * agreed data, else the last clean read, else the last read); confirmed[i]
+ * says which agreed.  Returns 0 or a fatal code. */
+static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_first,
+                      int32_t disc_end, bool *have_c2, uint8_t *out, bool *confirmed,
+                      int *reads)
 {
-    uint8_t raw[DW_SECTOR_RAW_BYTES], c2[DW_C2_BYTES_PER_SECTOR], far[DW_SECTOR_RAW_BYTES];
-    uint8_t clean[DW_SECTOR_RAW_BYTES];
-    bool have_clean = false;
+    const size_t S = DW_SECTOR_RAW_BYTES;
+    uint8_t *raw = malloc((size_t)n * S), *c2 = malloc((size_t)n * DW_C2_BYTES_PER_SECTOR);
+    uint8_t *clean = malloc((size_t)n * S), far[DW_SECTOR_RAW_BYTES];
+    bool *have_clean = calloc((size_t)n, sizeof(bool));
+    int rc = 0, left = n;
+    if (!raw || !c2 || !clean || !have_clean) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int32_t i = 0; i < n; i++)
+        confirmed[i] = false;
     int attempts = r->retries > 0 ? 2 * r->retries : 2;
-    for (int a = 0; a < attempts; a++) {
+    for (int a = 0; a < attempts && left > 0; a++) {
         int32_t away = lba + CACHE_DEFEAT_SECTORS < disc_end ? lba + CACHE_DEFEAT_SECTORS
                        : lba - CACHE_DEFEAT_SECTORS >= disc_first ? lba - CACHE_DEFEAT_SECTORS
                                                                  : disc_first;
         (void)dw_drive_read_raw(r->drive, away, 1, far);
-        int rc = read_c2(r, lba, 1, raw, c2, have_c2);
-        (*reads)++;
-        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
-            return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
-        if (rc)
-            continue;
-        memcpy(out, raw, sizeof(raw));
-        if (c2_flagged_bytes(c2))
-            continue;
-        if (have_clean && memcmp(clean, raw, sizeof(raw)) == 0)
-            return 0;
-        memcpy(clean, raw, sizeof(raw));
-        have_clean = true;
+        int rrc = read_c2(r, lba, n, raw, c2, have_c2);
+        *reads += n;
+        if (rrc == DW_ENOMEDIUM || rrc == DW_ENOMEM || rrc == DW_ENODRIVE) {
+            rc = dw__set_error(r->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
+            goto out;
+        }
+        for (int32_t i = 0; i < n; i++) {
+            if (confirmed[i])
+                continue;
+            uint8_t *s = raw + (size_t)i * S;
+            if (rrc) { /* the run failed: this sector on its own */
+                if (read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR,
+                            have_c2))
+                    continue;
+                (*reads)++;
+            }
+            memcpy(out + (size_t)i * S, s, S);
+            if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
+                continue;
+            if (have_clean[i] && memcmp(clean + (size_t)i * S, s, S) == 0) {
+                confirmed[i] = true;
+                left--;
+                continue;
+            }
+            memcpy(clean + (size_t)i * S, s, S);
+            have_clean[i] = true;
+        }
     }
-    if (have_clean)
-        memcpy(out, clean, sizeof(clean));
-    return 1;
+    for (int32_t i = 0; i < n; i++)
+        if (!confirmed[i] && have_clean[i])
+            memcpy(out + (size_t)i * S, clean + (size_t)i * S, S);
+out:
+    free(raw);
+    free(c2);
+    free(clean);
+    free(have_clean);
+    return rc;
 }
 
 int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
@@ -188,28 +222,34 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
                     "track %02d: %d suspicious sectors (%d C2-flagged, %d unreadable): "
                     "re-reading them",
                     t->number, sus.count, stats->c2_sectors, stats->unreadable_pass1);
-    for (int i = 0; i < sus.count; i++) {
-        int32_t lba = sus.lba[i];
-        uint8_t sector[DW_SECTOR_RAW_BYTES];
-        int st = reread_sector(r, lba, r->session_first, r->session_end, &have_c2, sector,
-                               &stats->reads);
-        if (st < 0) {
-            rc = st;
+    for (int i = 0; i < sus.count;) {
+        /* A run of contiguous suspicious sectors, at most one transfer. */
+        int32_t lba = sus.lba[i], n = 1;
+        while (i + n < sus.count && n < transfer && sus.lba[i + n] == lba + n)
+            n++;
+        bool confirmed[256];
+        if (n > (int32_t)(sizeof(confirmed) / sizeof(confirmed[0])))
+            n = (int32_t)(sizeof(confirmed) / sizeof(confirmed[0]));
+        rc = reread_run(r, lba, n, r->session_first, r->session_end, &have_c2, buf, confirmed,
+                        &stats->reads);
+        if (rc)
             goto out;
-        }
-        dw__ranges_add(&r->reread, lba, 0);
-        if ((rc = write_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, sector,
-                           sizeof(sector))))
+        if ((rc = write_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
+                           (size_t)n * DW_SECTOR_RAW_BYTES)))
             goto out;
-        if (st == 1) {
-            dw__ranges_add(&r->bad, lba, DW__BAD_SECURE_UNCONFIRMED);
-            dw__rip_log(r, DW_LOG_WARN,
-                        "sector %d (track %d): no two clean reads agreed; the best read is "
-                        "kept",
-                        lba, t->number);
-        } else {
-            stats->recovered++;
+        for (int32_t k = 0; k < n; k++) {
+            dw__ranges_add(&r->reread, lba + k, 0);
+            if (!confirmed[k]) {
+                dw__ranges_add(&r->bad, lba + k, DW__BAD_SECURE_UNCONFIRMED);
+                dw__rip_log(r, DW_LOG_WARN,
+                            "sector %d (track %d): no two clean reads agreed; the best read "
+                            "is kept",
+                            lba + k, t->number);
+            } else {
+                stats->recovered++;
+            }
         }
+        i += n;
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
