@@ -172,7 +172,6 @@ static int serve_span(struct dw_drive *d, const struct dw__span *s, int32_t lba,
             break;
         }
     }
-    (void)t;
     return n;
 }
 

@@ -867,7 +867,6 @@ int dw__cue_parse(const char *text, size_t len, const char *path, bool check_fil
         goto out;
     memcpy(buf, text, len);
     buf[len] = '\0';
-    char *save = NULL;
     for (char *line = buf, *next; line; line = next) {
         next = strchr(line, '\n');
         if (next)
@@ -879,7 +878,6 @@ int dw__cue_parse(const char *text, size_t len, const char *path, bool check_fil
         if ((rc = parse_line(&p, line)))
             goto out;
     }
-    (void)save;
     p.line = 0;
     if ((rc = layout(&p)))
         goto out;

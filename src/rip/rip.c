@@ -501,10 +501,8 @@ static int32_t iso9660_volume_sectors(const uint8_t *pvd)
 /* Read n sectors after the ISO 9660 volume as user data into buf; returns
  * how many leading sectors read (and, on a CD, checked) good.  No retries:
  * a failure here ends the image. */
-static int32_t read_tail(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
-                         uint8_t *buf, bool is_cd)
+static int32_t read_tail(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, bool is_cd)
 {
-    (void)t;
     uint8_t raw[DW_SECTOR_RAW_BYTES];
     for (int32_t i = 0; i < n; i++) {
         uint8_t *u = buf + (size_t)i * DW_SECTOR_USER_BYTES;
@@ -577,7 +575,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
         if (vol > 0 && lba >= first + vol) {
-            int32_t good = read_tail(r, t, lba, n, buf, is_cd);
+            int32_t good = read_tail(r, lba, n, buf, is_cd);
             if (good < n) {
                 dw__rip_log(r, DW_LOG_INFO,
                             "track %02d: sectors %d-%d after the ISO 9660 volume do not read "
@@ -1077,7 +1075,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(outputs, "report", json_object_new_string(result->report_path));
     dw__rip_extras_outputs(&r, outputs);
     json_object_object_add(report, "outputs", outputs);
-    int status = rc ? (rc == DW_EABORTED ? 1 : 1) : (r.bad.sectors ? 3 : 0);
+    int status = rc ? 1 : r.bad.sectors ? 3 : 0;
     const char *verdict = rc ? "failed" : r.bad.sectors ? "finished with bad sectors" : "ok";
     json_object_object_add(report, "verdict", json_object_new_string(verdict));
     json_object_object_add(report, "exit_status", json_object_new_int(status));
