@@ -70,6 +70,41 @@ DW_API void dw_ecc_compute(uint8_t raw[DW_SECTOR_RAW_BYTES], bool zero_header);
  * would write.  Does not modify raw. */
 DW_API bool dw_ecc_check(const uint8_t raw[DW_SECTOR_RAW_BYTES], bool zero_header);
 
+/* What dw_sector_ecc_repair did; the caller owns it and it is filled on
+ * every return (all zero when nothing was tried). */
+struct dw_ecc_repair_stats {
+    unsigned bytes_corrected; /* bytes of raw it changed (0 on failure) */
+    unsigned erasures_used;   /* of those, how many c2 flagged (0 when only
+                                 the attempt without c2 succeeded) */
+    unsigned passes;          /* P and Q passes run, each counting 1, over
+                                 both attempts */
+};
+
+/* Repair a raw Mode 1 or Mode 2 Form 1 sector in place with its P and Q
+ * parity (ECMA-130 Annex A; layouts cl. 14).  P passes over the 86
+ * RS(26,24) codewords alternate with Q passes over the 52 RS(45,43) ones,
+ * each codeword correcting one unknown byte, or two bytes that c2 flags
+ * (erasures), until the EDC matches; the parity is then computed anew if
+ * some of it is still wrong (as for a sector whose EDC matched from the
+ * start but whose parity is damaged).  A wrong "correction" is never
+ * accepted unless it also fools the 32-bit EDC.  Form 1 parity is over a
+ * zero header, as dw_ecc_compute with zero_header.
+ * raw: the 2352-byte sector, sync first; read, and rewritten on success.
+ * c2: NULL, or the 294 C2 error-pointer bytes read with raw (MMC-6 READ CD
+ * C2 error block data 01b): one bit a byte of raw, most significant bit
+ * first, 1 = suspect; only read.  When decoding with them fails, decoding
+ * without them is tried too.  stats: NULL, or filled as above.
+ * The sync and, in Form 1, the 4 header bytes are outside the parity and
+ * the EDC: they are neither repaired nor changed.
+ * Returns 0 when raw now has sync, a matching EDC and zero P/Q syndromes
+ * (with 0 bytes corrected when it had them already); DW_EREAD when it cannot
+ * be repaired; DW_EUNSUPPORTED when raw lacks the exact sync pattern (audio)
+ * or is Mode 0 or Mode 2 Form 2 (submode bit 5 set in both subheader
+ * copies); DW_EINVAL when raw is NULL.  On every error raw is left exactly as
+ * it was.  Thread-safe; no allocation. */
+DW_API int dw_sector_ecc_repair(uint8_t raw[DW_SECTOR_RAW_BYTES], const uint8_t *c2,
+                                struct dw_ecc_repair_stats *stats);
+
 /* XOR bytes 12..2351 with the ECMA-130 Annex B scrambler sequence (LFSR
  * x^15+x+1, preset 1).  Its own inverse. */
 DW_API void dw_scramble(uint8_t raw[DW_SECTOR_RAW_BYTES]);
