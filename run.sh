@@ -28,7 +28,7 @@ fi
 # Build dependencies, then the peer tools the tests compare against.
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
-  zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libcmocka-dev
+  zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
   bchunk xorriso cdrskin libcdio-utils cd-paranoia time cdrdao)
 
 install_missing() {

@@ -22,6 +22,7 @@ dw_require(ZLIB zlib zlib1g-dev)
 dw_require(NETTLE nettle nettle-dev)
 dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
+dw_require(XML2 libxml-2.0 libxml2-dev)
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
@@ -30,4 +31,5 @@ add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
   PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
-# PkgConfig::CURL is linked where it is needed: see CMakeLists.txt.
+# PkgConfig::CURL and PkgConfig::XML2 are linked where they are needed: see
+# CMakeLists.txt.

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "discwright/ardb.h"
+#include "discwright/ctdb.h"
 #include "discwright/rip.h"
 
 /* getopt_long codes of the options (outside the range of characters). */
@@ -61,6 +62,8 @@ void cli_ar_summary(const char *report_json, char *out, size_t out_bytes);
     "      --offset N         drives: read offset correction in samples\n"                 \
     "                         (AccurateRip's sign, -44100..44100); overrides the\n"          \
     "                         drive table\n"                                                 \
-    "      --no-accuraterip   do not ask the AccurateRip database\n" CLI_AR_USAGE_LOOKUP
+    "      --no-accuraterip   do not ask the AccurateRip database, nor CTDB\n"                \
+    "                         ($DW_CTDB_URL, else " DW_CTDB_DEFAULT_URL ";\n"                   \
+    "                         --cache-dir and --offline apply to it too)\n" CLI_AR_USAGE_LOOKUP
 
 #endif
