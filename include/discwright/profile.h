@@ -17,11 +17,13 @@
  * Search path, first match wins: $XDG_CONFIG_HOME/discwright/profiles
  * (or ~/.config/discwright/profiles when XDG_CONFIG_HOME is unset), then
  * the source tree's profiles/ the library was built from (DW_PROFILES_DIR),
- * then the installed PREFIX/share/discwright/profiles.
+ * then the installed PREFIX/share/discwright/profiles.  Drive profiles
+ * (discwright/drive_profile.h) are looked up along the same path.
  */
 #ifndef DISCWRIGHT_PROFILE_H
 #define DISCWRIGHT_PROFILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "discwright/version.h"
 
@@ -47,9 +49,19 @@ struct dw_drive_offset {
 DW_API int dw_profile_drive_offset(const char *vendor, const char *model,
                                    struct dw_drive_offset *out);
 
+/* The idx-th (0-based) profiles directory of the search path into out,
+ * whether it exists or not: 0 the user's ($XDG_CONFIG_HOME/discwright/
+ * profiles or ~/.config/discwright/profiles), 1 the source tree's
+ * profiles/, 2 PREFIX/share/discwright/profiles.  Drive offset tables and
+ * drive profiles (drive_profile.h) live under it in drives/.  Returns 0,
+ * or DW_ERANGE past the last one, DW_EINVAL when it does not fit (out is
+ * then ""). */
+DW_API int dw_profile_dir(int idx, char *out, size_t out_bytes);
+
 /* The idx-th (0-based) drive offset table of the search path into out
- * (whether it exists or not).  Returns 0, or DW_ERANGE past the last one,
- * DW_EINVAL when it does not fit. */
+ * (whether it exists or not): dw_profile_dir + "/drives/offsets.tsv".
+ * Returns 0, or DW_ERANGE past the last one, DW_EINVAL when it does not
+ * fit. */
 DW_API int dw_profile_offset_table(int idx, char *out, size_t out_bytes);
 
 #ifdef __cplusplus

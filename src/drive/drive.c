@@ -215,3 +215,26 @@ const struct dw_error_detail *dw_drive_last_error(struct dw_drive *d)
 {
     return &d->last_error;
 }
+
+bool dw__drive_is_mmc(const struct dw_drive *d)
+{
+    return d && d->ops && d->ops->exec;
+}
+
+int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
+                 size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st)
+{
+    struct dw__mmc_status local;
+
+    if (!st)
+        st = &local;
+    memset(st, 0, sizeof(*st));
+    st->key = st->asc = st->ascq = -1;
+    if (!dw__drive_is_mmc(d))
+        st->code = DW_EUNSUPPORTED;
+    else if (!cdb || cdb_bytes == 0 || cdb_bytes > 12)
+        st->code = DW_EINVAL;
+    else
+        return d->ops->exec(d, cdb, cdb_bytes, buf, bytes, timeout_ms, st);
+    return st->code;
+}

@@ -7,9 +7,18 @@
 #ifndef DW_DRIVE_INT_H
 #define DW_DRIVE_INT_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "discwright/drive.h"
 
 struct dw_drive;
+
+/* How one command sent with dw__mmc_exec ended. */
+struct dw__mmc_status {
+    int code;           /* 0 or a DW_E* code */
+    bool have_sense;    /* the drive answered CHECK CONDITION with sense data */
+    int key, asc, ascq; /* sense key / ASC / ASCQ (SPC-4 4.5), -1 without sense */
+};
 
 struct dw__drive_ops {
     const char *name; /* "mmc", "image" */
@@ -32,6 +41,9 @@ struct dw__drive_ops {
     const char *(*q_source)(struct dw_drive *d);
     int (*lock)(struct dw_drive *d, bool lock);
     int (*eject)(struct dw_drive *d); /* NULL: nothing to eject (images) */
+    /* Send one CDB: the contract of dw__mmc_exec.  NULL: not an MMC drive. */
+    int (*exec)(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
+                size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st);
     void (*close)(struct dw_drive *d); /* free backend state in d->priv */
     int32_t max_transfer_sectors;
 };
@@ -55,5 +67,25 @@ int dw__drive_open_image(struct dw_drive *d, const char *path, bool stdio_prefix
                          struct dw_error_detail *err);
 int dw__drive_open_mmc(struct dw_drive *d, const char *device,
                        struct dw_error_detail *err);
+
+/* True when d is an MMC drive (a real or emulated /dev/srN), not an image:
+ * its ops have exec.  (Not a comparison with the backend's ops table: the
+ * emulator's LD_PRELOAD library carries its own copy of the drive layer,
+ * and drives it opened have its tables.)  src/drive/drive.c */
+bool dw__drive_is_mmc(const struct dw_drive *d);
+
+/* Send one CDB of cdb_bytes (6, 10 or 12) to the MMC drive d the way
+ * drive_mmc.c sends its own: through libcdio's mmc_run_cmd_len, with the
+ * read buffer cleared first, unit attentions sent again and a recovered
+ * error (sense key 1) taken as success.  buf receives up to `bytes` bytes
+ * from the drive (NULL and 0 for a command without data; the transport
+ * does not say how many came).  timeout_ms 0 means the read timeout of the
+ * backend.  Fills *st (may be NULL) and returns st->code; records nothing
+ * in the drive's last error.  DW_EUNSUPPORTED for an image drive, DW_EINVAL
+ * for a CDB longer than 12 bytes.  For the probes of src/drive/probe.c,
+ * which must see each refusal.  src/drive/drive.c dispatches to ops->exec
+ * of drive_mmc.c. */
+int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
+                 size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st);
 
 #endif

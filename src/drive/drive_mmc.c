@@ -1076,6 +1076,26 @@ static const char *mmc_q_source(struct dw_drive *d)
     return "not read yet";
 }
 
+/* ---- raw commands for the probes ------------------------------------------- */
+
+/* ops->exec: one CDB through mmc_run (see dw__mmc_exec in drive_int.h). */
+static int mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
+                    size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st)
+{
+    struct mmc_result res;
+
+    mmc_run(d->priv, cdb, cdb_bytes, buf && bytes ? SCSI_MMC_DATA_READ : SCSI_MMC_DATA_NONE,
+            buf, buf ? bytes : 0, timeout_ms ? timeout_ms : MMC_READ_TIMEOUT_MS, &res);
+    st->code = res.code;
+    if (res.have_sense) {
+        st->have_sense = true;
+        st->key = res.sense.key;
+        st->asc = res.sense.asc;
+        st->ascq = res.sense.ascq;
+    }
+    return st->code;
+}
+
 /* ---- ops: lock, close ----------------------------------------------------- */
 
 /* ops->lock: PREVENT ALLOW MEDIUM REMOVAL (MMC-6, SPC-4); keeps d->locked.
@@ -1147,6 +1167,7 @@ static const struct dw__drive_ops mmc_ops = {
     .q_source = mmc_q_source,
     .lock = mmc_lock,
     .eject = mmc_eject,
+    .exec = mmc_exec,
     .close = mmc_close,
     .max_transfer_sectors = MMC_RAW_MAX_SECTORS,
 };

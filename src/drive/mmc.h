@@ -506,12 +506,17 @@ struct dw__mmc_caps {
     bool locked;          /* byte 6 bit 1 */
     bool can_eject;       /* byte 6 bit 3 */
     int buffer_kib;       /* bytes 12-13, -1 when the page is shorter */
+    /* Maximum read speed, bytes 8-9 (obsolete in MMC-5, still filled by
+     * most drives), and current read speed, bytes 14-15: kB/s (1000 B/s),
+     * -1 when the page is shorter. */
+    int max_read_speed_kbps, read_speed_kbps;
 };
 
 /* Parse a MODE SENSE(10) reply holding page 2Ah: 8-byte mode parameter
  * header (SPC-4; block descriptor length in bytes 6-7), then the
  * page (code in byte 0 bits 5-0, page length in byte 1).  Needs the page
- * through byte 7.  Returns 0 or DW_EPARSE (wrong page, overrun). */
+ * through byte 7; the speeds and buffer size are -1 when the page ends
+ * before them.  Returns 0 or DW_EPARSE (wrong page, overrun). */
 int dw__mmc_parse_caps(const uint8_t *buf, size_t bytes, struct dw__mmc_caps *out);
 
 #endif

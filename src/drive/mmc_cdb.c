@@ -1145,7 +1145,7 @@ int dw__mmc_parse_caps(const uint8_t *buf, size_t bytes, struct dw__mmc_caps *ou
     size_t end, page, page_end;
 
     memset(out, 0, sizeof(*out));
-    out->buffer_kib = -1;
+    out->buffer_kib = out->max_read_speed_kbps = out->read_speed_kbps = -1;
     if (bytes < 8)
         return DW_EPARSE;
     /* Mode data length (bytes 0-1) counts the bytes after itself. */
@@ -1180,7 +1180,11 @@ int dw__mmc_parse_caps(const uint8_t *buf, size_t bytes, struct dw__mmc_caps *ou
     out->can_lock = p[6] & 0x01;
     out->locked = p[6] & 0x02;
     out->can_eject = p[6] & 0x08;
+    if (page_end >= page + 10)
+        out->max_read_speed_kbps = dw__mmc_get_be16(p + 8);
     if (page_end >= page + 14)
         out->buffer_kib = dw__mmc_get_be16(p + 12);
+    if (page_end >= page + 16)
+        out->read_speed_kbps = dw__mmc_get_be16(p + 14);
     return 0;
 }

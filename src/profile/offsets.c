@@ -18,7 +18,7 @@
 
 #define TABLE_NAME "drives/offsets.tsv"
 
-int dw_profile_offset_table(int idx, char *out, size_t out_bytes)
+int dw_profile_dir(int idx, char *out, size_t out_bytes)
 {
     int n;
     if (!out || out_bytes == 0)
@@ -26,14 +26,14 @@ int dw_profile_offset_table(int idx, char *out, size_t out_bytes)
     if (idx == 0) {
         const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
         if (xdg && xdg[0] == '/')
-            n = snprintf(out, out_bytes, "%s/discwright/profiles/" TABLE_NAME, xdg);
+            n = snprintf(out, out_bytes, "%s/discwright/profiles", xdg);
         else
-            n = snprintf(out, out_bytes, "%s/.config/discwright/profiles/" TABLE_NAME,
+            n = snprintf(out, out_bytes, "%s/.config/discwright/profiles",
                          home && home[0] ? home : "/nonexistent");
     } else if (idx == 1) {
-        n = snprintf(out, out_bytes, "%s/" TABLE_NAME, DW_PROFILES_DIR);
+        n = snprintf(out, out_bytes, "%s", DW_PROFILES_DIR);
     } else if (idx == 2) {
-        n = snprintf(out, out_bytes, "%s/" TABLE_NAME, DW_INSTALLED_PROFILES_DIR);
+        n = snprintf(out, out_bytes, "%s", DW_INSTALLED_PROFILES_DIR);
     } else {
         return DW_ERANGE;
     }
@@ -42,6 +42,25 @@ int dw_profile_offset_table(int idx, char *out, size_t out_bytes)
         return DW_EINVAL;
     }
     return 0;
+}
+
+int dw__profile_path(int idx, const char *name, char *out, size_t out_bytes)
+{
+    int rc = dw_profile_dir(idx, out, out_bytes);
+    if (rc)
+        return rc;
+    size_t used = strlen(out);
+    int n = snprintf(out + used, out_bytes - used, "/%s", name);
+    if (n < 0 || (size_t)n >= out_bytes - used) {
+        out[0] = '\0';
+        return DW_EINVAL;
+    }
+    return 0;
+}
+
+int dw_profile_offset_table(int idx, char *out, size_t out_bytes)
+{
+    return dw__profile_path(idx, TABLE_NAME, out, out_bytes);
 }
 
 void dw__profile_normalize(const char *in, char *out, size_t out_bytes)

@@ -1022,7 +1022,9 @@ static void test_parse_caps(void **state)
     buf[11] = 0x13; /* CD-R, CD-RW, DVD-R write (test write bit 2 clear) */
     buf[13] = 0x33; /* CD-DA commands, accurate stream, C2, ISRC */
     buf[14] = 0x29; /* lock, eject, tray loader */
+    dw__mmc_put_be16(buf + 8 + 8, 7056); /* max read speed, 40x */
     dw__mmc_put_be16(buf + 8 + 12, 2048);
+    dw__mmc_put_be16(buf + 8 + 14, 1764); /* current read speed, 10x */
     assert_int_equal(dw__mmc_parse_caps(buf, sizeof(buf), &caps), 0);
     assert_true(caps.read_cdr && caps.read_cdrw && caps.read_dvdrom && caps.read_dvdr &&
                 caps.read_dvdram);
@@ -1034,10 +1036,18 @@ static void test_parse_caps(void **state)
     assert_true(caps.can_lock && caps.can_eject);
     assert_false(caps.locked);
     assert_int_equal(caps.buffer_kib, 2048);
+    assert_int_equal(caps.max_read_speed_kbps, 7056);
+    assert_int_equal(caps.read_speed_kbps, 1764);
 
     /* Cut after byte 7 of the page: flags yes, buffer size unknown. */
     assert_int_equal(dw__mmc_parse_caps(buf, 8 + 8, &caps), 0);
     assert_int_equal(caps.buffer_kib, -1);
+    assert_int_equal(caps.max_read_speed_kbps, -1);
+    /* Cut after byte 11: the maximum read speed is there, the rest not. */
+    assert_int_equal(dw__mmc_parse_caps(buf, 8 + 12, &caps), 0);
+    assert_int_equal(caps.max_read_speed_kbps, 7056);
+    assert_int_equal(caps.buffer_kib, -1);
+    assert_int_equal(caps.read_speed_kbps, -1);
     assert_int_equal(dw__mmc_parse_caps(buf, 8 + 7, &caps), DW_EPARSE);
     buf[8] = 0x01; /* another page */
     assert_int_equal(dw__mmc_parse_caps(buf, sizeof(buf), &caps), DW_EPARSE);
