@@ -12,6 +12,7 @@
 # emulator's trace).  The timing model sleeps: a 74-minute disc takes about
 # 93 s per pass at 48x, so the whole run takes several minutes.
 set -euo pipefail
+. "$(dirname "$0")/bench_lib.sh"
 build=$(cd "${1:?usage: bench_emu_secure.sh BUILD_DIR [MINUTES]}" && pwd)
 minutes=${2:-74}
 dw="$build/discwright"
@@ -23,8 +24,7 @@ trap '[ -n "${DW_BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 sectors=$((minutes * 60 * 75))
 
 echo "generating a $minutes-minute audio disc ($sectors sectors of random PCM)..."
-head -c $((sectors * 2352)) /dev/urandom > "$work/disc.bin"
-printf 'FILE "disc.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/disc.cue"
+bench_audio_image "$work" disc "$sectors"
 
 # run NAME CONFIG CMD...: wall seconds and sectors requested, into $work/NAME.{t,n}
 run() {

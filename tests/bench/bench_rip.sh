@@ -11,6 +11,7 @@
 # grow with the disc.  Images are generated here (random PCM; random user
 # data in Mode 1 sectors).
 set -euo pipefail
+. "$(dirname "$0")/bench_lib.sh"
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time: apt-get install time" >&2; exit 1; }
 build=${1:?usage: bench_rip.sh BUILD_DIR [MINUTES]}
 minutes=${2:-20}
@@ -24,21 +25,16 @@ time_of() {
   /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; cat "$work/t" >&2; exit 1; }
   cat "$work/t"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.005; printf "%.2f", a / b }'; }
 row() { # label ours_s ours_kb peer peer_s
   printf "%-34s %8.2f s %8d KiB   %-14s %8.2f s   ratio %s\n" "$1" "$2" "$3" "$4" "$5" "$(ratio "$2" "$5")"
 }
 
 echo "generating a $minutes-minute audio image ($sectors sectors) and a data image..."
-# Audio: random PCM.  Not a repeated tone: libcdio-paranoia (ours and
-# cd-paranoia alike) misplaces periodic audio on a clean image.  -c tells
-# cd-paranoia the byte order, which it would otherwise guess from the noise.
-head -c $((sectors * 2352)) /dev/urandom > "$work/audio.bin"
-printf 'FILE "audio.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/audio.cue"
-# Data: a Mode 1 track of the same length, built by ripping an ISO of
-# random user data to BIN/CUE (every sector gets a real EDC/ECC).
-head -c $((sectors * 2048)) /dev/urandom > "$work/data.iso"
-"$dw" -q rip "$work/data.iso" -o "$work" --name data >/dev/null
+# Audio: random PCM (-c below tells cd-paranoia the byte order, which it
+# would otherwise guess from the noise); data: a Mode 1 track of the same
+# length with real EDC/ECC (bench_lib.sh).
+bench_audio_image "$work" audio "$sectors"
+bench_data_image "$dw" "$work" data "$sectors"
 
 echo
 printf "%-34s %10s %12s   %-14s %10s\n" "job (discwright)" "time" "max RSS" "peer" "peer time"

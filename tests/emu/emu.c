@@ -229,12 +229,20 @@ static int apply_key(struct dw_emu *e, const char *key, const char *value,
         return 0;
     }
     if (!strcmp(key, "rawpw")) {
-        if (!strcmp(value, "yes"))
-            p->no_raw_pw = false;
-        else if (!strcmp(value, "no"))
+        p->no_raw_pw = p->pw_deinterleaved = false;
+        if (!strcmp(value, "no"))
             p->no_raw_pw = true;
-        else
+        else if (!strcmp(value, "deinterleaved"))
+            p->pw_deinterleaved = true;
+        else if (strcmp(value, "yes") != 0)
             goto bad;
+        return 0;
+    }
+    if (!strcmp(key, "accurate")) {
+        bool yes;
+        if (!parse_bool(value, &yes))
+            goto bad;
+        p->no_accurate = !yes;
         return 0;
     }
     if (!strcmp(key, "subq")) {
@@ -749,6 +757,8 @@ static size_t mode_page(const struct dw_emu *e, unsigned page, unsigned pc, uint
                                                              R-W corrected, ISRC, UPC */
         if (p->c2 != DW_EMU_C2_NONE)
             out[5] |= 0x10;                     /* C2 pointers */
+        if (p->no_accurate)
+            out[5] &= (uint8_t)~0x02;
         out[6] = (uint8_t)(0x20 | 0x08 | 0x01); /* tray, eject, lock */
         if (e->locked)
             out[6] |= 0x02; /* lock state */

@@ -5,8 +5,10 @@
  *   unreadable:1000-1010:3/11/05   reads fail with that sense (default 3/11/00)
  *   transient:2000-2003:2          each LBA fails twice, then reads
  *   c2:3000-3002                   bytes flipped and flagged in the C2 pointers
+ *   c2-transient:3100-3104:2       the same on the first 2 READ CDs of each LBA, then clean
  *   flip:4000                      bytes flipped silently (a drive that lies)
  *   jitter:5000-5100:3             audio shifted 3 samples on every other READ CD
+ *   jitter:5000-5100:3:7           the same on a pseudo-random half of them (seed 7)
  *   badq:500-520                   Q sub-channel with a wrong CRC
  *   medium-gone-after:5000         the medium vanishes after 5000 reads
  *   ua-after:100                   UNIT ATTENTION 6/29/00 after 100 commands
@@ -33,6 +35,7 @@ static const struct {
     {"unreadable", DW_EMU_FAULT_UNREADABLE},
     {"transient", DW_EMU_FAULT_TRANSIENT},
     {"c2", DW_EMU_FAULT_C2},
+    {"c2-transient", DW_EMU_FAULT_C2_TRANSIENT},
     {"flip", DW_EMU_FAULT_FLIP},
     {"jitter", DW_EMU_FAULT_JITTER},
     {"badq", DW_EMU_FAULT_BADQ},
@@ -151,10 +154,18 @@ static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
         f.asc = 0x0C;
         f.ascq = 0x00;
     }
-    if (f.kind == DW_EMU_FAULT_TRANSIENT || f.kind == DW_EMU_FAULT_JITTER) {
+    if (f.kind == DW_EMU_FAULT_TRANSIENT || f.kind == DW_EMU_FAULT_C2_TRANSIENT ||
+        f.kind == DW_EMU_FAULT_JITTER) {
         if (*s++ != ':' || parse_int(&s, &n) || n < 1 || n > 100000)
             goto bad;
         f.count = (int)n;
+    }
+    if (f.kind == DW_EMU_FAULT_JITTER && *s == ':') { /* a seed: jitter per read */
+        s++;
+        if (parse_int(&s, &n) || n < 0)
+            goto bad;
+        f.seeded = true;
+        f.seed = (uint64_t)n;
     }
     if ((f.kind == DW_EMU_FAULT_UNREADABLE || f.kind == DW_EMU_FAULT_TRANSIENT ||
          f.kind == DW_EMU_FAULT_WRITE_ERROR) &&
@@ -165,7 +176,7 @@ static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
     }
     if (*s)
         goto bad;
-    if (f.kind == DW_EMU_FAULT_TRANSIENT) {
+    if (f.kind == DW_EMU_FAULT_TRANSIENT || f.kind == DW_EMU_FAULT_C2_TRANSIENT) {
         int64_t sectors = (int64_t)f.last_lba - f.first_lba + 1;
         if (sectors > MAX_TRANSIENT_SECTORS) {
             snprintf(msg, msg_bytes, "fault plan: '%s' spans more than %d sectors", item,
@@ -298,23 +309,52 @@ struct dw__emu_fault *dw__emu_fault_at(const struct dw__emu_faults *plan,
     return NULL;
 }
 
+/* Whether a counted fault (TRANSIENT, C2_TRANSIENT) of `kind` covers lba
+ * and still has reads left there; counts this one. */
+static bool counted_fault_hits(struct dw__emu_faults *plan, enum dw__emu_fault_kind kind,
+                               int32_t lba, struct dw__emu_fault **hit)
+{
+    struct dw__emu_fault *f = dw__emu_fault_at(plan, kind, lba);
+    if (!f || f->tries[lba - f->first_lba] >= (uint32_t)f->count)
+        return false;
+    f->tries[lba - f->first_lba]++;
+    *hit = f;
+    return true;
+}
+
 bool dw__emu_fault_read_fails(struct dw__emu_faults *plan, int32_t lba, int *key,
                               int *asc, int *ascq)
 {
     struct dw__emu_fault *f = dw__emu_fault_at(plan, DW_EMU_FAULT_UNREADABLE, lba);
-    if (!f) {
-        f = dw__emu_fault_at(plan, DW_EMU_FAULT_TRANSIENT, lba);
-        if (!f)
-            return false;
-        uint32_t *tries = &f->tries[lba - f->first_lba];
-        if (*tries >= (uint32_t)f->count)
-            return false;
-        (*tries)++;
-    }
+    if (!f && !counted_fault_hits(plan, DW_EMU_FAULT_TRANSIENT, lba, &f))
+        return false;
     *key = f->key;
     *asc = f->asc;
     *ascq = f->ascq;
     return true;
+}
+
+bool dw__emu_fault_c2_now(struct dw__emu_faults *plan, int32_t lba)
+{
+    struct dw__emu_fault *f;
+    return dw__emu_fault_at(plan, DW_EMU_FAULT_C2, lba) ||
+           counted_fault_hits(plan, DW_EMU_FAULT_C2_TRANSIENT, lba, &f);
+}
+
+/* splitmix64's finalizer: a well-mixed 64-bit hash of x. */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+bool dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count)
+{
+    if (!j->seeded)
+        return read_cd_count % 2 == 0;
+    return (mix64(j->seed ^ mix64((uint64_t)read_cd_count)) >> 63) != 0;
 }
 
 void dw__emu_fault_flip_offsets(int32_t lba, unsigned offsets[DW_EMU_FLIP_BYTES])

@@ -155,6 +155,8 @@ struct dw__emu_personality {
     bool c2_after_sub;      /* C2 bytes after the sub-channel bytes (non-MMC order) */
     bool subq_binary;       /* formatted Q with binary, not BCD, numbers */
     bool no_raw_pw;         /* READ CD refuses sub-channel 001b (raw P-W) */
+    bool pw_deinterleaved;  /* raw P-W comes de-interleaved (12 bytes P, Q ...) */
+    bool no_accurate;       /* page 2Ah without "Accurate CD-DA Stream" */
     int32_t offset_samples; /* read offset: audio comes shifted by this much */
     int32_t cache_sectors;  /* read cache of the timing model, 0 = none */
     bool host_usb;          /* USB bridge (SCSI) rather than SATA (ATAPI) */
@@ -176,14 +178,18 @@ enum dw__emu_fault_kind {
     DW_EMU_FAULT_JITTER,         /* audio shifted by `count` samples on odd reads */
     DW_EMU_FAULT_BADQ,           /* Q CRC wrong */
     DW_EMU_FAULT_WRITE_ERROR,    /* WRITE(10)/(12) touching the range fails */
+    DW_EMU_FAULT_C2_TRANSIENT,   /* as C2 on the first `count` READ CDs per LBA */
 };
 
 struct dw__emu_fault {
     enum dw__emu_fault_kind kind;
     int32_t first_lba, last_lba; /* inclusive */
     int key, asc, ascq;          /* UNREADABLE, TRANSIENT */
-    int count;                   /* TRANSIENT: failures per LBA; JITTER: samples */
-    uint32_t *tries;             /* TRANSIENT: failures so far, per LBA */
+    int count;                   /* TRANSIENT: failures per LBA; C2_TRANSIENT: flagged
+                                    reads per LBA; JITTER: samples */
+    uint32_t *tries;             /* TRANSIENT, C2_TRANSIENT: reads so far, per LBA */
+    bool seeded;                 /* JITTER: shifted reads drawn from `seed` */
+    uint64_t seed;               /* (else every second READ CD command) */
 };
 
 struct dw__emu_faults {
@@ -208,6 +214,16 @@ struct dw__emu_fault *dw__emu_fault_at(const struct dw__emu_faults *plan,
  * per-LBA count lasts (this call counts one failure).  Fills the sense. */
 bool dw__emu_fault_read_fails(struct dw__emu_faults *plan, int32_t lba, int *key,
                               int *asc, int *ascq);
+
+/* Whether the READ CD now returning lba gets C2 damage (flipped bytes and
+ * their C2 bits): a C2 fault always, a C2_TRANSIENT one while its per-LBA
+ * count lasts (this call counts one read). */
+bool dw__emu_fault_c2_now(struct dw__emu_faults *plan, int32_t lba);
+
+/* Whether READ CD command number `read_cd_count` (1-based, per drive)
+ * shifts the audio of jitter fault j: the even-numbered commands, or with a
+ * seed a pseudo-random half of them drawn from the seed and the number. */
+bool dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count);
 
 /* Bytes a C2 or FLIP fault changes in a sector: offsets into the 2352
  * main-channel bytes (DW_EMU_FLIP_BYTES of them), the same for a given LBA

@@ -286,7 +286,6 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
     size_t out_len = 0;
     int32_t done = 0;
     int key, asc, ascq;
-    bool jitter_read;
 
     if (c->cdb[0] == 0xB9) {
         int32_t end = dw__emu_msf_lba(c->cdb[6], c->cdb[7], c->cdb[8]);
@@ -325,7 +324,6 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
         return;
     }
     e->read_cd_count++;
-    jitter_read = (e->read_cd_count % 2) == 0;
 
     for (int64_t i = 0; i < sectors && out_len < c->data_len; i++) {
         int32_t l = start + (int32_t)i;
@@ -358,7 +356,7 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
             int32_t shift = p->offset_samples;
             struct dw__emu_fault *j =
                 dw__emu_fault_at(&e->faults, DW_EMU_FAULT_JITTER, l);
-            if (j && jitter_read)
+            if (j && dw__emu_fault_jitter_now(j, e->read_cd_count))
                 shift += j->count;
             if (shift)
                 shifted_audio(e, l, shift, raw);
@@ -367,7 +365,7 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
         /* C2 and silent flips, on the bytes as returned. */
         memset(c2, 0, sizeof(c2));
         {
-            struct dw__emu_fault *fc2 = dw__emu_fault_at(&e->faults, DW_EMU_FAULT_C2, l);
+            bool fc2 = dw__emu_fault_c2_now(&e->faults, l);
             struct dw__emu_fault *ff = dw__emu_fault_at(&e->faults, DW_EMU_FAULT_FLIP, l);
             if (fc2 || ff) {
                 unsigned offs[DW_EMU_FLIP_BYTES];
@@ -423,6 +421,11 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
                 }
                 if (rq.sub == 1) {
                     dw__emu_pw_interleave(q, pch, pw);
+                    if (p->pw_deinterleaved) { /* rawpw=deinterleaved */
+                        uint8_t plain[96];
+                        dw_subchannel_deinterleave(pw, plain);
+                        memcpy(pw, plain, sizeof(plain));
+                    }
                     put(sector, &len, pw, 0, 96);
                 } else if (rq.sub == 2) {
                     formatted_q(e, q, pch, pw);

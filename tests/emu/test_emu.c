@@ -347,6 +347,11 @@ static void test_unit_ready_and_sense(void **state)
     assert_null(dw_emu_new("faults=unreadable:x", msg, sizeof(msg)));
     assert_non_null(strstr(msg, "unreadable:x"));
     assert_null(dw_emu_new("faults=melt:1", msg, sizeof(msg)));
+    assert_null(dw_emu_new("faults=c2-transient:5", msg, sizeof(msg))); /* no count */
+    assert_null(dw_emu_new("faults=c2-transient:5:0", msg, sizeof(msg)));
+    assert_null(dw_emu_new("faults=c2-transient:5:1:3/11/00", msg, sizeof(msg)));
+    assert_null(dw_emu_new("faults=jitter:5:3:-1", msg, sizeof(msg))); /* bad seed */
+    assert_null(dw_emu_new("faults=jitter:5:3:1:2", msg, sizeof(msg)));
     assert_null(dw_emu_new("model=\"open", msg, sizeof(msg)));
     dw_emu_free(NULL);
 }
@@ -948,6 +953,97 @@ static void test_c2(void **state)
     dw_drive_free(d);
 }
 
+/* One READ CD of lba with C2 (296: block error byte, pad, 294 bits)
+ * against the medium's bytes: whether it came flagged, checking that the
+ * changed bytes are exactly the flagged ones (16 of them) or none. */
+static bool read_c2_flagged(struct dw_emu *e, int32_t lba, const uint8_t *medium)
+{
+    struct dw_emu_result res;
+    uint8_t buf[2352 + 296];
+    int flipped = 0, flagged = 0;
+
+    assert_int_equal(read_cd(e, lba, 1, 0, 0xFC, 0, buf, sizeof(buf), &res), 0);
+    assert_int_equal(res.data_bytes, sizeof(buf));
+    for (int i = 0; i < 2352; i++) {
+        bool differs = buf[i] != medium[i];
+        bool bit = (buf[2352 + 2 + i / 8] >> (7 - i % 8)) & 1;
+        assert_int_equal(differs, bit);
+        flipped += differs;
+        flagged += bit;
+    }
+    assert_int_equal(buf[2352] != 0, flagged != 0); /* block error byte */
+    assert_true(flipped == 0 || flipped == 16);
+    return flipped != 0;
+}
+
+/* c2-transient: C2 damage on the first K READ CDs of each LBA, then the
+ * medium's bytes with no C2 bit, for good. */
+static void test_c2_transient(void **state)
+{
+    struct dw_emu_result res;
+    const struct dw_disc *disc;
+    struct dw_drive *d = image_open(fx(CDDA), &disc);
+    uint8_t medium[16][2352], buf[3 * (2352 + 294)];
+    static const uint8_t zeros[294];
+    struct dw_emu *e;
+    (void)state;
+
+    for (int32_t l = 0; l < 16; l++)
+        assert_int_equal(dw_drive_read_raw(d, 10 + l, 1, medium[l]), 0);
+
+    /* K = 2 on 10-12: reads 1 and 2 flagged and corrupt, read 3 clean. */
+    e = emu_open("medium=%s c2=296 faults=c2-transient:10-12:2", fx(CDDA));
+    for (int k = 1; k <= 2; k++)
+        for (int32_t l = 10; l <= 12; l++)
+            assert_true(read_c2_flagged(e, l, medium[l - 10]));
+    for (int k = 3; k <= 5; k++)
+        for (int32_t l = 10; l <= 12; l++)
+            assert_false(read_c2_flagged(e, l, medium[l - 10]));
+    assert_false(read_c2_flagged(e, 13, medium[3])); /* outside the range */
+    dw_emu_free(e);
+
+    /* Counters are per LBA and every READ CD of the sector counts, several
+     * sectors a command too (C2 294 here). */
+    e = emu_open("medium=%s c2=294 faults=c2-transient:10-12:2", fx(CDDA));
+    assert_int_equal(read_cd(e, 10, 3, 0, 0xFA, 0, buf, sizeof(buf), &res), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_memory_not_equal(buf + i * (2352 + 294), medium[i], 2352);
+        assert_memory_not_equal(buf + i * (2352 + 294) + 2352, zeros, 294);
+    }
+    assert_int_equal(read_cd(e, 11, 1, 0, 0xFA, 0, buf, sizeof(buf), &res), 0);
+    assert_memory_not_equal(buf, medium[1], 2352); /* 11: second read */
+    assert_int_equal(read_cd(e, 10, 3, 0, 0xFA, 0, buf, sizeof(buf), &res), 0);
+    assert_memory_not_equal(buf, medium[0], 2352); /* 10: second read */
+    assert_memory_not_equal(buf + 2352, zeros, 294);
+    assert_memory_equal(buf + (2352 + 294), medium[1], 2352); /* 11: third, clean */
+    assert_memory_equal(buf + (2352 + 294) + 2352, zeros, 294);
+    assert_memory_not_equal(buf + 2 * (2352 + 294), medium[2], 2352); /* 12: second */
+    assert_int_equal(read_cd(e, 10, 3, 0, 0xFA, 0, buf, sizeof(buf), &res), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_memory_equal(buf + i * (2352 + 294), medium[i], 2352);
+        assert_memory_equal(buf + i * (2352 + 294) + 2352, zeros, 294);
+    }
+    dw_emu_free(e);
+
+    /* A read without C2 pointers counts too: the bytes are damaged, only
+     * unreported (K = 1: the next read is clean).  A permanent c2 fault
+     * over the same LBA wins. */
+    e = emu_open("medium=%s c2=294 faults=c2-transient:20-21:1,c2:21", fx(CDDA));
+    assert_int_equal(read_cd(e, 20, 1, 0, 0xF8, 0, buf, sizeof(buf), &res), 0);
+    assert_int_equal(res.data_bytes, 2352);
+    assert_memory_not_equal(buf, medium[10], 2352);
+    assert_int_equal(read_cd(e, 20, 2, 0, 0xFA, 0, buf, sizeof(buf), &res), 0);
+    assert_memory_equal(buf, medium[10], 2352);
+    assert_memory_equal(buf + 2352, zeros, 294);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(read_cd(e, 21, 1, 0, 0xFA, 0, buf, sizeof(buf), &res), 0);
+        assert_memory_not_equal(buf, medium[11], 2352);
+        assert_memory_not_equal(buf + 2352, zeros, 294);
+    }
+    dw_emu_free(e);
+    dw_drive_free(d);
+}
+
 /* ---- sub-channel ------------------------------------------------------------------- */
 
 /* Q of lba both ways (raw P-W de-interleaved and formatted), checked to
@@ -1182,6 +1278,32 @@ static void test_offset(void **state)
     assert_int_equal(read_cd(e, 150, 1, 0, 0x10, 0, buf, sizeof(buf), &res), 0);
     assert_memory_equal(buf, image + 150 * 2352 - 12, 2352);
     dw_emu_free(e);
+    /* Seeded jitter: a pseudo-random half of the READ CDs come off, the
+     * same sequence for the same seed, and no fixed period (reads two
+     * commands apart, as a re-read after a cache-defeating seek, differ). */
+    {
+        bool shifted[3][64];
+        int count = 0, period2 = 0;
+        for (int run_no = 0; run_no < 3; run_no++) {
+            e = emu_open("medium=%s faults=jitter:100-200:3:%d", tmp("mix.cue"),
+                         run_no < 2 ? 7 : 8);
+            for (int i = 0; i < 64; i++) {
+                assert_int_equal(read_cd(e, 150, 1, 0, 0x10, 0, buf, sizeof(buf), &res), 0);
+                shifted[run_no][i] = memcmp(buf, image + 150 * 2352, 2352) != 0;
+                if (shifted[run_no][i])
+                    assert_memory_equal(buf, image + 150 * 2352 - 12, 2352);
+            }
+            dw_emu_free(e);
+        }
+        for (int i = 0; i < 64; i++) {
+            count += shifted[0][i];
+            period2 += i >= 2 && shifted[0][i] != shifted[0][i - 2];
+        }
+        assert_memory_equal(shifted[0], shifted[1], sizeof(shifted[0]));
+        assert_memory_not_equal(shifted[0], shifted[2], sizeof(shifted[0]));
+        assert_in_range(count, 16, 48);
+        assert_true(period2 > 0);
+    }
     free(image);
     dw_drive_free(d);
 }
@@ -1665,6 +1787,7 @@ int main(void)
         cmocka_unit_test(test_read_cd_mode2_cuts),
         cmocka_unit_test(test_read10),
         cmocka_unit_test(test_c2),
+        cmocka_unit_test(test_c2_transient),
         cmocka_unit_test(test_subchannel),
         cmocka_unit_test(test_read_subchannel),
         cmocka_unit_test(test_offset),
