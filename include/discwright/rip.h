@@ -25,12 +25,14 @@ extern "C" {
 #endif
 
 struct dw_ardb_opts;
+struct dw_ctdb_opts;
 
 enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO };
-/* How audio is read: paranoia (libcdio-paranoia full mode), burst (one
- * plain pass), secure (one pass with C2 error pointers, then re-reads of
- * only the C2-flagged or unreadable sectors until two clean reads agree). */
-enum dw_rip_mode { DW_RIP_PARANOIA = 0, DW_RIP_BURST, DW_RIP_SECURE };
+/* How audio is read: secure (the default: one pass with C2 error
+ * pointers, then re-reads of only the C2-flagged or unreadable sectors
+ * until two clean reads agree), paranoia (libcdio-paranoia full mode),
+ * burst (one plain pass). */
+enum dw_rip_mode { DW_RIP_SECURE = 0, DW_RIP_PARANOIA, DW_RIP_BURST };
 
 struct dw_rip_opts {
     const char *output_dir;     /* created if missing (one level) */
@@ -46,6 +48,10 @@ struct dw_rip_opts {
     int32_t read_offset_samples;
     /* AccurateRip lookups (discwright/ardb.h): NULL for the defaults. */
     const struct dw_ardb_opts *accuraterip;
+    /* CTDB lookups (discwright/ctdb.h).  NULL: the defaults, with what
+     * `accuraterip` says carried over: DW_ARDB_OFFLINE, the time-outs, and
+     * a cache directory DIR as DIR/ctdb ("" stays no cache). */
+    const struct dw_ctdb_opts *ctdb;
 };
 
 /* Rip a drive's CD with the layout of its TOC alone: no Q sub-channel scan
@@ -63,8 +69,36 @@ struct dw_rip_opts {
 #define DW_RIP_TOC 0x20u
 /* Apply opts->read_offset_samples instead of the drive table's offset. */
 #define DW_RIP_READ_OFFSET 0x100u
-/* Do not ask the AccurateRip database (the checksums are still computed). */
+/* Do not ask the AccurateRip database, nor CTDB (the checksums are still
+ * computed). */
 #define DW_RIP_NO_ACCURATERIP 0x200u
+/* BIN/CUE only: go on from the sector map NAME.map an earlier rip into the
+ * same directory and name left (src/rip/ripmap.h has its format).  A BIN/CUE
+ * rip saves the map as it goes, at most once a second, after fdatasync of
+ * NAME.bin.part: every sector below its "final_lba" is final.  When a rip
+ * fails or is stopped, NAME.bin.part and NAME.map stay; with this flag the
+ * next rip takes the final sectors from NAME.bin.part (hashing them again),
+ * reads the sectors the map lists as bad again, and reads on from where the
+ * earlier run stopped.  After a complete rip the map lists its bad sectors:
+ * resuming with another drive (or the same one later) reads only those
+ * again, and positions line up because they are after read offset
+ * correction.  No map: the rip starts from the beginning.  Errors:
+ * DW_EMISMATCH (the map belongs to a disc with another TOC), DW_ETRUNC
+ * (NAME.bin.part shorter than the map says), DW_EPARSE (a damaged map),
+ * DW_ENOENT (a complete map whose NAME.bin is gone). */
+#define DW_RIP_RESUME 0x400u
+
+/* What a rip proved (the log's and report's "verdict"). */
+enum dw_rip_verdict {
+    DW_RIP_VERDICT_OK = 0,      /* no bad sectors and, for audio read from a
+                                   drive, every audio track confirmed by
+                                   AccurateRip or CTDB ("accurate"); images
+                                   and discs without audio: "ok" */
+    DW_RIP_VERDICT_UNCONFIRMED, /* no bad sectors, but some audio track read
+                                   from a drive has no database match */
+    DW_RIP_VERDICT_BAD_SECTORS, /* some sectors stayed bad (listed) */
+    DW_RIP_VERDICT_FAILED       /* dw_rip returned an error */
+};
 
 struct dw_rip_result {
     int64_t sectors_read;       /* sectors in the outputs */
@@ -85,6 +119,9 @@ struct dw_rip_result {
     char toc_path[4096];
     char cdt_path[4096];
     char log_sha256[65];        /* the log's signature (its last line), hex */
+    enum dw_rip_verdict verdict;
+    int audio_tracks;           /* audio tracks read from a drive (0 for images) */
+    int audio_tracks_confirmed; /* of them, confirmed by AccurateRip or CTDB */
 };
 
 /* Rip drive to files as opts says.  On a drive holding a CD, the layout
@@ -97,8 +134,10 @@ struct dw_rip_result {
  * samples outside the disc's audio are overread or zero-filled and
  * reported).  After a BIN/CUE rip with audio the AccurateRip database is
  * asked (ardb.h, unless DW_RIP_NO_ACCURATERIP) and each track's match goes
- * into the log and the report's "accuraterip"; the database being
- * unavailable is a warning, never a failure.  cb may be NULL.
+ * into the log and the report's "accuraterip"; then CTDB (ctdb.h: the disc
+ * CRC and the track CRCs against its entries) into the log and the
+ * report's "ctdb".  A database being unavailable is a warning, never a
+ * failure.  cb may be NULL.
  * *result is filled (the caller frees result->report_json).  Returns 0
  * when the outputs were
  * written, even with bad sectors (then result->sectors_bad > 0: the log,

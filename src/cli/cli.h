@@ -12,6 +12,7 @@
 #define EXIT_USAGE 2
 #define EXIT_BAD_SECTORS 3
 #define EXIT_MISMATCH 4
+#define EXIT_UNCONFIRMED 5
 
 struct cli {
     bool quiet;        /* -q: no progress, no info lines */

@@ -17,8 +17,9 @@ static const char usage[] =
     "  -o, --output DIR       output directory (created if missing)\n"
     "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
     "  -f, --format FORMAT    bincue (default) or iso\n"
-    "  -m, --mode MODE        audio read mode: paranoia (default), secure (one pass\n"
-    "                         with C2, re-reads of flagged sectors only) or burst\n"
+    "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
+    "                         re-reads of flagged sectors only), paranoia\n"
+    "                         (libcdio-paranoia full mode) or burst (one pass)\n"
     "  -r, --retries N        re-reads of a bad sector (default 4)\n"
     "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
     "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
@@ -27,12 +28,21 @@ static const char usage[] =
     "                         NAME.img (the bin's bytes), NAME.sub, NAME.ccd\n"
     "      --toc              bincue: also write a cdrdao TOC of the bin, NAME.toc\n"
     "                         (NAME-sessionN.toc per session of a multi-session disc)\n"
+    "      --resume           bincue: go on from NAME.map, the sector map every rip\n"
+    "                         keeps beside its outputs: an interrupted rip continues\n"
+    "                         where it stopped; after a complete one, only the\n"
+    "                         sectors it lists as bad are read again (from this\n"
+    "                         drive, which may be another one)\n"
     CLI_AR_USAGE_RIP
     "  -q, --quiet            no progress line\n"
     "      --json             print the JSON report on stdout\n"
     "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
-    "exit status: 0 all sectors good, 1 failure (nothing complete is left),\n"
-    "2 usage, 3 finished but some sectors stayed bad (listed in the log)\n";
+    "exit status: 0 accurate (every audio track read from a drive matches\n"
+    "AccurateRip or CTDB; images and discs without audio: every sector good),\n"
+    "1 failure (nothing complete is left; an interrupted BIN/CUE rip keeps\n"
+    "NAME.bin.part and NAME.map for --resume), 2 usage, 3 finished but some\n"
+    "sectors stayed bad (listed in the log), 5 no bad sectors but some audio\n"
+    "track has no database match (secure but unconfirmed)\n";
 
 /* The outputs besides image, cue, log and report, in the summary. */
 static void cli_rip_print_extras(const struct dw_rip_result *res)
@@ -54,6 +64,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"json", no_argument, NULL, 'J'},          {"help", no_argument, NULL, 'h'},
         {"no-qscan", no_argument, NULL, 'Q'},
         {"subchannel", no_argument, NULL, 'S'},   {"toc", no_argument, NULL, 'T'},
+        {"resume", no_argument, NULL, 'R'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
     struct cli_ar ar = {0};
@@ -108,6 +119,9 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         case 'T':
             opts.flags |= DW_RIP_TOC;
             break;
+        case 'R':
+            opts.flags |= DW_RIP_RESUME;
+            break;
         case 'q':
         case 'J':
             break;
@@ -134,8 +148,10 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    if ((opts.flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC)) && opts.format == DW_RIP_ISO) {
-        cli_errorf("--subchannel and --toc describe a BIN/CUE image: leave out --format iso");
+    if ((opts.flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME)) &&
+        opts.format == DW_RIP_ISO) {
+        cli_errorf("--subchannel, --toc and --resume work on BIN/CUE rips: leave out --format "
+                   "iso");
         return EXIT_USAGE;
     }
     cli_ar_apply(&ar, &opts);
@@ -180,6 +196,14 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         cli_errorf("%lld sectors stayed bad; they are listed in '%s'",
                    (long long)res.sectors_bad, res.log_path);
         return EXIT_BAD_SECTORS;
+    }
+    if (res.verdict == DW_RIP_VERDICT_UNCONFIRMED) {
+        if (!cli->quiet)
+            fprintf(stderr,
+                    "discwright: no bad sectors, but %d of %d audio tracks have no AccurateRip "
+                    "or CTDB match: the rip is unconfirmed\n",
+                    res.audio_tracks - res.audio_tracks_confirmed, res.audio_tracks);
+        return EXIT_UNCONFIRMED;
     }
     return EXIT_OK;
 }

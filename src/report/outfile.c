@@ -18,7 +18,9 @@ static int io_error(struct dw_error_detail *err, int sys_errno, const char *what
     return code;
 }
 
-int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_detail *err)
+/* Open path.part with fopen mode, or fail saying why. */
+static int outfile_fopen(struct dw__outfile *of, const char *path, const char *mode,
+                         const char *what, struct dw_error_detail *err)
 {
     memset(of, 0, sizeof(*of));
     of->path = strdup(path);
@@ -28,16 +30,32 @@ int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_d
         return dw__set_error(err, DW_ENOMEM, "out of memory");
     }
     sprintf(of->part_path, "%s.part", path);
-    of->fp = fopen(of->part_path, "w+b"); /* read back by secure rips */
+    of->fp = fopen(of->part_path, mode);
     if (!of->fp) {
-        int e = errno;
-        char *p = strdup(of->part_path);
-        dw__outfile_abort(of);
-        int rc = io_error(err, e, "create", p ? p : path);
-        free(p);
+        int rc = io_error(err, errno, what, of->part_path);
+        dw__outfile_keep(of); /* nothing was created: nothing to remove */
         return rc;
     }
     return 0;
+}
+
+int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_detail *err)
+{
+    return outfile_fopen(of, path, "w+b", "create", err); /* w+: read back by secure rips */
+}
+
+int dw__outfile_reopen(struct dw__outfile *of, const char *path, struct dw_error_detail *err)
+{
+    return outfile_fopen(of, path, "r+b", "open", err);
+}
+
+void dw__outfile_keep(struct dw__outfile *of)
+{
+    if (of->fp)
+        fclose(of->fp);
+    free(of->path);
+    free(of->part_path);
+    memset(of, 0, sizeof(*of));
 }
 
 int dw__outfile_check(struct dw__outfile *of, struct dw_error_detail *err)

@@ -17,6 +17,13 @@ struct dw__outfile {
  * DW_E* code with err->message naming the file and what to do. */
 int dw__outfile_open(struct dw__outfile *of, const char *path, struct dw_error_detail *err);
 
+/* Open an existing path.part for reading and writing, positioned at its
+ * start, to go on with it (a resumed rip).  DW_ENOENT when there is none. */
+int dw__outfile_reopen(struct dw__outfile *of, const char *path, struct dw_error_detail *err);
+
+/* Close path.part and keep it (an interrupted rip that can be resumed). */
+void dw__outfile_keep(struct dw__outfile *of);
+
 /* Flush, fsync, close and rename path.part to path.  On failure (disk
  * full...) the .part file is removed and err says why. */
 int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err);

@@ -1,9 +1,11 @@
-/* The rip's read offset correction and AccurateRip check (rip/accuracy.h). */
+/* The rip's read offset correction, AccurateRip and CTDB checks
+ * (rip/accuracy.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "discwright/accuraterip.h"
 #include "discwright/ardb.h"
+#include "discwright/ctdb.h"
 #include "discwright/discid.h"
 #include "discwright/profile.h"
 #include "discwright/sector.h"
@@ -28,6 +30,19 @@ struct dw__rip_accuracy {
     struct window *win;                 /* r->ar_count of them */
     int win_count;
     bool win_failed;                    /* out of memory: no pressing search */
+    /* CTDB (discwright/ctdb.h): the disc and track CRCs, fed from
+     * dw__rip_window_feed with the same audio as the AccurateRip ones. */
+    struct dw_ctdb_calc *ctdb;          /* NULL before the first audio */
+    bool ctdb_off;                      /* no CTDB CRC for this rip: ctdb_why */
+    bool ctdb_off_warn;                 /* ... for a reason worth a warning */
+    char ctdb_why[192];
+    uint64_t ctdb_next;                 /* the sample expected next, counted
+                                           from the first track's INDEX 01 */
+    uint64_t ctdb_track_start[DW_MAX_TRACKS]; /* where r->ar[i] starts, samples */
+    /* What confirmed each track, by track number (dw__rip_track_confirmed):
+     * AccurateRip's confidence of the best matching entry, CTDB's sum. */
+    unsigned ar_confidence[DW_MAX_TRACKS + 1];
+    unsigned ctdb_confidence[DW_MAX_TRACKS + 1];
 };
 
 static struct dw__rip_accuracy *acc_of(struct dw__rip *r)
@@ -180,13 +195,78 @@ static void offset_finish(struct dw__rip *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* Frame-450 windows                                                    */
+/* Frame-450 windows and the CTDB CRCs                                  */
+
+/* Stop the CTDB CRC for this rip, saying why; warn: the reason is worth
+ * a warning in the log (not so for audio merely too short for it). */
+static void ctdb_off(struct dw__rip_accuracy *a, const char *why, bool warn)
+{
+    a->ctdb_off = true;
+    a->ctdb_off_warn = warn;
+    snprintf(a->ctdb_why, sizeof(a->ctdb_why), "%s", why);
+    dw_ctdb_calc_free(a->ctdb);
+    a->ctdb = NULL;
+}
+
+/* The CTDB state for the rip's audio tracks, on the first audio fed.  Its
+ * tracks are the AccurateRip ones (r->ar: INDEX 01 to the next INDEX 01). */
+static void ctdb_start(struct dw__rip *r, struct dw__rip_accuracy *a)
+{
+    struct dw_ctdb_layout l;
+    if (dw_ctdb_layout_from_disc(r->disc, &l) != 0 || l.track_count != r->ar_count) {
+        ctdb_off(a, "the audio tracks of this layout give no CTDB layout", true);
+        return;
+    }
+    uint64_t at = 0;
+    for (int i = 0; i < r->ar_count; i++) {
+        uint64_t n =
+            (uint64_t)(r->ar[i].end_lba - r->ar[i].first_lba) * DW_AR_SAMPLES_PER_SECTOR;
+        if (l.track_samples[i] != n) {
+            ctdb_off(a, "the CTDB layout differs from the rip's audio tracks", true);
+            return;
+        }
+        a->ctdb_track_start[i] = at;
+        at += n;
+    }
+    int rc = dw_ctdb_calc_new(&l, 0, &a->ctdb);
+    if (rc == DW_ENOMEM)
+        ctdb_off(a, "out of memory", true);
+    else if (rc)
+        ctdb_off(a, "the audio is too short for the CTDB CRC (it leaves out 5880 samples at "
+                    "the start and at least as many at the end)",
+                 false);
+}
+
+/* Feed `sectors` sectors of r->ar[ar_index] from its sector track_sector
+ * to the CTDB CRC: in order, or not at all. */
+static void ctdb_feed(struct dw__rip *r, struct dw__rip_accuracy *a, int ar_index,
+                      int32_t track_sector, const uint8_t *buf, int32_t sectors)
+{
+    if (a->ctdb_off)
+        return;
+    if (!a->ctdb) {
+        ctdb_start(r, a);
+        if (a->ctdb_off)
+            return;
+    }
+    uint64_t at =
+        a->ctdb_track_start[ar_index] + (uint64_t)track_sector * DW_AR_SAMPLES_PER_SECTOR;
+    if (at != a->ctdb_next ||
+        dw_ctdb_calc_update(a->ctdb, buf, (size_t)sectors * DW_SECTOR_RAW_BYTES) != 0) {
+        ctdb_off(a, "the audio did not arrive in disc order", true);
+        return;
+    }
+    a->ctdb_next += (uint64_t)sectors * DW_AR_SAMPLES_PER_SECTOR;
+}
 
 void dw__rip_window_feed(struct dw__rip *r, int ar_index, int32_t track_sector,
                          const uint8_t *buf, int32_t sectors)
 {
     struct dw__rip_accuracy *a = acc_of(r);
-    if (!a || a->win_failed || ar_index < 0 || ar_index >= r->ar_count || sectors <= 0)
+    if (!a || ar_index < 0 || ar_index >= r->ar_count || sectors <= 0)
+        return;
+    ctdb_feed(r, a, ar_index, track_sector, buf, sectors);
+    if (a->win_failed)
         return;
     if (!a->win) {
         a->win = calloc((size_t)r->ar_count, sizeof(*a->win));
@@ -285,7 +365,7 @@ static void ar_json_status(json_object *o, const char *status, const char *messa
         json_object_object_add(o, "message", json_object_new_string(message));
 }
 
-void dw__rip_accuraterip(struct dw__rip *r, json_object *report)
+static void ar_check(struct dw__rip *r, json_object *report)
 {
     struct dw_disc_ids ids;
     struct dw_ardb_result res = {0};
@@ -293,9 +373,6 @@ void dw__rip_accuraterip(struct dw__rip *r, json_object *report)
     struct dw_ar_track_match *per = NULL;
     json_object *o = NULL;
 
-    offset_finish(r);
-    if (r->ar_count == 0)
-        return;
     o = json_object_new_object();
     json_object_object_add(report, "accuraterip", o);
     if (dw_disc_ids_compute(r->disc, 0, &ids) != 0) {
@@ -380,6 +457,8 @@ void dw__rip_accuraterip(struct dw__rip *r, json_object *report)
             if (m->kind != DW_AR_MATCH_NONE) {
                 const char *v = m->kind == DW_AR_MATCH_V2 ? "v2" : "v1";
                 accurate++;
+                if (r->acc && r->ar[i].number >= 1 && r->ar[i].number <= DW_MAX_TRACKS)
+                    r->acc->ar_confidence[r->ar[i].number] = m->confidence;
                 json_object_object_add(t, "status", json_object_new_string("accurate"));
                 json_object_object_add(t, "version", json_object_new_string(v));
                 json_object_object_add(t, "confidence", json_object_new_int((int)m->confidence));
@@ -428,15 +507,234 @@ out:
     dw_ardb_result_release(&res);
 }
 
+/* ------------------------------------------------------------------ */
+/* CTDB                                                                 */
+
+static json_object *hex32(uint32_t v)
+{
+    char s[9];
+    snprintf(s, sizeof(s), "%08x", v);
+    return json_object_new_string(s);
+}
+
+/* The lookup options: the rip's, else those of the AccurateRip lookup
+ * carried over (offline, time-outs; an explicit cache directory DIR
+ * becomes DIR/ctdb, "" stays no cache). */
+static const struct dw_ctdb_opts *ctdb_opts(const struct dw__rip *r, struct dw_ctdb_opts *buf,
+                                            char *dir, size_t dir_bytes)
+{
+    const struct dw_ardb_opts *ar = r->opts->accuraterip;
+    if (r->opts->ctdb)
+        return r->opts->ctdb;
+    memset(buf, 0, sizeof(*buf));
+    if (!ar)
+        return buf;
+    buf->flags = ar->flags & DW_ARDB_OFFLINE ? DW_CTDB_OFFLINE : 0;
+    buf->connect_timeout_ms = ar->connect_timeout_ms;
+    buf->timeout_ms = ar->timeout_ms;
+    if (ar->cache_dir) {
+        if (ar->cache_dir[0] && snprintf(dir, dir_bytes, "%s/ctdb", ar->cache_dir) < (int)dir_bytes)
+            buf->cache_dir = dir;
+        else
+            buf->cache_dir = "";
+    }
+    return buf;
+}
+
+/* Each track's CTDB result into the log, the report (o's "tracks") and
+ * a->ctdb_confidence; ours alone (match NULL) when nothing was compared. */
+static void ctdb_tracks(struct dw__rip *r, json_object *o, const struct dw_ctdb_checksums *ours,
+                        const struct dw_ctdb_track_match *match)
+{
+    json_object *tracks = json_object_new_array();
+    for (int i = 0; i < ours->track_count && i < r->ar_count; i++) {
+        const struct dw_ctdb_track_match *m = match ? &match[i] : NULL;
+        int number = r->ar[i].number;
+        json_object *t = json_object_new_object();
+        json_object_object_add(t, "number", json_object_new_int(number));
+        json_object_object_add(t, "crc32", hex32(ours->track_crc32[i]));
+        if (m) {
+            const char *st = m->matched ? "accurate" : m->submissions ? "not accurate"
+                                                                      : "not in database";
+            json_object_object_add(t, "status", json_object_new_string(st));
+            json_object_object_add(t, "confidence", json_object_new_int((int)m->confidence));
+            json_object_object_add(t, "submissions", json_object_new_int((int)m->submissions));
+            if (m->matched && r->acc && number >= 1 && number <= DW_MAX_TRACKS)
+                r->acc->ctdb_confidence[number] = m->confidence;
+            if (m->matched)
+                dw__rip_log(r, DW_LOG_INFO, "  track %02d: CTDB CRC %08x, accurate, confidence %u "
+                            "of %u", number, (unsigned)ours->track_crc32[i], m->confidence,
+                            m->submissions);
+            else if (m->submissions)
+                dw__rip_log(r, DW_LOG_INFO, "  track %02d: CTDB CRC %08x, not accurate (%u "
+                            "submission%s)", number, (unsigned)ours->track_crc32[i],
+                            m->submissions, m->submissions == 1 ? "" : "s");
+            else
+                dw__rip_log(r, DW_LOG_INFO, "  track %02d: CTDB CRC %08x, not in database (no "
+                            "track CRCs for this layout)", number, (unsigned)ours->track_crc32[i]);
+        }
+        json_object_array_add(tracks, t);
+    }
+    json_object_object_add(o, "tracks", tracks);
+}
+
+/* The entries of a response with how each compares, into o's "entries". */
+static void ctdb_entries(json_object *o, const struct dw_ctdb_response *resp,
+                         const struct dw_ctdb_entry_match *em, const struct dw_ctdb_checksums *ours)
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < resp->entry_count; i++) {
+        const struct dw_ctdb_entry *e = &resp->entries[i];
+        json_object *j = json_object_new_object();
+        json_object_object_add(j, "id", json_object_new_int64(e->id));
+        json_object_object_add(j, "confidence", json_object_new_int64(e->confidence));
+        json_object_object_add(j, "crc32", hex32(e->crc32));
+        json_object_object_add(j, "matched", json_object_new_boolean(em[i].disc));
+        json_object_object_add(j, "toc", e->toc ? json_object_new_string(e->toc) : NULL);
+        json_object_object_add(j, "toc_matched", json_object_new_boolean(em[i].toc));
+        json_object_object_add(j, "npar", json_object_new_int(e->npar));
+        json_object_object_add(j, "stride", json_object_new_int(e->stride));
+        json_object_object_add(j, "hasparity",
+                               e->hasparity ? json_object_new_string(e->hasparity) : NULL);
+        /* Per track: does its CRC in this entry equal ours (null: the entry
+         * has no track CRCs for our layout). */
+        json_object *tm = NULL;
+        if (em[i].toc && e->track_count == ours->track_count && e->track_crc32) {
+            tm = json_object_new_array();
+            for (int k = 0; k < e->track_count; k++)
+                json_object_array_add(tm, json_object_new_boolean(
+                                              e->track_crc32[k] != 0 &&
+                                              e->track_crc32[k] == ours->track_crc32[k]));
+        }
+        json_object_object_add(j, "track_matches", tm);
+        json_object_array_add(arr, j);
+    }
+    json_object_object_add(o, "entries", arr);
+}
+
+static void ctdb_check(struct dw__rip *r, json_object *report)
+{
+    struct dw__rip_accuracy *a = acc_of(r);
+    struct dw_disc_ids ids;
+    struct dw_ctdb_checksums ours;
+    struct dw_ctdb_result res = {0};
+    struct dw_ctdb_opts obuf;
+    struct dw_ctdb_entry_match *em = NULL;
+    struct dw_ctdb_track_match tm[DW_MAX_TRACKS];
+    struct dw_ctdb_disc_match dm;
+    char toc[DW_CTDB_TOC_BYTES], dir[4096 + 8];
+    json_object *o = json_object_new_object();
+    json_object_object_add(report, "ctdb", o);
+    bool have_toc = dw_ctdb_toc(r->disc, toc, sizeof(toc)) == 0;
+    if (dw_disc_ids_compute(r->disc, 0, &ids) == 0)
+        json_object_object_add(o, "toc_id", json_object_new_string(ids.ctdb_toc_id));
+    if (have_toc)
+        json_object_object_add(o, "toc", json_object_new_string(toc));
+    if (!a || !a->ctdb || a->ctdb_off || dw_ctdb_calc_final(a->ctdb, &ours) != 0) {
+        const char *why = a && a->ctdb_off ? a->ctdb_why : "not all of the audio was checksummed";
+        ar_json_status(o, "skipped", why);
+        dw__rip_log(r, a && a->ctdb_off && !a->ctdb_off_warn ? DW_LOG_INFO : DW_LOG_WARN,
+                    "CTDB: skipped: %s", why);
+        return;
+    }
+    json_object_object_add(o, "crc32", hex32(ours.crc32));
+    json_object_object_add(o, "skipped_first_samples",
+                           json_object_new_int64((int64_t)ours.skip_first_samples));
+    json_object_object_add(o, "skipped_last_samples",
+                           json_object_new_int64((int64_t)ours.skip_last_samples));
+    if (r->opts->flags & DW_RIP_NO_ACCURATERIP) {
+        ar_json_status(o, "skipped", "--no-accuraterip");
+        ctdb_tracks(r, o, &ours, NULL);
+        dw__rip_log(r, DW_LOG_INFO, "CTDB: disc CRC %08x, not asked (--no-accuraterip)",
+                    (unsigned)ours.crc32);
+        return;
+    }
+    if (!have_toc) {
+        ar_json_status(o, "skipped", "no lookup TOC for this layout");
+        ctdb_tracks(r, o, &ours, NULL);
+        dw__rip_log(r, DW_LOG_WARN, "CTDB: disc CRC %08x, skipped: no lookup TOC for this layout",
+                    (unsigned)ours.crc32);
+        return;
+    }
+    int rc = dw_ctdb_lookup(toc, ctdb_opts(r, &obuf, dir, sizeof(dir)), &res);
+    json_object_object_add(o, "url", json_object_new_string(res.url));
+    json_object_object_add(o, "origin", json_object_new_string(res.origin));
+    if (res.cache_path[0])
+        json_object_object_add(o, "cache", json_object_new_string(res.cache_path));
+    if (rc || res.status == DW_CTDB_UNAVAILABLE) {
+        ar_json_status(o, "unavailable", res.message);
+        ctdb_tracks(r, o, &ours, NULL);
+        dw__rip_log(r, DW_LOG_WARN, "CTDB: disc CRC %08x, unavailable: %s; the rip goes on "
+                    "unconfirmed", (unsigned)ours.crc32, res.message);
+        goto out;
+    }
+    if (res.status == DW_CTDB_NOT_FOUND) {
+        ar_json_status(o, "not in database", res.message);
+        ctdb_tracks(r, o, &ours, NULL);
+        dw__rip_log(r, DW_LOG_INFO, "CTDB: disc CRC %08x, not present in the database (%s%s)",
+                    (unsigned)ours.crc32, res.origin,
+                    !strcmp(res.origin, "cache") ? "d answer" : "");
+        goto out;
+    }
+    em = calloc((size_t)res.response->entry_count, sizeof(*em));
+    if (!em || dw_ctdb_match(res.response, &ours, toc, em, tm, &dm) != 0) {
+        ar_json_status(o, "unavailable", "out of memory");
+        goto out;
+    }
+    ar_json_status(o, dm.matched ? "accurate" : "not accurate", res.message);
+    json_object_object_add(o, "confidence", json_object_new_int((int)dm.confidence));
+    json_object_object_add(o, "submissions", json_object_new_int((int)dm.submissions));
+    json_object_object_add(o, "tracks_accurate", json_object_new_int(dm.tracks_matched));
+    if (dm.matched)
+        dw__rip_log(r, DW_LOG_INFO, "CTDB: disc CRC %08x, found (confidence %u of %u "
+                    "submission%s, from the %s)", (unsigned)ours.crc32, dm.confidence,
+                    dm.submissions, dm.submissions == 1 ? "" : "s", res.origin);
+    else
+        dw__rip_log(r, DW_LOG_INFO, "CTDB: disc CRC %08x, no match (%u submission%s in %d "
+                    "entr%s, from the %s)", (unsigned)ours.crc32, dm.submissions,
+                    dm.submissions == 1 ? "" : "s", res.response->entry_count,
+                    res.response->entry_count == 1 ? "y" : "ies", res.origin);
+    ctdb_tracks(r, o, &ours, tm);
+    ctdb_entries(o, res.response, em, &ours);
+out:
+    if (res.message[0] && res.status != DW_CTDB_UNAVAILABLE)
+        dw__rip_log(r, DW_LOG_WARN, "CTDB: %s", res.message);
+    free(em);
+    dw_ctdb_result_release(&res);
+}
+
+void dw__rip_accuraterip(struct dw__rip *r, json_object *report)
+{
+    offset_finish(r);
+    if (r->ar_count == 0)
+        return;
+    acc_of(r); /* where ar_check and ctdb_check note what they confirm */
+    ar_check(r, report);
+    ctdb_check(r, report);
+}
+
+bool dw__rip_track_confirmed(const struct dw__rip_accuracy *acc, int track_number)
+{
+    if (!acc || track_number < 1 || track_number > DW_MAX_TRACKS)
+        return false;
+    return acc->ar_confidence[track_number] >= 1 || acc->ctdb_confidence[track_number] >= 1;
+}
+
 void dw__rip_accuracy_release(struct dw__rip *r)
 {
     struct dw__rip_accuracy *a = r->acc;
     if (!a)
         return;
+    dw_ctdb_calc_free(a->ctdb);
     dw__offset_reader_free(a->offset);
     for (int i = 0; i < a->win_count; i++)
         free(a->win[i].pcm);
     free(a->win);
     free(a);
     r->acc = NULL;
+}
+
+int32_t dw__rip_offset_samples(const struct dw__rip *r)
+{
+    return r->acc && r->acc->offset ? r->acc->offset_samples : 0;
 }

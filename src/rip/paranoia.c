@@ -20,6 +20,7 @@ struct dw_cdda {
     struct dw__rip *rip;        /* audio reads go through dw__rip_read_audio */
     int32_t first_lba, end_lba; /* readable range handed to paranoia */
     int read_errors;
+    int fatal; /* DW_ENOMEDIUM or DW_ENODRIVE seen: the rip stops */
     uint8_t *scratch;           /* nsectors raw sectors, for NULL reads */
     uint8_t *delivered;         /* bit per sector of [first_lba, end_lba):
                                    some read returned it (at most 56 KiB for
@@ -81,8 +82,19 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
             sectors = c->cd.nsectors;
         buf = c->scratch;
     }
-    if (dw__rip_read_audio(c->rip, begin, (int32_t)sectors, buf) != 0) {
+    /* After the medium went away, hand paranoia silence so that it returns
+     * (it can loop for ever on reads that all fail; the rip then stops and
+     * never writes this). */
+    if (c->fatal) {
+        memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
+        return sectors;
+    }
+    int rc = dw__rip_read_audio(c->rip, begin, (int32_t)sectors, buf);
+    if (rc != 0) {
         c->read_errors++;
+        /* No medium or no drive is not damage to work around: stop. */
+        if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE)
+            c->fatal = rc;
         return -1;
     }
     mark_delivered(c, begin, (int32_t)sectors);
@@ -173,6 +185,10 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     tl.stats = stats;
     for (int32_t lba = first; lba < end; lba++) {
         int16_t *samples = paranoia_read_limited(p, paranoia_event, 20);
+        if (c->fatal) {
+            rc = dw__set_error(r->err, c->fatal, "%s", dw_drive_last_error(r->drive)->message);
+            goto out;
+        }
         if (!samples) {
             rc = dw__set_error(r->err, DW_EREAD,
                                "libcdio-paranoia gave up at sector %d of track %d", lba,

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "discwright/accuraterip.h"
 #include "discwright/checksum.h"
 #include "discwright/discid.h"
@@ -22,6 +24,7 @@
 #include "report/report_int.h"
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
+#include "rip/ripmap.h"
 
 #define DEFAULT_DATA_RETRIES 4
 
@@ -318,6 +321,109 @@ static int path_join(char *out, size_t out_bytes, const char *dir, const char *n
     return n < 0 || (size_t)n >= out_bytes ? DW_EINVAL : 0;
 }
 
+const char *dw__rip_mode_name(enum dw_rip_mode mode)
+{
+    return mode == DW_RIP_BURST ? "burst" : mode == DW_RIP_SECURE ? "secure" : "paranoia";
+}
+
+int dw__rip_mark_final(struct dw__rip *r, int32_t lba, bool force)
+{
+    if (lba > r->final_lba)
+        r->final_lba = lba;
+    /* Resuming: the earlier map stays until this run has got further. */
+    if (r->resume && r->final_lba <= r->resume->final_lba)
+        return 0;
+    return dw__ripmap_save(r, r->final_lba, false, force);
+}
+
+/* Resuming: is lba final in the earlier run's map (below its final LBA and
+ * not bad)?  *end is cut to where that answer changes. */
+static bool resume_keeps(const struct dw__rip *r, int32_t lba, int32_t *end)
+{
+    const struct dw__ripmap *m = r->resume;
+    if (!m || lba >= m->final_lba)
+        return false;
+    for (int i = 0; i < m->bad.count; i++) {
+        const struct dw__lba_range *x = &m->bad.r[i];
+        if (lba >= x->first_lba && lba <= x->last_lba) {
+            if (x->last_lba + 1 < *end)
+                *end = x->last_lba + 1;
+            return false;
+        }
+        if (x->first_lba > lba && x->first_lba < *end)
+            *end = x->first_lba;
+    }
+    if (m->final_lba < *end)
+        *end = m->final_lba;
+    return true;
+}
+
+/* Resuming: take [first, end) of track t from the .part as the earlier run
+ * left it, into the checksums; its re-read record comes along. */
+static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
+                     uint8_t *buf, int32_t transfer, struct dw_hash *image_hash,
+                     struct dw_hash *track_hash)
+{
+    for (int32_t lba = first; lba < end;) {
+        int32_t n = end - lba < transfer ? end - lba : transfer;
+        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
+        if (fread(buf, 1, bytes, r->image.fp) != bytes)
+            return dw__set_error(r->err, DW_ETRUNC,
+                                 "'%s' is shorter than its map says (at LBA %d): remove it and "
+                                 "the .map and rip again without --resume",
+                                 r->image.part_path, lba);
+        dw_hash_update(image_hash, buf, bytes);
+        dw_hash_update(track_hash, buf, bytes);
+        if (!dw_track_is_data(t))
+            dw__rip_feed_audio(r, lba, buf, n);
+        for (int32_t i = 0; i < n; i++) {
+            int32_t k = lba + i;
+            for (int j = 0; j < r->resume->reread.count; j++)
+                if (k >= r->resume->reread.r[j].first_lba &&
+                    k <= r->resume->reread.r[j].last_lba) {
+                    dw__ranges_add(&r->reread, k, 0);
+                    break;
+                }
+        }
+        lba += n;
+        r->done_sectors += n;
+        r->kept_sectors += n;
+        int rc = dw__rip_progress(r, t->number, false);
+        if (rc)
+            return rc;
+    }
+    return dw__rip_mark_final(r, end, false);
+}
+
+/* Burst reading of [first, end) of track t: one pass, data sectors checked
+ * and re-read (dw__rip_read_checked). */
+static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
+                      uint8_t *buf, int32_t transfer, struct dw_hash *image_hash,
+                      struct dw_hash *track_hash)
+{
+    int rc;
+    for (int32_t lba = first; lba < end;) {
+        int32_t n = end - lba < transfer ? end - lba : transfer;
+        if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
+            return rc;
+        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
+        if (fwrite(buf, 1, bytes, r->image.fp) != bytes) {
+            rc = dw__outfile_check(&r->image, r->err);
+            return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+        }
+        dw_hash_update(image_hash, buf, bytes);
+        dw_hash_update(track_hash, buf, bytes);
+        if (!dw_track_is_data(t))
+            dw__rip_feed_audio(r, lba, buf, n);
+        lba += n;
+        r->done_sectors += n;
+        if ((rc = dw__rip_mark_final(r, lba, false)) ||
+            (rc = dw__rip_progress(r, t->number, false)))
+            return rc;
+    }
+    return 0;
+}
+
 /* Write the bin: every track's sectors from its first LBA (pregap
  * included) to its end, session gaps left out. */
 static int rip_bincue(struct dw__rip *r, json_object *report)
@@ -336,11 +442,10 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = dw__outfile_open(&r->image, r->result->image_path, r->err)))
+    if ((rc = r->resume ? dw__outfile_reopen(&r->image, r->result->image_path, r->err)
+                        : dw__outfile_open(&r->image, r->result->image_path, r->err)))
         goto out;
-    int32_t bin_first = dw_track_first_lba(&disc->tracks[0]);
-    if (bin_first < 0)
-        bin_first = 0; /* the lead-in pregap of track 1 is not readable */
+    int32_t bin_first = r->bin_first_lba;
     int32_t expect = bin_first;
     for (int i = 0; i < disc->track_count; i++) {
         const struct dw_track *t = &disc->tracks[i];
@@ -374,34 +479,40 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
                                            : dw_track_first_lba(&disc->tracks[k]);
                     break;
                 }
-            rc = dw__rip_secure_range(r, t, first, end, image_hash, track_hash, &sstats);
-            if (rc)
+        }
+        /* Segments: what the earlier run (--resume) made final is taken
+         * from the .part; the rest is read. */
+        for (int32_t a = first; a < end;) {
+            int32_t b = end;
+            bool keep = resume_keeps(r, a, &b);
+            if (fseeko(r->image.fp, ftello(r->image.fp), SEEK_SET) != 0) {
+                rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
                 goto out;
-        } else if (use_paranoia) {
-            rc = dw__rip_paranoia_range(r, t, first, end, &r->image, image_hash, track_hash,
-                                        &pstats);
-            if (rc)
-                goto out;
-        } else {
-            for (int32_t lba = first; lba < end;) {
-                int32_t n = end - lba < transfer ? end - lba : transfer;
-                if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
-                    goto out;
-                size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
-                if (fwrite(buf, 1, bytes, r->image.fp) != bytes) {
-                    rc = dw__outfile_check(&r->image, r->err);
-                    rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
-                    goto out;
-                }
-                dw_hash_update(image_hash, buf, bytes);
-                dw_hash_update(track_hash, buf, bytes);
-                if (!dw_track_is_data(t))
-                    dw__rip_feed_audio(r, lba, buf, n);
-                lba += n;
-                r->done_sectors += n;
-                if ((rc = dw__rip_progress(r, t->number, false)))
-                    goto out;
             }
+            if (keep) {
+                rc = copy_kept(r, t, a, b, buf, transfer, image_hash, track_hash);
+            } else if (use_secure) {
+                struct dw_secure_stats part;
+                rc = dw__rip_secure_range(r, t, a, b, image_hash, track_hash, &part);
+                sstats.have_c2 = part.have_c2;
+                sstats.c2_sectors += part.c2_sectors;
+                sstats.unreadable_pass1 += part.unreadable_pass1;
+                sstats.recovered += part.recovered;
+                sstats.reads += part.reads;
+            } else if (use_paranoia) {
+                rc = dw__rip_paranoia_range(r, t, a, b, &r->image, image_hash, track_hash,
+                                            &pstats);
+                if (!rc)
+                    rc = dw__rip_mark_final(r, b, false);
+            } else {
+                rc = read_plain(r, t, a, b, buf, transfer, image_hash, track_hash);
+            }
+            if (rc)
+                goto out;
+            /* Bad in the earlier run and read again now: re-read sectors. */
+            for (int32_t k = a; !keep && r->resume && k < b && k < r->resume->final_lba; k++)
+                dw__ranges_add(&r->reread, k, 0);
+            a = b;
         }
         struct dw_digests d;
         dw_hash_final(track_hash, &d);
@@ -901,6 +1012,155 @@ out:
     return rc;
 }
 
+/* The bin's sectors below lba (session gaps are not in the bin). */
+static int64_t bin_sectors_below(const struct dw__rip *r, int32_t lba)
+{
+    int64_t n = 0;
+    for (int i = 0; i < r->disc->track_count; i++) {
+        const struct dw_track *t = &r->disc->tracks[i];
+        int32_t f = dw_track_first_lba(t) < r->bin_first_lba ? r->bin_first_lba
+                                                              : dw_track_first_lba(t);
+        int32_t e = t->end_lba < lba ? t->end_lba : lba;
+        if (e > f)
+            n += e - f;
+    }
+    return n;
+}
+
+static int copy_file(const char *from, const char *to, struct dw_error_detail *err)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    static uint8_t buf[1 << 20];
+    int rc = 0;
+    if (!in || !out) {
+        rc = dw__set_error(err, dw_error_from_errno(errno), "cannot copy '%s' to '%s': %s", from,
+                           to, strerror(errno));
+        goto out;
+    }
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) {
+            rc = dw__set_error(err, dw_error_from_errno(errno), "cannot write '%s': %s", to,
+                               strerror(errno));
+            goto out;
+        }
+    if (ferror(in))
+        rc = dw__set_error(err, DW_EIO, "cannot read '%s'", from);
+out:
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0 && !rc)
+        rc = dw__set_error(err, DW_EIO, "cannot write '%s'", to);
+    if (rc && out)
+        unlink(to);
+    return rc;
+}
+
+/* --resume: load NAME.map, check it belongs to this disc, and make
+ * NAME.bin.part hold the earlier run's bytes (a complete rip's NAME.bin is
+ * copied, so it stays intact until the new one replaces it). */
+static int resume_prepare(struct dw__rip *r, json_object *report)
+{
+    struct dw__ripmap *m = calloc(1, sizeof(*m));
+    if (!m)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    int rc = dw__ripmap_load(r->map_path, m, r->err);
+    if (rc == DW_ENOENT) {
+        free(m);
+        memset(r->err, 0, sizeof(*r->err));
+        dw__rip_log(r, DW_LOG_INFO, "--resume: there is no map '%s': ripping from the start",
+                    r->map_path);
+        unlink(r->map_path);
+        return 0;
+    }
+    if (rc) {
+        free(m);
+        return rc;
+    }
+    char part[4200];
+    snprintf(part, sizeof(part), "%s.part", r->result->image_path);
+    if (strcmp(m->toc, r->toc_fingerprint) != 0 || m->bin_first_lba != r->bin_first_lba ||
+        m->bin_end_lba != r->bin_end_lba) {
+        rc = dw__set_error(r->err, DW_EMISMATCH,
+                           "'%s' is the map of another disc (its TOC differs from this one's): "
+                           "rip into another directory or with another --name",
+                           r->map_path);
+    } else if (m->complete) {
+        rc = copy_file(r->result->image_path, part, r->err);
+        if (rc == DW_ENOENT)
+            rc = dw__set_error(r->err, DW_ENOENT,
+                               "'%s' says the rip is complete but '%s' is missing: rip again "
+                               "without --resume",
+                               r->map_path, r->result->image_path);
+    } else {
+        struct stat st;
+        int64_t need = bin_sectors_below(r, m->final_lba) * DW_SECTOR_RAW_BYTES;
+        if (stat(part, &st) != 0 || st.st_size < need)
+            rc = dw__set_error(r->err, DW_ETRUNC,
+                               "'%s' is missing or shorter than '%s' says (%lld bytes): rip "
+                               "again without --resume",
+                               part, r->map_path, (long long)need);
+    }
+    if (rc) {
+        dw__ripmap_release(m);
+        free(m);
+        return rc;
+    }
+    r->resume = m;
+    int64_t kept = bin_sectors_below(r, m->final_lba) - m->bad.sectors;
+    dw__rip_log(r, DW_LOG_INFO,
+                "resuming from '%s' (the earlier rip: %s, %s): %lld sectors below LBA %d are kept, %lld bad "
+                "ones among them are read again%s",
+                r->map_path, m->complete ? "complete" : "interrupted",
+                m->mode[0] ? m->mode : "?", (long long)kept, m->final_lba,
+                (long long)m->bad.sectors,
+                m->final_lba < r->bin_end_lba ? ", the rest is read from there on" : "");
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "map", json_object_new_string(r->map_path));
+    json_object_object_add(o, "earlier_complete", json_object_new_boolean(m->complete));
+    json_object_object_add(o, "earlier_mode", json_object_new_string(m->mode));
+    json_object_object_add(o, "final_lba", json_object_new_int(m->final_lba));
+    json_object_object_add(o, "sectors_kept", json_object_new_int64(kept));
+    json_object_object_add(o, "bad_sectors_read_again", json_object_new_int64(m->bad.sectors));
+    json_object_object_add(report, "resume", o);
+    return 0;
+}
+
+/* After a failed rip: keep NAME.bin.part and save the map when some of it
+ * is final (the rip can be resumed), else remove it. */
+static void rip_keep_or_drop(struct dw__rip *r)
+{
+    bool from_complete = r->resume && r->resume->complete;
+    if (!r->image.fp) {
+        return;
+    } else if (from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba) {
+        dw__outfile_abort(&r->image);
+        if (!r->resume)
+            unlink(r->map_path);
+    } else {
+        dw__outfile_keep(&r->image);
+    }
+}
+
+/* After a failed rip, before the log is closed: save the map and say how
+ * to go on. */
+static void rip_note_resumable(struct dw__rip *r)
+{
+    bool from_complete = r->resume && r->resume->complete;
+    if (!r->image.fp || from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba)
+        return;
+    struct dw_error_detail keep = *r->err; /* the rip's error, not the map's */
+    int rc = dw__ripmap_save(r, r->final_lba, false, true);
+    if (rc == 0 || (r->resume && r->final_lba <= r->resume->final_lba))
+        dw__rip_log(r, DW_LOG_WARN,
+                    "the sectors below LBA %d are kept in '%s' with the map '%s': run the same "
+                    "rip with --resume to go on from there",
+                    r->resume && r->resume->final_lba > r->final_lba ? r->resume->final_lba
+                                                                     : r->final_lba,
+                    r->image.part_path, r->map_path);
+    *r->err = keep;
+}
+
 int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
            const struct dw_callbacks *cb, struct dw_rip_result *result,
            struct dw_error_detail *err)
@@ -918,7 +1178,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     memset(err, 0, sizeof(*err));
     memset(result, 0, sizeof(*result));
     if (!opts || !opts->output_dir || (opts->flags & ~(DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP |
-                                                 DW_RIP_SUBCHANNEL | DW_RIP_TOC)))
+                                                 DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME)))
         return dw__set_error(err, DW_EINVAL, "no output directory given");
     r.drive = drive;
     r.opts = opts;
@@ -944,6 +1204,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         *err = *dw_drive_last_error(drive);
         return err->code ? err->code : DW_EIO;
     }
+    dw__ripmap_toc(r.disc, r.toc_fingerprint, sizeof(r.toc_fingerprint));
+    snprintf(r.drive_name, sizeof(r.drive_name), "%s %s", info.vendor, info.model);
     if ((rc = dw__ensure_dir(opts->output_dir, err)))
         return rc;
     r.name = opts->name ? opts->name : source_stem(info.address, stem, sizeof(stem));
@@ -954,7 +1216,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         path_join(result->report_path, sizeof(result->report_path), opts->output_dir, r.name,
                   ".json") ||
         (!iso && path_join(result->cue_path, sizeof(result->cue_path), opts->output_dir, r.name,
-                           ".cue")))
+                           ".cue")) ||
+        (!iso && path_join(r.map_path, sizeof(r.map_path), opts->output_dir, r.name, ".map")))
         return dw__set_error(err, DW_EINVAL, "output path too long");
     if (!iso && !medium.is_cd && strcmp(info.backend, "iso") != 0)
         return dw__set_error(err, DW_EUNSUPPORTED,
@@ -976,9 +1239,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             medium.session_count);
     fprintf(r.log.fp, "format: %s   audio read mode: %s   data re-reads: %d\n\nTOC:\n",
             iso ? "iso" : "bincue",
-            opts->mode == DW_RIP_BURST    ? "burst"
-            : opts->mode == DW_RIP_SECURE ? "secure"
-                                          : "paranoia",
+            dw__rip_mode_name(opts->mode),
             r.retries);
     dw_disc_write_text(r.disc, r.log.fp);
     fputc('\n', r.log.fp);
@@ -1000,10 +1261,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(report, "toc", dw__json_disc(r.disc));
     json_object *jo = json_object_new_object();
     json_object_object_add(jo, "format", json_object_new_string(iso ? "iso" : "bincue"));
-    json_object_object_add(jo, "audio_mode", json_object_new_string(
-                                                 opts->mode == DW_RIP_BURST    ? "burst"
-                                                 : opts->mode == DW_RIP_SECURE ? "secure"
-                                                                               : "paranoia"));
+    json_object_object_add(jo, "audio_mode", json_object_new_string(dw__rip_mode_name(opts->mode)));
     json_object_object_add(jo, "data_retries", json_object_new_int(r.retries));
     json_object_object_add(jo, "qscan",
                            json_object_new_boolean(!(opts->flags & DW_RIP_NO_QSCAN)));
@@ -1041,11 +1299,19 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             int32_t f = dw_track_first_lba(t) < first ? first : dw_track_first_lba(t);
             r.total_sectors += t->end_lba - f;
         }
+        r.bin_first_lba = r.final_lba = first;
+        r.bin_end_lba = r.disc->tracks[r.disc->track_count - 1].end_lba;
         rc = ar_setup(&r);
         if (rc)
             dw__set_error(err, rc, "out of memory");
+        else if (opts->flags & DW_RIP_RESUME)
+            rc = resume_prepare(&r, report);
         else
+            unlink(r.map_path); /* a new rip: an old map describes another .part */
+        if (!rc)
             rc = rip_bincue(&r, report);
+        if (!rc)
+            rc = dw__ripmap_save(&r, r.bin_end_lba, true, true);
         if (!rc)
             ar_finish(&r, report);
         if (!rc)
@@ -1056,6 +1322,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         rc = rip_iso(&r, report, medium.is_cd);
     }
     dw__rip_progress(&r, 0, true);
+    if (rc)
+        rip_note_resumable(&r);
 
     result->sectors_read = r.done_sectors;
     result->sectors_reread = r.reread.sectors;
@@ -1065,6 +1333,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(report, "finished", json_object_new_string(finished));
     json_object_object_add(report, "seconds", json_object_new_double(now_seconds() - t0));
     json_object_object_add(report, "sectors_read", json_object_new_int64(r.done_sectors));
+    if (r.resume)
+        json_object_object_add(report, "sectors_kept", json_object_new_int64(r.kept_sectors));
     json_object_object_add(report, "reread", dw__json_ranges(&r.reread, NULL));
     json_object_object_add(report, "bad", json_bad_ranges(&r.bad));
     json_object *outputs = json_object_new_object();
@@ -1075,15 +1345,54 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(outputs, "report", json_object_new_string(result->report_path));
     dw__rip_extras_outputs(&r, outputs);
     json_object_object_add(report, "outputs", outputs);
-    int status = rc ? 1 : r.bad.sectors ? 3 : 0;
-    const char *verdict = rc ? "failed" : r.bad.sectors ? "finished with bad sectors" : "ok";
+    /* The verdict: audio read from a drive is "accurate" only when a
+     * database confirmed every audio track; without that it is read (and
+     * in secure mode checked by C2 and re-reads) but unconfirmed.  An
+     * image is copied, not read from a disc: nothing to confirm. */
+    int audio_tracks = 0, confirmed = 0;
+    bool from_drive = info.kind == DW_DRIVE_MMC && !iso;
+    for (int i = 0; from_drive && i < r.ar_count; i++) {
+        audio_tracks++;
+        confirmed += dw__rip_track_confirmed(r.acc, r.ar[i].number);
+    }
+    char verdict[160];
+    int status;
+    if (rc) {
+        status = 1;
+        result->verdict = DW_RIP_VERDICT_FAILED;
+        snprintf(verdict, sizeof(verdict), "failed");
+    } else if (r.bad.sectors) {
+        status = 3;
+        result->verdict = DW_RIP_VERDICT_BAD_SECTORS;
+        snprintf(verdict, sizeof(verdict), "finished with bad sectors");
+    } else if (confirmed < audio_tracks) {
+        status = 5;
+        result->verdict = DW_RIP_VERDICT_UNCONFIRMED;
+        snprintf(verdict, sizeof(verdict),
+                 "%s, unconfirmed: no bad sectors, but %d of %d audio tracks have no "
+                 "AccurateRip or CTDB match",
+                 opts->mode == DW_RIP_SECURE ? "secure" : dw__rip_mode_name(opts->mode),
+                 audio_tracks - confirmed, audio_tracks);
+    } else {
+        status = 0;
+        result->verdict = DW_RIP_VERDICT_OK;
+        snprintf(verdict, sizeof(verdict), "%s",
+                 audio_tracks ? "accurate: every audio track matches AccurateRip or CTDB"
+                              : "ok");
+    }
+    result->audio_tracks = audio_tracks;
+    result->audio_tracks_confirmed = confirmed;
     json_object_object_add(report, "verdict", json_object_new_string(verdict));
+    json_object_object_add(report, "audio_tracks_confirmed", json_object_new_int(confirmed));
     json_object_object_add(report, "exit_status", json_object_new_int(status));
     if (rc)
         json_object_object_add(report, "error", json_object_new_string(err->message));
 
     fprintf(r.log.fp, "\nsectors read: %lld   re-read: %lld   bad: %lld\n",
             (long long)r.done_sectors, (long long)r.reread.sectors, (long long)r.bad.sectors);
+    if (r.resume)
+        fprintf(r.log.fp, "of them taken from the earlier run (%s): %lld\n", r.map_path,
+                (long long)r.kept_sectors);
     for (int i = 0; i < r.bad.count; i++) {
         char why[96];
         bad_reason(r.bad.r[i].detail, why, sizeof(why));
@@ -1103,7 +1412,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     if (rc) {
         /* Nothing that looks complete: the image went away with its .part;
          * the log stays under its .part name as evidence. */
-        dw__outfile_abort(&r.image);
+        rip_keep_or_drop(&r);
         fflush(r.log.fp);
         fclose(r.log.fp);
         r.log.fp = NULL;
@@ -1131,6 +1440,10 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     dw_drive_lock(drive, false);
     dw_disc_free(refined);
     ar_release(&r);
+    if (r.resume) {
+        dw__ripmap_release(r.resume);
+        free(r.resume);
+    }
     json_object_put(report);
     dw__ranges_release(&r.reread);
     dw__ranges_release(&r.bad);

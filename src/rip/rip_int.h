@@ -43,7 +43,24 @@ struct dw__rip {
     int32_t session_first, session_end; /* readable LBAs of the current session */
     int ar_count, ar_cursor;
     struct dw__rip_accuracy *acc; /* read offset, AccurateRip (rip/accuracy.h) */
+    /* The sector map (rip/ripmap.h): NAME.map, "" when none is kept. */
+    char map_path[4096];
+    char toc_fingerprint[4096];
+    char drive_name[160];
+    double map_saved_s;
+    int32_t bin_first_lba, bin_end_lba; /* the bin's sectors, session gaps left out */
+    int32_t final_lba;                  /* the bin's sectors below it are final */
+    struct dw__ripmap *resume;          /* the earlier run's map (--resume), or NULL */
+    int64_t kept_sectors;               /* sectors taken from the earlier run */
 };
+
+/* "paranoia", "burst", "secure". */
+const char *dw__rip_mode_name(enum dw_rip_mode mode);
+/* The read offset correction applied to audio, in samples (0: none). */
+int32_t dw__rip_offset_samples(const struct dw__rip *r);
+/* Mark the bin's sectors below lba final and save the map (at most once a
+ * second unless force). */
+int dw__rip_mark_final(struct dw__rip *r, int32_t lba, bool force);
 
 struct dw_secure_stats {
     bool have_c2;          /* the drive reported C2 pointers */

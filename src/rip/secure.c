@@ -22,6 +22,10 @@
 #include "rip/rip_int.h"
 
 #define CACHE_DEFEAT_SECTORS 2000 /* further than any drive cache reaches */
+/* Secure mode reads, re-reads and settles a track a window at a time, so an
+ * interrupted rip keeps all windows before the one it stopped in (a minute
+ * of audio each). */
+#define SECURE_WINDOW_SECTORS 4500
 
 struct suspects {
     int32_t *lba;
@@ -84,12 +88,28 @@ static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t 
     return 0;
 }
 
+static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
+{
+    int fd = fileno(r->image.fp);
+    for (size_t done = 0; done < bytes;) {
+        ssize_t got = pread(fd, buf + done, bytes - done, offset + (off_t)done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return dw__set_error(r->err, DW_EIO, "cannot read back '%s': %s",
+                                 r->image.part_path, got < 0 ? strerror(errno) : "short");
+        done += (size_t)got;
+    }
+    return 0;
+}
+
 /* Pass 2 for a run of n contiguous suspicious sectors (n <= the transfer
  * size): each attempt reads a sector far away (so the drive's cache cannot
  * answer) and then the whole run, and every sector keeps its first clean
  * read until a second clean read agrees with it.  Reading runs, not single
  * sectors, keeps the seeks to two per attempt.  out gets n sectors (the
- * agreed data, else the last clean read, else the last read); confirmed[i]
+ * agreed data, else the last clean read, else the last read, else what it
+ * held on entry: the caller puts pass 1's bytes there); confirmed[i]
  * says which agreed.  Returns 0 or a fatal code. */
 static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_first,
                       int32_t disc_end, bool *have_c2, uint8_t *out, bool *confirmed,
@@ -151,7 +171,7 @@ out:
     return rc;
 }
 
-int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t first,
                          int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
                          struct dw_secure_stats *stats)
 {
@@ -230,6 +250,10 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
         bool confirmed[256];
         if (n > (int32_t)(sizeof(confirmed) / sizeof(confirmed[0])))
             n = (int32_t)(sizeof(confirmed) / sizeof(confirmed[0]));
+        /* A sector no re-read gets keeps what pass 1 wrote for it. */
+        if ((rc = read_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
+                          (size_t)n * DW_SECTOR_RAW_BYTES)))
+            goto out;
         rc = reread_run(r, lba, n, r->session_first, r->session_end, &have_c2, buf, confirmed,
                         &stats->reads);
         if (rc)
@@ -255,28 +279,18 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
     }
 
     /* Pass 3: checksums over the final bytes. */
-    int fd = fileno(r->image.fp);
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
         size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
-        off_t at = base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES;
-        for (size_t done = 0; done < bytes;) {
-            ssize_t got = pread(fd, buf + done, bytes - done, at + (off_t)done);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0) {
-                rc = dw__set_error(r->err, DW_EIO, "cannot read back '%s': %s",
-                                   r->image.part_path, got < 0 ? strerror(errno) : "short");
-                goto out;
-            }
-            done += (size_t)got;
-        }
+        if ((rc = read_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf, bytes)))
+            goto out;
         dw_hash_update(image_hash, buf, bytes);
         dw_hash_update(track_hash, buf, bytes);
         dw__rip_feed_audio(r, lba, buf, n);
         lba += n;
     }
-    if (fseeko(r->image.fp, 0, SEEK_END) != 0)
+    /* After the window: a resumed rip may have more of the file behind it. */
+    if (fseeko(r->image.fp, base + (off_t)(end - first) * DW_SECTOR_RAW_BYTES, SEEK_SET) != 0)
         rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
 out:
     r->secure_have_c2 = have_c2;
@@ -285,4 +299,25 @@ out:
     free(buf);
     free(c2);
     return rc;
+}
+
+int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                         int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
+                         struct dw_secure_stats *stats)
+{
+    memset(stats, 0, sizeof(*stats));
+    for (int32_t a = first; a < end;) {
+        int32_t b = end - a > SECURE_WINDOW_SECTORS ? a + SECURE_WINDOW_SECTORS : end;
+        struct dw_secure_stats w;
+        int rc = secure_window(r, t, a, b, image_hash, track_hash, &w);
+        stats->have_c2 = w.have_c2;
+        stats->c2_sectors += w.c2_sectors;
+        stats->unreadable_pass1 += w.unreadable_pass1;
+        stats->recovered += w.recovered;
+        stats->reads += w.reads;
+        if (rc || (rc = dw__rip_mark_final(r, b, false)))
+            return rc;
+        a = b;
+    }
+    return 0;
 }

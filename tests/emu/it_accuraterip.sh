@@ -113,6 +113,8 @@ for mode in burst paranoia secure; do
   grep -q '^read offset: 48 samples from sample 540 of LBA 2249 (track 03) were zero-filled: they lie in the lead-out' "$out/d.log" &&
     ok "$mode: the zero-filled end is in the log" || bad "$mode: no zero-fill line"
   same_but_tail "$out/d.bin" "$work/disc.bin" $((48 * 4)) "$mode: the bin is the disc shifted back, its last 48 samples zero"
+  grep -q '^verdict: accurate: every audio track matches AccurateRip or CTDB (exit status 0)$' "$out/d.log" &&
+    ok "$mode: the verdict is accurate (exit 0)" || bad "$mode: $(grep '^verdict' "$out/d.log")"
 done
 grep -q '"source":"option"' <(tr -d ' \n' <"$work/right-burst/d.json") &&
   grep -q '"zero_filled":\[{"first_sample":1322952,"samples":48,"lba":2249,"track":3,"source":"lead-out"}\]' <(tr -d ' \n' <"$work/right-burst/d.json") &&
@@ -133,7 +135,7 @@ grep -q '^read offset: the drive reads into the lead-out (overread)' "$work/over
 
 # --- without the offset: evidence of the pressing's offset ---------------
 EMU_CONFIG="medium=$work/disc.cue offset=48"
-expect_exit 0 "rip without --offset" -- emu "$DW" rip "$EMU_DEVICE" -o "$work/none" --name d --mode burst "${ar[@]}"
+expect_exit 5 "rip without --offset" -- emu "$DW" rip "$EMU_DEVICE" -o "$work/none" --name d --mode burst "${ar[@]}"
 expect_stdout "AccurateRip: not accurate, 0 of 3 tracks accurate" "without the offset: not accurate"
 n=$(grep -c '^  track 0[123]: not accurate (11 submissions); matches pressing at offset +48 (frame 450, confidence 7)$' "$work/none/d.log")
 [ "$n" = 3 ] && ok "each track matches the pressing at offset +48" ||
@@ -162,7 +164,7 @@ expect_exit 0 "rip on a drive the table knows" -- \
 grep -q '^read offset correction: +30 samples (from the drive table: .*offsets.tsv line [0-9]* (PLEXTOR DVDR PX-716A))' "$work/table/d.log" &&
   ok "the table's +30 for PLEXTOR DVDR PX-716A is applied" || bad "table: $(grep '^read offset' "$work/table/d.log")"
 grep -q '^AccurateRip: accurate: 3 of 3 tracks' "$work/table/d.log" && ok "table offset: accurate" || bad "table offset: not accurate"
-expect_exit 0 "--offset overrides the table" -- \
+expect_exit 5 "--offset overrides the table" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$work/table2" --name d --mode burst --offset 0 "${ar[@]}"
 grep -q '^read offset correction: +0 samples (from the command line' "$work/table2/d.log" &&
   grep -q 'matches pressing at offset +30' "$work/table2/d.log" && ok "--offset 0 wins over the table" ||
@@ -176,7 +178,7 @@ expect_exit 0 "--offline with the cache" -- \
 grep -q "^AccurateRip: $path (2 pressing blocks, from the cache)" "$work/off1/d.log" &&
   grep -q '^AccurateRip: accurate: 3 of 3 tracks' "$work/off1/d.log" && ok "offline: accurate from the cache" ||
   bad "offline with cache: $(grep AccurateRip "$work/off1/d.log" | tail -2 | tr '\n' '|')"
-expect_exit 0 "--offline without a cache" -- \
+expect_exit 5 "--offline without a cache" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$work/off2" --name d --mode burst --offset 48 --offline \
   --accuraterip-url "$url" --cache-dir "$work/empty-cache"
 grep -q "^warning: AccurateRip unavailable: offline, and '$path' is not in the cache" "$work/off2/d.log" &&
@@ -186,10 +188,10 @@ grep -q "^warning: AccurateRip unavailable: offline, and '$path' is not in the c
 cp "$work/disc.cue" "$work/other.cue"
 sed -i 's/00:18:00/00:17:00/' "$work/other.cue"
 EMU_CONFIG="medium=$work/other.cue"
-expect_exit 0 "a disc not in the database" -- emu "$DW" rip "$EMU_DEVICE" -o "$work/nf" --name d --mode burst "${ar[@]}"
+expect_exit 5 "a disc not in the database" -- emu "$DW" rip "$EMU_DEVICE" -o "$work/nf" --name d --mode burst "${ar[@]}"
 expect_stdout "AccurateRip: not in database" "the summary says not in database"
 grep -q '^AccurateRip: .* is not in the database (network)' "$work/nf/d.log" && ok "404: not in the database, from the network" || bad "404 not logged"
-expect_exit 0 "the same disc again" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/nf2" --name d --mode burst "${ar[@]}"
+expect_exit 5 "the same disc again" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/nf2" --name d --mode burst "${ar[@]}"
 grep -q '^AccurateRip: .* is not in the database (cached answer)' "$work/nf2/d.log" && ok "the 404 is remembered" || bad "404 not cached"
 
 # --- discwright offset ------------------------------------------------------

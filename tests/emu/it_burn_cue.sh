@@ -77,7 +77,9 @@ while read -r name cue bin; do
   same_text <(layout_of "$work/img.txt") <(layout_of "$work/dev.txt") \
     "$name: TOC, flags, ISRC, MCN and CD-TEXT on the disc equal the image's"
 
-  expect_exit 0 "$name: discwright rip /dev/sr0" -- \
+  want=0
+  [ "$name" = isofs-m1 ] || want=5 # audio: unconfirmed without a database
+  expect_exit $want "$name: discwright rip /dev/sr0" -- \
     emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-$name" --name disc
   same_file "$work/rip-$name/disc.bin" "$bin" "$name: the ripped bin equals the source bin"
   if [ "$name" = album ]; then

@@ -44,7 +44,9 @@ for c in "cdda:$L/cdda.cue:$L/cdda.bin:--mode burst" "isofs-m1:$L/isofs-m1.cue:$
   IFS=: read -r name image bin opts <<<"$c"
   EMU_CONFIG="medium=$image faults=transient:100-103:2"
   # shellcheck disable=SC2086
-  expect_exit 0 "$name: rip with transient errors at LBA 100-103 recovers" -- \
+  want=0
+  [ "$name" = cdda ] && want=5 # audio: unconfirmed without a database
+  expect_exit $want "$name: rip with transient errors at LBA 100-103 recovers" -- \
     emu "$DW" -q rip "$EMU_DEVICE" -o "$work/$name-tr" --name disc --retries 3 $opts
   same_file "$work/$name-tr/disc.bin" "$bin" "$name: after re-reads the bin equals the image"
   grep -q '^re-read: LBA [0-9]*-10[3-9]' "$work/$name-tr/disc.log" && grep -q '^sectors read: 302 .* bad: 0$' "$work/$name-tr/disc.log" \

@@ -29,7 +29,7 @@ for plan in "unreadable:20-24" "unreadable:100-104:3/11/05"; do
 done
 
 EMU_CONFIG="medium=$L/cdda.cue faults=transient:20-23:2"
-expect_exit 0 "paranoia rip with a transient error" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/t" --name d --mode paranoia
+expect_exit 5 "paranoia rip with a transient error" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/t" --name d --mode paranoia
 same_file "$work/t/d.bin" "$src" "the transient error left the rip exact"
 grep -q '^re-read: LBA' "$work/t/d.log" && ok "the re-reads are in the log" || bad "no re-read listed"
 finish

@@ -20,7 +20,7 @@ indexes_of() { grep -E '^ *(TRACK|INDEX)' "$1" | awk '{ $1 = $1; printf "%s ", $
 # ---- p1: track 2's 75-sector pregap, as a rip of the image has it -------------
 EMU_CONFIG="medium=$L/p1.cue"
 "$DW" -q rip "$L/p1.cue" -o "$work/p1-img" --name disc --mode burst >/dev/null 2>&1
-expect_exit 0 "p1: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1" --name disc --mode burst
+expect_exit 5 "p1: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1" --name disc --mode burst
 same_file "$work/p1/disc.bin" "$work/p1-img/disc.bin" "p1: the bin equals the rip of p1.cue"
 grep -A3 '^  TRACK 02' "$work/p1/disc.cue" | grep -q 'INDEX 00 00:02:00' &&
   grep -A3 '^  TRACK 02' "$work/p1/disc.cue" | grep -q 'INDEX 01 00:03:00' &&
@@ -41,7 +41,7 @@ grep -q '"q_frames": *'"$frames" "$work/p1/disc.json" && grep -q '"index00_lba":
   ok "p1: the report has the scan (q_frames, index00_lba)" || bad "p1: report lacks the qscan object"
 
 # ---- --no-qscan: the TOC's layout -------------------------------------------------
-expect_exit 0 "p1: rip /dev/sr0 --no-qscan" -- \
+expect_exit 5 "p1: rip /dev/sr0 --no-qscan" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1-toc" --name disc --mode burst --no-qscan
 same_file "$work/p1-toc/disc.bin" "$work/p1-img/disc.bin" "p1 --no-qscan: the same bin"
 [ "$(indexes_of "$work/p1-toc/disc.cue")" = "TRACK 01 AUDIO INDEX 00 00:00:00 INDEX 01 00:01:00 TRACK 02 AUDIO INDEX 01 00:03:00 " ] &&
@@ -56,7 +56,7 @@ grep -q '^Q sub-channel scan: skipped (an image carries its layout)' "$work/p1-i
 
 # ---- binary formatted Q: told apart and converted ---------------------------------
 EMU_CONFIG="medium=$L/p1.cue subq=binary"
-expect_exit 0 "p1 subq=binary: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1-bin" --name disc --mode burst
+expect_exit 5 "p1 subq=binary: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1-bin" --name disc --mode burst
 same_text <(grep -v '^REM' "$work/p1-img/disc.cue") <(grep -v '^REM' "$work/p1-bin/disc.cue") \
   "p1 subq=binary: the same cue"
 grep -q '^Q sub-channel scan (formatted Q (binary numbers, converted to BCD))' "$work/p1-bin/disc.log" &&
@@ -65,7 +65,7 @@ grep -q '^Q sub-channel scan (formatted Q (binary numbers, converted to BCD))' "
 
 # ---- bad Q CRCs where the probes land: skipped, the pregap still found ------------
 EMU_CONFIG="medium=$L/p1.cue faults=badq:100-148,badq:151-220"
-expect_exit 0 "p1 badq:100-148,151-220: rip /dev/sr0" -- \
+expect_exit 5 "p1 badq:100-148,151-220: rip /dev/sr0" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1-badq" --name disc --mode burst
 same_text <(grep -v '^REM' "$work/p1-img/disc.cue") <(grep -v '^REM' "$work/p1-badq/disc.cue") \
   "p1 badq: the pregap is found between the bad ranges (same cue)"
@@ -75,7 +75,7 @@ read -r frames reads nbad <<<"$(qscan_counts "$work/p1-badq/disc.log")"
 
 # The boundary itself inside bad frames: uncertain, said so, first frame seen taken.
 EMU_CONFIG="medium=$L/p1.cue faults=badq:140-160"
-expect_exit 0 "p1 badq:140-160: rip /dev/sr0" -- \
+expect_exit 5 "p1 badq:140-160: rip /dev/sr0" -- \
   emu "$DW" rip "$EMU_DEVICE" -o "$work/p1-badq2" --name disc --mode burst
 grep -q '^warning: track 02: the start of the pregap is uncertain: Q frames 140-160' "$work/p1-badq2/disc.log" &&
   grep -A3 '^  TRACK 02' "$work/p1-badq2/disc.cue" | grep -q 'INDEX 00 00:02:11' &&
@@ -113,7 +113,7 @@ grep -q 'MCN 4006381333931' "$work/out.txt" && grep -q 'GBAYE0601498' "$work/out
 grep -qE '^ +2 +1 +AUDIO +PRE +- ' "$work/out.txt" && ! grep -q 'INDEX 02' "$work/out.txt" &&
   ok "long: info shows no INDEX 00 for track 2 and no INDEX 02 (info does not scan)" ||
   bad "long: info: $(grep -A2 '^ *2 ' "$work/out.txt")"
-expect_exit 0 "long: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/long" --name disc --mode burst
+expect_exit 5 "long: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/long" --name disc --mode burst
 same_file "$work/long/disc.bin" "$work/long-img/disc.bin" "long: the bin equals the rip of the image"
 same_text <(grep -v '^REM' "$work/long-img/disc.cue") <(grep -v '^REM' "$work/long/disc.cue") \
   "long: the cue (CATALOG, ISRC, FLAGS PRE, INDEX 00/01/02) equals the rip of the image"
@@ -141,7 +141,7 @@ echo "     long (2416 sectors, 4 tracks): $frames Q frames in $reads reads"
 # Bad Q around track 4's boundary probes (1 and 150 before INDEX 01, and the
 # frames before the boundary): the same layout.
 EMU_CONFIG="medium=$work/long.cue faults=badq:1480-1498,badq:1530-1545,badq:1600-1686"
-expect_exit 0 "long badq: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/long-badq" --name disc --mode burst
+expect_exit 5 "long badq: rip /dev/sr0" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/long-badq" --name disc --mode burst
 same_text <(grep -v '^REM' "$work/long-img/disc.cue") <(grep -v '^REM' "$work/long-badq/disc.cue") \
   "long badq: the same cue, the bad frames skipped"
 read -r frames reads nbad <<<"$(qscan_counts "$work/long-badq/disc.log")"
@@ -149,7 +149,7 @@ echo "     long with badq: $frames Q frames in $reads reads, $nbad with a bad CR
 
 # --no-qscan: INDEX 01 only; ISRC, CATALOG and PRE still come from READ
 # SUB-CHANNEL and the TOC.
-expect_exit 0 "long: rip /dev/sr0 --no-qscan" -- \
+expect_exit 5 "long: rip /dev/sr0 --no-qscan" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$work/long-toc" --name disc --mode burst --no-qscan
 grep -q 'INDEX 00 00:08:00' "$work/long-toc/disc.cue" || grep -q 'INDEX 02' "$work/long-toc/disc.cue" &&
   bad "long --no-qscan: pregaps or indexes in the cue: $(indexes_of "$work/long-toc/disc.cue")" ||

@@ -12,7 +12,7 @@ differing_sectors() { cmp -l "$1" "$2" 2>/dev/null | awk '{ print int(($1 - 1) /
 json_int() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1" | head -1; }
 
 EMU_CONFIG="medium=$L/cdda.cue c2=294"
-expect_exit 0 "secure rip of a clean disc" -- emu "$DW" --json rip "$EMU_DEVICE" -o "$work/clean" --name d --mode secure --no-qscan
+expect_exit 5 "secure rip of a clean disc" -- emu "$DW" --json rip "$EMU_DEVICE" -o "$work/clean" --name d --mode secure --no-qscan
 same_file "$work/clean/d.bin" "$src" "clean: the bin equals the source"
 tr -d ' \n' < "$work/clean/d.json" > "$work/clean.json"
 [ "$(json_int "$work/clean.json" rereads)" = 0 ] && grep -q '"c2":true' "$work/clean.json" \
@@ -28,12 +28,15 @@ grep -q "5 suspicious sectors (5 C2-flagged" "$work/c2/d.log" && ok "c2: only th
   || bad "c2: $(grep suspicious "$work/c2/d.log")"
 
 EMU_CONFIG="medium=$L/cdda.cue c2=294 faults=transient:30-31:2"
-expect_exit 0 "secure rip with a transient error" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/tr" --name d --mode secure --no-qscan
+expect_exit 5 "secure rip with a transient error" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/tr" --name d --mode secure --no-qscan
 same_file "$work/tr/d.bin" "$src" "transient: recovered, the bin equals the source"
 grep -q '^re-read: LBA 30-31' "$work/tr/d.log" && ok "transient: the re-read sectors are listed" || bad "transient: $(grep re-read "$work/tr/d.log")"
 
 EMU_CONFIG="medium=$L/cdda.cue c2=none faults=unreadable:30-31"
 expect_exit 3 "secure rip without C2 on a drive with unreadable sectors" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/noc2" --name d --mode secure --no-qscan
 grep -q '^bad: LBA 30-31 (2 sectors)' "$work/noc2/d.log" && ok "no C2: the unreadable sectors are listed" || bad "no C2: $(grep '^bad' "$work/noc2/d.log")"
+cmp -s <(bytes_of "$work/noc2/d.bin" $((30 * 2352)) $((2 * 2352))) <(head -c $((2 * 2352)) /dev/zero) \
+  && ok "no C2: the unreadable sectors are silence in the bin, not other audio" \
+  || bad "no C2: sectors 30-31 of the bin are not zeros"
 grep -q 'reports no C2 errors' "$work/noc2/d.log" && ok "no C2: the log says the drive has no C2" || bad "no C2: not logged"
 finish

@@ -72,7 +72,7 @@ indexes_of_ccd() {
 # ---- p1 (MCN, CD-TEXT, two pregaps) from /dev/sr0 -------------------------------------
 EMU_CONFIG="medium=$L/p1.cue"
 d=$work/p1
-expect_exit 0 "p1: rip /dev/sr0 --subchannel --toc" -- \
+expect_exit 5 "p1: rip /dev/sr0 --subchannel --toc" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$d" --name disc --mode burst --subchannel --toc
 missing=""
 for ext in bin cue img sub ccd toc cdt log json; do [ -s "$d/disc.$ext" ] || missing="$missing .$ext"; done
@@ -200,7 +200,7 @@ expect_stderr "rip without --subchannel" "p1 rawpw=no: the message says what to 
 grep -q '^sectors read: 0 ' "$d/disc.log.part" && ok "p1 rawpw=no: no sector was read" ||
   bad "p1 rawpw=no: $(grep '^sectors read' "$d/disc.log.part")"
 expect_exit 0 "p1 rawpw=no: checklog of the failed rip's log (signed too)" -- "$DW" checklog "$d/disc.log.part"
-expect_exit 0 "p1 rawpw=no: rip without --subchannel" -- \
+expect_exit 5 "p1 rawpw=no: rip without --subchannel" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$work/p1-nopw2" --name disc --mode burst
 
 # ---- --format iso refuses them -------------------------------------------------------------

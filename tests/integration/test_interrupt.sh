@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ctrl-C in the middle of a rip or a verify: exit 1, a message saying where
-# it stopped, no output that looks complete (the log stays as .log.part).
+# it stopped, no output that looks complete (the log stays as .log.part, the
+# bin as .bin.part with its map for rip --resume).
 . "$(dirname "$0")/lib.sh"
 
 # A silent "disc" of 2 million sectors (4.7 GB) as a sparse file: big
@@ -14,8 +15,18 @@ timeout --preserve-status -s INT 0.5 "$DW" rip "$work/long.cue" -o "$work/out" -
 rc=$?
 [ $rc -eq 1 ] && ok "rip interrupted: exit 1" || bad "rip interrupted: exit $rc"
 expect_stderr "stopped at sector" "rip says where it stopped"
-[ -e "$work/out/disc.bin" ] || [ -e "$work/out/disc.cue" ] || [ -e "$work/out/disc.bin.part" ] \
-  && bad "rip left $(ls "$work/out")" || ok "no bin, cue or .part left"
+[ -e "$work/out/disc.bin" ] || [ -e "$work/out/disc.cue" ] \
+  && bad "rip left $(ls "$work/out")" || ok "no bin or cue left"
+# What was read is kept for `rip --resume`, under names that do not look
+# complete: the .part and the map saying how much of it is final.
+if [ -e "$work/out/disc.bin.part" ]; then
+  grep -q '"complete":false' <(tr -d ' \n' <"$work/out/disc.map") \
+    && grep -q -- "--resume" "$work/out/disc.log.part" \
+    && ok "disc.bin.part kept with disc.map (complete: false) and the log says --resume" \
+    || bad "disc.bin.part without a map saying it is incomplete: $(ls "$work/out")"
+else
+  [ -e "$work/out/disc.map" ] && bad "a map without its .part" || ok "nothing final yet: no .part, no map"
+fi
 [ -e "$work/out/disc.log.part" ] && grep -q "verdict: failed" "$work/out/disc.log.part" \
   && ok "the log stays as disc.log.part with the verdict" || bad "no log.part: $(ls "$work/out")"
 

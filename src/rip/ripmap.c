@@ -1,0 +1,192 @@
+/* The rip's sector map (src/rip/ripmap.h): saved as the rip goes, read by
+ * `rip --resume`. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include "discwright/disc.h"
+#include "discwright/report.h"
+#include "image/image.h"
+#include "rip/ripmap.h"
+#include "rip/rip_int.h"
+
+#define MAP_NAME "discwright rip map"
+#define MAP_VERSION 1
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < disc->track_count && used < out_bytes; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        int n = snprintf(out + used, out_bytes - used, "%s%d:%d:%s:%d", i ? " " : "",
+                         t->session, t->number, dw_track_mode_name(t->mode), t->index_lba[1]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    for (int i = 0; i < disc->session_count && used < out_bytes; i++) {
+        int n = snprintf(out + used, out_bytes - used, " leadout%d:%d",
+                         disc->sessions[i].number, disc->sessions[i].leadout_lba);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+const char *dw__ripmap_bad_state(int32_t detail)
+{
+    if (detail == DW__BAD_SECURE_UNCONFIRMED)
+        return "c2-unconfirmed";
+    if (detail == DW__BAD_PARANOIA_SKIP)
+        return "paranoia-skip";
+    if (detail == DW__BAD_PARANOIA_EDGE)
+        return "paranoia-edge";
+    if (detail >= 0x10000 || detail < 0)
+        return "unreadable";
+    return "edc-ecc";
+}
+
+static json_object *ranges_below(const struct dw__lba_ranges *rs, int32_t below, bool with_state)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < rs->count; i++) {
+        const struct dw__lba_range *x = &rs->r[i];
+        if (x->first_lba >= below)
+            continue;
+        int32_t last = x->last_lba < below ? x->last_lba : below - 1;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "first_lba", json_object_new_int(x->first_lba));
+        json_object_object_add(o, "last_lba", json_object_new_int(last));
+        json_object_object_add(o, "sectors", json_object_new_int(last - x->first_lba + 1));
+        if (with_state) {
+            json_object_object_add(o, "state",
+                                   json_object_new_string(dw__ripmap_bad_state(x->detail)));
+            json_object_object_add(o, "detail", json_object_new_int(x->detail));
+        }
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool force)
+{
+    double now = monotonic_s();
+    if (!r->map_path[0] || (!force && now - r->map_saved_s < 1.0))
+        return 0;
+    r->map_saved_s = now;
+    /* The bytes first: a map must never claim what the disk has not got. */
+    if (r->image.fp && (fflush(r->image.fp) != 0 || fdatasync(fileno(r->image.fp)) != 0))
+        return dw__set_error(r->err, dw_error_from_errno(errno), "cannot write '%s': %s",
+                             r->image.part_path, strerror(errno));
+    json_object *m = json_object_new_object();
+    json_object_object_add(m, "map", json_object_new_string(MAP_NAME));
+    json_object_object_add(m, "version", json_object_new_int(MAP_VERSION));
+    json_object_object_add(m, "toc", json_object_new_string(r->toc_fingerprint));
+    json_object_object_add(m, "bin_first_lba", json_object_new_int(r->bin_first_lba));
+    json_object_object_add(m, "bin_end_lba", json_object_new_int(r->bin_end_lba));
+    const char *image = strrchr(r->result->image_path, '/');
+    image = image ? image + 1 : r->result->image_path;
+    char part[4200];
+    snprintf(part, sizeof(part), "%s%s", image, complete ? "" : ".part");
+    json_object_object_add(m, "image", json_object_new_string(part));
+    json_object_object_add(m, "complete", json_object_new_boolean(complete));
+    json_object_object_add(m, "final_lba", json_object_new_int(final_lba));
+    json_object_object_add(m, "mode", json_object_new_string(dw__rip_mode_name(r->opts->mode)));
+    json_object_object_add(m, "drive", json_object_new_string(r->drive_name));
+    json_object_object_add(m, "read_offset_samples",
+                           json_object_new_int(dw__rip_offset_samples(r)));
+    json_object_object_add(m, "bad", ranges_below(&r->bad, final_lba, true));
+    json_object_object_add(m, "reread", ranges_below(&r->reread, final_lba, false));
+    const char *text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PRETTY);
+    struct dw__outfile of;
+    int rc = dw__outfile_open(&of, r->map_path, r->err);
+    if (!rc) {
+        fputs(text, of.fp);
+        fputc('\n', of.fp);
+        rc = dw__outfile_commit(&of, r->err);
+    }
+    json_object_put(m);
+    return rc;
+}
+
+static int load_ranges(json_object *a, struct dw__lba_ranges *rs, bool with_detail)
+{
+    if (!a || !json_object_is_type(a, json_type_array))
+        return DW_EPARSE;
+    for (size_t i = 0; i < json_object_array_length(a); i++) {
+        json_object *o = json_object_array_get_idx(a, i), *f, *l, *d = NULL;
+        if (!json_object_object_get_ex(o, "first_lba", &f) ||
+            !json_object_object_get_ex(o, "last_lba", &l) ||
+            (with_detail && !json_object_object_get_ex(o, "detail", &d)))
+            return DW_EPARSE;
+        int32_t first = json_object_get_int(f), last = json_object_get_int(l);
+        if (last < first || last - first > 10000000)
+            return DW_EPARSE;
+        for (int32_t lba = first; lba <= last; lba++)
+            if (dw__ranges_add(rs, lba, d ? json_object_get_int(d) : 0))
+                return DW_ENOMEM;
+    }
+    return 0;
+}
+
+int dw__ripmap_load(const char *path, struct dw__ripmap *m, struct dw_error_detail *err)
+{
+    memset(m, 0, sizeof(*m));
+    if (access(path, F_OK) != 0)
+        return dw__set_error(err, DW_ENOENT, "no map '%s'", path);
+    json_object *o = json_object_from_file(path), *v;
+    int rc = DW_EPARSE;
+    if (!o || !json_object_object_get_ex(o, "map", &v) ||
+        strcmp(json_object_get_string(v) ? json_object_get_string(v) : "", MAP_NAME) != 0 ||
+        !json_object_object_get_ex(o, "version", &v) || json_object_get_int(v) != MAP_VERSION)
+        goto out;
+    if (!json_object_object_get_ex(o, "toc", &v) || !json_object_get_string(v))
+        goto out;
+    snprintf(m->toc, sizeof(m->toc), "%s", json_object_get_string(v));
+    if (!json_object_object_get_ex(o, "bin_first_lba", &v))
+        goto out;
+    m->bin_first_lba = json_object_get_int(v);
+    if (!json_object_object_get_ex(o, "bin_end_lba", &v))
+        goto out;
+    m->bin_end_lba = json_object_get_int(v);
+    if (!json_object_object_get_ex(o, "final_lba", &v))
+        goto out;
+    m->final_lba = json_object_get_int(v);
+    if (!json_object_object_get_ex(o, "complete", &v))
+        goto out;
+    m->complete = json_object_get_boolean(v);
+    if (json_object_object_get_ex(o, "mode", &v) && json_object_get_string(v))
+        snprintf(m->mode, sizeof(m->mode), "%s", json_object_get_string(v));
+    if (m->final_lba < m->bin_first_lba || m->final_lba > m->bin_end_lba)
+        goto out;
+    json_object *bad = NULL, *reread = NULL;
+    json_object_object_get_ex(o, "bad", &bad);
+    json_object_object_get_ex(o, "reread", &reread);
+    if ((rc = load_ranges(bad, &m->bad, true)) || (rc = load_ranges(reread, &m->reread, false)))
+        goto out;
+    rc = 0;
+out:
+    json_object_put(o);
+    if (rc == DW_ENOMEM)
+        return dw__set_error(err, rc, "out of memory");
+    if (rc) {
+        dw__ripmap_release(m);
+        return dw__set_error(err, rc,
+                             "'%s' is not a discwright rip map or is damaged: remove it and rip "
+                             "again without --resume",
+                             path);
+    }
+    return 0;
+}
+
+void dw__ripmap_release(struct dw__ripmap *m)
+{
+    dw__ranges_release(&m->bad);
+    dw__ranges_release(&m->reread);
+}

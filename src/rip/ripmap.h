@@ -1,0 +1,61 @@
+/* discwright internal: the rip's sector map (NAME.map), saved beside a
+ * BIN/CUE rip as it goes so that an interrupted rip resumes and a second
+ * drive fills what the first could not read.
+ *
+ * The map is JSON (json-c), rewritten atomically (NAME.map.part, then
+ * rename) at most once a second while sectors become final and at the end:
+ *
+ *   {"map": "discwright rip map", "version": 1,
+ *    "toc": "<TOC fingerprint>", "bin_first_lba": 0, "bin_end_lba": 230000,
+ *    "image": "NAME.bin" or "NAME.bin.part", "complete": false,
+ *    "final_lba": 123456,          every sector of the bin below it is final
+ *    "mode": "secure", "read_offset_samples": 6, "drive": "VENDOR MODEL",
+ *    "bad":    [{"first_lba", "last_lba", "sectors", "state", "detail"}],
+ *    "reread": [{"first_lba", "last_lba", "sectors"}]}
+ *
+ * Sector states: at or above final_lba "untried"; below it "read" unless a
+ * range says otherwise: "confirmed" (re-read until reads agreed: the
+ * reread list minus the bad list) or one of the bad states
+ * ("unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge",
+ * "edc-ecc").  Data sectors outside the bad list passed EDC/ECC.  Positions
+ * are LBAs after read offset correction, so maps of two drives with
+ * different offsets line up.  Memory and file size follow the damage, not
+ * the disc. */
+#ifndef DW_RIPMAP_H
+#define DW_RIPMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "report/report_int.h"
+
+struct dw__rip;
+
+struct dw__ripmap {
+    char toc[4096];          /* fingerprint of the TOC the bin is cut by */
+    int32_t bin_first_lba, bin_end_lba;
+    int32_t final_lba;       /* sectors of the bin below it are final */
+    bool complete;           /* the bin was committed (NAME.bin, not .part) */
+    char mode[16];
+    struct dw__lba_ranges bad, reread;
+};
+
+/* The TOC fingerprint of disc: track numbers, modes, first LBAs and
+ * lead-outs as text, into out (out_bytes >= 64; truncated maps never
+ * compare equal by accident because the length is part of the text). */
+void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes);
+
+/* Read the map at path.  Returns 0, DW_ENOENT (no map), or DW_EFORMAT
+ * with err naming the file (not a map, or a broken one).  *m is zeroed
+ * first; dw__ripmap_release frees it. */
+int dw__ripmap_load(const char *path, struct dw__ripmap *m, struct dw_error_detail *err);
+void dw__ripmap_release(struct dw__ripmap *m);
+
+/* Save r's map: final_lba, r->bad and r->reread below it, complete.
+ * Flushes and fdatasyncs the image first so the map never claims bytes the
+ * disk has not got.  force=false saves at most once a second. */
+int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool force);
+
+/* State word of a bad range's detail (see above). */
+const char *dw__ripmap_bad_state(int32_t detail);
+
+#endif
