@@ -9,7 +9,8 @@
  * .log and a .json report go beside the image.  The log ends with the
  * SHA-256 of its text (report.h, "signed logs").  A BIN/CUE rip also writes
  * the disc's CD-TEXT as NAME.cdt, and on request a cdrdao TOC
- * (DW_RIP_TOC) and a CloneCD .img/.sub/.ccd set (DW_RIP_SUBCHANNEL).
+ * (DW_RIP_TOC), a CloneCD .img/.sub/.ccd set (DW_RIP_SUBCHANNEL) and the
+ * hidden track before track 1 as NAME-htoa.wav (DW_RIP_HTOA_FILE).
  */
 #ifndef DISCWRIGHT_RIP_H
 #define DISCWRIGHT_RIP_H
@@ -87,6 +88,16 @@ struct dw_rip_opts {
  * (NAME.bin.part shorter than the map says), DW_EPARSE (a damaged map),
  * DW_ENOENT (a complete map whose NAME.bin is gone). */
 #define DW_RIP_RESUME 0x400u
+/* BIN/CUE only: when the disc has a hidden track before track 1 (HTOA:
+ * audio track 1 whose INDEX 01 lies after the bin's first sector, LBA 0;
+ * the bin holds it as track 1's INDEX 00), also write it as NAME-htoa.wav:
+ * a RIFF/WAVE file (PCM, 16-bit stereo, 44100 Hz, 44-byte header) whose
+ * data are those sectors' bytes read back from the finished bin.  A disc
+ * without one gets no file and a line in the log; that is not an error.
+ * Whether or not the flag is set, the hidden track (LBA range, length,
+ * whether it is all digital silence) goes into the log and the report's
+ * "htoa". */
+#define DW_RIP_HTOA_FILE 0x800u
 
 /* What a rip proved (the log's and report's "verdict"). */
 enum dw_rip_verdict {
@@ -122,6 +133,7 @@ struct dw_rip_result {
     enum dw_rip_verdict verdict;
     int audio_tracks;           /* audio tracks read from a drive (0 for images) */
     int audio_tracks_confirmed; /* of them, confirmed by AccurateRip or CTDB */
+    char htoa_path[4096];       /* NAME-htoa.wav (DW_RIP_HTOA_FILE), "" when not written */
 };
 
 /* Rip drive to files as opts says.  On a drive holding a CD, the layout
@@ -146,7 +158,8 @@ struct dw_rip_result {
  * DW_EACCES/DW_ENOENT (output directory), DW_ENOSPC (disk full),
  * DW_ENOMEDIUM, DW_EUNSUPPORTED (ISO of a disc without data tracks, or of
  * Mode 2 Form 2 sectors; DW_RIP_SUBCHANNEL with a drive that refuses raw
- * P-W), DW_EINVAL (DW_RIP_SUBCHANNEL or DW_RIP_TOC with DW_RIP_ISO),
+ * P-W), DW_EINVAL (DW_RIP_SUBCHANNEL, DW_RIP_TOC or DW_RIP_HTOA_FILE with
+ * DW_RIP_ISO),
  * DW_EABORTED (the progress callback said stop), DW_EIO. */
 DW_API int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
                   const struct dw_callbacks *cb, struct dw_rip_result *result,

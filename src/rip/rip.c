@@ -102,6 +102,45 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
     return 0;
 }
 
+/* A data sector that failed its check: repair it from its ECC P/Q parity
+ * (ECMA-130 Annex A), first alone, then with the C2 error pointers of one
+ * more read as erasures when the drive has them.  A repair counts only when
+ * the sector then passes every check (EDC included).  Sectors whose EDC is
+ * good but whose parity is not are left as read: the parity is what the
+ * disc holds (some protections write it so).  Returns true when raw now
+ * holds a good sector. */
+static bool ecc_repair(struct dw__rip *r, const struct dw_track *t, int32_t lba, uint8_t *raw)
+{
+    enum dw_sector_verdict v = dw_sector_check(raw, lba, NULL);
+    if (v == DW_SECTOR_GOOD)
+        return true;
+    if (v == DW_SECTOR_BAD_ECC || v == DW_SECTOR_NO_SYNC || v == DW_SECTOR_ZERO_MODE)
+        return false;
+    struct dw_ecc_repair_stats st = {0};
+    bool with_c2 = false;
+    bool ok = dw_sector_ecc_repair(raw, NULL, &st) == 0 &&
+              dw_sector_check(raw, lba, NULL) == DW_SECTOR_GOOD;
+    if (!ok && r->secure_have_c2) {
+        uint8_t again[DW_SECTOR_RAW_BYTES], c2[DW_C2_BYTES_PER_SECTOR];
+        int rc = dw_drive_read_raw_c2(r->drive, lba, 1, again, c2);
+        if (rc == DW_EUNSUPPORTED)
+            r->secure_have_c2 = false;
+        else if (rc == 0 && dw_sector_ecc_repair(again, c2, &st) == 0 &&
+                 dw_sector_check(again, lba, NULL) == DW_SECTOR_GOOD) {
+            memcpy(raw, again, DW_SECTOR_RAW_BYTES);
+            ok = with_c2 = true;
+        }
+    }
+    if (ok) {
+        dw__ranges_add(&r->ecc_repaired, lba, 0);
+        dw__rip_log(r, DW_LOG_INFO,
+                    "sector %d (track %d): %s; repaired from its ECC (%u bytes%s)", lba,
+                    t->number, dw_sector_verdict_name(v), st.bytes_corrected,
+                    with_c2 ? ", C2 pointers as erasures" : "");
+    }
+    return ok;
+}
+
 /* Read one raw sector up to `attempts` times.  Returns 0 when a
  * read succeeded (data in raw; for data tracks also checked), 1 when the
  * data is still bad after the retries (raw holds the last read, or zeros
@@ -127,7 +166,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
         if (!dw_track_is_data(t))
             return 0;
         *verdict = dw_sector_check(raw, lba, NULL);
-        if (*verdict == DW_SECTOR_GOOD)
+        if (*verdict == DW_SECTOR_GOOD || ecc_repair(r, t, lba, raw))
             return 0;
     }
     if (!got_any)
@@ -146,8 +185,7 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
         return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
     for (int32_t i = 0; i < n; i++) {
         uint8_t *raw = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
-        if (bulk_ok && (!dw_track_is_data(t) || dw_sector_check(raw, lba + i, NULL) ==
-                                                    DW_SECTOR_GOOD))
+        if (bulk_ok && (!dw_track_is_data(t) || ecc_repair(r, t, lba + i, raw)))
             continue;
         enum dw_sector_verdict v;
         int sense;
@@ -1178,7 +1216,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     memset(err, 0, sizeof(*err));
     memset(result, 0, sizeof(*result));
     if (!opts || !opts->output_dir || (opts->flags & ~(DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP |
-                                                 DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME)))
+                                                 DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME |
+                                                 DW_RIP_HTOA_FILE)))
         return dw__set_error(err, DW_EINVAL, "no output directory given");
     r.drive = drive;
     r.opts = opts;
@@ -1336,6 +1375,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     if (r.resume)
         json_object_object_add(report, "sectors_kept", json_object_new_int64(r.kept_sectors));
     json_object_object_add(report, "reread", dw__json_ranges(&r.reread, NULL));
+    json_object_object_add(report, "ecc_repaired", dw__json_ranges(&r.ecc_repaired, NULL));
     json_object_object_add(report, "bad", json_bad_ranges(&r.bad));
     json_object *outputs = json_object_new_object();
     json_object_object_add(outputs, "image", json_object_new_string(result->image_path));
@@ -1401,6 +1441,9 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     }
     for (int i = 0; i < r.reread.count; i++)
         fprintf(r.log.fp, "re-read: LBA %d-%d\n", r.reread.r[i].first_lba, r.reread.r[i].last_lba);
+    for (int i = 0; i < r.ecc_repaired.count; i++)
+        fprintf(r.log.fp, "repaired from ECC: LBA %d-%d\n", r.ecc_repaired.r[i].first_lba,
+                r.ecc_repaired.r[i].last_lba);
     fprintf(r.log.fp, "verdict: %s%s%s (exit status %d)\nfinished: %s\n", verdict,
             rc ? ": " : "", rc ? err->message : "", status, finished);
 
@@ -1447,5 +1490,6 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_put(report);
     dw__ranges_release(&r.reread);
     dw__ranges_release(&r.bad);
+    dw__ranges_release(&r.ecc_repaired);
     return rc;
 }

@@ -32,6 +32,7 @@ struct dw__rip {
     int retries;
     struct dw__outfile image, log;
     struct dw__lba_ranges reread, bad;
+    struct dw__lba_ranges ecc_repaired; /* data sectors repaired from their ECC */
     int64_t done_sectors, total_sectors, paranoia_events;
     int sector_bytes;
     int64_t media_1x_bytes_per_s; /* 0 for CD; DVD/BD 1x for the progress line */
