@@ -15,6 +15,7 @@
 #include "discwright/accuraterip.h"
 #include "discwright/checksum.h"
 #include "discwright/discid.h"
+#include "discwright/drive_profile.h"
 #include "discwright/qscan.h"
 #include "discwright/report.h"
 #include "discwright/rip.h"
@@ -1050,6 +1051,54 @@ out:
     return rc;
 }
 
+/* The drive's profile (drive_profile.h), when one was saved by `drives
+ * --probe --save`: C2 support and the cache size steer secure mode. */
+static void rip_drive_profile(struct dw__rip *r, const struct dw_drive_info *info,
+                              json_object *report)
+{
+    struct dw_drive_profile p;
+    struct dw_error_detail e;
+    json_object *o = json_object_new_object();
+    json_object_object_add(report, "drive_profile", o);
+    int rc = dw_drive_profile_load(info->vendor, info->model, &p, &e);
+    if (rc) {
+        json_object_object_add(o, "found", json_object_new_boolean(false));
+        if (rc == DW_ENOENT)
+            dw__rip_log(r, DW_LOG_INFO,
+                        "drive profile: none for %s %s (run 'discwright drives --probe --save' "
+                        "once: secure mode then knows its C2 and cache)",
+                        info->vendor, info->model);
+        else
+            dw__rip_log(r, DW_LOG_WARN, "drive profile: %s; going on without it", e.message);
+        return;
+    }
+    json_object_object_add(o, "found", json_object_new_boolean(true));
+    json_object_object_add(o, "file", json_object_new_string(p.source));
+    json_object_object_add(o, "probe_date", json_object_new_string(p.probe_date));
+    json_object_object_add(o, "c2", json_object_new_string(dw_probe_state_name(p.c2)));
+    json_object_object_add(o, "cache_sectors", json_object_new_int(p.cache_sectors));
+    json_object_object_add(o, "accurate_stream",
+                           json_object_new_string(dw_probe_state_name(p.accurate_stream)));
+    if (p.c2 == DW_PROBE_UNSUPPORTED)
+        r->secure_have_c2 = false;
+    /* A read this far away cannot come from the cache: its size plus a
+     * margin, never nearer than the default. */
+    if (p.cache_sectors > 0 && p.cache_sectors + p.cache_sectors / 4 > r->cache_defeat_sectors)
+        r->cache_defeat_sectors = p.cache_sectors + p.cache_sectors / 4;
+    json_object_object_add(o, "cache_defeat_sectors", json_object_new_int(r->cache_defeat_sectors));
+    char cache[64];
+    if (p.cache_sectors >= 0)
+        snprintf(cache, sizeof(cache), "%s %d sectors", dw_cache_estimate_name(p.cache),
+                 p.cache_sectors);
+    else
+        snprintf(cache, sizeof(cache), "%s", dw_cache_estimate_name(p.cache));
+    dw__rip_log(r, DW_LOG_INFO,
+                "drive profile: %s (probed %s): C2 %s, cache %s, accurate stream %s; "
+                "cache-defeating reads go %d sectors away",
+                p.source, p.probe_date, dw_probe_state_name(p.c2), cache,
+                dw_probe_state_name(p.accurate_stream), r->cache_defeat_sectors);
+}
+
 /* The bin's sectors below lba (session gaps are not in the bin). */
 static int64_t bin_sectors_below(const struct dw__rip *r, int32_t lba)
 {
@@ -1227,6 +1276,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
     r.source = info.address;
     r.secure_have_c2 = true;
+    r.cache_defeat_sectors = 2000;
     dw__utc_now(started);
     double t0 = now_seconds();
 
@@ -1308,6 +1358,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
 
     /* The layout the bin is cut by and the cue describes: the TOC's, refined
      * from the Q sub-channel on drives. */
+    if (info.kind == DW_DRIVE_MMC)
+        rip_drive_profile(&r, &info, report);
     rc = dw__rip_offset_setup(&r, &info, iso, report);
     if (!rc)
         rc = rip_qscan(&r, &info, &medium, iso, report, &refined);

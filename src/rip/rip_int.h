@@ -40,6 +40,8 @@ struct dw__rip {
     bool aborted;
     struct dw__ar_track *ar;  /* one per audio track, or NULL */
     bool secure_have_c2;      /* secure mode: the drive still looks C2-capable */
+    int32_t cache_defeat_sectors; /* how far away a read must be to empty the
+                                     drive's cache (its profile, else 2000) */
     int medium_profile;       /* MMC-6 profile of the source medium */
     int32_t session_first, session_end; /* readable LBAs of the current session */
     int ar_count, ar_cursor;

@@ -21,7 +21,7 @@
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 
-#define CACHE_DEFEAT_SECTORS 2000 /* further than any drive cache reaches */
+#define CACHE_DEFEAT_SECTORS 2000 /* without a drive profile: further than most caches reach */
 /* Secure mode reads, re-reads and settles a track a window at a time, so an
  * interrupted rip keeps all windows before the one it stopped in (a minute
  * of audio each). */
@@ -128,9 +128,11 @@ static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_fi
         confirmed[i] = false;
     int attempts = r->retries > 0 ? 2 * r->retries : 2;
     for (int a = 0; a < attempts && left > 0; a++) {
-        int32_t away = lba + CACHE_DEFEAT_SECTORS < disc_end ? lba + CACHE_DEFEAT_SECTORS
-                       : lba - CACHE_DEFEAT_SECTORS >= disc_first ? lba - CACHE_DEFEAT_SECTORS
-                                                                 : disc_first;
+        int32_t far_sectors = r->cache_defeat_sectors > 0 ? r->cache_defeat_sectors
+                                                          : CACHE_DEFEAT_SECTORS;
+        int32_t away = lba + far_sectors < disc_end         ? lba + far_sectors
+                       : lba - far_sectors >= disc_first ? lba - far_sectors
+                                                         : disc_first;
         (void)dw_drive_read_raw(r->drive, away, 1, far);
         int rrc = read_c2(r, lba, n, raw, c2, have_c2);
         *reads += n;

@@ -39,4 +39,27 @@ cmp -s <(bytes_of "$work/noc2/d.bin" $((30 * 2352)) $((2 * 2352))) <(head -c $((
   && ok "no C2: the unreadable sectors are silence in the bin, not other audio" \
   || bad "no C2: sectors 30-31 of the bin are not zeros"
 grep -q 'reports no C2 errors' "$work/noc2/d.log" && ok "no C2: the log says the drive has no C2" || bad "no C2: not logged"
+# The drive profile steers secure mode: a user profile (drives --probe
+# --save writes one) that says the cache holds 8000 sectors moves the
+# cache-defeating reads 10000 sectors away; one that says the drive has no
+# C2 makes secure mode skip asking for it.
+cfg=$work/cfg/discwright/profiles/drives
+mkdir -p "$cfg"
+sed 's/"cache_sectors":[0-9]*/"cache_sectors":8000/' "$DW_SOURCE/profiles/drives/dwemu_virtual_mmc-6.json" >"$cfg/dwemu_virtual_mmc-6.json"
+EMU_CONFIG="medium=$L/cdda.cue c2=294 faults=transient:30-31:2"
+expect_exit 5 "secure rip with a user drive profile" -- env XDG_CONFIG_HOME="$work/cfg" \
+  LD_PRELOAD="$EMU_PRELOAD" DW_EMU_DEVICE="$EMU_DEVICE" DW_EMU_CONFIG="$EMU_CONFIG" \
+  "$DW" -q rip "$EMU_DEVICE" -o "$work/prof" --name d --mode secure --no-qscan
+grep -q "^drive profile: $cfg/dwemu_virtual_mmc-6.json (probed [0-9T:Z-]*): C2 supported, cache measured 8000 sectors, .*cache-defeating reads go 10000 sectors away$" "$work/prof/d.log" \
+  && ok "profile: the log names the profile, and the reads away follow its cache size" \
+  || bad "profile: $(grep '^drive profile' "$work/prof/d.log")"
+same_file "$work/prof/d.bin" "$src" "profile: the bin equals the source"
+sed 's/"c2":"supported"/"c2":"unsupported"/' "$DW_SOURCE/profiles/drives/dwemu_virtual_mmc-6.json" >"$cfg/dwemu_virtual_mmc-6.json"
+EMU_CONFIG="medium=$L/cdda.cue c2=294 faults=c2:20-24"
+expect_exit 5 "secure rip with a profile that says the drive has no C2" -- env XDG_CONFIG_HOME="$work/cfg" \
+  LD_PRELOAD="$EMU_PRELOAD" DW_EMU_DEVICE="$EMU_DEVICE" DW_EMU_CONFIG="$EMU_CONFIG" \
+  "$DW" -q rip "$EMU_DEVICE" -o "$work/prof2" --name d --mode secure --no-qscan
+tr -d ' \n' <"$work/prof2/d.json" | grep -q '"c2":false,"c2_sectors":0' \
+  && ok "profile without C2: no C2 asked for, so nothing flagged (exit 5, not 3)" \
+  || bad "profile without C2: $(tr -d ' \n' <"$work/prof2/d.json" | grep -o '"secure":{[^}]*}')"
 finish
