@@ -18,8 +18,9 @@ static const char usage[] =
     "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
     "  -f, --format FORMAT    bincue (default) or iso\n"
     "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
-    "                         re-reads of flagged sectors only), paranoia\n"
-    "                         (libcdio-paranoia full mode) or burst (one pass)\n"
+    "                         re-reads of flagged sectors only), test-and-copy\n"
+    "                         (secure plus a second read of every sector, compared),\n"
+    "                         paranoia (libcdio-paranoia full mode) or burst\n"
     "  -r, --retries N        re-reads of a bad sector (default 4)\n"
     "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
     "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
@@ -33,6 +34,9 @@ static const char usage[] =
     "                         where it stopped; after a complete one, only the\n"
     "                         sectors it lists as bad are read again (from this\n"
     "                         drive, which may be another one)\n"
+    "      --htoa-file        bincue: also write the hidden track before track 1\n"
+    "                         (HTOA, kept in the bin as INDEX 00 of track 1) as\n"
+    "                         NAME-htoa.wav, when the disc has one\n"
     CLI_AR_USAGE_RIP
     "  -q, --quiet            no progress line\n"
     "      --json             print the JSON report on stdout\n"
@@ -47,9 +51,10 @@ static const char usage[] =
 /* The outputs besides image, cue, log and report, in the summary. */
 static void cli_rip_print_extras(const struct dw_rip_result *res)
 {
-    const char *label[] = {"img:   ", "sub:   ", "ccd:   ", "toc:   ", "cdt:   "};
-    const char *path[] = {res->img_path, res->sub_path, res->ccd_path, res->toc_path,
-                          res->cdt_path};
+    const char *label[] = {
+        "img:   ", "sub:   ", "ccd:   ", "toc:   ", "cdt:   ", "htoa:  "};
+    const char *path[] = {res->img_path, res->sub_path, res->ccd_path,
+                          res->toc_path, res->cdt_path, res->htoa_path};
     for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++)
         if (path[i][0])
             printf("  %s %s\n", label[i], path[i]);
@@ -64,7 +69,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"json", no_argument, NULL, 'J'},          {"help", no_argument, NULL, 'h'},
         {"no-qscan", no_argument, NULL, 'Q'},
         {"subchannel", no_argument, NULL, 'S'},   {"toc", no_argument, NULL, 'T'},
-        {"resume", no_argument, NULL, 'R'},
+        {"resume", no_argument, NULL, 'R'},       {"htoa-file", no_argument, NULL, 'H'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
     struct cli_ar ar = {0};
@@ -95,8 +100,11 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
                 opts.mode = DW_RIP_BURST;
             else if (!strcmp(optarg, "secure"))
                 opts.mode = DW_RIP_SECURE;
+            else if (!strcmp(optarg, "test-and-copy"))
+                opts.mode = DW_RIP_TEST_AND_COPY;
             else {
-                cli_errorf("unknown mode '%s': use secure, paranoia or burst", optarg);
+                cli_errorf("unknown mode '%s': use secure, test-and-copy, paranoia or burst",
+                           optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -121,6 +129,9 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             break;
         case 'R':
             opts.flags |= DW_RIP_RESUME;
+            break;
+        case 'H':
+            opts.flags |= DW_RIP_HTOA_FILE;
             break;
         case 'q':
         case 'J':
@@ -148,10 +159,12 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    if ((opts.flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME)) &&
+    if ((opts.flags &
+         (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)) &&
         opts.format == DW_RIP_ISO) {
-        cli_errorf("--subchannel, --toc and --resume work on BIN/CUE rips: leave out --format "
-                   "iso");
+        cli_errorf(
+            "--subchannel, --toc, --resume and --htoa-file work on BIN/CUE rips: leave "
+            "out --format iso");
         return EXIT_USAGE;
     }
     cli_ar_apply(&ar, &opts);

@@ -362,7 +362,10 @@ static int path_join(char *out, size_t out_bytes, const char *dir, const char *n
 
 const char *dw__rip_mode_name(enum dw_rip_mode mode)
 {
-    return mode == DW_RIP_BURST ? "burst" : mode == DW_RIP_SECURE ? "secure" : "paranoia";
+    return mode == DW_RIP_BURST           ? "burst"
+           : mode == DW_RIP_SECURE        ? "secure"
+           : mode == DW_RIP_TEST_AND_COPY ? "test-and-copy"
+                                          : "paranoia";
 }
 
 int dw__rip_mark_final(struct dw__rip *r, int32_t lba, bool force)
@@ -500,11 +503,15 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         int64_t bad_before = r->bad.sectors, reread_before = r->reread.sectors;
         struct dw_paranoia_stats pstats = {0};
         bool use_paranoia = !dw_track_is_data(t) && r->opts->mode == DW_RIP_PARANOIA;
-        bool use_secure = !dw_track_is_data(t) && r->opts->mode == DW_RIP_SECURE;
+        bool use_secure = !dw_track_is_data(t) && (r->opts->mode == DW_RIP_SECURE ||
+                                                    r->opts->mode == DW_RIP_TEST_AND_COPY);
         struct dw_secure_stats sstats = {0};
         dw__rip_log(r, DW_LOG_INFO, "track %02d: %s, LBA %d-%d (%d sectors)%s", t->number,
                     dw_track_mode_name(t->mode), first, end - 1, end - first,
-                    use_paranoia ? ", through libcdio-paranoia" : use_secure ? ", secure" : "");
+                    use_paranoia ? ", through libcdio-paranoia"
+                    : use_secure ? (r->opts->mode == DW_RIP_TEST_AND_COPY ? ", test and copy"
+                                                                          : ", secure")
+                                 : "");
         if (use_secure) {
             r->session_first = first;
             r->session_end = end;
@@ -531,13 +538,15 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
             if (keep) {
                 rc = copy_kept(r, t, a, b, buf, transfer, image_hash, track_hash);
             } else if (use_secure) {
-                struct dw_secure_stats part;
+                struct dw_secure_stats part = {.test_crc32 = sstats.test_crc32};
                 rc = dw__rip_secure_range(r, t, a, b, image_hash, track_hash, &part);
                 sstats.have_c2 = part.have_c2;
                 sstats.c2_sectors += part.c2_sectors;
                 sstats.unreadable_pass1 += part.unreadable_pass1;
                 sstats.recovered += part.recovered;
                 sstats.reads += part.reads;
+                sstats.test_differing += part.test_differing;
+                sstats.test_crc32 = part.test_crc32;
             } else if (use_paranoia) {
                 rc = dw__rip_paranoia_range(r, t, a, b, &r->image, image_hash, track_hash,
                                             &pstats);
@@ -560,7 +569,7 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         json_object_object_add(tj, "first_lba", json_object_new_int(first));
         json_object_object_add(tj, "sectors", json_object_new_int(end - first));
         json_object_object_add(tj, "read_mode", json_object_new_string(
-                                                    use_secure     ? "secure"
+                                                    use_secure     ? dw__rip_mode_name(r->opts->mode)
                                                     : use_paranoia ? "paranoia"
                                                     : dw_track_is_data(t) ? "raw+edc/ecc"
                                                                           : "burst"));
@@ -578,6 +587,24 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
             json_object_object_add(sj, "recovered", json_object_new_int(sstats.recovered));
             json_object_object_add(sj, "rereads", json_object_new_int(sstats.reads));
             json_object_object_add(tj, "secure", sj);
+            if (r->opts->mode == DW_RIP_TEST_AND_COPY) {
+                json_object *tc = json_object_new_object();
+                char hex[9];
+                snprintf(hex, sizeof(hex), "%08x", (unsigned)sstats.test_crc32);
+                json_object_object_add(tc, "test_crc32", json_object_new_string(hex));
+                snprintf(hex, sizeof(hex), "%08x", (unsigned)d.crc32);
+                json_object_object_add(tc, "copy_crc32", json_object_new_string(hex));
+                json_object_object_add(tc, "sectors_differing",
+                                       json_object_new_int(sstats.test_differing));
+                json_object_object_add(tj, "test_and_copy", tc);
+                dw__rip_log(r, DW_LOG_INFO,
+                            "track %02d: test CRC %08x, copy CRC %08x: %s", t->number,
+                            (unsigned)sstats.test_crc32, (unsigned)d.crc32,
+                            sstats.test_crc32 == d.crc32
+                                ? "match"
+                                : "differ (the sectors that differed were read again until "
+                                  "two reads agreed; the copy holds those)");
+            }
         }
         if (use_paranoia) {
             json_object *pj = json_object_new_object();

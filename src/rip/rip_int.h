@@ -71,6 +71,11 @@ struct dw_secure_stats {
     int unreadable_pass1;  /* sectors the first pass could not read */
     int recovered;         /* suspicious sectors two clean reads confirmed */
     int reads;             /* re-reads (one sector each) */
+    /* test-and-copy: the CRC-32 (zlib) of what the test pass read, running
+     * over the windows of a track, and the sectors whose test read differed
+     * from the copy read without a C2 flag on either (jitter). */
+    uint32_t test_crc32;
+    int test_differing;
 };
 
 /* Secure audio reading of [first, end) of track t (src/rip/secure.c):

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "discwright/sector.h"
 #include "image/image.h"
 #include "rip/accuracy.h"
@@ -26,6 +27,9 @@
  * interrupted rip keeps all windows before the one it stopped in (a minute
  * of audio each). */
 #define SECURE_WINDOW_SECTORS 4500
+/* Distinct clean reads of a sector kept while re-reading: a new read that
+ * equals any of them confirms it. */
+#define CLEAN_READS_KEPT 4
 
 struct suspects {
     int32_t *lba;
@@ -107,8 +111,9 @@ static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
  * size): each attempt reads a sector far away (so the drive's cache cannot
  * answer) and then the whole run, and every sector keeps its first clean
  * read until a second clean read agrees with it.  Reading runs, not single
- * sectors, keeps the seeks to two per attempt.  out gets n sectors (the
- * agreed data, else the last clean read, else the last read, else what it
+ * sectors, keeps the seeks to two per attempt.  A sector is confirmed when
+ * a clean read equals one of the last CLEAN_READS_KEPT clean reads of it.
+ * out gets n sectors (the agreed data, else the last clean read, else the last read, else what it
  * held on entry: the caller puts pass 1's bytes there); confirmed[i]
  * says which agreed.  Returns 0 or a fatal code. */
 static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_first,
@@ -117,10 +122,10 @@ static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_fi
 {
     const size_t S = DW_SECTOR_RAW_BYTES;
     uint8_t *raw = malloc((size_t)n * S), *c2 = malloc((size_t)n * DW_C2_BYTES_PER_SECTOR);
-    uint8_t *clean = malloc((size_t)n * S), far[DW_SECTOR_RAW_BYTES];
-    bool *have_clean = calloc((size_t)n, sizeof(bool));
+    uint8_t *clean = malloc((size_t)n * CLEAN_READS_KEPT * S), far[DW_SECTOR_RAW_BYTES];
+    int *kept = calloc((size_t)n, sizeof(int)); /* clean reads kept per sector */
     int rc = 0, left = n;
-    if (!raw || !c2 || !clean || !have_clean) {
+    if (!raw || !c2 || !clean || !kept) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -153,23 +158,104 @@ static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_fi
             memcpy(out + (size_t)i * S, s, S);
             if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
                 continue;
-            if (have_clean[i] && memcmp(clean + (size_t)i * S, s, S) == 0) {
-                confirmed[i] = true;
-                left--;
-                continue;
-            }
-            memcpy(clean + (size_t)i * S, s, S);
-            have_clean[i] = true;
+            /* Confirmed when it equals any clean read kept so far: a bad
+             * read in between (jitter) does not undo a good one. */
+            uint8_t *mine = clean + (size_t)i * CLEAN_READS_KEPT * S;
+            int have = kept[i] < CLEAN_READS_KEPT ? kept[i] : CLEAN_READS_KEPT;
+            for (int k = 0; k < have && !confirmed[i]; k++)
+                if (memcmp(mine + (size_t)k * S, s, S) == 0) {
+                    memcpy(out + (size_t)i * S, s, S);
+                    confirmed[i] = true;
+                    left--;
+                }
+            if (!confirmed[i])
+                memcpy(mine + (size_t)(kept[i]++ % CLEAN_READS_KEPT) * S, s, S);
         }
     }
     for (int32_t i = 0; i < n; i++)
-        if (!confirmed[i] && have_clean[i])
-            memcpy(out + (size_t)i * S, clean + (size_t)i * S, S);
+        if (!confirmed[i] && kept[i]) /* the newest clean read */
+            memcpy(out + (size_t)i * S,
+                   clean + ((size_t)i * CLEAN_READS_KEPT + (size_t)((kept[i] - 1) % CLEAN_READS_KEPT)) * S,
+                   S);
 out:
     free(raw);
     free(c2);
     free(clean);
-    free(have_clean);
+    free(kept);
+    return rc;
+}
+
+static int suspect_cmp(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Test-and-copy's test pass over [first, end): after a read far away (so
+ * the drive's cache cannot answer), read every sector again with C2 and
+ * compare it with the copy pass 1 wrote at base.  A sector that differs,
+ * that C2 flags now or that does not read becomes suspicious too (jitter
+ * and errors that come and go show up here, not in C2).  The test CRC-32
+ * runs over what this pass read.  sus stays sorted without duplicates. */
+static int test_pass(struct dw__rip *r, int32_t first, int32_t end, off_t base, bool *have_c2,
+                     struct suspects *sus, struct dw_secure_stats *stats)
+{
+    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
+    const size_t S = DW_SECTOR_RAW_BYTES;
+    uint8_t *buf = malloc((size_t)transfer * S), *copy = malloc((size_t)transfer * S);
+    uint8_t *c2 = malloc((size_t)transfer * DW_C2_BYTES_PER_SECTOR), far[DW_SECTOR_RAW_BYTES];
+    int rc = 0, before = sus->count;
+    if (!buf || !copy || !c2) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    int32_t away = r->cache_defeat_sectors > 0 ? r->cache_defeat_sectors : CACHE_DEFEAT_SECTORS;
+    away = end + away < r->session_end ? end + away
+           : first - away >= r->session_first ? first - away
+                                              : r->session_first;
+    (void)dw_drive_read_raw(r->drive, away, 1, far);
+    for (int32_t lba = first; lba < end;) {
+        int32_t n = end - lba < transfer ? end - lba : transfer;
+        int rrc = read_c2(r, lba, n, buf, c2, have_c2);
+        if (rrc == DW_ENOMEDIUM || rrc == DW_ENOMEM || rrc == DW_ENODRIVE) {
+            rc = dw__set_error(r->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
+            goto out;
+        }
+        if ((rc = read_at(r, base + (off_t)(lba - first) * S, copy, (size_t)n * S)))
+            goto out;
+        for (int32_t i = 0; i < n; i++) {
+            uint8_t *s = buf + (size_t)i * S;
+            int one = rrc;
+            if (rrc) /* the chunk failed: sector by sector */
+                one = read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR, have_c2);
+            if (one)
+                memset(s, 0, S);
+            stats->test_crc32 = (uint32_t)crc32(stats->test_crc32, s, (uInt)S);
+            bool differs = !one && memcmp(s, copy + (size_t)i * S, S) != 0;
+            bool flagged = !one && c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            if (differs && !flagged)
+                stats->test_differing++;
+            if ((one || differs || flagged) && suspect_add(sus, lba + i)) {
+                rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+                goto out;
+            }
+        }
+        lba += n;
+        if ((rc = dw__rip_progress(r, 0, false)))
+            goto out;
+    }
+    if (sus->count > before) { /* merge the new suspects into the sorted list */
+        qsort(sus->lba, (size_t)sus->count, sizeof(sus->lba[0]), suspect_cmp);
+        int k = 0;
+        for (int i = 0; i < sus->count; i++)
+            if (k == 0 || sus->lba[k - 1] != sus->lba[i])
+                sus->lba[k++] = sus->lba[i];
+        sus->count = k;
+    }
+out:
+    free(buf);
+    free(copy);
+    free(c2);
     return rc;
 }
 
@@ -237,6 +323,11 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
         rc = dw__outfile_check(&r->image, r->err);
         goto out;
     }
+
+    /* Test-and-copy: read the window again and compare. */
+    if (r->opts->mode == DW_RIP_TEST_AND_COPY &&
+        (rc = test_pass(r, first, end, base, &have_c2, &sus, stats)))
+        goto out;
 
     /* Pass 2: only the suspicious sectors. */
     if (sus.count)
@@ -307,11 +398,15 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
                          int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
                          struct dw_secure_stats *stats)
 {
+    uint32_t test_crc32 = stats->test_crc32; /* runs on over the calls of a track */
     memset(stats, 0, sizeof(*stats));
+    stats->test_crc32 = test_crc32;
     for (int32_t a = first; a < end;) {
         int32_t b = end - a > SECURE_WINDOW_SECTORS ? a + SECURE_WINDOW_SECTORS : end;
-        struct dw_secure_stats w;
+        struct dw_secure_stats w = {.test_crc32 = stats->test_crc32};
         int rc = secure_window(r, t, a, b, image_hash, track_hash, &w);
+        stats->test_crc32 = w.test_crc32;
+        stats->test_differing += w.test_differing;
         stats->have_c2 = w.have_c2;
         stats->c2_sectors += w.c2_sectors;
         stats->unreadable_pass1 += w.unreadable_pass1;

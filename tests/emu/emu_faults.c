@@ -8,7 +8,8 @@
  *   c2-transient:3100-3104:2       the same on the first 2 READ CDs of each LBA, then clean
  *   flip:4000                      bytes flipped silently (a drive that lies)
  *   jitter:5000-5100:3             audio shifted 3 samples on every other READ CD
- *   jitter:5000-5100:3:7           the same on a pseudo-random half of them (seed 7)
+ *   jitter:5000-5100:3:7           a pseudo-random half of them 1-3 samples early
+ *                                  or late (seed 7)
  *   badq:500-520                   Q sub-channel with a wrong CRC
  *   medium-gone-after:5000         the medium vanishes after 5000 reads
  *   ua-after:100                   UNIT ATTENTION 6/29/00 after 100 commands
@@ -350,11 +351,17 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-bool dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count)
+int32_t dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count)
 {
     if (!j->seeded)
-        return read_cd_count % 2 == 0;
-    return (mix64(j->seed ^ mix64((uint64_t)read_cd_count)) >> 63) != 0;
+        return read_cd_count % 2 == 0 ? j->count : 0;
+    uint64_t h = mix64(j->seed ^ mix64((uint64_t)read_cd_count));
+    if (!(h >> 63))
+        return 0;
+    /* As a drive without accurate stream: off by 1..S samples, early or
+     * late, differently on each command, so two bad reads rarely agree. */
+    int32_t samples = 1 + (int32_t)((h & 0xffffffffu) % (uint64_t)j->count);
+    return (h >> 62) & 1 ? samples : -samples;
 }
 
 void dw__emu_fault_flip_offsets(int32_t lba, unsigned offsets[DW_EMU_FLIP_BYTES])

@@ -223,7 +223,7 @@ bool dw__emu_fault_c2_now(struct dw__emu_faults *plan, int32_t lba);
 /* Whether READ CD command number `read_cd_count` (1-based, per drive)
  * shifts the audio of jitter fault j: the even-numbered commands, or with a
  * seed a pseudo-random half of them drawn from the seed and the number. */
-bool dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count);
+int32_t dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count);
 
 /* Bytes a C2 or FLIP fault changes in a sector: offsets into the 2352
  * main-channel bytes (DW_EMU_FLIP_BYTES of them), the same for a given LBA

@@ -356,8 +356,8 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
             int32_t shift = p->offset_samples;
             struct dw__emu_fault *j =
                 dw__emu_fault_at(&e->faults, DW_EMU_FAULT_JITTER, l);
-            if (j && dw__emu_fault_jitter_now(j, e->read_cd_count))
-                shift += j->count;
+            if (j)
+                shift += dw__emu_fault_jitter_now(j, e->read_cd_count);
             if (shift)
                 shifted_audio(e, l, shift, raw);
         }

@@ -1290,8 +1290,12 @@ static void test_offset(void **state)
             for (int i = 0; i < 64; i++) {
                 assert_int_equal(read_cd(e, 150, 1, 0, 0x10, 0, buf, sizeof(buf), &res), 0);
                 shifted[run_no][i] = memcmp(buf, image + 150 * 2352, 2352) != 0;
-                if (shifted[run_no][i])
-                    assert_memory_equal(buf, image + 150 * 2352 - 12, 2352);
+                if (shifted[run_no][i]) { /* 1-3 samples early or late */
+                    int found = 0;
+                    for (int k = -3; k <= 3; k++)
+                        found += k && !memcmp(buf, image + 150 * 2352 - 4 * k, 2352);
+                    assert_int_equal(found, 1);
+                }
             }
             dw_emu_free(e);
         }
