@@ -32,8 +32,10 @@ enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO };
 /* How audio is read: secure (the default: one pass with C2 error
  * pointers, then re-reads of only the C2-flagged or unreadable sectors
  * until two clean reads agree), paranoia (libcdio-paranoia full mode),
- * burst (one plain pass). */
-enum dw_rip_mode { DW_RIP_SECURE = 0, DW_RIP_PARANOIA, DW_RIP_BURST };
+ * burst (one plain pass), test-and-copy (secure, plus a second "test" read
+ * of every sector compared byte for byte with the copy: sectors that differ
+ * are re-read as suspicious ones; the test and copy CRCs are reported). */
+enum dw_rip_mode { DW_RIP_SECURE = 0, DW_RIP_PARANOIA, DW_RIP_BURST, DW_RIP_TEST_AND_COPY };
 
 struct dw_rip_opts {
     const char *output_dir;     /* created if missing (one level) */
