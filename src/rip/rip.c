@@ -1141,6 +1141,48 @@ static int64_t bin_sectors_below(const struct dw__rip *r, int32_t lba)
     return n;
 }
 
+static bool in_ranges(const struct dw__lba_ranges *rs, int32_t lba)
+{
+    for (int i = 0; i < rs->count; i++)
+        if (lba >= rs->r[i].first_lba && lba <= rs->r[i].last_lba)
+            return true;
+    return false;
+}
+
+/* The report's "sector_map": the map file and how many of the bin's
+ * sectors are in each state (rip/ripmap.h). */
+static json_object *sector_map_summary(const struct dw__rip *r)
+{
+    json_object *o = json_object_new_object(), *st = json_object_new_object();
+    int64_t total = bin_sectors_below(r, r->bin_end_lba);
+    int64_t untried = total - bin_sectors_below(r, r->final_lba), confirmed = 0;
+    for (int i = 0; i < r->reread.count; i++)
+        for (int32_t k = r->reread.r[i].first_lba; k <= r->reread.r[i].last_lba; k++)
+            confirmed += !in_ranges(&r->bad, k);
+    int64_t bad_by_state[5] = {0};
+    static const char *const names[5] = {"unreadable", "c2-unconfirmed", "paranoia-skip",
+                                         "paranoia-edge", "edc-ecc"};
+    for (int i = 0; i < r->bad.count; i++) {
+        const char *state = dw__ripmap_bad_state(r->bad.r[i].detail);
+        for (int k = 0; k < 5; k++)
+            if (!strcmp(state, names[k]))
+                bad_by_state[k] += r->bad.r[i].last_lba - r->bad.r[i].first_lba + 1;
+    }
+    json_object_object_add(o, "file", json_object_new_string(r->map_path));
+    json_object_object_add(o, "sectors", json_object_new_int64(total));
+    json_object_object_add(o, "final_lba", json_object_new_int(r->final_lba));
+    json_object_object_add(st, "untried", json_object_new_int64(untried));
+    json_object_object_add(st, "read", json_object_new_int64(total - untried - confirmed -
+                                                              r->bad.sectors));
+    json_object_object_add(st, "confirmed", json_object_new_int64(confirmed));
+    json_object_object_add(st, "ecc_repaired", json_object_new_int64(r->ecc_repaired.sectors));
+    for (int k = 0; k < 5; k++)
+        json_object_object_add(st, names[k], json_object_new_int64(bad_by_state[k]));
+    json_object_object_add(o, "states", st);
+    return o;
+}
+
+
 static int copy_file(const char *from, const char *to, struct dw_error_detail *err)
 {
     FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
@@ -1455,6 +1497,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         json_object_object_add(report, "sectors_kept", json_object_new_int64(r.kept_sectors));
     json_object_object_add(report, "reread", dw__json_ranges(&r.reread, NULL));
     json_object_object_add(report, "ecc_repaired", dw__json_ranges(&r.ecc_repaired, NULL));
+    if (r.map_path[0] && !iso)
+        json_object_object_add(report, "sector_map", sector_map_summary(&r));
     json_object_object_add(report, "bad", json_bad_ranges(&r.bad));
     json_object *outputs = json_object_new_object();
     json_object_object_add(outputs, "image", json_object_new_string(result->image_path));

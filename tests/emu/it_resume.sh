@@ -62,6 +62,8 @@ EMU_CONFIG="medium=$work/disc.cue c2=294 faults=c2:5000-5004"
 expect_exit 3 "fill: the first drive leaves 5 sectors bad" -- rip fill --mode secure
 tr -d ' \n' <"$work/fill/d.map" | grep -q '"first_lba":5000,"last_lba":5004,"sectors":5,"state":"c2-unconfirmed"' \
   && ok "fill: the map lists LBA 5000-5004 as c2-unconfirmed" || bad "fill: map $(tr -d ' \n' <"$work/fill/d.map")"
+tr -d ' \n' <"$work/fill/d.json" | grep -q '"sector_map":{"file":"[^"]*d.map","sectors":12000,"final_lba":12000,"states":{"untried":0,"read":11995,"confirmed":0,"ecc_repaired":0,"unreadable":0,"c2-unconfirmed":5,' \
+  && ok "fill: the report's sector_map counts the states" || bad "fill: $(tr -d ' \n' <"$work/fill/d.json" | grep -o '"sector_map":{[^}]*}')"
 EMU_CONFIG="medium=$work/disc.cue c2=294 offset=48 faults=medium-gone-after:60"
 expect_exit 5 "fill: the second drive (offset +48) reads only the bad sectors" -- \
   rip fill --mode secure --resume --offset 48
