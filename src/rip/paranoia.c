@@ -90,14 +90,42 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
         return sectors;
     }
     int rc = dw__rip_read_audio(c->rip, begin, (int32_t)sectors, buf);
-    if (rc != 0) {
-        c->read_errors++;
-        /* No medium or no drive is not damage to work around: stop. */
-        if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE)
-            c->fatal = rc;
-        return -1;
+    if (rc == 0) {
+        mark_delivered(c, begin, (int32_t)sectors);
+        return sectors;
     }
-    mark_delivered(c, begin, (int32_t)sectors);
+    c->read_errors++;
+    /* No medium or no drive is not damage to work around: stop. */
+    if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE) {
+        c->fatal = rc;
+        memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
+        return sectors;
+    }
+    /* A read error is never handed to libcdio-paranoia: its skip path
+     * returns a pointer past the end of its own buffer when the error is at
+     * the start of the range (seen with 10.2+2.0.1 on LBA 0-10: a crash).
+     * The sectors are read one by one, each up to the retry count; one that
+     * never reads is silence to paranoia, is not marked delivered, and is
+     * listed bad by dw__rip_paranoia_range like a skip. */
+    int attempts = c->rip->retries > 0 ? c->rip->retries + 1 : 1;
+    for (long i = 0; i < sectors; i++) {
+        uint8_t *s = (uint8_t *)buf + (size_t)i * DW_SECTOR_RAW_BYTES;
+        int one = -1;
+        for (int a = 0; a < attempts && one != 0; a++) {
+            one = dw__rip_read_audio(c->rip, begin + (lsn_t)i, 1, s);
+            if (one == DW_ENOMEDIUM || one == DW_ENODRIVE) {
+                c->fatal = one;
+                memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
+                return sectors;
+            }
+        }
+        add_once(&c->rip->reread, (int32_t)(begin + i), 0);
+        if (one == 0)
+            mark_delivered(c, (int32_t)(begin + i), 1);
+        else
+            memset(s, 0, DW_SECTOR_RAW_BYTES);
+    }
+    return sectors;
     return sectors;
 }
 

@@ -121,14 +121,16 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
                            struct dw_hash *h2, struct dw_paranoia_stats *stats);
 
 /* Outputs besides the image and cue (src/rip/subout.c). */
-/* Before anything is read: refuse DW_RIP_SUBCHANNEL / DW_RIP_TOC with an
- * ISO rip, put them into report's "options", and ask the drive for the raw
- * P-W of one sector (a drive that refuses it fails the rip here). */
+/* Before anything is read: refuse DW_RIP_SUBCHANNEL / DW_RIP_TOC /
+ * DW_RIP_HTOA_FILE with an ISO rip, put them into report's "options", and
+ * ask the drive for the raw P-W of one sector (a drive that refuses it
+ * fails the rip here). */
 int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report);
-/* After the bin and cue are in place: NAME.cdt (CD-TEXT), the cdrdao TOC
- * (DW_RIP_TOC), and the sub-channel pass with NAME.img, NAME.sub and
- * NAME.ccd (DW_RIP_SUBCHANNEL); into the log, the report ("subchannel")
- * and r->result. */
+/* After the bin and cue are in place: NAME.cdt (CD-TEXT), the hidden track
+ * before track 1 read back from the bin (the log, the report's "htoa", and
+ * NAME-htoa.wav with DW_RIP_HTOA_FILE), the cdrdao TOC (DW_RIP_TOC), and the
+ * sub-channel pass with NAME.img, NAME.sub and NAME.ccd (DW_RIP_SUBCHANNEL);
+ * into the log, the report ("subchannel") and r->result. */
 int dw__rip_extras_write(struct dw__rip *r, json_object *report);
 /* Add the outputs written to the report's "outputs" object. */
 void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs);

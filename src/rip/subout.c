@@ -6,7 +6,11 @@
  *    .img is the bin's bytes; the .sub comes from a second pass over the
  *    same sectors reading raw P-W (dw_drive_read_raw_sub), de-interleaved
  *    to 96 bytes a sector, P first.  A sector whose sub-channel never reads
- *    gets 96 zero bytes (its Q CRC then fails) and is listed.
+ *    gets 96 zero bytes (its Q CRC then fails) and is listed;
+ *  - NAME-htoa.wav: the hidden track before track 1 (DW_RIP_HTOA_FILE), a
+ *    RIFF/WAVE file of the bin's INDEX 00 sectors of audio track 1, when
+ *    its INDEX 01 lies after the bin's first sector.  With or without the
+ *    flag such a track is described in the log and the report's "htoa".
  * Each is written as FILE.part and renamed when complete, and is named in
  * the log and in the report's "outputs".
  */
@@ -89,20 +93,31 @@ int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report)
 {
     unsigned flags = r->opts->flags;
     bool sub = flags & DW_RIP_SUBCHANNEL, toc = flags & DW_RIP_TOC;
+    bool htoa = flags & DW_RIP_HTOA_FILE;
     json_object *options = NULL;
+    char more[256];
 
     if (json_object_object_get_ex(report, "options", &options)) {
         json_object_object_add(options, "subchannel", json_object_new_boolean(sub));
         json_object_object_add(options, "toc", json_object_new_boolean(toc));
+        json_object_object_add(options, "htoa_file", json_object_new_boolean(htoa));
     }
-    if (!sub && !toc)
+    if (!sub && !toc && !htoa)
         return 0;
     if (iso)
-        return dw__set_error(r->err, DW_EINVAL,
-                             "--subchannel and --toc describe a BIN/CUE image: rip with "
-                             "--format bincue");
+        return dw__set_error(
+            r->err, DW_EINVAL,
+            "--subchannel, --toc and --htoa-file describe a BIN/CUE image: "
+            "rip with --format bincue");
+    /* What the log names besides the CloneCD set: "A" or "A and B". */
+    snprintf(more, sizeof(more), "%s%s%s%s", toc ? "a cdrdao TOC" : "",
+             toc && htoa ? " and " : "",
+             htoa ? "the hidden track before track 1 as " : "", htoa ? r->name : "");
+    if (htoa)
+        snprintf(more + strlen(more), sizeof(more) - strlen(more),
+                 "-htoa.wav (when the disc has one)");
     if (!sub) {
-        dw__rip_log(r, DW_LOG_INFO, "extra outputs: a cdrdao TOC");
+        dw__rip_log(r, DW_LOG_INFO, "extra outputs: %s", more);
         return 0;
     }
     /* Ask for one sector's raw P-W now: a drive that refuses it would
@@ -124,10 +139,13 @@ int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report)
     }
     dw__rip_log(r, DW_LOG_INFO,
                 "extra outputs: a CloneCD set (raw P-W sub-channel %s, in a second pass "
-                "after the bin)%s",
+                "after the bin)%s%s",
                 is_image(r) ? "synthesized from the image layout"
                             : "from the drive, READ CD sub-channel 001b",
-                toc ? " and a cdrdao TOC" : "");
+                !more[0]      ? ""
+                : toc && htoa ? ", "
+                              : " and ",
+                more);
     return 0;
 }
 
@@ -455,6 +473,184 @@ out:
     return rc;
 }
 
+/* ---- the hidden track before track 1 (HTOA) ------------------------------ */
+
+/* RIFF/WAVE with a PCM "fmt " chunk (WAVE_FORMAT_PCM): CD-DA as the bin
+ * holds it, 16-bit little-endian stereo at 44100 Hz. */
+#define WAV_HEADER_BYTES 44
+#define WAV_SAMPLE_RATE 44100u
+#define WAV_CHANNELS 2u
+#define WAV_BITS 16u
+
+static void put_le16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    put_le16(p, v & 0xffffu);
+    put_le16(p + 2, v >> 16);
+}
+
+static void wav_header(uint8_t h[WAV_HEADER_BYTES], uint32_t data_bytes)
+{
+    uint32_t block_align = WAV_CHANNELS * WAV_BITS / 8;
+    memcpy(h, "RIFF", 4);
+    put_le32(h + 4, 36 + data_bytes); /* the rest of the file */
+    memcpy(h + 8, "WAVEfmt ", 8);
+    put_le32(h + 16, 16); /* the fmt chunk's size */
+    put_le16(h + 20, 1);  /* WAVE_FORMAT_PCM */
+    put_le16(h + 22, WAV_CHANNELS);
+    put_le32(h + 24, WAV_SAMPLE_RATE);
+    put_le32(h + 28, WAV_SAMPLE_RATE * block_align); /* bytes a second */
+    put_le16(h + 32, block_align);
+    put_le16(h + 34, WAV_BITS);
+    memcpy(h + 36, "data", 4);
+    put_le32(h + 40, data_bytes);
+}
+
+/* The hidden track: audio track 1 whose INDEX 01 lies after the bin's
+ * first sector (LBA 0); the bin holds it from its start, as INDEX 00.
+ * False when the disc has none. */
+static bool htoa_range(const struct dw_disc *disc, const struct bin_layout *b,
+                       int32_t *first_lba, int32_t *sectors)
+{
+    const struct dw_track *t1 = disc->track_count > 0 ? &disc->tracks[0] : NULL;
+    if (!t1 || dw_track_is_data(t1) || t1->index_lba[1] <= b->first_lba)
+        return false;
+    *first_lba = b->first_lba;
+    *sectors = t1->index_lba[1] - b->first_lba;
+    return true;
+}
+
+/* Sectors of r->bad within [first, end). */
+static int64_t bad_within(const struct dw__rip *r, int32_t first, int32_t end)
+{
+    int64_t n = 0;
+    for (int i = 0; i < r->bad.count; i++) {
+        int32_t a = r->bad.r[i].first_lba, z = r->bad.r[i].last_lba + 1;
+        a = a < first ? first : a;
+        z = z > end ? end : z;
+        n += z > a ? z - a : 0;
+    }
+    return n;
+}
+
+/* Describe the hidden track in the log and the report's "htoa" (null when
+ * there is none), reading its sectors back from the finished bin to tell
+ * whether they are all digital silence; with DW_RIP_HTOA_FILE also write
+ * them as NAME-htoa.wav.  The bin starts with them. */
+static int write_htoa(struct dw__rip *r, const struct bin_layout *b, json_object *report)
+{
+    bool want_file = r->opts->flags & DW_RIP_HTOA_FILE;
+    int32_t first = 0, sectors = 0;
+    enum { CHUNK_SECTORS = 64 };
+    uint8_t *buf = NULL;
+    char path[4096] = "", length[48];
+    struct dw__outfile wav = {0};
+    FILE *bin = NULL;
+    bool silent = true;
+    int rc = 0;
+
+    if (!htoa_range(r->disc, b, &first, &sectors)) {
+        json_object_object_add(report, "htoa", NULL);
+        if (want_file)
+            dw__rip_log(r, DW_LOG_INFO,
+                        "no hidden track before track 1: nothing written");
+        return 0;
+    }
+    /* A CD holds at most 449850 sectors: the data size fits the header. */
+    uint32_t data_bytes = (uint32_t)sectors * DW_SECTOR_RAW_BYTES;
+    buf = malloc((size_t)CHUNK_SECTORS * DW_SECTOR_RAW_BYTES);
+    if (!buf) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    bin = fopen(r->result->image_path, "rb");
+    if (!bin) {
+        rc =
+            dw__set_error(r->err, dw_error_from_errno(errno), "cannot read '%s' back: %s",
+                          r->result->image_path, strerror(errno));
+        goto out;
+    }
+    if (want_file) {
+        uint8_t header[WAV_HEADER_BYTES];
+        wav_header(header, data_bytes);
+        if ((rc = out_path(r, path, sizeof(path), "-htoa.wav")) ||
+            (rc = dw__outfile_open(&wav, path, r->err)))
+            goto out;
+        if (fwrite(header, 1, sizeof(header), wav.fp) != sizeof(header))
+            goto write_error;
+    }
+    for (int32_t done = 0; done < sectors;) {
+        int32_t n = sectors - done < CHUNK_SECTORS ? sectors - done : CHUNK_SECTORS;
+        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
+        if (read_exact(bin, buf, bytes)) {
+            rc = dw__set_error(r->err, DW_ETRUNC, "'%s' is shorter than the rip wrote it",
+                               r->result->image_path);
+            goto out;
+        }
+        for (size_t i = 0; i < bytes && silent; i++)
+            silent = buf[i] == 0;
+        if (want_file && fwrite(buf, 1, bytes, wav.fp) != bytes)
+            goto write_error;
+        done += n;
+    }
+    if (want_file) {
+        if ((rc = dw__outfile_check(&wav, r->err)) ||
+            (rc = dw__outfile_commit(&wav, r->err)))
+            goto out;
+        snprintf(r->result->htoa_path, sizeof(r->result->htoa_path), "%s", path);
+    }
+
+    snprintf(length, sizeof(length), "%d:%02d.%02d", sectors / (60 * 75),
+             sectors / 75 % 60, sectors % 75);
+    int64_t bad = bad_within(r, first, first + sectors);
+    const struct dw_track *t1 = &r->disc->tracks[0];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "first_lba", json_object_new_int(first));
+    json_object_object_add(o, "last_lba", json_object_new_int(first + sectors - 1));
+    json_object_object_add(o, "sectors", json_object_new_int(sectors));
+    json_object_object_add(o, "length", json_object_new_string(length));
+    json_object_object_add(o, "silent", json_object_new_boolean(silent));
+    json_object_object_add(o, "sectors_bad", json_object_new_int64(bad));
+    json_object_object_add(o, "file", want_file ? json_object_new_string(path) : NULL);
+    json_object_object_add(report, "htoa", o);
+    if (want_file)
+        dw__rip_log(r, DW_LOG_INFO,
+                    "hidden track (HTOA): LBA %d-%d (%d sectors, %s, %s), written to %s",
+                    first, first + sectors - 1, sectors, length,
+                    silent ? "all digital silence" : "not digital silence",
+                    base_name(path));
+    else
+        dw__rip_log(r, DW_LOG_INFO,
+                    "hidden track (HTOA): LBA %d-%d (%d sectors, %s, %s), in the bin as "
+                    "INDEX 00 of track %02d",
+                    first, first + sectors - 1, sectors, length,
+                    silent ? "all digital silence" : "not digital silence", t1->number);
+    if (bad)
+        dw__rip_log(
+            r, DW_LOG_WARN,
+            "%lld of the hidden track's %d sectors stayed bad: the drive could not "
+            "read them for certain (the bad: lines list them); %s what was read, "
+            "zeros where nothing did",
+            (long long)bad, sectors,
+            want_file ? "the bin and the .wav hold" : "the bin holds");
+    goto out;
+write_error:
+    rc = dw__outfile_check(&wav, r->err);
+    rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write '%s'", path);
+out:
+    if (rc)
+        dw__outfile_abort(&wav);
+    if (bin)
+        fclose(bin);
+    free(buf);
+    return rc;
+}
+
 int dw__rip_extras_write(struct dw__rip *r, json_object *report)
 {
     struct bin_layout b;
@@ -463,7 +659,7 @@ int dw__rip_extras_write(struct dw__rip *r, json_object *report)
     if (r->opts->format == DW_RIP_ISO)
         return 0;
     bin_layout(r->disc, &b);
-    if ((rc = write_cdt(r)))
+    if ((rc = write_cdt(r)) || (rc = write_htoa(r, &b, report)))
         return rc;
     if ((r->opts->flags & DW_RIP_TOC) && (rc = write_toc(r, &b, report)))
         return rc;
@@ -478,11 +674,9 @@ void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs)
     const struct {
         const char *key;
         const char *path;
-    } files[] = {{"img", res->img_path},
-                 {"sub", res->sub_path},
-                 {"ccd", res->ccd_path},
-                 {"toc", res->toc_path},
-                 {"cdt", res->cdt_path}};
+    } files[] = {{"img", res->img_path}, {"sub", res->sub_path},
+                 {"ccd", res->ccd_path}, {"toc", res->toc_path},
+                 {"cdt", res->cdt_path}, {"htoa", res->htoa_path}};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         if (files[i].path[0])
             json_object_object_add(outputs, files[i].key,
