@@ -118,7 +118,7 @@ static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
  * says which agreed.  Returns 0 or a fatal code. */
 static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_first,
                       int32_t disc_end, bool *have_c2, uint8_t *out, bool *confirmed,
-                      int *reads)
+                      int32_t *unread, int *reads)
 {
     const size_t S = DW_SECTOR_RAW_BYTES;
     uint8_t *raw = malloc((size_t)n * S), *c2 = malloc((size_t)n * DW_C2_BYTES_PER_SECTOR);
@@ -129,8 +129,10 @@ static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_fi
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    for (int32_t i = 0; i < n; i++)
+    for (int32_t i = 0; i < n; i++) {
         confirmed[i] = false;
+        unread[i] = DW_EREAD;
+    }
     int attempts = r->retries > 0 ? 2 * r->retries : 2;
     for (int a = 0; a < attempts && left > 0; a++) {
         int32_t far_sectors = r->cache_defeat_sectors > 0 ? r->cache_defeat_sectors
@@ -150,11 +152,16 @@ static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_fi
                 continue;
             uint8_t *s = raw + (size_t)i * S;
             if (rrc) { /* the run failed: this sector on its own */
-                if (read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR,
-                            have_c2))
-                    continue;
                 (*reads)++;
+                if (read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR,
+                            have_c2)) {
+                    const struct dw_error_detail *e = dw_drive_last_error(r->drive);
+                    if (unread[i] && e->sense_key >= 0)
+                        unread[i] = e->sense_key << 16 | e->asc << 8 | e->ascq;
+                    continue;
+                }
             }
+            unread[i] = 0;
             memcpy(out + (size_t)i * S, s, S);
             if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
                 continue;
@@ -341,6 +348,7 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
         while (i + n < sus.count && n < transfer && sus.lba[i + n] == lba + n)
             n++;
         bool confirmed[256];
+        int32_t unread[256]; /* 0, or why no re-read of the sector succeeded */
         if (n > (int32_t)(sizeof(confirmed) / sizeof(confirmed[0])))
             n = (int32_t)(sizeof(confirmed) / sizeof(confirmed[0]));
         /* A sector no re-read gets keeps what pass 1 wrote for it. */
@@ -348,7 +356,7 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
                           (size_t)n * DW_SECTOR_RAW_BYTES)))
             goto out;
         rc = reread_run(r, lba, n, r->session_first, r->session_end, &have_c2, buf, confirmed,
-                        &stats->reads);
+                        unread, &stats->reads);
         if (rc)
             goto out;
         if ((rc = write_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
@@ -356,7 +364,13 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
             goto out;
         for (int32_t k = 0; k < n; k++) {
             dw__ranges_add(&r->reread, lba + k, 0);
-            if (!confirmed[k]) {
+            if (!confirmed[k] && unread[k]) {
+                dw__ranges_add(&r->bad, lba + k, unread[k]);
+                dw__rip_log(r, DW_LOG_WARN,
+                            "sector %d (track %d): no re-read could read it; pass 1's bytes "
+                            "(zeros when it did not read either) are kept",
+                            lba + k, t->number);
+            } else if (!confirmed[k]) {
                 dw__ranges_add(&r->bad, lba + k, DW__BAD_SECURE_UNCONFIRMED);
                 dw__rip_log(r, DW_LOG_WARN,
                             "sector %d (track %d): no two clean reads agreed; the best read "

@@ -34,7 +34,7 @@ grep -q '^re-read: LBA 30-31' "$work/tr/d.log" && ok "transient: the re-read sec
 
 EMU_CONFIG="medium=$L/cdda.cue c2=none faults=unreadable:30-31"
 expect_exit 3 "secure rip without C2 on a drive with unreadable sectors" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/noc2" --name d --mode secure --no-qscan
-grep -q '^bad: LBA 30-31 (2 sectors)' "$work/noc2/d.log" && ok "no C2: the unreadable sectors are listed" || bad "no C2: $(grep '^bad' "$work/noc2/d.log")"
+grep -q '^bad: LBA 30-31 (2 sectors): unreadable, sense 3/11/00' "$work/noc2/d.log" && ok "no C2: the unreadable sectors are listed with their sense" || bad "no C2: $(grep '^bad' "$work/noc2/d.log")"
 cmp -s <(bytes_of "$work/noc2/d.bin" $((30 * 2352)) $((2 * 2352))) <(head -c $((2 * 2352)) /dev/zero) \
   && ok "no C2: the unreadable sectors are silence in the bin, not other audio" \
   || bad "no C2: sectors 30-31 of the bin are not zeros"
