@@ -115,18 +115,29 @@ static bool ecc_repair(struct dw__rip *r, const struct dw_track *t, int32_t lba,
     enum dw_sector_verdict v = dw_sector_check(raw, lba, NULL);
     if (v == DW_SECTOR_GOOD)
         return true;
-    if (v == DW_SECTOR_BAD_ECC || v == DW_SECTOR_NO_SYNC || v == DW_SECTOR_ZERO_MODE)
+    if (v == DW_SECTOR_BAD_ECC || v == DW_SECTOR_ZERO_MODE)
         return false;
+    /* A damaged sync pattern in a data track: the 12 bytes are fixed
+     * (ECMA-130 14.1), and the EDC covers them, so restoring them is checked
+     * like any repair. */
+    static const uint8_t sync[DW_SYNC_BYTES] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
+    uint8_t orig_sync[DW_SYNC_BYTES];
+    memcpy(orig_sync, raw, DW_SYNC_BYTES);
+    memcpy(raw, sync, DW_SYNC_BYTES);
     struct dw_ecc_repair_stats st = {0};
     bool with_c2 = false;
     bool ok = dw_sector_ecc_repair(raw, NULL, &st) == 0 &&
               dw_sector_check(raw, lba, NULL) == DW_SECTOR_GOOD;
+    if (!ok)
+        memcpy(raw, orig_sync, DW_SYNC_BYTES);
     if (!ok && r->secure_have_c2) {
         uint8_t again[DW_SECTOR_RAW_BYTES], c2[DW_C2_BYTES_PER_SECTOR];
         int rc = dw_drive_read_raw_c2(r->drive, lba, 1, again, c2);
         if (rc == DW_EUNSUPPORTED)
             r->secure_have_c2 = false;
-        else if (rc == 0 && dw_sector_ecc_repair(again, c2, &st) == 0 &&
+        else if (rc == 0 && (memcpy(again, sync, DW_SYNC_BYTES), 1) &&
+                 dw_sector_ecc_repair(again, c2, &st) == 0 &&
                  dw_sector_check(again, lba, NULL) == DW_SECTOR_GOOD) {
             memcpy(raw, again, DW_SECTOR_RAW_BYTES);
             ok = with_c2 = true;
@@ -134,10 +145,12 @@ static bool ecc_repair(struct dw__rip *r, const struct dw_track *t, int32_t lba,
     }
     if (ok) {
         dw__ranges_add(&r->ecc_repaired, lba, 0);
+        bool sync_restored = memcmp(orig_sync, sync, DW_SYNC_BYTES) != 0;
         dw__rip_log(r, DW_LOG_INFO,
-                    "sector %d (track %d): %s; repaired from its ECC (%u bytes%s)", lba,
+                    "sector %d (track %d): %s; repaired from its ECC (%u bytes%s%s)", lba,
                     t->number, dw_sector_verdict_name(v), st.bytes_corrected,
-                    with_c2 ? ", C2 pointers as erasures" : "");
+                    with_c2 ? ", C2 pointers as erasures" : "",
+                    sync_restored ? ", sync pattern restored" : "");
     }
     return ok;
 }
