@@ -55,6 +55,13 @@ struct dw_rip_opts {
      * `accuraterip` says carried over: DW_ARDB_OFFLINE, the time-outs, and
      * a cache directory DIR as DIR/ctdb ("" stays no cache). */
     const struct dw_ctdb_opts *ctdb;
+    /* The rip profile these options came from (discwright/rip_profile.h;
+     * dw_rip_profile_apply sets both): its name and the file it was read
+     * from, written into the log ("profile: NAME (FILE)") and the report's
+     * options ("profile", "profile_file").  NULL: no profile (then
+     * profile_file is not read); profile_file may be NULL alone. */
+    const char *profile_name;
+    const char *profile_file;
 };
 
 /* Rip a drive's CD with the layout of its TOC alone: no Q sub-channel scan

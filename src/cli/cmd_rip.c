@@ -3,13 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "cli/cli.h"
 #include "cli/cli_ar.h"
 #include "discwright/drive.h"
 #include "discwright/rip.h"
+#include "discwright/rip_profile.h"
 
 static const char usage[] =
     "usage: discwright rip SOURCE -o DIR [options]\n"
+    "       discwright rip --list-profiles\n"
     "Rip a disc or image to BIN/CUE (raw 2352-byte sectors) or ISO (2048-byte\n"
     "user data of the data tracks).  A .log and a .json report go beside it.\n"
     "The log ends with its SHA-256 ('discwright checklog' checks it); a BIN/CUE\n"
@@ -22,6 +25,12 @@ static const char usage[] =
     "                         (secure plus a second read of every sector, compared),\n"
     "                         paranoia (libcdio-paranoia full mode) or burst\n"
     "  -r, --retries N        re-reads of a bad sector (default 4)\n"
+    "      --profile NAME|FILE\n"
+    "                         start from a rip profile (secure, test-and-copy,\n"
+    "                         paranoia, burst, archival, or your own; a FILE when\n"
+    "                         it has a '/' or ends in .json); the options given\n"
+    "                         here override it, wherever they stand\n"
+    "      --list-profiles    list the rip profiles (name, description, file)\n"
     "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
     "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
     "      --subchannel       bincue: also read the raw P-W sub-channel of every\n"
@@ -60,6 +69,56 @@ static void cli_rip_print_extras(const struct dw_rip_result *res)
             printf("  %s %s\n", label[i], path[i]);
 }
 
+/* rip --list-profiles: every rip profile along the search path, as text or,
+ * with --json, as a JSON array.  Profiles that do not load are listed with
+ * their error; the list itself succeeds. */
+static int cli_rip_list_profiles(struct cli *cli)
+{
+    struct dw_rip_profile_entry *e = NULL;
+    struct dw_error_detail err;
+    size_t n = 0;
+    int width = 8;
+    int rc = dw_rip_profile_list(&e, &n, &err);
+
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (cli->json) {
+        json_object *list = json_object_new_array();
+        for (size_t i = 0; list && i < n; i++) {
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "name", json_object_new_string(e[i].name));
+            json_object_object_add(o, "description",
+                                   json_object_new_string(e[i].description));
+            json_object_object_add(o, "file", json_object_new_string(e[i].file));
+            json_object_object_add(
+                o, "error", e[i].error ? json_object_new_string(e[i].message) : NULL);
+            json_object_array_add(list, o);
+        }
+        puts(list ? json_object_to_json_string_ext(
+                        list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
+                  : "[]");
+        json_object_put(list);
+        dw_rip_profile_list_free(e);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(e[i].name) > width)
+            width = (int)strlen(e[i].name);
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].error)
+            printf("%-*s  (does not load: %s)\n", width, e[i].name, e[i].message);
+        else
+            printf("%-*s  %s\n", width, e[i].name, e[i].description);
+        printf("%-*s  file: %s\n", width, "", e[i].file);
+    }
+    if (n == 0)
+        printf("no rip profiles: none of the profiles directories has rip/*.json\n");
+    dw_rip_profile_list_free(e);
+    return EXIT_OK;
+}
+
 int cmd_rip(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -70,11 +129,16 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"no-qscan", no_argument, NULL, 'Q'},
         {"subchannel", no_argument, NULL, 'S'},   {"toc", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},       {"htoa-file", no_argument, NULL, 'H'},
+        {"profile", required_argument, NULL, 'P'},
+        {"list-profiles", no_argument, NULL, 'L'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
     struct cli_ar ar = {0};
     char ar_line[512];
     int c;
+    /* What the command line gave, to win over a --profile. */
+    const char *profile_arg = NULL;
+    bool list_profiles = false, mode_given = false, retries_given = false;
     while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
@@ -94,6 +158,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             }
             break;
         case 'm':
+            mode_given = true;
             if (!strcmp(optarg, "paranoia"))
                 opts.mode = DW_RIP_PARANOIA;
             else if (!strcmp(optarg, "burst"))
@@ -116,6 +181,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
                 return EXIT_USAGE;
             }
             opts.data_retries = (int)v;
+            retries_given = true;
             break;
         }
         case 'Q':
@@ -132,6 +198,12 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             break;
         case 'H':
             opts.flags |= DW_RIP_HTOA_FILE;
+            break;
+        case 'P':
+            profile_arg = optarg;
+            break;
+        case 'L':
+            list_profiles = true;
             break;
         case 'q':
         case 'J':
@@ -152,6 +224,8 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (list_profiles)
+        return cli_rip_list_profiles(cli);
     if (optind + 1 != argc || !opts.output_dir) {
         cli_errorf(optind >= argc ? "no SOURCE given" : !opts.output_dir
                                                             ? "no output directory: add -o DIR"
@@ -159,12 +233,33 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    /* The profile first, then what the command line said again on top. */
+    unsigned given_flags = opts.flags;
+    struct dw_rip_profile profile;
+    if (profile_arg) {
+        struct dw_rip_opts given = opts;
+        struct dw_error_detail perr;
+        int prc = dw_rip_profile_load(profile_arg, &profile, &perr);
+        if (prc) {
+            cli_error(&perr, prc);
+            return EXIT_FAILURE_;
+        }
+        dw_rip_profile_apply(&profile, &opts);
+        if (mode_given)
+            opts.mode = given.mode;
+        if (retries_given)
+            opts.data_retries = given.data_retries;
+        opts.flags |= given_flags; /* the command line only turns flags on */
+    }
     if ((opts.flags &
          (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)) &&
         opts.format == DW_RIP_ISO) {
         cli_errorf(
             "--subchannel, --toc, --resume and --htoa-file work on BIN/CUE rips: leave "
-            "out --format iso");
+            "out --format iso%s",
+            (opts.flags & ~given_flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC))
+                ? ", or use a profile without \"subchannel\" and \"toc\""
+                : "");
         return EXIT_USAGE;
     }
     cli_ar_apply(&ar, &opts);

@@ -2,13 +2,11 @@
  * the values, writing, reading and finding a drive's file along the
  * profile search path of profile.h. */
 #include <ctype.h>
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <json-c/json.h>
 #include "discwright/drive_profile.h"
 #include "discwright/profile.h"
@@ -18,7 +16,6 @@
 
 #define FORMAT_NAME "discwright-drive-profile"
 #define FORMAT_VERSION 1
-#define MAX_FILE_BYTES (256 * 1024) /* a profile is a few hundred bytes */
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -267,53 +264,15 @@ out:
 
 /* ---- reading -------------------------------------------------------------------- */
 
-/* The whole file into a NUL-terminated malloc'd buffer. */
-static int slurp(const char *path, char **out, struct dw_error_detail *err)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len;
-    int rc = 0;
+#define WHAT "drive profile"
+#define HINT "fix the file or delete it and probe the drive again"
 
-    *out = NULL;
-    if (!fp) {
-        int e = errno;
-        rc = dw_error_from_errno(e);
-        if (e == ENOENT)
-            return dw__set_error(err, DW_ENOENT, "no drive profile '%s'", path);
-        return dw__set_error(err, rc, "cannot open '%s': %s", path, strerror(e));
-    }
-    buf = malloc(MAX_FILE_BYTES + 1);
-    if (!buf) {
-        rc = dw__set_error(err, DW_ENOMEM, "out of memory");
-        goto out;
-    }
-    len = fread(buf, 1, MAX_FILE_BYTES + 1, fp);
-    if (ferror(fp)) {
-        rc = dw__set_error(err, DW_EIO, "cannot read '%s'", path);
-    } else if (len > MAX_FILE_BYTES) {
-        rc = dw__set_error(err, DW_EPARSE,
-                           "'%s' is larger than %d bytes: it is not a drive profile",
-                           path, MAX_FILE_BYTES);
-    } else {
-        buf[len] = '\0';
-        *out = buf;
-        buf = NULL;
-    }
-out:
-    free(buf);
-    fclose(fp);
-    return rc;
-}
-
-/* DW_EPARSE for a bad key: "'path': key 'k' <why>: fix or delete the file". */
+/* DW_EPARSE for a bad key: "'path' is not a valid drive profile: "k" <why>:
+ * fix the file or ...". */
 static int bad_key(struct dw_error_detail *err, const char *path, const char *key,
                    const char *why)
 {
-    return dw__set_error(err, DW_EPARSE,
-                         "'%s' is not a valid drive profile: \"%s\" %s: fix the file or "
-                         "delete it and probe the drive again",
-                         path, key, why);
+    return dw__profile_bad_key(err, path, WHAT, key, why, HINT);
 }
 
 static int read_enum(json_object *root, const struct enum_field *f,
@@ -421,20 +380,10 @@ static int read_fields(json_object *root, struct dw_drive_profile *p, const char
                        struct dw_error_detail *err)
 {
     json_object *v;
-    int32_t n;
     bool known;
-    int rc = 0;
+    int rc = dw__profile_check_format(root, path, WHAT, HINT, FORMAT_NAME, FORMAT_VERSION,
+                                      err);
 
-    if (!json_object_object_get_ex(root, "format", &v) ||
-        !json_object_is_type(v, json_type_string) ||
-        strcmp(json_object_get_string(v), FORMAT_NAME) != 0)
-        return bad_key(err, path, "format", "is not \"" FORMAT_NAME "\"");
-    rc = read_int(root, "format_version", 1, 1000, &known, &n, path, err);
-    if (!rc && known && n > FORMAT_VERSION)
-        return dw__set_error(err, DW_EPARSE,
-                             "'%s' is a drive profile of format %d, newer than this "
-                             "discwright reads (%d): update discwright",
-                             path, (int)n, FORMAT_VERSION);
     for (size_t i = 0; !rc && i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
         rc = read_text(root, &text_fields[i], p, path, err);
     for (size_t i = 0; !rc && i < sizeof(enum_fields) / sizeof(enum_fields[0]); i++)
@@ -476,25 +425,14 @@ static int read_fields(json_object *root, struct dw_drive_profile *p, const char
 int dw__drive_profile_parse(const char *text, const char *path,
                             struct dw_drive_profile *out, struct dw_error_detail *err)
 {
-    enum json_tokener_error jerr = json_tokener_success;
     json_object *root;
     int rc;
 
     dw__drive_profile_init(out);
-    root = json_tokener_parse_verbose(text, &jerr);
-    if (!root)
-        return dw__set_error(err, DW_EPARSE,
-                             "'%s' is not a valid drive profile: not JSON (%s): fix the "
-                             "file or delete it and probe the drive again",
-                             path, json_tokener_error_desc(jerr));
-    if (!json_object_is_type(root, json_type_object))
-        rc =
-            dw__set_error(err, DW_EPARSE,
-                          "'%s' is not a valid drive profile: not a JSON object: fix the "
-                          "file or delete it and probe the drive again",
-                          path);
-    else
-        rc = read_fields(root, out, path, err);
+    rc = dw__profile_parse_object(text, path, WHAT, HINT, &root, err);
+    if (rc)
+        return rc;
+    rc = read_fields(root, out, path, err);
     json_object_put(root);
     if (rc)
         dw__drive_profile_init(out);
@@ -510,7 +448,7 @@ int dw_drive_profile_read(const char *path, struct dw_drive_profile *out,
     if (!path || !out)
         return dw__set_error(err, DW_EINVAL, "no profile file given");
     dw__drive_profile_init(out);
-    rc = slurp(path, &text, err);
+    rc = dw__profile_slurp(path, WHAT, &text, err);
     if (!rc)
         rc = dw__drive_profile_parse(text, path, out, err);
     if (!rc)
@@ -533,22 +471,15 @@ static bool same_drive(const char *v1, const char *m1, const char *v2, const cha
 int dw_drive_profile_load(const char *vendor, const char *model,
                           struct dw_drive_profile *out, struct dw_error_detail *err)
 {
-    char name[160], rel[200];
+    char name[160], rel[200], path[4096];
 
     if (!vendor || !model || !out)
         return dw__set_error(err, DW_EINVAL, "no drive given");
     if (dw_drive_profile_file_name(vendor, model, name, sizeof(name)))
         return dw__set_error(err, DW_EINVAL, "drive name too long");
     snprintf(rel, sizeof(rel), "drives/%s", name);
-    for (int idx = 0;; idx++) {
-        char path[4096];
-        struct stat st;
-        int rc = dw__profile_path(idx, rel, path, sizeof(path));
-        if (rc == DW_ERANGE)
-            break;
-        if (rc || stat(path, &st) != 0)
-            continue;
-        rc = dw_drive_profile_read(path, out, err);
+    for (int idx = 0; dw__profile_find(&idx, rel, path, sizeof(path)) == 0; idx++) {
+        int rc = dw_drive_profile_read(path, out, err);
         if (rc)
             return rc;
         if (same_drive(vendor, model, out->vendor, out->model))

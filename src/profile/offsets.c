@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include "discwright/errors.h"
 #include "discwright/profile.h"
 #include "profile/profile_int.h"
@@ -56,6 +57,20 @@ int dw__profile_path(int idx, const char *name, char *out, size_t out_bytes)
         return DW_EINVAL;
     }
     return 0;
+}
+
+int dw__profile_find(int *idx, const char *name, char *out, size_t out_bytes)
+{
+    for (;; ++*idx) {
+        struct stat st;
+        int rc = dw__profile_path(*idx, name, out, out_bytes);
+        if (rc == DW_ERANGE)
+            break;
+        if (!rc && stat(out, &st) == 0)
+            return 0;
+    }
+    out[0] = '\0';
+    return DW_ENOENT;
 }
 
 int dw_profile_offset_table(int idx, char *out, size_t out_bytes)

@@ -1408,6 +1408,9 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     fprintf(r.log.fp, "medium: %s, %s, %lld sectors, %d session(s)\n", medium.profile_name,
             dw_disc_status_name(medium.status), (long long)medium.capacity_sectors,
             medium.session_count);
+    if (opts->profile_name)
+        fprintf(r.log.fp, "profile: %s (%s)\n", opts->profile_name,
+                opts->profile_file ? opts->profile_file : "no file");
     fprintf(r.log.fp, "format: %s   audio read mode: %s   data re-reads: %d\n\nTOC:\n",
             iso ? "iso" : "bincue",
             dw__rip_mode_name(opts->mode),
@@ -1436,6 +1439,13 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     json_object_object_add(jo, "data_retries", json_object_new_int(r.retries));
     json_object_object_add(jo, "qscan",
                            json_object_new_boolean(!(opts->flags & DW_RIP_NO_QSCAN)));
+    json_object_object_add(jo, "profile", opts->profile_name
+                                              ? json_object_new_string(opts->profile_name)
+                                              : NULL);
+    json_object_object_add(jo, "profile_file",
+                           opts->profile_name && opts->profile_file
+                               ? json_object_new_string(opts->profile_file)
+                               : NULL);
     json_object_object_add(report, "options", jo);
 
     /* The layout the bin is cut by and the cue describes: the TOC's, refined
