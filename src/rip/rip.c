@@ -764,6 +764,10 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         goto out;
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
+        /* A transfer stops at the volume's end: what follows is read as the
+         * tail (kept while it reads), not as the volume. */
+        if (vol > 0 && lba < first + vol && lba + n > first + vol)
+            n = first + vol - lba;
         if (vol > 0 && lba >= first + vol) {
             int32_t good = read_tail(r, lba, n, buf, is_cd);
             if (good < n) {

@@ -6,6 +6,7 @@
 # For a clean disc and for one with C2-flagged and jittered ranges it runs
 #   discwright rip --mode burst   (one plain pass: the reference time)
 #   discwright rip --mode secure
+#   discwright rip --mode test-and-copy
 #   cd-paranoia (full paranoia) through libcdio on the same emulated drive
 # and prints wall time, the ratio to one plain pass, and the sectors each
 # tool asked the drive for (summed READ CD transfer lengths from the
@@ -51,24 +52,34 @@ row() { # label name reference-name
 
 for plan in clean damaged; do
   config="medium=$work/disc.cue c2=294 speed=48 cache=1200"
-  # damage: 20 C2-flagged sectors at 1/10 of the disc, 5 at 1/2, and 300
-  # jittered sectors at 3/4
+  # damage: 20 C2-flagged sectors at 1/10 of the disc that never read
+  # clean, 5 at 1/2 whose C2 errors clear after 2 reads, and 300 sectors at
+  # 3/4 whose audio jitters by up to 300 samples on a pseudo-random half of
+  # the reads (seed 7), with no C2 flag
   a=$((sectors / 10)) b=$((sectors / 2)) c=$((sectors * 3 / 4))
-  [ $plan = damaged ] && config="$config faults=c2:$a-$((a + 19)),c2:$b-$((b + 4)),jitter:$c-$((c + 300)):3"
+  [ $plan = damaged ] && config="$config faults=c2:$a-$((a + 19)),c2-transient:$b-$((b + 4)):2,jitter:$c-$((c + 300)):300:7"
   echo
   echo "== $plan disc ($config)"
   run "burst-$plan" "$config" "$dw" -q rip /dev/sr0 -o "$work/b-$plan" --name d --mode burst --no-qscan --offline
   run "secure-$plan" "$config" "$dw" -q rip /dev/sr0 -o "$work/s-$plan" --name d --mode secure --no-qscan --offline
+  run "tc-$plan" "$config" "$dw" -q rip /dev/sr0 -o "$work/t-$plan" --name d --mode test-and-copy --no-qscan --offline
   run "paranoia-$plan" "$config" sh -c "cd '$work' && cd-paranoia -c -d /dev/sr0 -r -q 1- p-$plan.raw"
   row "discwright burst" "burst-$plan" "burst-$plan"
   row "discwright secure" "secure-$plan" "burst-$plan"
+  row "discwright test-and-copy" "tc-$plan" "burst-$plan"
   row "cd-paranoia (full)" "paranoia-$plan" "burst-$plan"
-  if [ -f "$work/s-$plan/d.bin" ]; then
-    bad=$(grep -c '^bad:' "$work/s-$plan/d.log" || true)
-    rr=$(sed -n 's/^sectors read: .* re-read: \([0-9]*\) .*/\1/p' "$work/s-$plan/d.log")
-    printf "  secure: %s sectors re-read; bad ranges listed: %s; bin %s the source\n" "$rr" "$bad" \
-      "$(cmp -s "$work/s-$plan/d.bin" "$work/disc.bin" && echo equals || echo differs from)"
-  fi
+  for m in s:secure t:test-and-copy; do
+    dir=$work/${m%%:*}-$plan
+    [ -f "$dir/d.bin" ] || continue
+    rr=$(sed -n 's/^sectors read: .* re-read: \([0-9]*\) .*/\1/p' "$dir/d.log")
+    sed -n 's/^bad: LBA \([0-9]*\)-\([0-9]*\) .*/\1 \2/p' "$dir/d.log" |
+      while read -r x y; do seq "$x" "$y"; done | sort -u >"$work/listed"
+    { cmp -l "$dir/d.bin" "$work/disc.bin" 2>/dev/null || true; } |
+      awk '{ print int(($1 - 1) / 2352) }' | sort -u >"$work/differ"
+    printf "  %s: %s sectors re-read; %s listed bad; %s differ from the source, %s of them not listed\n" \
+      "${m#*:}" "$rr" "$(wc -l <"$work/listed")" "$(wc -l <"$work/differ")" \
+      "$(comm -23 "$work/differ" "$work/listed" | wc -l)"
+  done
   if [ -f "$work/p-$plan.raw" ]; then
     printf "  cd-paranoia: output %s the source\n" \
       "$(cmp -s "$work/p-$plan.raw" "$work/disc.bin" && echo equals || echo differs from)"
