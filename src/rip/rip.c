@@ -522,7 +522,7 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         dw__rip_log(r, DW_LOG_INFO, "track %02d: %s, LBA %d-%d (%d sectors)%s", t->number,
                     dw_track_mode_name(t->mode), first, end - 1, end - first,
                     use_paranoia ? ", through libcdio-paranoia"
-                    : use_secure ? (r->opts->mode == DW_RIP_TEST_AND_COPY ? ", test and copy"
+                    : use_secure ? (r->test_pass ? ", test and copy"
                                                                           : ", secure")
                                  : "");
         if (use_secure) {
@@ -600,7 +600,7 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
             json_object_object_add(sj, "recovered", json_object_new_int(sstats.recovered));
             json_object_object_add(sj, "rereads", json_object_new_int(sstats.reads));
             json_object_object_add(tj, "secure", sj);
-            if (r->opts->mode == DW_RIP_TEST_AND_COPY) {
+            if (r->test_pass) {
                 json_object *tc = json_object_new_object();
                 char hex[9];
                 snprintf(hex, sizeof(hex), "%08x", (unsigned)sstats.test_crc32);
@@ -1125,6 +1125,15 @@ static void rip_drive_profile(struct dw__rip *r, const struct dw_drive_info *inf
                            json_object_new_string(dw_probe_state_name(p.accurate_stream)));
     if (p.c2 == DW_PROBE_UNSUPPORTED)
         r->secure_have_c2 = false;
+    /* A drive without accurate stream can return audio shifted with no C2
+     * flag (jitter): secure mode then reads every window twice and compares,
+     * as test-and-copy does. */
+    if (p.accurate_stream == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
+        r->test_pass = true;
+        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (its profile): secure "
+                                    "mode reads every sector twice and compares (test and copy)");
+    }
+    json_object_object_add(o, "test_pass", json_object_new_boolean(r->test_pass));
     /* A read this far away cannot come from the cache: its size plus a
      * margin, never nearer than the default. */
     if (p.cache_sectors > 0 && p.cache_sectors + p.cache_sectors / 4 > r->cache_defeat_sectors)
@@ -1363,6 +1372,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.source = info.address;
     r.secure_have_c2 = true;
     r.cache_defeat_sectors = 2000;
+    r.test_pass = opts->mode == DW_RIP_TEST_AND_COPY;
     dw__utc_now(started);
     double t0 = now_seconds();
 

@@ -40,6 +40,9 @@ struct dw__rip {
     bool aborted;
     struct dw__ar_track *ar;  /* one per audio track, or NULL */
     bool secure_have_c2;      /* secure mode: the drive still looks C2-capable */
+    bool test_pass;           /* secure reads add test-and-copy's test pass:
+                                 --mode test-and-copy, or a drive whose
+                                 profile says it has no accurate stream */
     int32_t cache_defeat_sectors; /* how far away a read must be to empty the
                                      drive's cache (its profile, else 2000) */
     int medium_profile;       /* MMC-6 profile of the source medium */

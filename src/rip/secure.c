@@ -332,7 +332,7 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
     }
 
     /* Test-and-copy: read the window again and compare. */
-    if (r->opts->mode == DW_RIP_TEST_AND_COPY &&
+    if (r->test_pass &&
         (rc = test_pass(r, first, end, base, &have_c2, &sus, stats)))
         goto out;
 

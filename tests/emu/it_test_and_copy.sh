@@ -4,7 +4,8 @@
 # 300 samples early or late, with no C2 flag).  Secure mode cannot see
 # that (it trusts clean C2); test-and-copy reads every sector twice,
 # re-reads the ones whose reads differ until two agree, and ends with the
-# source's bytes.  On a clean disc the test and copy CRCs match and nothing
+# source's bytes; so does secure mode on a drive whose profile says it has no
+# accurate stream.  On a clean disc the test and copy CRCs match and nothing
 # is re-read.
 . "$(dirname "$0")/preload_lib.sh"
 need_preload
@@ -46,4 +47,17 @@ diffs=$(json_flat "$work/tc/d.json" | grep -o '"sectors_differing":[0-9]*' | hea
   || bad "jitter: sectors_differing '$diffs'"
 awk '/^re-read: LBA/ { split($3, a, "-"); if (a[1] < 999 || a[2] > 1301) bad = 1 } END { exit bad }' "$work/tc/d.log" \
   && ok "jitter: only sectors of the jittered range were re-read" || bad "jitter: $(grep '^re-read' "$work/tc/d.log" | head -3)"
+
+# Secure mode on a drive whose profile says it has no accurate stream
+# reads every window twice too, and gets the jittered sectors right.
+cfg=$work/cfg/discwright/profiles/drives
+mkdir -p "$cfg"
+sed 's/"accurate_stream":"supported"/"accurate_stream":"unsupported"/' \
+  "$DW_SOURCE/profiles/drives/dwemu_virtual_mmc-6.json" >"$cfg/dwemu_virtual_mmc-6.json"
+expect_exit 5 "jitter: secure rip on a drive profiled without accurate stream" -- \
+  env XDG_CONFIG_HOME="$work/cfg" LD_PRELOAD="$EMU_PRELOAD" DW_EMU_DEVICE="$EMU_DEVICE" \
+  DW_EMU_CONFIG="$EMU_CONFIG" "$DW" -q rip "$EMU_DEVICE" -o "$work/noacc" --name d --no-qscan --offline
+same_file "$work/noacc/d.bin" "$src" "no accurate stream: the secure bin equals the source"
+grep -q "^the drive has no accurate stream (its profile): secure mode reads every sector twice" "$work/noacc/d.log" \
+  && ok "no accurate stream: the log says why it reads twice" || bad "no accurate stream: not in the log"
 finish
