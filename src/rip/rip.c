@@ -413,32 +413,41 @@ static bool resume_keeps(const struct dw__rip *r, int32_t lba, int32_t *end)
     return true;
 }
 
-/* Resuming: take [first, end) of track t from the .part as the earlier run
- * left it, into the checksums; its re-read record comes along. */
+static int64_t bin_sectors_below(const struct dw__rip *r, int32_t lba);
+
+/* Resuming: take [first, end) of track t as the earlier run left it (from
+ * the .part being continued, or from a complete rip's NAME.bin into the new
+ * .part), into the checksums; its re-read record comes along. */
 static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
                      uint8_t *buf, int32_t transfer, struct dw_hash *image_hash,
                      struct dw_hash *track_hash)
 {
+    FILE *src = r->resume_bin ? r->resume_bin : r->image.fp;
+    if (r->resume_bin &&
+        fseeko(src, (off_t)bin_sectors_below(r, first) * DW_SECTOR_RAW_BYTES, SEEK_SET) != 0)
+        return dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->result->image_path);
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
         size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
-        if (fread(buf, 1, bytes, r->image.fp) != bytes)
+        if (fread(buf, 1, bytes, src) != bytes)
             return dw__set_error(r->err, DW_ETRUNC,
                                  "'%s' is shorter than its map says (at LBA %d): remove it and "
                                  "the .map and rip again without --resume",
-                                 r->image.part_path, lba);
+                                 r->resume_bin ? r->result->image_path : r->image.part_path,
+                                 lba);
+        if (r->resume_bin && fwrite(buf, 1, bytes, r->image.fp) != bytes) {
+            int rc = dw__outfile_check(&r->image, r->err);
+            return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+        }
         dw_hash_update(image_hash, buf, bytes);
         dw_hash_update(track_hash, buf, bytes);
         if (!dw_track_is_data(t))
             dw__rip_feed_audio(r, lba, buf, n);
-        for (int32_t i = 0; i < n; i++) {
-            int32_t k = lba + i;
-            for (int j = 0; j < r->resume->reread.count; j++)
-                if (k >= r->resume->reread.r[j].first_lba &&
-                    k <= r->resume->reread.r[j].last_lba) {
-                    dw__ranges_add(&r->reread, k, 0);
-                    break;
-                }
+        for (int j = 0; j < r->resume->reread.count; j++) {
+            const struct dw__lba_range *x = &r->resume->reread.r[j];
+            for (int32_t k = x->first_lba < lba ? lba : x->first_lba;
+                 k <= x->last_lba && k < lba + n; k++)
+                dw__ranges_add(&r->reread, k, 0);
         }
         lba += n;
         r->done_sectors += n;
@@ -497,8 +506,9 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = r->resume ? dw__outfile_reopen(&r->image, r->result->image_path, r->err)
-                        : dw__outfile_open(&r->image, r->result->image_path, r->err)))
+    bool go_on = r->resume && !r->resume_bin; /* continue the interrupted .part */
+    if ((rc = go_on ? dw__outfile_reopen(&r->image, r->result->image_path, r->err)
+                    : dw__outfile_open(&r->image, r->result->image_path, r->err)))
         goto out;
     int32_t bin_first = r->bin_first_lba;
     int32_t expect = bin_first;
@@ -1185,15 +1195,10 @@ static json_object *sector_map_summary(const struct dw__rip *r)
     for (int i = 0; i < r->reread.count; i++)
         for (int32_t k = r->reread.r[i].first_lba; k <= r->reread.r[i].last_lba; k++)
             confirmed += !in_ranges(&r->bad, k);
-    int64_t bad_by_state[5] = {0};
-    static const char *const names[5] = {"unreadable", "c2-unconfirmed", "paranoia-skip",
-                                         "paranoia-edge", "edc-ecc"};
-    for (int i = 0; i < r->bad.count; i++) {
-        const char *state = dw__ripmap_bad_state(r->bad.r[i].detail);
-        for (int k = 0; k < 5; k++)
-            if (!strcmp(state, names[k]))
-                bad_by_state[k] += r->bad.r[i].last_lba - r->bad.r[i].first_lba + 1;
-    }
+    int64_t bad_by_state[DW__RIPMAP_BAD_STATES] = {0};
+    for (int i = 0; i < r->bad.count; i++)
+        bad_by_state[dw__ripmap_bad_state_index(r->bad.r[i].detail)] +=
+            r->bad.r[i].last_lba - r->bad.r[i].first_lba + 1;
     json_object_object_add(o, "file", json_object_new_string(r->map_path));
     json_object_object_add(o, "sectors", json_object_new_int64(total));
     json_object_object_add(o, "final_lba", json_object_new_int(r->final_lba));
@@ -1202,45 +1207,18 @@ static json_object *sector_map_summary(const struct dw__rip *r)
                                                               r->bad.sectors));
     json_object_object_add(st, "confirmed", json_object_new_int64(confirmed));
     json_object_object_add(st, "ecc_repaired", json_object_new_int64(r->ecc_repaired.sectors));
-    for (int k = 0; k < 5; k++)
-        json_object_object_add(st, names[k], json_object_new_int64(bad_by_state[k]));
+    for (int k = 0; k < DW__RIPMAP_BAD_STATES; k++)
+        json_object_object_add(st, dw__ripmap_bad_state_names[k],
+                               json_object_new_int64(bad_by_state[k]));
     json_object_object_add(o, "states", st);
     return o;
 }
 
 
-static int copy_file(const char *from, const char *to, struct dw_error_detail *err)
-{
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    static uint8_t buf[1 << 20];
-    int rc = 0;
-    if (!in || !out) {
-        rc = dw__set_error(err, dw_error_from_errno(errno), "cannot copy '%s' to '%s': %s", from,
-                           to, strerror(errno));
-        goto out;
-    }
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-        if (fwrite(buf, 1, n, out) != n) {
-            rc = dw__set_error(err, dw_error_from_errno(errno), "cannot write '%s': %s", to,
-                               strerror(errno));
-            goto out;
-        }
-    if (ferror(in))
-        rc = dw__set_error(err, DW_EIO, "cannot read '%s'", from);
-out:
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0 && !rc)
-        rc = dw__set_error(err, DW_EIO, "cannot write '%s'", to);
-    if (rc && out)
-        unlink(to);
-    return rc;
-}
-
-/* --resume: load NAME.map, check it belongs to this disc, and make
- * NAME.bin.part hold the earlier run's bytes (a complete rip's NAME.bin is
- * copied, so it stays intact until the new one replaces it). */
+/* --resume: load NAME.map, check it belongs to this disc and that the
+ * earlier run's bytes are there: an interrupted rip's NAME.bin.part (which
+ * is continued), or a complete rip's NAME.bin (read while a new .part is
+ * written, so it stays intact until the new one replaces it). */
 static int resume_prepare(struct dw__rip *r, json_object *report)
 {
     struct dw__ripmap *m = calloc(1, sizeof(*m));
@@ -1268,12 +1246,19 @@ static int resume_prepare(struct dw__rip *r, json_object *report)
                            "rip into another directory or with another --name",
                            r->map_path);
     } else if (m->complete) {
-        rc = copy_file(r->result->image_path, part, r->err);
-        if (rc == DW_ENOENT)
+        struct stat st;
+        int64_t need = bin_sectors_below(r, r->bin_end_lba) * DW_SECTOR_RAW_BYTES;
+        r->resume_bin = fopen(r->result->image_path, "rb");
+        if (!r->resume_bin)
             rc = dw__set_error(r->err, DW_ENOENT,
-                               "'%s' says the rip is complete but '%s' is missing: rip again "
-                               "without --resume",
-                               r->map_path, r->result->image_path);
+                               "'%s' says the rip is complete but '%s' cannot be read (%s): rip "
+                               "again without --resume",
+                               r->map_path, r->result->image_path, strerror(errno));
+        else if (fstat(fileno(r->resume_bin), &st) != 0 || st.st_size != need)
+            rc = dw__set_error(r->err, DW_ETRUNC,
+                               "'%s' is not the %lld bytes '%s' says: rip again without "
+                               "--resume",
+                               r->result->image_path, (long long)need, r->map_path);
     } else {
         struct stat st;
         int64_t need = bin_sectors_below(r, m->final_lba) * DW_SECTOR_RAW_BYTES;
@@ -1284,6 +1269,9 @@ static int resume_prepare(struct dw__rip *r, json_object *report)
                                part, r->map_path, (long long)need);
     }
     if (rc) {
+        if (r->resume_bin)
+            fclose(r->resume_bin);
+        r->resume_bin = NULL;
         dw__ripmap_release(m);
         free(m);
         return rc;
@@ -1571,7 +1559,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         snprintf(verdict, sizeof(verdict),
                  "%s, unconfirmed: no bad sectors, but %d of %d audio tracks have no "
                  "AccurateRip or CTDB match",
-                 opts->mode == DW_RIP_SECURE ? "secure" : dw__rip_mode_name(opts->mode),
+                 dw__rip_mode_name(opts->mode),
                  audio_tracks - confirmed, audio_tracks);
     } else {
         status = 0;
@@ -1647,6 +1635,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         dw__ripmap_release(r.resume);
         free(r.resume);
     }
+    if (r.resume_bin)
+        fclose(r.resume_bin);
     json_object_put(report);
     dw__ranges_release(&r.reread);
     dw__ranges_release(&r.bad);

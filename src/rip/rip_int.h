@@ -57,6 +57,9 @@ struct dw__rip {
     int32_t bin_first_lba, bin_end_lba; /* the bin's sectors, session gaps left out */
     int32_t final_lba;                  /* the bin's sectors below it are final */
     struct dw__ripmap *resume;          /* the earlier run's map (--resume), or NULL */
+    FILE *resume_bin;                   /* resuming a complete rip: its NAME.bin, the
+                                           source of the kept sectors (else they are
+                                           in the .part being continued) */
     int64_t kept_sectors;               /* sectors taken from the earlier run */
 };
 

@@ -39,17 +39,25 @@ void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes)
     }
 }
 
-const char *dw__ripmap_bad_state(int32_t detail)
+const char *const dw__ripmap_bad_state_names[DW__RIPMAP_BAD_STATES] = {
+    "unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge", "edc-ecc"};
+
+int dw__ripmap_bad_state_index(int32_t detail)
 {
     if (detail == DW__BAD_SECURE_UNCONFIRMED)
-        return "c2-unconfirmed";
+        return 1;
     if (detail == DW__BAD_PARANOIA_SKIP)
-        return "paranoia-skip";
+        return 2;
     if (detail == DW__BAD_PARANOIA_EDGE)
-        return "paranoia-edge";
+        return 3;
     if (detail >= 0x10000 || detail < 0)
-        return "unreadable";
-    return "edc-ecc";
+        return 0;
+    return 4; /* a dw_sector_verdict */
+}
+
+const char *dw__ripmap_bad_state(int32_t detail)
+{
+    return dw__ripmap_bad_state_names[dw__ripmap_bad_state_index(detail)];
 }
 
 static json_object *ranges_below(const struct dw__lba_ranges *rs, int32_t below, bool with_state)

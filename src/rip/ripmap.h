@@ -55,7 +55,11 @@ void dw__ripmap_release(struct dw__ripmap *m);
  * disk has not got.  force=false saves at most once a second. */
 int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool force);
 
-/* State word of a bad range's detail (see above). */
+/* The bad states (see above), in a fixed order; the index of a bad range's
+ * detail among them, and its state word. */
+#define DW__RIPMAP_BAD_STATES 5
+extern const char *const dw__ripmap_bad_state_names[DW__RIPMAP_BAD_STATES];
+int dw__ripmap_bad_state_index(int32_t detail);
 const char *dw__ripmap_bad_state(int32_t detail);
 
 #endif

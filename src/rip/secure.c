@@ -77,6 +77,28 @@ static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint
     return dw__rip_read_audio(r, lba, n, buf);
 }
 
+/* Read the chunk [lba, lba+n) with C2 (n <= the transfer size); when the
+ * chunk read fails, each sector on its own.  unread[i] says which sectors
+ * did not read (they are zeros in buf, clear in c2).  Returns 0, or a fatal
+ * code (no medium, no drive, no memory) with r->err set. */
+static int read_chunk_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
+                         bool *have_c2, bool *unread)
+{
+    int rc = read_c2(r, lba, n, buf, c2, have_c2);
+    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+        return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+    for (int32_t i = 0; i < n; i++) {
+        uint8_t *s = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
+        uint8_t *p = c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR;
+        unread[i] = rc && read_c2(r, lba + i, 1, s, p, have_c2) != 0;
+        if (unread[i]) {
+            memset(s, 0, DW_SECTOR_RAW_BYTES);
+            memset(p, 0, DW_C2_BYTES_PER_SECTOR);
+        }
+    }
+    return 0;
+}
+
 static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t bytes)
 {
     int fd = fileno(r->image.fp);
@@ -118,7 +140,7 @@ static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
  * says which agreed.  Returns 0 or a fatal code. */
 static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_first,
                       int32_t disc_end, bool *have_c2, uint8_t *out, bool *confirmed,
-                      int32_t *unread, int *reads)
+                      const bool *seed_clean, int32_t *unread, int *reads)
 {
     const size_t S = DW_SECTOR_RAW_BYTES;
     uint8_t *raw = malloc((size_t)n * S), *c2 = malloc((size_t)n * DW_C2_BYTES_PER_SECTOR);
@@ -132,6 +154,11 @@ static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_fi
     for (int32_t i = 0; i < n; i++) {
         confirmed[i] = false;
         unread[i] = DW_EREAD;
+        if (seed_clean[i]) { /* the bytes on entry are a clean read already */
+            memcpy(clean + (size_t)i * CLEAN_READS_KEPT * S, out + (size_t)i * S, S);
+            kept[i] = 1;
+            unread[i] = 0;
+        }
     }
     int attempts = r->retries > 0 ? 2 * r->retries : 2;
     for (int a = 0; a < attempts && left > 0; a++) {
@@ -211,8 +238,9 @@ static int test_pass(struct dw__rip *r, int32_t first, int32_t end, off_t base, 
     const size_t S = DW_SECTOR_RAW_BYTES;
     uint8_t *buf = malloc((size_t)transfer * S), *copy = malloc((size_t)transfer * S);
     uint8_t *c2 = malloc((size_t)transfer * DW_C2_BYTES_PER_SECTOR), far[DW_SECTOR_RAW_BYTES];
+    bool *missed = malloc((size_t)transfer * sizeof(bool));
     int rc = 0, before = sus->count;
-    if (!buf || !copy || !c2) {
+    if (!buf || !copy || !c2 || !missed) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -223,20 +251,12 @@ static int test_pass(struct dw__rip *r, int32_t first, int32_t end, off_t base, 
     (void)dw_drive_read_raw(r->drive, away, 1, far);
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
-        int rrc = read_c2(r, lba, n, buf, c2, have_c2);
-        if (rrc == DW_ENOMEDIUM || rrc == DW_ENOMEM || rrc == DW_ENODRIVE) {
-            rc = dw__set_error(r->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
-            goto out;
-        }
-        if ((rc = read_at(r, base + (off_t)(lba - first) * S, copy, (size_t)n * S)))
+        if ((rc = read_chunk_c2(r, lba, n, buf, c2, have_c2, missed)) ||
+            (rc = read_at(r, base + (off_t)(lba - first) * S, copy, (size_t)n * S)))
             goto out;
         for (int32_t i = 0; i < n; i++) {
             uint8_t *s = buf + (size_t)i * S;
-            int one = rrc;
-            if (rrc) /* the chunk failed: sector by sector */
-                one = read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR, have_c2);
-            if (one)
-                memset(s, 0, S);
+            bool one = missed[i];
             stats->test_crc32 = (uint32_t)crc32(stats->test_crc32, s, (uInt)S);
             bool differs = !one && memcmp(s, copy + (size_t)i * S, S) != 0;
             bool flagged = !one && c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
@@ -263,6 +283,7 @@ out:
     free(buf);
     free(copy);
     free(c2);
+    free(missed);
     return rc;
 }
 
@@ -273,11 +294,14 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
     int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
     uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
     uint8_t *c2 = malloc((size_t)transfer * DW_C2_BYTES_PER_SECTOR);
-    struct suspects sus = {0};
+    bool *missed = malloc((size_t)transfer * sizeof(bool));
+    struct suspects sus = {0}, flagged = {0}; /* flagged: pass 1's suspects */
     bool have_c2 = r->secure_have_c2;
     int rc = 0;
+    uint32_t test_crc32 = stats->test_crc32; /* runs on from the window before */
     memset(stats, 0, sizeof(*stats));
-    if (!buf || !c2) {
+    stats->test_crc32 = test_crc32;
+    if (!buf || !c2 || !missed) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -290,19 +314,10 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
     /* Pass 1. */
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
-        rc = read_c2(r, lba, n, buf, c2, &have_c2);
-        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE) {
-            rc = dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+        if ((rc = read_chunk_c2(r, lba, n, buf, c2, &have_c2, missed)))
             goto out;
-        }
         for (int32_t i = 0; i < n; i++) {
-            uint8_t *s = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
-            int one = rc;
-            if (rc) /* the chunk failed: find out sector by sector */
-                one = read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR,
-                              &have_c2);
-            if (one) {
-                memset(s, 0, DW_SECTOR_RAW_BYTES);
+            if (missed[i]) {
                 stats->unreadable_pass1++;
             } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
                 stats->c2_sectors++;
@@ -331,7 +346,17 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
         goto out;
     }
 
-    /* Test-and-copy: read the window again and compare. */
+    /* Test-and-copy: read the window again and compare.  Sectors it adds
+     * read clean in pass 1: that read counts towards their agreement. */
+    if (r->test_pass && sus.count) {
+        flagged.lba = malloc((size_t)sus.count * sizeof(int32_t));
+        if (!flagged.lba) {
+            rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(flagged.lba, sus.lba, (size_t)sus.count * sizeof(int32_t));
+        flagged.count = flagged.cap = sus.count;
+    }
     if (r->test_pass &&
         (rc = test_pass(r, first, end, base, &have_c2, &sus, stats)))
         goto out;
@@ -349,14 +374,19 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
             n++;
         bool confirmed[256];
         int32_t unread[256]; /* 0, or why no re-read of the sector succeeded */
+        bool seed_clean[256];
         if (n > (int32_t)(sizeof(confirmed) / sizeof(confirmed[0])))
             n = (int32_t)(sizeof(confirmed) / sizeof(confirmed[0]));
         /* A sector no re-read gets keeps what pass 1 wrote for it. */
         if ((rc = read_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
                           (size_t)n * DW_SECTOR_RAW_BYTES)))
             goto out;
+        for (int32_t k = 0; k < n; k++)
+            seed_clean[k] = r->test_pass &&
+                            !(flagged.count && bsearch(&(int32_t){lba + k}, flagged.lba, (size_t)flagged.count,
+                                     sizeof(int32_t), suspect_cmp));
         rc = reread_run(r, lba, n, r->session_first, r->session_end, &have_c2, buf, confirmed,
-                        unread, &stats->reads);
+                        seed_clean, unread, &stats->reads);
         if (rc)
             goto out;
         if ((rc = write_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
@@ -403,8 +433,10 @@ out:
     r->secure_have_c2 = have_c2;
     stats->have_c2 = have_c2;
     free(sus.lba);
+    free(flagged.lba);
     free(buf);
     free(c2);
+    free(missed);
     return rc;
 }
 

@@ -11,14 +11,14 @@
 need_preload
 json_flat() { tr -d ' \n' <"$1"; }
 
-sectors=6000
+sectors=9000 # track 1 (5250 sectors) spans two of secure mode's windows
 head -c $((sectors * 2352)) /dev/urandom >"$work/disc.bin"
 cat >"$work/disc.cue" <<CUE
 FILE "disc.bin" BINARY
   TRACK 01 AUDIO
     INDEX 01 00:00:00
   TRACK 02 AUDIO
-    INDEX 01 00:40:00
+    INDEX 01 01:10:00
 CUE
 src=$work/disc.bin
 rip() { emu "$DW" -q rip "$EMU_DEVICE" -o "$work/$1" --name d --no-qscan --offline "${@:2}"; }
@@ -37,7 +37,11 @@ expect_exit 5 "jitter: secure rip finishes (no C2 flag, nothing re-read)" -- rip
 d=$(differing "$work/secure/d.bin")
 [ "$d" -gt 0 ] && ok "jitter: secure mode leaves $d sectors wrong (it trusts clean C2; a database mismatch would show it)" \
   || bad "jitter: the secure rip equals the source: the fault plan did nothing"
-expect_exit 5 "jitter: test-and-copy rip" -- rip tc --mode test-and-copy
+# Half of all READ CDs come back shifted here, far more than a real drive:
+# a run of re-reads needs a second good read among its attempts, so this
+# gives 16 (--retries 8; the default 4 gives 8, and a run can then stay
+# unconfirmed: listed bad, never silent).
+expect_exit 5 "jitter: test-and-copy rip" -- rip tc --mode test-and-copy --retries 8
 same_file "$work/tc/d.bin" "$src" "jitter: the test-and-copy bin equals the source"
 grep -q '^track 01: test CRC [0-9a-f]\{8\}, copy CRC [0-9a-f]\{8\}: differ' "$work/tc/d.log" \
   && ok "jitter: the log says track 1's test and copy CRCs differ" || bad "jitter: $(grep 'test CRC' "$work/tc/d.log")"
@@ -56,7 +60,7 @@ sed 's/"accurate_stream":"supported"/"accurate_stream":"unsupported"/' \
   "$DW_SOURCE/profiles/drives/dwemu_virtual_mmc-6.json" >"$cfg/dwemu_virtual_mmc-6.json"
 expect_exit 5 "jitter: secure rip on a drive profiled without accurate stream" -- \
   env XDG_CONFIG_HOME="$work/cfg" LD_PRELOAD="$EMU_PRELOAD" DW_EMU_DEVICE="$EMU_DEVICE" \
-  DW_EMU_CONFIG="$EMU_CONFIG" "$DW" -q rip "$EMU_DEVICE" -o "$work/noacc" --name d --no-qscan --offline
+  DW_EMU_CONFIG="$EMU_CONFIG" "$DW" -q rip "$EMU_DEVICE" -o "$work/noacc" --name d --no-qscan --offline --retries 8
 same_file "$work/noacc/d.bin" "$src" "no accurate stream: the secure bin equals the source"
 grep -q "^the drive has no accurate stream (its profile): secure mode reads every sector twice" "$work/noacc/d.log" \
   && ok "no accurate stream: the log says why it reads twice" || bad "no accurate stream: not in the log"
