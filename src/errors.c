@@ -1,6 +1,9 @@
 /* Error table: codes, names and messages from DW_ERRNO_MAP. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include "discwright/errors.h"
+#include "errors_int.h"
 
 const char *dw_version(void)
 {
@@ -67,4 +70,42 @@ int dw_error_from_errno(int sys_errno)
     default:
         return DW_EIO;
     }
+}
+
+int dw__set_errorv(struct dw_error_detail *err, int code, const char *fmt, va_list ap)
+{
+    if (!err)
+        return code;
+    memset(err, 0, sizeof(*err));
+    err->code = code;
+    err->sense_key = err->asc = err->ascq = -1;
+    err->lba = DW_NO_LBA;
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    return code;
+}
+
+int dw__set_error(struct dw_error_detail *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dw__set_errorv(err, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int dw__set_error_errno(struct dw_error_detail *err, int sys_errno, const char *fmt, ...)
+{
+    int code = dw_error_from_errno(sys_errno);
+    if (!code)
+        code = DW_EIO;
+    va_list ap;
+    va_start(ap, fmt);
+    dw__set_errorv(err, code, fmt, ap);
+    va_end(ap);
+    if (err) {
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof(err->message) - n, ": %s", strerror(sys_errno));
+        err->sys_errno = sys_errno;
+    }
+    return code;
 }

@@ -199,6 +199,36 @@ struct dw_toc_write_opts {
 DW_API int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opts,
                         FILE *out);
 
+/* ---- the sub-channel a layout carries (src/disc/qsynth.c, pwsynth.c) ---- */
+
+/* Where dw_disc_synth_q puts ADR 2 and ADR 3 frames: at LBAs whose value
+ * modulo 100 is this (IEC 60908 asks for each at least once in 100
+ * frames).  MCN frames go anywhere in the program area of a disc that has
+ * an MCN, ISRC frames at INDEX 01 or later of a track that has an ISRC. */
+#define DW_SYNTH_Q_MCN_PHASE 30
+#define DW_SYNTH_Q_ISRC_PHASE 70
+
+/* The Q frame (12 bytes with CRC, dw_q_encode) that a pressed disc with
+ * this layout carries at lba: ADR 1 with TNO, INDEX (00 from INDEX 00 to
+ * INDEX 01, and LBA -150..-1 before track 1), relative time (counting up
+ * from INDEX 01; in a pregap down to 00:00:00 on its last frame) and
+ * absolute time; the lead-out (up to 6750 sectors after a session's
+ * lead-out) as TNO AAh, INDEX 01; CONTROL from the track (its control bits,
+ * plus the data bit for data tracks); ADR 2 and 3 frames as
+ * DW_SYNTH_Q_*_PHASE says.  The disc must have passed dw_disc_finish.
+ * Returns 0, DW_ERANGE before LBA -150 or past the last lead-out area,
+ * DW_EREAD in the lead-in between sessions. */
+DW_API int dw_disc_synth_q(const struct dw_disc *disc, int32_t lba, uint8_t q[12]);
+
+/* The raw P-W sub-channel (96 bytes, interleaved as READ CD sub-channel
+ * selection 001b returns it: bit 7 of each byte P, bit 6 Q ... bit 0 W)
+ * that a pressed disc with this layout carries at lba: Q from
+ * dw_disc_synth_q; P set on every frame of a pregap (INDEX 00, and LBA
+ * -150..-1 before track 1) and, in a lead-out, on its first frame and then
+ * at 2 Hz from 2 s on (on for frames 0-18 and 38-56 of each second); R-W
+ * zero (no CD+G).  Errors as dw_disc_synth_q (pw is then zero). */
+DW_API int dw_disc_synth_pw(const struct dw_disc *disc, int32_t lba, uint8_t pw[96]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,8 @@
  * log lines, and always releases the drive.
  *
  * libburn keeps global state (burn_initialize ... burn_finish, one message
- * queue), so every public call here runs under one mutex.
+ * queue), so every public call here runs under the process-wide libburn
+ * lock (dw__libburn_lock, shared with the drive list's bus scan).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 
 #include "discwright/burn.h"
 #include "burn/burn_int.h"
+#include "drive/drive_int.h"
 
 /* libburn's API passes off_t; the library is built with 64-bit off_t. */
 _Static_assert(sizeof(off_t) == 8, "build with _FILE_OFFSET_BITS=64");
@@ -45,7 +47,6 @@ _Static_assert(sizeof(off_t) == 8, "build with _FILE_OFFSET_BITS=64");
  * last thing its writer thread says before it unlists itself. */
 #define LIBBURN_MSG_WRITE_THREAD_ENDED 0x00020178
 
-static pthread_mutex_t burn_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                               */
@@ -315,9 +316,9 @@ static int run_begin(struct burn_run *run, const struct dw_callbacks *cb,
     memset(run, 0, sizeof *run);
     run->cb = cb;
     run->worst_sev = -1;
-    pthread_mutex_lock(&burn_lock);
+    dw__libburn_lock();
     if (!burn_initialize()) {
-        pthread_mutex_unlock(&burn_lock);
+        dw__libburn_unlock();
         return fail(err, DW_ELIB, 0,
                     "cannot start libburn: check that the libburn library is "
                     "installed and matches the one discwright was built with");
@@ -352,7 +353,7 @@ static void run_end(struct burn_run *run, bool eject)
         drain_messages(run);
         burn_finish();
         run->libburn_up = false;
-        pthread_mutex_unlock(&burn_lock);
+        dw__libburn_unlock();
     }
 }
 

@@ -11,6 +11,7 @@
 #include "checksum/dbfetch.h"
 #include "discwright/errors.h"
 #include "discwright/version.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
 /* Settings                                                             */
@@ -25,13 +26,8 @@ int dw__dbfetch_cache_dir(const char *opt_dir, const char *leaf, char *out,
     if (opt_dir) {
         n = snprintf(out, out_bytes, "%s", opt_dir);
     } else {
-        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-        if (xdg && xdg[0] == '/')
-            n = snprintf(out, out_bytes, "%s/discwright/%s", xdg, leaf);
-        else if (home && home[0])
-            n = snprintf(out, out_bytes, "%s/.cache/discwright/%s", home, leaf);
-        else
-            return 0;
+        int rc = dw__xdg_dir("cache", leaf, out, out_bytes);
+        return rc == DW_ENOENT ? 0 : rc;
     }
     if (n < 0 || (size_t)n >= out_bytes) {
         out[0] = '\0';
@@ -79,23 +75,6 @@ static int prepare(struct dw__dbfetch *f, char *dir, size_t dir_bytes)
 /* ------------------------------------------------------------------ */
 /* The cache                                                            */
 
-/* mkdir -p of the directory part of path. */
-static int make_parents(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return 0;
-}
-
 static int read_file(const char *path, size_t max_bytes, uint8_t **data, size_t *bytes)
 {
     FILE *fp = fopen(path, "rb");
@@ -126,7 +105,7 @@ static int write_file_atomic(const char *path, const void *data, size_t bytes)
 {
     char tmp[4096 + 8];
     int e = 0;
-    if (make_parents(path) != 0)
+    if (dw__mkdir_parents(path, NULL) != 0)
         return errno ? errno : EIO;
     if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
         return ENAMETOOLONG;

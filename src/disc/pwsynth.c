@@ -3,7 +3,7 @@
  * raw P-W, so that a rip of an image can write a CloneCD .sub. */
 #include <string.h>
 #include "discwright/errors.h"
-#include "discwright/qscan.h"
+#include "discwright/disc.h"
 #include "discwright/sector.h"
 
 #define LEADIN_PREGAP_SECTORS 150 /* LBA -150..-1 before track 1 */

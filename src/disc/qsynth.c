@@ -3,7 +3,7 @@
  * and what the Q-scan tests rediscover layouts from. */
 #include <string.h>
 #include "discwright/errors.h"
-#include "discwright/qscan.h"
+#include "discwright/disc.h"
 #include "discwright/sector.h"
 
 #define LEADIN_PREGAP_SECTORS 150 /* LBA -150..-1 before track 1 */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include "discwright/qscan.h"
+#include "discwright/disc.h"
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "image/image.h"

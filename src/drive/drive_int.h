@@ -88,4 +88,13 @@ bool dw__drive_is_mmc(const struct dw_drive *d);
 int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
                  size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st);
 
+/* libburn keeps process-wide state: burn_initialize ... burn_finish, one
+ * message queue, its severities.  Every user of libburn in the library
+ * (drive_list.c's bus scan, src/burn) holds this lock from before
+ * burn_initialize to after burn_finish, so that listing drives while
+ * another thread burns waits instead of shutting libburn down under the
+ * burn.  Not recursive.  src/drive/libburn_lock.c */
+void dw__libburn_lock(void);
+void dw__libburn_unlock(void);
+
 #endif

@@ -8,9 +8,9 @@
  *
  * libburn state is process-wide: burn_finish() shuts the library down for
  * the whole process and burn_msgs_set_severities() changes what every user
- * of it sees.  dw_drive_list must therefore not run while a burn is in
- * progress in the same process; the burn layer sets its own severities
- * when it starts a job. */
+ * of it sees.  The scan holds dw__libburn_lock (drive_int.h) from
+ * burn_initialize to burn_finish, as the burn layer does for a whole job,
+ * so a listing made while another thread burns waits for the burn. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,8 +109,11 @@ static int scan_libburn(struct found_list *list)
 
     static char never[] = "NEVER", print_id[] = "discwright : ";
 
-    if (!burn_initialize())
+    dw__libburn_lock();
+    if (!burn_initialize()) {
+        dw__libburn_unlock();
         return 0;
+    }
     burn_msgs_set_severities(never, never, print_id);
     while ((ret = burn_drive_scan(&infos, &n)) == 0 && waited_ms < LIST_SCAN_MAX_MS) {
         sleep_ms(LIST_SCAN_POLL_MS);
@@ -134,6 +137,7 @@ static int scan_libburn(struct found_list *list)
     if (infos)
         burn_drive_info_free(infos);
     burn_finish();
+    dw__libburn_unlock();
     return rc;
 }
 

@@ -17,7 +17,7 @@
  *    replies are trusted only as far as their own length fields say.
  *  - cdtext_data_init() warns on stdout about packs it refuses and files a
  *    text under the wrong track after an empty one in the same pack: packs
- *    are checked with dw__mmc_cdtext_is_safe() first.  In 2.1
+ *    are checked with dw__cdtext_is_safe() first.  In 2.1
  *    cdtext_destroy() frees the object too (older sources show it freeing
  *    only the fields; a free() after it is a double free).
  */
@@ -37,6 +37,7 @@
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "drive/mmc.h"
+#include "disc/disc_int.h"
 
 #define MMC_TIMEOUT_MS 10000      /* ordinary commands */
 #define MMC_READ_TIMEOUT_MS 60000 /* reads: the drive may retry for long */
@@ -501,7 +502,7 @@ static int mmc_load_cdtext(struct dw_drive *d, struct dw_disc *disc)
         return res.code == DW_ENOMEM ? DW_ENOMEM : 0;
     if (dw__mmc_parse_cdtext(buf, bytes, &packs, &pack_bytes) || !pack_bytes)
         goto out;
-    if (!dw__mmc_cdtext_is_safe(packs, pack_bytes)) {
+    if (!dw__cdtext_is_safe(packs, pack_bytes)) {
         mmc_warn(d,
                  "CD-TEXT of the disc in '%s' was ignored: it is malformed, uses "
                  "double-byte characters or has empty fields libcdio would file "

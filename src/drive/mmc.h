@@ -325,24 +325,6 @@ int dw__mmc_parse_full_toc(const uint8_t *buf, size_t bytes,
 int dw__mmc_parse_cdtext(const uint8_t *buf, size_t bytes, const uint8_t **packs,
                          size_t *pack_bytes);
 
-/* True when libcdio 2.1's cdtext_data_init() decodes these packs right.
- * Measured against the library (see test_mmc.c), it refuses, with a warning
- * printed on stdout by libcdio's default log handler: a size that is not a
- * non-zero whole number of packs, a block without the three size
- * information packs (8Fh), a text of 254 bytes or more.  It also files a
- * text under the wrong track when an empty text ends earlier in the same
- * pack (empty texts do not advance its track count), so such packs in
- * block 0 are refused here too; double-byte (Shift-JIS) packs are not
- * modelled and refused.  Callers check first and skip CD-TEXT that fails. */
-bool dw__mmc_cdtext_is_safe(const uint8_t *packs, size_t pack_bytes);
-
-/* Decode pack_bytes of raw 18-byte CD-TEXT packs (IEC 61866) with libcdio's
- * cdtext_data_init into disc: album fields from track 0, track fields by
- * track number; fields already set are kept (a cue's TITLE wins over its
- * CDTEXTFILE).  packs is not modified in content but libcdio wants it
- * writable.  Returns 0, DW_EPARSE (not whole packs, or refused by
- * dw__mmc_cdtext_is_safe / libcdio), DW_ENOMEM.  src/drive/cdtext.c */
-int dw__cdtext_apply(uint8_t *packs, size_t pack_bytes, struct dw_disc *disc);
 
 /* The disc model from the TOC replies, before any sector is read: tracks
  * (number, CONTROL, DW_MODE_AUDIO when CONTROL bit 2 is clear and

@@ -659,65 +659,6 @@ int dw__mmc_parse_cdtext(const uint8_t *buf, size_t bytes, const uint8_t **packs
     return 0;
 }
 
-/* Pack types (IEC 61866; libcdio cdtext_private.h). */
-#define PACK_TITLE 0x80
-#define PACK_UPC 0x8E
-#define PACK_GENRE 0x87
-#define PACK_SIZE_INFO 0x8F
-
-bool dw__mmc_cdtext_is_safe(const uint8_t *packs, size_t pack_bytes)
-{
-    /* A model of libcdio 2.1's cdtext_data_init(), found by feeding it
-     * packs (tests/unit/test_mmc.c keeps the cases): where it would warn,
-     * refuse, or file a text under the wrong track, say no. */
-    int block = -1, seq = 0, used = 0;
-
-    if (!packs || pack_bytes < 18 || pack_bytes % 18 != 0)
-        return false;
-    for (size_t off = 0; off < pack_bytes; off += 18) {
-        const uint8_t *p = packs + off;
-        int p_block = (p[3] >> 4) & 0x07;
-        bool empty_seen = false; /* an empty text ended in this pack */
-        int j = 0;
-
-        if (block != p_block || seq != p[2]) {
-            /* A new block: it reads the size information packs from here
-             * to the end and needs pack 1 to count three of them. */
-            int size_packs = 0;
-            block = p_block;
-            seq = 0;
-            for (size_t i = off; i + 18 <= pack_bytes; i += 18)
-                if (packs[i] == PACK_SIZE_INFO && packs[i + 1] == 1)
-                    size_packs = packs[i + 4 + 7];
-            if (size_packs != 3)
-                return false;
-        }
-        if (p[3] & 0x80) /* double-byte characters: not modelled */
-            return false;
-        if (p[0] == PACK_GENRE && p[4] <= 31)
-            j = 2; /* genre code first */
-        if ((p[0] >= PACK_TITLE && p[0] <= PACK_GENRE) || p[0] == PACK_UPC) {
-            for (; j < 12; j++) {
-                if (p[4 + j] != 0) {
-                    if (used >= 253) /* "CD-TEXT: Field too long." */
-                        return false;
-                    used++;
-                } else if (used == 0) {
-                    empty_seen = true; /* does not advance its track count */
-                } else {
-                    /* A text ends here; after an empty one in the same
-                     * pack it would be filed one track too early. */
-                    if (empty_seen && p_block == 0)
-                        return false;
-                    used = 0;
-                }
-            }
-        }
-        seq++;
-    }
-    return true;
-}
-
 /* Session gaps between the lead-out of one session and INDEX 01 of the
  * first track of the next (Orange Book): lead-out 6750 sectors after the
  * first session and 2250 after later ones, lead-in 4500, pregap 150. */

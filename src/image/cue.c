@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include "discwright/sector.h"
-#include "drive/mmc.h"
+#include "disc/disc_int.h"
 #include "image/image.h"
 
 #define CUE_MAX_BYTES (1 << 20) /* a cue sheet is text; 1 MiB is plenty */

@@ -67,21 +67,6 @@ void dw__image_warn(struct dw__image *img, const char *fmt, ...)
     img->warnings = w;
 }
 
-int dw__set_error(struct dw_error_detail *err, int code, const char *fmt, ...)
-{
-    if (!err)
-        return code;
-    memset(err, 0, sizeof(*err));
-    err->code = code;
-    err->sense_key = err->asc = err->ascq = -1;
-    err->lba = DW_NO_LBA;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "discwright/disc.h"
 #include "discwright/errors.h"
+#include "errors_int.h"
 
 /* How one sector of a span is stored in its file. */
 enum dw__span_layout {
@@ -59,10 +60,6 @@ int dw__image_add_span(struct dw__image *img, const struct dw__span *span);
 /* Append a printf-formatted warning line to img->warnings. */
 void dw__image_warn(struct dw__image *img, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-
-/* Set err (may be NULL): code, message, no LBA. Returns code. */
-int dw__set_error(struct dw_error_detail *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Resolve a FILE name from a description file: relative to the directory of
  * desc_path; if missing, a case-insensitive match in that directory.  On

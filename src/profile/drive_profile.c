@@ -10,9 +10,10 @@
 #include <json-c/json.h>
 #include "discwright/drive_profile.h"
 #include "discwright/profile.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "profile/profile_int.h"
 #include "report/outfile.h"
+#include "util.h"
 
 #define FORMAT_NAME "discwright-drive-profile"
 #define FORMAT_VERSION 1
@@ -204,27 +205,6 @@ int dw_drive_profile_file_name(const char *vendor, const char *model, char *out,
     return 0;
 }
 
-/* mkdir -p dir (each missing component made), with err naming the one
- * that fails. */
-static int make_dirs(const char *dir, struct dw_error_detail *err)
-{
-    char buf[4096];
-    size_t len = strlen(dir);
-    int rc = 0;
-
-    if (len == 0 || len >= sizeof(buf))
-        return dw__set_error(err, DW_EINVAL, "profile directory '%s' is not usable", dir);
-    memcpy(buf, dir, len + 1);
-    for (size_t i = 1; i <= len && !rc; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        buf[i] = '\0';
-        rc = dw__ensure_dir(buf, err);
-        buf[i] = dir[i];
-    }
-    return rc;
-}
-
 int dw_drive_profile_save(const struct dw_drive_profile *p, const char *dir,
                           char *path_out, size_t path_out_bytes,
                           struct dw_error_detail *err)
@@ -243,7 +223,7 @@ int dw_drive_profile_save(const struct dw_drive_profile *p, const char *dir,
         snprintf(path, sizeof(path), "%s/%s", drives, name) >= (int)sizeof(path))
         return dw__set_error(err, DW_EINVAL, "profile directory '%s' is too long a path",
                              dir);
-    rc = make_dirs(drives, err);
+    rc = dw__mkdir_p(drives, err);
     if (rc)
         return rc;
     text = dw_drive_profile_to_json(p);

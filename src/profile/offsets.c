@@ -9,6 +9,7 @@
 #include "discwright/errors.h"
 #include "discwright/profile.h"
 #include "profile/profile_int.h"
+#include "util.h"
 
 #ifndef DW_PROFILES_DIR
 #define DW_PROFILES_DIR "profiles"
@@ -25,12 +26,10 @@ int dw_profile_dir(int idx, char *out, size_t out_bytes)
     if (!out || out_bytes == 0)
         return DW_EINVAL;
     if (idx == 0) {
-        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-        if (xdg && xdg[0] == '/')
-            n = snprintf(out, out_bytes, "%s/discwright/profiles", xdg);
+        if (dw__xdg_dir("config", "profiles", out, out_bytes) == DW_ENOENT)
+            n = snprintf(out, out_bytes, "/nonexistent/.config/discwright/profiles");
         else
-            n = snprintf(out, out_bytes, "%s/.config/discwright/profiles",
-                         home && home[0] ? home : "/nonexistent");
+            n = (int)strlen(out);
     } else if (idx == 1) {
         n = snprintf(out, out_bytes, "%s", DW_PROFILES_DIR);
     } else if (idx == 2) {

@@ -73,14 +73,4 @@ int dw__profile_check_format(struct json_object *root, const char *path, const c
                              const char *hint, const char *format_name, int format_version,
                              struct dw_error_detail *err);
 
-struct dw_rip_profile;
-
-/* Parse the text of a rip profile file (NUL-terminated); path only names
- * it in messages.  want_name: the name it was looked up by, which its
- * "name" must equal (NULL: any).  The contract of dw_rip_profile_load
- * without the file: 0 or DW_EPARSE (out cleared), out->source left "".
- * src/profile/rip_profile.c; for it and its fuzz target. */
-int dw__rip_profile_parse(const char *text, const char *path, const char *want_name,
-                          struct dw_rip_profile *out, struct dw_error_detail *err);
-
 #endif

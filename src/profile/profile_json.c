@@ -8,7 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "discwright/errors.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "profile/profile_int.h"
 
 #define MAX_FILE_BYTES (256 * 1024) /* a profile is a few hundred bytes */

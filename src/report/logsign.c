@@ -12,7 +12,7 @@
 #include <string.h>
 #include <nettle/sha2.h>
 #include "discwright/report.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "report/report_int.h"
 
 #define BLOCK_BYTES 65536

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "image/image.h"
+#include "errors_int.h"
 #include "report/outfile.h"
 
 static int io_error(struct dw_error_detail *err, int sys_errno, const char *what, const char *path)

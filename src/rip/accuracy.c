@@ -9,7 +9,7 @@
 #include "discwright/discid.h"
 #include "discwright/profile.h"
 #include "discwright/sector.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "rip/accuracy.h"
 #include "rip/offset.h"
 

@@ -10,7 +10,7 @@
 #include "discwright/discid.h"
 #include "discwright/offset.h"
 #include "discwright/sector.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "report/report_int.h"
 #include "rip/offset.h"
 

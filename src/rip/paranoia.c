@@ -10,7 +10,7 @@
 #include <cdio/paranoia/cdda.h>
 #include <cdio/paranoia/paranoia.h>
 #include "discwright/sector.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 

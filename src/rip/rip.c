@@ -20,21 +20,15 @@
 #include "discwright/report.h"
 #include "discwright/rip.h"
 #include "discwright/sector.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "report/outfile.h"
 #include "report/report_int.h"
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 #include "rip/ripmap.h"
+#include "util.h"
 
 #define DEFAULT_DATA_RETRIES 4
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Why a sector stayed bad, from a range detail: a packed SCSI sense
  * (key << 16 | ASC << 8 | ASCQ, SPC-4), a DW_E* code, or a sector verdict. */
@@ -84,7 +78,7 @@ void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ..
 
 int dw__rip_progress(struct dw__rip *r, int track, bool force)
 {
-    double t = now_seconds();
+    double t = dw__now_seconds();
     if (!force && t - r->last_progress_s < 0.2)
         return 0;
     r->last_progress_s = t;
@@ -522,7 +516,7 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
             gap_sectors[gap_count++] = first - expect;
         }
         expect = end;
-        double t0 = now_seconds();
+        double t0 = dw__now_seconds();
         int64_t bad_before = r->bad.sectors, reread_before = r->reread.sectors;
         struct dw_paranoia_stats pstats = {0};
         bool use_paranoia = !dw_track_is_data(t) && r->opts->mode == DW_RIP_PARANOIA;
@@ -642,7 +636,7 @@ static int rip_bincue(struct dw__rip *r, json_object *report)
                     "track %02d: CRC32 %08x  MD5 %s  SHA1 %s  re-read %lld  bad %lld  (%.1f s)",
                     t->number, d.crc32, d.md5, d.sha1,
                     (long long)(r->reread.sectors - reread_before),
-                    (long long)(r->bad.sectors - bad_before), now_seconds() - t0);
+                    (long long)(r->bad.sectors - bad_before), dw__now_seconds() - t0);
     }
     struct dw_digests d;
     dw_hash_final(image_hash, &d);
@@ -1362,7 +1356,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.cache_defeat_sectors = 2000;
     r.test_pass = opts->mode == DW_RIP_TEST_AND_COPY;
     dw__utc_now(started);
-    double t0 = now_seconds();
+    double t0 = dw__now_seconds();
 
     dw_drive_info(drive, &info);
     if ((rc = dw_drive_medium(drive, &medium))) {
@@ -1516,7 +1510,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     result->paranoia_events = r.paranoia_events;
     dw__utc_now(finished);
     json_object_object_add(report, "finished", json_object_new_string(finished));
-    json_object_object_add(report, "seconds", json_object_new_double(now_seconds() - t0));
+    json_object_object_add(report, "seconds", json_object_new_double(dw__now_seconds() - t0));
     json_object_object_add(report, "sectors_read", json_object_new_int64(r.done_sectors));
     if (r.resume)
         json_object_object_add(report, "sectors_kept", json_object_new_int64(r.kept_sectors));

@@ -143,4 +143,15 @@ void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs);
 /* Sign the log (its last line, report.h) and add "log_sha256" to report. */
 int dw__rip_sign_log(struct dw__rip *r, json_object *report);
 
+struct dw_rip_profile;
+
+/* Parse the text of a rip profile file (NUL-terminated); path only names
+ * it in messages.  want_name: the name it was looked up by, which its
+ * "name" must equal (NULL: any).  The contract of dw_rip_profile_load
+ * without the file: 0 or DW_EPARSE (out cleared), out->source left "".
+ * src/rip/rip_profile.c; for it and its fuzz target. */
+int dw__rip_profile_parse(const char *text, const char *path, const char *want_name,
+                          struct dw_rip_profile *out, struct dw_error_detail *err);
+
+
 #endif

@@ -8,19 +8,13 @@
 #include <json-c/json.h>
 #include "discwright/disc.h"
 #include "discwright/report.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "rip/ripmap.h"
 #include "rip/rip_int.h"
+#include "util.h"
 
 #define MAP_NAME "discwright rip map"
 #define MAP_VERSION 1
-
-static double monotonic_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes)
 {
@@ -84,7 +78,7 @@ static json_object *ranges_below(const struct dw__lba_ranges *rs, int32_t below,
 
 int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool force)
 {
-    double now = monotonic_s();
+    double now = dw__now_seconds();
     if (!r->map_path[0] || (!force && now - r->map_saved_s < 1.0))
         return 0;
     r->map_saved_s = now;

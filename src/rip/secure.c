@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "discwright/sector.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 

@@ -23,7 +23,7 @@
 #include "discwright/qscan.h"
 #include "discwright/report.h"
 #include "discwright/sector.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "report/outfile.h"
 #include "report/report_int.h"
 #include "rip/rip_int.h"

@@ -5,8 +5,9 @@
 #include "discwright/report.h"
 #include "discwright/sector.h"
 #include "discwright/verify.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "report/report_int.h"
+#include "util.h"
 
 #define DEFAULT_RETRIES 2
 
@@ -90,13 +91,6 @@ static int add_class(struct vjob *j, int32_t lba, enum dw_sector_class cls, int3
 static int read_source(struct dw_drive *src, bool raw, int32_t lba, int32_t n, uint8_t *buf)
 {
     return raw ? dw_drive_read_raw(src, lba, n, buf) : dw_drive_read_user(src, lba, n, buf);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_verify_opts *opts,
@@ -236,7 +230,7 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
             }
             ilba += n;
             done += n;
-            double t = now_s();
+            double t = dw__now_seconds();
             if (cb && cb->progress && (t - last > 0.2 || done >= res->sectors_total)) {
                 last = t;
                 struct dw_progress p = {.phase = "verify", .done_sectors = done,

@@ -27,6 +27,7 @@
 #include "discwright/drive.h"
 #include "discwright/sector.h"
 #include "drive/mmc.h"
+#include "disc/disc_int.h"
 #include "emu.h"
 
 /* ---- fixtures ------------------------------------------------------------------ */
@@ -1585,7 +1586,7 @@ static void test_cdtext(void **state)
         assert_int_equal((uint16_t)~crc, (uint16_t)(p[16] << 8 | p[17]));
         assert_int_equal(p[2], off / 18); /* sequence numbers */
     }
-    assert_true(dw__mmc_cdtext_is_safe(packs, pack_bytes));
+    assert_true(dw__cdtext_is_safe(packs, pack_bytes));
     /* libcdio decodes them. */
     ct = cdtext_init();
     assert_non_null(ct);

@@ -10,6 +10,7 @@
 #include "discwright/errors.h"
 #include "discwright/rip_profile.h"
 #include "profile/profile_int.h"
+#include "rip/rip_int.h"
 
 const char *dw_fuzz_fixture_ext = ".json";
 

@@ -19,6 +19,7 @@
 #include "discwright/qscan.h"
 #include "discwright/sector.h"
 #include "drive/mmc.h"
+#include "disc/disc_int.h"
 #include "image/image.h"
 
 #ifndef DW_FIXTURES_DIR
@@ -178,7 +179,7 @@ static void test_cdtext_round_trip(void **state)
     assert_non_null(memchr(packs, 0xE9, bytes));
     /* libcdio's parser (as the cue reader's CDTEXTFILE uses it) gives the
      * same fields back, in UTF-8. */
-    assert_true(dw__mmc_cdtext_is_safe(packs, bytes));
+    assert_true(dw__cdtext_is_safe(packs, bytes));
     struct dw_disc *back = dw_disc_clone(d);
     memset(&back->cdtext, 0, sizeof(back->cdtext));
     for (int i = 0; i < back->track_count; i++)

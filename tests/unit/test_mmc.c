@@ -3,7 +3,7 @@
  * drive.  Expected CDB bytes are written out from the field layouts of the
  * standards, not from our builders; replies are built by hand, including
  * short, truncated and lying ones.  The CD-TEXT cases are run through
- * libcdio's own cdtext_data_init() to check dw__mmc_cdtext_is_safe()
+ * libcdio's own cdtext_data_init() to check dw__cdtext_is_safe()
  * against the library it guards.
  */
 #include <stdarg.h>
@@ -25,6 +25,7 @@
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "drive/mmc.h"
+#include "disc/disc_int.h"
 
 #define CHECK_CDB(len, cdb, ...)                                                         \
     do {                                                                                 \
@@ -873,7 +874,7 @@ static void test_cdtext(void **state)
     assert_int_equal(dw__mmc_parse_cdtext(reply, 1, &packs, &pack_bytes), DW_EPARSE);
 
     /* Good packs: safe, and libcdio decodes them without a word. */
-    assert_true(dw__mmc_cdtext_is_safe(reply + 4, n));
+    assert_true(dw__cdtext_is_safe(reply + 4, n));
     cdio_warnings = 0;
     assert_int_equal(libcdio_decode(reply + 4, n, 2, text, sizeof(text)), 0);
     assert_string_equal(text, "T2");
@@ -882,14 +883,14 @@ static void test_cdtext(void **state)
     assert_int_equal(cdio_warnings, 0);
 
     /* Not whole packs, nothing, NULL. */
-    assert_false(dw__mmc_cdtext_is_safe(reply + 4, n - 1));
-    assert_false(dw__mmc_cdtext_is_safe(reply + 4, 0));
-    assert_false(dw__mmc_cdtext_is_safe(NULL, 18));
+    assert_false(dw__cdtext_is_safe(reply + 4, n - 1));
+    assert_false(dw__cdtext_is_safe(reply + 4, 0));
+    assert_false(dw__cdtext_is_safe(NULL, 18));
 
     /* No size information packs: libcdio warns and refuses. */
     seq = 0;
     n = cdtext_packs(reply, 0x80, good, 5, &seq);
-    assert_false(dw__mmc_cdtext_is_safe(reply, n));
+    assert_false(dw__cdtext_is_safe(reply, n));
     cdio_warnings = 0;
     assert_int_not_equal(libcdio_decode(reply, n, 1, text, sizeof(text)), 0);
     assert_true(cdio_warnings > 0);
@@ -904,7 +905,7 @@ static void test_cdtext(void **state)
         n += cdtext_size_packs(reply + n, &seq, 1);
         cdio_warnings = 0;
         int rc = libcdio_decode(reply, n, 0, text, sizeof(text));
-        bool safe = dw__mmc_cdtext_is_safe(reply, n);
+        bool safe = dw__cdtext_is_safe(reply, n);
         assert_int_equal(safe, l <= 253);
         if (safe) {
             assert_int_equal(rc, 0);
@@ -920,12 +921,12 @@ static void test_cdtext(void **state)
     seq = 0;
     n = cdtext_packs(reply, 0x81, empty_then_text, 4, &seq);
     n += cdtext_size_packs(reply + n, &seq, 3);
-    assert_false(dw__mmc_cdtext_is_safe(reply, n));
+    assert_false(dw__cdtext_is_safe(reply, n));
     /* Empty texts at the end harm nothing. */
     seq = 0;
     n = cdtext_packs(reply, 0x80, empty_at_end, 4, &seq);
     n += cdtext_size_packs(reply + n, &seq, 3);
-    assert_true(dw__mmc_cdtext_is_safe(reply, n));
+    assert_true(dw__cdtext_is_safe(reply, n));
     assert_int_equal(libcdio_decode(reply, n, 1, text, sizeof(text)), 0);
     assert_string_equal(text, "Track1");
 
@@ -934,7 +935,7 @@ static void test_cdtext(void **state)
     n = cdtext_packs(reply, 0x80, good, 5, &seq);
     n += cdtext_size_packs(reply + n, &seq, 4);
     reply[3] |= 0x80;
-    assert_false(dw__mmc_cdtext_is_safe(reply, n));
+    assert_false(dw__cdtext_is_safe(reply, n));
     cdio_log_set_handler(old);
 }
 

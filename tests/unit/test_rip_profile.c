@@ -16,6 +16,7 @@
 #include "discwright/profile.h"
 #include "discwright/rip_profile.h"
 #include "profile/profile_int.h"
+#include "rip/rip_int.h"
 
 static char home[64];
 

@@ -19,6 +19,7 @@
 #include "discwright/errors.h"
 #include "discwright/qscan.h"
 #include "discwright/sector.h"
+#include "util.h"
 
 #define PROBE_FRAMES 4          /* frames read around each probe */
 #define CHUNK_FRAMES 25         /* frames per read when scanning for ISRC/MCN */
@@ -35,13 +36,6 @@
 #define FRUITLESS_MAX 24        /* reads without any good frame before giving up */
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct vote {
     char value[14];
@@ -141,7 +135,7 @@ static void stop_scan(struct scan *s, const char *why)
 
 static void progress(struct scan *s, bool force)
 {
-    double t = now_seconds();
+    double t = dw__now_seconds();
     if (!s->cb || !s->cb->progress || (!force && t - s->last_progress < 0.2))
         return;
     s->last_progress = t;
@@ -200,7 +194,7 @@ static bool read_frames(struct scan *s, int32_t lba, int32_t n, struct frame *f)
 
     if (s->stop)
         return false;
-    if (now_seconds() > s->deadline) {
+    if (dw__now_seconds() > s->deadline) {
         stop_scan(s, "the time limit ran out");
         return false;
     }
@@ -730,7 +724,7 @@ int dw_disc_qscan(struct dw_drive *drive, struct dw_disc *disc,
         s->isrc_frames = MIN_ISRC_FRAMES;
     s->max_frames = opts->max_frames > 0 ? opts->max_frames
                                          : (int64_t)DEFAULT_ISRC_FRAMES * disc->track_count + 2000;
-    s->t0 = now_seconds();
+    s->t0 = dw__now_seconds();
     s->deadline = s->t0 + (opts->max_seconds > 0 ? opts->max_seconds : DEFAULT_SECONDS);
     snprintf(result->toc_mcn, sizeof(result->toc_mcn), "%s", disc->mcn);
     result->track_count = disc->track_count;
@@ -789,7 +783,7 @@ int dw_disc_qscan(struct dw_drive *drive, struct dw_disc *disc,
 
 out:
     if (s) {
-        result->seconds = now_seconds() - s->t0;
+        result->seconds = dw__now_seconds() - s->t0;
         snprintf(result->q_source, sizeof(result->q_source), "%s", dw_drive_q_source(drive));
         if (s->disc && s->cb)
             progress(s, true);

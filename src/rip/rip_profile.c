@@ -10,7 +10,7 @@
 #include <json-c/json.h>
 #include "discwright/profile.h"
 #include "discwright/rip_profile.h"
-#include "image/image.h"
+#include "errors_int.h"
 #include "profile/profile_int.h"
 #include "rip/rip_int.h"
 
