@@ -2,6 +2,7 @@
 #ifndef DISCWRIGHT_REPORT_H
 #define DISCWRIGHT_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,25 @@ DW_API const char *dw_disc_status_name(enum dw_disc_status status);
 
 /* "AUDIO", "MODE1", "MODE2", "MODE2 XA"; static. */
 DW_API const char *dw_track_mode_name(enum dw_track_mode mode);
+
+/* ---- text from discs and files -------------------------------------------
+ * CD-TEXT, ISRCs, file names inside images, strings in drive answers: data,
+ * never structure.  Before such text reaches a log line or a terminal it is
+ * escaped: C0 control characters (U+0000-U+001F, so also CR, LF, ESC),
+ * DEL, C1 control characters (U+0080-U+009F) and bytes that are not valid
+ * UTF-8 (RFC 3629) become "\xNN", one per byte; everything else (printable
+ * ASCII, valid UTF-8) is kept as it is.  The JSON report escapes by JSON's
+ * own rules; cue sheets and file names have rules of their own (disc.h,
+ * dw_cue_write). */
+
+/* Escape NUL-terminated in into out (out_bytes including the NUL; out may
+ * be NULL with out_bytes 0 to measure).  Returns the length of the whole
+ * escaped text, like snprintf: out holds all of it when that is less than
+ * out_bytes, else as much as fits.  Thread-safe. */
+DW_API size_t dw_text_escape(const char *in, char *out, size_t out_bytes);
+
+/* True when dw_text_escape would leave in unchanged. */
+DW_API bool dw_text_is_clean(const char *in);
 
 /* ---- signed logs ---------------------------------------------------------
  * A rip log ends with one signature line holding the SHA-256 of every byte

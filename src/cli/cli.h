@@ -37,6 +37,13 @@ int cmd_checklog(struct cli *cli, int argc, char **argv);
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
                    int retries, char **json_out);
 
+/* s escaped for the terminal (dw_text_escape: control characters and bytes
+ * that are not UTF-8 become \xNN) in one of 8 rotating static buffers of
+ * 4 KiB a thread: valid until eight more calls; longer text ends in "...".
+ * Every text from a disc, an image, a drive or a file name goes through it
+ * before it is printed.  NULL gives "".  src/cli/cli_text.c */
+const char *cli_safe(const char *s);
+
 /* Print "discwright: <message>" to stderr for an error detail / code. */
 void cli_error(const struct dw_error_detail *e, int code);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

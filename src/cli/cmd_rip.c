@@ -57,16 +57,22 @@ static const char usage[] =
     "sectors stayed bad (listed in the log), 5 no bad sectors but some audio\n"
     "track has no database match (secure but unconfirmed)\n";
 
-/* The outputs besides image, cue, log and report, in the summary. */
-static void cli_rip_print_extras(const struct dw_rip_result *res)
+/* The outputs of a rip in its summary, paths escaped for the terminal. */
+static void cli_rip_print_outputs(const struct dw_rip_report *rep)
 {
-    const char *label[] = {
-        "img:   ", "sub:   ", "ccd:   ", "toc:   ", "cdt:   ", "htoa:  "};
-    const char *path[] = {res->img_path, res->sub_path, res->ccd_path,
-                          res->toc_path, res->cdt_path, res->htoa_path};
-    for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++)
-        if (path[i][0])
-            printf("  %s %s\n", label[i], path[i]);
+    static const struct {
+        enum dw_rip_output which;
+        const char *label;
+    } outs[] = {{DW_RIP_OUT_IMAGE, "image: "}, {DW_RIP_OUT_CUE, "cue:   "},
+                {DW_RIP_OUT_IMG, "img:   "},   {DW_RIP_OUT_SUB, "sub:   "},
+                {DW_RIP_OUT_CCD, "ccd:   "},   {DW_RIP_OUT_TOC, "toc:   "},
+                {DW_RIP_OUT_CDT, "cdt:   "},   {DW_RIP_OUT_HTOA, "htoa:  "},
+                {DW_RIP_OUT_LOG, "log:   "},   {DW_RIP_OUT_REPORT, "report:"}};
+    for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+        const char *path = dw_rip_report_output(rep, outs[i].which);
+        if (path)
+            printf("  %s %s\n", outs[i].label, cli_safe(path));
+    }
 }
 
 /* rip --list-profiles: every rip profile along the search path, as text or,
@@ -271,47 +277,49 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         return EXIT_FAILURE_;
     }
     struct dw_callbacks cb;
-    struct dw_rip_result res;
+    struct dw_rip_report *rep = NULL;
     cli_callbacks(cli, &cb);
     cli_install_signals();
-    rc = dw_rip(d, &opts, &cb, &res, &err);
+    rc = dw_rip(d, &opts, &cb, &rep, &err);
     cli_progress_done();
     dw_drive_free(d);
-    if (cli->json && res.report_json)
-        puts(res.report_json);
-    cli_ar_summary(res.report_json, ar_line, sizeof(ar_line));
-    free(res.report_json);
+    int status = rep ? dw_rip_report_exit_status(rep) : EXIT_FAILURE_;
+    if (cli->json && rep && dw_rip_report_json(rep))
+        puts(dw_rip_report_json(rep));
+    cli_ar_summary(rep, ar_line, sizeof(ar_line));
     if (rc) {
         cli_error(&err, rc);
-        if (res.log_path[0] && !cli->quiet)
-            fprintf(stderr, "discwright: the log of the failed rip is '%s'\n", res.log_path);
+        const char *log = dw_rip_report_output(rep, DW_RIP_OUT_LOG);
+        if (log && !cli->quiet)
+            fprintf(stderr, "discwright: the log of the failed rip is '%s'\n", cli_safe(log));
+        dw_rip_report_free(rep);
         return EXIT_FAILURE_;
     }
     if (!cli->json && !cli->quiet) {
-        printf("ripped %lld sectors: %lld re-read, %lld bad", (long long)res.sectors_read,
-               (long long)res.sectors_reread, (long long)res.sectors_bad);
-        if (res.paranoia_events)
-            printf(", %lld paranoia corrections", (long long)res.paranoia_events);
-        printf("\n  image:  %s\n", res.image_path);
-        if (res.cue_path[0])
-            printf("  cue:    %s\n", res.cue_path);
-        cli_rip_print_extras(&res);
-        printf("  log:    %s\n  report: %s\n", res.log_path, res.report_path);
+        int64_t events = dw_rip_report_count(rep, DW_RIP_PARANOIA_EVENTS);
+        printf("ripped %lld sectors: %lld re-read, %lld bad",
+               (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_READ),
+               (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_REREAD),
+               (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_BAD));
+        if (events)
+            printf(", %lld paranoia corrections", (long long)events);
+        printf("\n");
+        cli_rip_print_outputs(rep);
         if (ar_line[0])
             printf("  AccurateRip: %s\n", ar_line);
     }
-    if (res.sectors_bad) {
+    if (status == EXIT_BAD_SECTORS) {
         cli_errorf("%lld sectors stayed bad; they are listed in '%s'",
-                   (long long)res.sectors_bad, res.log_path);
-        return EXIT_BAD_SECTORS;
+                   (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_BAD),
+                   cli_safe(dw_rip_report_output(rep, DW_RIP_OUT_LOG)));
+    } else if (status == EXIT_UNCONFIRMED && !cli->quiet) {
+        int64_t audio = dw_rip_report_count(rep, DW_RIP_AUDIO_TRACKS);
+        fprintf(stderr,
+                "discwright: no bad sectors, but %lld of %lld audio tracks have no AccurateRip "
+                "or CTDB match: the rip is unconfirmed\n",
+                (long long)(audio - dw_rip_report_count(rep, DW_RIP_AUDIO_TRACKS_CONFIRMED)),
+                (long long)audio);
     }
-    if (res.verdict == DW_RIP_VERDICT_UNCONFIRMED) {
-        if (!cli->quiet)
-            fprintf(stderr,
-                    "discwright: no bad sectors, but %d of %d audio tracks have no AccurateRip "
-                    "or CTDB match: the rip is unconfirmed\n",
-                    res.audio_tracks - res.audio_tracks_confirmed, res.audio_tracks);
-        return EXIT_UNCONFIRMED;
-    }
-    return EXIT_OK;
+    dw_rip_report_free(rep);
+    return status;
 }

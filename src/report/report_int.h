@@ -42,4 +42,8 @@ void dw__utc_now(char out[32]);
 int dw__log_sign(FILE *fp, const char *part_path, char sha256_hex[65],
                  struct dw_error_detail *err);
 
+/* fputs of s escaped as dw_text_escape says.  Returns 0 or -1 (write
+ * error or no memory).  src/report/text.c */
+int dw__fputs_escaped(const char *s, FILE *fp);
+
 #endif

@@ -26,7 +26,9 @@ struct dw__rip {
     const struct dw_rip_opts *opts;
     const struct dw_callbacks *cb;
     struct dw_error_detail *err;
-    struct dw_rip_result *result;
+    struct dw_rip_report *rep;   /* the report model being filled (rip_report.h) */
+    /* Where the outputs go (committed ones are also in rep->outputs). */
+    char image_path[4096], cue_path[4096], log_path[4096], report_path[4096];
     const char *name;
     const char *source; /* the source's address, for messages */
     int retries;
@@ -110,8 +112,29 @@ struct dw_paranoia_stats {
 };
 const char *dw__paranoia_event_name(int kind);
 
+/* A note in the log (and to the log callback): an event or a decision
+ * that is not a field of the report model.  Escaped on its way out.
+ * src/rip/rip_report_log.c, which also writes every other log line from
+ * the model (dw__riplog_*). */
 void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+struct dw__rr_track;
+void dw__riplog_header(struct dw__rip *r, const char *drive_warnings);
+void dw__riplog_layout(struct dw__rip *r);
+void dw__riplog_drive_profile(struct dw__rip *r, int load_rc, const char *load_error);
+void dw__riplog_read_offset(struct dw__rip *r);
+void dw__riplog_zero_fill(struct dw__rip *r);
+void dw__riplog_qscan(struct dw__rip *r);
+void dw__riplog_resume(struct dw__rip *r);
+void dw__riplog_track_start(struct dw__rip *r, const struct dw__rr_track *tr);
+void dw__riplog_track_done(struct dw__rip *r, const struct dw__rr_track *tr);
+void dw__riplog_image(struct dw__rip *r);
+void dw__riplog_audio(struct dw__rip *r);
+void dw__riplog_accuraterip(struct dw__rip *r);
+void dw__riplog_ctdb(struct dw__rip *r, bool quiet_skip);
+void dw__riplog_htoa(struct dw__rip *r);
+void dw__riplog_subchannel(struct dw__rip *r, const char *sub_name);
+void dw__riplog_summary(struct dw__rip *r);
 int dw__rip_progress(struct dw__rip *r, int track, bool force);
 int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
                          uint8_t *buf);
@@ -128,20 +151,18 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
 
 /* Outputs besides the image and cue (src/rip/subout.c). */
 /* Before anything is read: refuse DW_RIP_SUBCHANNEL / DW_RIP_TOC /
- * DW_RIP_HTOA_FILE with an ISO rip, put them into report's "options", and
+ * DW_RIP_HTOA_FILE with an ISO rip, note them in the report's options, and
  * ask the drive for the raw P-W of one sector (a drive that refuses it
  * fails the rip here). */
-int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report);
+int dw__rip_extras_check(struct dw__rip *r, bool iso);
 /* After the bin and cue are in place: NAME.cdt (CD-TEXT), the hidden track
  * before track 1 read back from the bin (the log, the report's "htoa", and
  * NAME-htoa.wav with DW_RIP_HTOA_FILE), the cdrdao TOC (DW_RIP_TOC), and the
  * sub-channel pass with NAME.img, NAME.sub and NAME.ccd (DW_RIP_SUBCHANNEL);
- * into the log, the report ("subchannel") and r->result. */
-int dw__rip_extras_write(struct dw__rip *r, json_object *report);
-/* Add the outputs written to the report's "outputs" object. */
-void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs);
-/* Sign the log (its last line, report.h) and add "log_sha256" to report. */
-int dw__rip_sign_log(struct dw__rip *r, json_object *report);
+ * into the report model and the log. */
+int dw__rip_extras_write(struct dw__rip *r);
+/* Sign the log (its last line, report.h) into rep->log_sha256. */
+int dw__rip_sign_log(struct dw__rip *r);
 
 struct dw_rip_profile;
 

@@ -92,8 +92,8 @@ int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool fo
     json_object_object_add(m, "toc", json_object_new_string(r->toc_fingerprint));
     json_object_object_add(m, "bin_first_lba", json_object_new_int(r->bin_first_lba));
     json_object_object_add(m, "bin_end_lba", json_object_new_int(r->bin_end_lba));
-    const char *image = strrchr(r->result->image_path, '/');
-    image = image ? image + 1 : r->result->image_path;
+    const char *image = strrchr(r->image_path, '/');
+    image = image ? image + 1 : r->image_path;
     char part[4200];
     snprintf(part, sizeof(part), "%s%s", image, complete ? "" : ".part");
     json_object_object_add(m, "image", json_object_new_string(part));

@@ -65,7 +65,7 @@ static void test_burst_rip_checksums(void **state)
 
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
-    struct dw_rip_result res;
+    struct dw_rip_report *res = NULL;
     char out[160];
     snprintf(out, sizeof(out), "%s/out", dir);
     struct dw_rip_opts opts = {.output_dir = out, .name = "r", .mode = DW_RIP_BURST,
@@ -73,8 +73,8 @@ static void test_burst_rip_checksums(void **state)
     assert_int_equal(dw_drive_open(path, 0, &d, &err), 0);
     assert_int_equal(dw_rip(d, &opts, NULL, &res, &err), 0);
     dw_drive_free(d);
-    assert_int_equal(res.sectors_read, sectors);
-    assert_int_equal(res.sectors_bad, 0);
+    assert_int_equal(dw_rip_report_count(res, DW_RIP_SECTORS_READ), sectors);
+    assert_int_equal(dw_rip_report_count(res, DW_RIP_SECTORS_BAD), 0);
 
     /* The bin is the source, byte for byte. */
     snprintf(path, sizeof(path), "%s/out/r.bin", dir);
@@ -86,7 +86,7 @@ static void test_burst_rip_checksums(void **state)
 
     /* AccurateRip tracks: [0,1150) [1150,2000) [2000,2600). */
     const int32_t first[3] = {0, 1150, 2000}, end[3] = {1150, 2000, 2600};
-    json_object *rep = json_tokener_parse(res.report_json), *tracks, *ids;
+    json_object *rep = json_tokener_parse(dw_rip_report_json(res)), *tracks, *ids;
     assert_non_null(rep);
     assert_true(json_object_object_get_ex(rep, "audio_checksums", &tracks));
     assert_int_equal(json_object_array_length(tracks), 3);
@@ -111,7 +111,7 @@ static void test_burst_rip_checksums(void **state)
     }
     assert_true(json_object_object_get_ex(rep, "disc_ids", &ids));
     json_object_put(rep);
-    free(res.report_json);
+    dw_rip_report_free(res);
     free(bin);
     free(got);
     char cmd[200];
