@@ -120,6 +120,11 @@ struct dw_rip_profile_entry {
 DW_API int dw_rip_profile_list(struct dw_rip_profile_entry **entries, size_t *count,
                                struct dw_error_detail *err);
 
+/* The list as a JSON array of {"name", "description", "file", "error"
+ * (the message, or null)}, pretty-printed, as `rip --list-profiles --json`
+ * prints it.  The caller frees it with free(); NULL without memory. */
+DW_API char *dw_rip_profile_list_json(const struct dw_rip_profile_entry *entries, size_t count);
+
 /* Free what dw_rip_profile_list returned; NULL is a no-op. */
 DW_API void dw_rip_profile_list_free(struct dw_rip_profile_entry *entries);
 

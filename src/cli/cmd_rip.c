@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "cli/cli.h"
 #include "cli/cli_ar.h"
 #include "discwright/drive.h"
@@ -91,23 +90,12 @@ static int cli_rip_list_profiles(struct cli *cli)
         return EXIT_FAILURE_;
     }
     if (cli->json) {
-        json_object *list = json_object_new_array();
-        for (size_t i = 0; list && i < n; i++) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "name", json_object_new_string(e[i].name));
-            json_object_object_add(o, "description",
-                                   json_object_new_string(e[i].description));
-            json_object_object_add(o, "file", json_object_new_string(e[i].file));
-            json_object_object_add(
-                o, "error", e[i].error ? json_object_new_string(e[i].message) : NULL);
-            json_object_array_add(list, o);
-        }
-        puts(list ? json_object_to_json_string_ext(
-                        list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
-                  : "[]");
-        json_object_put(list);
+        char *text = dw_rip_profile_list_json(e, n);
+        if (text)
+            puts(text);
+        free(text);
         dw_rip_profile_list_free(e);
-        return EXIT_OK;
+        return text ? EXIT_OK : EXIT_FAILURE_;
     }
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(e[i].name) > width)
@@ -125,7 +113,18 @@ static int cli_rip_list_profiles(struct cli *cli)
     return EXIT_OK;
 }
 
-int cmd_rip(struct cli *cli, int argc, char **argv)
+/* What the command line of 'rip' said. */
+struct rip_args {
+    struct dw_rip_opts opts;
+    struct cli_ar ar;
+    struct dw_rip_profile profile; /* opts->profile_name/_file point into it */
+    const char *profile_arg;
+    bool list_profiles, mode_given, retries_given;
+};
+
+/* Parse the options into *a.  Returns -1 to go on, else the exit status
+ * (help printed, or a usage error). */
+static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"name", required_argument, NULL, 'n'},
@@ -138,41 +137,38 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"profile", required_argument, NULL, 'P'},
         {"list-profiles", no_argument, NULL, 'L'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
-    struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
-    struct cli_ar ar = {0};
-    char ar_line[512];
     int c;
-    /* What the command line gave, to win over a --profile. */
-    const char *profile_arg = NULL;
-    bool list_profiles = false, mode_given = false, retries_given = false;
+    memset(a, 0, sizeof(*a));
+    a->opts.data_retries = -1;
+    a->opts.command_line = cli->command_line;
     while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            opts.output_dir = optarg;
+            a->opts.output_dir = optarg;
             break;
         case 'n':
-            opts.name = optarg;
+            a->opts.name = optarg;
             break;
         case 'f':
             if (!strcmp(optarg, "bincue"))
-                opts.format = DW_RIP_BINCUE;
+                a->opts.format = DW_RIP_BINCUE;
             else if (!strcmp(optarg, "iso"))
-                opts.format = DW_RIP_ISO;
+                a->opts.format = DW_RIP_ISO;
             else {
                 cli_errorf("unknown format '%s': use bincue or iso", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 'm':
-            mode_given = true;
+            a->mode_given = true;
             if (!strcmp(optarg, "paranoia"))
-                opts.mode = DW_RIP_PARANOIA;
+                a->opts.mode = DW_RIP_PARANOIA;
             else if (!strcmp(optarg, "burst"))
-                opts.mode = DW_RIP_BURST;
+                a->opts.mode = DW_RIP_BURST;
             else if (!strcmp(optarg, "secure"))
-                opts.mode = DW_RIP_SECURE;
+                a->opts.mode = DW_RIP_SECURE;
             else if (!strcmp(optarg, "test-and-copy"))
-                opts.mode = DW_RIP_TEST_AND_COPY;
+                a->opts.mode = DW_RIP_TEST_AND_COPY;
             else {
                 cli_errorf("unknown mode '%s': use secure, test-and-copy, paranoia or burst",
                            optarg);
@@ -186,30 +182,30 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
                 cli_errorf("--retries needs a number 0-100, not '%s'", optarg);
                 return EXIT_USAGE;
             }
-            opts.data_retries = (int)v;
-            retries_given = true;
+            a->opts.data_retries = (int)v;
+            a->retries_given = true;
             break;
         }
         case 'Q':
-            opts.flags |= DW_RIP_NO_QSCAN;
+            a->opts.flags |= DW_RIP_NO_QSCAN;
             break;
         case 'S':
-            opts.flags |= DW_RIP_SUBCHANNEL;
+            a->opts.flags |= DW_RIP_SUBCHANNEL;
             break;
         case 'T':
-            opts.flags |= DW_RIP_TOC;
+            a->opts.flags |= DW_RIP_TOC;
             break;
         case 'R':
-            opts.flags |= DW_RIP_RESUME;
+            a->opts.flags |= DW_RIP_RESUME;
             break;
         case 'H':
-            opts.flags |= DW_RIP_HTOA_FILE;
+            a->opts.flags |= DW_RIP_HTOA_FILE;
             break;
         case 'P':
-            profile_arg = optarg;
+            a->profile_arg = optarg;
             break;
         case 'L':
-            list_profiles = true;
+            a->list_profiles = true;
             break;
         case 'q':
         case 'J':
@@ -219,7 +215,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         case CLI_AR_OPT_CACHE_DIR:
         case CLI_AR_OPT_OFFLINE:
         case CLI_AR_OPT_NO_LOOKUP:
-            if (cli_ar_option(&ar, c, optarg))
+            if (cli_ar_option(&a->ar, c, optarg))
                 return EXIT_USAGE;
             break;
         case 'h':
@@ -230,71 +226,59 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (list_profiles)
-        return cli_rip_list_profiles(cli);
-    if (optind + 1 != argc || !opts.output_dir) {
-        cli_errorf(optind >= argc ? "no SOURCE given" : !opts.output_dir
+    if (a->list_profiles)
+        return -1;
+    if (optind + 1 != argc || !a->opts.output_dir) {
+        cli_errorf(optind >= argc ? "no SOURCE given" : !a->opts.output_dir
                                                             ? "no output directory: add -o DIR"
                                                             : "more than one SOURCE given");
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    /* The profile first, then what the command line said again on top. */
-    unsigned given_flags = opts.flags;
-    struct dw_rip_profile profile;
-    if (profile_arg) {
-        struct dw_rip_opts given = opts;
+    return -1;
+}
+
+/* The profile first, then what the command line said again on top.
+ * Returns -1 to go on, else the exit status. */
+static int rip_apply_profile(struct rip_args *a)
+{
+    struct dw_rip_opts *opts = &a->opts;
+    unsigned given_flags = opts->flags;
+    if (a->profile_arg) {
+        struct dw_rip_opts given = *opts;
         struct dw_error_detail perr;
-        int prc = dw_rip_profile_load(profile_arg, &profile, &perr);
+        int prc = dw_rip_profile_load(a->profile_arg, &a->profile, &perr);
         if (prc) {
             cli_error(&perr, prc);
             return EXIT_FAILURE_;
         }
-        dw_rip_profile_apply(&profile, &opts);
-        if (mode_given)
-            opts.mode = given.mode;
-        if (retries_given)
-            opts.data_retries = given.data_retries;
-        opts.flags |= given_flags; /* the command line only turns flags on */
+        dw_rip_profile_apply(&a->profile, opts);
+        if (a->mode_given)
+            opts->mode = given.mode;
+        if (a->retries_given)
+            opts->data_retries = given.data_retries;
+        opts->flags |= given_flags; /* the command line only turns flags on */
     }
-    if ((opts.flags &
-         (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)) &&
-        opts.format == DW_RIP_ISO) {
-        cli_errorf(
-            "--subchannel, --toc, --resume and --htoa-file work on BIN/CUE rips: leave "
-            "out --format iso%s",
-            (opts.flags & ~given_flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC))
-                ? ", or use a profile without \"subchannel\" and \"toc\""
-                : "");
+    if ((opts->flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)) &&
+        opts->format == DW_RIP_ISO) {
+        cli_errorf("--subchannel, --toc, --resume and --htoa-file work on BIN/CUE rips: leave "
+                   "out --format iso%s",
+                   (opts->flags & ~given_flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC))
+                       ? ", or use a profile without \"subchannel\" and \"toc\""
+                       : "");
         return EXIT_USAGE;
     }
-    cli_ar_apply(&ar, &opts);
-    struct dw_drive *d = NULL;
-    struct dw_error_detail err;
-    int rc = dw_drive_open(argv[optind], 0, &d, &err);
-    if (rc) {
-        cli_error(&err, rc);
-        return EXIT_FAILURE_;
-    }
-    struct dw_callbacks cb;
-    struct dw_rip_report *rep = NULL;
-    cli_callbacks(cli, &cb);
-    cli_install_signals();
-    rc = dw_rip(d, &opts, &cb, &rep, &err);
-    cli_progress_done();
-    dw_drive_free(d);
-    int status = rep ? dw_rip_report_exit_status(rep) : EXIT_FAILURE_;
-    if (cli->json && rep && dw_rip_report_json(rep))
-        puts(dw_rip_report_json(rep));
+    cli_ar_apply(&a->ar, opts);
+    return -1;
+}
+
+/* The summary of a finished rip on stdout and stderr; returns its exit
+ * status. */
+static int rip_summary(struct cli *cli, const struct dw_rip_report *rep)
+{
+    char ar_line[512];
+    int status = dw_rip_report_exit_status(rep);
     cli_ar_summary(rep, ar_line, sizeof(ar_line));
-    if (rc) {
-        cli_error(&err, rc);
-        const char *log = dw_rip_report_output(rep, DW_RIP_OUT_LOG);
-        if (log && !cli->quiet)
-            fprintf(stderr, "discwright: the log of the failed rip is '%s'\n", cli_safe(log));
-        dw_rip_report_free(rep);
-        return EXIT_FAILURE_;
-    }
     if (!cli->json && !cli->quiet) {
         int64_t events = dw_rip_report_count(rep, DW_RIP_PARANOIA_EVENTS);
         printf("ripped %lld sectors: %lld re-read, %lld bad",
@@ -311,7 +295,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
     if (status == EXIT_BAD_SECTORS) {
         cli_errorf("%lld sectors stayed bad; they are listed in '%s'",
                    (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_BAD),
-                   cli_safe(dw_rip_report_output(rep, DW_RIP_OUT_LOG)));
+                   dw_rip_report_output(rep, DW_RIP_OUT_LOG));
     } else if (status == EXIT_UNCONFIRMED && !cli->quiet) {
         int64_t audio = dw_rip_report_count(rep, DW_RIP_AUDIO_TRACKS);
         fprintf(stderr,
@@ -319,6 +303,43 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
                 "or CTDB match: the rip is unconfirmed\n",
                 (long long)(audio - dw_rip_report_count(rep, DW_RIP_AUDIO_TRACKS_CONFIRMED)),
                 (long long)audio);
+    }
+    return status;
+}
+
+int cmd_rip(struct cli *cli, int argc, char **argv)
+{
+    struct rip_args a;
+    int rc = rip_parse(cli, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.list_profiles)
+        return cli_rip_list_profiles(cli);
+    if ((rc = rip_apply_profile(&a)) >= 0)
+        return rc;
+    struct dw_drive *d = NULL;
+    struct dw_error_detail err;
+    if ((rc = dw_drive_open(argv[optind], 0, &d, &err))) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    struct dw_callbacks cb;
+    struct dw_rip_report *rep = NULL;
+    cli_callbacks(cli, &cb);
+    cli_install_signals();
+    rc = dw_rip(d, &a.opts, &cb, &rep, &err);
+    cli_progress_done();
+    dw_drive_free(d);
+    if (cli->json && dw_rip_report_json(rep))
+        puts(dw_rip_report_json(rep));
+    int status = EXIT_FAILURE_;
+    if (rc) {
+        cli_error(&err, rc);
+        const char *log = dw_rip_report_output(rep, DW_RIP_OUT_LOG);
+        if (log && !cli->quiet)
+            cli_errorf("the log of the failed rip is '%s'", log);
+    } else {
+        status = rip_summary(cli, rep);
     }
     dw_rip_report_free(rep);
     return status;
