@@ -29,7 +29,7 @@ fi
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
-  bchunk xorriso cdrskin libcdio-utils cd-paranoia time cdrdao)
+  bchunk xorriso cdrskin libcdio-utils cd-paranoia time cdrdao python3-jsonschema)
 
 install_missing() {
   local missing=()
