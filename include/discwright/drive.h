@@ -172,6 +172,13 @@ DW_API int dw_drive_lock(struct dw_drive *drive, bool lock);
  * another program holds the tray...). */
 DW_API int dw_drive_eject(struct dw_drive *drive);
 
+/* The files an image drive reads, index 0 .. n-1: its description (the
+ * .cue, .toc, .nrg or .iso as opened, without a "stdio:" prefix) first,
+ * then each data file it names.  NULL past the last one and for devices.
+ * Owned by the drive.  A program that writes files uses it to never
+ * overwrite its own input. */
+DW_API const char *dw_drive_file(struct dw_drive *drive, int index);
+
 /* Warnings met while opening (for example a cue FILE that was found under
  * another case), one per line; owned by the drive; "" when none. */
 DW_API const char *dw_drive_warnings(struct dw_drive *drive);

@@ -40,7 +40,10 @@ enum dw_rip_mode { DW_RIP_SECURE = 0, DW_RIP_PARANOIA, DW_RIP_BURST, DW_RIP_TEST
 
 struct dw_rip_opts {
     const char *output_dir;     /* created if missing (one level) */
-    const char *name;           /* base name of the outputs; NULL: from the source */
+    /* Base name of the outputs: one path component of printable
+     * characters (no '/', not "", "." or ".."; dw_text_is_clean), else
+     * DW_EINVAL.  NULL: from the source's file name ("disc" for drives). */
+    const char *name;
     enum dw_rip_format format;
     enum dw_rip_mode mode;      /* how audio is read */
     int data_retries;           /* re-reads of a bad sector; -1: default (4) */
@@ -108,6 +111,14 @@ struct dw_rip_opts {
  * whether it is all digital silence) goes into the log and the report's
  * "htoa". */
 #define DW_RIP_HTOA_FILE 0x800u
+/* Replace an earlier rip with the same output directory and name.  Without
+ * it a rip refuses (DW_EEXIST) when any finished output of its set exists
+ * (NAME.bin/.iso, .cue, .log, .json, .cdt, .img, .sub, .ccd, .toc,
+ * NAME-sessionN.toc, NAME-htoa.wav, NAME-NN.iso); with it the new set
+ * replaces the old one whole: members the new rip does not write are
+ * removed once it succeeded (named in the log).  An output that is one of
+ * the rip's own input files is refused either way (DW_EEXIST). */
+#define DW_RIP_OVERWRITE 0x1000u
 
 /* What a rip proved (the log's and report's "verdict"). */
 enum dw_rip_verdict {
@@ -232,6 +243,9 @@ DW_API int dw_rip_report_track(const struct dw_rip_report *rep, int i, int *numb
  * log, the report and the exit status say so); on failure returns DW_E*
  * with err (may be NULL) set and leaves no output that looks complete:
  * DW_EACCES/DW_ENOENT (output directory), DW_ENOSPC (disk full),
+ * DW_EEXIST (the outputs exist: DW_RIP_OVERWRITE; or an output would be an
+ * input), DW_EBUSY (another rip writes the same set now: each rip holds
+ * NAME.lock in the output directory while it runs),
  * DW_ENOMEDIUM, DW_EUNSUPPORTED (ISO of a disc without data tracks, or of
  * Mode 2 Form 2 sectors; DW_RIP_SUBCHANNEL with a drive that refuses raw
  * P-W), DW_EINVAL (DW_RIP_SUBCHANNEL, DW_RIP_TOC or DW_RIP_HTOA_FILE with

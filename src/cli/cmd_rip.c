@@ -17,7 +17,11 @@ static const char usage[] =
     "The log ends with its SHA-256 ('discwright checklog' checks it); a BIN/CUE\n"
     "rip of a disc with CD-TEXT also gets NAME.cdt (raw CD-TEXT packs).\n"
     "  -o, --output DIR       output directory (created if missing)\n"
-    "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
+    "  -n, --name NAME        base name of the outputs (default: from SOURCE); one\n"
+    "                         file name of printable characters\n"
+    "      --overwrite        replace an earlier rip of the same name in DIR (its\n"
+    "                         files this rip does not write are removed); without\n"
+    "                         it such a rip is refused\n"
     "  -f, --format FORMAT    bincue (default) or iso\n"
     "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
     "                         re-reads of flagged sectors only), test-and-copy\n"
@@ -136,6 +140,7 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
         {"resume", no_argument, NULL, 'R'},       {"htoa-file", no_argument, NULL, 'H'},
         {"profile", required_argument, NULL, 'P'},
         {"list-profiles", no_argument, NULL, 'L'},
+        {"overwrite", no_argument, NULL, 'W'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     int c;
     memset(a, 0, sizeof(*a));
@@ -200,6 +205,9 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
             break;
         case 'H':
             a->opts.flags |= DW_RIP_HTOA_FILE;
+            break;
+        case 'W':
+            a->opts.flags |= DW_RIP_OVERWRITE;
             break;
         case 'P':
             a->profile_arg = optarg;

@@ -206,6 +206,14 @@ int dw_drive_eject(struct dw_drive *d)
     return d->ops->eject ? d->ops->eject(d) : 0;
 }
 
+const char *dw_drive_file(struct dw_drive *d, int index)
+{
+    if (!d || index < 0 || !d->ops || !d->ops->file)
+        return NULL;
+    const char *path = d->ops->file(d, index);
+    return path && !strncmp(path, "stdio:", 6) ? path + 6 : path;
+}
+
 const char *dw_drive_warnings(struct dw_drive *d)
 {
     return d->warnings ? d->warnings : "";

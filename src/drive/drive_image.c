@@ -304,6 +304,14 @@ static void image_close(struct dw_drive *d)
     d->priv = NULL;
 }
 
+static const char *image_file(struct dw_drive *d, int index)
+{
+    struct image_drive *im = d->priv;
+    if (index == 0)
+        return d->address;
+    return index - 1 < im->img->file_count ? im->img->files[index - 1].path : NULL;
+}
+
 static const struct dw__drive_ops image_ops = {
     .name = "image",
     .info = image_info,
@@ -316,6 +324,7 @@ static const struct dw__drive_ops image_ops = {
     .q_source = image_q_source,
     .lock = NULL,
     .close = image_close,
+    .file = image_file,
     .max_transfer_sectors = IMAGE_MAX_TRANSFER,
 };
 

@@ -45,6 +45,9 @@ struct dw__drive_ops {
     int (*exec)(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
                 size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st);
     void (*close)(struct dw_drive *d); /* free backend state in d->priv */
+    /* The files an image reads: the contract of dw_drive_file.  NULL: none
+     * (a device). */
+    const char *(*file)(struct dw_drive *d, int index);
     int32_t max_transfer_sectors;
 };
 

@@ -26,6 +26,20 @@ int dw__ranges_add(struct dw__lba_ranges *rs, int32_t lba, int32_t detail)
     return 0;
 }
 
+int dw__ranges_copy(struct dw__lba_ranges *dst, const struct dw__lba_ranges *src)
+{
+    memset(dst, 0, sizeof(*dst));
+    if (!src->count)
+        return 0;
+    dst->r = malloc((size_t)src->count * sizeof(*dst->r));
+    if (!dst->r)
+        return DW_ENOMEM;
+    memcpy(dst->r, src->r, (size_t)src->count * sizeof(*dst->r));
+    dst->count = dst->cap = src->count;
+    dst->sectors = src->sectors;
+    return 0;
+}
+
 void dw__ranges_release(struct dw__lba_ranges *rs)
 {
     free(rs->r);

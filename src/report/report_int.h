@@ -24,6 +24,9 @@ struct dw__lba_ranges {
 
 int dw__ranges_add(struct dw__lba_ranges *rs, int32_t lba, int32_t detail);
 void dw__ranges_release(struct dw__lba_ranges *rs);
+/* A copy of src into *dst (zeroed first).  Returns 0 or DW_ENOMEM (dst
+ * then empty). */
+int dw__ranges_copy(struct dw__lba_ranges *dst, const struct dw__lba_ranges *src);
 
 json_object *dw__json_disc(const struct dw_disc *disc);
 json_object *dw__json_digests(const struct dw_digests *d);

@@ -507,8 +507,27 @@ static int rip_bincue_track(struct dw__rip *r, const struct dw_track *t, int32_t
     return 0;
 }
 
-/* The cue, relative to the bin, committed after the bin: a cue never
- * points at a .part. */
+int dw__rip_pending_add(struct dw__rip *r, struct dw__outfile *of)
+{
+    if ((size_t)r->pending_count >= sizeof(r->pending) / sizeof(r->pending[0])) {
+        dw__outfile_abort(of);
+        return dw__set_error(r->err, DW_EINVAL, "too many outputs");
+    }
+    int rc = dw__outfile_finish(of, r->err);
+    if (rc)
+        return rc;
+    r->pending[r->pending_count++] = *of;
+    memset(of, 0, sizeof(*of));
+    return 0;
+}
+
+const char *dw__rip_image_now(const struct dw__rip *r)
+{
+    return r->image.part_path ? r->image.part_path : r->image_path;
+}
+
+/* The cue, relative to the bin; the bin and the cue are finished here and
+ * renamed into place with the other outputs when the rip succeeds. */
 static int write_cue(struct dw__rip *r, const int32_t *gap_lba, const int32_t *gap_sectors,
                      int gap_count)
 {
@@ -522,7 +541,7 @@ static int write_cue(struct dw__rip *r, const int32_t *gap_lba, const int32_t *g
     if ((rc = dw__outfile_open(&cue, r->cue_path, r->err)))
         return rc;
     if ((rc = dw_cue_write(r->disc, &co, cue.fp)) || (rc = dw__outfile_check(&cue, r->err)) ||
-        (rc = dw__outfile_commit(&r->image, r->err)) || (rc = dw__outfile_commit(&cue, r->err))) {
+        (rc = dw__outfile_finish(&r->image, r->err)) || (rc = dw__rip_pending_add(r, &cue))) {
         dw__outfile_abort(&cue);
         if (!r->err->message[0])
             dw__set_error(r->err, rc, "cannot write '%s'", r->cue_path);
@@ -763,7 +782,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
-    if ((rc = dw__outfile_commit(&of, r->err)))
+    if ((rc = dw__rip_pending_add(r, &of)))
         goto out;
     struct dw__rr_track *tr = dw__rip_report_add_track(r->rep, t, first, end - first);
     if (!tr || !(tr->file = strdup(path))) {
@@ -1044,7 +1063,7 @@ static int resume_prepare(struct dw__rip *r)
 static void rip_keep_or_drop(struct dw__rip *r)
 {
     bool from_complete = r->resume && r->resume->complete;
-    if (!r->image.fp) {
+    if (!r->image.part_path) {
         return;
     } else if (from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba) {
         dw__outfile_abort(&r->image);
@@ -1060,7 +1079,8 @@ static void rip_keep_or_drop(struct dw__rip *r)
 static void rip_note_resumable(struct dw__rip *r)
 {
     bool from_complete = r->resume && r->resume->complete;
-    if (!r->image.fp || from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba)
+    if (!r->image.part_path || from_complete || !r->map_path[0] ||
+        r->final_lba <= r->bin_first_lba)
         return;
     struct dw_error_detail keep = *r->err; /* the rip's error, not the map's */
     int rc = dw__ripmap_save(r, r->final_lba, false, true);
@@ -1102,6 +1122,8 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
     dw__ripmap_toc(r->disc, r->toc_fingerprint, sizeof(r->toc_fingerprint));
     snprintf(r->drive_name, sizeof(r->drive_name), "%s %s", rep->source.vendor,
              rep->source.model);
+    if (opts->name && (rc = dw__rip_name_check(opts->name, r->err)))
+        return rc;
     if ((rc = dw__ensure_dir(opts->output_dir, r->err)))
         return rc;
     r->name = opts->name ? opts->name : source_stem(r->source, stem, stem_bytes);
@@ -1118,7 +1140,7 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
                              "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
                              "--format iso",
                              r->source, rep->medium.profile_name);
-    return 0;
+    return dw__rip_outset_check(r);
 }
 
 /* Before reading: the drive profile, the read offset, the Q scan (the
@@ -1175,8 +1197,8 @@ static int rip_run_bincue(struct dw__rip *r)
         unlink(r->map_path); /* a new rip: an old map describes another .part */
     if (!rc)
         rc = rip_bincue(r);
-    if (!rc)
-        rc = dw__ripmap_save(r, r->bin_end_lba, true, true);
+    if (!rc) /* every sector final; "complete" once the set is renamed into place */
+        rc = dw__ripmap_save(r, r->bin_end_lba, false, true);
     if (!rc)
         rc = ar_finish(r);
     if (!rc)
@@ -1227,8 +1249,8 @@ static void rip_verdict(struct dw__rip *r, int rc)
     }
 }
 
-/* The totals and the damage into the report; the ranges move there. */
-static void rip_totals(struct dw__rip *r, double t0)
+/* The totals and the damage into the report.  Returns 0 or DW_ENOMEM. */
+static int rip_totals(struct dw__rip *r, double t0)
 {
     struct dw_rip_report *rep = r->rep;
     dw__utc_now(rep->finished);
@@ -1240,60 +1262,97 @@ static void rip_totals(struct dw__rip *r, double t0)
         sector_map_summary(r);
         dw__rip_report_set_output(rep, DW__RR_OUT_MAP, r->map_path);
     }
-    rep->reread = r->reread;
-    rep->bad = r->bad;
-    rep->ecc_repaired = r->ecc_repaired;
-    memset(&r->reread, 0, sizeof(r->reread));
-    memset(&r->bad, 0, sizeof(r->bad));
-    memset(&r->ecc_repaired, 0, sizeof(r->ecc_repaired));
+    /* Copies: the map saved at the very end still needs the rip's own. */
+    dw__ranges_release(&rep->reread);
+    dw__ranges_release(&rep->bad);
+    dw__ranges_release(&rep->ecc_repaired);
+    if (dw__ranges_copy(&rep->reread, &r->reread) || dw__ranges_copy(&rep->bad, &r->bad) ||
+        dw__ranges_copy(&rep->ecc_repaired, &r->ecc_repaired))
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
     rep->have_totals = true;
+    return 0;
 }
 
-/* The end: the log's summary and signature, then the report and the log
- * committed (after a success) or the log left as NAME.log.part and the
- * image's .part kept for --resume or removed (after a failure). */
+/* Rename the finished set into place: the image, the outputs in the order
+ * they were written, the report, the log; then the map says "complete"
+ * and an earlier set's members this rip did not write go. */
+static int rip_commit(struct dw__rip *r, struct dw__outfile *report_file)
+{
+    int rc = dw__outfile_rename(&r->image, r->err);
+    for (int i = 0; !rc && i < r->pending_count; i++)
+        rc = dw__outfile_rename(&r->pending[i], r->err);
+    if (!rc)
+        rc = dw__outfile_rename(report_file, r->err);
+    if (!rc)
+        rc = dw__outfile_rename(&r->log, r->err);
+    if (!rc && r->map_path[0] && !r->rep->iso)
+        rc = dw__ripmap_save(r, r->bin_end_lba, true, true);
+    if (!rc && (r->opts->flags & DW_RIP_OVERWRITE))
+        dw__rip_outset_stale(r, true);
+    return rc;
+}
+
+/* After a failure: the outputs waiting to be renamed go, and the report
+ * names only the log that stays (as NAME.log.part). */
+static void rip_drop_pending(struct dw__rip *r)
+{
+    for (int i = 0; i < r->pending_count; i++)
+        dw__outfile_abort(&r->pending[i]);
+    r->pending_count = 0;
+    for (int k = 0; k < DW__RR_OUT_KINDS; k++)
+        if (k != DW__RR_OUT_LOG && k != DW__RR_OUT_MAP) /* the map stays for --resume */
+            dw__rip_report_set_output(r->rep, (enum dw__rr_output_kind)k, NULL);
+    if (r->log.part_path)
+        dw__rip_report_set_output(r->rep, DW__RR_OUT_LOG, r->log.part_path);
+    else
+        dw__rip_report_set_output(r->rep, DW__RR_OUT_LOG, NULL);
+}
+
+/* The end: the log's summary and signature; after a success the report and
+ * the log are finished and the whole set renamed into place; after a
+ * failure the image's .part is kept for --resume or removed, the other
+ * outputs are removed, and the log stays as NAME.log.part as evidence. */
 static int rip_finish(struct dw__rip *r, int rc)
 {
     struct dw_rip_report *rep = r->rep;
-    if (!r->log.fp)
-        return rc;
-    if (rc) {
-        dw__rip_report_set_output(rep, DW__RR_OUT_REPORT, NULL);
-        char part[4200];
-        snprintf(part, sizeof(part), "%s.part", r->log_path);
-        dw__rip_report_set_output(rep, DW__RR_OUT_LOG, part);
-    }
-    dw__riplog_summary(r);
-    if (dw__rip_sign_log(r) && !rc) {
-        rc = r->err->code ? r->err->code : DW_EIO;
-        rip_verdict(r, rc);
+    struct dw__outfile report_file = {0};
+    if (rc)
+        rip_drop_pending(r);
+    else if (r->opts->flags & DW_RIP_OVERWRITE)
+        dw__rip_outset_stale(r, false);
+    if (r->log.fp) {
+        dw__riplog_summary(r);
+        if (dw__rip_sign_log(r) && !rc) {
+            rc = r->err->code ? r->err->code : DW_EIO;
+            rip_drop_pending(r);
+            rip_verdict(r, rc);
+        }
     }
     const char *text = dw_rip_report_json(rep);
+    if (!rc && r->log.fp) {
+        rc = text ? dw__outfile_open(&report_file, r->report_path, r->err)
+                  : dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        if (!rc) {
+            fputs(text, report_file.fp);
+            fputc('\n', report_file.fp);
+            rc = dw__outfile_finish(&report_file, r->err);
+        }
+        if (!rc)
+            rc = dw__outfile_finish(&r->log, r->err);
+        if (!rc)
+            rc = rip_commit(r, &report_file);
+        if (rc) {
+            dw__outfile_abort(&report_file);
+            rip_drop_pending(r);
+        }
+    }
     if (rc) {
-        /* Nothing that looks complete: the image went away with its .part
-         * (or stays for --resume); the log stays under its .part name as
-         * evidence. */
         rip_keep_or_drop(r);
-        fflush(r->log.fp);
-        fclose(r->log.fp);
-        free(r->log.path);
-        free(r->log.part_path);
-        memset(&r->log, 0, sizeof(r->log));
-        return rc;
+        if (r->log.fp)
+            fflush(r->log.fp);
+        dw__outfile_keep(&r->log);
     }
-    struct dw__outfile rep_file;
-    int rrc = text ? dw__outfile_open(&rep_file, r->report_path, r->err)
-                   : dw__set_error(r->err, DW_ENOMEM, "out of memory");
-    if (!rrc) {
-        fputs(text, rep_file.fp);
-        fputc('\n', rep_file.fp);
-        rrc = dw__outfile_commit(&rep_file, r->err);
-    }
-    if (!rrc)
-        rrc = dw__outfile_commit(&r->log, r->err);
-    else
-        dw__outfile_abort(&r->log);
-    return rrc;
+    return rc;
 }
 
 static void rip_release(struct dw__rip *r)
@@ -1312,7 +1371,7 @@ static void rip_release(struct dw__rip *r)
 
 #define RIP_FLAGS                                                                          \
     (DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP | DW_RIP_SUBCHANNEL |     \
-     DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)
+     DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE | DW_RIP_OVERWRITE)
 
 int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
            const struct dw_callbacks *cb, struct dw_rip_report **report,
@@ -1343,6 +1402,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.cb = cb;
     r.err = err;
     r.rep = rep;
+    r.lock_fd = -1;
     r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
     r.secure_have_c2 = true;
     r.cache_defeat_sectors = 2000;
@@ -1368,7 +1428,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             rip_note_resumable(&r);
         dw_drive_lock(drive, false);
     }
-    rip_totals(&r, t0);
+    if (rip_totals(&r, t0) && !rc)
+        rc = DW_ENOMEM;
     rip_verdict(&r, rc);
     rc = rip_finish(&r, rc);
     if (rc && rep->exit_status != 1) {
@@ -1377,6 +1438,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         rep->json = NULL;
     }
     rip_release(&r);
+    dw__rip_outset_unlock(&r);
     if (report)
         *report = rep;
     else

@@ -33,6 +33,15 @@ struct dw__rip {
     const char *source; /* the source's address, for messages */
     int retries;
     struct dw__outfile image, log;
+    /* Outputs written and finished (flushed, fsynced, closed as NAME.part)
+     * that wait for the end of a successful rip to be renamed into place
+     * together with the image, the report and the log (dw__rip_pending_add);
+     * a failed rip removes them.  So a full disk or a stop never leaves a
+     * set that looks complete. */
+    struct dw__outfile pending[24];
+    int pending_count;
+    int lock_fd;              /* NAME.lock, held with flock; -1 when none */
+    char lock_path[4200];
     struct dw__lba_ranges reread, bad;
     struct dw__lba_ranges ecc_repaired; /* data sectors repaired from their ECC */
     int64_t done_sectors, total_sectors, paranoia_events;
@@ -174,5 +183,27 @@ struct dw_rip_profile;
 int dw__rip_profile_parse(const char *text, const char *path, const char *want_name,
                           struct dw_rip_profile *out, struct dw_error_detail *err);
 
+
+/* Finish *of (dw__outfile_finish) and move it into r->pending, to be
+ * renamed into place with the rest of the rip's outputs; *of is zeroed.
+ * Returns 0 or the finish error (the .part is then removed).  src/rip/rip.c */
+int dw__rip_pending_add(struct dw__rip *r, struct dw__outfile *of);
+/* The image file as it is now: NAME.bin.part until the rip is committed,
+ * for the outputs that read it back (HTOA, the CloneCD .img). */
+const char *dw__rip_image_now(const struct dw__rip *r);
+
+/* The output set (src/rip/rip_outset.c).  name_check: a --name is one
+ * path component of printable characters (DW_EINVAL).  outset_check, once
+ * the paths are known: no output may be one of the source's files
+ * (DW_EEXIST), NAME.lock is taken (DW_EBUSY while another rip holds it),
+ * and an earlier finished set is replaced only with DW_RIP_OVERWRITE or
+ * continued with DW_RIP_RESUME (DW_EEXIST naming its files).
+ * outset_stale: the earlier set's members this rip did not write, named in
+ * the log (remove false) or removed (true); returns how many.  unlock:
+ * release NAME.lock. */
+int dw__rip_name_check(const char *name, struct dw_error_detail *err);
+int dw__rip_outset_check(struct dw__rip *r);
+int dw__rip_outset_stale(struct dw__rip *r, bool remove);
+void dw__rip_outset_unlock(struct dw__rip *r);
 
 #endif

@@ -432,7 +432,7 @@ static json_object *subchannel_json(const struct dw__rr_subchannel *s)
 static json_object *sector_map_json(const struct dw_rip_report *rep)
 {
     json_object *o = json_object_new_object(), *st = json_object_new_object();
-    add(o, "file", json_object_new_string(rep->outputs[DW__RR_OUT_MAP]));
+    add(o, "file", str_or_null(rep->outputs[DW__RR_OUT_MAP]));
     add(o, "sectors", json_object_new_int64(rep->map_sectors));
     add(o, "final_lba", json_object_new_int(rep->map_final_lba));
     add(st, "untried", json_object_new_int64(rep->map_untried));

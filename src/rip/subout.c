@@ -177,7 +177,7 @@ static int write_cdt(struct dw__rip *r)
         dw__outfile_abort(&of);
         goto out;
     }
-    if ((rc = dw__outfile_commit(&of, r->err)))
+    if ((rc = dw__rip_pending_add(r, &of)))
         goto out;
     if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_CDT, path)))
         goto out;
@@ -231,7 +231,7 @@ static int write_toc(struct dw__rip *r, const struct bin_layout *b)
             dw__outfile_abort(&of);
             break;
         }
-        if ((rc = dw__outfile_commit(&of, r->err)))
+        if ((rc = dw__rip_pending_add(r, &of)))
             break;
         char **list = realloc(rep->toc_sessions,
                               (size_t)(rep->toc_session_count + 1) * sizeof(*list));
@@ -369,7 +369,7 @@ static int write_clonecd(struct dw__rip *r, const struct bin_layout *b)
         (rc = out_path(r, sub_path, sizeof(sub_path), ".sub")) ||
         (rc = out_path(r, ccd_path, sizeof(ccd_path), ".ccd")))
         goto out;
-    bin = fopen(r->image_path, "rb");
+    bin = fopen(dw__rip_image_now(r), "rb");
     if (!bin) {
         rc =
             dw__set_error(r->err, dw_error_from_errno(errno), "cannot read '%s' back: %s",
@@ -415,15 +415,15 @@ static int write_clonecd(struct dw__rip *r, const struct bin_layout *b)
     }
     if (rc)
         goto out;
-    if ((rc = dw__outfile_commit(&img, r->err)) ||
-        (rc = dw__outfile_commit(&sub, r->err)))
+    if ((rc = dw__rip_pending_add(r, &img)) ||
+        (rc = dw__rip_pending_add(r, &sub)))
         goto out;
     if ((rc = dw__outfile_open(&ccd, ccd_path, r->err)))
         goto out;
     struct dw_ccd_write_opts co = {.img_first_lba = b->first_lba};
     if ((rc = dw_ccd_write(r->disc, &co, ccd.fp)) ||
         (rc = dw__outfile_check(&ccd, r->err)) ||
-        (rc = dw__outfile_commit(&ccd, r->err))) {
+        (rc = dw__rip_pending_add(r, &ccd))) {
         if (r->err->code != rc)
             dw__set_error(r->err, rc, "cannot write '%s'", ccd_path);
         goto out;
@@ -561,7 +561,7 @@ static int write_htoa(struct dw__rip *r, const struct bin_layout *b)
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    bin = fopen(r->image_path, "rb");
+    bin = fopen(dw__rip_image_now(r), "rb");
     if (!bin) {
         rc =
             dw__set_error(r->err, dw_error_from_errno(errno), "cannot read '%s' back: %s",
@@ -593,7 +593,7 @@ static int write_htoa(struct dw__rip *r, const struct bin_layout *b)
     }
     if (want_file) {
         if ((rc = dw__outfile_check(&wav, r->err)) ||
-            (rc = dw__outfile_commit(&wav, r->err)))
+            (rc = dw__rip_pending_add(r, &wav)))
             goto out;
         if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_HTOA, path))) {
             rc = dw__set_error(r->err, rc, "out of memory");
