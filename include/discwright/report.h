@@ -28,7 +28,9 @@ DW_API char *dw_info_to_json(const struct dw_drive_info *drive,
 
 /* Write the disc layout as a human-readable table (one line per track:
  * number, session, mode, flags, INDEX 00/01 as MSF and LBA, length, ISRC;
- * then CD-TEXT and the MCN).  Returns 0 or DW_EIO. */
+ * then CD-TEXT and the MCN), the disc's text escaped as dw_text_escape
+ * says, so the table is safe for a terminal or a log.  Returns 0 or
+ * DW_EIO. */
 DW_API int dw_disc_write_text(const struct dw_disc *disc, FILE *out);
 
 /* Names of a disc status ("blank", "appendable", "closed", ...); static. */

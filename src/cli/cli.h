@@ -44,6 +44,10 @@ int cli_verify_run(struct cli *cli, const char *source, const char *image, int32
  * before it is printed.  NULL gives "".  src/cli/cli_text.c */
 const char *cli_safe(const char *s);
 
+/* Print warning lines ("\n"-separated, as dw_drive_warnings gives them) on
+ * stderr, each escaped; nothing with -q. */
+void cli_warnings(const struct cli *cli, const char *lines);
+
 /* Print "discwright: <message>" to stderr for an error detail / code. */
 void cli_error(const struct dw_error_detail *e, int code);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -58,8 +62,10 @@ void cli_callbacks(struct cli *cli, struct dw_callbacks *cb);
 /* End the progress line (newline) if one was drawn. */
 void cli_progress_done(void);
 
-/* Set by SIGINT/SIGTERM while a job runs; progress callbacks then ask the
- * library to stop. */
+/* The signal number (SIGINT/SIGTERM) that arrived while a job ran, else 0;
+ * progress callbacks then ask the library to stop, and main() re-raises it
+ * once the command has cleaned up, so the shell sees the signal (exit
+ * status 130 or 143). */
 extern volatile int cli_interrupted;
 void cli_install_signals(void);
 

@@ -55,9 +55,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         cli_error(dw_drive_last_error(d), DW_EIO);
         goto out;
     }
-    const char *w = dw_drive_warnings(d);
-    if (*w && !cli->quiet)
-        fprintf(stderr, "discwright: warning: %s", w);
+    cli_warnings(cli, dw_drive_warnings(d));
     if (cli->json) {
         char *j = dw_info_to_json(&info, &medium, disc);
         if (j)
@@ -65,10 +63,10 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         free(j);
     } else {
         if (info.kind == DW_DRIVE_MMC)
-            printf("drive:    %s  %s %s %s\n", info.address, info.vendor, info.model,
-                   info.firmware);
+            printf("drive:    %s  %s %s %s\n", cli_safe(info.address), cli_safe(info.vendor),
+                   cli_safe(info.model), cli_safe(info.firmware));
         else
-            printf("image:    %s (%s)\n", info.address, info.backend);
+            printf("image:    %s (%s)\n", cli_safe(info.address), info.backend);
         printf("medium:   %s, %s\n", medium.profile_name, dw_disc_status_name(medium.status));
         if (medium.is_cd)
             printf("capacity: %lld sectors\n", (long long)medium.capacity_sectors);

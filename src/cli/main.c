@@ -1,6 +1,8 @@
 /* discwright: the command-line program.  One file per subcommand
  * (src/cli/cmd_*.c), dispatched from the table below. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,30 @@ static void usage(FILE *out)
                  "unverified sectors, 4 verification mismatch\n");
 }
 
-int main(int argc, char **argv)
+/* The end of every command: what it printed must have reached its
+ * destination (a full disk or a closed pipe under stdout is a failure, as
+ * git's maybe_flush_or_die sees it), and a job stopped by SIGINT/SIGTERM
+ * ends by that signal once it has cleaned up. */
+static int finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            fprintf(stderr, "discwright: cannot write the output: %s\n", strerror(errno));
+        if (status == EXIT_OK || status == EXIT_UNCONFIRMED)
+            status = EXIT_FAILURE_;
+    }
+    if (cli_interrupted) {
+        int sig = cli_interrupted;
+        fflush(stderr);
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    if (fflush(stderr) != 0 && status == EXIT_OK)
+        status = EXIT_FAILURE_;
+    return status;
+}
+
+static int run(int argc, char **argv)
 {
     struct cli cli = {.argv0 = argv[0]};
     int i = 1;
@@ -87,4 +112,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "discwright: unknown command '%s'\n", argv[i]);
     usage(stderr);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    return finish(run(argc, argv));
 }

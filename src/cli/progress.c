@@ -23,8 +23,7 @@ static double now_s(void)
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    cli_interrupted = 1;
+    cli_interrupted = sig;
 }
 
 void cli_install_signals(void)

@@ -134,7 +134,7 @@ int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opt
     if (sessions > 1)
         fprintf(out, " (session %d of %d)", disc->tracks[first].session, sessions);
     fprintf(out, "\n%s\n", xa ? "CD_ROM_XA" : data ? "CD_ROM" : "CD_DA");
-    if (disc->mcn[0]) {
+    if (dw_mcn_valid(disc->mcn)) {
         fputs("CATALOG ", out);
         put_string(out, disc->mcn);
         fputc('\n', out);
@@ -168,7 +168,7 @@ int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opt
             fprintf(out, "%sPRE_EMPHASIS\n", t->control & DW_CTL_PRE ? "" : "NO ");
             fprintf(out, "%s_CHANNEL_AUDIO\n", t->control & DW_CTL_4CH ? "FOUR" : "TWO");
         }
-        if (t->isrc[0]) {
+        if (dw_isrc_valid(t->isrc)) {
             fputs("ISRC ", out);
             put_string(out, t->isrc);
             fputc('\n', out);

@@ -535,9 +535,11 @@ static int write_cue(struct dw__rip *r, const int32_t *gap_lba, const int32_t *g
     struct dw__outfile cue;
     int rc;
     snprintf(bin_name, sizeof(bin_name), "%s", r->image_path);
+    int replaced = 0;
     struct dw_cue_write_opts co = {.bin_name = basename(bin_name),
                                    .bin_first_lba = r->bin_first_lba, .gap_lba = gap_lba,
-                                   .gap_sectors = gap_sectors, .gap_count = gap_count};
+                                   .gap_sectors = gap_sectors, .gap_count = gap_count,
+                                   .replaced = &replaced};
     if ((rc = dw__outfile_open(&cue, r->cue_path, r->err)))
         return rc;
     if ((rc = dw_cue_write(r->disc, &co, cue.fp)) || (rc = dw__outfile_check(&cue, r->err)) ||
@@ -547,6 +549,12 @@ static int write_cue(struct dw__rip *r, const int32_t *gap_lba, const int32_t *g
             dw__set_error(r->err, rc, "cannot write '%s'", r->cue_path);
         return rc;
     }
+    if (replaced)
+        dw__rip_log(r, DW_LOG_WARN,
+                    "the cue sheet cannot hold %d character%s or value%s of the disc's text "
+                    "(control characters in CD-TEXT became '?', an invalid MCN or ISRC was "
+                    "left out); the report and the .cdt keep the text as read",
+                    replaced, replaced == 1 ? "" : "s", replaced == 1 ? "" : "s");
     if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_IMAGE, r->image_path)) ||
         (rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_CUE, r->cue_path)))
         return dw__set_error(r->err, rc, "out of memory");

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Ctrl-C in the middle of a rip or a verify: exit 1, a message saying where
+# Ctrl-C in the middle of a rip or a verify: cleanup, then the program ends by
+# the signal (exit status 130), a message saying where
 # it stopped, no output that looks complete (the log stays as .log.part, the
 # bin as .bin.part with its map for rip --resume).
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +14,7 @@ printf 'FILE "long.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$w
 timeout --preserve-status -s INT 0.5 "$DW" rip "$work/long.cue" -o "$work/out" --name disc --mode burst \
   >"$work/out.txt" 2>"$work/err.txt"
 rc=$?
-[ $rc -eq 1 ] && ok "rip interrupted: exit 1" || bad "rip interrupted: exit $rc"
+[ $rc -eq 130 ] && ok "rip interrupted: ends by SIGINT (exit 130)" || bad "rip interrupted: exit $rc"
 expect_stderr "stopped at sector" "rip says where it stopped"
 [ -e "$work/out/disc.bin" ] || [ -e "$work/out/disc.cue" ] \
   && bad "rip left $(ls "$work/out")" || ok "no bin or cue left"
@@ -34,7 +35,7 @@ cp --sparse=always "$work/long.bin" "$work/long2.bin"
 sed 's/long.bin/long2.bin/' "$work/long.cue" > "$work/long2.cue"
 timeout --preserve-status -s INT 0.3 "$DW" verify "$work/long2.cue" "$work/long.cue" >"$work/out.txt" 2>"$work/err.txt"
 rc=$?
-[ $rc -eq 1 ] && ok "verify interrupted: exit 1" || bad "verify interrupted: exit $rc"
+[ $rc -eq 130 ] && ok "verify interrupted: ends by SIGINT (exit 130)" || bad "verify interrupted: exit $rc"
 expect_stderr "verify stopped after" "verify says where it stopped"
 grep -q "stopped after 2000000 of" "$work/err.txt" && bad "verify had finished before the signal" \
   || ok "the signal came mid-verify"
