@@ -47,10 +47,11 @@ static void put_msf(FILE *out, int64_t frames)
 
 static void put_string(FILE *out, const char *text)
 {
-    const unsigned char *s = (const unsigned char *)text;
+    unsigned char latin1[4 * DW_CDTEXT_BYTES];
+    size_t n = dw__latin1_of(text, latin1, sizeof(latin1));
     fputc('"', out);
-    while (*s) {
-        unsigned char c = dw__latin1_next(&s);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = latin1[i];
         if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
             fprintf(out, "\\%03o", c);
         else
