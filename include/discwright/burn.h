@@ -7,8 +7,12 @@
  * "stdio:/path/file.iso" for a file that behaves like a DVD-RAM medium
  * (profile 0xffff "stdio file").
  *
- * These calls are serialised inside the library (libburn keeps global
- * state) and are not to be mixed with direct libburn use by the caller.
+ * Process-wide (version.h): libburn keeps global state, so every call here
+ * holds the library's libburn lock for its whole run (and dw_drive_list
+ * waits for it); they are not to be mixed with direct libburn use by the
+ * caller.  While libburn writes or blanks, dw_burn_* install handlers for
+ * SIGINT, SIGTERM and SIGHUP (a signal stops the burn cleanly, the drive
+ * is released) and restore the caller's handlers before they return.
  */
 #ifndef DISCWRIGHT_BURN_H
 #define DISCWRIGHT_BURN_H

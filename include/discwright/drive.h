@@ -188,7 +188,10 @@ DW_API const struct dw_error_detail *dw_drive_last_error(struct dw_drive *drive)
 
 /* Enumerate optical drives through libcdio (cdio_get_devices) and libburn
  * (burn_drive_scan), merged by device path.  *out is an array of *count
- * entries the caller frees with free(); *count may be 0. */
+ * entries the caller frees with free(); *count may be 0.  Process-wide:
+ * libburn's state is global, so the scan holds the library's libburn lock
+ * from burn_initialize to burn_finish; a burn running in another thread
+ * (burn.h) makes it wait until that burn ends. */
 DW_API int dw_drive_list(struct dw_drive_info **out, int *count);
 
 /* MMC profile name for a profile number (MMC-6 Table 91); static string,
