@@ -10,7 +10,7 @@
  * Process-wide (version.h): libburn keeps global state, so every call here
  * holds the library's libburn lock for its whole run (and dw_drive_list
  * waits for it); they are not to be mixed with direct libburn use by the
- * caller.  While libburn writes or blanks, dw_burn_* install handlers for
+ * caller.  While libburn writes, the burns install handlers for
  * SIGINT, SIGTERM and SIGHUP (a signal stops the burn cleanly, the drive
  * is released) and restore the caller's handlers before they return.
  */

@@ -143,6 +143,14 @@ struct dw_rip_report;
 /* Free a report; NULL is a no-op. */
 DW_API void dw_rip_report_free(struct dw_rip_report *rep);
 
+/* The report of a rip that could not start (its source did not open):
+ * verdict DW_RIP_VERDICT_FAILED, exit status 1, err's message, the command
+ * line of opts (may be NULL).  For programs that print a report for every
+ * failure.  The caller frees it with dw_rip_report_free; NULL without
+ * memory. */
+DW_API struct dw_rip_report *dw_rip_report_for_error(const struct dw_rip_opts *opts,
+                                                     const struct dw_error_detail *err);
+
 /* The JSON report (the text written to NAME.json; for a failed rip the
  * report that could not be written, with "error" and "exit_status"),
  * NUL-terminated, owned by rep (valid until dw_rip_report_free).  NULL for

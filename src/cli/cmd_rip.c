@@ -328,6 +328,10 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
     if ((rc = dw_drive_open(argv[optind], 0, &d, &err))) {
+        struct dw_rip_report *failed = cli->json ? dw_rip_report_for_error(&a.opts, &err) : NULL;
+        if (failed && dw_rip_report_json(failed))
+            puts(dw_rip_report_json(failed));
+        dw_rip_report_free(failed);
         cli_error(&err, rc);
         return EXIT_FAILURE_;
     }

@@ -1,4 +1,5 @@
 /* The rip report model's lifetime and the public accessors of rip.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rip/rip_report.h"
@@ -11,6 +12,24 @@ struct dw_rip_report *dw__rip_report_new(void)
     rep->verdict = DW_RIP_VERDICT_FAILED;
     rep->exit_status = 1;
     rep->read_offset.overread[0] = rep->read_offset.overread[1] = -1;
+    return rep;
+}
+
+struct dw_rip_report *dw_rip_report_for_error(const struct dw_rip_opts *opts,
+                                              const struct dw_error_detail *err)
+{
+    struct dw_rip_report *rep = dw__rip_report_new();
+    if (!rep)
+        return NULL;
+    if (opts && opts->command_line && !(rep->command_line = strdup(opts->command_line))) {
+        dw_rip_report_free(rep);
+        return NULL;
+    }
+    dw__utc_now(rep->started);
+    memcpy(rep->finished, rep->started, sizeof(rep->finished));
+    snprintf(rep->verdict_text, sizeof(rep->verdict_text), "failed");
+    snprintf(rep->error, sizeof(rep->error), "%s",
+             err && err->message[0] ? err->message : dw_strerror(err ? err->code : DW_EIO));
     return rep;
 }
 

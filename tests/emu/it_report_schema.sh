@@ -35,6 +35,10 @@ expect_exit 0 "rip the sample disc to ISO" -- "$DW" -q rip "$sample/sample.cue" 
 grep -q '"exit_status":1' <(tr -d ' \n' <"$r/early-fail.json") && ok "its --json report says exit_status 1" ||
   bad "early failure report: $(head -c 300 "$r/early-fail.json")"
 
+# A source that does not open: --json still prints a report.
+"$DW" -q --json rip "$work/no-such.cue" -o "$r/none" >"$r/no-source.json" 2>/dev/null
+[ $? -eq 1 ] && grep -q '"error"' "$r/no-source.json" && ok "a missing source: exit 1 and a --json report" ||
+  bad "missing source: $(head -c 200 "$r/no-source.json")"
 EMU_CONFIG="medium=$sample/sample.cue c2=294"
 expect_exit 5 "emulated drive: test-and-copy rip with --offset 6 and --subchannel" -- \
   emu "$DW" -q rip "$EMU_DEVICE" -o "$r/emu-tc" --mode test-and-copy --subchannel --offset 6
@@ -46,6 +50,6 @@ expect_exit 3 "emulated drive: secure rip with unreadable sectors" -- \
 rc=$?
 sed 's/^/     | /' "$work/schema.txt"
 n=$(sed -n 's/^\([0-9]*\) reports valid.*/\1/p' "$work/schema.txt")
-[ $rc -eq 0 ] && [ "${n:-0}" -ge 6 ] && ok "$n reports validate against docs/report-schema.json" ||
+[ $rc -eq 0 ] && [ "${n:-0}" -ge 9 ] && ok "$n reports validate against docs/report-schema.json" ||
   bad "schema check: exit $rc, ${n:-0} valid reports"
 finish
