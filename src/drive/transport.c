@@ -107,7 +107,7 @@ void dw__scsi_decode(enum dw__mmc_dir dir, size_t bytes, const struct dw__scsi_r
     if (dir == DW_MMC_DIR_NONE)
         bytes = 0;
     res->bytes_asked = bytes;
-    res->bytes_known = raw->resid >= 0;
+    res->bytes_known = raw->resid >= 0 || bytes == 0; /* no data phase: nothing moved */
     if (!res->bytes_known)
         res->bytes_transferred = bytes;
     else if ((unsigned long)raw->resid >= bytes)
@@ -125,6 +125,11 @@ void dw__scsi_decode(enum dw__mmc_dir dir, size_t bytes, const struct dw__scsi_r
     } else {
         res->code = status_outcome(raw, res);
     }
+    /* A status byte that came with a host error or a failed call is no
+     * status: the command did not complete. */
+    if (raw->fail_code || raw->sys_errno || raw->host_status != DW_SG_DID_OK ||
+        (raw->driver_status & 0x0F) == DW_SG_DRIVER_TIMEOUT)
+        res->status = -1;
     res->timed_out = res->code == DW_ETIMEDOUT;
     if (res->timed_out) {
         res->bytes_known = true;

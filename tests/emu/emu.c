@@ -479,6 +479,16 @@ bool dw_emu_medium_present(const struct dw_emu *e)
     return present;
 }
 
+bool dw_emu_locked(const struct dw_emu *e)
+{
+    struct dw_emu *m = (struct dw_emu *)e; /* the lock is not part of the value */
+    bool locked;
+    pthread_mutex_lock(&m->lock);
+    locked = m->locked;
+    pthread_mutex_unlock(&m->lock);
+    return locked;
+}
+
 /* Take the medium out (it stays on the tray: loading puts it back). */
 static void eject_locked(struct dw_emu *e)
 {
@@ -1294,6 +1304,13 @@ void dw_emu_exec(struct dw_emu *e, const uint8_t *cdb, size_t cdb_len, uint8_t *
     c.cdb_len = cdb_len < sizeof(c.cdb) ? cdb_len : sizeof(c.cdb);
     memcpy(c.cdb, cdb, c.cdb_len);
     e->commands++;
+
+    /* A hung command: no status, no data, no sense, nothing done. */
+    if (dw__emu_fault_hang_now(&e->faults, cdb[0])) {
+        res->status = -1;
+        res->hung = true;
+        goto out;
+    }
 
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (commands[i].opcode == cdb[0])

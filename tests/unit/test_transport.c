@@ -198,6 +198,8 @@ static void test_decode_status_host_driver(void **state)
     assert_true(res.bytes_known);
     assert_int_equal(res.bytes_transferred, 0);
     assert_int_equal(res.duration_ms, 1500);
+    assert_int_equal(res.status, -1); /* the status byte of a timeout is none */
+    assert_int_equal(res.host_status, DW_SG_DID_TIME_OUT);
     /* Even if a (stale) status byte came along. */
     raw.status = DW_SCSI_STATUS_CHECK_CONDITION;
     dw__scsi_decode(DW_MMC_DIR_FROM_DEV, 61152, &raw, &res);
@@ -440,7 +442,7 @@ static void test_trace_format(void **state)
     raw.duration_ms = 1500;
     dw__scsi_decode(cmd.dir, cmd.bytes, &raw, &res);
     dw__scsi_trace_format(line, sizeof(line), T_MS, "/dev/sr0", &cmd, &res);
-    assert_non_null(strstr(line, " bytes=61152/0 status=GOOD host=03 driver=00 sense=- "
+    assert_non_null(strstr(line, " bytes=61152/0 status=none host=03 driver=00 sense=- "
                                  "ms=1500 result=DW_ETIMEDOUT\n"));
 
     /* A recovered error; a command without data through libcdio (no
@@ -456,7 +458,7 @@ static void test_trace_format(void **state)
     dw__scsi_decode(t.dir, t.bytes, &raw, &res);
     dw__scsi_trace_format(line, sizeof(line), T_MS, "/dev/sr1", &t, &res);
     assert_string_equal(line, "2023-11-14T22:13:20.123Z /dev/sr1 TEST UNIT READY (00h) "
-                              "cdb=[00 00 00 00 00 00] dir=none bytes=0/? status=GOOD "
+                              "cdb=[00 00 00 00 00 00] dir=none bytes=0/0 status=GOOD "
                               "host=- driver=- sense=- ms=0 result=ok\n");
     /* Data-out, and a transfer the transport cannot count. */
     struct dw__scsi_cmd w = {read_cd, 10, DW_MMC_DIR_TO_DEV, NULL, 4096, 200000};
