@@ -176,7 +176,7 @@ void dw__mmc_failure_reason(const struct dw__mmc_drive *m, const struct dw__scsi
     else if (res->code == DW_ENODRIVE && m->unresponsive)
         snprintf(out, out_bytes,
                  "the drive stopped answering earlier (%s)%s%s: reconnect the drive or "
-                 "switch it off and on, then open it again",
+                 "switch it off and on, then try again",
                  m->stalled, sep, m->stalled_note);
     else if (res->have_sense)
         snprintf(out, out_bytes, "%s (sense %X/%02X/%02X)",

@@ -216,11 +216,14 @@ void dw__scsi_trace_close(struct dw__scsi_trace *tr);
  *   TIME DEVICE NAME (OPh) cdb=[HEX ...] dir=in|out|none bytes=ASKED/MOVED
  *   status=S host=HH driver=HH sense=K/ASC/ASCQ ms=N result=R
  * TIME is UTC, ISO 8601 with milliseconds (2025-01-31T12:00:00.123Z);
- * MOVED is "?" when the transport cannot tell; host/driver are "-" for
- * libcdio; sense is "-" without sense; R is "ok", "ok-recovered" or the
+ * DEVICE is the path with blanks, backslashes and bytes outside printable
+ * ASCII as \xHH; S is dw__scsi_status_name ("none" when the command did
+ * not complete); MOVED is "?" when the transport cannot tell; host and
+ * driver are "-" when the transport does not report them (libcdio); sense
+ * is "-" without sense; R is "ok", "ok-recovered" (sense key 1) or the
  * DW_E* name ("DW_ETIMEDOUT").  Pure: writes the line, newline included,
- * into out (NUL-ended, cut to out_bytes) and returns its length.
- * unix_ms is the wall-clock time in ms since 1970. */
+ * into out (NUL-ended, cut to out_bytes but still ending in a newline) and
+ * returns its length.  unix_ms is the wall-clock time in ms since 1970. */
 size_t dw__scsi_trace_format(char *out, size_t out_bytes, int64_t unix_ms,
                              const char *device, const struct dw__scsi_cmd *cmd,
                              const struct dw__scsi_result *res);

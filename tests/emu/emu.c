@@ -167,7 +167,9 @@ static int set_string(char **slot, const char *value)
     return *slot ? 0 : -1;
 }
 
-/* One key=value; 0 or -1 with msg set. */
+/* One key=value; 0 or -1 with msg set.
+ * long function: one short branch per configuration key of README.md's
+ * table, in its order. */
 static int apply_key(struct dw_emu *e, const char *key, const char *value,
                      struct medium_args *a, char *msg, size_t msg_bytes)
 {
@@ -890,6 +892,10 @@ static size_t feature(uint8_t *out, uint16_t code, unsigned version, bool persis
     return 4 + data_bytes;
 }
 
+/* GET CONFIGURATION (MMC-6).
+ * long function: one block per feature descriptor, in feature-number
+ * order as the reply carries them, each with the current bit of its
+ * medium. */
 static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
 {
     const struct dw__emu_personality *p = &e->pers;

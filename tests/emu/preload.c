@@ -1271,7 +1271,10 @@ static const char *ioctl_name(unsigned long req)
     }
 }
 
-/* One ioctl on an emulated drive: the result (>= 0) or -errno. */
+/* One ioctl on an emulated drive: the result (>= 0) or -errno.
+ * long function: one short case per ioctl the kernel answers on an sr
+ * node, so the whole table reads in one place (the work is in the
+ * handlers above). */
 static int drive_ioctl(struct emu_ofd *o, unsigned long req, void *arg)
 {
     struct emu_drive *d = o->drive;

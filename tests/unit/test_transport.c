@@ -211,44 +211,34 @@ static void test_decode_status_host_driver(void **state)
     dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
     assert_int_equal(res.code, DW_ETIMEDOUT);
 
-    /* Other host errors. */
-    raw = sg_good();
-    raw.host_status = DW_SG_DID_NO_CONNECT;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_ENODRIVE);
-    assert_false(res.timed_out);
-    raw.host_status = DW_SG_DID_BAD_TARGET;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_ENODRIVE);
-    raw.host_status = DW_SG_DID_BUS_BUSY;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EBUSY);
-    raw.host_status = DW_SG_DID_RESET;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EIO);
-    raw.host_status = DW_SG_DID_ABORT;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EIO);
-
-    /* Status bytes other than GOOD and CHECK CONDITION. */
-    raw = sg_good();
-    raw.status = DW_SCSI_STATUS_BUSY;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EBUSY);
-    raw.status = DW_SCSI_STATUS_RESERVATION_CONFLICT;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EBUSY);
-    raw.status = DW_SCSI_STATUS_TASK_SET_FULL;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EBUSY);
-    raw.status = DW_SCSI_STATUS_TASK_ABORTED;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EIO);
-    /* A driver error without status or sense (DRIVER_ERROR 04h). */
-    raw = sg_good();
-    raw.driver_status = 0x04;
-    dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
-    assert_int_equal(res.code, DW_EIO);
+    /* Other host errors, status bytes other than GOOD and CHECK CONDITION,
+     * a driver error without status or sense (DRIVER_ERROR 04h). */
+    static const struct {
+        int host, status, driver, code;
+    } cases[] = {
+        {DW_SG_DID_NO_CONNECT, 0, 0, DW_ENODRIVE},
+        {DW_SG_DID_BAD_TARGET, 0, 0, DW_ENODRIVE},
+        {DW_SG_DID_BUS_BUSY, 0, 0, DW_EBUSY},
+        {DW_SG_DID_RESET, 0, 0, DW_EIO},
+        {DW_SG_DID_ABORT, 0, 0, DW_EIO},
+        {0, DW_SCSI_STATUS_BUSY, 0, DW_EBUSY},
+        {0, DW_SCSI_STATUS_RESERVATION_CONFLICT, 0, DW_EBUSY},
+        {0, DW_SCSI_STATUS_TASK_SET_FULL, 0, DW_EBUSY},
+        {0, DW_SCSI_STATUS_TASK_ABORTED, 0, DW_EIO},
+        {0, 0, 0x04, DW_EIO},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        raw = sg_good();
+        raw.host_status = cases[i].host;
+        raw.status = cases[i].status;
+        raw.driver_status = cases[i].driver;
+        dw__scsi_decode(DW_MMC_DIR_NONE, 0, &raw, &res);
+        assert_int_equal(res.code, cases[i].code);
+        assert_false(res.timed_out);
+        assert_false(res.have_sense);
+        /* A status byte beside a host error is no status. */
+        assert_int_equal(res.status, cases[i].host ? -1 : cases[i].status);
+    }
 }
 
 static void test_decode_transport_failures(void **state)
