@@ -107,10 +107,12 @@ int dw__mmc_run(struct dw__mmc_drive *m, const uint8_t *cdb, size_t cdb_bytes,
         .timeout_ms = timeout_of(m, cdb, cdb_bytes, timeout_ms),
     };
 
-    if (m->unresponsive) {
+    if (m->unresponsive) { /* not sent: nothing moved */
         memset(res, 0, sizeof(*res));
         res->sense.key = res->sense.asc = res->sense.ascq = -1;
         res->status = -1;
+        res->bytes_asked = cmd.bytes;
+        res->bytes_known = true;
         res->code = DW_ENODRIVE;
         return res->code;
     }

@@ -868,7 +868,7 @@ static void cmd_mode_select10(struct dw_emu *e, struct dw__emu_cmd *c)
         }
         off += plen;
     }
-    dw__emu_done(c, 0);
+    dw__emu_done(c, want); /* the parameter list went to the drive */
 }
 
 /* ---- GET CONFIGURATION ---------------------------------------------------------- */

@@ -162,6 +162,82 @@ grep -q " /dev/sr0 INQUIRY (12h) " "$work/two.txt" && grep -q " /dev/sr1 INQUIRY
   ok "two drives: both write into the one trace" || bad "two drives: $(cut -d' ' -f2 "$work/two.txt" | sort | uniq -c)"
 all_lines_whole "$work/two.txt" "two drives: every line whole"
 
+# ---- data-out: the commands a writer sends, through dw__mmc_exec ---------------------
+# No command writes through the MMC backend yet (burn uses libburn), so
+# dw-scsi sends them: write parameters (page 05h: TAO, Mode 1, data block
+# type 8), power calibration, the NWA, two WRITE(10)s of 16 blocks and one
+# at a wrong address, SYNCHRONIZE CACHE, CLOSE SESSION, and the data read
+# back; then discwright info in a second process reads the disc.
+SCSI=$DW_BUILD/tests/emu/dw-scsi
+head -c 65536 /dev/urandom >"$work/data.bin"
+head -c 32768 "$work/data.bin" >"$work/part1.bin"
+tail -c 32768 "$work/data.bin" >"$work/part2.bin"
+{ head -c 8 /dev/zero; printf '\x05\x32\x41\x04\x08'; head -c 10 /dev/zero; printf '\x96'; head -c 36 /dev/zero; } >"$work/page05.bin"
+cat >"$work/write.txt" <<END
+out 55 10 00 00 00 00 00 00 3c 00 @$work/page05.bin  # MODE SELECT(10) page 05h
+none 54 01 00 00 00 00 00 00 00 00                    # SEND OPC INFORMATION, DoOpc
+in 36 52 01 00 00 00 ff 00 00 24 00                   # READ TRACK INFORMATION, track FFh
+out 2a 00 00 00 00 00 00 00 10 00 @$work/part1.bin    # WRITE(10) LBA 0, 16 blocks
+out 2a 00 00 00 00 05 00 00 10 00 @$work/part2.bin    # WRITE(10) LBA 5: not the NWA
+out 2a 00 00 00 00 10 00 00 10 00 @$work/part2.bin    # WRITE(10) LBA 16
+none 35 00 00 00 00 00 00 00 00 00                    # SYNCHRONIZE CACHE
+none 00 00 00 00 00 00 timeout=4321                   # TEST UNIT READY, the caller's timeout
+none 5b 00 02 00 00 00 00 00 00 00                    # CLOSE SESSION
+in 65536 28 00 00 00 00 00 00 00 20 00 >$work/back.bin # READ(10) LBA 0, 32 blocks
+END
+for via in sg cdio; do
+  EMU_CONFIG="blank=cdr capacity=2000 state=$work/cdr-$via"
+  rm -f "$work/back.bin"
+  expect_exit 0 "data-out through $via: dw-scsi writes a CD-R track" -- \
+    emu env DW_SCSI_TRANSPORT=$via DW_EMU_TRACE=1 "$SCSI" "$EMU_DEVICE" <"$work/write.txt"
+  # What moved: SG_IO counts it, libcdio cannot tell.
+  if [ $via = sg ]; then m60=60 m36=36 m32k=32768 m0=0 m64k=65536; else
+    m60='?' m36='?' m32k='?' m0='?' m64k='?'; fi
+  cat >"$work/want.txt" <<END
+MODE SELECT(10) result=OK bytes=60/$m60 sense=- timed_out=0
+SEND OPC INFORMATION result=OK bytes=0/0 sense=- timed_out=0
+READ TRACK INFORMATION result=OK bytes=36/$m36 sense=- timed_out=0
+WRITE(10) result=OK bytes=32768/$m32k sense=- timed_out=0
+WRITE(10) result=DW_ERANGE bytes=32768/$m0 sense=5/21/02 timed_out=0
+WRITE(10) result=OK bytes=32768/$m32k sense=- timed_out=0
+SYNCHRONIZE CACHE result=OK bytes=0/0 sense=- timed_out=0
+TEST UNIT READY result=OK bytes=0/0 sense=- timed_out=0
+CLOSE TRACK/SESSION result=OK bytes=0/0 sense=- timed_out=0
+READ(10) result=OK bytes=65536/$m64k sense=- timed_out=0
+END
+  same_text "$work/want.txt" "$work/out.txt" "data-out through $via: each command's outcome, bytes asked and moved, sense"
+  same_file "$work/back.bin" "$work/data.bin" "data-out through $via: the 32 blocks read back as written"
+  if [ $via = sg ]; then
+    for want in "WRITE(10) \[2a 00 00 00 00 00 00 00 10 00\] out 32768 -> GOOD, 32768 bytes, timeout 200000 ms" \
+      "SEND OPC INFORMATION \[54 01 .*\] none 0 -> GOOD, 0 bytes, timeout 200000 ms" \
+      "SYNCHRONIZE CACHE \[35 00 .*\] none 0 -> GOOD, 0 bytes, timeout 3600000 ms" \
+      "CLOSE TRACK/SESSION \[5b 00 02 .*\] none 0 -> GOOD, 0 bytes, timeout 3600000 ms" \
+      "MODE SELECT(10) \[55 10 .*\] out 60 -> GOOD, 60 bytes, timeout 30000 ms" \
+      "TEST UNIT READY \[00 00 00 00 00 00\] none 0 -> GOOD, 0 bytes, timeout 4321 ms"; do
+      grep -q "^dwemu: /dev/sr0 SG_IO $want$" "$work/err.txt" && ok "data-out: SG_IO $want" ||
+        bad "data-out: no '$want' in the emulator's trace"
+    done
+  fi
+  EMU_CONFIG="state=$work/cdr-$via"
+  expect_exit 0 "info of the CD-R written through $via, in another process" -- emu "$DW" info "$EMU_DEVICE"
+  grep -q "^medium:   CD-R, closed$" "$work/out.txt" && grep -q "^sessions: 1   tracks: 1$" "$work/out.txt" &&
+    ok "info: a closed CD-R with one session and one track" || bad "info: $(head -5 "$work/out.txt")"
+done
+
+# A WRITE(10) that never answers: a data-out command times out too.
+EMU_CONFIG="blank=cdr capacity=2000 faults=hang:2A:1"
+head -6 "$work/write.txt" | grep -v "LBA 5" >"$work/write-hang.txt"
+expect_exit 0 "data-out: dw-scsi with a WRITE(10) that never answers" -- \
+  emu env DW_SCSI_TIMEOUT_MS=$T DW_EMU_TRACE=1 timeout 120 "$SCSI" "$EMU_DEVICE" <"$work/write-hang.txt"
+grep -qx "WRITE(10) result=DW_ETIMEDOUT bytes=32768/0 sense=- timed_out=1" "$work/out.txt" &&
+  grep -qx "WRITE(10) result=DW_ENODRIVE bytes=32768/0 sense=- timed_out=0" "$work/out.txt" &&
+  ok "data-out: the hung WRITE(10) ends with DW_ETIMEDOUT, nothing moved; the next fails at once" ||
+  bad "data-out hang: $(cat "$work/out.txt")"
+[ "$(grep -c "^dwemu: /dev/sr0 SG_IO WRITE(10) " "$work/err.txt")" = 1 ] &&
+  grep -q "^dwemu: /dev/sr0 SG_IO WRITE(10) .*-> no answer (hang fault), timeout $T ms$" "$work/err.txt" &&
+  ok "data-out: only the first WRITE(10) reached the drive, with the ${T} ms timeout" ||
+  bad "data-out hang: $(grep WRITE "$work/err.txt")"
+
 # ---- (c) SG_IO, its timeouts, and libcdio's path ---------------------------------------
 grep -q "CDROM_SEND_PACKET" "$work/emu.txt" && bad "info and rip sent CDROM_SEND_PACKET" ||
   ok "info and rip send nothing through CDROM_SEND_PACKET: SG_IO is the transport"
