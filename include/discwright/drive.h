@@ -2,7 +2,14 @@
  *
  * One interface for "a thing that has sectors and a TOC".  Backends:
  *  - mmc:   a real drive (/dev/sr0), MMC-6 commands built here and sent with
- *           libcdio's mmc_run_cmd;
+ *           SG_IO on Linux (per-command timeouts, residual, sense) and
+ *           libcdio's mmc_run_cmd elsewhere.  A command the drive does not
+ *           answer in time fails with DW_ETIMEDOUT (the last error names it
+ *           and the time); the tray lock is then undone and the handle
+ *           sends nothing more: later calls fail with DW_ENODRIVE ("the
+ *           drive stopped answering") until the drive is opened again.
+ *           DW_SCSI_TIMEOUT_MS, DW_TRACE_SCSI and DW_SCSI_TRANSPORT in the
+ *           environment (docs/discwright.md, ENVIRONMENT) are read at open;
  *  - image: a cue sheet, cdrdao TOC, Nero NRG, ISO file or a "stdio:PATH"
  *           file, read by our own readers.
  * A rip of disc.cue runs the same pipeline as a rip of /dev/sr0.

@@ -34,6 +34,7 @@ extern "C" {
     X(EMISMATCH, -17, "data does not match")                                   \
     X(ELIB, -18, "error reported by a library")                                \
     X(EACCES, -19, "permission denied")                                        \
+    X(ETIMEDOUT, -20, "timed out")                                             \
     X(EEXIST, -21, "file exists")
 
 enum dw_error {

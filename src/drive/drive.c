@@ -229,10 +229,16 @@ bool dw__drive_is_mmc(const struct dw_drive *d)
     return d && d->ops && d->ops->exec;
 }
 
-int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
-                 size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st)
+int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes,
+                 enum dw__mmc_dir dir, void *buf, size_t bytes, unsigned timeout_ms,
+                 struct dw__mmc_status *st)
 {
     struct dw__mmc_status local;
+    /* A data phase needs a buffer, and no data phase none. */
+    bool data_ok = dir == DW_MMC_DIR_NONE
+                       ? !buf && !bytes
+                       : (dir == DW_MMC_DIR_FROM_DEV || dir == DW_MMC_DIR_TO_DEV) && buf &&
+                             bytes;
 
     if (!st)
         st = &local;
@@ -240,9 +246,9 @@ int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void 
     st->key = st->asc = st->ascq = -1;
     if (!dw__drive_is_mmc(d))
         st->code = DW_EUNSUPPORTED;
-    else if (!cdb || cdb_bytes == 0 || cdb_bytes > 12)
+    else if (!cdb || cdb_bytes == 0 || cdb_bytes > 12 || !data_ok)
         st->code = DW_EINVAL;
     else
-        return d->ops->exec(d, cdb, cdb_bytes, buf, bytes, timeout_ms, st);
+        return d->ops->exec(d, cdb, cdb_bytes, dir, buf, bytes, timeout_ms, st);
     return st->code;
 }
