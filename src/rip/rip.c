@@ -117,7 +117,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
     *sense = 0;
     for (int attempt = 0; attempt < attempts; attempt++) {
         int rc = dw__rip_read_raw(r, t, lba, 1, raw);
-        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+        if (dw__read_error_is_fatal(rc))
             return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
         if (rc) {
             const struct dw_error_detail *e = dw_drive_last_error(r->drive);
@@ -144,7 +144,7 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
 {
     int rc = dw__rip_read_raw(r, t, lba, n, buf);
     bool bulk_ok = rc == 0;
-    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+    if (dw__read_error_is_fatal(rc))
         return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
     for (int32_t i = 0; i < n; i++) {
         uint8_t *raw = buf + (size_t)i * DW_SECTOR_RAW_BYTES;

@@ -321,7 +321,7 @@ static int read_subs(struct dw__rip *r, struct sub_pass *s, int32_t lba, int32_t
     int rc = dw_drive_read_raw_sub(r->drive, lba, n, buf);
     if (!rc)
         return 0;
-    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE ||
+    if (dw__read_error_is_fatal(rc) ||
         rc == DW_EUNSUPPORTED)
         goto fatal;
     for (int32_t k = 0; k < n; k++) {
@@ -331,7 +331,7 @@ static int read_subs(struct dw__rip *r, struct sub_pass *s, int32_t lba, int32_t
             rc = dw_drive_read_raw_sub(r->drive, lba + k, 1, one);
             if (!rc)
                 break;
-            if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+            if (dw__read_error_is_fatal(rc))
                 goto fatal;
         }
         if (rc) {
