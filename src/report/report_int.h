@@ -32,6 +32,11 @@ json_object *dw__json_drive(const struct dw_drive_info *info, const struct dw_me
  * detail_key NULL leaves the detail out. */
 json_object *dw__json_ranges(const struct dw__lba_ranges *rs, const char *detail_key);
 
+/* o as the reports' JSON text (pretty-printed, "/" not escaped), which the
+ * caller frees with free(); o is released.  NULL for o NULL or without
+ * memory.  src/report/report_json.c */
+char *dw__json_text(json_object *o);
+
 /* "2024-05-01T12:00:00Z" for now, into out[32]. */
 void dw__utc_now(char out[32]);
 
