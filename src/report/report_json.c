@@ -2,6 +2,7 @@
  * serializer turns its object into the text it hands out. */
 #include <stdlib.h>
 #include <string.h>
+#include "discwright/version.h"
 #include "report/report_int.h"
 
 char *dw__json_text(json_object *o)
@@ -13,4 +14,14 @@ char *dw__json_text(json_object *o)
     char *copy = text ? strdup(text) : NULL;
     json_object_put(o);
     return copy;
+}
+
+void dw__json_report_head(json_object *o, const char *schema, int schema_version,
+                          const char *command)
+{
+    json_object_object_add(o, "tool",
+                           json_object_new_string("discwright " DW_VERSION_STRING));
+    json_object_object_add(o, "schema", json_object_new_string(schema));
+    json_object_object_add(o, "schema_version", json_object_new_int(schema_version));
+    json_object_object_add(o, "command", json_object_new_string(command));
 }

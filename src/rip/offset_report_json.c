@@ -134,10 +134,8 @@ char *dw__offset_report_to_json(const struct dw_offset_report *rep)
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    add(o, "tool", json_object_new_string("discwright " DW_VERSION_STRING));
-    add(o, "schema", json_object_new_string(DW_OFFSET_REPORT_SCHEMA));
-    add(o, "schema_version", json_object_new_int(DW_OFFSET_REPORT_SCHEMA_VERSION));
-    add(o, "command", json_object_new_string("offset"));
+    dw__json_report_head(o, DW_OFFSET_REPORT_SCHEMA, DW_OFFSET_REPORT_SCHEMA_VERSION,
+                         "offset");
     if (rep->have_source)
         add(o, "source", dw__json_drive(&rep->source, &rep->medium));
     add(o, "range_samples", json_object_new_int(rep->range_samples));

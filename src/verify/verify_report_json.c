@@ -55,10 +55,8 @@ char *dw__verify_report_to_json(const struct dw_verify_report *rep)
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    add(o, "tool", json_object_new_string("discwright " DW_VERSION_STRING));
-    add(o, "schema", json_object_new_string(DW_VERIFY_REPORT_SCHEMA));
-    add(o, "schema_version", json_object_new_int(DW_VERIFY_REPORT_SCHEMA_VERSION));
-    add(o, "command", json_object_new_string("verify"));
+    dw__json_report_head(o, DW_VERIFY_REPORT_SCHEMA, DW_VERIFY_REPORT_SCHEMA_VERSION,
+                         "verify");
     if (rep->command_line)
         add(o, "command_line", json_object_new_string(rep->command_line));
     add(o, "finished", json_object_new_string(rep->finished));

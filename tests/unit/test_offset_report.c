@@ -22,6 +22,7 @@
 #include "discwright/drive.h"
 #include "discwright/offset.h"
 #include "discwright/sector.h"
+#include "json_check.h"
 
 #define SECTOR DW_SECTOR_RAW_BYTES
 #define SPT 588
@@ -39,24 +40,6 @@ static void keep_line(enum dw_log_level level, const char *line, void *user)
     assert_int_equal(level, DW_LOG_INFO);
     if (l->count < 16)
         snprintf(l->text[l->count++], sizeof(l->text[0]), "%s", line);
-}
-
-static void keys_of(json_object *o, char *out, size_t out_bytes)
-{
-    out[0] = '\0';
-    json_object_object_foreach(o, key, val)
-    {
-        (void)val;
-        strncat(out, out[0] ? "," : "", out_bytes - strlen(out) - 1);
-        strncat(out, key, out_bytes - strlen(out) - 1);
-    }
-}
-
-static json_object *jget(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    assert_true(json_object_object_get_ex(o, key, &v));
-    return v;
 }
 
 static void write_file(const char *path, const void *data, size_t bytes)
@@ -231,47 +214,47 @@ static void test_key_disc_found(void **state)
 
     json_object *o = json_tokener_parse(dw_offset_report_json(rep)), *ar, *v;
     assert_non_null(o);
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys, "tool,schema,schema_version,command,source,range_samples,"
                               "accuraterip,data_track,found,offset,method,summary");
-    assert_string_equal(json_object_get_string(jget(o, "schema")),
+    assert_string_equal(json_object_get_string(json_get(o, "schema")),
                         "discwright-offset-report");
-    assert_int_equal(json_object_get_int(jget(o, "schema_version")), 1);
-    assert_int_equal(json_object_get_int(jget(o, "range_samples")),
+    assert_int_equal(json_object_get_int(json_get(o, "schema_version")), 1);
+    assert_int_equal(json_object_get_int(json_get(o, "range_samples")),
                      DW_OFFSET_DEFAULT_RANGE);
-    assert_true(json_object_get_boolean(jget(o, "found")));
-    assert_int_equal(json_object_get_int(jget(o, "offset")), 30);
-    assert_string_equal(json_object_get_string(jget(o, "method")), "accuraterip");
-    assert_string_equal(json_object_get_string(jget(o, "summary")),
+    assert_true(json_object_get_boolean(json_get(o, "found")));
+    assert_int_equal(json_object_get_int(json_get(o, "offset")), 30);
+    assert_string_equal(json_object_get_string(json_get(o, "method")), "accuraterip");
+    assert_string_equal(json_object_get_string(json_get(o, "summary")),
                         dw_offset_report_summary(rep));
-    ar = jget(o, "accuraterip");
-    keys_of(ar, keys, sizeof(keys));
+    ar = json_get(o, "accuraterip");
+    json_keys(ar, keys, sizeof(keys));
     assert_string_equal(keys, "path,url,origin,status,blocks,tracks,candidates");
-    assert_string_equal(json_object_get_string(jget(ar, "path")), ar_path);
-    assert_string_equal(json_object_get_string(jget(ar, "origin")), "cache");
-    assert_string_equal(json_object_get_string(jget(ar, "status")), "found");
-    assert_int_equal(json_object_get_int(jget(ar, "blocks")), 1);
-    v = jget(ar, "tracks");
+    assert_string_equal(json_object_get_string(json_get(ar, "path")), ar_path);
+    assert_string_equal(json_object_get_string(json_get(ar, "origin")), "cache");
+    assert_string_equal(json_object_get_string(json_get(ar, "status")), "found");
+    assert_int_equal(json_object_get_int(json_get(ar, "blocks")), 1);
+    v = json_get(ar, "tracks");
     assert_int_equal(json_object_array_length(v), 3);
     for (size_t t = 0; t < 3; t++) {
         json_object *tr = json_object_array_get_idx(v, t), *m;
-        assert_int_equal(json_object_get_int(jget(tr, "number")), (int)t + 1);
-        m = jget(tr, "matches");
+        assert_int_equal(json_object_get_int(json_get(tr, "number")), (int)t + 1);
+        m = json_get(tr, "matches");
         assert_int_equal(json_object_array_length(m), 1);
         m = json_object_array_get_idx(m, 0);
-        assert_int_equal(json_object_get_int(jget(m, "offset")), 30);
-        assert_int_equal(json_object_get_int(jget(m, "confidence")), 5);
+        assert_int_equal(json_object_get_int(json_get(m, "offset")), 30);
+        assert_int_equal(json_object_get_int(json_get(m, "confidence")), 5);
     }
-    v = jget(ar, "candidates");
+    v = json_get(ar, "candidates");
     assert_int_equal(json_object_array_length(v), 1);
     v = json_object_array_get_idx(v, 0);
-    assert_int_equal(json_object_get_int(jget(v, "offset")), 30);
-    assert_int_equal(json_object_get_int(jget(v, "tracks")), 3);
-    assert_int_equal(json_object_get_int(jget(v, "confidence")), 15);
-    v = jget(o, "data_track");
-    keys_of(v, keys, sizeof(keys));
+    assert_int_equal(json_object_get_int(json_get(v, "offset")), 30);
+    assert_int_equal(json_object_get_int(json_get(v, "tracks")), 3);
+    assert_int_equal(json_object_get_int(json_get(v, "confidence")), 15);
+    v = json_get(o, "data_track");
+    json_keys(v, keys, sizeof(keys));
     assert_string_equal(keys, "status");
-    assert_string_equal(json_object_get_string(jget(v, "status")), "no data track");
+    assert_string_equal(json_object_get_string(json_get(v, "status")), "no data track");
     json_object_put(o);
     dw_offset_report_free(rep);
     free(a.bin);
@@ -309,16 +292,16 @@ static void test_key_disc_ambiguous(void **state)
         "ambiguous: offsets +30 and -12 are each backed by 3 tracks (pressings "
         "that differ by their own shift); try another disc");
     json_object *o = json_tokener_parse(dw_offset_report_json(rep)), *c;
-    assert_null(jget(o, "offset"));
-    assert_string_equal(json_object_get_string(jget(o, "method")), "");
-    c = jget(jget(o, "accuraterip"), "candidates");
+    assert_null(json_get(o, "offset"));
+    assert_string_equal(json_object_get_string(json_get(o, "method")), "");
+    c = json_get(json_get(o, "accuraterip"), "candidates");
     assert_int_equal(json_object_array_length(c), 2);
     for (size_t i = 0; i < 2; i++) {
         json_object *k = json_object_array_get_idx(c, i);
-        int offset = json_object_get_int(jget(k, "offset"));
+        int offset = json_object_get_int(json_get(k, "offset"));
         assert_true(offset == 30 || offset == -12);
-        assert_int_equal(json_object_get_int(jget(k, "tracks")), 3);
-        assert_int_equal(json_object_get_int(jget(k, "confidence")),
+        assert_int_equal(json_object_get_int(json_get(k, "tracks")), 3);
+        assert_int_equal(json_object_get_int(json_get(k, "confidence")),
                          offset == 30 ? 15 : 6);
     }
     json_object_put(o);
@@ -331,7 +314,7 @@ static void test_key_disc_ambiguous(void **state)
     assert_string_equal(dw_offset_report_summary(rep),
                         "no track's frame 450 matched a pressing within 10 samples");
     o = json_tokener_parse(dw_offset_report_json(rep));
-    c = jget(jget(o, "accuraterip"), "candidates");
+    c = json_get(json_get(o, "accuraterip"), "candidates");
     assert_int_equal(json_object_array_length(c), 0);
     json_object_put(o);
     dw_offset_report_free(rep);
@@ -382,23 +365,24 @@ static void test_data_track(void **state)
         "data track 01: the drive returns its sectors descrambled and aligned "
         "to their sync (its data path): no evidence of the audio read offset");
     json_object *o = json_tokener_parse(dw_offset_report_json(rep)), *dt, *p;
-    keys_of(jget(o, "accuraterip"), keys, sizeof(keys));
+    json_keys(json_get(o, "accuraterip"), keys, sizeof(keys));
     assert_string_equal(keys, "status");
-    assert_string_equal(json_object_get_string(jget(jget(o, "accuraterip"), "status")),
-                        "skipped");
-    dt = jget(o, "data_track");
-    keys_of(dt, keys, sizeof(keys));
+    assert_string_equal(
+        json_object_get_string(json_get(json_get(o, "accuraterip"), "status")),
+        "skipped");
+    dt = json_get(o, "data_track");
+    json_keys(dt, keys, sizeof(keys));
     assert_string_equal(keys, "track,probes,status");
-    assert_string_equal(json_object_get_string(jget(dt, "status")), "aligned");
-    p = json_object_array_get_idx(jget(dt, "probes"), 0);
-    assert_int_equal(json_object_get_int(jget(p, "first_lba")), 0);
-    assert_int_equal(json_object_get_int(jget(p, "sectors")), 4);
-    assert_int_equal(json_object_array_length(jget(p, "syncs")), 4);
-    p = json_object_array_get_idx(jget(p, "syncs"), 3);
-    assert_int_equal(json_object_get_int64(jget(p, "byte")), 3 * SECTOR);
-    assert_int_equal(json_object_get_int(jget(p, "header_lba")), 3);
-    assert_false(json_object_get_boolean(jget(p, "scrambled")));
-    assert_int_equal(json_object_get_int64(jget(p, "combined_bytes")), 0);
+    assert_string_equal(json_object_get_string(json_get(dt, "status")), "aligned");
+    p = json_object_array_get_idx(json_get(dt, "probes"), 0);
+    assert_int_equal(json_object_get_int(json_get(p, "first_lba")), 0);
+    assert_int_equal(json_object_get_int(json_get(p, "sectors")), 4);
+    assert_int_equal(json_object_array_length(json_get(p, "syncs")), 4);
+    p = json_object_array_get_idx(json_get(p, "syncs"), 3);
+    assert_int_equal(json_object_get_int64(json_get(p, "byte")), 3 * SECTOR);
+    assert_int_equal(json_object_get_int(json_get(p, "header_lba")), 3);
+    assert_false(json_object_get_boolean(json_get(p, "scrambled")));
+    assert_int_equal(json_object_get_int64(json_get(p, "combined_bytes")), 0);
     json_object_put(o);
     dw_offset_report_free(rep);
 
@@ -421,14 +405,14 @@ static void test_data_track(void **state)
                         "LBA 0 (not scrambled): combined read + write offset "
                         "+192 bytes");
     o = json_tokener_parse(dw_offset_report_json(rep));
-    dt = jget(o, "data_track");
-    keys_of(dt, keys, sizeof(keys));
+    dt = json_get(o, "data_track");
+    json_keys(dt, keys, sizeof(keys));
     assert_string_equal(keys, "track,probes,status,combined_bytes,combined_samples");
-    assert_string_equal(json_object_get_string(jget(dt, "status")), "sync found");
-    assert_int_equal(json_object_get_int64(jget(dt, "combined_bytes")), LATE);
-    assert_int_equal(json_object_get_int(jget(dt, "combined_samples")), 48);
-    assert_string_equal(json_object_get_string(jget(o, "method")), "data track");
-    assert_int_equal(json_object_get_int(jget(o, "offset")), 48);
+    assert_string_equal(json_object_get_string(json_get(dt, "status")), "sync found");
+    assert_int_equal(json_object_get_int64(json_get(dt, "combined_bytes")), LATE);
+    assert_int_equal(json_object_get_int(json_get(dt, "combined_samples")), 48);
+    assert_string_equal(json_object_get_string(json_get(o, "method")), "data track");
+    assert_int_equal(json_object_get_int(json_get(o, "offset")), 48);
     json_object_put(o);
     dw_offset_report_free(rep);
     free(bin);
@@ -459,11 +443,11 @@ static void test_failure(void **state)
     assert_string_equal(dw_offset_report_error(rep), err.message);
     assert_non_null(strstr(err.message, "read offsets are a CD matter"));
     json_object *o = json_tokener_parse(dw_offset_report_json(rep));
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys,
                         "tool,schema,schema_version,command,source,range_samples,found,"
                         "offset,method,summary,error");
-    assert_string_equal(json_object_get_string(jget(o, "error")), err.message);
+    assert_string_equal(json_object_get_string(json_get(o, "error")), err.message);
     json_object_put(o);
     dw_offset_report_free(rep);
 

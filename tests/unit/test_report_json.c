@@ -18,31 +18,7 @@
 #include "discwright/drive_profile.h"
 #include "discwright/report.h"
 #include "discwright/verify.h"
-
-static void keys_of(json_object *o, char *out, size_t out_bytes)
-{
-    out[0] = '\0';
-    json_object_object_foreach(o, key, val)
-    {
-        (void)val;
-        strncat(out, out[0] ? "," : "", out_bytes - strlen(out) - 1);
-        strncat(out, key, out_bytes - strlen(out) - 1);
-    }
-}
-
-static json_object *jget(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    assert_true(json_object_object_get_ex(o, key, &v));
-    return v;
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v = jget(o, key);
-    assert_true(json_object_is_type(v, json_type_string));
-    return json_object_get_string(v);
-}
+#include "json_check.h"
 
 /* text parsed, then freed; the caller puts the object. */
 static json_object *parse(char *text)
@@ -73,13 +49,13 @@ static void test_drive_list(void **state)
     assert_int_equal(json_object_array_length(a), 2);
     for (size_t i = 0; i < 2; i++) {
         json_object *o = json_object_array_get_idx(a, i);
-        keys_of(o, keys, sizeof(keys));
+        json_keys(o, keys, sizeof(keys));
         assert_string_equal(keys, "address,vendor,model,firmware,medium_loaded");
-        assert_string_equal(jstr(o, "address"), list[i].address);
-        assert_string_equal(jstr(o, "vendor"), list[i].vendor);
-        assert_string_equal(jstr(o, "model"), list[i].model);
-        assert_string_equal(jstr(o, "firmware"), list[i].firmware);
-        assert_int_equal(json_object_get_boolean(jget(o, "medium_loaded")),
+        assert_string_equal(json_str(o, "address"), list[i].address);
+        assert_string_equal(json_str(o, "vendor"), list[i].vendor);
+        assert_string_equal(json_str(o, "model"), list[i].model);
+        assert_string_equal(json_str(o, "firmware"), list[i].firmware);
+        assert_int_equal(json_object_get_boolean(json_get(o, "medium_loaded")),
                          list[i].medium_loaded);
     }
     json_object_put(a);
@@ -105,36 +81,36 @@ static void test_log_check(void **state)
     assert_int_equal(dw_log_verify_text(text, strlen(text), &check), 0);
     assert_int_equal(check.verdict, DW_LOG_GOOD);
     json_object *o = parse(dw_log_check_to_json(hostile, &check, 0));
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys,
                         "command,log,verdict,signed_sha256,actual_sha256,signed_bytes,"
                         "trailing_bytes,reason,exit_status");
-    assert_string_equal(jstr(o, "command"), "checklog");
-    assert_string_equal(jstr(o, "log"), hostile);
-    assert_string_equal(jstr(o, "verdict"), "good");
-    assert_string_equal(jstr(o, "signed_sha256"), check.actual_sha256);
-    assert_string_equal(jstr(o, "actual_sha256"), check.actual_sha256);
-    assert_int_equal(json_object_get_int64(jget(o, "signed_bytes")), sizeof(log) - 1);
-    assert_int_equal(json_object_get_int64(jget(o, "trailing_bytes")), 0);
-    assert_null(jget(o, "reason"));
-    assert_int_equal(json_object_get_int(jget(o, "exit_status")), 0);
+    assert_string_equal(json_str(o, "command"), "checklog");
+    assert_string_equal(json_str(o, "log"), hostile);
+    assert_string_equal(json_str(o, "verdict"), "good");
+    assert_string_equal(json_str(o, "signed_sha256"), check.actual_sha256);
+    assert_string_equal(json_str(o, "actual_sha256"), check.actual_sha256);
+    assert_int_equal(json_object_get_int64(json_get(o, "signed_bytes")), sizeof(log) - 1);
+    assert_int_equal(json_object_get_int64(json_get(o, "trailing_bytes")), 0);
+    assert_null(json_get(o, "reason"));
+    assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 0);
     json_object_put(o);
 
     /* Unsigned: no signed hash (null), a reason; modified. */
     assert_int_equal(dw_log_verify_text(log, sizeof(log) - 1, &check), 0);
     assert_int_equal(check.verdict, DW_LOG_UNSIGNED);
     o = parse(dw_log_check_to_json("x.log", &check, 1));
-    assert_string_equal(jstr(o, "verdict"), "unsigned");
-    assert_null(jget(o, "signed_sha256"));
-    assert_string_equal(jstr(o, "reason"), check.reason);
-    assert_int_equal(json_object_get_int(jget(o, "exit_status")), 1);
+    assert_string_equal(json_str(o, "verdict"), "unsigned");
+    assert_null(json_get(o, "signed_sha256"));
+    assert_string_equal(json_str(o, "reason"), check.reason);
+    assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 1);
     json_object_put(o);
     text[0] = 'D';
     assert_int_equal(dw_log_verify_text(text, strlen(text), &check), 0);
     assert_int_equal(check.verdict, DW_LOG_MODIFIED);
     o = parse(dw_log_check_to_json(NULL, &check, 4));
-    assert_string_equal(jstr(o, "verdict"), "modified");
-    assert_null(jget(o, "log"));
+    assert_string_equal(json_str(o, "verdict"), "modified");
+    assert_null(json_get(o, "log"));
     json_object_put(o);
     assert_null(dw_log_check_to_json("x.log", NULL, 0));
 }
@@ -162,11 +138,11 @@ static void test_drive_profile_file(void **state)
              "/home/u/.config/discwright/profiles/drives/a\"b.json");
     json_object *want = parse(plain), *o;
     o = parse(dw_drive_profile_to_json_ext(&p, DW_DRIVE_PROFILE_JSON_FILE));
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_non_null(strstr(keys, ",notes,file"));
     assert_int_equal(strlen(keys) - strlen(",file"), strstr(keys, ",file") - keys);
-    assert_string_equal(jstr(o, "file"), p.source);
-    assert_string_equal(jstr(o, "model"), hostile);
+    assert_string_equal(json_str(o, "file"), p.source);
+    assert_string_equal(json_str(o, "model"), hostile);
     json_object_object_del(o, "file");
     assert_true(json_object_equal(o, want));
     json_object_put(o);
@@ -216,42 +192,43 @@ static void test_burn_result(void **state)
     struct dw_verify_report *v = small_verify(dir);
 
     json_object *o = parse(dw_burn_result_to_json(hostile, &r, NULL, v, 0)), *b, *vo;
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys, "schema,schema_version,burn,verify,exit_status");
-    assert_string_equal(jstr(o, "schema"), "discwright-burn-report");
-    assert_int_equal(json_object_get_int(jget(o, "schema_version")), 1);
-    b = jget(o, "burn");
-    keys_of(b, keys, sizeof(keys));
+    assert_string_equal(json_str(o, "schema"), "discwright-burn-report");
+    assert_int_equal(json_object_get_int(json_get(o, "schema_version")), 1);
+    b = json_get(o, "burn");
+    json_keys(b, keys, sizeof(keys));
     assert_string_equal(keys, "image,drive,profile,profile_name,write_type,start_lba,"
                               "image_bytes,written_bytes,dummy,error");
-    assert_string_equal(jstr(b, "image"), hostile);
-    assert_string_equal(jstr(b, "drive"), r.drive_address);
-    assert_int_equal(json_object_get_int(jget(b, "profile")), 0xffff);
-    assert_string_equal(jstr(b, "profile_name"), "stdio file");
-    assert_string_equal(jstr(b, "write_type"), "TAO");
-    assert_int_equal(json_object_get_int(jget(b, "start_lba")), 0);
-    assert_int_equal(json_object_get_int64(jget(b, "image_bytes")), 376832);
-    assert_int_equal(json_object_get_int64(jget(b, "written_bytes")), 376832);
-    assert_false(json_object_get_boolean(jget(b, "dummy")));
-    assert_null(jget(b, "error"));
+    assert_string_equal(json_str(b, "image"), hostile);
+    assert_string_equal(json_str(b, "drive"), r.drive_address);
+    assert_int_equal(json_object_get_int(json_get(b, "profile")), 0xffff);
+    assert_string_equal(json_str(b, "profile_name"), "stdio file");
+    assert_string_equal(json_str(b, "write_type"), "TAO");
+    assert_int_equal(json_object_get_int(json_get(b, "start_lba")), 0);
+    assert_int_equal(json_object_get_int64(json_get(b, "image_bytes")), 376832);
+    assert_int_equal(json_object_get_int64(json_get(b, "written_bytes")), 376832);
+    assert_false(json_object_get_boolean(json_get(b, "dummy")));
+    assert_null(json_get(b, "error"));
     /* The verify part is the verify's own report. */
     vo = json_tokener_parse(dw_verify_report_json(v));
-    assert_true(json_object_equal(jget(o, "verify"), vo));
-    assert_string_equal(jstr(jget(o, "verify"), "schema"), "discwright-verify-report");
+    assert_true(json_object_equal(json_get(o, "verify"), vo));
+    assert_string_equal(json_str(json_get(o, "verify"), "schema"),
+                        "discwright-verify-report");
     json_object_put(vo);
-    assert_int_equal(json_object_get_int(jget(o, "exit_status")), 0);
+    assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 0);
     json_object_put(o);
 
     /* A failed burn: its error, no verify. */
     r.dummy = true;
     o = parse(
         dw_burn_result_to_json("a.iso", &r, "cannot burn 'a.iso': no medium", NULL, 1));
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys, "schema,schema_version,burn,exit_status");
-    b = jget(o, "burn");
-    assert_string_equal(jstr(b, "error"), "cannot burn 'a.iso': no medium");
-    assert_true(json_object_get_boolean(jget(b, "dummy")));
-    assert_int_equal(json_object_get_int(jget(o, "exit_status")), 1);
+    b = json_get(o, "burn");
+    assert_string_equal(json_str(b, "error"), "cannot burn 'a.iso': no medium");
+    assert_true(json_object_get_boolean(json_get(b, "dummy")));
+    assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 1);
     json_object_put(o);
     assert_null(dw_burn_result_to_json("a.iso", NULL, NULL, NULL, 0));
     dw_verify_report_free(v);
@@ -263,23 +240,23 @@ static void test_blank_result(void **state)
     (void)state;
     char keys[256];
     json_object *o = parse(dw_burn_blank_result_to_json("/dev/sr0", true, NULL, 0)), *b;
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys, "blank,exit_status");
-    b = jget(o, "blank");
-    keys_of(b, keys, sizeof(keys));
+    b = json_get(o, "blank");
+    json_keys(b, keys, sizeof(keys));
     assert_string_equal(keys, "drive,fast,error");
-    assert_string_equal(jstr(b, "drive"), "/dev/sr0");
-    assert_true(json_object_get_boolean(jget(b, "fast")));
-    assert_null(jget(b, "error"));
-    assert_int_equal(json_object_get_int(jget(o, "exit_status")), 0);
+    assert_string_equal(json_str(b, "drive"), "/dev/sr0");
+    assert_true(json_object_get_boolean(json_get(b, "fast")));
+    assert_null(json_get(b, "error"));
+    assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 0);
     json_object_put(o);
     o = parse(
         dw_burn_blank_result_to_json(hostile, false, "a CD-R cannot be blanked", 1));
-    b = jget(o, "blank");
-    assert_string_equal(jstr(b, "drive"), hostile);
-    assert_false(json_object_get_boolean(jget(b, "fast")));
-    assert_string_equal(jstr(b, "error"), "a CD-R cannot be blanked");
-    assert_int_equal(json_object_get_int(jget(o, "exit_status")), 1);
+    b = json_get(o, "blank");
+    assert_string_equal(json_str(b, "drive"), hostile);
+    assert_false(json_object_get_boolean(json_get(b, "fast")));
+    assert_string_equal(json_str(b, "error"), "a CD-R cannot be blanked");
+    assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 1);
     json_object_put(o);
 }
 

@@ -12,6 +12,7 @@
 #include "discwright/drive.h"
 #include "discwright/sector.h"
 #include "discwright/verify.h"
+#include "json_check.h"
 
 #define ISOFS_CUE DW_FIXTURES_DIR "/libcdio/test/data/isofs-m1.cue"
 #define ISOFS_BIN DW_FIXTURES_DIR "/libcdio/test/data/isofs-m1.bin"
@@ -178,33 +179,6 @@ static void poke(const char *path, long lba, long byte, int v)
     assert_int_equal(fclose(fp), 0);
 }
 
-/* The keys of o, in order, joined by ",". */
-static void keys_of(json_object *o, char *out, size_t out_bytes)
-{
-    out[0] = '\0';
-    json_object_object_foreach(o, key, val)
-    {
-        (void)val;
-        strncat(out, out[0] ? "," : "", out_bytes - strlen(out) - 1);
-        strncat(out, key, out_bytes - strlen(out) - 1);
-    }
-}
-
-static int64_t jint(json_object *o, const char *key)
-{
-    json_object *v;
-    assert_true(json_object_object_get_ex(o, key, &v));
-    return json_object_get_int64(v);
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    assert_true(json_object_object_get_ex(o, key, &v));
-    assert_true(json_object_is_type(v, json_type_string));
-    return json_object_get_string(v);
-}
-
 /* A verify with two miscompare ranges and a source that ends early: every
  * accessor against what was made, the range accessor's bounds, and the
  * JSON parsed back: the schema keys after "tool", every key in its place,
@@ -263,20 +237,20 @@ static void test_report_accessors_and_json(void **state)
 
     json_object *o = json_tokener_parse(dw_verify_report_json(rep)), *v;
     assert_non_null(o);
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys,
                         "tool,schema,schema_version,command,command_line,finished,source,"
                         "image,compare,source_lba,sectors,match,miscompare,unreadable,"
                         "untested,source_extra_sectors,ranges,verdict,exit_status");
-    assert_string_equal(jstr(o, "schema"), "discwright-verify-report");
-    assert_int_equal(jint(o, "schema_version"), 1);
-    assert_string_equal(jstr(o, "command"), "verify");
-    assert_string_equal(jstr(o, "command_line"), "verify x y");
-    assert_string_equal(jstr(o, "image"), img);
+    assert_string_equal(json_str(o, "schema"), "discwright-verify-report");
+    assert_int_equal(json_int(o, "schema_version"), 1);
+    assert_string_equal(json_str(o, "command"), "verify");
+    assert_string_equal(json_str(o, "command_line"), "verify x y");
+    assert_string_equal(json_str(o, "image"), img);
     assert_true(json_object_object_get_ex(o, "source", &v));
-    assert_string_equal(jstr(v, "address"), stdio_src);
-    assert_string_equal(jstr(o, "compare"), "user 2048");
-    assert_int_equal(jint(o, "source_lba"), dw_verify_report_source_lba(rep));
+    assert_string_equal(json_str(v, "address"), stdio_src);
+    assert_string_equal(json_str(o, "compare"), "user 2048");
+    assert_int_equal(json_int(o, "source_lba"), dw_verify_report_source_lba(rep));
     static const struct {
         const char *key;
         enum dw_verify_count what;
@@ -287,25 +261,25 @@ static void test_report_accessors_and_json(void **state)
                   {"untested", DW_VERIFY_UNTESTED},
                   {"source_extra_sectors", DW_VERIFY_SOURCE_EXTRA_SECTORS}};
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-        assert_int_equal(jint(o, counts[i].key),
+        assert_int_equal(json_int(o, counts[i].key),
                          dw_verify_report_count(rep, counts[i].what));
     assert_true(json_object_object_get_ex(o, "ranges", &v));
     assert_int_equal(json_object_array_length(v), 3);
     for (int i = 0; i < 3; i++) {
         json_object *x = json_object_array_get_idx(v, (size_t)i);
-        keys_of(x, keys, sizeof(keys));
+        json_keys(x, keys, sizeof(keys));
         assert_string_equal(keys, r[i].cls == DW_CLASS_MISCOMPARE
                                       ? "class,first_lba,last_lba,sectors,first_diff_byte"
                                       : "class,first_lba,last_lba,sectors");
-        assert_string_equal(jstr(x, "class"), dw_sector_class_name(r[i].cls));
-        assert_int_equal(jint(x, "first_lba"), r[i].first_lba);
-        assert_int_equal(jint(x, "last_lba"), r[i].last_lba);
-        assert_int_equal(jint(x, "sectors"), r[i].last_lba - r[i].first_lba + 1);
+        assert_string_equal(json_str(x, "class"), dw_sector_class_name(r[i].cls));
+        assert_int_equal(json_int(x, "first_lba"), r[i].first_lba);
+        assert_int_equal(json_int(x, "last_lba"), r[i].last_lba);
+        assert_int_equal(json_int(x, "sectors"), r[i].last_lba - r[i].first_lba + 1);
         if (r[i].cls == DW_CLASS_MISCOMPARE)
-            assert_int_equal(jint(x, "first_diff_byte"), r[i].first_diff_byte);
+            assert_int_equal(json_int(x, "first_diff_byte"), r[i].first_diff_byte);
     }
-    assert_string_equal(jstr(o, "verdict"), "mismatch");
-    assert_int_equal(jint(o, "exit_status"), 4);
+    assert_string_equal(json_str(o, "verdict"), "mismatch");
+    assert_int_equal(json_int(o, "exit_status"), 4);
     json_object_put(o);
     dw_verify_report_free(rep);
 
@@ -320,7 +294,7 @@ static void test_report_accessors_and_json(void **state)
     assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_IDENTICAL);
     assert_int_equal(dw_verify_report_exit_status(rep), 0);
     o = json_tokener_parse(dw_verify_report_json(rep));
-    assert_string_equal(jstr(o, "verdict"), "identical");
+    assert_string_equal(json_str(o, "verdict"), "identical");
     assert_false(json_object_object_get_ex(o, "error", NULL));
     json_object_put(o);
     dw_verify_report_free(rep);
@@ -333,8 +307,8 @@ static void test_report_accessors_and_json(void **state)
     assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_UNREADABLE);
     assert_int_equal(dw_verify_report_exit_status(rep), 3);
     o = json_tokener_parse(dw_verify_report_json(rep));
-    assert_string_equal(jstr(o, "verdict"), "unreadable sectors");
-    assert_int_equal(jint(o, "exit_status"), 3);
+    assert_string_equal(json_str(o, "verdict"), "unreadable sectors");
+    assert_int_equal(json_int(o, "exit_status"), 3);
     json_object_put(o);
     dw_verify_report_free(rep);
 
@@ -375,12 +349,12 @@ static void test_report_after_failure(void **state)
     assert_int_equal(dw_verify_report_range(rep, 0, &r, sizeof(r)), DW_ERANGE);
     json_object *o = json_tokener_parse(dw_verify_report_json(rep));
     assert_non_null(o);
-    keys_of(o, keys, sizeof(keys));
+    json_keys(o, keys, sizeof(keys));
     assert_string_equal(keys, "tool,schema,schema_version,command,finished,source,image,"
                               "verdict,exit_status,error");
-    assert_string_equal(jstr(o, "verdict"), "failed");
-    assert_int_equal(jint(o, "exit_status"), 1);
-    assert_string_equal(jstr(o, "error"), err.message);
+    assert_string_equal(json_str(o, "verdict"), "failed");
+    assert_int_equal(json_int(o, "exit_status"), 1);
+    assert_string_equal(json_str(o, "error"), err.message);
     json_object_put(o);
     dw_verify_report_free(rep);
 
@@ -446,9 +420,9 @@ static void test_report_stopped(void **state)
     assert_int_equal(r.first_lba, match);
     assert_int_equal(r.last_lba, 999);
     json_object *o = json_tokener_parse(dw_verify_report_json(rep));
-    assert_int_equal(jint(o, "untested"), untested);
-    assert_string_equal(jstr(o, "verdict"), "failed");
-    assert_non_null(strstr(jstr(o, "error"), "verify stopped after"));
+    assert_int_equal(json_int(o, "untested"), untested);
+    assert_string_equal(json_str(o, "verdict"), "failed");
+    assert_non_null(strstr(json_str(o, "error"), "verify stopped after"));
     json_object_put(o);
     dw_verify_report_free(rep);
     dw_drive_free(s);
@@ -475,7 +449,7 @@ static void test_report_raw(void **state)
     assert_int_equal(dw_verify_report_source_lba(rep), 0);
     assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 302);
     json_object *o = json_tokener_parse(dw_verify_report_json(rep));
-    assert_string_equal(jstr(o, "compare"), "raw 2352");
+    assert_string_equal(json_str(o, "compare"), "raw 2352");
     assert_false(json_object_object_get_ex(o, "command_line", NULL));
     json_object_put(o);
     dw_verify_report_free(rep);
