@@ -128,9 +128,9 @@ DW_API int dw_verify_report_range(const struct dw_verify_report *rep, int i,
 /* Compare source with image (opened as drives: an ISO image is compared as
  * 2048-byte user data, a BIN/CUE, TOC or NRG as raw 2352-byte sectors),
  * exactly over the image's tracks from opts->source_lba.  Each source
- * sector is read with the transfer that covers it, and alone up to
- * opts->retries times more when that fails; then classified
- * (dw_verify_classify).  cb may be NULL: progress gets phase "verify"
+ * sector is read with the transfer that covers it and, when that fails,
+ * alone again until a read succeeds, opts->retries times at most (at
+ * least once); then classified (dw_verify_classify).  cb may be NULL: progress gets phase "verify"
  * (at most five times a second, and at the end); a non-zero return stops
  * the verify (the rest is "untested", DW_EABORTED).  Callbacks run on the
  * calling thread.
