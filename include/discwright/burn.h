@@ -147,6 +147,37 @@ DW_API int dw_burn_blank(const char *drive_address, bool fast,
                          const struct dw_callbacks *cb,
                          struct dw_error_detail *err);
 
+/* ---- JSON of a burn and a blank ------------------------------------------- */
+
+struct dw_verify_report;
+
+/* The JSON report of a burn, as `burn --json` prints it: an object with
+ * "schema": "discwright-burn-report", "schema_version": 1; "burn": the
+ * image, the drive, its profile (number and name), the write type, the
+ * track's start LBA, image and written bytes, whether it was a dummy run,
+ * and "error" (null when the burn succeeded); "verify": the read-back's
+ * report (verify.h, dw_verify_report_json), only when verify is not NULL;
+ * "exit_status".
+ *
+ * image_path:  the image given to dw_burn_iso or dw_burn_cue (may be NULL:
+ *              null); result: what the burn filled in (required);
+ * error:       the failure's message, NULL when the burn succeeded;
+ * verify:      the read-back's report, NULL when there was none;
+ * exit_status: the program's exit status for the whole job.
+ * Returns a NUL-terminated, pretty-printed text the caller frees with
+ * free(); NULL for result NULL or without memory.  Thread-safe. */
+DW_API char *dw_burn_result_to_json(const char *image_path, const struct dw_burn_result *result,
+                                    const char *error, const struct dw_verify_report *verify,
+                                    int exit_status);
+
+/* The JSON of a blank, as `blank --json` prints it: {"blank": {"drive",
+ * "fast", "error" (null when it succeeded)}, "exit_status"}.  The
+ * arguments are those given to dw_burn_blank, its failure's message (NULL
+ * for none) and the program's exit status.  Returns a text the caller
+ * frees with free(); NULL without memory.  Thread-safe. */
+DW_API char *dw_burn_blank_result_to_json(const char *drive_address, bool fast,
+                                          const char *error, int exit_status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,14 @@ DW_API char *dw_disc_to_json(const struct dw_disc *disc);
 DW_API char *dw_info_to_json(const struct dw_drive_info *drive,
                              const struct dw_medium_info *medium, const struct dw_disc *disc);
 
+/* The drives dw_drive_list found (count entries of list) as a JSON array,
+ * as `drives --json` prints it: per drive an object with "address",
+ * "vendor", "model", "firmware" (the INQUIRY strings as the drive gave
+ * them, SPC-4 6.6) and "medium_loaded".  Returns a pretty-printed text
+ * the caller frees with free(); NULL for list NULL with count > 0, a
+ * negative count, or without memory.  Thread-safe. */
+DW_API char *dw_drive_list_to_json(const struct dw_drive_info *list, int count);
+
 /* Write the disc layout as a human-readable table (one line per track:
  * number, session, mode, flags, INDEX 00/01 as MSF and LBA, length, ISRC;
  * then CD-TEXT and the MCN), the disc's text escaped as dw_text_escape
@@ -106,6 +114,16 @@ DW_API int dw_log_verify_text(const void *text, size_t bytes, struct dw_log_chec
  * read, with err (may be NULL) naming it. */
 DW_API int dw_log_verify(const char *path, struct dw_log_check *out,
                          struct dw_error_detail *err);
+
+/* A log check as JSON, as `checklog --json` prints it: "command":
+ * "checklog", "log" (log_path; null when NULL), "verdict" ("good",
+ * "modified", "unsigned"), "signed_sha256" (null when there is none),
+ * "actual_sha256", "signed_bytes", "trailing_bytes", "reason" (null when
+ * there is none) and "exit_status" (the program's, as given).  Returns a
+ * pretty-printed text the caller frees with free(); NULL for check NULL or
+ * without memory.  Thread-safe. */
+DW_API char *dw_log_check_to_json(const char *log_path, const struct dw_log_check *check,
+                                  int exit_status);
 
 #ifdef __cplusplus
 }

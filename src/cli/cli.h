@@ -32,10 +32,13 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_blank(struct cli *cli, int argc, char **argv);
 int cmd_checklog(struct cli *cli, int argc, char **argv);
 
-/* Run a verify and print its summary (or hand its JSON to *json_out, which
- * the caller frees, when json_out is not NULL); returns the exit status. */
+/* Run a verify and print its summary; with --json also its JSON report,
+ * unless report_out is not NULL: then *report_out gets the report (NULL
+ * when none was made), which the caller frees with dw_verify_report_free.
+ * Returns the exit status.  src/cli/cmd_verify.c */
+struct dw_verify_report;
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
-                   int retries, char **json_out);
+                   int retries, struct dw_verify_report **report_out);
 
 /* s escaped for the terminal (dw_text_escape: control characters and bytes
  * that are not UTF-8 become \xNN) in one of 8 rotating static buffers of

@@ -35,6 +35,16 @@ json_object *dw__json_drive(const struct dw_drive_info *info, const struct dw_me
  * detail_key NULL leaves the detail out. */
 json_object *dw__json_ranges(const struct dw__lba_ranges *rs, const char *detail_key);
 
+/* A job report's first keys into the empty object o: "tool" ("discwright
+ * VERSION"), "schema", "schema_version", "command".  src/report/report_json.c */
+void dw__json_report_head(json_object *o, const char *schema, int schema_version,
+                          const char *command);
+
+/* o as the reports' JSON text (pretty-printed, "/" not escaped), which the
+ * caller frees with free(); o is released.  NULL for o NULL or without
+ * memory.  src/report/report_json.c */
+char *dw__json_text(json_object *o);
+
 /* "2024-05-01T12:00:00Z" for now, into out[32]. */
 void dw__utc_now(char out[32]);
 
