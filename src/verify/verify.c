@@ -203,13 +203,14 @@ static int verify_transfer(struct vjob *j, int32_t ilba, int32_t n, int32_t slba
     if (rc)
         return drive_error(j, j->image, rc);
     int src_rc = read_sectors(j->source, raw, slba, n, j->got);
-    if (src_rc == DW_ENOMEDIUM)
+    if (dw__read_error_is_fatal(src_rc)) /* no medium, the drive gone or hung */
         return drive_error(j, j->source, src_rc);
     for (int32_t i = 0; i < n; i++) {
         int one_rc = src_rc;
         uint8_t *g = j->got + (size_t)i * sb, *w = j->want + (size_t)i * sb;
         for (int a = 0; one_rc && a < (j->retries ? j->retries : 1); a++)
-            one_rc = read_sectors(j->source, raw, slba + i, 1, g);
+            if (dw__read_error_is_fatal(one_rc = read_sectors(j->source, raw, slba + i, 1, g)))
+                return drive_error(j, j->source, one_rc);
         int32_t diff;
         enum dw_sector_class cls = dw_verify_classify(one_rc, g, w, sb, &diff);
         if ((rc = dw__verify_report_add(j->rep, slba + i, cls, diff)))
