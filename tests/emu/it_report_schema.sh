@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# docs/report-schema.json describes every report discwright writes: rips of
+# docs/report-schema.json describes every report discwright writes (rip,
+# verify, burn, offset): rips of
 # images in every mode and format (BIN/CUE with the extra outputs, ISO), a
 # rip that fails before reading and one that fails while reading, rips on
 # the emulated drive (Q scan, drive profile, read offset with zero-filled
@@ -35,6 +36,15 @@ expect_exit 0 "rip the sample disc to ISO" -- "$DW" -q rip "$sample/sample.cue" 
 grep -q '"exit_status":1' <(tr -d ' \n' <"$r/early-fail.json") && ok "its --json report says exit_status 1" ||
   bad "early failure report: $(head -c 300 "$r/early-fail.json")"
 
+# verify (identical, and a mismatch), burn with its read-back, offset.
+"$DW" -q --json verify "$sample/sample.cue" "$sample/sample.cue" >"$r/verify.json" 2>/dev/null
+ok "verify --json ran (exit $?)"
+"$DW" -q --json verify "$r/burst/sample.cue" "$sample/sample-extra.cue" >"$r/verify-mismatch.json" 2>/dev/null
+ok "verify --json of a mismatch ran (exit $?)"
+"$DW" -q --json burn "$sample/sample.iso" --drive "stdio:$r/burned.iso" >"$r/burn.json" 2>/dev/null
+ok "burn --json to a stdio: file ran (exit $?)"
+"$DW" -q --json offset "$sample/sample.cue" --offline >"$r/offset.json" 2>/dev/null
+ok "offset --json ran (exit $?)"
 # A source that does not open: --json still prints a report.
 "$DW" -q --json rip "$work/no-such.cue" -o "$r/none" >"$r/no-source.json" 2>/dev/null
 [ $? -eq 1 ] && grep -q '"error"' "$r/no-source.json" && ok "a missing source: exit 1 and a --json report" ||
@@ -50,6 +60,6 @@ expect_exit 3 "emulated drive: secure rip with unreadable sectors" -- \
 rc=$?
 sed 's/^/     | /' "$work/schema.txt"
 n=$(sed -n 's/^\([0-9]*\) reports valid.*/\1/p' "$work/schema.txt")
-[ $rc -eq 0 ] && [ "${n:-0}" -ge 9 ] && ok "$n reports validate against docs/report-schema.json" ||
+[ $rc -eq 0 ] && [ "${n:-0}" -ge 13 ] && ok "$n reports validate against docs/report-schema.json" ||
   bad "schema check: exit $rc, ${n:-0} valid reports"
 finish
