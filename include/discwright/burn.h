@@ -42,8 +42,16 @@ struct dw_burn_opts {
                         file that did not exist before is not left behind. */
     bool eject;      /* eject the medium when the drive is released after
                         a burn was started (not when a check refused it) */
-    unsigned flags;  /* must be 0 */
+    unsigned flags;  /* DW_BURN_* below; others must be 0 */
 };
+
+/* A stdio: target that exists as a regular file holding no disc image (no
+ * ISO 9660 or UDF volume descriptor at 32 KiB) is a user's file: it is
+ * written over only with this flag (else DW_EEXIST).  An existing image is
+ * rewritten in place, like a rewritable disc.  A stdio: target that is
+ * neither a regular file nor a block device (/dev/null, a FIFO) is refused
+ * either way (DW_EINVAL). */
+#define DW_BURN_OVERWRITE 0x1u
 
 /* What a burn did.  Filled as far as the burn got, also on failure. */
 struct dw_burn_result {

@@ -493,7 +493,22 @@ struct target {
     char adr[BURN_DRIVE_ADR_LEN]; /* what libburn gets */
 };
 
-static int check_stdio_target(struct target *t, const char *address,
+/* Whether the file at path holds a disc image: an ISO 9660 ("CD001") or UDF
+ * ("BEA01", "NSR02", "NSR03") volume descriptor at byte 32768 (ECMA-119
+ * 8.1, ECMA-167 2/9.1). */
+static bool holds_image(const char *path)
+{
+    char vd[6] = "";
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool got = pread(fd, vd, 5, 32768 + 1) == 5;
+    close(fd);
+    return got && (!memcmp(vd, "CD001", 5) || !memcmp(vd, "BEA01", 5) ||
+                   !memcmp(vd, "NSR02", 5) || !memcmp(vd, "NSR03", 5));
+}
+
+static int check_stdio_target(struct target *t, const char *address, unsigned flags,
                               struct dw_error_detail *err)
 {
     const char *path = address + STDIO_PREFIX_LEN;
@@ -524,6 +539,20 @@ static int check_stdio_target(struct target *t, const char *address,
             return fail(err, dw_error_from_errno(se), se, "cannot write '%s': %s", path,
                         errno_text(se, e, sizeof e));
         }
+        if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+            return fail(err, DW_EINVAL, 0,
+                        "'%s' is not a regular file or a block device (it is a %s): a burn "
+                        "cannot write an image there; name a file, e.g. 'stdio:/tmp/image.iso'",
+                        path, S_ISCHR(st.st_mode)    ? "character device"
+                              : S_ISFIFO(st.st_mode) ? "FIFO"
+                              : S_ISSOCK(st.st_mode) ? "socket"
+                                                     : "special file");
+        if (S_ISREG(st.st_mode) && st.st_size > 0 && !(flags & DW_BURN_OVERWRITE) &&
+            !holds_image(path))
+            return fail(err, DW_EEXIST, EEXIST,
+                        "'%s' exists and holds no disc image: burning would write over it; "
+                        "add --overwrite if that is what you want, or name a new file",
+                        path);
         t->existing_file = S_ISREG(st.st_mode);
         return 0;
     }
@@ -574,13 +603,14 @@ static int check_stdio_target(struct target *t, const char *address,
     return 0;
 }
 
-static int check_target(struct target *t, const char *address, struct dw_error_detail *err)
+static int check_target(struct target *t, const char *address, unsigned flags,
+                        struct dw_error_detail *err)
 {
     struct stat st;
 
     memset(t, 0, sizeof *t);
     if (strncmp(address, STDIO_PREFIX, STDIO_PREFIX_LEN) == 0)
-        return check_stdio_target(t, address, err);
+        return check_stdio_target(t, address, flags, err);
 
     /* A missing path is left to libburn to judge (the drive emulator makes
      * device files appear to libburn only); files and directories get a
@@ -762,8 +792,8 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
         return fail(err, DW_EINVAL, 0, "no image or no drive given to burn");
     copy_str(result->drive_address, sizeof result->drive_address, drive_address);
     result->dummy = opts->dummy;
-    if (opts->flags != 0)
-        return fail(err, DW_EINVAL, 0, "unknown burn flags 0x%x: pass 0", opts->flags);
+    if (opts->flags & ~DW_BURN_OVERWRITE)
+        return fail(err, DW_EINVAL, 0, "unknown burn flags 0x%x", opts->flags);
     if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
         return fail(err, DW_EINVAL, 0,
                     "write speed %g is not a speed: give a multiple of 1x, or 0 for "
@@ -779,7 +809,7 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
     if (rc != 0)
         return rc;
     image_sectors = cue_path ? cue_sectors : result->image_bytes / DW__BURN_SECTOR_BYTES;
-    rc = check_target(&t, drive_address, err);
+    rc = check_target(&t, drive_address, opts->flags, err);
     if (rc != 0)
         return rc;
 
@@ -1149,7 +1179,7 @@ int dw_burn_blank(const char *drive_address, bool fast, const struct dw_callback
         return fail(err, DW_EMEDIUM, 0,
                     "'%s' is a file and cannot be blanked: delete it or burn over it",
                     drive_address);
-    rc = check_target(&t, drive_address, err);
+    rc = check_target(&t, drive_address, 0, err);
     if (rc != 0)
         return rc;
     rc = run_begin(&run, cb, err);

@@ -20,6 +20,8 @@ static const char usage[] =
     "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
     "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
     "      --dummy         simulate: the laser stays off, nothing is written\n"
+    "      --overwrite     stdio: write over an existing file that holds no disc\n"
+    "                      image (refused without it)\n"
     "      --no-verify     do not read the burn back\n"
     "      --eject         eject the medium afterwards (after the verify)\n"
     "  -q, --quiet         no progress line      --json  print the JSON report\n"
@@ -34,7 +36,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
         {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"overwrite", no_argument, NULL, 'W'},   {NULL, 0, NULL, 0}};
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;
@@ -58,6 +60,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         }
         case 'D':
             opts.dummy = true;
+            break;
+        case 'W':
+            opts.flags |= DW_BURN_OVERWRITE;
             break;
         case 'N':
             verify = false;
