@@ -365,6 +365,23 @@ static void ar_json_status(json_object *o, const char *status, const char *messa
         json_object_object_add(o, "message", json_object_new_string(message));
 }
 
+/* A database lookup's stop function: the rip's progress callback (so that
+ * Ctrl-C reaches a lookup that hangs). */
+static int lookup_stop(void *user)
+{
+    return dw__rip_progress(user, 0, false) != 0;
+}
+
+/* The lookup stopped: say so (the rip then ends with DW_EABORTED). */
+static void lookup_stopped(struct dw__rip *r, json_object *o, const char *what)
+{
+    ar_json_status(o, "stopped", "stopped during the lookup");
+    dw__set_error(r->err, DW_EABORTED,
+                  "stopped during the %s lookup: '%s' and its cue are complete, but no "
+                  "database has confirmed them",
+                  what, r->result->image_path);
+}
+
 static void ar_check(struct dw__rip *r, json_object *report)
 {
     struct dw_disc_ids ids;
@@ -386,7 +403,16 @@ static void ar_check(struct dw__rip *r, json_object *report)
         dw__rip_log(r, DW_LOG_INFO, "AccurateRip: not asked (--no-accuraterip)");
         return;
     }
-    int rc = dw_ardb_lookup(ids.ar_path, r->opts->accuraterip, &res);
+    struct dw_ardb_opts ao = {0};
+    if (r->opts->accuraterip)
+        ao = *r->opts->accuraterip;
+    ao.stop = lookup_stop;
+    ao.stop_user = r;
+    int rc = dw_ardb_lookup(ids.ar_path, &ao, &res);
+    if (rc == DW_EABORTED) {
+        lookup_stopped(r, o, "AccurateRip");
+        goto out;
+    }
     json_object_object_add(o, "url", json_object_new_string(res.url));
     json_object_object_add(o, "origin", json_object_new_string(res.origin));
     if (res.cache_path[0])
@@ -524,9 +550,15 @@ static const struct dw_ctdb_opts *ctdb_opts(const struct dw__rip *r, struct dw_c
                                             char *dir, size_t dir_bytes)
 {
     const struct dw_ardb_opts *ar = r->opts->accuraterip;
-    if (r->opts->ctdb)
-        return r->opts->ctdb;
     memset(buf, 0, sizeof(*buf));
+    buf->stop = lookup_stop;
+    buf->stop_user = (void *)r;
+    if (r->opts->ctdb) {
+        *buf = *r->opts->ctdb;
+        buf->stop = lookup_stop;
+        buf->stop_user = (void *)r;
+        return buf;
+    }
     if (!ar)
         return buf;
     buf->flags = ar->flags & DW_ARDB_OFFLINE ? DW_CTDB_OFFLINE : 0;
@@ -657,6 +689,10 @@ static void ctdb_check(struct dw__rip *r, json_object *report)
         return;
     }
     int rc = dw_ctdb_lookup(toc, ctdb_opts(r, &obuf, dir, sizeof(dir)), &res);
+    if (rc == DW_EABORTED) {
+        lookup_stopped(r, o, "CTDB");
+        goto out;
+    }
     json_object_object_add(o, "url", json_object_new_string(res.url));
     json_object_object_add(o, "origin", json_object_new_string(res.origin));
     if (res.cache_path[0])
@@ -710,7 +746,8 @@ void dw__rip_accuraterip(struct dw__rip *r, json_object *report)
         return;
     acc_of(r); /* where ar_check and ctdb_check note what they confirm */
     ar_check(r, report);
-    ctdb_check(r, report);
+    if (!r->aborted)
+        ctdb_check(r, report);
 }
 
 bool dw__rip_track_confirmed(const struct dw__rip_accuracy *acc, int track_number)

@@ -26,6 +26,7 @@
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 #include "rip/ripmap.h"
+#include "rip/secure.h"
 #include "util.h"
 
 #define DEFAULT_DATA_RETRIES 4
@@ -41,6 +42,9 @@ static void bad_reason(int32_t detail, char *out, size_t out_bytes)
         snprintf(out, out_bytes, "unreadable: no read delivered it (libcdio-paranoia filled it in)");
     else if (detail == DW__BAD_SECURE_UNCONFIRMED)
         snprintf(out, out_bytes, "unconfirmed: no two clean re-reads agreed");
+    else if (detail == DW__BAD_JITTER_UNCONFIRMED)
+        snprintf(out, out_bytes, "jitter-unconfirmed: no read was proven to start where it "
+                                 "should");
     else if (detail == DW__BAD_PARANOIA_EDGE)
         snprintf(out, out_bytes, "next to unreadable sectors (libcdio-paranoia may have "
                                  "altered it)");
@@ -90,6 +94,8 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
                             .buffer_fill_percent = -1,
                             .media_1x_bytes_per_s = r->media_1x_bytes_per_s};
     if (r->cb->progress(&p, r->cb->user)) {
+        if (r->aborted) /* said already, where it stopped */
+            return DW_EABORTED;
         r->aborted = true;
         return dw__set_error(r->err, DW_EABORTED, "stopped at sector %lld of %lld",
                              (long long)r->done_sectors, (long long)r->total_sectors);
@@ -1099,6 +1105,27 @@ out:
     return rc;
 }
 
+/* A drive without accurate stream can return audio shifted with no C2
+ * flag (jitter): secure mode then reads every window twice and compares,
+ * as test-and-copy does.  What the drive's page 2Ah says now wins over its
+ * profile's claim; the profile counts when the drive does not answer. */
+static void rip_accurate_stream(struct dw__rip *r, enum dw_probe_state now,
+                                enum dw_probe_state profile)
+{
+    enum dw_probe_state s = now != DW_PROBE_UNKNOWN ? now : profile;
+    if (now != DW_PROBE_UNKNOWN && profile != DW_PROBE_UNKNOWN && now != profile)
+        dw__rip_log(r, DW_LOG_WARN,
+                    "accurate stream: the drive says %s now (MODE SENSE page 2Ah), its profile "
+                    "says %s: the drive's answer counts",
+                    dw_probe_state_name(now), dw_probe_state_name(profile));
+    if (s == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
+        r->test_pass = true;
+        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (%s): secure mode reads "
+                                    "every sector twice and compares (test and copy)",
+                    now != DW_PROBE_UNKNOWN ? "its page 2Ah" : "its profile");
+    }
+}
+
 /* The drive's profile (drive_profile.h), when one was saved by `drives
  * --probe --save`: C2 support and the cache size steer secure mode. */
 static void rip_drive_profile(struct dw__rip *r, const struct dw_drive_info *info,
@@ -1108,8 +1135,10 @@ static void rip_drive_profile(struct dw__rip *r, const struct dw_drive_info *inf
     struct dw_error_detail e;
     json_object *o = json_object_new_object();
     json_object_object_add(report, "drive_profile", o);
+    enum dw_probe_state now = dw__accurate_stream_now(r->drive);
     int rc = dw_drive_profile_load(info->vendor, info->model, &p, &e);
     if (rc) {
+        rip_accurate_stream(r, now, DW_PROBE_UNKNOWN);
         json_object_object_add(o, "found", json_object_new_boolean(false));
         if (rc == DW_ENOENT)
             dw__rip_log(r, DW_LOG_INFO,
@@ -1129,14 +1158,7 @@ static void rip_drive_profile(struct dw__rip *r, const struct dw_drive_info *inf
                            json_object_new_string(dw_probe_state_name(p.accurate_stream)));
     if (p.c2 == DW_PROBE_UNSUPPORTED)
         r->secure_have_c2 = false;
-    /* A drive without accurate stream can return audio shifted with no C2
-     * flag (jitter): secure mode then reads every window twice and compares,
-     * as test-and-copy does. */
-    if (p.accurate_stream == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
-        r->test_pass = true;
-        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (its profile): secure "
-                                    "mode reads every sector twice and compares (test and copy)");
-    }
+    rip_accurate_stream(r, now, p.accurate_stream);
     json_object_object_add(o, "test_pass", json_object_new_boolean(r->test_pass));
     /* A read this far away cannot come from the cache: its size plus a
      * margin, never nearer than the default. */
@@ -1495,6 +1517,8 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
             ar_finish(&r, report);
         if (!rc)
             dw__rip_accuraterip(&r, report);
+        if (!rc && r.aborted) /* stopped during a database lookup */
+            rc = err->code ? err->code : DW_EABORTED;
         if (!rc)
             rc = dw__rip_extras_write(&r, report);
     } else {
@@ -1623,6 +1647,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
         rc = rrc;
     }
     dw_drive_lock(drive, false);
+    dw__rip_paranoia_release(&r);
     dw_disc_free(refined);
     ar_release(&r);
     if (r.resume) {

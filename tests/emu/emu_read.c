@@ -325,6 +325,20 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
     }
     e->read_cd_count++;
 
+    /* Jitter comes from where a command starts reading: a READ CD that
+     * returns any sector of a jitter range comes off as a whole, every
+     * audio sector of it by the same number of samples (the first range it
+     * touches decides). */
+    int32_t jitter = 0;
+    for (int64_t i = 0; i < sectors && i < 65536; i++) {
+        struct dw__emu_fault *j =
+            dw__emu_fault_at(&e->faults, DW_EMU_FAULT_JITTER, start + (int32_t)i);
+        if (j) {
+            jitter = dw__emu_fault_jitter_now(j, e->read_cd_count);
+            break;
+        }
+    }
+
     for (int64_t i = 0; i < sectors && out_len < c->data_len; i++) {
         int32_t l = start + (int32_t)i;
         const struct dw_track *t;
@@ -353,11 +367,7 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
             return;
         }
         if (kind == DW_EMU_SEC_CDDA) {
-            int32_t shift = p->offset_samples;
-            struct dw__emu_fault *j =
-                dw__emu_fault_at(&e->faults, DW_EMU_FAULT_JITTER, l);
-            if (j)
-                shift += dw__emu_fault_jitter_now(j, e->read_cd_count);
+            int32_t shift = p->offset_samples + jitter;
             if (shift)
                 shifted_audio(e, l, shift, raw);
         }
