@@ -9,16 +9,18 @@
  * sector are compared sample-exactly (secure.h): the same, the same after a
  * shift of k samples (jitter, found where it happens and to the sample), or
  * neither.  Commands joined by such links form a chain whose alignments
- * relative to each other are known.  A chain's reference alignment is that
- * of the final data before the window when its first command links to it,
- * else the alignment most of its commands share (at least
- * CHAIN_MIN_COMMANDS of them, and no tie).  A command off the reference by
- * a known shift is moved back into place from its own samples and its
- * neighbour's ("realigned"); the sectors of a command whose alignment no
- * link proves (no reference, a link broken by a read error or C2 flags, no
- * match) are suspicious, as are sectors C2 flags or that do not read.
- * Digital silence reads the same at any shift: a run of silent commands
- * between proven ones counts as proven.
+ * relative to each other are known.  A chain's reference alignment is put
+ * to the vote: each command votes for its own, the final data before the
+ * window (when the first command links to it) with ANCHOR_VOTES; the
+ * winner needs CHAIN_MIN_COMMANDS votes and a clear lead, and when there
+ * is none the chain's sectors are read again by other commands for more
+ * votes (second_opinion).  A command off the reference by a known shift is
+ * moved back into place from its own samples and its neighbour's
+ * ("realigned"); the sectors of a command whose alignment nothing proves
+ * (no winner, a link broken by a read error or C2 flags, no match) are
+ * suspicious, as are sectors C2 flags or that do not read.  Digital
+ * silence reads the same at any shift: a run of silent commands between
+ * proven ones counts as proven.
  *
  * Test-and-copy adds a test pass: every sector is read again by a command
  * that starts at another LBA than the one that wrote it, and compared with
@@ -31,9 +33,10 @@
  * attempt) and ending in the proven sector after it: compared with the
  * final data, those anchors prove the re-read's alignment or show it
  * shifted (then it is not used).  A sector is confirmed by two clean reads
- * that agree, one of them proven aligned (or, where no anchor can prove
- * anything, the two started at different LBAs); a sector suspicious only
- * for its alignment by one clean proven read.  A sector never confirmed
+ * that agree, one of them proven aligned (where no anchor can prove
+ * anything, only digital silence, by two reads that started at different
+ * LBAs); a sector suspicious only for its alignment by one clean proven
+ * read.  A sector never confirmed
  * keeps its best read and is listed bad.  Pass 3 hashes the window (CRC-32,
  * MD5, SHA-1, AccurateRip, EAC CRCs) from the file, so every checksum
  * covers the final bytes.
@@ -919,7 +922,8 @@ struct run {
         bool proven;
     } *meta;              /* per kept read */
     int *kept;
-    bool *confirmed, *blocked; /* blocked: reads agreed, their alignment unproven */
+    bool *confirmed, *blocked; /* blocked: clean reads came shifted, or agreed
+                                   without a proven alignment */
     int32_t *unread;      /* 0, or why no read succeeded */
     int left;
 };
@@ -1062,7 +1066,7 @@ static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint
         }
     }
     if (a == ALIGN_OFF) {
-        u->blocked[i] = true;
+        u->blocked[i] |= !c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR);
         return 0;
     }
     memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
@@ -1133,13 +1137,14 @@ static int reread_run(struct win *w, struct run *u, uint8_t *out)
             if (u->confirmed[i])
                 continue;
             const uint8_t *s = raw + (size_t)(lead + i) * S_BYTES;
+            bool clean = !c2_flagged_bytes(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR);
             u->unread[i] = 0;
             if (al == ALIGN_OFF) { /* shifted: not used */
-                u->blocked[i] = true;
+                u->blocked[i] |= clean;
                 continue;
             }
             memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
-            if (!c2_flagged_bytes(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR))
+            if (clean)
                 consider(w, u, i, s, halves && i > 0 ? lba + 1 : start,
                          halves && i == 0 ? ALIGN_NONE : al, out);
         }
