@@ -33,7 +33,7 @@ mkdir -p "$work/www"
 "$httpd" "$work/www" "$work/port" 300 >"$work/httpd.log" 2>&1 &
 server=$!
 rip_pid=
-trap '[ -n "$rip_pid" ] && kill -KILL "$rip_pid" 2>/dev/null; kill "$server" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap '[ -n "$rip_pid" ] && kill -KILL "$rip_pid" 2>/dev/null; kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 if [ ! -s "$work/port" ]; then
   bad "the test server did not start"
