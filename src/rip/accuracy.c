@@ -329,6 +329,27 @@ static int ar_slot_of(const struct dw__rip *r, int ar_index)
     return -1;
 }
 
+/* A database lookup's stop function: the rip's progress callback (so that
+ * Ctrl-C reaches a lookup that hangs). */
+static int lookup_stop(void *user)
+{
+    return dw__rip_progress(user, 0, false) != 0;
+}
+
+/* The lookup stopped: say so in the model and the error (the rip then ends
+ * with DW_EABORTED; its bin stays as NAME.bin.part with a map that
+ * --resume finishes from). */
+static void lookup_stopped(struct dw__rip *r, char *status, size_t status_bytes, char *message,
+                           size_t message_bytes, const char *what)
+{
+    set_status(status, status_bytes, message, message_bytes, "stopped",
+               "stopped during the lookup");
+    dw__set_error(r->err, DW_EABORTED,
+                  "stopped during the %s lookup: every sector is read and kept in '%s.part': "
+                  "run the same rip with --resume to finish it",
+                  what, r->image_path);
+}
+
 /* Compare each audio track with the response's entries, into a->tracks. */
 static int ar_compare(struct dw__rip *r, const struct dw_ar_response *resp,
                       struct dw__rr_accuraterip *a)
@@ -413,7 +434,18 @@ static void ar_check(struct dw__rip *r)
         AR_STATUS(a, "skipped", "--no-accuraterip");
         goto out;
     }
-    int rc = dw_ardb_lookup(ids.ar_path, r->opts->accuraterip, &res);
+    struct dw_ardb_opts ao = {0};
+    if (r->opts->accuraterip)
+        ao = *r->opts->accuraterip;
+    ao.stop = lookup_stop;
+    ao.stop_user = r;
+    int rc = dw_ardb_lookup(ids.ar_path, &ao, &res);
+    if (rc == DW_EABORTED) {
+        lookup_stopped(r, a->status, sizeof(a->status), a->message, sizeof(a->message),
+                       "AccurateRip");
+        dw_ardb_result_release(&res);
+        return;
+    }
     a->asked = true;
     snprintf(a->url, sizeof(a->url), "%s", res.url);
     a->origin = res.origin;
@@ -443,9 +475,15 @@ static const struct dw_ctdb_opts *ctdb_opts(const struct dw__rip *r, struct dw_c
                                             char *dir, size_t dir_bytes)
 {
     const struct dw_ardb_opts *ar = r->opts->accuraterip;
-    if (r->opts->ctdb)
-        return r->opts->ctdb;
     memset(buf, 0, sizeof(*buf));
+    buf->stop = lookup_stop;
+    buf->stop_user = (void *)r;
+    if (r->opts->ctdb) {
+        *buf = *r->opts->ctdb;
+        buf->stop = lookup_stop;
+        buf->stop_user = (void *)r;
+        return buf;
+    }
     if (!ar)
         return buf;
     buf->flags = ar->flags & DW_ARDB_OFFLINE ? DW_CTDB_OFFLINE : 0;
@@ -542,7 +580,15 @@ static void ctdb_check(struct dw__rip *r)
         AR_STATUS(c, "skipped", "no lookup TOC for this layout");
         goto out;
     }
-    int rc = dw_ctdb_lookup(c->toc, ctdb_opts(r, &obuf, dir, sizeof(dir)), &res);
+    struct dw_ctdb_opts co = *ctdb_opts(r, &obuf, dir, sizeof(dir));
+    co.stop = lookup_stop;
+    co.stop_user = r;
+    int rc = dw_ctdb_lookup(c->toc, &co, &res);
+    if (rc == DW_EABORTED) {
+        lookup_stopped(r, c->status, sizeof(c->status), c->message, sizeof(c->message), "CTDB");
+        dw_ctdb_result_release(&res);
+        return;
+    }
     c->asked = true;
     snprintf(c->url, sizeof(c->url), "%s", res.url);
     c->origin = res.origin;
@@ -571,7 +617,8 @@ void dw__rip_accuraterip(struct dw__rip *r)
         return;
     acc_of(r); /* where ar_check and ctdb_check note what they confirm */
     ar_check(r);
-    ctdb_check(r);
+    if (!r->aborted)
+        ctdb_check(r);
 }
 
 bool dw__rip_track_confirmed(const struct dw__rip_accuracy *acc, int track_number)

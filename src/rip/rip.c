@@ -27,6 +27,7 @@
 #include "rip/rip_int.h"
 #include "rip/ripmap.h"
 #include "rip/rip_report.h"
+#include "rip/secure.h"
 #include "util.h"
 
 #define DEFAULT_DATA_RETRIES 4
@@ -45,6 +46,8 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
                             .buffer_fill_percent = -1,
                             .media_1x_bytes_per_s = r->media_1x_bytes_per_s};
     if (r->cb->progress(&p, r->cb->user)) {
+        if (r->aborted) /* said already, where it stopped */
+            return DW_EABORTED;
         r->aborted = true;
         return dw__set_error(r->err, DW_EABORTED, "stopped at sector %lld of %lld",
                              (long long)r->done_sectors, (long long)r->total_sectors);
@@ -437,15 +440,8 @@ static int read_segment(struct dw__rip *r, const struct dw_track *t, int32_t a, 
     int rc;
     if (tr->secure) {
         struct dw_secure_stats part = {.test_crc32 = tr->secure_stats.test_crc32};
-        struct dw_secure_stats *s = &tr->secure_stats;
         rc = dw__rip_secure_range(r, t, a, b, bp->image_hash, bp->track_hash, &part);
-        s->have_c2 = part.have_c2;
-        s->c2_sectors += part.c2_sectors;
-        s->unreadable_pass1 += part.unreadable_pass1;
-        s->recovered += part.recovered;
-        s->reads += part.reads;
-        s->test_differing += part.test_differing;
-        s->test_crc32 = part.test_crc32;
+        dw__secure_stats_add(&tr->secure_stats, &part);
         return rc;
     }
     if (tr->paranoia) {
@@ -912,6 +908,27 @@ out:
     return rc;
 }
 
+/* A drive without accurate stream can return audio shifted with no C2
+ * flag (jitter): secure mode then reads every window twice and compares,
+ * as test-and-copy does.  What the drive's page 2Ah says now wins over its
+ * profile's claim; the profile counts when the drive does not answer. */
+static void rip_accurate_stream(struct dw__rip *r, enum dw_probe_state now,
+                                enum dw_probe_state profile)
+{
+    enum dw_probe_state s = now != DW_PROBE_UNKNOWN ? now : profile;
+    if (now != DW_PROBE_UNKNOWN && profile != DW_PROBE_UNKNOWN && now != profile)
+        dw__rip_log(r, DW_LOG_WARN,
+                    "accurate stream: the drive says %s now (MODE SENSE page 2Ah), its profile "
+                    "says %s: the drive's answer counts",
+                    dw_probe_state_name(now), dw_probe_state_name(profile));
+    if (s == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
+        r->test_pass = true;
+        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (%s): secure mode reads "
+                                    "every sector twice and compares (test and copy)",
+                    now != DW_PROBE_UNKNOWN ? "its page 2Ah" : "its profile");
+    }
+}
+
 /* The drive's profile (drive_profile.h), when one was saved by `drives
  * --probe --save`: C2 support and the cache size steer secure mode. */
 static void rip_drive_profile(struct dw__rip *r)
@@ -920,8 +937,10 @@ static void rip_drive_profile(struct dw__rip *r)
     const struct dw_drive_info *info = &r->rep->source;
     struct dw_error_detail e;
     d->present = true;
+    enum dw_probe_state now = dw__accurate_stream_now(r->drive);
     int rc = dw_drive_profile_load(info->vendor, info->model, &d->profile, &e);
     if (rc) {
+        rip_accurate_stream(r, now, DW_PROBE_UNKNOWN);
         dw__riplog_drive_profile(r, rc, e.message);
         return;
     }
@@ -929,14 +948,7 @@ static void rip_drive_profile(struct dw__rip *r)
     const struct dw_drive_profile *p = &d->profile;
     if (p->c2 == DW_PROBE_UNSUPPORTED)
         r->secure_have_c2 = false;
-    /* A drive without accurate stream can return audio shifted with no C2
-     * flag (jitter): secure mode then reads every window twice and compares,
-     * as test-and-copy does. */
-    if (p->accurate_stream == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
-        r->test_pass = true;
-        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (its profile): secure "
-                                    "mode reads every sector twice and compares (test and copy)");
-    }
+    rip_accurate_stream(r, now, p->accurate_stream);
     d->test_pass = r->test_pass;
     /* A read this far away cannot come from the cache: its size plus a
      * margin, never nearer than the default. */
@@ -1211,6 +1223,8 @@ static int rip_run_bincue(struct dw__rip *r)
         rc = ar_finish(r);
     if (!rc)
         dw__rip_accuraterip(r);
+    if (!rc && r->aborted) /* stopped during a database lookup */
+        rc = r->err->code ? r->err->code : DW_EABORTED;
     if (!rc)
         rc = dw__rip_extras_write(r);
     return rc;
@@ -1365,6 +1379,7 @@ static int rip_finish(struct dw__rip *r, int rc)
 
 static void rip_release(struct dw__rip *r)
 {
+    dw__rip_paranoia_release(r);
     ar_release(r);
     if (r->resume) {
         dw__ripmap_release(r->resume);

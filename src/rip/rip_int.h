@@ -72,6 +72,9 @@ struct dw__rip {
                                            source of the kept sectors (else they are
                                            in the .part being continued) */
     int64_t kept_sectors;               /* sectors taken from the earlier run */
+    struct dw__paranoia *paranoia;      /* paranoia mode: the libcdio-paranoia
+                                           session reading the current disc
+                                           session's audio (paranoia.c), or NULL */
 };
 
 /* "paranoia", "burst", "secure". */
@@ -93,7 +96,31 @@ struct dw_secure_stats {
      * from the copy read without a C2 flag on either (jitter). */
     uint32_t test_crc32;
     int test_differing;
+    /* Jitter (src/rip/secure.c): read commands overlap by a sector, whose
+     * two copies are compared sample-exactly. */
+    int overlap_sectors;         /* sectors read twice for the overlaps */
+    int jitter_shifted_commands; /* read commands (pass 1, test pass,
+                                    re-reads) found shifted against the
+                                    read before them or the final data */
+    int jitter_min_samples, jitter_max_samples; /* the smallest and largest
+                                    such shift (absolute; 0 when none) */
+    int jitter_unmatched_overlaps; /* overlaps whose copies matched at no
+                                    shift within DW_JITTER_MAX_SAMPLES
+                                    (larger jitter, or damage) */
+    int jitter_realigned_sectors; /* sectors moved back into place from a
+                                    shifted command (the shift proven by
+                                    the overlaps) */
+    int jitter_vote_sectors;     /* sectors read again to settle a chain of
+                                    commands whose own alignments did not
+                                    (too few, or no clear majority) */
+    int jitter_reread_sectors;   /* sectors re-read because their pass-1
+                                    read's alignment was not proven */
+    int jitter_unconfirmed_sectors; /* sectors listed bad as
+                                    DW__BAD_JITTER_UNCONFIRMED */
 };
+
+/* sum += part, for the windows and segments of a track. */
+void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_stats *part);
 
 /* Secure audio reading of [first, end) of track t (src/rip/secure.c):
  * one pass with C2, re-reads of the suspicious sectors until two clean
@@ -113,6 +140,9 @@ void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int3
 #define DW__BAD_SECURE_UNCONFIRMED (-1002)
 /* A delivered sector next to such a gap, which paranoia may have patched. */
 #define DW__BAD_PARANOIA_EDGE (-1001)
+/* A sector no read of which was proven to start where it should (secure
+ * mode's overlap check: jitter). */
+#define DW__BAD_JITTER_UNCONFIRMED (-1003)
 
 /* libcdio-paranoia callback events (paranoia_cb_mode_t), counted. */
 #define DW_PARANOIA_EVENT_KINDS 14
@@ -157,6 +187,12 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
 int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
                            int32_t end, struct dw__outfile *out, struct dw_hash *h1,
                            struct dw_hash *h2, struct dw_paranoia_stats *stats);
+/* Free r->paranoia (the rip's clean-up; NULL is a no-op).  The range calls
+ * of one disc session share it: a call that starts where the last one
+ * ended reads on in the same libcdio-paranoia session, so its first read
+ * is verified and aligned against what came before (a new session has
+ * nothing to align its first read to). */
+void dw__rip_paranoia_release(struct dw__rip *r);
 
 /* Outputs besides the image and cue (src/rip/subout.c). */
 /* Before anything is read: refuse DW_RIP_SUBCHANNEL / DW_RIP_TOC /

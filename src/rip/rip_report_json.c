@@ -211,6 +211,17 @@ static json_object *track_json(const struct dw__rr_track *t)
         add(sj, "unreadable_first_pass", json_object_new_int(s->unreadable_pass1));
         add(sj, "recovered", json_object_new_int(s->recovered));
         add(sj, "rereads", json_object_new_int(s->reads));
+        json_object *jj = json_object_new_object();
+        add(jj, "overlap_sectors", json_object_new_int(s->overlap_sectors));
+        add(jj, "shifted_commands", json_object_new_int(s->jitter_shifted_commands));
+        add(jj, "min_shift_samples", json_object_new_int(s->jitter_min_samples));
+        add(jj, "max_shift_samples", json_object_new_int(s->jitter_max_samples));
+        add(jj, "unmatched_overlaps", json_object_new_int(s->jitter_unmatched_overlaps));
+        add(jj, "realigned_sectors", json_object_new_int(s->jitter_realigned_sectors));
+        add(jj, "vote_sectors", json_object_new_int(s->jitter_vote_sectors));
+        add(jj, "reread_sectors", json_object_new_int(s->jitter_reread_sectors));
+        add(jj, "unconfirmed_sectors", json_object_new_int(s->jitter_unconfirmed_sectors));
+        add(sj, "jitter", jj);
         add(tj, "secure", sj);
         if (t->test_and_copy) {
             json_object *tc = json_object_new_object();

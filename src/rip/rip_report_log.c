@@ -22,6 +22,9 @@ void dw__rip_bad_reason(int32_t detail, char *out, size_t out_bytes)
         snprintf(out, out_bytes, "unreadable: no read delivered it (libcdio-paranoia filled it in)");
     else if (detail == DW__BAD_SECURE_UNCONFIRMED)
         snprintf(out, out_bytes, "unconfirmed: no two clean re-reads agreed");
+    else if (detail == DW__BAD_JITTER_UNCONFIRMED)
+        snprintf(out, out_bytes, "jitter-unconfirmed: no read was proven to start where it "
+                                 "should");
     else if (detail == DW__BAD_PARANOIA_EDGE)
         snprintf(out, out_bytes, "next to unreadable sectors (libcdio-paranoia may have "
                                  "altered it)");

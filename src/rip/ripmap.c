@@ -34,7 +34,8 @@ void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes)
 }
 
 const char *const dw__ripmap_bad_state_names[DW__RIPMAP_BAD_STATES] = {
-    "unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge", "edc-ecc"};
+    "unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge", "edc-ecc",
+    "jitter-unconfirmed"};
 
 int dw__ripmap_bad_state_index(int32_t detail)
 {
@@ -44,6 +45,8 @@ int dw__ripmap_bad_state_index(int32_t detail)
         return 2;
     if (detail == DW__BAD_PARANOIA_EDGE)
         return 3;
+    if (detail == DW__BAD_JITTER_UNCONFIRMED)
+        return 5;
     if (detail >= 0x10000 || detail < 0)
         return 0;
     return 4; /* a dw_sector_verdict */

@@ -7,7 +7,8 @@
  *   c2:3000-3002                   bytes flipped and flagged in the C2 pointers
  *   c2-transient:3100-3104:2       the same on the first 2 READ CDs of each LBA, then clean
  *   flip:4000                      bytes flipped silently (a drive that lies)
- *   jitter:5000-5100:3             audio shifted 3 samples on every other READ CD
+ *   jitter:5000-5100:3             every other READ CD touching it shifted 3
+ *                                  samples, all its audio sectors alike
  *   jitter:5000-5100:3:7           a pseudo-random half of them 1-3 samples early
  *                                  or late (seed 7)
  *   badq:500-520                   Q sub-channel with a wrong CRC
