@@ -200,13 +200,12 @@ static int check_isrc(const char *s)
  * Sets data_offset and data_bytes. */
 static int read_wave(struct cue_parser *p, struct cue_file *f, const char *path)
 {
-    struct dw_error_detail why;
-    FILE *fp = dw__image_fopen(path, NULL, &why);
+    FILE *fp;
     uint8_t h[12], ch[8], fmt[16];
-    int rc = 0;
+    int rc = dw__image_fopen(path, &fp, NULL, NULL);
     bool have_fmt = false;
-    if (!fp)
-        return fail(p, why.code, "cannot open WAVE file '%s'", f->name);
+    if (rc)
+        return fail(p, rc, "cannot open WAVE file '%s'", f->name);
     if (fread(h, 1, 12, fp) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) {
         rc = fail(p, DW_EPARSE, "'%s' is not a RIFF WAVE file: use FILE ... BINARY for raw PCM",
                   f->name);
@@ -883,8 +882,8 @@ static void read_cdtext_file(struct cue_parser *p)
         goto out;
     }
     struct dw_error_detail open_err;
-    FILE *fp = dw__image_fopen(path, NULL, &open_err); /* a FIFO fails, never blocks */
-    if (!fp) {
+    FILE *fp;
+    if (dw__image_fopen(path, &fp, NULL, &open_err)) { /* a FIFO fails, never blocks */
         dw__image_warn(p->img, "'%s' line %d: CDTEXTFILE: %s; CD-TEXT comes from the cue's "
                        "TITLE/PERFORMER/SONGWRITER lines only",
                        base_name(p->path), p->cdtext_line, open_err.message);
@@ -973,12 +972,12 @@ out:
 
 int dw__cue_read(const char *path, struct dw__image **out, struct dw_error_detail *err)
 {
-    FILE *fp = dw__image_fopen(path, NULL, err);
+    FILE *fp;
     char *text = NULL;
     int rc;
     *out = NULL;
-    if (!fp)
-        return err ? err->code : DW_EIO;
+    if ((rc = dw__image_fopen(path, &fp, NULL, err)))
+        return rc;
     text = malloc(CUE_MAX_BYTES + 1);
     if (!text) {
         fclose(fp);

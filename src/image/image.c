@@ -214,19 +214,20 @@ out:
     return rc;
 }
 
-FILE *dw__image_fopen(const char *path, uint64_t *size_bytes, struct dw_error_detail *err)
+int dw__image_fopen(const char *path, FILE **fp, uint64_t *size_bytes,
+                    struct dw_error_detail *err)
 {
     uint64_t size;
-    int fd;
-    if (dw__image_open_file(path, false, &fd, &size, err))
-        return NULL;
-    FILE *fp = fdopen(fd, "rb");
-    if (!fp) {
-        dw__set_error_errno(err, errno, "cannot open '%s'", path);
+    int fd, rc;
+    *fp = NULL;
+    if ((rc = dw__image_open_file(path, false, &fd, &size, err)))
+        return rc;
+    if (!(*fp = fdopen(fd, "rb"))) {
+        rc = dw__set_error_errno(err, errno, "cannot open '%s'", path);
         close(fd);
-        return NULL;
+        return rc;
     }
     if (size_bytes)
         *size_bytes = size;
-    return fp;
+    return 0;
 }

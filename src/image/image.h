@@ -89,10 +89,11 @@ const char *dw__file_kind(unsigned mode);
 int dw__image_open_file(const char *path, bool allow_block, int *fd, uint64_t *size_bytes,
                         struct dw_error_detail *err);
 
-/* dw__image_open_file for stdio: a regular file opened "rb" without
- * blocking on a FIFO, or NULL with err set (the caller fcloses it).
- * *size_bytes (may be NULL) gets its size. */
-FILE *dw__image_fopen(const char *path, uint64_t *size_bytes, struct dw_error_detail *err);
+/* dw__image_open_file for stdio: *fp is a regular file opened "rb"
+ * without blocking on a FIFO (the caller fcloses it), or NULL and the
+ * error is returned.  *size_bytes (may be NULL) gets its size. */
+int dw__image_fopen(const char *path, FILE **fp, uint64_t *size_bytes,
+                    struct dw_error_detail *err);
 
 /* Free an image and everything it owns; NULL is a no-op. */
 void dw__image_free(struct dw__image *img);
