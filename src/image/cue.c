@@ -256,6 +256,35 @@ out:
     return rc;
 }
 
+/* libcdio's convention: a single-file cue whose FILE is missing is read
+ * from <cue name>.bin.  Allowed for the first FILE only; a second FILE
+ * line turns it back into an error (cmd_file).  0 and *resolved set when
+ * that file is there, DW_ENOENT when it is not. */
+static int fallback_bin(struct cue_parser *p, const struct cue_file *f, char **resolved)
+{
+    char *alt = strdup(p->path);
+    int rc = DW_ENOENT;
+    if (!alt)
+        return DW_ENOMEM;
+    char *dot = strrchr(alt, '.'), *slash = strrchr(alt, '/');
+    if (dot && (!slash || dot > slash) && strlen(dot) >= 4) {
+        memcpy(dot, ".bin", 5);
+        struct stat ast;
+        if (stat(alt, &ast) == 0 && S_ISREG(ast.st_mode)) {
+            *resolved = alt;
+            alt = NULL;
+            rc = 0;
+            p->fallback_line = p->line;
+            dw__image_warn(p->img,
+                           "'%s' line %d: FILE '%s' not found; reading '%s' instead "
+                           "(libcdio's convention for single-file cues)",
+                           base_name(p->path), p->line, f->name, base_name(*resolved));
+        }
+    }
+    free(alt);
+    return rc;
+}
+
 static int cmd_file(struct cue_parser *p, char **tok, int ntok)
 {
     if (ntok < 2 || !tok[1][0])
@@ -297,29 +326,8 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
     int rc = dw__image_resolve_file(p->path, f->name, &resolved, &case_differs);
     if (rc == DW_ENOMEM)
         return rc;
-    if (rc && p->file_count == 1) {
-        /* libcdio's convention: a single-file cue whose FILE is missing
-         * is read from <cue name>.bin.  Allowed for the first FILE only;
-         * a second FILE line turns it back into an error. */
-        char *alt = strdup(p->path);
-        if (!alt)
-            return DW_ENOMEM;
-        char *dot = strrchr(alt, '.'), *slash = strrchr(alt, '/');
-        if (dot && (!slash || dot > slash) && strlen(dot) >= 4) {
-            memcpy(dot, ".bin", 5);
-            struct stat ast;
-            if (stat(alt, &ast) == 0 && S_ISREG(ast.st_mode)) {
-                resolved = alt;
-                alt = NULL;
-                rc = 0;
-                p->fallback_line = p->line;
-                dw__image_warn(p->img, "'%s' line %d: FILE '%s' not found; reading '%s' instead "
-                               "(libcdio's convention for single-file cues)",
-                               base_name(p->path), p->line, f->name, base_name(resolved));
-            }
-        }
-        free(alt);
-    }
+    if (rc && p->file_count == 1 && (rc = fallback_bin(p, f, &resolved)) == DW_ENOMEM)
+        return rc;
     if (rc == 0 && p->fallback_line && p->file_count > 1) {
         free(resolved);
         p->line = p->fallback_line;
