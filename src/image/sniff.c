@@ -18,8 +18,9 @@
  *  5. a raw 2352-byte CD sector at byte 0: the 12-byte sync pattern and a
  *     header with a BCD address and mode 0, 1 or 2 (ECMA-130 cl. 14);
  *  6. text: a CloneCD control file ("[CloneCD]" first), or lines that read
- *     as a cue sheet (TRACK nn, INDEX nn, FILE "x" BINARY) or as a cdrdao
- *     TOC file (CD_DA, TRACK AUDIO, DATAFILE, ...), whichever has more.
+ *     as a cue sheet (TRACK nn MODE, INDEX nn mm:ss:ff, FILE "x" BINARY)
+ *     or as a cdrdao TOC file (CD_DA, TRACK AUDIO, DATAFILE, ...),
+ *     whichever has more.
  * The file name breaks ties only: text that is not clearly one or the
  * other is taken by its extension (.cue, .toc, .ccd) so that the parser
  * can say what is wrong with it.
@@ -247,43 +248,61 @@ static bool word_in(const char *w, size_t n, const char *const *list)
     return false;
 }
 
-/* Evidence of a cue sheet and of a cdrdao TOC file in one line. */
+/* m:s:f with digits only (cue sheets write MM:SS:FF). */
+static bool word_is_msf(const char *w, size_t n)
+{
+    int fields = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] == ':' && i > 0 && w[i - 1] != ':')
+            fields++;
+        else if (w[i] < '0' || w[i] > '9')
+            return false;
+    }
+    return fields == 3 && w[n - 1] != ':';
+}
+
+/* Evidence of a cue sheet and of a cdrdao TOC file in one line: only
+ * statements the other format (and other text: an EAC log has "Track 02"
+ * lines) cannot have.  A cue's TRACK has a number and a mode, its INDEX a
+ * number and a time, its FILE a type last; a TOC's TRACK has a mode
+ * straight away, and its header and data statements are words of their
+ * own. */
 static void score_line(const char *s, const char *end, int *cue, int *toc)
 {
     static const char *const cue_types[] = {"BINARY", "MOTOROLA", "WAVE", "MP3",
                                             "AIFF",   "FLAC",     NULL};
+    static const char *const cue_modes[] = {"AUDIO",      "CDG",        "MODE1/2048",
+                                            "MODE1/2352", "MODE2/2048", "MODE2/2324",
+                                            "MODE2/2336", "MODE2/2352", "CDI/2336",
+                                            "CDI/2352",   NULL};
     static const char *const toc_modes[] = {"AUDIO",       "MODE0",       "MODE1",
                                             "MODE1_RAW",   "MODE2",       "MODE2_RAW",
                                             "MODE2_FORM1", "MODE2_FORM2", "MODE2_FORM_MIX",
                                             NULL};
-    static const char *const toc_header[] = {"CD_DA", "CD_ROM", "CD_ROM_XA", "CD_I",
-                                             "CD_TEXT", NULL};
-    static const char *const toc_statements[] = {"DATAFILE", "AUDIOFILE", "SILENCE",
-                                                 "ZERO", "FIRST_TRACK_NO", NULL};
-    static const char *const cue_only[] = {"REM", "FLAGS", "CDTEXTFILE", "POSTGAP", NULL};
-    const char *w, *a, *last = NULL;
-    size_t n = next_word(&s, end, &w), na, nlast = 0;
+    static const char *const toc_words[] = {"CD_DA",    "CD_ROM",    "CD_ROM_XA",
+                                            "CD_I",     "CD_TEXT",   "DATAFILE",
+                                            "AUDIOFILE", "FIRST_TRACK_NO", NULL};
+    const char *w, *a, *b, *last = NULL;
+    size_t n = next_word(&s, end, &w), na, nb, nlast = 0;
     if (n == 0)
         return;
     na = next_word(&s, end, &a);
+    const char *rest = s;
+    nb = next_word(&rest, end, &b);
     for (const char *x = s, *y; next_word(&x, end, &y) > 0;) {
         last = y;
         nlast = (size_t)(x - y);
     }
-    if (word_is(w, n, "TRACK") && word_is_number(a, na))
-        *cue += 2;
-    else if (word_is(w, n, "TRACK") && word_in(a, na, toc_modes))
-        *toc += 2;
-    else if (word_is(w, n, "INDEX") && word_is_number(a, na))
-        *cue += 2;
-    else if (word_is(w, n, "FILE") && last && word_in(last, nlast, cue_types))
-        *cue += 2;
-    else if (word_in(w, n, toc_header) || word_in(w, n, toc_statements))
-        *toc += 2;
-    else if (word_in(w, n, cue_only))
+    if (word_is(w, n, "TRACK") && word_is_number(a, na) && word_in(b, nb, cue_modes))
         *cue += 1;
-    else if (word_is(w, n, "CATALOG") && na > 0)
-        *(a[0] == '"' ? toc : cue) += 1; /* quoted in a TOC, bare in a cue */
+    else if (word_is(w, n, "INDEX") && word_is_number(a, na) && word_is_msf(b, nb))
+        *cue += 1;
+    else if (word_is(w, n, "FILE") && last && word_in(last, nlast, cue_types))
+        *cue += 1;
+    else if (word_is(w, n, "TRACK") && word_in(a, na, toc_modes))
+        *toc += 1;
+    else if (word_in(w, n, toc_words))
+        *toc += 1;
 }
 
 static enum dw__image_format sniff_text(const uint8_t *head, size_t n, const char *name)
@@ -390,7 +409,9 @@ static void describe_start(const uint8_t *head, size_t n, uint64_t file_bytes, c
                 break;
             }
             uint8_t c = head[i];
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            if (c == '"' || c == '\\')
+                o += (size_t)snprintf(out + o, out_bytes - o, "\\%c", c);
+            else if (c >= 0x20 && c < 0x7f)
                 out[o++] = (char)c;
             else
                 o += (size_t)snprintf(out + o, out_bytes - o, "\\x%02x", c);
