@@ -451,6 +451,8 @@ int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
     char start[128];
     if (!head)
         head_bytes = 0;
+    if ((unsigned)format >= DW_IMAGE_FORMAT_COUNT)
+        format = DW_IMAGE_UNKNOWN;
     switch (format) {
     case DW_IMAGE_CUE:
     case DW_IMAGE_TOC:
