@@ -195,8 +195,10 @@ enum dw__image_format {
  * bytes (up to DW__SNIFF_HEAD_BYTES), tail its last tail_bytes (up to
  * DW__SNIFF_TAIL_BYTES; tail and head may overlap or be the same bytes
  * for a small file), file_bytes is its size.  name (may be NULL) is used
- * only to break ties: text that is neither clearly a cue sheet nor clearly
- * a cdrdao TOC file, and nothing else.  Pure. */
+ * only to break ties: a file that nothing in its content places (text
+ * that is neither clearly a cue sheet nor clearly a cdrdao TOC file,
+ * UTF-16, garbage) is taken for a cue sheet, TOC or CloneCD file by its
+ * extension, so that the parser can say what is wrong with it.  Pure. */
 enum dw__image_format dw__image_sniff_bytes(const uint8_t *head, size_t head_bytes,
                                             const uint8_t *tail, size_t tail_bytes,
                                             uint64_t file_bytes, const char *name);

@@ -21,9 +21,10 @@
  *     as a cue sheet (TRACK nn MODE, INDEX nn mm:ss:ff, FILE "x" BINARY)
  *     or as a cdrdao TOC file (CD_DA, TRACK AUDIO, DATAFILE, ...),
  *     whichever has more.
- * The file name breaks ties only: text that is not clearly one or the
- * other is taken by its extension (.cue, .toc, .ccd) so that the parser
- * can say what is wrong with it.
+ * The file name breaks ties only: a file none of this recognises (text
+ * that is not clearly one or the other, UTF-16, garbage) is taken by its
+ * extension (.cue, .toc, .ccd) so that the parser can say what is wrong
+ * with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,17 +194,11 @@ static bool is_raw_sector(const uint8_t *s)
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 
+/* Text: no NUL byte.  Control characters do not make a file binary: disc
+ * text (a cue's TITLE) may hold any, and the parsers escape them. */
 static bool is_text(const uint8_t *p, size_t n)
 {
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' &&
-            c != 0x1a /* DOS end of file */)
-            return false;
-    }
-    return true;
+    return n > 0 && !memchr(p, 0, n);
 }
 
 /* The next word of a line: letters, digits, '_', '/' (MODE1/2352); in
@@ -305,7 +300,7 @@ static void score_line(const char *s, const char *end, int *cue, int *toc)
         *toc += 1;
 }
 
-static enum dw__image_format sniff_text(const uint8_t *head, size_t n, const char *name)
+static enum dw__image_format sniff_text(const uint8_t *head, size_t n)
 {
     const char *s = (const char *)head, *end = s + n;
     int cue = 0, toc = 0;
@@ -331,10 +326,14 @@ static enum dw__image_format sniff_text(const uint8_t *head, size_t n, const cha
         }
         s = line_end + 1;
     }
-    if (cue > toc)
-        return DW_IMAGE_CUE;
-    if (toc > cue)
-        return DW_IMAGE_TOC;
+    return cue > toc ? DW_IMAGE_CUE : toc > cue ? DW_IMAGE_TOC : DW_IMAGE_UNKNOWN;
+}
+
+/* A tie: the content said nothing for sure.  A name ending in .cue or
+ * .toc sends the file to that parser (which says what is wrong with it:
+ * "contains NUL bytes (UTF-16 text?)", "line 3: ..."); .ccd is CloneCD's. */
+static enum dw__image_format by_name(const char *name)
+{
     if (name && ends_with(name, ".cue"))
         return DW_IMAGE_CUE;
     if (name && ends_with(name, ".toc"))
@@ -371,17 +370,14 @@ enum dw__image_format dw__image_sniff_bytes(const uint8_t *head, size_t head_byt
         return f;
     if (head_bytes >= 16 && is_raw_sector(head))
         return DW_IMAGE_RAW_CD;
-    /* Text: after a UTF-8 byte order mark; UTF-16 (EAC writes it) goes to
-     * the parser of its extension, which says to save it as UTF-8. */
-    if (starts(head, head_bytes, "\xef\xbb\xbf", 3))
-        return sniff_text(head + 3, head_bytes - 3, name);
-    if (starts(head, head_bytes, "\xff\xfe", 2) || starts(head, head_bytes, "\xfe\xff", 2))
-        return name && ends_with(name, ".cue")   ? DW_IMAGE_CUE
-               : name && ends_with(name, ".toc") ? DW_IMAGE_TOC
-                                                 : DW_IMAGE_UNKNOWN;
-    if (is_text(head, head_bytes))
-        return sniff_text(head, head_bytes, name);
-    return DW_IMAGE_UNKNOWN;
+    /* Text, after a UTF-8 byte order mark.  UTF-16 (EAC writes it) is not
+     * text here: it goes by its name to the parser, which says to save it
+     * as UTF-8. */
+    size_t bom = starts(head, head_bytes, "\xef\xbb\xbf", 3) ? 3 : 0;
+    if (is_text(head + bom, head_bytes - bom) &&
+        (f = sniff_text(head + bom, head_bytes - bom)) != DW_IMAGE_UNKNOWN)
+        return f;
+    return by_name(name);
 }
 
 /* ------------------------------------------------------------------ */

@@ -189,6 +189,9 @@ static void test_text_formats(void **state)
         {"TITLE \"x\"\nPERFORMER \"y\"\n", "x.txt", DW_IMAGE_UNKNOWN},
         {"TITLE \"x\"\n", NULL, DW_IMAGE_UNKNOWN},
         {"hello\n", "x.iso", DW_IMAGE_UNKNOWN},
+        /* Control characters in disc text do not make a cue sheet binary. */
+        {"TITLE \"A\x1b[2J\x07\"\nFILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n", "x",
+         DW_IMAGE_CUE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         put_text(&f, cases[i].text);
@@ -203,6 +206,11 @@ static void test_text_formats(void **state)
     assert_int_equal(sniff(&f, "eac.cue"), DW_IMAGE_CUE);
     assert_int_equal(sniff(&f, "eac.toc"), DW_IMAGE_TOC);
     assert_int_equal(sniff(&f, "eac.txt"), DW_IMAGE_UNKNOWN);
+    /* So does anything else that nothing recognises. */
+    memset(&f, 0, sizeof(f));
+    put_at(&f, 0, "\x7f" "ELF\x02\x01\x01\x00", 8);
+    assert_int_equal(sniff(&f, "odd.cue"), DW_IMAGE_CUE);
+    assert_int_equal(sniff(&f, "odd.iso"), DW_IMAGE_UNKNOWN);
 }
 
 static void test_magic_numbers(void **state)
@@ -324,8 +332,10 @@ static void test_iso_and_raw(void **state)
     memset(&f, 0, sizeof(f));
     f.n = sizeof(f.b);
     assert_int_equal(sniff(&f, "x.iso"), DW_IMAGE_UNKNOWN);
+    assert_int_equal(sniff(&f, "x.toc"), DW_IMAGE_TOC); /* the parser says why not */
     f.n = 0;
-    assert_int_equal(sniff(&f, "x.cue"), DW_IMAGE_UNKNOWN);
+    assert_int_equal(sniff(&f, "x.iso"), DW_IMAGE_UNKNOWN);
+    assert_int_equal(sniff(&f, "x.cue"), DW_IMAGE_CUE);
     /* A raw CD sector: sync, a BCD address, mode 1 or 2. */
     memset(&f, 0, sizeof(f));
     put_raw_sector(&f, 0, 1);
@@ -493,9 +503,10 @@ static void test_verdicts(void **state)
     assert_message(&err, "'prog' is not a disc image discwright knows (it starts with the "
                          "bytes 7f 45 4c 46 02 01 01 00)");
     assert_message(&err, "opens with --raw");
-    put_text(&f, "say \"hi\" \\\tthere\nsecond line");
+    put_text(&f, "say \"hi\" \\\tthere\x1b[2J\nsecond line");
     dw__image_sniff_verdict("t", DW_IMAGE_UNKNOWN, f.b, f.n, f.n, &err);
-    assert_message(&err, "(it starts with the text \"say \\\"hi\\\" \\\\\\x09there\")");
+    assert_message(&err,
+                   "(it starts with the text \"say \\\"hi\\\" \\\\\\x09there\\x1b[2J\")");
     memset(&f, 0, sizeof(f));
     dw__image_sniff_verdict("z", DW_IMAGE_UNKNOWN, f.b, 4096, 1 << 20, &err);
     assert_message(&err, "(it starts with 4096 zero bytes and goes on)");
