@@ -201,8 +201,8 @@ static bool is_text(const uint8_t *p, size_t n)
     return n > 0 && !memchr(p, 0, n);
 }
 
-/* The next word of a line: letters, digits, '_', '/' (MODE1/2352); in
- * quotes, the quoted text.  Returns its length, 0 at the end of line. */
+/* The next word of a line: up to a blank, or a quoted string with its
+ * quotes.  Returns its length, 0 at the end of the line. */
 static size_t next_word(const char **s, const char *end, const char **word)
 {
     const char *p = *s;
