@@ -63,14 +63,34 @@ struct dw_medium_info {
     int session_count;
 };
 
-/* Open SOURCE as a drive.  SOURCE is a device path ("/dev/sr0"), "stdio:PATH"
- * (an ISO-style 2048-byte image file), or an image file ending in .cue,
- * .toc, .nrg or .iso (other regular files are taken as ISO images).
- * flags must be 0.  On success *out is a handle the caller frees with
- * dw_drive_free.  On failure returns DW_ENOENT (missing file or device),
- * DW_ENODRIVE, DW_ENOMEDIUM, DW_EPARSE (malformed cue/toc/nrg, with file
- * and line in err->message), DW_ETRUNC (image shorter than described),
- * DW_EUNSUPPORTED; err (may be NULL) gets the detail. */
+/* Open SOURCE as a drive.  SOURCE is
+ *  - a device path ("/dev/sr0"; block and character devices): the MMC
+ *    backend;
+ *  - "stdio:PATH": a file (or block device) of 2048-byte sectors, read as
+ *    one data track whatever it holds, as libburn's stdio: drives;
+ *  - an image file, recognised by its content (the extension breaks ties
+ *    only): a cue sheet, a cdrdao TOC file, a Nero NRG image, or an ISO
+ *    image, which must have an ISO 9660 (ECMA-119 8.1) or UDF (ECMA-167
+ *    2/8.3) volume recognition area at sector 16.  Files recognised as
+ *    formats discwright does not read (a raw .bin without its cue, CHD,
+ *    CSO, ECM, DMG, CloneCD, Alcohol, compressed files) are refused naming
+ *    the format; other files are refused saying what they start with.
+ *    FIFOs, sockets and directories are refused without blocking.
+ * A CD layout (cue, TOC, NRG) that ends past LBA 449850 (a last sector
+ * after 99:59:74) and an ISO larger than the largest disc (62,500,864
+ * sectors, BD-R XL 128 GB) are refused with DW_ERANGE.
+ * flags: 0 or DW_DRIVE_OPEN_RAW_ISO; other bits are DW_EINVAL.
+ * On success *out is a handle the caller frees with dw_drive_free.  On
+ * failure returns DW_ENOENT (missing file or device), DW_ENODRIVE,
+ * DW_ENOMEDIUM, DW_EPARSE (malformed cue/toc/nrg, with file and line in
+ * err->message), DW_ETRUNC (image shorter than described), DW_ERANGE,
+ * DW_EUNSUPPORTED (a file that is no image discwright reads), DW_EINVAL
+ * (a FIFO, socket or directory); err (may be NULL) gets the detail. */
+#define DW_DRIVE_OPEN_RAW_ISO 0x1u /* read a regular file that no content check
+                                      recognises as plain 2048-byte sectors (an
+                                      ISO image without volume descriptors);
+                                      recognised formats are opened or refused
+                                      as without the flag */
 DW_API int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
                          struct dw_error_detail *err);
 

@@ -82,8 +82,10 @@ struct dw_drive {
 int dw__drive_fail(struct dw_drive *d, int code, long long lba, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Backend constructors: fill d->ops and d->priv, or fail with err set. */
-int dw__drive_open_image(struct dw_drive *d, const char *path, bool stdio_prefix,
+/* Backend constructors: fill d->ops and d->priv, or fail with err set.
+ * dw__drive_open_image takes the flags of dw__image_open (image/image.h):
+ * the format comes from the file's content. */
+int dw__drive_open_image(struct dw_drive *d, const char *path, unsigned image_flags,
                          struct dw_error_detail *err);
 int dw__drive_open_mmc(struct dw_drive *d, const char *device,
                        struct dw_error_detail *err);
