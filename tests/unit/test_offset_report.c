@@ -436,7 +436,7 @@ static void test_failure(void **state)
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
     struct dw_offset_report *rep = NULL;
-    assert_int_equal(dw_drive_open(iso, 0, &d, &err), 0);
+    assert_int_equal(dw_drive_open(iso, DW_DRIVE_OPEN_RAW_ISO, &d, &err), 0);
     assert_int_equal(dw_offset_find(d, NULL, NULL, &rep, &err), DW_EMEDIUM);
     assert_non_null(rep);
     assert_false(dw_offset_report_found(rep));

@@ -166,8 +166,8 @@ static struct dw_verify_report *small_verify(char *dir)
     struct dw_drive *a = NULL, *b = NULL;
     struct dw_error_detail err;
     struct dw_verify_report *rep = NULL;
-    assert_int_equal(dw_drive_open(path, 0, &a, &err), 0);
-    assert_int_equal(dw_drive_open(path, 0, &b, &err), 0);
+    assert_int_equal(dw_drive_open(path, DW_DRIVE_OPEN_RAW_ISO, &a, &err), 0);
+    assert_int_equal(dw_drive_open(path, DW_DRIVE_OPEN_RAW_ISO, &b, &err), 0);
     assert_int_equal(dw_verify(a, b, NULL, NULL, &rep, &err), 0);
     dw_drive_free(a);
     dw_drive_free(b);

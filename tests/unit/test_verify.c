@@ -200,7 +200,7 @@ static void test_report_accessors_and_json(void **state)
     struct dw_error_detail err;
     struct dw_verify_report *rep = NULL;
     assert_int_equal(dw_drive_open(stdio_src, 0, &s, &err), 0);
-    assert_int_equal(dw_drive_open(img, 0, &im, &err), 0);
+    assert_int_equal(dw_drive_open(img, DW_DRIVE_OPEN_RAW_ISO, &im, &err), 0);
     struct dw_verify_opts opts = {
         .source_lba = -1, .retries = 0, .command_line = "verify x y"};
     assert_int_equal(dw_verify(s, im, &opts, NULL, &rep, &err), 0);
@@ -335,7 +335,7 @@ static void test_report_after_failure(void **state)
     struct dw_drive *s = NULL, *im = NULL;
     struct dw_error_detail err;
     struct dw_verify_report *rep = NULL;
-    assert_int_equal(dw_drive_open(src, 0, &s, &err), 0);
+    assert_int_equal(dw_drive_open(src, DW_DRIVE_OPEN_RAW_ISO, &s, &err), 0);
     assert_int_equal(
         dw_drive_open(DW_FIXTURES_DIR "/libcdio/test/data/cdda.cue", 0, &im, &err), 0);
     assert_int_equal(dw_verify(s, im, NULL, NULL, &rep, &err), DW_EUNSUPPORTED);
@@ -406,8 +406,8 @@ static void test_report_stopped(void **state)
     struct dw_verify_report *rep = NULL;
     int calls = 0;
     struct dw_callbacks cb = {.progress = stop_at_once, .user = &calls};
-    assert_int_equal(dw_drive_open(a, 0, &s, &err), 0);
-    assert_int_equal(dw_drive_open(b, 0, &im, &err), 0);
+    assert_int_equal(dw_drive_open(a, DW_DRIVE_OPEN_RAW_ISO, &s, &err), 0);
+    assert_int_equal(dw_drive_open(b, DW_DRIVE_OPEN_RAW_ISO, &im, &err), 0);
     assert_int_equal(dw_verify(s, im, NULL, &cb, &rep, &err), DW_EABORTED);
     assert_int_equal(calls, 1);
     int64_t match = dw_verify_report_count(rep, DW_VERIFY_MATCH);
