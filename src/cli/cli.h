@@ -3,6 +3,7 @@
 #define DW_CLI_H
 
 #include <stdbool.h>
+#include "discwright/drive.h"
 #include "discwright/errors.h"
 #include "discwright/progress.h"
 
@@ -17,6 +18,8 @@
 struct cli {
     bool quiet;        /* -q: no progress, no info lines */
     bool json;         /* --json: machine-readable report on stdout */
+    bool raw;          /* --raw: a file without an ISO 9660/UDF volume descriptor
+                          opens as plain 2048-byte sectors (DW_DRIVE_OPEN_RAW_ISO) */
     const char *argv0;
     char command_line[4096];
 };
@@ -50,6 +53,9 @@ const char *cli_safe(const char *s);
 /* Print warning lines ("\n"-separated, as dw_drive_warnings gives them) on
  * stderr, each escaped; nothing with -q. */
 void cli_warnings(const struct cli *cli, const char *lines);
+
+/* The dw_drive_open flags the command line asks for (--raw). */
+#define CLI_OPEN_FLAGS(cli) ((cli)->raw ? DW_DRIVE_OPEN_RAW_ISO : 0u)
 
 /* Print "discwright: <message>" to stderr for an error detail / code. */
 void cli_error(const struct dw_error_detail *e, int code);

@@ -36,7 +36,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
         {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
-        {"overwrite", no_argument, NULL, 'W'},   {NULL, 0, NULL, 0}};
+        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},   {NULL, 0, NULL, 0}};
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;
@@ -71,6 +71,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
             opts.eject = true;
             break;
         case 'q':
+        case 'X':
         case 'J':
             break;
         case 'h':
@@ -119,6 +120,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
                 cli_safe(image), cli_safe(res.drive_address), cli_safe(res.profile_name),
                 cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
                 (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+        /* The burned image is compared as the burn read it: any whole
+         * number of 2048-byte sectors, with or without a volume descriptor. */
+        cli->raw = true;
         if (verify && !res.dummy)
             status = cli_verify_run(cli, res.drive_address, image, res.start_lba, -1,
                                     cli->json ? &vrep : NULL);

@@ -25,7 +25,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json"))
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json") ||
+            !strcmp(argv[i], "--raw"))
             continue;
         if (argv[i][0] == '-' || source) {
             fputs(usage, stderr);
@@ -37,7 +38,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    int rc = dw_drive_open(source, 0, &d, &err);
+    int rc = dw_drive_open(source, CLI_OPEN_FLAGS(cli), &d, &err);
     if (rc) {
         cli_error(&err, rc);
         return cli_exit_for(rc);

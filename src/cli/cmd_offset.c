@@ -38,7 +38,7 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"range", required_argument, NULL, 'R'}, {"no-database", no_argument, NULL, 'D'},
         {"no-data-track", no_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'},         {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},         {"help", no_argument, NULL, 'h'},
         CLI_AR_LONGOPTS,                          {NULL, 0, NULL, 0}};
     struct dw_offset_find_opts opts = {0};
     struct cli_ar ar = {0};
@@ -73,6 +73,7 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
             cli_errorf("--offset and --no-accuraterip are options of 'rip', not of 'offset'");
             return EXIT_USAGE;
         case 'q':
+        case 'X':
         case 'J':
             break;
         case 'h':
@@ -91,7 +92,7 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
     opts.accuraterip = &ar.ardb;
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
-    int rc = dw_drive_open(argv[optind], 0, &d, &err);
+    int rc = dw_drive_open(argv[optind], CLI_OPEN_FLAGS(cli), &d, &err);
     if (rc) {
         cli_error(&err, rc);
         return EXIT_FAILURE_;

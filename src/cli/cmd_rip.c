@@ -140,7 +140,7 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
         {"resume", no_argument, NULL, 'R'},       {"htoa-file", no_argument, NULL, 'H'},
         {"profile", required_argument, NULL, 'P'},
         {"list-profiles", no_argument, NULL, 'L'},
-        {"overwrite", no_argument, NULL, 'W'},
+        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     int c;
     memset(a, 0, sizeof(*a));
@@ -216,6 +216,7 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
             a->list_profiles = true;
             break;
         case 'q':
+        case 'X':
         case 'J':
             break;
         case CLI_AR_OPT_OFFSET:
@@ -327,7 +328,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         return rc;
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
-    if ((rc = dw_drive_open(argv[optind], 0, &d, &err))) {
+    if ((rc = dw_drive_open(argv[optind], CLI_OPEN_FLAGS(cli), &d, &err))) {
         struct dw_rip_report *failed = cli->json ? dw_rip_report_for_error(&a.opts, &err) : NULL;
         if (failed && dw_rip_report_json(failed))
             puts(dw_rip_report_json(failed));

@@ -83,12 +83,12 @@ int cli_verify_run(struct cli *cli, const char *source, const char *image, int32
     struct dw_error_detail err;
     struct dw_verify_report *rep = NULL;
     int status = EXIT_FAILURE_;
-    int rc = dw_drive_open(image, 0, &im, &err);
+    int rc = dw_drive_open(image, CLI_OPEN_FLAGS(cli), &im, &err);
     if (rc) {
         cli_error(&err, rc);
         goto out;
     }
-    if ((rc = dw_drive_open(source, 0, &s, &err))) {
+    if ((rc = dw_drive_open(source, CLI_OPEN_FLAGS(cli), &s, &err))) {
         cli_error(&err, rc);
         goto out;
     }
@@ -119,7 +119,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"lba", required_argument, NULL, 'l'}, {"retries", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'},
+        {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     int32_t lba = -1;
     int retries = -1;
@@ -147,6 +147,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             break;
         }
         case 'q':
+        case 'X':
         case 'J':
             break;
         case 'h':

@@ -32,6 +32,8 @@ static void usage(FILE *out)
     fprintf(out, "\nglobal options:\n"
                  "  -q, --quiet    no progress line, only errors\n"
                  "  --json         print the machine-readable report on stdout\n"
+                 "  --raw          open a file without an ISO 9660/UDF volume descriptor as\n"
+                 "                 plain 2048-byte sectors (otherwise it is refused)\n"
                  "  --version      print the version\n"
                  "  -h, --help     this help; 'discwright <command> --help' for a command\n"
                  "\nexit status: 0 success, 1 failure, 2 usage, 3 finished with unreadable or\n"
@@ -74,6 +76,8 @@ static int run(int argc, char **argv)
             cli.quiet = true;
         else if (!strcmp(argv[i], "--json"))
             cli.json = true;
+        else if (!strcmp(argv[i], "--raw"))
+            cli.raw = true;
         else if (!strcmp(argv[i], "--version")) {
             printf("discwright %s\n", dw_version());
             return EXIT_OK;
@@ -100,6 +104,8 @@ static int run(int argc, char **argv)
                     cli.quiet = true;
                 else if (!strcmp(sub_argv[k], "--json"))
                     cli.json = true;
+                else if (!strcmp(sub_argv[k], "--raw"))
+                    cli.raw = true;
             }
             /* getopt names the program by argv[0] in its messages. */
             static char name[64];

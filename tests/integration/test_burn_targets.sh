@@ -25,4 +25,14 @@ grep -q burned "$work/out.txt" && bad "  stdout says 'burned'" || ok "  one outc
 mkfifo "$work/fifo"
 expect_exit 1 "burn to a FIFO" -- timeout 20 "$DW" burn "$iso" --drive "stdio:$work/fifo"
 expect_stderr "FIFO" "  refused, naming what it is"
+# A plain 2048-byte image without a volume descriptor: refused unless --raw;
+# a burn of it verifies (the read-back opens it as the burn read it).
+head -c 409600 /dev/urandom >"$work/plain.iso"
+expect_exit 1 "info of a 2048-byte image without a volume descriptor" -- "$DW" info "$work/plain.iso"
+expect_stderr "--raw" "  the message says how to open it anyway"
+expect_exit 0 "info --raw opens it" -- "$DW" info --raw "$work/plain.iso"
+expect_stdout "200 sectors" "  as 200 sectors of 2048 bytes"
+expect_exit 0 "burn it to a new stdio: file and verify the copy" -- \
+  "$DW" -q burn "$work/plain.iso" --drive "stdio:$work/plain-copy.iso"
+same_file "$work/plain-copy.iso" "$work/plain.iso" "  the copy equals it"
 finish
