@@ -24,7 +24,7 @@ struct dw_cdda {
     struct dw__rip *rip;        /* audio reads go through dw__rip_read_audio */
     int32_t first_lba, end_lba; /* readable range handed to paranoia */
     int read_errors;
-    int fatal; /* DW_ENOMEDIUM or DW_ENODRIVE seen: the rip stops */
+    int fatal; /* DW_ENOMEDIUM, DW_ENODRIVE or DW_ETIMEDOUT seen: the rip stops */
     uint8_t *scratch;           /* nsectors raw sectors, for NULL reads */
     uint8_t *delivered;         /* bit per sector of [first_lba, end_lba):
                                    some read returned it (at most 56 KiB for
@@ -100,7 +100,7 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
     }
     c->read_errors++;
     /* No medium or no drive is not damage to work around: stop. */
-    if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE) {
+    if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE || rc == DW_ETIMEDOUT) {
         c->fatal = rc;
         memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
         return sectors;
@@ -117,7 +117,7 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
         int one = -1;
         for (int a = 0; a < attempts && one != 0; a++) {
             one = dw__rip_read_audio(c->rip, begin + (lsn_t)i, 1, s);
-            if (one == DW_ENOMEDIUM || one == DW_ENODRIVE) {
+            if (one == DW_ENOMEDIUM || one == DW_ENODRIVE || one == DW_ETIMEDOUT) {
                 c->fatal = one;
                 memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
                 return sectors;

@@ -169,7 +169,7 @@ static bool all_zero(const uint8_t *p, size_t bytes)
 
 static bool fatal_read(int rc)
 {
-    return rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE;
+    return dw__read_error_is_fatal(rc);
 }
 
 /* Read n sectors with C2 if the drive has it; *have_c2 turns false for
@@ -346,6 +346,64 @@ struct cmd {
     enum cmd_state state;
 };
 
+/* A run of pass 1 that read sector by sector (its chunk failed), read once
+ * more as one command so that its overlap links hold: *split stays true
+ * when that fails too, and then the single reads are kept, each sector
+ * that does not read zeroed and marked in missed.  Returns 0 or a fatal
+ * error. */
+static int pass1_reread_run(struct win *w, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
+                      bool *missed, bool *split)
+{
+    struct dw__rip *r = w->r;
+    int one = read_c2(r, lba, n, buf, c2, &w->have_c2);
+    if (fatal_read(one))
+        return dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+    *split = one != 0;
+    if (!one)
+        return 0;
+    for (int32_t i = 0; i < n; i++) { /* keep the single reads */
+        uint8_t *sb = buf + (size_t)i * S_BYTES;
+        uint8_t *sc = c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR;
+        if (read_c2(r, lba + i, 1, sb, sc, &w->have_c2)) {
+            memset(sb, 0, S_BYTES);
+            memset(sc, 0, DW_C2_BYTES_PER_SECTOR);
+            missed[i] = true;
+        }
+    }
+    return 0;
+}
+
+/* What command c of pass 1 wrote: its own sectors (after its overlap)
+ * marked as its, their suspicion from C2 flags and read errors, and their
+ * bytes appended to the image.  buf, c2 and missed are the chunk read at
+ * start. */
+static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *buf,
+                     const uint8_t *c2, const bool *missed)
+{
+    struct dw__rip *r = w->r;
+    struct dw_secure_stats *st = w->stats;
+    for (int32_t lba = c->own_first; lba < c->start + c->n; lba++) {
+        int32_t i = lba - start, x = lba - w->first;
+        w->owner[x] = c->start;
+        if (missed[i]) {
+            w->why[x] |= SUS_UNREAD;
+            st->unreadable_pass1++;
+        } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
+            w->why[x] |= SUS_C2;
+            st->c2_sectors++;
+        }
+    }
+    int32_t own = c->start + c->n - c->own_first;
+    size_t bytes = (size_t)own * S_BYTES;
+    if (own > 0 && fwrite(buf + (size_t)(c->own_first - start) * S_BYTES, 1, bytes,
+                          r->image.fp) != bytes) {
+        int rc = dw__outfile_check(&r->image, r->err);
+        return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+    }
+    r->done_sectors += own;
+    return 0;
+}
+
 /* Pass 1 over the window: chunks of cmd_sectors, each starting one sector
  * before the last one ended.  A chunk that fails is read sector by sector
  * to find what does not read, then each run of sectors that did is read
@@ -411,27 +469,9 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
             } else {
                 while (b < n && !missed[p][b])
                     b++;
-                if (split && b - a > 1) {
-                    /* This run read sector by sector: once more as one. */
-                    int one = read_c2(r, start + a, b - a, cb, cc, &w->have_c2);
-                    if (fatal_read(one)) {
-                        rc = dw__set_error(r->err, one, "%s",
-                                           dw_drive_last_error(r->drive)->message);
-                        goto out;
-                    }
-                    c->split = one != 0;
-                    if (one) { /* keep the single reads */
-                        for (int32_t i = a; i < b; i++) {
-                            uint8_t *sb = buf[p] + (size_t)i * S_BYTES;
-                            uint8_t *sc = c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR;
-                            if (read_c2(r, start + i, 1, sb, sc, &w->have_c2)) {
-                                memset(sb, 0, S_BYTES);
-                                memset(sc, 0, DW_C2_BYTES_PER_SECTOR);
-                                missed[p][i] = true;
-                            }
-                        }
-                    }
-                }
+                if (split && b - a > 1 && (rc = pass1_reread_run(w, start + a, b - a, cb, cc,
+                                                           missed[p] + a, &c->split)))
+                    goto out;
             }
             c->start = start + a;
             c->n = b - a;
@@ -456,27 +496,8 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
                         st->jitter_unmatched_overlaps++;
                 }
             }
-            /* What it wrote. */
-            for (int32_t lba = c->own_first; lba < c->start + c->n; lba++) {
-                int32_t i = lba - start, x = lba - w->first;
-                w->owner[x] = c->start;
-                if (missed[p][i]) {
-                    w->why[x] |= SUS_UNREAD;
-                    st->unreadable_pass1++;
-                } else if (c2_flagged_bytes(c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
-                    w->why[x] |= SUS_C2;
-                    st->c2_sectors++;
-                }
-            }
-            int32_t own = c->start + c->n - c->own_first;
-            size_t bytes = (size_t)own * S_BYTES;
-            if (own > 0 && fwrite(buf[p] + (size_t)(c->own_first - start) * S_BYTES, 1, bytes,
-                                  r->image.fp) != bytes) {
-                rc = dw__outfile_check(&r->image, r->err);
-                rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+            if ((rc = cmd_write(w, c, start, buf[p], c2[p], missed[p])))
                 goto out;
-            }
-            r->done_sectors += own;
             nc++;
             a = b;
         }
