@@ -54,6 +54,8 @@ struct dw__rip {
     bool test_pass;           /* secure reads add test-and-copy's test pass:
                                  --mode test-and-copy, or a drive whose
                                  profile says it has no accurate stream */
+    int32_t secure_window_sectors; /* the next secure window's size (0: the
+                                      first, smallest); src/rip/secure.c */
     int32_t cache_defeat_sectors; /* how far away a read must be to empty the
                                      drive's cache (its profile, else 2000) */
     int medium_profile;       /* MMC-6 profile of the source medium */

@@ -53,12 +53,19 @@
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 #include "rip/secure.h"
+#include "util.h"
 
 #define CACHE_DEFEAT_SECTORS 2000 /* without a drive profile: further than most caches reach */
 /* Secure mode reads, re-reads and settles a track a window at a time, so an
- * interrupted rip keeps all windows before the one it stopped in (a minute
- * of audio each). */
+ * interrupted rip keeps all windows before the one it stopped in.  A window
+ * is sized to take about SECURE_WINDOW_SECONDS of reading at the speed the
+ * last one was read at (the first is the smallest), so the map is settled
+ * every few seconds whatever the drive's speed, within these bounds: the
+ * largest, a minute of audio, keeps the far reads and test passes of a fast
+ * drive few. */
+#define SECURE_WINDOW_MIN_SECTORS 300
 #define SECURE_WINDOW_SECTORS 4500
+#define SECURE_WINDOW_SECONDS 3.0
 /* Distinct clean reads of a sector kept while re-reading. */
 #define CLEAN_READS_KEPT 4
 /* A chain's reference alignment needs at least this many votes (read
@@ -1404,12 +1411,22 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
     memset(stats, 0, sizeof(*stats));
     stats->test_crc32 = test_crc32;
     for (int32_t a = first; a < end && !rc;) {
-        int32_t b = end - a > SECURE_WINDOW_SECTORS ? a + SECURE_WINDOW_SECTORS : end;
+        int32_t size = r->secure_window_sectors ? r->secure_window_sectors
+                                                : SECURE_WINDOW_MIN_SECTORS;
+        int32_t b = end - a > size ? a + size : end;
         struct dw_secure_stats w = {.test_crc32 = stats->test_crc32};
+        double t0 = dw__now_seconds();
         rc = secure_window(r, t, a, b, image_hash, track_hash, &w);
         dw__secure_stats_add(stats, &w);
         if (!rc)
-            rc = dw__rip_mark_final(r, b, false);
+            rc = dw__rip_mark_final(r, b, true); /* settled: saved now */
+        /* The next window: what this speed reads in SECURE_WINDOW_SECONDS. */
+        double secs = dw__now_seconds() - t0;
+        double next = secs > 0 ? (double)(b - a) / secs * SECURE_WINDOW_SECONDS
+                               : SECURE_WINDOW_SECTORS;
+        r->secure_window_sectors = next < SECURE_WINDOW_MIN_SECTORS ? SECURE_WINDOW_MIN_SECTORS
+                                   : next > SECURE_WINDOW_SECTORS ? SECURE_WINDOW_SECTORS
+                                                                  : (int32_t)next;
         a = b;
     }
     if (stats->jitter_shifted_commands || stats->jitter_unmatched_overlaps ||
