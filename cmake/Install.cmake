@@ -19,11 +19,10 @@ install(DIRECTORY profiles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/discwright/prof
 install(FILES LICENSE README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
-# pkg-config: the library is shared and its headers include only the C
-# library's, so programs need -ldiscwright alone; Requires.private is for
-# `pkg-config --static`.
-set(DW_PC_REQUIRES_PRIVATE
-    "libcdio libcdio_cdda libcdio_paranoia libburn-1 libisofs-1 zlib nettle json-c libcurl libxml-2.0")
+# pkg-config: only the shared library is built and its headers include
+# only the C library's, so programs need -I and -ldiscwright alone (no
+# Requires.private: pkg-config would add every dependency's -I to
+# --cflags for nothing).
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
   set(DW_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
 else()
