@@ -23,15 +23,15 @@ install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # only the C library's, so programs need -I and -ldiscwright alone (no
 # Requires.private: pkg-config would add every dependency's -I to
 # --cflags for nothing).
-if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
-  set(DW_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
-else()
-  set(DW_PC_LIBDIR "\${exec_prefix}/${CMAKE_INSTALL_LIBDIR}")
-endif()
-if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
-  set(DW_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
-else()
-  set(DW_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+# The prefix is said relative to the .pc file's own directory
+# (${pcfiledir}, pkg-config and pkgconf both know it), so the file stays
+# true wherever the tree is installed: cpack's /usr, a DESTDIR, dpkg -x.
+file(RELATIVE_PATH DW_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig
+     ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" DW_PC_TO_PREFIX "${DW_PC_TO_PREFIX}")
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  message(FATAL_ERROR "CMAKE_INSTALL_LIBDIR and CMAKE_INSTALL_INCLUDEDIR must be relative "
+                      "to the prefix (the installed tree finds itself from where it is)")
 endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/discwright.pc.in
                ${CMAKE_BINARY_DIR}/discwright.pc @ONLY)

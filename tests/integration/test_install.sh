@@ -10,13 +10,15 @@
 # exactly `discwright info`'s table.  The installed `discwright --version`
 # lists the libraries and finds the installed profiles, also after the
 # whole tree is moved elsewhere (the profiles are found from where the
-# library is, not from a compiled-in path).
+# library is, not from a compiled-in path).  `cpack -G DEB` makes a .deb
+# whose Depends name the libraries, and its tree unpacked with `dpkg -x`
+# has the same layout and a working `discwright --version`.
 . "$(dirname "$0")/lib.sh"
 build=${DW_BUILD:?DW_BUILD not set}
 source_dir=${DW_SOURCE:?DW_SOURCE not set}
 sample=$build/sample/sample.cue
 [ -f "$sample" ] || { echo "SKIP: $sample not built"; exit 77; }
-for t in cmake pkg-config cc readelf objdump; do need_tool "$t"; done
+for t in cmake cpack pkg-config cc readelf objdump dpkg-deb dpkg-shlibdeps; do need_tool "$t"; done
 
 # Nothing of the suite's environment leaks into the installed program: its
 # profiles must come from the install tree alone.
@@ -119,11 +121,15 @@ int main(int argc, char **argv)
 }
 EOF
 
-# 1. pkg-config, the tree found through PKG_CONFIG_PATH and the DESTDIR as
-# its sysroot.
-export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$dest
+# 1. pkg-config, the tree found through PKG_CONFIG_PATH (the .pc file says
+# its prefix relative to its own directory).
+export PKG_CONFIG_PATH=$(dirname "$pc")
 flags=$(pkg-config --cflags --libs discwright 2>"$work/pc.err")
-if [ -n "$flags" ] && [[ $flags == *"-I$root/include"* ]] && [[ $flags == *"-L$libdir"* ]]; then
+inc=$(pkg-config --variable=includedir discwright)
+ldir=$(pkg-config --variable=libdir discwright)
+if [ -n "$flags" ] && [ "$(realpath -m "$inc")" = "$root/include" ] &&
+  [ "$(realpath -m "$ldir")" = "$libdir" ] && [[ $flags == *"-I$inc"* ]] &&
+  [[ $flags == *"-L$ldir"* ]]; then
   ok "pkg-config --cflags --libs discwright: $flags"
 else
   bad "pkg-config --cflags --libs discwright: '$flags' $(cat "$work/pc.err")"
@@ -137,7 +143,7 @@ if cc -std=c11 -Wall -Werror "${san[@]}" "$work/prog/toc.c" -o "$work/prog/toc-p
 else
   bad "cc with pkg-config's flags: $(head -5 "$work/cc.err")"
 fi
-unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+unset PKG_CONFIG_PATH
 
 # 2. find_package(discwright) from a CMake project.
 mkdir -p "$work/cmproj"
@@ -203,5 +209,41 @@ check_installed "$root" "installed tree"
 # Moved elsewhere as a whole (as dpkg -x or a relocated prefix would).
 mv "$dest" "$work/moved"
 check_installed "$work/moved$prefix" "moved tree"
+
+# The Debian package, unpacked into a fresh tree.
+if cpack -G DEB -B "$work/cpack" --config "$build/CPackConfig.cmake" >"$work/cpack.txt" 2>&1; then
+  ok "cpack -G DEB"
+else
+  bad "cpack -G DEB: $(tail -8 "$work/cpack.txt")"
+fi
+deb=$(find "$work/cpack" -maxdepth 1 -name 'discwright_*.deb' | head -1)
+if [ -n "$deb" ]; then
+  ok "the package: $(basename "$deb")"
+  depends=$(dpkg-deb -f "$deb" Depends)
+  missing=""
+  for p in libcdio libcdio-paranoia libburn libisofs libjson-c libcurl libxml2 zlib1g libnettle; do
+    [[ $depends == *"$p"* ]] || missing+=" $p"
+  done
+  [ -z "$missing" ] && ok "its Depends (dpkg-shlibdeps) name the libraries" ||
+    bad "Depends lacks$missing: $depends"
+  dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q 'shlibs$' && ok "it ships a shlibs file" ||
+    bad "no shlibs in the control archive"
+  if dpkg -x "$deb" "$work/debroot" 2>"$work/dpkg.err"; then
+    ok "dpkg -x into a fresh tree"
+    for f in usr/bin/discwright usr/include/discwright/drive.h usr/share/discwright/profiles/drives/offsets.tsv \
+      usr/share/doc/discwright/LICENSE; do
+      [ -e "$work/debroot/$f" ] || bad "the package lacks /$f"
+    done
+    [ -n "$(find "$work/debroot/usr/lib" -name libdiscwright.so.0)" ] &&
+      [ -n "$(find "$work/debroot/usr/lib" -name discwright.pc)" ] &&
+      ok "the package has the library, discwright.pc, the program, headers and profiles under /usr" ||
+      bad "the package's /usr/lib: $(find "$work/debroot/usr/lib" | head)"
+    check_installed "$work/debroot/usr" "dpkg -x tree"
+  else
+    bad "dpkg -x: $(cat "$work/dpkg.err")"
+  fi
+else
+  bad "no .deb in $work/cpack: $(ls "$work/cpack" 2>&1)"
+fi
 
 finish
