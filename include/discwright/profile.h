@@ -24,7 +24,9 @@
  *   2  the installed copy's PREFIX/share/discwright/profiles, found from
  *      the file the library was loaded from (dladdr: LIBDIR/../share, with
  *      GNUInstallDirs' relative path between the two), so an installed tree
- *      moved elsewhere (DESTDIR, dpkg -x) still finds its own profiles.
+ *      moved elsewhere (DESTDIR, dpkg -x) still finds its own profiles;
+ *      the build tree has the same layout (BUILD/share/discwright/profiles
+ *      links to the source tree's profiles/).
  * No path of the build tree is compiled in.  Drive profiles
  * (discwright/drive_profile.h) and rip profiles (discwright/rip_profile.h)
  * are looked up along the same path.
