@@ -76,18 +76,23 @@ fi
 grep -q '^dw_drive_open@@DISCWRIGHT_0$' "$work/syms.txt" && ok "dw_drive_open exported" ||
   bad "dw_drive_open not exported"
 grep -q '^dw__' "$work/syms.txt" && bad "internal dw__ symbols exported" || ok "no dw__ symbol exported"
+# (Into files first: grep -q closing a pipe early is a SIGPIPE failure
+# under pipefail, which would read as "not found".)
+strings "$lib" >"$work/strings.txt"
+readelf -d "$lib" >"$work/dynamic.txt"
+readelf -d "$root/bin/discwright" >"$work/dynamic-bin.txt"
 for p in "$source_dir" "$build"; do
-  if strings "$lib" | grep -qF "$p"; then bad "the library holds the path '$p'"; else
+  if grep -qF "$p" "$work/strings.txt"; then bad "the library holds the path '$p'"; else
     ok "no '$p' in the library's strings"; fi
 done
-if readelf -d "$root/bin/discwright" | grep -E 'RPATH|RUNPATH' | grep -qF "$build"; then
+if grep -E 'RPATH|RUNPATH' "$work/dynamic-bin.txt" | grep -qF "$build"; then
   bad "the installed program's RUNPATH names the build tree"
 else ok "the installed program has no RUNPATH into the build tree"; fi
 
 # A sanitized build (DW_SANITIZE) needs its runtime in the programs too.
 san=()
-readelf -d "$lib" | grep -q 'libasan' && san+=(-fsanitize=address)
-readelf -d "$lib" | grep -q 'libubsan' && san+=(-fsanitize=undefined)
+grep -q 'libasan' "$work/dynamic.txt" && san+=(-fsanitize=address)
+grep -q 'libubsan' "$work/dynamic.txt" && san+=(-fsanitize=undefined)
 
 # The expected table: `discwright info`'s, after its header lines.
 "$DW" info "$sample" >"$work/info.txt" 2>&1 || bad "discwright info $sample: $(cat "$work/info.txt")"
@@ -226,8 +231,11 @@ if [ -n "$deb" ]; then
   done
   [ -z "$missing" ] && ok "its Depends (dpkg-shlibdeps) name the libraries" ||
     bad "Depends lacks$missing: $depends"
-  dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q 'shlibs$' && ok "it ships a shlibs file" ||
-    bad "no shlibs in the control archive"
+  # Listed to a file first: grep -q ending the pipe early would be a
+  # SIGPIPE failure under pipefail.
+  dpkg-deb --ctrl-tarfile "$deb" | tar -t >"$work/control.txt"
+  grep -q 'shlibs$' "$work/control.txt" && ok "it ships a shlibs file" ||
+    bad "no shlibs in the control archive: $(tr '\n' ' ' <"$work/control.txt")"
   if dpkg -x "$deb" "$work/debroot" 2>"$work/dpkg.err"; then
     ok "dpkg -x into a fresh tree"
     for f in usr/bin/discwright usr/include/discwright/drive.h usr/share/discwright/profiles/drives/offsets.tsv \
