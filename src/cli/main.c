@@ -34,7 +34,8 @@ static void usage(FILE *out)
     fprintf(out, "\nglobal options:\n"
                  "  -q, --quiet    no progress line, only errors\n"
                  "  --json         print the machine-readable report on stdout\n"
-                 "  --version      print the version\n"
+                 "  --version      print the version, the linked libraries' and the profile\n"
+                 "                 directories searched\n"
                  "  -h, --help     this help; 'discwright <command> --help' for a command\n"
                  "\nexit status: 0 success, 1 failure, 2 usage, 3 finished with unreadable or\n"
                  "unverified sectors, 4 verification mismatch\n");
