@@ -11,8 +11,8 @@
  * the read offset.
  *
  * Files: PROFILES/drives/VENDOR_MODEL.json in the profiles directories of
- * profile.h (dw_profile_dir: the user's first, then the source tree's
- * profiles/, then the installed one), VENDOR and MODEL the INQUIRY strings
+ * profile.h (dw_profile_dir: the user's first, then $DW_PROFILES_DIR or
+ * the XDG data one, then the installed one), VENDOR and MODEL the INQUIRY strings
  * with blanks collapsed, lowercased, and every character other than a-z,
  * 0-9, '.', '-' made '_' ("plextor_dvdr_px-716a.json").  One JSON object:
  *

@@ -7,7 +7,7 @@
  * burst, and archival (test-and-copy with 16 re-reads).
  *
  * Files: PROFILES/rip/NAME.json in the profiles directories of profile.h
- * (dw_profile_dir: the user's first, then the source tree's profiles/,
+ * (dw_profile_dir: the user's first, then $DW_PROFILES_DIR or the XDG data one,
  * then the installed one); the first directory that has NAME.json wins,
  * so a user's file shadows a shipped one of the same name.  NAME is made
  * of a-z, A-Z, 0-9, '.', '_', '-' and does not start with '.'.  One JSON

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include <sys/stat.h>
+#include "discwright/profile.h"
 #include "discwright/version.h"
 
 static const struct {
@@ -34,7 +36,8 @@ static void usage(FILE *out)
                  "  --json         print the machine-readable report on stdout\n"
                  "  --raw          open a file without an ISO 9660/UDF volume descriptor as\n"
                  "                 plain 2048-byte sectors (otherwise it is refused)\n"
-                 "  --version      print the version\n"
+                 "  --version      print the version, the linked libraries' and the profile\n"
+                 "                 directories searched\n"
                  "  -h, --help     this help; 'discwright <command> --help' for a command\n"
                  "\nexit status: 0 success, 1 failure, 2 usage, 3 finished with unreadable or\n"
                  "unverified sectors, 4 verification mismatch\n");
@@ -63,6 +66,28 @@ static int finish(int status)
     return status;
 }
 
+/* --version, curl -V style: our version, the linked libraries' (as they
+ * report themselves), and the profile directories in search order. */
+static int print_version(void)
+{
+    char line[2048], dir[4096];
+    printf("discwright %s\n", dw_version());
+    if (dw_version_libraries(line, sizeof(line)) == 0)
+        printf("libraries: %s\n", line);
+    printf("profiles (searched in this order):\n");
+    for (int idx = 0;; idx++) {
+        int rc = dw_profile_dir(idx, dir, sizeof(dir));
+        if (rc == DW_ERANGE)
+            break;
+        struct stat st;
+        if (rc)
+            printf("  (path too long)\n");
+        else
+            printf("  %s%s\n", cli_safe(dir), stat(dir, &st) == 0 ? "" : " (absent)");
+    }
+    return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAILURE_;
+}
+
 static int run(int argc, char **argv)
 {
     struct cli cli = {.argv0 = argv[0]};
@@ -79,8 +104,7 @@ static int run(int argc, char **argv)
         else if (!strcmp(argv[i], "--raw"))
             cli.raw = true;
         else if (!strcmp(argv[i], "--version")) {
-            printf("discwright %s\n", dw_version());
-            return EXIT_OK;
+            return print_version();
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return EXIT_OK;
