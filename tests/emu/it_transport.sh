@@ -105,13 +105,14 @@ expect_stderr "PREVENT ALLOW MEDIUM REMOVAL (1Eh) timed out after $T ms" "rip: t
 grep -q "^dwemu: /dev/sr0: closed (last user; the tray was not locked)$" "$work/err.txt" &&
   ok "rip: after a hung lock the tray is not left locked" || bad "rip: $(grep closed "$work/err.txt")"
 
-# A secure rip stops the same way (its retries meet a handle that sends nothing).
+# A secure rip stops at the timeout itself (a timed-out read is fatal to a rip:
+# it does not retry into a handle that sends nothing).
 EMU_CONFIG="medium=$CDDA faults=hang:BE:1"
 expect_exit 1 "rip --mode secure: one READ CD that never answers ends the rip" -- \
   emu env DW_SCSI_TIMEOUT_MS=$T timeout 120 "$DW" rip "$EMU_DEVICE" -o "$work/hang-secure" \
   --name disc --mode secure --no-qscan
-expect_stderr "the drive stopped answering earlier (READ CD (BEh) timed out after $T ms)" \
-  "rip --mode secure: later reads fail at once, naming the timeout"
+expect_stderr "READ CD (BEh) timed out after $T ms: the drive stopped answering" \
+  "rip --mode secure: stops at the timeout, naming it"
 
 # ---- (b) the trace, command for command ---------------------------------------------
 EMU_CONFIG="medium=$CDDA"
