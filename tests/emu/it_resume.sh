@@ -76,7 +76,7 @@ grep -q '^re-read: LBA 5000-5004' "$work/fill/d.log" && ok "fill: the log lists 
 # The map of another disc is refused and left alone.
 cp "$work/fill/d.map" "$work/fill.map.before"
 L=${FIX:+$FIX/libcdio/test/data}
-if [ -n "$L" ] && [ -f "$L/cdda.cue" ]; then
+if have_file "$FIX/libcdio/test/data/cdda.cue"; then
   EMU_CONFIG="medium=$L/cdda.cue c2=294"
   expect_exit 1 "another disc: refused" -- rip fill --resume
   expect_stderr "is the map of another disc" "another disc: the message says why"

@@ -2,19 +2,32 @@
 # Ctrl-C in the middle of a rip or a verify: exit 1, a message saying where
 # it stopped, no output that looks complete (the log stays as .log.part, the
 # bin as .bin.part with its map for rip --resume).
+#
+# The signal goes out when the program shows it is at work, never after a
+# fixed delay: the rip once its NAME.bin.part holds data (the CLI installs
+# its handler before the rip opens its outputs), the verify once it has
+# drawn its progress line (drawn from the callback that also honours the
+# signal; only on a terminal, so the verify runs under script(1)'s
+# pseudo-terminal).
 . "$(dirname "$0")/lib.sh"
+need_tool script
 
-# A silent "disc" of 2 million sectors (4.7 GB) as a sparse file: big
-# enough that SIGINT after a fraction of a second always lands mid-job,
-# free on disk.  (Cue positions stop at 99:59:74, a file's length does not.)
+# A silent "disc" of 2 million sectors (4.7 GB) as a sparse file: long
+# enough that the job is still running when its sign appears, free on disk.
+# (Cue positions stop at 99:59:74, a file's length does not.)
 truncate -s $((2000000 * 2352)) "$work/long.bin"
 printf 'FILE "long.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/long.cue"
 
-timeout --preserve-status -s INT 0.5 "$DW" rip "$work/long.cue" -o "$work/out" --name disc --mode burst \
-  >"$work/out.txt" 2>"$work/err.txt"
+"$DW" rip "$work/long.cue" -o "$work/out" --name disc --mode burst >"$work/out.txt" 2>"$work/err.txt" &
+pid=$!
+wait_for "$pid" "rip: disc.bin.part holds data" -- test -s "$work/out/disc.bin.part" &&
+  kill -INT "$pid"
+wait "$pid"
 rc=$?
 [ $rc -eq 1 ] && ok "rip interrupted: exit 1" || bad "rip interrupted: exit $rc"
 expect_stderr "stopped at sector" "rip says where it stopped"
+grep -q "stopped at sector 2000000 of" "$work/err.txt" && bad "the rip had finished before the signal" \
+  || ok "the signal came mid-rip"
 [ -e "$work/out/disc.bin" ] || [ -e "$work/out/disc.cue" ] \
   && bad "rip left $(ls "$work/out")" || ok "no bin or cue left"
 # What was read is kept for `rip --resume`, under names that do not look
@@ -32,7 +45,15 @@ fi
 
 cp --sparse=always "$work/long.bin" "$work/long2.bin"
 sed 's/long.bin/long2.bin/' "$work/long.cue" > "$work/long2.cue"
-timeout --preserve-status -s INT 0.3 "$DW" verify "$work/long2.cue" "$work/long.cue" >"$work/out.txt" 2>"$work/err.txt"
+printf 'echo $$ >%q\nexec %q verify %q %q\n' "$work/verify.pid" "$DW" \
+  "$work/long2.cue" "$work/long.cue" >"$work/verify.sh"
+# script -e: its exit status is the verify's; -f: the typescript (here its
+# stdout) is written as the verify writes.
+script -qfec "bash $(printf %q "$work/verify.sh")" /dev/null >"$work/err.txt" 2>&1 </dev/null &
+spid=$!
+wait_for "$spid" "verify: its progress line" -- grep -q "verify .* sectors" "$work/err.txt" &&
+  kill -INT "$(cat "$work/verify.pid")"
+wait "$spid"
 rc=$?
 [ $rc -eq 1 ] && ok "verify interrupted: exit 1" || bad "verify interrupted: exit $rc"
 expect_stderr "verify stopped after" "verify says where it stopped"
