@@ -5,7 +5,12 @@
 #                    sample disc to BIN/CUE, burn its ISO to a file-backed
 #                    drive, verify it, and print the summary
 #   ./run.sh test    install what is missing, build, run the whole test
-#                    suite (CTest)
+#                    suite (CTest, in parallel)
+#   ./run.sh fuzz [SECONDS]
+#                    install clang and libFuzzer's runtime, build every
+#                    tests/fuzz target as a libFuzzer binary (in
+#                    BUILD_DIR-fuzz) and fuzz each for SECONDS (default 30),
+#                    keeping new corpus entries (tests/fuzz/run.sh)
 #
 # Options (before the verb): --no-setup  skip apt-get and the build (used by
 # the test suite to run the demo against an existing build).
@@ -25,15 +30,22 @@ if [ -n "${DW_SANITIZE:-}" ] && [ -z "${DW_BUILD:-}" ]; then
   build="${build}-asan"
 fi
 
-# Build dependencies, then the peer tools the tests compare against.
+# Build dependencies, then every peer tool a test uses (tests/integration,
+# tests/emu): CI installs only these, and under CI=true a test that finds
+# one missing fails.  bchunk; xorriso; cdrskin; libcdio-utils (cd-info,
+# iso-info, iso-read); cd-paranoia; cdrdao; sox (soxi); file; python3;
+# bsdutils (script, for a terminal); time (the benchmarks).
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
-  bchunk xorriso cdrskin libcdio-utils cd-paranoia time cdrdao python3-jsonschema)
+  bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
+  python3-jsonschema)
+# The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
+fuzz_packages=(clang libclang-rt-14-dev)
 
 install_missing() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "$@"; do
     # Any libcurl4-*-dev flavour will do (they conflict with each other).
     [ "$p" = libcurl4-gnutls-dev ] && pkg-config --exists libcurl 2>/dev/null && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -83,16 +95,20 @@ demo() {
 
 case "$verb" in
   demo)
-    if [ $setup -eq 1 ]; then install_missing; configure_and_build; fi
+    if [ $setup -eq 1 ]; then install_missing "${packages[@]}"; configure_and_build; fi
     demo
     ;;
   test)
-    if [ $setup -eq 1 ]; then install_missing; configure_and_build; fi
+    if [ $setup -eq 1 ]; then install_missing "${packages[@]}"; configure_and_build; fi
     cd "$build"
     ctest --output-on-failure -j"$(nproc)"
     ;;
+  fuzz)
+    if [ $setup -eq 1 ]; then install_missing "${packages[@]}" "${fuzz_packages[@]}"; fi
+    "$here/tests/fuzz/run.sh" "${2:-30}" "${DW_BUILD:-${BUILD_DIR:-$here/build}}-fuzz"
+    ;;
   *)
-    echo "usage: ./run.sh [--no-setup] demo|test" >&2
+    echo "usage: ./run.sh [--no-setup] demo|test|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

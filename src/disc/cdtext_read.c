@@ -65,19 +65,51 @@ bool dw__cdtext_is_safe(const uint8_t *packs, size_t pack_bytes)
     return true;
 }
 
-/* Copy at most dst_bytes-1 bytes, never cutting a UTF-8 character. */
+/* Bytes of the valid UTF-8 character at p (no overlong form, surrogate or
+ * code point past U+10FFFF), or 0. */
+static size_t utf8_char_bytes(const unsigned char *p)
+{
+    size_t n = p[0] < 0x80                    ? 1
+               : p[0] >= 0xC2 && p[0] <= 0xDF ? 2
+               : (p[0] & 0xF0) == 0xE0        ? 3
+               : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+                                              : 0;
+    uint32_t cp = n == 1 ? p[0] : p[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+/* Copy text libcdio decoded into dst (dst_bytes with its NUL) as valid
+ * UTF-8: libcdio hands over the bytes unconverted when a block names a
+ * character code it does not know, so a byte that starts no valid UTF-8
+ * character is taken as ISO 8859-1 (as dw__latin1_next reads it) and
+ * written as that character.  Stops before a character that would not fit
+ * whole. */
 static void copy_utf8(char *dst, size_t dst_bytes, const char *src)
 {
-    size_t n = src ? strlen(src) : 0;
+    const unsigned char *p = (const unsigned char *)(src ? src : "");
+    size_t used = 0;
 
-    if (n >= dst_bytes) {
-        n = dst_bytes - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--; /* back to the lead byte of the cut character, dropped */
+    while (*p) {
+        size_t n = utf8_char_bytes(p);
+        unsigned char latin1[2] = {(unsigned char)(0xC0 | p[0] >> 6),
+                                   (unsigned char)(0x80 | (p[0] & 0x3F))};
+        const unsigned char *c = n ? p : latin1;
+        size_t c_bytes = n ? n : 2;
+        if (used + c_bytes >= dst_bytes)
+            break;
+        memcpy(dst + used, c, c_bytes);
+        used += c_bytes;
+        p += n ? n : 1;
     }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
+    dst[used] = '\0';
 }
 
 /* Fill the fields of *out that are empty from block 0 of ct. */

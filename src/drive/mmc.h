@@ -266,7 +266,7 @@ struct dw__mmc_toc {
 /* Parse a format-0 TOC read with MSF=0.  The 8-byte descriptors after the
  * 4-byte header must fill the data length exactly; track numbers must be
  * 1..99, within the header's first..last, strictly increasing, and
- * followed by at most one AAh lead-out.
+ * followed by at most one AAh lead-out; every LBA within -450150..2^30.
  * Returns 0, or DW_EPARSE (also for a TOC with no track). */
 int dw__mmc_parse_toc(const uint8_t *buf, size_t bytes, struct dw__mmc_toc *out);
 

@@ -501,6 +501,13 @@ static size_t toc_checked_bytes(const uint8_t *buf, size_t bytes, size_t desc_by
     return len;
 }
 
+/* LBAs a format-0 TOC may give: from the start of a lead-in (MSF 90:00:00,
+ * LBA -450150) to 2^30 (2 TiB of 2048-byte sectors, beyond any medium), so
+ * that the disc model can add and subtract session gaps and lengths
+ * without overflow. */
+#define TOC_LBA_MIN (-450150)
+#define TOC_LBA_MAX (1 << 30)
+
 int dw__mmc_parse_toc(const uint8_t *buf, size_t bytes, struct dw__mmc_toc *out)
 {
     size_t len = toc_checked_bytes(buf, bytes, 8);
@@ -522,6 +529,8 @@ int dw__mmc_parse_toc(const uint8_t *buf, size_t bytes, struct dw__mmc_toc *out)
         e.track = d[2];
         e.lba = (int32_t)dw__mmc_get_be32(d + 4);
         if (out->has_leadout) /* nothing may follow the lead-out */
+            return DW_EPARSE;
+        if (e.lba < TOC_LBA_MIN || e.lba > TOC_LBA_MAX)
             return DW_EPARSE;
         if (e.track == DW_MMC_LEADOUT_TRACK) {
             out->has_leadout = true;

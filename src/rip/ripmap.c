@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
@@ -120,66 +121,112 @@ int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool fo
     return rc;
 }
 
-static int load_ranges(json_object *a, struct dw__lba_ranges *rs, bool with_detail)
+/* Bounds on what a map may say: it is a file, so any number can be in it.
+ * LBAs within +-2^30 (2 TiB of 2048-byte sectors, beyond any disc) keep
+ * the difference of any two inside int32_t; a map of a badly damaged CD is
+ * a few megabytes, 64 MiB is refused unread. */
+#define MAP_LBA_LIMIT (1 << 30)
+#define MAP_MAX_BYTES ((size_t)64 << 20)
+
+/* The integer at key of o, when there is one within lo..hi. */
+static bool get_int(json_object *o, const char *key, int64_t lo, int64_t hi, int32_t *out)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+        return false;
+    int64_t n = json_object_get_int64(v);
+    if (n < lo || n > hi)
+        return false;
+    *out = (int32_t)n;
+    return true;
+}
+
+/* Append first..last (first <= last) as one range, or grow the last range
+ * when it ends at first - 1 with the same detail (as dw__ranges_add does
+ * sector by sector). */
+static int add_span(struct dw__lba_ranges *rs, int32_t first, int32_t last,
+                    int32_t detail)
+{
+    if (dw__ranges_add(rs, first, detail))
+        return DW_ENOMEM;
+    rs->r[rs->count - 1].last_lba = last;
+    rs->sectors += last - first;
+    return 0;
+}
+
+/* The ranges of a "bad" or "reread" list: every one inside the bin and
+ * below the map's final LBA, as dw__ripmap_save writes them. */
+static int load_ranges(json_object *a, const struct dw__ripmap *m,
+                       struct dw__lba_ranges *rs, bool with_detail)
 {
     if (!a || !json_object_is_type(a, json_type_array))
         return DW_EPARSE;
     for (size_t i = 0; i < json_object_array_length(a); i++) {
-        json_object *o = json_object_array_get_idx(a, i), *f, *l, *d = NULL;
-        if (!json_object_object_get_ex(o, "first_lba", &f) ||
-            !json_object_object_get_ex(o, "last_lba", &l) ||
-            (with_detail && !json_object_object_get_ex(o, "detail", &d)))
+        json_object *o = json_object_array_get_idx(a, i);
+        int32_t first, last, detail = 0;
+        if (!json_object_is_type(o, json_type_object) ||
+            !get_int(o, "first_lba", m->bin_first_lba, m->final_lba - 1, &first) ||
+            !get_int(o, "last_lba", first, m->final_lba - 1, &last) ||
+            (with_detail && !get_int(o, "detail", INT32_MIN, INT32_MAX, &detail)))
             return DW_EPARSE;
-        int32_t first = json_object_get_int(f), last = json_object_get_int(l);
-        if (last < first || last - first > 10000000)
-            return DW_EPARSE;
-        for (int32_t lba = first; lba <= last; lba++)
-            if (dw__ranges_add(rs, lba, d ? json_object_get_int(d) : 0))
-                return DW_ENOMEM;
+        if (add_span(rs, first, last, detail))
+            return DW_ENOMEM;
     }
     return 0;
 }
 
-int dw__ripmap_load(const char *path, struct dw__ripmap *m, struct dw_error_detail *err)
+int dw__ripmap_parse(const char *text, size_t bytes, const char *path,
+                     struct dw__ripmap *m, struct dw_error_detail *err)
 {
     memset(m, 0, sizeof(*m));
-    if (access(path, F_OK) != 0)
-        return dw__set_error(err, DW_ENOENT, "no map '%s'", path);
-    json_object *o = json_object_from_file(path), *v;
+    json_object *o = NULL, *v;
     int rc = DW_EPARSE;
-    if (!o || !json_object_object_get_ex(o, "map", &v) ||
-        strcmp(json_object_get_string(v) ? json_object_get_string(v) : "", MAP_NAME) != 0 ||
-        !json_object_object_get_ex(o, "version", &v) || json_object_get_int(v) != MAP_VERSION)
+    if (bytes > MAP_MAX_BYTES)
+        goto out;
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        rc = DW_ENOMEM;
+        goto out;
+    }
+    o = json_tokener_parse_ex(tok, text, (int)bytes);
+    size_t used = o ? json_tokener_get_parse_end(tok) : 0;
+    json_tokener_free(tok);
+    while (o && used < bytes && strchr(" \t\r\n", text[used]) && text[used])
+        used++;
+    if (!o || used != bytes || !json_object_is_type(o, json_type_object))
+        goto out;
+    if (!json_object_object_get_ex(o, "map", &v) ||
+        strcmp(json_object_get_string(v) ? json_object_get_string(v) : "", MAP_NAME) !=
+            0 ||
+        !json_object_object_get_ex(o, "version", &v) ||
+        json_object_get_int(v) != MAP_VERSION)
         goto out;
     if (!json_object_object_get_ex(o, "toc", &v) || !json_object_get_string(v))
         goto out;
     snprintf(m->toc, sizeof(m->toc), "%s", json_object_get_string(v));
-    if (!json_object_object_get_ex(o, "bin_first_lba", &v))
+    if (!get_int(o, "bin_first_lba", -MAP_LBA_LIMIT, MAP_LBA_LIMIT, &m->bin_first_lba) ||
+        !get_int(o, "bin_end_lba", m->bin_first_lba, MAP_LBA_LIMIT, &m->bin_end_lba) ||
+        !get_int(o, "final_lba", m->bin_first_lba, m->bin_end_lba, &m->final_lba))
         goto out;
-    m->bin_first_lba = json_object_get_int(v);
-    if (!json_object_object_get_ex(o, "bin_end_lba", &v))
-        goto out;
-    m->bin_end_lba = json_object_get_int(v);
-    if (!json_object_object_get_ex(o, "final_lba", &v))
-        goto out;
-    m->final_lba = json_object_get_int(v);
-    if (!json_object_object_get_ex(o, "complete", &v))
+    if (!json_object_object_get_ex(o, "complete", &v) ||
+        !json_object_is_type(v, json_type_boolean))
         goto out;
     m->complete = json_object_get_boolean(v);
     if (json_object_object_get_ex(o, "mode", &v) && json_object_get_string(v))
         snprintf(m->mode, sizeof(m->mode), "%s", json_object_get_string(v));
-    if (m->final_lba < m->bin_first_lba || m->final_lba > m->bin_end_lba)
-        goto out;
     json_object *bad = NULL, *reread = NULL;
     json_object_object_get_ex(o, "bad", &bad);
     json_object_object_get_ex(o, "reread", &reread);
-    if ((rc = load_ranges(bad, &m->bad, true)) || (rc = load_ranges(reread, &m->reread, false)))
+    if ((rc = load_ranges(bad, m, &m->bad, true)) ||
+        (rc = load_ranges(reread, m, &m->reread, false)))
         goto out;
     rc = 0;
 out:
     json_object_put(o);
-    if (rc == DW_ENOMEM)
+    if (rc == DW_ENOMEM) {
+        dw__ripmap_release(m);
         return dw__set_error(err, rc, "out of memory");
+    }
     if (rc) {
         dw__ripmap_release(m);
         return dw__set_error(err, rc,
@@ -188,6 +235,35 @@ out:
                              path);
     }
     return 0;
+}
+
+int dw__ripmap_load(const char *path, struct dw__ripmap *m, struct dw_error_detail *err)
+{
+    memset(m, 0, sizeof(*m));
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        if (errno == ENOENT)
+            return dw__set_error(err, DW_ENOENT, "no map '%s'", path);
+        return dw__set_error(err, dw_error_from_errno(errno), "cannot read '%s': %s",
+                             path, strerror(errno));
+    }
+    /* A map longer than MAP_MAX_BYTES (or no regular file) is refused by
+     * dw__ripmap_parse without being read. */
+    struct stat st;
+    size_t size = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+                          (uint64_t)st.st_size <= MAP_MAX_BYTES
+                      ? (size_t)st.st_size
+                      : MAP_MAX_BYTES + 1;
+    char *text = size <= MAP_MAX_BYTES ? malloc(size + 1) : NULL;
+    size_t n = text ? fread(text, 1, size + 1, fp) : size;
+    bool failed = ferror(fp) != 0;
+    fclose(fp);
+    if (!text && size <= MAP_MAX_BYTES)
+        return dw__set_error(err, DW_ENOMEM, "out of memory");
+    int rc = failed ? dw__set_error(err, DW_EIO, "cannot read '%s'", path)
+                    : dw__ripmap_parse(text ? text : "", n, path, m, err);
+    free(text);
+    return rc;
 }
 
 void dw__ripmap_release(struct dw__ripmap *m)

@@ -45,10 +45,19 @@ struct dw__ripmap {
  * compare equal by accident because the length is part of the text). */
 void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes);
 
-/* Read the map at path.  Returns 0, DW_ENOENT (no map), or DW_EFORMAT
- * with err naming the file (not a map, or a broken one).  *m is zeroed
- * first; dw__ripmap_release frees it. */
+/* Read the map at path.  Returns 0, DW_ENOENT (no map), DW_EPARSE with err
+ * naming the file (not a map, a broken one, or one over 64 MiB), DW_EIO or
+ * DW_ENOMEM.  *m is zeroed first; dw__ripmap_release frees it. */
 int dw__ripmap_load(const char *path, struct dw__ripmap *m, struct dw_error_detail *err);
+
+/* The same for a map's text: bytes bytes at text (no NUL needed), path
+ * only naming it in messages.  Every number is bounded before it is used:
+ * bin_first_lba <= final_lba <= bin_end_lba, all within +-2^30; each "bad"
+ * and "reread" range an integer first_lba..last_lba inside the bin and
+ * below final_lba; "detail" an int32; the text one JSON object (trailing
+ * blanks allowed).  Returns 0, DW_EPARSE or DW_ENOMEM. */
+int dw__ripmap_parse(const char *text, size_t bytes, const char *path,
+                     struct dw__ripmap *m, struct dw_error_detail *err);
 void dw__ripmap_release(struct dw__ripmap *m);
 
 /* Save r's map: final_lba, r->bad and r->reread below it, complete.

@@ -23,8 +23,7 @@ need_preload
 
 httpd=${DW_BUILD:?}/tests/dw-test-httpd
 if [ ! -x "$httpd" ]; then
-  echo "SKIP: $httpd is not built"
-  exit 77
+  skip_all "$httpd is not built"
 fi
 
 # --- the disc -------------------------------------------------------------
@@ -74,13 +73,9 @@ path=$(make_dbar "$work/ref/d.log" "$work/www")
 # --- the database -----------------------------------------------------------
 "$httpd" "$work/www" "$work/port" 300 >"$work/httpd.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-if [ ! -s "$work/port" ]; then
-  bad "the test server did not start"
-  finish
-  exit 1
-fi
+at_exit 'kill "$server" 2>/dev/null'
+# The server writes its port once it listens: that is the sign to go on.
+wait_for "$server" "the test server" -- test -s "$work/port" || exit 1
 url="http://127.0.0.1:$(cat "$work/port")/accuraterip/"
 ar=(--accuraterip-url "$url" --cache-dir "$work/cache")
 
@@ -212,7 +207,7 @@ expect_stderr "no read offset found" "a search that finds nothing says so"
 # A mixed-mode disc the database does not know: the data track shows the
 # emulator's data path (descrambled, aligned): no evidence, said plainly.
 sample=$DW_BUILD/sample/sample.cue
-if [ -f "$sample" ]; then
+if have_file "$sample"; then
   EMU_CONFIG="medium=$sample offset=48"
   expect_exit 1 "offset on a mixed-mode disc not in the database" -- emu "$DW" offset "$EMU_DEVICE" "${ar[@]}"
   expect_stdout "returns its sectors descrambled and aligned to their sync (its data path): no evidence" \

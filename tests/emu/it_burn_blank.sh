@@ -8,7 +8,7 @@ need_preload
 
 SAMPLE=${DW_BUILD:?DW_BUILD not set}/sample/sample.iso
 IPXE=$FIX/debian-ipxe/ipxe.iso
-[ -f "$SAMPLE" ] || { echo "SKIP: $SAMPLE not built"; exit 77; }
+[ -f "$SAMPLE" ] || skip_all "$SAMPLE not built"
 
 # medium_is STATE PROFILE STATUS WHAT: 'discwright info' says "PROFILE, STATUS"
 medium_is() {

@@ -12,7 +12,7 @@ need_fixtures
 need_preload
 
 SAMPLE_BIN=${DW_BUILD:?DW_BUILD not set}/sample/sample.bin
-[ -f "$SAMPLE_BIN" ] || { echo "SKIP: $SAMPLE_BIN not built"; exit 77; }
+[ -f "$SAMPLE_BIN" ] || skip_all "$SAMPLE_BIN not built"
 
 # The layout of 'discwright info': per track number, session, mode, flags,
 # INDEX 01 and ISRC; then lead-out, MCN and CD-TEXT.  The pregap column is

@@ -11,7 +11,7 @@ need_preload
 
 SAMPLE=${DW_BUILD:?DW_BUILD not set}/sample/sample.iso
 IPXE=$FIX/debian-ipxe/ipxe.iso
-[ -f "$SAMPLE" ] || { echo "SKIP: $SAMPLE not built"; exit 77; }
+[ -f "$SAMPLE" ] || skip_all "$SAMPLE not built"
 
 # profile names as libburn and discwright print them
 profile_name() {

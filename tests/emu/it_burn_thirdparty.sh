@@ -11,7 +11,7 @@ need_fixtures
 need_preload
 
 SAMPLE=${DW_BUILD:?DW_BUILD not set}/sample/sample.iso
-[ -f "$SAMPLE" ] || { echo "SKIP: $SAMPLE not built"; exit 77; }
+[ -f "$SAMPLE" ] || skip_all "$SAMPLE not built"
 sectors=$(($(stat -c %s "$SAMPLE") / 2048))
 
 # ---- cdrskin ----

@@ -25,8 +25,7 @@ httpd=${DW_BUILD:?}/tests/dw-test-httpd
 respond=$DW_BUILD/tests/emu/dw-ctdb-response
 for tool in "$httpd" "$respond"; do
   if [ ! -x "$tool" ]; then
-    echo "SKIP: $tool is not built"
-    exit 77
+    skip_all "$tool is not built"
   fi
 done
 query="lookup2.php?version=3&ctdb=1&fuzzy=1&metadata=none&toc="
@@ -68,13 +67,9 @@ hcrc=$(sed -n 's/.*<entry confidence="5" crc32="\([0-9a-f]*\)".*/\1/p' "$work/ww
 # --- the database -----------------------------------------------------------
 "$httpd" "$work/www" "$work/port" 300 >"$work/httpd.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-if [ ! -s "$work/port" ]; then
-  bad "the test server did not start"
-  finish
-  exit 1
-fi
+at_exit 'kill "$server" 2>/dev/null'
+# The server writes its port once it listens: that is the sign to go on.
+wait_for "$server" "the test server" -- test -s "$work/port" || exit 1
 port=$(cat "$work/port")
 export DW_CTDB_URL="http://127.0.0.1:$port/ctdb/"
 # AccurateRip answers 404 here (no dBAR files): "not in the database".

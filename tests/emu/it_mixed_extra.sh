@@ -12,7 +12,7 @@ need_preload
 
 S=${DW_BUILD:?DW_BUILD not set}/sample
 for f in sample.cue sample.bin sample.iso sample-extra.cue sample-extra.bin; do
-  [ -f "$S/$f" ] || { echo "FAIL: $S/$f is missing (dw-mksample builds it with the project)"; exit 1; }
+  [ -f "$S/$f" ] || { bad "$S/$f is missing (dw-mksample builds it with the project)"; exit 1; }
 done
 # Nothing cached from other tests may confirm the audio (exit 5 wanted).
 export XDG_CACHE_HOME=$work/cache

@@ -76,7 +76,7 @@ grep -q '^re-read: LBA 5000-5004' "$work/fill/d.log" && ok "fill: the log lists 
 # The map of another disc is refused and left alone.
 cp "$work/fill/d.map" "$work/fill.map.before"
 L=${FIX:+$FIX/libcdio/test/data}
-if [ -n "$L" ] && [ -f "$L/cdda.cue" ]; then
+if have_file "$FIX/libcdio/test/data/cdda.cue"; then
   EMU_CONFIG="medium=$L/cdda.cue c2=294"
   expect_exit 1 "another disc: refused" -- rip fill --resume
   expect_stderr "is the map of another disc" "another disc: the message says why"
@@ -96,4 +96,18 @@ expect_stderr "shorter than" "short: the message says the .part is short"
 expect_exit 5 "no map: --resume rips from the start" -- rip fresh --mode burst --resume
 same_file "$work/fresh/d.bin" "$src" "no map: the bin equals the source"
 grep -q "there is no map" "$work/fresh/d.log" && ok "no map: the log says so" || bad "no map: not in the log"
+
+# A map whose bad range ends at LBA 2147483647 (INT32_MAX): the loader
+# looped for ever on it (signed overflow).  Refused at once, under a
+# timeout that only a hang reaches; the map and the bin are left alone.
+d=$work/fresh
+tr -d '\n' <"$d/d.map" | sed 's/"bad":\[ *\]/"bad":[{"first_lba":2147483642,"last_lba":2147483647,"sectors":6,"state":"unreadable","detail":5}]/' \
+  >"$d/int32max.map"
+grep -q '"last_lba":2147483647' "$d/int32max.map" && cp "$d/int32max.map" "$d/d.map" &&
+  ok "INT32_MAX: a map with a bad range ending at 2147483647" || bad "INT32_MAX: the map could not be edited"
+expect_exit 1 "INT32_MAX: --resume is refused" -- \
+  emu timeout -k 10 120 "$DW" -q rip "$EMU_DEVICE" -o "$d" --name d --no-qscan --offline --mode burst --resume
+expect_stderr "is not a discwright rip map or is damaged" "INT32_MAX: the message names the map as damaged"
+cmp -s "$d/d.map" "$d/int32max.map" && same_file "$d/d.bin" "$src" "INT32_MAX: the map and the bin are untouched" ||
+  bad "INT32_MAX: the map changed"
 finish

@@ -15,8 +15,7 @@ need_fixtures
 need_preload
 SUBQ=$DW_BUILD/tests/emu/dw-subq
 if [ ! -x "$SUBQ" ]; then
-  echo "SKIP: $SUBQ is not built"
-  exit 77
+  skip_all "$SUBQ is not built"
 fi
 
 # check_sub CUE SUBQ_LINES: compare each decoded frame with the layout of

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared helpers of the emulated-drive integration tests (tests/emu/it_*.sh).
 # Sourced after nothing else; pulls in tests/integration/lib.sh (ok, bad,
-# expect_exit, ...).  Expects DW_EMU_PRELOAD and DW_SANITIZE from CTest
+# expect_exit, have, skip_all, the check counter and the exit trap, ...).
+# Expects DW_EMU_PRELOAD and DW_SANITIZE from CTest
 # (tests/emu/CMakeLists.txt).
 . "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 
@@ -18,8 +19,7 @@ L=${FIX:+$FIX/libcdio/test/data} P=${FIX:+$FIX/libcdio-paranoia/test/data}
 # with it.
 need_preload() {
   if [ -z "${DW_EMU_PRELOAD:-}" ] || [ ! -f "$DW_EMU_PRELOAD" ]; then
-    echo "SKIP: the preload library is not built (DW_EMU_PRELOAD='${DW_EMU_PRELOAD:-}')"
-    exit 77
+    skip_all "the preload library is not built (DW_EMU_PRELOAD='${DW_EMU_PRELOAD:-}')"
   fi
   EMU_PRELOAD=$DW_EMU_PRELOAD
   case ",${DW_SANITIZE:-}," in
@@ -27,14 +27,14 @@ need_preload() {
     local asan
     asan=$(ldd "$DW_EMU_PRELOAD" 2>/dev/null | awk '/libasan\.so/ { print $3; exit }')
     if [ -z "$asan" ]; then
-      echo "FAIL: DW_SANITIZE=$DW_SANITIZE but $DW_EMU_PRELOAD does not link libasan"
+      bad "DW_SANITIZE=$DW_SANITIZE but $DW_EMU_PRELOAD does not link libasan"
       exit 1
     fi
     EMU_PRELOAD="$asan $DW_EMU_PRELOAD"
     ;;
   esac
   if ! env LD_PRELOAD="$EMU_PRELOAD" true 2>"$work/preload.err" || [ -s "$work/preload.err" ]; then
-    echo "FAIL: $DW_EMU_PRELOAD cannot be preloaded:"
+    bad "$DW_EMU_PRELOAD cannot be preloaded:"
     sed 's/^/     | /' "$work/preload.err"
     exit 1
   fi
@@ -49,14 +49,6 @@ emu() {
 # not ours to report under LeakSanitizer.
 emu_tool() {
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" emu timeout 300 "$@"
-}
-
-# have TOOL: whether a third-party tool is installed; prints a SKIP line
-# for the checks that need it when it is not.
-have() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  echo "SKIP $1 not installed: its checks are left out (./run.sh test installs it)"
-  return 1
 }
 
 # toc_of FILE: the layout part of 'discwright info' output (track table,

@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../unit/dw_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1876,8 +1877,7 @@ int main(void)
     int failed;
 
     if (stat(fx(CDDA), &st) != 0 || stat(fx(VCD), &st) != 0) {
-        fprintf(stderr, "fixtures not found under %s: skipping\n", DW_FIXTURES_DIR);
-        return 77;
+        return dw_test_no_fixtures(0, "the fixtures under " DW_FIXTURES_DIR);
     }
     snprintf(tmpdir, sizeof(tmpdir), "%s/dw-emu-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");

@@ -63,7 +63,7 @@ expect_exit 0 "burn isofs-m1.cue (MODE1/2352) to stdio: and verify" -- \
   "$DW" burn "$L/isofs-m1.cue" --drive "stdio:$work/m1.iso"
 same_file "$work/m1.iso" "$work/m101.iso" "the burned cue equals bchunk's ISO"
 expect_stdout "302 sectors: 302 match" "verify compared all 302 data sectors"
-ls /tmp/discwright-burn-* >/dev/null 2>&1 && bad "temporary directory left in /tmp" \
+ls "$TMPDIR"/discwright-burn-* >/dev/null 2>&1 && bad "temporary directory left in $TMPDIR" \
   || ok "no temporary directory left"
 # A damaged data sector is refused before anything is written.
 mkdir -p "$work/dmg"

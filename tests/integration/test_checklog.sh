@@ -7,7 +7,7 @@
 # hash as the log, the report's log_sha256 and checklog --json.
 . "$(dirname "$0")/lib.sh"
 sample=${DW_BUILD:?DW_BUILD not set}/sample/sample.cue
-[ -f "$sample" ] || { echo "SKIP: $sample not built"; exit 77; }
+[ -f "$sample" ] || skip_all "$sample not built"
 need_tool sha256sum
 
 d=$work/rip

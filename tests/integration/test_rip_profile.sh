@@ -7,7 +7,7 @@
 # the sample disc image: no drive, no emulator.
 . "$(dirname "$0")/lib.sh"
 sample=${DW_BUILD:?DW_BUILD not set}/sample/sample.cue
-[ -f "$sample" ] || { echo "SKIP: $sample not built"; exit 77; }
+[ -f "$sample" ] || skip_all "$sample not built"
 # The user's profiles live in a directory of this test's own.
 export XDG_CONFIG_HOME=$work/config
 user=$XDG_CONFIG_HOME/discwright/profiles/rip

@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include <zlib.h>
 #include "discwright/accuraterip.h"
 #include "discwright/errors.h"
@@ -621,7 +622,7 @@ int main(void)
     if (stat(ARCSTK_DIR, &st) != 0 || stat(WHIPPER_DIR, &st) != 0) {
         fprintf(stderr, "test_accuraterip: fixtures not found under %s; skipping fixture tests\n",
                 DW_FIXTURES_DIR);
-        return failed ? failed : 77;
+        return dw_test_no_fixtures(failed, "the libarcstk and whipper fixtures");
     }
     return failed + cmocka_run_group_tests_name("accuraterip fixtures", fixtures, NULL, NULL);
 }

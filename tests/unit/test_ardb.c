@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <utime.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/ardb.h"
 #include "discwright/errors.h"
 #include "httpd.h"
@@ -530,8 +531,7 @@ static int teardown(void **state)
 int main(void)
 {
     if (access(WHIPPER_FILE, R_OK) != 0 || access(ARCSTK_FILE, R_OK) != 0) {
-        printf("SKIP: fixtures not found under '%s' (set DW_FIXTURES_DIR)\n", DW_FIXTURES_DIR);
-        return 77;
+        return dw_test_no_fixtures(0, "the whipper and libarcstk AccurateRip responses");
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_paths),

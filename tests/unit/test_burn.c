@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "dw_test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -736,7 +737,7 @@ int main(void)
         fprintf(stderr, "test_burn: fixtures missing (%s, %s): the burns are skipped\n",
                 GRUB_ISO, IPXE_ISO);
     failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
-    if (failed == 0 && !have_fixtures)
-        return 77; /* CTest SKIP_RETURN_CODE */
+    if (!have_fixtures)
+        return dw_test_no_fixtures(failed, "the bootable ISOs of ../shared/fixtures");
     return failed == 0 ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/checksum.h"
 
 static void digest_of(const char *text, struct dw_digests *d)
@@ -65,8 +66,7 @@ static void test_file_sha1(void **state)
     (void)state;
     const char *path = DW_FIXTURES_DIR "/libarcstk/test/data/calculation-test-01.bin";
     struct dw_digests d;
-    if (access(path, R_OK) != 0)
-        skip();
+    DW_SKIP_UNLESS(access(path, R_OK) == 0, path);
     assert_int_equal(dw_hash_file(path, DW_HASH_ALL, &d), 0);
     assert_int_equal(d.bytes, 786432);
     assert_string_equal(d.sha1, "865b91c327abd868330558c5c0dcbcd80f7d2380");
@@ -80,5 +80,5 @@ int main(void)
         cmocka_unit_test(test_streaming_and_restart),
         cmocka_unit_test(test_file_sha1),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/disc.h"
 #include "image/image.h"
 
@@ -219,8 +220,7 @@ static void test_libcdio_bad_cues(void **state)
         {"bad-msf-2.cue", "line 7: malformed time '00:90:00'"},
         {"bad-msf-3.cue", "line 7: malformed time 'xx:yy:0'"},
     };
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char path[512];
         struct dw_error_detail err;
@@ -237,8 +237,7 @@ static void test_libcdio_good_cues(void **state)
     (void)state;
     struct dw_error_detail err;
     struct dw__image *img = NULL;
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     /* cdda.cue names CDDA.BIN; the file is cdda.bin: found, with a warning. */
     assert_int_equal(dw__cue_read(LIBCDIO "cdda.cue", &img, &err), 0);
     assert_int_equal(img->disc->track_count, 1);
@@ -293,8 +292,7 @@ static void test_real_world_syntax(void **state)
         {"/libcue/t/issue10.cue", DW_EPARSE, 0},
         {"/cuetools/CUETools/CUETools.TestProcessor/Test Images/Circuitry/1.cue", DW_EPARSE, 0},
     };
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char path[512];
         snprintf(path, sizeof(path), "%s%s", DW_FIXTURES_DIR, cases[i].file);
@@ -379,8 +377,7 @@ static void test_cdtextfile(void **state)
     char dir[] = "/tmp/dw-test-cdt-XXXXXX", cue[64], bin[64];
     struct dw_error_detail err;
     struct dw__image *img = NULL;
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     assert_non_null(mkdtemp(dir));
     snprintf(cue, sizeof(cue), "%s/c.cue", dir);
     snprintf(bin, sizeof(bin), "%s/c.bin", dir);
@@ -505,5 +502,5 @@ int main(void)
         cmocka_unit_test(test_cdtextfile),
         cmocka_unit_test(test_cd_length_limit),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

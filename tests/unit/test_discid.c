@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/discid.h"
 #include "discwright/errors.h"
 #include "image/image.h"
@@ -317,7 +318,7 @@ int main(void)
     if (stat(WHIPPER_DIR, &st) != 0) {
         fprintf(stderr, "test_discid: fixtures not found under %s; skipping fixture tests\n",
                 DW_FIXTURES_DIR);
-        return failed ? failed : 77;
+        return dw_test_no_fixtures(failed, "the fixtures under " DW_FIXTURES_DIR);
     }
     return failed + cmocka_run_group_tests_name("discid fixtures", fixtures, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/disc.h"
 #include "discwright/drive.h"
 #include "discwright/qscan.h"
@@ -651,8 +652,7 @@ static void test_synth_pw(void **state)
 static void test_image_read_raw_sub(void **state)
 {
     (void)state;
-    if (access(LIBCDIO_DIR "/p1.cue", R_OK) != 0)
-        skip();
+    DW_SKIP_UNLESS(access(LIBCDIO_DIR "/p1.cue", R_OK) == 0, LIBCDIO_DIR "/p1.cue");
     struct dw_drive *dr;
     assert_int_equal(dw_drive_open(LIBCDIO_DIR "/p1.cue", 0, &dr, NULL), 0);
     const struct dw_disc *d = dw_drive_disc(dr);
@@ -704,5 +704,5 @@ int main(void)
         cmocka_unit_test(test_synth_pw),
         cmocka_unit_test(test_image_read_raw_sub),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

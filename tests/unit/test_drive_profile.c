@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/drive_profile.h"
 #include "discwright/errors.h"
 #include "discwright/profile.h"
@@ -307,8 +308,7 @@ static void test_probe_image(void **state)
     uint8_t cdb[6] = {0};
 
     snprintf(cue, sizeof(cue), "%s/libcdio/test/data/cdda.cue", DW_FIXTURES_DIR);
-    if (access(cue, R_OK) != 0)
-        skip();
+    DW_SKIP_UNLESS(access(cue, R_OK) == 0, cue);
     assert_int_equal(dw_drive_open(cue, 0, &d, &err), 0);
     assert_int_equal(dw_drive_probe(d, &p, &err), DW_EUNSUPPORTED);
     assert_non_null(strstr(err.message, "only drives can be probed"));
@@ -349,5 +349,5 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_probe_image),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return dw_test_result(cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "dw_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -674,7 +675,7 @@ int main(void)
                "(set DW_FIXTURES_DIR to the shared fixtures)\n",
                FIXTURE_M1);
         free(fixture);
-        return 77;
+        return dw_test_no_fixtures(0, FIXTURE_M1);
     }
     failed = cmocka_run_group_tests_name("ecc_repair_fixture", fixture_tests, NULL, NULL);
     free(fixture);

@@ -603,6 +603,20 @@ static void test_parse_toc(void **state)
     /* Only a lead-out. */
     len = make_toc(bad, 1, 1, three, 0, 100);
     assert_int_equal(dw__mmc_parse_toc(bad, len, &toc), DW_EPARSE);
+    /* LBAs beyond any medium, at both ends (a track near INT32_MIN made
+     * the session-gap estimate of dw__mmc_disc_from_toc overflow; found
+     * fuzzing the MMC replies): refused; the limits themselves pass. */
+    static const int far[2][3] = {{0x10, 1, 0}, {0x14, 2, INT32_MIN + 100}};
+    static const int edge[2][3] = {{0x10, 1, -450150}, {0x14, 2, 1 << 30}};
+    static const int before[1][3] = {{0x10, 1, -450151}};
+    len = make_toc(bad, 1, 2, far, 2, 5000);
+    assert_int_equal(dw__mmc_parse_toc(bad, len, &toc), DW_EPARSE);
+    len = make_toc(bad, 1, 1, before, 1, 5000);
+    assert_int_equal(dw__mmc_parse_toc(bad, len, &toc), DW_EPARSE);
+    len = make_toc(bad, 1, 1, three, 1, (1 << 30) + 1);
+    assert_int_equal(dw__mmc_parse_toc(bad, len, &toc), DW_EPARSE);
+    len = make_toc(bad, 1, 2, edge, 2, 1 << 30);
+    assert_int_equal(dw__mmc_parse_toc(bad, len, &toc), 0);
 }
 
 static void test_parse_session_info(void **state)

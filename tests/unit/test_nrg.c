@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "image/image.h"
 
 #ifndef DW_FIXTURES_DIR
@@ -960,7 +961,7 @@ int main(void)
         stat(LIBCDIO_DIR "/videocd.nrg", &st) != 0) {
         fprintf(stderr, "test_nrg: fixtures not found under %s; skipping fixture tests\n",
                 DW_FIXTURES_DIR);
-        return failed ? failed : 77;
+        return dw_test_no_fixtures(failed, "the fixtures under " DW_FIXTURES_DIR);
     }
     return failed + cmocka_run_group_tests_name("nrg fixtures", fixtures, NULL, NULL);
 }

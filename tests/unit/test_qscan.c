@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/disc.h"
 #include "discwright/drive.h"
 #include "discwright/qscan.h"
@@ -91,8 +92,7 @@ static bool have_fixtures(void)
 static void test_read_q_image(void **state)
 {
     (void)state;
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     struct dw_drive *d;
     struct dw_q q;
     uint8_t raw[12], many[3 * 12];
@@ -155,8 +155,7 @@ static void rediscover(const char *source, int64_t max_frames_read,
 static void test_rediscover_p1(void **state)
 {
     (void)state;
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     struct dw_qscan_result res;
     /* Both tracks are read whole for their (absent) ISRC: 75 + 77 frames;
      * the pregap takes a handful. */
@@ -174,8 +173,7 @@ static void test_rediscover_p1(void **state)
 static void test_rediscover_cdda_mcn(void **state)
 {
     (void)state;
-    if (!have_fixtures())
-        skip();
+    DW_SKIP_UNLESS(have_fixtures(), "the libcdio fixtures");
     struct dw_qscan_result res;
     rediscover(LIBCDIO_DATA "/cdda.cue", 200, &res);
     assert_true(res.mcn_from_q);
@@ -491,5 +489,6 @@ int main(void)
         cmocka_unit_test(test_boundary_inside_bad_range),
         cmocka_unit_test(test_bounded),
     };
-    return cmocka_run_group_tests(tests, long_disc_setup, long_disc_teardown);
+    return dw_test_result(
+        cmocka_run_group_tests(tests, long_disc_setup, long_disc_teardown));
 }

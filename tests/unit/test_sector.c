@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "dw_test.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -623,7 +624,7 @@ int main(void)
                "(set DW_FIXTURES_DIR to the shared fixtures)\n",
                FIXTURE_M1);
         free(fixture);
-        return 77;
+        return dw_test_no_fixtures(0, FIXTURE_M1);
     }
     failed = cmocka_run_group_tests_name("sector_fixture", fixture_tests, NULL, NULL);
     free(fixture);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include "dw_test.h"
 #include "discwright/drive.h"
 #include "discwright/sector.h"
 #include "discwright/verify.h"
@@ -44,8 +45,7 @@ static void test_verify_iso_against_cue(void **state)
 {
     (void)state;
     char dir[] = "/tmp/dw-test-verify-XXXXXX", iso[80];
-    if (access(ISOFS_BIN, R_OK) != 0)
-        skip();
+    DW_SKIP_UNLESS(access(ISOFS_BIN, R_OK) == 0, ISOFS_BIN);
     assert_non_null(mkdtemp(dir));
     snprintf(iso, sizeof(iso), "%s/x.iso", dir);
     FILE *in = fopen(ISOFS_BIN, "rb"), *out = fopen(iso, "wb");
@@ -470,5 +470,5 @@ int main(void)
         cmocka_unit_test(test_report_stopped),
         cmocka_unit_test(test_report_raw),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }
