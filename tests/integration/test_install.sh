@@ -213,7 +213,7 @@ check_installed() { # ROOT WHAT
     bad "$what: --version profiles: $(sed -n '/^profiles/,$p' "$work/v.txt")"
   LD_LIBRARY_PATH=$l "$r/bin/discwright" rip --list-profiles >"$work/lp.txt" 2>&1
   if grep -qE "file: $r/share/discwright/profiles/rip/secure\.json$" "$work/lp.txt" &&
-    ! grep -qF "$source_dir" "$work/lp.txt"; then
+    ! grep -qF "$source_dir/profiles" "$work/lp.txt"; then
     ok "$what: rip --list-profiles lists the installed profiles"
   else
     bad "$what: rip --list-profiles: $(head -6 "$work/lp.txt")"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "dw_test.h"
 #include "discwright/drive.h"
 #include "image/image.h"
 
@@ -446,8 +447,7 @@ static void test_fixtures(void **state)
 {
     (void)state;
     struct stat st;
-    if (stat(LIBCDIO "p1.nrg", &st) != 0)
-        skip();
+    DW_SKIP_UNLESS(stat(LIBCDIO "p1.nrg", &st) == 0, "the libcdio fixtures");
     enum dw__image_format f;
     struct dw_error_detail err;
     sniff_tree(DW_FIXTURES_DIR);
@@ -671,5 +671,5 @@ int main(void)
         cmocka_unit_test(test_verdicts),       cmocka_unit_test(test_fifos_do_not_block),
         cmocka_unit_test(test_open_paths),     cmocka_unit_test(test_iso_size_limit),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -328,8 +328,8 @@ static void test_report_after_failure(void **state)
 {
     (void)state;
     char dir[] = "/tmp/dw-test-verify-XXXXXX", src[80], keys[512];
-    if (access(DW_FIXTURES_DIR "/libcdio/test/data/cdda.cue", R_OK) != 0)
-        skip();
+    DW_SKIP_UNLESS(access(DW_FIXTURES_DIR "/libcdio/test/data/cdda.cue", R_OK) == 0,
+                   "the libcdio fixtures");
     assert_non_null(mkdtemp(dir));
     write_iso(dir, "src.iso", 16, src, sizeof(src));
     struct dw_drive *s = NULL, *im = NULL;
@@ -439,8 +439,7 @@ static void test_report_stopped(void **state)
 static void test_report_raw(void **state)
 {
     (void)state;
-    if (access(ISOFS_BIN, R_OK) != 0)
-        skip();
+    DW_SKIP_UNLESS(access(ISOFS_BIN, R_OK) == 0, "the libcdio fixtures");
     struct dw_drive *s = NULL, *im = NULL;
     struct dw_error_detail err;
     struct dw_verify_report *rep = NULL;
