@@ -14,9 +14,9 @@ json_int() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1" | head -1; }
 EMU_CONFIG="medium=$L/cdda.cue c2=294"
 expect_exit 5 "secure rip of a clean disc" -- emu "$DW" --json rip "$EMU_DEVICE" -o "$work/clean" --name d --mode secure --no-qscan
 same_file "$work/clean/d.bin" "$src" "clean: the bin equals the source"
-tr -d ' \n' < "$work/clean/d.json" > "$work/clean.json"
-[ "$(json_int "$work/clean.json" rereads)" = 0 ] && grep -q '"c2":true' "$work/clean.json" \
-  && ok "clean: one pass with C2, no re-read" || bad "clean: $(grep -o '"secure":{[^}]*}' "$work/clean.json")"
+tr -d ' \n' < "$work/clean/d.json" > "$work/clean.flat"
+[ "$(json_int "$work/clean.flat" rereads)" = 0 ] && grep -q '"c2":true' "$work/clean.flat" \
+  && ok "clean: one pass with C2, no re-read" || bad "clean: $(grep -o '"secure":{[^}]*}' "$work/clean.flat")"
 
 EMU_CONFIG="medium=$L/cdda.cue c2=294 faults=c2:20-24"
 expect_exit 3 "secure rip with C2-flagged sectors 20-24" -- emu "$DW" -q rip "$EMU_DEVICE" -o "$work/c2" --name d --mode secure --no-qscan

@@ -102,11 +102,11 @@ check() {
   else
     bad "$name: re-read $(grep '^re-read: LBA' "$out/d.log" | tr '\n' ' ')"
   fi
-  tr -d ' \n' <"$out/d.json" >"$work/$name.flat.json"
-  grep -q '"bad":\[\]' "$work/$name.flat.json" && grep -q '"verdict":"secure,unconfirmed' "$work/$name.flat.json" &&
+  tr -d ' \n' <"$out/d.json" >"$work/$name.flat"
+  grep -q '"bad":\[\]' "$work/$name.flat" && grep -q '"verdict":"secure,unconfirmed' "$work/$name.flat" &&
     grep -q "^sectors read: $sectors   re-read: $total   bad: 0\$" "$out/d.log" &&
     ok "$name: $total sectors re-read in all, none bad, verdict secure but unconfirmed (offline)" ||
-    bad "$name: $(grep '^sectors read' "$out/d.log"); $(grep -o '"bad":\[[^]]*\]' "$work/$name.flat.json")"
+    bad "$name: $(grep '^sectors read' "$out/d.log"); $(grep -o '"bad":\[[^]]*\]' "$work/$name.flat")"
 }
 
 # --- no read offset ---------------------------------------------------------

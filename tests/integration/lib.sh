@@ -47,10 +47,36 @@ ci_strict() {
 # verdict; for servers and other processes the test started.
 at_exit() { dw_cleanups+=("$1"); }
 
+# Every JSON report the script's commands wrote under $work (rip's NAME.json,
+# saved --json output) must match docs/report-schema.json: checked by
+# tests/lint/check_report_schema.py when a python3 with jsonschema is there
+# (run.sh installs python3-jsonschema; it_report_schema.sh fails without it
+# under CI=true, so the check cannot vanish there).
+dw_check_reports() {
+  [ -n "${DW_SOURCE:-}" ] && [ -d "$work" ] || return 0
+  local py="" p out
+  for p in python3 /usr/bin/python3; do
+    command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null && { py=$p; break; }
+  done
+  [ -n "$py" ] || return 0
+  out=$("$py" "$DW_SOURCE/tests/lint/check_report_schema.py" "$DW_SOURCE/docs/report-schema.json" \
+    "$work" 2>&1)
+  case $? in
+  0 | 77) ;;
+  *)
+    checks=$((checks + 1))
+    failures=$((failures + 1))
+    echo "FAIL reports written by this test do not match docs/report-schema.json:"
+    printf '%s\n' "$out" | head -20 | sed 's/^/     | /'
+    ;;
+  esac
+}
+
 dw_on_exit() {
   local rc=$? i
   set +e
   for ((i = ${#dw_cleanups[@]} - 1; i >= 0; i--)); do eval "${dw_cleanups[i]}"; done
+  [ "$rc" -ne 77 ] && dw_check_reports
   rm -rf "$work"
   if [ "$rc" -eq 77 ] && [ "$failures" -eq 0 ]; then
     [ "$checks" -gt 0 ] && echo "$checks checks passed before the skip"
