@@ -38,7 +38,8 @@ fi
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
-  bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time)
+  bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
+  python3-jsonschema)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

@@ -31,5 +31,8 @@ add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
   PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
+# dladdr (src/profile/offsets.c: the installed profiles are found from
+# where the library is loaded); in libc itself since glibc 2.34.
+target_link_libraries(dw_deps INTERFACE ${CMAKE_DL_LIBS})
 # PkgConfig::CURL and PkgConfig::XML2 are linked where they are needed: see
 # CMakeLists.txt.

@@ -22,4 +22,13 @@ int dw__set_errorv(struct dw_error_detail *err, int code, const char *fmt, va_li
 int dw__set_error_errno(struct dw_error_detail *err, int sys_errno, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Whether a failed read means the job cannot go on (so it stops instead of
+ * retrying): no medium, no memory, the drive gone or not answering
+ * (DW_ETIMEDOUT: a command timed out; the drive then answers nothing more,
+ * DW_ENODRIVE). */
+static inline int dw__read_error_is_fatal(int rc)
+{
+    return rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE || rc == DW_ETIMEDOUT;
+}
+
 #endif

@@ -53,7 +53,17 @@ struct dw_ardb_opts {
     long connect_timeout_ms;    /* 0: DW_ARDB_CONNECT_TIMEOUT_MS */
     long timeout_ms;            /* whole transfer; 0: DW_ARDB_TIMEOUT_MS */
     unsigned flags;             /* DW_ARDB_* above; others must be 0 */
+    /* Asked before the network is and then at least every
+     * DW_LOOKUP_STOP_POLL_MS while it is (connecting, waiting, receiving),
+     * from the calling thread: non-zero stops the lookup there, which then
+     * fails with DW_EABORTED (nothing is cached).  NULL: the lookup runs
+     * to its answer or its time-outs. */
+    int (*stop)(void *stop_user);
+    void *stop_user;
 };
+
+/* How often a lookup asks its stop function while the network is busy. */
+#define DW_LOOKUP_STOP_POLL_MS 100
 
 enum dw_ardb_status {
     DW_ARDB_FOUND = 0,          /* response in ->response */
@@ -90,7 +100,7 @@ struct dw_ardb_result {
  * DW_EINVAL (bad path, URL or flags), DW_EUNSUPPORTED (offline and not
  * in the cache), DW_EIO (network failure, time-out, other HTTP status),
  * DW_EPARSE (a response that does not parse or is for another disc),
- * DW_ENOMEM. */
+ * DW_EABORTED (opts->stop asked to stop), DW_ENOMEM. */
 DW_API int dw_ardb_lookup(const char *ar_path, const struct dw_ardb_opts *opts,
                           struct dw_ardb_result *out);
 

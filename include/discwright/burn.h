@@ -7,8 +7,12 @@
  * "stdio:/path/file.iso" for a file that behaves like a DVD-RAM medium
  * (profile 0xffff "stdio file").
  *
- * These calls are serialised inside the library (libburn keeps global
- * state) and are not to be mixed with direct libburn use by the caller.
+ * Process-wide (version.h): libburn keeps global state, so every call here
+ * holds the library's libburn lock for its whole run (and dw_drive_list
+ * waits for it); they are not to be mixed with direct libburn use by the
+ * caller.  While libburn writes, the burns install handlers for
+ * SIGINT, SIGTERM and SIGHUP (a signal stops the burn cleanly, the drive
+ * is released) and restore the caller's handlers before they return.
  */
 #ifndef DISCWRIGHT_BURN_H
 #define DISCWRIGHT_BURN_H
@@ -38,8 +42,16 @@ struct dw_burn_opts {
                         file that did not exist before is not left behind. */
     bool eject;      /* eject the medium when the drive is released after
                         a burn was started (not when a check refused it) */
-    unsigned flags;  /* must be 0 */
+    unsigned flags;  /* DW_BURN_* below; others must be 0 */
 };
+
+/* A stdio: target that exists as a regular file holding no disc image (no
+ * ISO 9660 or UDF volume descriptor at 32 KiB) is a user's file: it is
+ * written over only with this flag (else DW_EEXIST).  An existing image is
+ * rewritten in place, like a rewritable disc.  A stdio: target that is
+ * neither a regular file nor a block device (/dev/null, a FIFO) is refused
+ * either way (DW_EINVAL). */
+#define DW_BURN_OVERWRITE 0x1u
 
 /* What a burn did.  Filled as far as the burn got, also on failure. */
 struct dw_burn_result {
@@ -142,6 +154,37 @@ DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
 DW_API int dw_burn_blank(const char *drive_address, bool fast,
                          const struct dw_callbacks *cb,
                          struct dw_error_detail *err);
+
+/* ---- JSON of a burn and a blank ------------------------------------------- */
+
+struct dw_verify_report;
+
+/* The JSON report of a burn, as `burn --json` prints it: an object with
+ * "schema": "discwright-burn-report", "schema_version": 1; "burn": the
+ * image, the drive, its profile (number and name), the write type, the
+ * track's start LBA, image and written bytes, whether it was a dummy run,
+ * and "error" (null when the burn succeeded); "verify": the read-back's
+ * report (verify.h, dw_verify_report_json), only when verify is not NULL;
+ * "exit_status".
+ *
+ * image_path:  the image given to dw_burn_iso or dw_burn_cue (may be NULL:
+ *              null); result: what the burn filled in (required);
+ * error:       the failure's message, NULL when the burn succeeded;
+ * verify:      the read-back's report, NULL when there was none;
+ * exit_status: the program's exit status for the whole job.
+ * Returns a NUL-terminated, pretty-printed text the caller frees with
+ * free(); NULL for result NULL or without memory.  Thread-safe. */
+DW_API char *dw_burn_result_to_json(const char *image_path, const struct dw_burn_result *result,
+                                    const char *error, const struct dw_verify_report *verify,
+                                    int exit_status);
+
+/* The JSON of a blank, as `blank --json` prints it: {"blank": {"drive",
+ * "fast", "error" (null when it succeeded)}, "exit_status"}.  The
+ * arguments are those given to dw_burn_blank, its failure's message (NULL
+ * for none) and the program's exit status.  Returns a text the caller
+ * frees with free(); NULL without memory.  Thread-safe. */
+DW_API char *dw_burn_blank_result_to_json(const char *drive_address, bool fast,
+                                          const char *error, int exit_status);
 
 #ifdef __cplusplus
 }

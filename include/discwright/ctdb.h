@@ -250,6 +250,11 @@ struct dw_ctdb_opts {
     long connect_timeout_ms; /* 0: DW_CTDB_CONNECT_TIMEOUT_MS */
     long timeout_ms;         /* whole transfer; 0: DW_CTDB_TIMEOUT_MS */
     unsigned flags;          /* DW_CTDB_* above; others must be 0 */
+    /* As in struct dw_ardb_opts (discwright/ardb.h): asked at least every
+     * DW_LOOKUP_STOP_POLL_MS while the network is busy; non-zero stops the
+     * lookup with DW_EABORTED.  NULL: never. */
+    int (*stop)(void *stop_user);
+    void *stop_user;
 };
 
 enum dw_ctdb_status {
@@ -286,7 +291,7 @@ struct dw_ctdb_result {
  * DW_CTDB_UNAVAILABLE and out->message set: DW_EINVAL (bad TOC, URL or
  * flags), DW_EUNSUPPORTED (offline and not in the cache), DW_EIO (network
  * failure, time-out, other HTTP status), DW_EPARSE (an answer that is not
- * CTDB's XML), DW_ENOMEM. */
+ * CTDB's XML), DW_EABORTED (opts->stop asked to stop), DW_ENOMEM. */
 DW_API int dw_ctdb_lookup(const char *toc, const struct dw_ctdb_opts *opts,
                           struct dw_ctdb_result *out);
 

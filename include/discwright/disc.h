@@ -131,13 +131,21 @@ struct dw_cue_write_opts {
     const int32_t *gap_sectors;
     int gap_count;
     unsigned flags;             /* must be 0 */
+    /* May be NULL: receives how many things the disc holds that a cue sheet
+     * cannot: control characters in CD-TEXT (each written as '?'), an MCN
+     * or ISRC that is not valid (dw_mcn_valid, dw_isrc_valid: left out). */
+    int *replaced;
 };
 
 /* Write disc as a CDRWin cue sheet to out: CATALOG, CD-TEXT (TITLE,
  * PERFORMER, SONGWRITER), REM SESSION for multi-session discs, FILE, TRACK
  * (AUDIO, MODE1/2352, MODE2/2352), FLAGS (DCP, 4CH, PRE), ISRC, INDEX
- * 00..99, all positions relative to the bin.  Returns 0, DW_EINVAL for a
- * disc that has no tracks, or DW_EIO when writing fails. */
+ * 00..99, all positions relative to the bin.  Text from the disc is data:
+ * a cue line can hold neither a quote nor a control character, so '"'
+ * becomes '\'' and control characters (U+0000-U+001F, DEL) '?', and an
+ * invalid MCN or ISRC is left out (opts->replaced counts them), so no
+ * CD-TEXT can add a line (a FILE, a TRACK) to the sheet.  Returns 0,
+ * DW_EINVAL for a disc that has no tracks, or DW_EIO when writing fails. */
 DW_API int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
                         FILE *out);
 
@@ -198,6 +206,19 @@ struct dw_toc_write_opts {
  * session, session 0 of a multi-session disc, flags) or DW_EIO. */
 DW_API int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opts,
                         FILE *out);
+
+/* ---- identifiers read from discs -----------------------------------------
+ * A disc's MCN and ISRCs come from its Q sub-channel or from an image and
+ * may hold anything; writers (cue, cdrdao TOC, CloneCD) write only valid
+ * ones and leave the others out. */
+
+/* True for a valid MCN: 13 ASCII digits (IEC 60908 17.5.2, the UPC/EAN). */
+DW_API bool dw_mcn_valid(const char *mcn);
+
+/* True for a valid ISRC as the disc model keeps it: 12 characters, the
+ * country (2) and owner (3) codes in A-Z and 0-9, year (2) and designation
+ * (5) digits (ISO 3901; IEC 60908 17.5.3). */
+DW_API bool dw_isrc_valid(const char *isrc);
 
 /* ---- the sub-channel a layout carries (src/disc/qsynth.c, pwsynth.c) ---- */
 

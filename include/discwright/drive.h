@@ -2,7 +2,14 @@
  *
  * One interface for "a thing that has sectors and a TOC".  Backends:
  *  - mmc:   a real drive (/dev/sr0), MMC-6 commands built here and sent with
- *           libcdio's mmc_run_cmd;
+ *           SG_IO on Linux (per-command timeouts, residual, sense) and
+ *           libcdio's mmc_run_cmd elsewhere.  A command the drive does not
+ *           answer in time fails with DW_ETIMEDOUT (the last error names it
+ *           and the time); the tray lock is then undone and the handle
+ *           sends nothing more: later calls fail with DW_ENODRIVE ("the
+ *           drive stopped answering") until the drive is opened again.
+ *           DW_SCSI_TIMEOUT_MS, DW_TRACE_SCSI and DW_SCSI_TRANSPORT in the
+ *           environment (docs/discwright.md, ENVIRONMENT) are read at open;
  *  - image: a cue sheet, cdrdao TOC, Nero NRG, ISO file or a "stdio:PATH"
  *           file, read by our own readers.
  * A rip of disc.cue runs the same pipeline as a rip of /dev/sr0.
@@ -56,14 +63,34 @@ struct dw_medium_info {
     int session_count;
 };
 
-/* Open SOURCE as a drive.  SOURCE is a device path ("/dev/sr0"), "stdio:PATH"
- * (an ISO-style 2048-byte image file), or an image file ending in .cue,
- * .toc, .nrg or .iso (other regular files are taken as ISO images).
- * flags must be 0.  On success *out is a handle the caller frees with
- * dw_drive_free.  On failure returns DW_ENOENT (missing file or device),
- * DW_ENODRIVE, DW_ENOMEDIUM, DW_EPARSE (malformed cue/toc/nrg, with file
- * and line in err->message), DW_ETRUNC (image shorter than described),
- * DW_EUNSUPPORTED; err (may be NULL) gets the detail. */
+/* Open SOURCE as a drive.  SOURCE is
+ *  - a device path ("/dev/sr0"; block and character devices): the MMC
+ *    backend;
+ *  - "stdio:PATH": a file (or block device) of 2048-byte sectors, read as
+ *    one data track whatever it holds, as libburn's stdio: drives;
+ *  - an image file, recognised by its content (the extension breaks ties
+ *    only): a cue sheet, a cdrdao TOC file, a Nero NRG image, or an ISO
+ *    image, which must have an ISO 9660 (ECMA-119 8.1) or UDF (ECMA-167
+ *    2/8.3) volume recognition area at sector 16.  Files recognised as
+ *    formats discwright does not read (a raw .bin without its cue, CHD,
+ *    CSO, ECM, DMG, CloneCD, Alcohol, compressed files) are refused naming
+ *    the format; other files are refused saying what they start with.
+ *    FIFOs, sockets and directories are refused without blocking.
+ * A CD layout (cue, TOC, NRG) that ends past LBA 449850 (a last sector
+ * after 99:59:74) and an ISO larger than the largest disc (62,500,864
+ * sectors, BD-R XL 128 GB) are refused with DW_ERANGE.
+ * flags: 0 or DW_DRIVE_OPEN_RAW_ISO; other bits are DW_EINVAL.
+ * On success *out is a handle the caller frees with dw_drive_free.  On
+ * failure returns DW_ENOENT (missing file or device), DW_ENODRIVE,
+ * DW_ENOMEDIUM, DW_EPARSE (malformed cue/toc/nrg, with file and line in
+ * err->message), DW_ETRUNC (image shorter than described), DW_ERANGE,
+ * DW_EUNSUPPORTED (a file that is no image discwright reads), DW_EINVAL
+ * (a FIFO, socket or directory); err (may be NULL) gets the detail. */
+#define DW_DRIVE_OPEN_RAW_ISO 0x1u /* read a regular file that no content check
+                                      recognises as plain 2048-byte sectors (an
+                                      ISO image without volume descriptors);
+                                      recognised formats are opened or refused
+                                      as without the flag */
 DW_API int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
                          struct dw_error_detail *err);
 
@@ -172,6 +199,13 @@ DW_API int dw_drive_lock(struct dw_drive *drive, bool lock);
  * another program holds the tray...). */
 DW_API int dw_drive_eject(struct dw_drive *drive);
 
+/* The files an image drive reads, index 0 .. n-1: its description (the
+ * .cue, .toc, .nrg or .iso as opened, without a "stdio:" prefix) first,
+ * then each data file it names.  NULL past the last one and for devices.
+ * Owned by the drive.  A program that writes files uses it to never
+ * overwrite its own input. */
+DW_API const char *dw_drive_file(struct dw_drive *drive, int index);
+
 /* Warnings met while opening (for example a cue FILE that was found under
  * another case), one per line; owned by the drive; "" when none. */
 DW_API const char *dw_drive_warnings(struct dw_drive *drive);
@@ -181,7 +215,10 @@ DW_API const struct dw_error_detail *dw_drive_last_error(struct dw_drive *drive)
 
 /* Enumerate optical drives through libcdio (cdio_get_devices) and libburn
  * (burn_drive_scan), merged by device path.  *out is an array of *count
- * entries the caller frees with free(); *count may be 0. */
+ * entries the caller frees with free(); *count may be 0.  Process-wide:
+ * libburn's state is global, so the scan holds the library's libburn lock
+ * from burn_initialize to burn_finish; a burn running in another thread
+ * (burn.h) makes it wait until that burn ends. */
 DW_API int dw_drive_list(struct dw_drive_info **out, int *count);
 
 /* MMC profile name for a profile number (MMC-6 Table 91); static string,

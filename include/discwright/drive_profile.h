@@ -11,8 +11,8 @@
  * the read offset.
  *
  * Files: PROFILES/drives/VENDOR_MODEL.json in the profiles directories of
- * profile.h (dw_profile_dir: the user's first, then the source tree's
- * profiles/, then the installed one), VENDOR and MODEL the INQUIRY strings
+ * profile.h (dw_profile_dir: the user's first, then $DW_PROFILES_DIR or
+ * the XDG data one, then the installed one), VENDOR and MODEL the INQUIRY strings
  * with blanks collapsed, lowercased, and every character other than a-z,
  * 0-9, '.', '-' made '_' ("plextor_dvdr_px-716a.json").  One JSON object:
  *
@@ -208,6 +208,19 @@ DW_API int dw_drive_profile_load(const char *vendor, const char *model,
 /* The profile as the JSON object above, a string the caller frees with
  * free(); NULL when out of memory. */
 DW_API char *dw_drive_profile_to_json(const struct dw_drive_profile *p);
+
+/* Flags of dw_drive_profile_to_json_ext. */
+#define DW_DRIVE_PROFILE_JSON_FILE 0x1u /* add "file": the file the profile
+                                           was read from (p->source), at the
+                                           end, when it is not "" */
+
+/* The profile as dw_drive_profile_to_json writes it, with what flags adds
+ * (DW_DRIVE_PROFILE_JSON_*; others must be 0): `drives --probe --json` and
+ * `drives --profile --json` print it with DW_DRIVE_PROFILE_JSON_FILE.  A
+ * string the caller frees with free(); NULL for p NULL, unknown flags, or
+ * when out of memory.  The text with "file" is not a profile file:
+ * dw_drive_profile_read refuses the key. */
+DW_API char *dw_drive_profile_to_json_ext(const struct dw_drive_profile *p, unsigned flags);
 
 /* Names of the enum values, as the JSON file spells them; static, never
  * NULL ("unknown" for values out of range). */

@@ -33,7 +33,9 @@ extern "C" {
     X(ERANGE, -16, "address out of range")                                     \
     X(EMISMATCH, -17, "data does not match")                                   \
     X(ELIB, -18, "error reported by a library")                                \
-    X(EACCES, -19, "permission denied")
+    X(EACCES, -19, "permission denied")                                        \
+    X(ETIMEDOUT, -20, "timed out")                                             \
+    X(EEXIST, -21, "file exists")
 
 enum dw_error {
 #define DW__ERR_ENUM(name, value, msg) DW_##name = (value),

@@ -56,28 +56,79 @@ struct dw_offset_find_opts {
     unsigned flags;             /* DW_OFFSET_* above; others must be 0 */
 };
 
-struct dw_offset_result {
-    bool found;                 /* an offset was established */
-    int32_t offset_samples;     /* it (read offset correction, AccurateRip's sign) */
-    /* "accuraterip" (key disc), "data track" (combined offset), or "". */
-    char method[16];
-    int tracks_searched;        /* (a): audio tracks whose frame 450 was searched */
-    int tracks_agreeing;        /* (a): of them, those that matched at the offset */
-    unsigned confidence;        /* (a): database confidence behind those matches */
-    char summary[512];          /* one line: the answer, or why there is none */
-    char *report_json;          /* all the evidence; the caller frees it with free() */
+/* ---- the report of a search ----------------------------------------------
+ * dw_offset_find fills a struct dw_offset_report: the typed record of the
+ * evidence (each track's frame-450 matches and the vote, the data track's
+ * syncs) and the answer, from which the library writes the evidence lines
+ * and the JSON report.  It is opaque; read it with the accessors below
+ * and free it with dw_offset_report_free.  A report is immutable once
+ * dw_offset_find returned it: any number of threads may read it. */
+struct dw_offset_report;
+
+/* How an offset was established. */
+enum dw_offset_method {
+    DW_OFFSET_METHOD_NONE = 0,    /* none was */
+    DW_OFFSET_METHOD_ACCURATERIP, /* (a): the key-disc vote */
+    DW_OFFSET_METHOD_DATA_TRACK   /* (b): the combined read + write offset */
 };
+
+/* The method's name in the JSON report: "", "accuraterip", "data track";
+ * static. */
+DW_API const char *dw_offset_method_name(enum dw_offset_method m);
+
+/* Free a report; NULL is a no-op. */
+DW_API void dw_offset_report_free(struct dw_offset_report *rep);
+
+/* The JSON report (schema "discwright-offset-report", version 1: all the
+ * evidence, as `offset --json` prints it; for a failed search the parts it
+ * reached and "error"), NUL-terminated, owned by rep (valid until
+ * dw_offset_report_free).  NULL for rep NULL or when there was no memory
+ * for it. */
+DW_API const char *dw_offset_report_json(const struct dw_offset_report *rep);
+
+/* Whether an offset was established, and the method that did. */
+DW_API bool dw_offset_report_found(const struct dw_offset_report *rep);
+DW_API enum dw_offset_method dw_offset_report_method(const struct dw_offset_report *rep);
+
+/* The offset found, in samples: the read offset correction, AccurateRip's
+ * sign (profile.h), or the combined read + write offset for
+ * DW_OFFSET_METHOD_DATA_TRACK; 0 when none was found. */
+DW_API int32_t dw_offset_report_offset_samples(const struct dw_offset_report *rep);
+
+/* Counts of method (a).  New kinds are added at the end. */
+enum dw_offset_count {
+    DW_OFFSET_TRACKS_SEARCHED = 0, /* audio tracks whose frame 450 was searched */
+    DW_OFFSET_TRACKS_AGREEING,     /* of them, those that matched at the best
+                                      offset (also when it is ambiguous) */
+    DW_OFFSET_CONFIDENCE           /* the database's confidence behind those
+                                      matches (submissions, summed) */
+};
+/* The count `what`; 0 for an unknown one or rep NULL. */
+DW_API int64_t dw_offset_report_count(const struct dw_offset_report *rep,
+                                      enum dw_offset_count what);
+
+/* One line: the answer, or why there is none ("" after a failure); owned
+ * by rep. */
+DW_API const char *dw_offset_report_summary(const struct dw_offset_report *rep);
+
+/* The failure's message ("" unless the search failed); owned by rep. */
+DW_API const char *dw_offset_report_error(const struct dw_offset_report *rep);
 
 /* Find the read offset of drive with the disc in it by the methods above
  * (an image source is searched too: the answer is then the image's own
- * shift against the database).  Evidence lines go to cb->log as the
- * search goes (cb may be NULL).  *out is filled; the caller frees
- * out->report_json.  Returns 0 when the search ran, whether or not it found
- * an offset (out->found); DW_EINVAL (options), DW_ENOMEDIUM, DW_EMEDIUM (no
- * audio track and no data track to look at), DW_ENOMEM, with err (may be
- * NULL) set. */
+ * shift against the database).  Evidence lines go to cb->log (DW_LOG_INFO,
+ * escaped as report.h says) as the search goes; cb may be NULL; callbacks
+ * run on the calling thread.
+ *
+ * *report (report may be NULL) receives the report, which the caller frees
+ * with dw_offset_report_free: after a search, and after a failure too
+ * (then its JSON carries "error"); it stays NULL only when no report could
+ * be made (DW_EINVAL, DW_ENOMEM).  Returns 0 when the search ran, whether
+ * or not it found an offset (dw_offset_report_found); DW_EINVAL (NULL
+ * drive, bad options), DW_ENOMEDIUM, DW_EMEDIUM (not a CD), DW_ENOMEM,
+ * with err (may be NULL) set. */
 DW_API int dw_offset_find(struct dw_drive *drive, const struct dw_offset_find_opts *opts,
-                          const struct dw_callbacks *cb, struct dw_offset_result *out,
+                          const struct dw_callbacks *cb, struct dw_offset_report **report,
                           struct dw_error_detail *err);
 
 #ifdef __cplusplus

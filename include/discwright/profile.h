@@ -14,11 +14,22 @@
  * lines are skipped, and lines that do not parse are skipped and
  * counted.
  *
- * Search path, first match wins: $XDG_CONFIG_HOME/discwright/profiles
- * (or ~/.config/discwright/profiles when XDG_CONFIG_HOME is unset), then
- * the source tree's profiles/ the library was built from (DW_PROFILES_DIR),
- * then the installed PREFIX/share/discwright/profiles.  Drive profiles
- * (discwright/drive_profile.h) are looked up along the same path.
+ * Search path, first match wins, three directories:
+ *   0  the user's: $XDG_CONFIG_HOME/discwright/profiles (or
+ *      ~/.config/discwright/profiles when XDG_CONFIG_HOME is unset);
+ *   1  $DW_PROFILES_DIR when set and not empty (the build tree and the test
+ *      suite point it at the source tree's profiles/), else the user's data
+ *      directory $XDG_DATA_HOME/discwright/profiles (or
+ *      ~/.local/share/discwright/profiles);
+ *   2  the installed copy's PREFIX/share/discwright/profiles, found from
+ *      the file the library was loaded from (dladdr: LIBDIR/../share, with
+ *      GNUInstallDirs' relative path between the two), so an installed tree
+ *      moved elsewhere (DESTDIR, dpkg -x) still finds its own profiles;
+ *      the build tree has the same layout (BUILD/share/discwright/profiles
+ *      links to the source tree's profiles/).
+ * No path of the build tree is compiled in.  Drive profiles
+ * (discwright/drive_profile.h) and rip profiles (discwright/rip_profile.h)
+ * are looked up along the same path.
  */
 #ifndef DISCWRIGHT_PROFILE_H
 #define DISCWRIGHT_PROFILE_H
@@ -49,13 +60,16 @@ struct dw_drive_offset {
 DW_API int dw_profile_drive_offset(const char *vendor, const char *model,
                                    struct dw_drive_offset *out);
 
-/* The idx-th (0-based) profiles directory of the search path into out,
- * whether it exists or not: 0 the user's ($XDG_CONFIG_HOME/discwright/
- * profiles or ~/.config/discwright/profiles), 1 the source tree's
- * profiles/, 2 PREFIX/share/discwright/profiles.  Drive offset tables and
- * drive profiles (drive_profile.h) live under it in drives/.  Returns 0,
- * or DW_ERANGE past the last one, DW_EINVAL when it does not fit (out is
- * then ""). */
+/* The idx-th (0-based) profiles directory of the search path above into
+ * out (a NUL-terminated absolute path, or $DW_PROFILES_DIR as given),
+ * whether it exists or not: 0 the user's, 1 $DW_PROFILES_DIR or the XDG
+ * data directory, 2 the installed PREFIX/share/discwright/profiles
+ * ("/nonexistent/..." when neither HOME nor the XDG variable is set, or
+ * when the library's own file cannot be found).  Drive offset tables and
+ * drive profiles (drive_profile.h) live under it in drives/, rip profiles
+ * in rip/.  Reads the environment; safe from any thread while nobody
+ * changes it.  Returns 0, or DW_ERANGE past the last one, DW_EINVAL when
+ * it does not fit (out is then ""). */
 DW_API int dw_profile_dir(int idx, char *out, size_t out_bytes);
 
 /* The idx-th (0-based) drive offset table of the search path into out

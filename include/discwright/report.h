@@ -2,6 +2,7 @@
 #ifndef DISCWRIGHT_REPORT_H
 #define DISCWRIGHT_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,9 +26,19 @@ DW_API char *dw_disc_to_json(const struct dw_disc *disc);
 DW_API char *dw_info_to_json(const struct dw_drive_info *drive,
                              const struct dw_medium_info *medium, const struct dw_disc *disc);
 
+/* The drives dw_drive_list found (count entries of list) as a JSON array,
+ * as `drives --json` prints it: per drive an object with "address",
+ * "vendor", "model", "firmware" (the INQUIRY strings as the drive gave
+ * them, SPC-4 6.6) and "medium_loaded".  Returns a pretty-printed text
+ * the caller frees with free(); NULL for list NULL with count > 0, a
+ * negative count, or without memory.  Thread-safe. */
+DW_API char *dw_drive_list_to_json(const struct dw_drive_info *list, int count);
+
 /* Write the disc layout as a human-readable table (one line per track:
  * number, session, mode, flags, INDEX 00/01 as MSF and LBA, length, ISRC;
- * then CD-TEXT and the MCN).  Returns 0 or DW_EIO. */
+ * then CD-TEXT and the MCN), the disc's text escaped as dw_text_escape
+ * says, so the table is safe for a terminal or a log.  Returns 0 or
+ * DW_EIO. */
 DW_API int dw_disc_write_text(const struct dw_disc *disc, FILE *out);
 
 /* Names of a disc status ("blank", "appendable", "closed", ...); static. */
@@ -35,6 +46,25 @@ DW_API const char *dw_disc_status_name(enum dw_disc_status status);
 
 /* "AUDIO", "MODE1", "MODE2", "MODE2 XA"; static. */
 DW_API const char *dw_track_mode_name(enum dw_track_mode mode);
+
+/* ---- text from discs and files -------------------------------------------
+ * CD-TEXT, ISRCs, file names inside images, strings in drive answers: data,
+ * never structure.  Before such text reaches a log line or a terminal it is
+ * escaped: C0 control characters (U+0000-U+001F, so also CR, LF, ESC),
+ * DEL, C1 control characters (U+0080-U+009F) and bytes that are not valid
+ * UTF-8 (RFC 3629) become "\xNN", one per byte; everything else (printable
+ * ASCII, valid UTF-8) is kept as it is.  The JSON report escapes by JSON's
+ * own rules; cue sheets and file names have rules of their own (disc.h,
+ * dw_cue_write). */
+
+/* Escape NUL-terminated in into out (out_bytes including the NUL; out may
+ * be NULL with out_bytes 0 to measure).  Returns the length of the whole
+ * escaped text, like snprintf: out holds all of it when that is less than
+ * out_bytes, else as much as fits.  Thread-safe. */
+DW_API size_t dw_text_escape(const char *in, char *out, size_t out_bytes);
+
+/* True when dw_text_escape would leave in unchanged. */
+DW_API bool dw_text_is_clean(const char *in);
 
 /* ---- signed logs ---------------------------------------------------------
  * A rip log ends with one signature line holding the SHA-256 of every byte
@@ -84,6 +114,16 @@ DW_API int dw_log_verify_text(const void *text, size_t bytes, struct dw_log_chec
  * read, with err (may be NULL) naming it. */
 DW_API int dw_log_verify(const char *path, struct dw_log_check *out,
                          struct dw_error_detail *err);
+
+/* A log check as JSON, as `checklog --json` prints it: "command":
+ * "checklog", "log" (log_path; null when NULL), "verdict" ("good",
+ * "modified", "unsigned"), "signed_sha256" (null when there is none),
+ * "actual_sha256", "signed_bytes", "trailing_bytes", "reason" (null when
+ * there is none) and "exit_status" (the program's, as given).  Returns a
+ * pretty-printed text the caller frees with free(); NULL for check NULL or
+ * without memory.  Thread-safe. */
+DW_API char *dw_log_check_to_json(const char *log_path, const struct dw_log_check *check,
+                                  int exit_status);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include "discwright/version.h"
+#include "discwright/checksum.h"
 #include "discwright/errors.h"
 #include "discwright/drive.h"
 #include "discwright/progress.h"
@@ -39,7 +40,10 @@ enum dw_rip_mode { DW_RIP_SECURE = 0, DW_RIP_PARANOIA, DW_RIP_BURST, DW_RIP_TEST
 
 struct dw_rip_opts {
     const char *output_dir;     /* created if missing (one level) */
-    const char *name;           /* base name of the outputs; NULL: from the source */
+    /* Base name of the outputs: one path component of printable
+     * characters (no '/', not "", "." or ".."; dw_text_is_clean), else
+     * DW_EINVAL.  NULL: from the source's file name ("disc" for drives). */
+    const char *name;
     enum dw_rip_format format;
     enum dw_rip_mode mode;      /* how audio is read */
     int data_retries;           /* re-reads of a bad sector; -1: default (4) */
@@ -107,6 +111,14 @@ struct dw_rip_opts {
  * whether it is all digital silence) goes into the log and the report's
  * "htoa". */
 #define DW_RIP_HTOA_FILE 0x800u
+/* Replace an earlier rip with the same output directory and name.  Without
+ * it a rip refuses (DW_EEXIST) when any finished output of its set exists
+ * (NAME.bin/.iso, .cue, .log, .json, .cdt, .img, .sub, .ccd, .toc,
+ * NAME-sessionN.toc, NAME-htoa.wav, NAME-NN.iso); with it the new set
+ * replaces the old one whole: members the new rip does not write are
+ * removed once it succeeded (named in the log).  An output that is one of
+ * the rip's own input files is refused either way (DW_EEXIST). */
+#define DW_RIP_OVERWRITE 0x1000u
 
 /* What a rip proved (the log's and report's "verdict"). */
 enum dw_rip_verdict {
@@ -120,30 +132,100 @@ enum dw_rip_verdict {
     DW_RIP_VERDICT_FAILED       /* dw_rip returned an error */
 };
 
-struct dw_rip_result {
-    int64_t sectors_read;       /* sectors in the outputs */
-    int64_t sectors_reread;     /* sectors that needed at least one re-read */
-    int64_t sectors_bad;        /* sectors that stayed bad (unreadable or failing EDC/ECC) */
-    int64_t paranoia_events;    /* corrections reported by libcdio-paranoia */
-    char image_path[4096];      /* the .bin or (first) .iso */
-    char cue_path[4096];        /* "" for ISO */
-    char log_path[4096];
-    char report_path[4096];
-    char *report_json;          /* the JSON report text; the caller frees it with free() */
-    /* Further outputs, "" when not written: the CloneCD set (DW_RIP_SUBCHANNEL),
-     * the cdrdao TOC of the (first) session (DW_RIP_TOC), the CD-TEXT packs
-     * (BIN/CUE rips of a disc with CD-TEXT: raw 18-byte packs, IEC 61866). */
-    char img_path[4096];
-    char sub_path[4096];
-    char ccd_path[4096];
-    char toc_path[4096];
-    char cdt_path[4096];
-    char log_sha256[65];        /* the log's signature (its last line), hex */
-    enum dw_rip_verdict verdict;
-    int audio_tracks;           /* audio tracks read from a drive (0 for images) */
-    int audio_tracks_confirmed; /* of them, confirmed by AccurateRip or CTDB */
-    char htoa_path[4096];       /* NAME-htoa.wav (DW_RIP_HTOA_FILE), "" when not written */
+/* ---- the report of a rip --------------------------------------------------
+ * dw_rip fills a struct dw_rip_report: the typed record of everything the
+ * rip decided and measured, from which the library writes the log and the
+ * JSON report (docs/report-schema.json).  It is opaque; read it with the
+ * accessors below and free it with dw_rip_report_free.  A report is
+ * immutable once dw_rip returned it: any number of threads may read it. */
+struct dw_rip_report;
+
+/* Free a report; NULL is a no-op. */
+DW_API void dw_rip_report_free(struct dw_rip_report *rep);
+
+/* The report of a rip that could not start (its source did not open):
+ * verdict DW_RIP_VERDICT_FAILED, exit status 1, err's message, the command
+ * line of opts (may be NULL).  For programs that print a report for every
+ * failure.  The caller frees it with dw_rip_report_free; NULL without
+ * memory. */
+DW_API struct dw_rip_report *dw_rip_report_for_error(const struct dw_rip_opts *opts,
+                                                     const struct dw_error_detail *err);
+
+/* The JSON report (the text written to NAME.json; for a failed rip the
+ * report that could not be written, with "error" and "exit_status"),
+ * NUL-terminated, owned by rep (valid until dw_rip_report_free).  NULL for
+ * rep NULL or without memory. */
+DW_API const char *dw_rip_report_json(struct dw_rip_report *rep);
+
+/* The verdict, and the exit status the program uses for it: 0 accurate /
+ * ok, 5 unconfirmed, 3 bad sectors, 1 failed. */
+DW_API enum dw_rip_verdict dw_rip_report_verdict(const struct dw_rip_report *rep);
+DW_API int dw_rip_report_exit_status(const struct dw_rip_report *rep);
+
+/* Counts (sectors, tracks, events) of a rip. */
+enum dw_rip_count {
+    DW_RIP_SECTORS_READ = 0,     /* sectors in the outputs */
+    DW_RIP_SECTORS_REREAD,       /* sectors that needed at least one re-read */
+    DW_RIP_SECTORS_BAD,          /* sectors that stayed bad */
+    DW_RIP_SECTORS_KEPT,         /* sectors taken from an earlier run (--resume) */
+    DW_RIP_PARANOIA_EVENTS,      /* corrections libcdio-paranoia reported */
+    DW_RIP_AUDIO_TRACKS,         /* audio tracks read from a drive (0 for images) */
+    DW_RIP_AUDIO_TRACKS_CONFIRMED, /* of them, confirmed by AccurateRip or CTDB */
+    DW_RIP_TRACKS                /* tracks in the outputs */
 };
+/* The count `what` (0 for an unknown one or rep NULL). */
+DW_API int64_t dw_rip_report_count(const struct dw_rip_report *rep, enum dw_rip_count what);
+
+/* The files a rip writes. */
+enum dw_rip_output {
+    DW_RIP_OUT_IMAGE = 0, /* NAME.bin, or the (first) NAME.iso */
+    DW_RIP_OUT_CUE,       /* NAME.cue (BIN/CUE) */
+    DW_RIP_OUT_LOG,       /* NAME.log; NAME.log.part after a failed rip */
+    DW_RIP_OUT_REPORT,    /* NAME.json */
+    DW_RIP_OUT_IMG,       /* the CloneCD set (DW_RIP_SUBCHANNEL): NAME.img, */
+    DW_RIP_OUT_SUB,       /*   NAME.sub, */
+    DW_RIP_OUT_CCD,       /*   NAME.ccd */
+    DW_RIP_OUT_TOC,       /* the cdrdao TOC of the (first) session (DW_RIP_TOC) */
+    DW_RIP_OUT_CDT,       /* the CD-TEXT packs (raw 18-byte packs, IEC 61866) */
+    DW_RIP_OUT_HTOA,      /* NAME-htoa.wav (DW_RIP_HTOA_FILE) */
+    DW_RIP_OUT_MAP        /* NAME.map, the sector map (BIN/CUE) */
+};
+/* The path of an output that was written (for DW_RIP_OUT_LOG also the
+ * .part log a failed rip leaves), owned by rep; NULL when it was not. */
+DW_API const char *dw_rip_report_output(const struct dw_rip_report *rep,
+                                        enum dw_rip_output which);
+
+/* The log's signature (its last line, report.h "signed logs"), 64 hex
+ * digits; "" when the log was not signed.  Owned by rep. */
+DW_API const char *dw_rip_report_log_sha256(const struct dw_rip_report *rep);
+
+/* The failure's message ("" unless the rip failed); owned by rep. */
+DW_API const char *dw_rip_report_error(const struct dw_rip_report *rep);
+
+/* The databases a rip asks. */
+enum dw_rip_database { DW_RIP_DB_ACCURATERIP = 0, DW_RIP_DB_CTDB };
+/* What the database said of the rip's audio: its status ("accurate",
+ * "partially accurate", "not accurate", "not in database", "unavailable",
+ * "skipped"; NULL when the rip had no audio to check or did not get that
+ * far) and a note ("" when none; the reason for "unavailable" and
+ * "skipped"); tracks compared with the database's entries (0 when it
+ * answered with none: "not in database", "unavailable", "skipped"),
+ * tracks confirmed and the disc's confidence
+ * (the least per-track confidence when every track is confirmed, else 0)
+ * into the pointers that are not NULL.  Strings are owned by rep. */
+DW_API const char *dw_rip_report_database(const struct dw_rip_report *rep,
+                                          enum dw_rip_database db, const char **note,
+                                          int *tracks, int *tracks_confirmed,
+                                          unsigned *disc_confidence);
+
+/* Tracks of the outputs, i = 0 .. dw_rip_report_count(DW_RIP_TRACKS) - 1:
+ * the track number, its first LBA in the outputs, its sectors and bad
+ * sectors and its digests (CRC-32, MD5, SHA-1 of its bytes: 2352 a sector
+ * for BIN/CUE, 2048 for ISO) into the pointers that are not NULL.  Returns
+ * 0, or DW_ERANGE for i out of range. */
+DW_API int dw_rip_report_track(const struct dw_rip_report *rep, int i, int *number,
+                               int32_t *first_lba, int32_t *sectors, int64_t *sectors_bad,
+                               struct dw_digests *digests);
 
 /* Rip drive to files as opts says.  On a drive holding a CD, the layout
  * (INDEX 00 pregaps, INDEX 02+, ISRC, MCN, pre-emphasis) is first refined
@@ -158,20 +240,27 @@ struct dw_rip_result {
  * into the log and the report's "accuraterip"; then CTDB (ctdb.h: the disc
  * CRC and the track CRCs against its entries) into the log and the
  * report's "ctdb".  A database being unavailable is a warning, never a
- * failure.  cb may be NULL.
- * *result is filled (the caller frees result->report_json).  Returns 0
- * when the outputs were
- * written, even with bad sectors (then result->sectors_bad > 0: the log,
- * the report and the exit status say so); on failure returns DW_E* with
- * err (may be NULL) set and leaves no output that looks complete:
+ * failure.  cb may be NULL; its callbacks run on the calling thread.
+ *
+ * *report (report may be NULL) receives the rip's report, which the caller
+ * frees with dw_rip_report_free: after a success, and after a failure too
+ * (then its verdict is DW_RIP_VERDICT_FAILED and its JSON carries "error"
+ * and "exit_status"); it stays NULL only when no report could be made
+ * (DW_EINVAL for bad arguments, DW_ENOMEM).  Returns 0 when the outputs
+ * were written, even with bad sectors (then DW_RIP_SECTORS_BAD > 0: the
+ * log, the report and the exit status say so); on failure returns DW_E*
+ * with err (may be NULL) set and leaves no output that looks complete:
  * DW_EACCES/DW_ENOENT (output directory), DW_ENOSPC (disk full),
+ * DW_EEXIST (the outputs exist: DW_RIP_OVERWRITE; or an output would be an
+ * input), DW_EBUSY (another rip writes the same set now: each rip holds
+ * NAME.lock in the output directory while it runs),
  * DW_ENOMEDIUM, DW_EUNSUPPORTED (ISO of a disc without data tracks, or of
  * Mode 2 Form 2 sectors; DW_RIP_SUBCHANNEL with a drive that refuses raw
  * P-W), DW_EINVAL (DW_RIP_SUBCHANNEL, DW_RIP_TOC or DW_RIP_HTOA_FILE with
  * DW_RIP_ISO),
  * DW_EABORTED (the progress callback said stop), DW_EIO. */
 DW_API int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
-                  const struct dw_callbacks *cb, struct dw_rip_result *result,
+                  const struct dw_callbacks *cb, struct dw_rip_report **report,
                   struct dw_error_detail *err);
 
 #ifdef __cplusplus

@@ -7,7 +7,7 @@
  * burst, and archival (test-and-copy with 16 re-reads).
  *
  * Files: PROFILES/rip/NAME.json in the profiles directories of profile.h
- * (dw_profile_dir: the user's first, then the source tree's profiles/,
+ * (dw_profile_dir: the user's first, then $DW_PROFILES_DIR or the XDG data one,
  * then the installed one); the first directory that has NAME.json wins,
  * so a user's file shadows a shipped one of the same name.  NAME is made
  * of a-z, A-Z, 0-9, '.', '_', '-' and does not start with '.'.  One JSON
@@ -119,6 +119,11 @@ struct dw_rip_profile_entry {
  * (NULL argument), DW_ENOMEM; err may be NULL. */
 DW_API int dw_rip_profile_list(struct dw_rip_profile_entry **entries, size_t *count,
                                struct dw_error_detail *err);
+
+/* The list as a JSON array of {"name", "description", "file", "error"
+ * (the message, or null)}, pretty-printed, as `rip --list-profiles --json`
+ * prints it.  The caller frees it with free(); NULL without memory. */
+DW_API char *dw_rip_profile_list_json(const struct dw_rip_profile_entry *entries, size_t count);
 
 /* Free what dw_rip_profile_list returned; NULL is a no-op. */
 DW_API void dw_rip_profile_list_free(struct dw_rip_profile_entry *entries);

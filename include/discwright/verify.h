@@ -46,35 +46,108 @@ struct dw_verify_opts {
     unsigned flags;          /* must be 0 */
 };
 
+/* A run of neighbouring sectors of one class other than match. */
 struct dw_verify_range {
     int32_t first_lba, last_lba;     /* on the source */
     enum dw_sector_class cls;
     int32_t first_diff_byte;         /* miscompare: offset in the first sector */
 };
 
-struct dw_verify_result {
-    int64_t sectors_total;   /* sectors of the image */
-    int64_t match, miscompare, unreadable, untested;
-    int64_t source_extra_sectors; /* source sectors after the image, not compared */
-    int32_t source_lba;      /* where the comparison started */
-    int sector_bytes;        /* 2048 (user data) or 2352 (raw) */
-    struct dw_verify_range *ranges; /* every non-match range; owned by the result */
-    int range_count;
-    char *report_json;       /* owned by the result */
+/* ---- the report of a verify -----------------------------------------------
+ * dw_verify fills a struct dw_verify_report: the typed record of what the
+ * comparison found, from which the library writes the JSON report.  It is
+ * opaque; read it with the accessors below and free it with
+ * dw_verify_report_free.  A report is immutable once dw_verify returned
+ * it: any number of threads may read it. */
+struct dw_verify_report;
+
+/* What a verify proved (the JSON's "verdict"), and the exit status the
+ * program uses for it. */
+enum dw_verify_verdict {
+    DW_VERIFY_VERDICT_IDENTICAL = 0, /* "identical": every sector matched (0) */
+    DW_VERIFY_VERDICT_MISMATCH,      /* "mismatch": some sectors differ (4) */
+    DW_VERIFY_VERDICT_UNREADABLE,    /* "unreadable sectors": none differs, some
+                                        could not be read (3) */
+    DW_VERIFY_VERDICT_FAILED         /* "failed": dw_verify returned an error (1) */
 };
 
+/* Free a report; NULL is a no-op. */
+DW_API void dw_verify_report_free(struct dw_verify_report *rep);
+
+/* The JSON report (schema "discwright-verify-report", version 1: the
+ * object `verify --json` prints; for a failed verify with "error" and
+ * "exit_status" 1, and without the parts it did not reach),
+ * NUL-terminated, owned by rep (valid until dw_verify_report_free).  NULL
+ * for rep NULL or when there was no memory for it. */
+DW_API const char *dw_verify_report_json(const struct dw_verify_report *rep);
+
+/* The verdict and its exit status: 0 identical, 4 mismatch, 3 unreadable
+ * (or untested) sectors, 1 failed.  rep NULL: FAILED, 1. */
+DW_API enum dw_verify_verdict dw_verify_report_verdict(const struct dw_verify_report *rep);
+DW_API int dw_verify_report_exit_status(const struct dw_verify_report *rep);
+
+/* The failure's message ("" unless the verify failed); owned by rep. */
+DW_API const char *dw_verify_report_error(const struct dw_verify_report *rep);
+
+/* Counts of a verify, in sectors (ranges: in ranges).  New kinds are
+ * added at the end. */
+enum dw_verify_count {
+    DW_VERIFY_SECTORS = 0,        /* sectors of the image's tracks: what is
+                                     compared (gaps between sessions are not) */
+    DW_VERIFY_MATCH,              /* read and equal */
+    DW_VERIFY_MISCOMPARE,         /* read, but different */
+    DW_VERIFY_UNREADABLE,         /* the source could not deliver them */
+    DW_VERIFY_UNTESTED,           /* not reached: the verify was stopped */
+    DW_VERIFY_SOURCE_EXTRA_SECTORS, /* on the source after the image (padding,
+                                     run-out): not compared */
+    DW_VERIFY_RANGES              /* ranges of non-matching sectors */
+};
+/* The count `what`; 0 for an unknown one, for rep NULL, and for a verify
+ * that failed before it compared anything. */
+DW_API int64_t dw_verify_report_count(const struct dw_verify_report *rep,
+                                      enum dw_verify_count what);
+
+/* The LBA on the source where the comparison started (the image's first
+ * sector); -1 when the verify failed before it was known. */
+DW_API int32_t dw_verify_report_source_lba(const struct dw_verify_report *rep);
+
+/* Bytes compared a sector: 2048 (user data: an ISO image, or a source
+ * without raw sectors) or 2352 (raw sectors); 0 when the verify failed
+ * before it decided. */
+DW_API int dw_verify_report_sector_bytes(const struct dw_verify_report *rep);
+
+/* Range i, 0 .. dw_verify_report_count(DW_VERIFY_RANGES) - 1, in source
+ * LBA order, into *out.  out_bytes is sizeof(*out) as the caller was
+ * compiled (later versions may add fields at the end of struct
+ * dw_verify_range; only out_bytes are written).  Returns 0, DW_ERANGE for
+ * i out of range, DW_EINVAL for out NULL or out_bytes smaller than the
+ * first version of the struct. */
+DW_API int dw_verify_report_range(const struct dw_verify_report *rep, int i,
+                                  struct dw_verify_range *out, size_t out_bytes);
+
 /* Compare source with image (opened as drives: an ISO image is compared as
- * 2048-byte user data, a BIN/CUE, TOC or NRG as raw 2352-byte sectors).
- * cb may be NULL.  Returns 0 when the comparison ran to the end (whatever
- * it found: see result), or DW_E* with err set: DW_EUNSUPPORTED (raw image
- * against a source without raw sectors), DW_ENOMEDIUM, DW_EABORTED.  The
- * caller releases result with dw_verify_result_release. */
+ * 2048-byte user data, a BIN/CUE, TOC or NRG as raw 2352-byte sectors),
+ * exactly over the image's tracks from opts->source_lba.  Each source
+ * sector is read with the transfer that covers it and, when that fails,
+ * alone again until a read succeeds, opts->retries times at most (at
+ * least once); then classified (dw_verify_classify).  cb may be NULL: progress gets phase "verify"
+ * (at most five times a second, and at the end); a non-zero return stops
+ * the verify (the rest is "untested", DW_EABORTED).  Callbacks run on the
+ * calling thread.
+ *
+ * *report (report may be NULL) receives the report, which the caller frees
+ * with dw_verify_report_free: after a success and after a failure too
+ * (then its verdict is DW_VERIFY_VERDICT_FAILED and its JSON carries
+ * "error"); it stays NULL only when no report could be made (DW_EINVAL
+ * for bad arguments, DW_ENOMEM).  Returns 0 when the comparison ran to the
+ * end, whatever it found (see the verdict), or DW_E* with err (may be
+ * NULL) set: DW_EINVAL (NULL drive, unknown flags), DW_EUNSUPPORTED (an
+ * image with audio tracks against a source without raw sectors),
+ * DW_ENOMEDIUM, DW_EABORTED, DW_ENOMEM, or the image's read error (a
+ * sector the image cannot serve is a broken image, not a difference). */
 DW_API int dw_verify(struct dw_drive *source, struct dw_drive *image,
                      const struct dw_verify_opts *opts, const struct dw_callbacks *cb,
-                     struct dw_verify_result *result, struct dw_error_detail *err);
-
-/* Free what a result owns; the struct itself is the caller's. */
-DW_API void dw_verify_result_release(struct dw_verify_result *result);
+                     struct dw_verify_report **report, struct dw_error_detail *err);
 
 #ifdef __cplusplus
 }

@@ -493,7 +493,22 @@ struct target {
     char adr[BURN_DRIVE_ADR_LEN]; /* what libburn gets */
 };
 
-static int check_stdio_target(struct target *t, const char *address,
+/* Whether the file at path holds a disc image: an ISO 9660 ("CD001") or UDF
+ * ("BEA01", "NSR02", "NSR03") volume descriptor at byte 32768 (ECMA-119
+ * 8.1, ECMA-167 2/9.1). */
+static bool holds_image(const char *path)
+{
+    char vd[6] = "";
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool got = pread(fd, vd, 5, 32768 + 1) == 5;
+    close(fd);
+    return got && (!memcmp(vd, "CD001", 5) || !memcmp(vd, "BEA01", 5) ||
+                   !memcmp(vd, "NSR02", 5) || !memcmp(vd, "NSR03", 5));
+}
+
+static int check_stdio_target(struct target *t, const char *address, unsigned flags,
                               struct dw_error_detail *err)
 {
     const char *path = address + STDIO_PREFIX_LEN;
@@ -524,6 +539,20 @@ static int check_stdio_target(struct target *t, const char *address,
             return fail(err, dw_error_from_errno(se), se, "cannot write '%s': %s", path,
                         errno_text(se, e, sizeof e));
         }
+        if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+            return fail(err, DW_EINVAL, 0,
+                        "'%s' is not a regular file or a block device (it is a %s): a burn "
+                        "cannot write an image there; name a file, e.g. 'stdio:/tmp/image.iso'",
+                        path, S_ISCHR(st.st_mode)    ? "character device"
+                              : S_ISFIFO(st.st_mode) ? "FIFO"
+                              : S_ISSOCK(st.st_mode) ? "socket"
+                                                     : "special file");
+        if (S_ISREG(st.st_mode) && st.st_size > 0 && !(flags & DW_BURN_OVERWRITE) &&
+            !holds_image(path))
+            return fail(err, DW_EEXIST, EEXIST,
+                        "'%s' exists and holds no disc image: burning would write over it; "
+                        "add --overwrite if that is what you want, or name a new file",
+                        path);
         t->existing_file = S_ISREG(st.st_mode);
         return 0;
     }
@@ -574,13 +603,14 @@ static int check_stdio_target(struct target *t, const char *address,
     return 0;
 }
 
-static int check_target(struct target *t, const char *address, struct dw_error_detail *err)
+static int check_target(struct target *t, const char *address, unsigned flags,
+                        struct dw_error_detail *err)
 {
     struct stat st;
 
     memset(t, 0, sizeof *t);
     if (strncmp(address, STDIO_PREFIX, STDIO_PREFIX_LEN) == 0)
-        return check_stdio_target(t, address, err);
+        return check_stdio_target(t, address, flags, err);
 
     /* A missing path is left to libburn to judge (the drive emulator makes
      * device files appear to libburn only); files and directories get a
@@ -715,322 +745,281 @@ static int fifo_fill_percent(struct burn_source *fifo)
 
 enum stop_reason { STOP_NONE, STOP_CALLER, STOP_SIGNAL };
 
-/* Burn one job: an ISO file (cue_path NULL) as one Mode 1/DVD/BD data
- * track, or a cue sheet that libburn's burn_session_by_cue_file takes as it
- * is (AUDIO and MODE1/2048 tracks; cue_bytes and cue_sectors its data size,
- * audio true when it has audio tracks).  image_path names the image in messages. */
-static int burn_job(const char *image_path, const char *cue_path, int64_t cue_bytes,
-                    int64_t cue_sectors, bool audio, const char *drive_address, const struct dw_burn_opts *opts,
-                    const struct dw_callbacks *cb, struct dw_burn_result *result,
-                    struct dw_error_detail *err)
-{
-    static const struct dw_burn_opts defaults;
-    struct dw_burn_result local_result;
-    struct dw_error_detail local_err;
+/* The state of one burn job, shared by its phases (check > medium > layout
+ * > write options > write > outcome). */
+struct burn_job {
+    const char *image_path, *cue_path, *drive_address;
+    int64_t cue_bytes, cue_sectors, image_sectors;
+    bool audio;
+    const struct dw_burn_opts *opts;
+    const struct dw_callbacks *cb;
+    struct dw_burn_result *result;
+    struct dw_error_detail *err;
     struct burn_run run;
     struct target t;
-    struct burn_source *file_src = NULL, *fifo = NULL;
-    struct burn_track *track = NULL;
-    struct burn_session *session = NULL;
-    struct burn_disc *disc = NULL;
-    struct burn_write_opts *wopts = NULL;
-    struct burn_multi_caps *caps = NULL;
-    struct burn_progress prog;
-    unsigned char *text_packs = NULL;
-    int num_packs = 0;
-    enum burn_disc_status dstatus;
-    enum burn_write_types wt;
-    enum stop_reason stop = STOP_NONE;
-    char reasons[BURN_REASONS_LEN], why[400], after[PATH_MAX + 80];
-    int64_t image_sectors, done = 0, media_rate;
-    off_t read_bytes = 0, written_bytes = 0, avail;
-    int rc, role, lba = 0, nwa = 0, stop_signal = 0;
-    bool overwritable, began = false, burn_started = false, wrote_well;
+    struct burn_source *file_src, *fifo;
+    struct burn_track *track;
+    struct burn_session *session;
+    struct burn_disc *disc;
+    struct burn_write_opts *wopts;
+    struct burn_multi_caps *caps;
+    unsigned char *text_packs;
+    int num_packs, role;
+    int64_t media_rate;
+    bool overwritable, began, burn_started;
+    char why[400];
+};
 
-    if (result == NULL)
-        result = &local_result;
-    if (err == NULL)
-        err = &local_err;
-    memset(result, 0, sizeof *result);
-    memset(err, 0, sizeof *err);
-    err->sense_key = err->asc = err->ascq = -1;
-    err->lba = DW_NO_LBA;
-    if (opts == NULL)
-        opts = &defaults;
-
-    if (image_path == NULL || drive_address == NULL)
-        return fail(err, DW_EINVAL, 0, "no image or no drive given to burn");
-    copy_str(result->drive_address, sizeof result->drive_address, drive_address);
-    result->dummy = opts->dummy;
-    if (opts->flags != 0)
-        return fail(err, DW_EINVAL, 0, "unknown burn flags 0x%x: pass 0", opts->flags);
-    if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
-        return fail(err, DW_EINVAL, 0,
-                    "write speed %g is not a speed: give a multiple of 1x, or 0 for "
-                    "the maximum",
-                    opts->speed_x);
-
-    if (cue_path) {
-        result->image_bytes = cue_bytes;
-        rc = 0;
-    } else {
-        rc = check_image(image_path, &result->image_bytes, err);
-    }
+/* The medium: grabbed, and its status and profile fit the job (MMC-6 GET
+ * CONFIGURATION, READ DISC INFORMATION). */
+static int job_medium(struct burn_job *j)
+{
+    struct dw_burn_result *result = j->result;
+    struct dw_error_detail *err = j->err;
+    const char *drive_address = j->drive_address;
+    int rc = run_grab(&j->run, j->t.adr, drive_address, err);
     if (rc != 0)
         return rc;
-    image_sectors = cue_path ? cue_sectors : result->image_bytes / DW__BURN_SECTOR_BYTES;
-    rc = check_target(&t, drive_address, err);
-    if (rc != 0)
-        return rc;
-
-    rc = run_begin(&run, cb, err);
-    if (rc != 0)
-        return rc;
-    began = true;
-    signals_install(&run);
-
-    rc = run_grab(&run, t.adr, drive_address, err);
-    if (rc != 0)
-        goto out;
-    fill_drive_result(result, &run);
-    role = burn_drive_get_drive_role(run.drive);
-
-    /* Medium: status and profile (MMC-6 GET CONFIGURATION, READ DISC INFORMATION) */
-    dstatus = medium_status(&run);
-    if (burn_disc_get_profile(run.drive, &result->profile, result->profile_name) != 1)
+    fill_drive_result(result, &j->run);
+    j->role = burn_drive_get_drive_role(j->run.drive);
+    enum burn_disc_status dstatus = medium_status(&j->run);
+    if (burn_disc_get_profile(j->run.drive, &result->profile, result->profile_name) != 1)
         result->profile = 0;
-    overwritable = dw__burn_profile_overwritable(result->profile, role);
-    drain_messages(&run);
+    j->overwritable = dw__burn_profile_overwritable(result->profile, j->role);
+    drain_messages(&j->run);
     switch (dstatus) {
     case BURN_DISC_BLANK:
         break;
     case BURN_DISC_EMPTY:
-        rc = fail(err, DW_ENOMEDIUM, ENOMEDIUM,
-                  "no medium in '%s': insert a writable disc", drive_address);
-        goto out;
+        return fail(err, DW_ENOMEDIUM, ENOMEDIUM,
+                    "no medium in '%s': insert a writable disc", drive_address);
     case BURN_DISC_FULL:
     case BURN_DISC_APPENDABLE:
-        if (overwritable)
+        if (j->overwritable)
             break; /* DVD+RW, DVD-RAM, BD-RE, stdio files: overwrite from LBA 0 */
         if (dstatus == BURN_DISC_FULL)
-            rc = fail(err, DW_EMEDIUM, 0,
-                      "the disc in '%s' (%s) is closed or read-only and cannot be "
-                      "written: use a blank or rewritable disc (blank a CD-RW or DVD-RW "
-                      "with 'discwright blank')",
-                      drive_address, result->profile_name);
-        else
-            rc = fail(err, DW_EMEDIUM, 0,
-                      "the disc in '%s' (%s) already holds a session, and an ISO image "
-                      "is made to start at sector 0: use a blank disc (or blank this "
-                      "one with 'discwright blank' if it is rewritable)",
-                      drive_address, result->profile_name);
-        goto out;
+            return fail(err, DW_EMEDIUM, 0,
+                        "the disc in '%s' (%s) is closed or read-only and cannot be "
+                        "written: use a blank or rewritable disc (blank a CD-RW or DVD-RW "
+                        "with 'discwright blank')",
+                        drive_address, result->profile_name);
+        return fail(err, DW_EMEDIUM, 0,
+                    "the disc in '%s' (%s) already holds a session, and an ISO image "
+                    "is made to start at sector 0: use a blank disc (or blank this "
+                    "one with 'discwright blank' if it is rewritable)",
+                    drive_address, result->profile_name);
     case BURN_DISC_UNSUITABLE:
-        rc = fail(err, DW_EMEDIUM, 0,
-                  "the medium in '%s' (%s) cannot be written by this drive: use a "
-                  "blank CD-R/RW, DVD-R/RW, DVD+R/RW or BD-R/RE%s",
-                  drive_address, result->profile_name[0] ? result->profile_name : "unknown",
-                  libburn_reason(&run, why, sizeof why));
-        goto out;
+        return fail(err, DW_EMEDIUM, 0,
+                    "the medium in '%s' (%s) cannot be written by this drive: use a "
+                    "blank CD-R/RW, DVD-R/RW, DVD+R/RW or BD-R/RE%s",
+                    drive_address, result->profile_name[0] ? result->profile_name : "unknown",
+                    libburn_reason(&j->run, j->why, sizeof j->why));
     default:
-        rc = fail(err, DW_ELIB, 0,
-                  "cannot tell the state of the medium in '%s': reload it and try "
-                  "again%s",
-                  drive_address, libburn_reason(&run, why, sizeof why));
-        goto out;
+        return fail(err, DW_ELIB, 0,
+                    "cannot tell the state of the medium in '%s': reload it and try "
+                    "again%s",
+                    drive_address, libburn_reason(&j->run, j->why, sizeof j->why));
     }
+    if (j->audio && profile_family(result->profile) != FAMILY_CD)
+        return fail(err, DW_EMEDIUM, 0,
+                    "'%s' has audio tracks, which only a CD-R or CD-RW can hold, and '%s' "
+                    "(%s) is not a CD: burn it to a CD-R or CD-RW",
+                    j->image_path, drive_address,
+                    result->profile_name[0] ? result->profile_name : "no CD");
+    return 0;
+}
 
-    if (audio && profile_family(result->profile) != FAMILY_CD) {
-        rc = fail(err, DW_EMEDIUM, 0,
-                  "'%s' has audio tracks, which only a CD-R or CD-RW can hold, and '%s' "
-                  "(%s) is not a CD: burn it to a CD-R or CD-RW",
-                  image_path, drive_address,
-                  result->profile_name[0] ? result->profile_name : "no CD");
-        goto out;
-    }
-
-    disc = burn_disc_create();
-    session = burn_session_create();
-    if (cue_path) {
-        /* Tracks, pregaps, ISRC, MCN and CD-TEXT from the cue sheet. */
-        if (disc == NULL || session == NULL) {
-            rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
-                      image_path);
-            goto out;
-        }
+/* The disc to write: the cue sheet's session as libburn reads it (tracks,
+ * pregaps, ISRC, MCN, CD-TEXT), or one data track from the ISO file
+ * through a FIFO (Mode 1 on CD, no offset, no tail padding). */
+static int job_layout(struct burn_job *j)
+{
+    struct dw_error_detail *err = j->err;
+    j->disc = burn_disc_create();
+    j->session = burn_session_create();
+    if (j->disc == NULL || j->session == NULL)
+        return fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
+                    j->image_path);
+    if (j->cue_path) {
         /* flag bit0: no CD-TEXT for data cues (libburn allows it only on
          * all-audio CDs and would otherwise refuse a stdio: target). */
-        if (burn_session_by_cue_file(session, (char *)cue_path,
-                                     FIFO_CHUNKS * DW__BURN_SECTOR_BYTES, &fifo,
-                                     audio ? &text_packs : NULL, &num_packs,
-                                     audio ? 0 : 1) <= 0 ||
-            burn_disc_add_session(disc, session, BURN_POS_END) != 1) {
-            drain_messages(&run);
-            rc = fail(err, DW_ELIB, 0, "libburn refused the cue sheet of '%s'%s", image_path,
-                      libburn_reason(&run, why, sizeof why));
-            goto out;
+        if (burn_session_by_cue_file(j->session, (char *)j->cue_path,
+                                     FIFO_CHUNKS * DW__BURN_SECTOR_BYTES, &j->fifo,
+                                     j->audio ? &j->text_packs : NULL, &j->num_packs,
+                                     j->audio ? 0 : 1) <= 0 ||
+            burn_disc_add_session(j->disc, j->session, BURN_POS_END) != 1) {
+            drain_messages(&j->run);
+            return fail(err, DW_ELIB, 0, "libburn refused the cue sheet of '%s'%s",
+                        j->image_path, libburn_reason(&j->run, j->why, sizeof j->why));
         }
-        goto write_options;
+        return 0;
     }
+    j->file_src = burn_file_source_new(j->image_path, NULL);
+    if (j->file_src == NULL) {
+        drain_messages(&j->run);
+        return fail(err, DW_EIO, 0, "cannot read image '%s'%s", j->image_path,
+                    libburn_reason(&j->run, j->why, sizeof j->why));
+    }
+    j->fifo = burn_fifo_source_new(j->file_src, DW__BURN_SECTOR_BYTES, FIFO_CHUNKS, 1);
+    burn_source_free(j->file_src); /* the FIFO holds its own reference */
+    j->file_src = NULL;
+    j->track = burn_track_create();
+    if (j->fifo == NULL || j->track == NULL)
+        return fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
+                    j->image_path);
+    burn_track_define_data(j->track, 0, 0, 1, BURN_MODE1);
+    if (burn_track_set_source(j->track, j->fifo) != BURN_SOURCE_OK ||
+        burn_session_add_track(j->session, j->track, BURN_POS_END) != 1 ||
+        burn_disc_add_session(j->disc, j->session, BURN_POS_END) != 1) {
+        drain_messages(&j->run);
+        return fail(err, DW_ELIB, 0, "libburn refused the track for '%s'%s", j->image_path,
+                    libburn_reason(&j->run, j->why, sizeof j->why));
+    }
+    return 0;
+}
 
-    /* Track: one data track, Mode 1 on CD, no offset, no tail padding */
-    file_src = burn_file_source_new(image_path, NULL);
-    if (file_src == NULL) {
-        drain_messages(&run);
-        rc = fail(err, DW_EIO, 0, "cannot read image '%s'%s", image_path,
-                  libburn_reason(&run, why, sizeof why));
-        goto out;
+/* Write parameters (MMC-6 mode page 05h): OPC, underrun protection, single
+ * session, simulation, CD-TEXT; the write type; the capacity; the start
+ * LBA; the speed. */
+static int job_write_options(struct burn_job *j)
+{
+    struct dw_burn_result *result = j->result;
+    struct dw_error_detail *err = j->err;
+    const struct dw_burn_opts *opts = j->opts;
+    char reasons[BURN_REASONS_LEN];
+    int lba = 0, nwa = 0, rc;
+    j->wopts = burn_write_opts_new(j->run.drive);
+    if (j->wopts == NULL)
+        return fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
+                    j->image_path);
+    burn_write_opts_set_perform_opc(j->wopts, 1);
+    (void)burn_write_opts_set_underrun_proof(j->wopts, 1); /* 0 = drive lacks it */
+    burn_write_opts_set_multi(j->wopts, 0);
+    if (burn_disc_get_multi_caps(j->run.drive, BURN_WRITE_NONE, &j->caps, 0) < 0)
+        j->caps = NULL;
+    if (opts->dummy && j->caps != NULL && !j->caps->might_simulate)
+        return fail(err, DW_EUNSUPPORTED, 0,
+                    "the medium in '%s' (%s) cannot simulate a burn: burn without the "
+                    "dummy (simulate) option, or use a CD-R/RW or DVD-R/RW",
+                    j->drive_address, result->profile_name);
+    burn_write_opts_set_simulate(j->wopts, opts->dummy ? 1 : 0);
+    if (j->text_packs != NULL && j->num_packs > 0 &&
+        burn_write_opts_set_leadin_text(j->wopts, j->text_packs, j->num_packs, 0) <= 0) {
+        drain_messages(&j->run);
+        return fail(err, DW_ELIB, 0, "libburn refused the CD-TEXT of '%s'%s", j->image_path,
+                    libburn_reason(&j->run, j->why, sizeof j->why));
     }
-    fifo = burn_fifo_source_new(file_src, DW__BURN_SECTOR_BYTES, FIFO_CHUNKS, 1);
-    burn_source_free(file_src); /* the FIFO holds its own reference */
-    file_src = NULL;
-    track = burn_track_create();
-    if (fifo == NULL || disc == NULL || session == NULL || track == NULL) {
-        rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
-                  image_path);
-        goto out;
-    }
-    burn_track_define_data(track, 0, 0, 1, BURN_MODE1);
-    if (burn_track_set_source(track, fifo) != BURN_SOURCE_OK ||
-        burn_session_add_track(session, track, BURN_POS_END) != 1 ||
-        burn_disc_add_session(disc, session, BURN_POS_END) != 1) {
-        drain_messages(&run);
-        rc = fail(err, DW_ELIB, 0, "libburn refused the track for '%s'%s", image_path,
-                  libburn_reason(&run, why, sizeof why));
-        goto out;
-    }
-
-    /* Write parameters (MMC-6 mode page 05h) */
-write_options:
-    wopts = burn_write_opts_new(run.drive);
-    if (wopts == NULL) {
-        rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
-                  image_path);
-        goto out;
-    }
-    burn_write_opts_set_perform_opc(wopts, 1);
-    (void)burn_write_opts_set_underrun_proof(wopts, 1); /* 0 = drive lacks it */
-    burn_write_opts_set_multi(wopts, 0);
-    if (burn_disc_get_multi_caps(run.drive, BURN_WRITE_NONE, &caps, 0) < 0)
-        caps = NULL;
-    if (opts->dummy && caps != NULL && !caps->might_simulate) {
-        rc = fail(err, DW_EUNSUPPORTED, 0,
-                  "the medium in '%s' (%s) cannot simulate a burn: burn without the "
-                  "dummy (simulate) option, or use a CD-R/RW or DVD-R/RW",
-                  drive_address, result->profile_name);
-        goto out;
-    }
-    burn_write_opts_set_simulate(wopts, opts->dummy ? 1 : 0);
-    if (text_packs != NULL && num_packs > 0 &&
-        burn_write_opts_set_leadin_text(wopts, text_packs, num_packs, 0) <= 0) {
-        drain_messages(&run);
-        rc = fail(err, DW_ELIB, 0, "libburn refused the CD-TEXT of '%s'%s", image_path,
-                  libburn_reason(&run, why, sizeof why));
-        goto out;
-    }
-    if (overwritable && caps != NULL && caps->start_adr)
-        burn_write_opts_set_start_byte(wopts, 0);
-
+    if (j->overwritable && j->caps != NULL && j->caps->start_adr)
+        burn_write_opts_set_start_byte(j->wopts, 0);
     reasons[0] = '\0';
-    wt = burn_write_opts_auto_write_type(wopts, disc, reasons, 0);
-    drain_messages(&run);
+    enum burn_write_types wt = burn_write_opts_auto_write_type(j->wopts, j->disc, reasons, 0);
+    drain_messages(&j->run);
     if (wt == BURN_WRITE_NONE) {
         size_t len = strlen(reasons);
-
         while (len > 0 && (reasons[len - 1] == '\n' || reasons[len - 1] == ' '))
             reasons[--len] = '\0';
-        rc = fail(err, DW_EMEDIUM, 0,
-                  "no write type fits '%s' on the medium in '%s' (%s): %s",
-                  image_path, drive_address, result->profile_name,
-                  reasons[0] ? reasons : "libburn gave no reason");
-        goto out;
+        return fail(err, DW_EMEDIUM, 0, "no write type fits '%s' on the medium in '%s' (%s): %s",
+                    j->image_path, j->drive_address, result->profile_name,
+                    reasons[0] ? reasons : "libburn gave no reason");
     }
     copy_str(result->write_type, sizeof result->write_type, dw__burn_write_type_name(wt));
-
     /* Capacity (READ DISC INFORMATION / READ FORMAT CAPACITIES; for stdio:
      * the file system's free space plus the file's own size) */
-    avail = burn_disc_available_space(run.drive, wopts);
-    if (role != 3) { /* a pipe or character device has no capacity to check */
-        rc = dw__burn_check_capacity(image_sectors, (int64_t)avail, image_path,
-                                     drive_address, err);
+    off_t avail = burn_disc_available_space(j->run.drive, j->wopts);
+    if (j->role != 3) { /* a pipe or character device has no capacity to check */
+        rc = dw__burn_check_capacity(j->image_sectors, (int64_t)avail, j->image_path,
+                                     j->drive_address, err);
         if (rc != 0)
-            goto out;
+            return rc;
     }
-
     /* Where the track starts: LBA 0 on overwritable media (start byte 0),
      * else the Next Writable Address (MMC-6 READ TRACK INFORMATION). */
-    if (!overwritable && role == 1 &&
-        burn_disc_track_lba_nwa(run.drive, wopts, 0, &lba, &nwa) == 1)
+    if (!j->overwritable && j->role == 1 &&
+        burn_disc_track_lba_nwa(j->run.drive, j->wopts, 0, &lba, &nwa) == 1)
         result->start_lba = nwa;
     else
         result->start_lba = 0;
-
     result->speed_kbps = dw__burn_speed_kbps(result->profile, opts->speed_x);
-    burn_drive_set_speed(run.drive, 0 /* read: max */, result->speed_kbps /* write */);
-    media_rate = profile_family(result->profile) == FAMILY_CD
-                     ? 0
-                     : dw__burn_1x_bytes_per_s(result->profile);
-    drain_messages(&run);
-    log_line(&run, DW_LOG_INFO, "burning '%s' (%lld sectors) to '%s' (%s), %s%s",
-             image_path, (long long)image_sectors, drive_address, result->profile_name,
-             result->write_type, opts->dummy ? ", simulated" : "");
+    burn_drive_set_speed(j->run.drive, 0 /* read: max */, result->speed_kbps /* write */);
+    j->media_rate = profile_family(result->profile) == FAMILY_CD
+                        ? 0
+                        : dw__burn_1x_bytes_per_s(result->profile);
+    return 0;
+}
 
-    /* Burn: libburn writes from its own thread; we poll its status.  A
-     * refused burn_disc_write returns without starting the thread and
+/* Start libburn's writer thread and poll it for progress until it ends,
+ * cancelling on a signal or when the callback says stop.  *stop and
+ * *stop_signal say why it stopped. */
+static int job_write(struct burn_job *j, enum stop_reason *stop, int *stop_signal)
+{
+    struct dw_error_detail *err = j->err;
+    struct burn_progress prog;
+    int64_t done = 0;
+    drain_messages(&j->run);
+    log_line(&j->run, DW_LOG_INFO, "burning '%s' (%lld sectors) to '%s' (%s), %s%s",
+             j->image_path, (long long)j->image_sectors, j->drive_address,
+             j->result->profile_name, j->result->write_type,
+             j->opts->dummy ? ", simulated" : "");
+    /* A refused burn_disc_write returns without starting the thread and
      * leaves the drive idle. */
-    if (signal_seen || burn_is_aborting(0) > 0) {
-        rc = fail(err, DW_EABORTED, 0,
-                  "burn of '%s' to '%s' interrupted by %s before writing began",
-                  image_path, drive_address,
-                  signal_seen ? strsignal(signal_seen) : "a signal");
-        goto out;
+    if (signal_seen || burn_is_aborting(0) > 0)
+        return fail(err, DW_EABORTED, 0,
+                    "burn of '%s' to '%s' interrupted by %s before writing began",
+                    j->image_path, j->drive_address,
+                    signal_seen ? strsignal(signal_seen) : "a signal");
+    j->run.write_thread_ended = false;
+    j->burn_started = true;
+    burn_disc_write(j->wopts, j->disc);
+    if (burn_drive_get_status(j->run.drive, NULL) == BURN_DRIVE_IDLE) {
+        drain_messages(&j->run);
+        return fail(err, DW_ELIB, j->run.worst_errno,
+                    "libburn refused to start burning '%s' to '%s'%s", j->image_path,
+                    j->drive_address,
+                    j->run.worst_text[0] ? libburn_reason(&j->run, j->why, sizeof j->why)
+                                         : " (libburn gave no reason)");
     }
-    run.write_thread_ended = false;
-    burn_started = true;
-    burn_disc_write(wopts, disc);
-    if (burn_drive_get_status(run.drive, NULL) == BURN_DRIVE_IDLE) {
-        drain_messages(&run);
-        rc = fail(err, DW_ELIB, run.worst_errno,
-                  "libburn refused to start burning '%s' to '%s'%s", image_path,
-                  drive_address,
-                  run.worst_text[0] ? libburn_reason(&run, why, sizeof why)
-                                    : " (libburn gave no reason)");
-        goto out;
-    }
-    while (burn_drive_get_status(run.drive, NULL) == BURN_DRIVE_SPAWNING)
+    while (burn_drive_get_status(j->run.drive, NULL) == BURN_DRIVE_SPAWNING)
         sleep_ms(POLL_MS / 2);
     for (;;) {
-        enum burn_drive_status st = burn_drive_get_status(run.drive, &prog);
-
+        enum burn_drive_status st = burn_drive_get_status(j->run.drive, &prog);
         if (st == BURN_DRIVE_IDLE)
             break;
-        drain_messages(&run);
-        if (stop == STOP_NONE && (signal_seen || burn_is_aborting(0) > 0)) {
-            stop = STOP_SIGNAL;
-            stop_signal = signal_seen;
+        drain_messages(&j->run);
+        if (*stop == STOP_NONE && (signal_seen || burn_is_aborting(0) > 0)) {
+            *stop = STOP_SIGNAL;
+            *stop_signal = signal_seen;
         }
-        if (stop == STOP_NONE) {
+        if (*stop == STOP_NONE) {
             if (st == BURN_DRIVE_WRITING && prog.sector > done)
-                done = prog.sector < image_sectors ? prog.sector : image_sectors;
-            if (report_progress(cb, "burn", done, image_sectors, DW__BURN_SECTOR_BYTES,
-                                fifo_fill_percent(fifo), media_rate) != 0)
-                stop = STOP_CALLER;
+                done = prog.sector < j->image_sectors ? prog.sector : j->image_sectors;
+            if (report_progress(j->cb, "burn", done, j->image_sectors, DW__BURN_SECTOR_BYTES,
+                                fifo_fill_percent(j->fifo), j->media_rate) != 0)
+                *stop = STOP_CALLER;
         }
-        if (stop != STOP_NONE)
-            burn_drive_cancel(run.drive); /* repeated: it acts only while writing */
+        if (*stop != STOP_NONE)
+            burn_drive_cancel(j->run.drive); /* repeated: it acts only while writing */
         sleep_ms(POLL_MS);
     }
-    wait_write_thread(&run);
-    if (stop == STOP_NONE && (signal_seen || burn_is_aborting(0) > 0)) {
-        stop = STOP_SIGNAL;
-        stop_signal = signal_seen;
+    wait_write_thread(&j->run);
+    if (*stop == STOP_NONE && (signal_seen || burn_is_aborting(0) > 0)) {
+        *stop = STOP_SIGNAL;
+        *stop_signal = signal_seen;
     }
-    wrote_well = burn_drive_wrote_well(run.drive) == 1;
-    if (track != NULL) {
-        burn_track_get_counters(track, &read_bytes, &written_bytes);
+    return 0;
+}
+
+/* What the write came to: the bytes written and the error, if any. */
+static int job_outcome(struct burn_job *j, enum stop_reason stop, int stop_signal)
+{
+    struct dw_burn_result *result = j->result;
+    char after[PATH_MAX + 80];
+    off_t read_bytes = 0, written_bytes = 0;
+    bool wrote_well = burn_drive_wrote_well(j->run.drive) == 1;
+    if (j->track != NULL) {
+        burn_track_get_counters(j->track, &read_bytes, &written_bytes);
     } else {
         int ntracks = 0;
-        struct burn_track **tracks = burn_session_get_tracks(session, &ntracks);
+        struct burn_track **tracks = burn_session_get_tracks(j->session, &ntracks);
         for (int i = 0; i < ntracks; i++) {
             off_t r = 0, w = 0;
             burn_track_get_counters(tracks[i], &r, &w);
@@ -1039,72 +1028,131 @@ write_options:
         }
     }
     result->written_bytes = (int64_t)written_bytes;
-    done = result->written_bytes / (audio ? 2352 : DW__BURN_SECTOR_BYTES);
-    if (done > image_sectors)
-        done = image_sectors;
-    (void)report_progress(cb, "burn", done, image_sectors, DW__BURN_SECTOR_BYTES,
-                          fifo_fill_percent(fifo), media_rate);
+    int64_t done = result->written_bytes / (j->audio ? 2352 : DW__BURN_SECTOR_BYTES);
+    if (done > j->image_sectors)
+        done = j->image_sectors;
+    (void)report_progress(j->cb, "burn", done, j->image_sectors, DW__BURN_SECTOR_BYTES,
+                          fifo_fill_percent(j->fifo), j->media_rate);
+    const char *left = target_after_failure(&j->t, j->opts->dummy, after, sizeof after);
+    if (stop == STOP_CALLER)
+        return fail(j->err, DW_EABORTED, 0,
+                    "burn of '%s' to '%s' stopped on request after %lld of %lld sectors%s",
+                    j->image_path, j->drive_address, (long long)done,
+                    (long long)j->image_sectors, left);
+    if (stop == STOP_SIGNAL)
+        return fail(j->err, DW_EABORTED, 0,
+                    "burn of '%s' to '%s' interrupted by %s after %lld of %lld sectors%s",
+                    j->image_path, j->drive_address,
+                    stop_signal ? strsignal(stop_signal) : "a signal", (long long)done,
+                    (long long)j->image_sectors, left);
+    if (!wrote_well)
+        return fail(j->err, DW_EWRITE, j->run.worst_errno,
+                    "burning '%s' to '%s' failed after %lld of %lld bytes%s%s", j->image_path,
+                    j->drive_address, (long long)result->written_bytes,
+                    (long long)result->image_bytes,
+                    j->run.worst_text[0] ? libburn_reason(&j->run, j->why, sizeof j->why)
+                                         : " (libburn gave no reason)",
+                    left);
+    if (result->written_bytes < result->image_bytes)
+        return fail(j->err, DW_EWRITE, 0,
+                    "burning '%s' to '%s' ended after %lld of %lld bytes although libburn "
+                    "reported success%s",
+                    j->image_path, j->drive_address, (long long)result->written_bytes,
+                    (long long)result->image_bytes, left);
+    return 0;
+}
 
-    if (stop == STOP_CALLER) {
-        rc = fail(err, DW_EABORTED, 0,
-                  "burn of '%s' to '%s' stopped on request after %lld of %lld sectors%s",
-                  image_path, drive_address, (long long)done, (long long)image_sectors,
-                  target_after_failure(&t, opts->dummy, after, sizeof after));
-    } else if (stop == STOP_SIGNAL) {
-        rc = fail(err, DW_EABORTED, 0,
-                  "burn of '%s' to '%s' interrupted by %s after %lld of %lld sectors%s",
-                  image_path, drive_address,
-                  stop_signal ? strsignal(stop_signal) : "a signal", (long long)done,
-                  (long long)image_sectors,
-                  target_after_failure(&t, opts->dummy, after, sizeof after));
-    } else if (!wrote_well) {
-        rc = fail(err, DW_EWRITE, run.worst_errno,
-                  "burning '%s' to '%s' failed after %lld of %lld bytes%s%s",
-                  image_path, drive_address, (long long)result->written_bytes,
-                  (long long)result->image_bytes,
-                  run.worst_text[0] ? libburn_reason(&run, why, sizeof why)
-                                    : " (libburn gave no reason)",
-                  target_after_failure(&t, opts->dummy, after, sizeof after));
-    } else if (result->written_bytes < result->image_bytes) {
-        rc = fail(err, DW_EWRITE, 0,
-                  "burning '%s' to '%s' ended after %lld of %lld bytes although libburn "
-                  "reported success%s",
-                  image_path, drive_address, (long long)result->written_bytes,
-                  (long long)result->image_bytes,
-                  target_after_failure(&t, opts->dummy, after, sizeof after));
-    } else {
-        rc = 0;
-    }
-
-out:
-    if (began)
-        run_release(&run, opts->eject && burn_started);
-    if (caps != NULL)
-        burn_disc_free_multi_caps(&caps);
-    if (wopts != NULL)
-        burn_write_opts_free(wopts);
+/* Release the drive and every libburn object; put a new stdio: file in
+ * place after a good, real burn, else remove its .part. */
+static int job_release(struct burn_job *j, int rc)
+{
+    if (j->began)
+        run_release(&j->run, j->opts->eject && j->burn_started);
+    if (j->caps != NULL)
+        burn_disc_free_multi_caps(&j->caps);
+    if (j->wopts != NULL)
+        burn_write_opts_free(j->wopts);
     /* libburn objects are reference counted: drop ours */
-    if (disc != NULL)
-        burn_disc_free(disc);
-    if (session != NULL)
-        burn_session_free(session);
-    if (track != NULL)
-        burn_track_free(track);
-    if (fifo != NULL)
-        burn_source_free(fifo);
-    if (file_src != NULL)
-        burn_source_free(file_src);
-    free(text_packs);
-    if (began) {
-        int rc2;
-
-        run_end(&run, false); /* already released */
-        rc2 = finish_part_file(&t, rc == 0 && !opts->dummy, err);
-
+    if (j->disc != NULL)
+        burn_disc_free(j->disc);
+    if (j->session != NULL)
+        burn_session_free(j->session);
+    if (j->track != NULL)
+        burn_track_free(j->track);
+    if (j->fifo != NULL)
+        burn_source_free(j->fifo);
+    if (j->file_src != NULL)
+        burn_source_free(j->file_src);
+    free(j->text_packs);
+    if (j->began) {
+        run_end(&j->run, false); /* already released */
+        int rc2 = finish_part_file(&j->t, rc == 0 && !j->opts->dummy, j->err);
         if (rc == 0)
             rc = rc2;
     }
     return rc;
+}
+
+/* The arguments, the image and the target, before libburn starts. */
+static int job_check(struct burn_job *j)
+{
+    const struct dw_burn_opts *opts = j->opts;
+    struct dw_burn_result *result = j->result;
+    int rc;
+    if (j->image_path == NULL || j->drive_address == NULL)
+        return fail(j->err, DW_EINVAL, 0, "no image or no drive given to burn");
+    copy_str(result->drive_address, sizeof result->drive_address, j->drive_address);
+    result->dummy = opts->dummy;
+    if (opts->flags & ~DW_BURN_OVERWRITE)
+        return fail(j->err, DW_EINVAL, 0, "unknown burn flags 0x%x", opts->flags);
+    if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
+        return fail(j->err, DW_EINVAL, 0,
+                    "write speed %g is not a speed: give a multiple of 1x, or 0 for "
+                    "the maximum",
+                    opts->speed_x);
+    if (j->cue_path)
+        result->image_bytes = j->cue_bytes;
+    else if ((rc = check_image(j->image_path, &result->image_bytes, j->err)) != 0)
+        return rc;
+    j->image_sectors = j->cue_path ? j->cue_sectors : result->image_bytes / DW__BURN_SECTOR_BYTES;
+    return check_target(&j->t, j->drive_address, opts->flags, j->err);
+}
+
+/* Burn one job: an ISO file (cue_path NULL) as one Mode 1/DVD/BD data
+ * track, or a cue sheet that libburn's burn_session_by_cue_file takes as it
+ * is (AUDIO and MODE1/2048 tracks; cue_bytes and cue_sectors its data size,
+ * audio true when it has audio tracks).  image_path names the image in messages. */
+static int burn_job(const char *image_path, const char *cue_path, int64_t cue_bytes,
+                    int64_t cue_sectors, bool audio, const char *drive_address,
+                    const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                    struct dw_burn_result *result, struct dw_error_detail *err)
+{
+    static const struct dw_burn_opts defaults;
+    struct dw_burn_result local_result;
+    struct dw_error_detail local_err;
+    struct burn_job j = {.image_path = image_path, .cue_path = cue_path,
+                         .drive_address = drive_address, .cue_bytes = cue_bytes,
+                         .cue_sectors = cue_sectors, .audio = audio,
+                         .opts = opts ? opts : &defaults, .cb = cb,
+                         .result = result ? result : &local_result,
+                         .err = err ? err : &local_err};
+    enum stop_reason stop = STOP_NONE;
+    int stop_signal = 0;
+    memset(j.result, 0, sizeof *j.result);
+    memset(j.err, 0, sizeof *j.err);
+    j.err->sense_key = j.err->asc = j.err->ascq = -1;
+    j.err->lba = DW_NO_LBA;
+    int rc = job_check(&j);
+    if (rc != 0)
+        return rc;
+    if ((rc = run_begin(&j.run, cb, j.err)) != 0)
+        return rc;
+    j.began = true;
+    signals_install(&j.run);
+    if (!(rc = job_medium(&j)) && !(rc = job_layout(&j)) && !(rc = job_write_options(&j)) &&
+        !(rc = job_write(&j, &stop, &stop_signal)))
+        rc = job_outcome(&j, stop, stop_signal);
+    return job_release(&j, rc);
 }
 
 int dw_burn_iso(const char *image_path, const char *drive_address,
@@ -1149,7 +1197,7 @@ int dw_burn_blank(const char *drive_address, bool fast, const struct dw_callback
         return fail(err, DW_EMEDIUM, 0,
                     "'%s' is a file and cannot be blanked: delete it or burn over it",
                     drive_address);
-    rc = check_target(&t, drive_address, err);
+    rc = check_target(&t, drive_address, 0, err);
     if (rc != 0)
         return rc;
     rc = run_begin(&run, cb, err);

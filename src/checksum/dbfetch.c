@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include "checksum/dbfetch.h"
+#include "discwright/ardb.h"
 #include "discwright/errors.h"
 #include "discwright/version.h"
 #include "util.h"
@@ -186,11 +187,56 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *user)
     return n;
 }
 
-/* GET url into *body.  Returns 0 with *status the HTTP status, or DW_EIO /
- * DW_ENOMEM with msg set. */
-static int http_get(const char *url, long connect_ms, long total_ms, struct body *body,
-                    long *status, char *msg, size_t msg_bytes)
+/* Run the transfer of h, asking f->stop every DW_LOOKUP_STOP_POLL_MS (the
+ * multi interface, so that a server that never answers cannot hold a stop
+ * request up until a time-out).  Returns the transfer's result, or
+ * CURLE_ABORTED_BY_CALLBACK with *stopped set. */
+static CURLcode perform(CURL *h, const struct dw__dbfetch *f, bool *stopped)
 {
+    CURLcode cc = CURLE_OK;
+    *stopped = false;
+    if (!f->stop)
+        return curl_easy_perform(h);
+    CURLM *m = curl_multi_init();
+    if (!m)
+        return CURLE_OUT_OF_MEMORY;
+    if (curl_multi_add_handle(m, h) != CURLM_OK) {
+        curl_multi_cleanup(m);
+        return CURLE_FAILED_INIT;
+    }
+    for (int running = 1; running;) {
+        CURLMcode mc = curl_multi_perform(m, &running);
+        if (mc == CURLM_OK && running && f->stop(f->stop_user)) {
+            *stopped = true;
+            cc = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        if (mc == CURLM_OK && running)
+            mc = curl_multi_poll(m, NULL, 0, DW_LOOKUP_STOP_POLL_MS, NULL);
+        if (mc != CURLM_OK) {
+            cc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+            break;
+        }
+    }
+    if (!*stopped && cc == CURLE_OK) {
+        int queued;
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read(m, &queued)))
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
+                cc = msg->data.result;
+    }
+    curl_multi_remove_handle(m, h);
+    curl_multi_cleanup(m);
+    return cc;
+}
+
+/* GET f->url into *body.  Returns 0 with *status the HTTP status, or DW_EIO /
+ * DW_ENOMEM / DW_EABORTED with msg set. */
+static int http_get(const struct dw__dbfetch *f, long connect_ms, long total_ms,
+                    struct body *body, long *status, char *msg, size_t msg_bytes)
+{
+    const char *url = f->url;
+    bool stopped;
     char errbuf[CURL_ERROR_SIZE] = "";
     int rc = 0;
     *status = 0;
@@ -223,9 +269,12 @@ static int http_get(const char *url, long connect_ms, long total_ms, struct body
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    CURLcode cc = curl_easy_perform(h);
+    CURLcode cc = perform(h, f, &stopped);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-    if (cc == CURLE_OPERATION_TIMEDOUT) {
+    if (stopped) {
+        snprintf(msg, msg_bytes, "the %s lookup of '%.300s' was stopped", f->what, url);
+        rc = DW_EABORTED;
+    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
         snprintf(msg, msg_bytes,
                  "no answer from '%.300s' in time (time-outs: %.3g s to connect, "
                  "%.3g s in all)",
@@ -304,7 +353,12 @@ int dw__dbfetch_run(struct dw__dbfetch *f)
     }
 
     /* The network. */
-    rc = http_get(f->url, f->connect_ms, f->total_ms, &body, &f->http_status, f->message,
+    if (f->stop && f->stop(f->stop_user)) {
+        snprintf(f->message, f->message_bytes, "the %s lookup of '%.300s' was stopped",
+                 f->what, f->url);
+        return DW_EABORTED;
+    }
+    rc = http_get(f, f->connect_ms, f->total_ms, &body, &f->http_status, f->message,
                   f->message_bytes);
     if (rc)
         goto out;

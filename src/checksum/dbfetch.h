@@ -54,6 +54,11 @@ struct dw__dbfetch {
     size_t max_bytes;
     dw__dbfetch_parse_fn parse;
     void *user;
+    /* Asked before the network is and at least every
+     * DW_LOOKUP_STOP_POLL_MS while the transfer runs; non-zero stops the
+     * run with DW_EABORTED.  NULL: never. */
+    int (*stop)(void *stop_user);
+    void *stop_user;
     /* Out (set by dw__dbfetch_run), into the caller's buffers. */
     char *url; /* url_bytes: the URL asked */
     size_t url_bytes;
@@ -69,9 +74,9 @@ struct dw__dbfetch {
 /* Run f.  Returns 0 when the database answered (FOUND or ABSENT),
  * otherwise DW_EINVAL (a root that is not http:// or https://, a URL or
  * cache path too long), DW_EUNSUPPORTED (offline, not cached), DW_EIO
- * (network, time-out, other HTTP status), DW_EPARSE, DW_ENOMEM with
- * f->message set and f->status UNAVAILABLE.  Cache write failures are
- * notes in f->message with an answer. */
+ * (network, time-out, other HTTP status), DW_EPARSE, DW_EABORTED (f->stop
+ * said so), DW_ENOMEM with f->message set and f->status UNAVAILABLE.
+ * Cache write failures are notes in f->message with an answer. */
 int dw__dbfetch_run(struct dw__dbfetch *f);
 
 /* The cache directory: opt_dir when not NULL ("" for none), else

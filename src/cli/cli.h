@@ -3,6 +3,7 @@
 #define DW_CLI_H
 
 #include <stdbool.h>
+#include "discwright/drive.h"
 #include "discwright/errors.h"
 #include "discwright/progress.h"
 
@@ -17,6 +18,8 @@
 struct cli {
     bool quiet;        /* -q: no progress, no info lines */
     bool json;         /* --json: machine-readable report on stdout */
+    bool raw;          /* --raw: a file without an ISO 9660/UDF volume descriptor
+                          opens as plain 2048-byte sectors (DW_DRIVE_OPEN_RAW_ISO) */
     const char *argv0;
     char command_line[4096];
 };
@@ -32,10 +35,27 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_blank(struct cli *cli, int argc, char **argv);
 int cmd_checklog(struct cli *cli, int argc, char **argv);
 
-/* Run a verify and print its summary (or hand its JSON to *json_out, which
- * the caller frees, when json_out is not NULL); returns the exit status. */
+/* Run a verify and print its summary; with --json also its JSON report,
+ * unless report_out is not NULL: then *report_out gets the report (NULL
+ * when none was made), which the caller frees with dw_verify_report_free.
+ * Returns the exit status.  src/cli/cmd_verify.c */
+struct dw_verify_report;
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
-                   int retries, char **json_out);
+                   int retries, struct dw_verify_report **report_out);
+
+/* s escaped for the terminal (dw_text_escape: control characters and bytes
+ * that are not UTF-8 become \xNN) in one of 8 rotating static buffers of
+ * 4 KiB a thread: valid until eight more calls; longer text ends in "...".
+ * Every text from a disc, an image, a drive or a file name goes through it
+ * before it is printed.  NULL gives "".  src/cli/cli_text.c */
+const char *cli_safe(const char *s);
+
+/* Print warning lines ("\n"-separated, as dw_drive_warnings gives them) on
+ * stderr, each escaped; nothing with -q. */
+void cli_warnings(const struct cli *cli, const char *lines);
+
+/* The dw_drive_open flags the command line asks for (--raw). */
+#define CLI_OPEN_FLAGS(cli) ((cli)->raw ? DW_DRIVE_OPEN_RAW_ISO : 0u)
 
 /* Print "discwright: <message>" to stderr for an error detail / code. */
 void cli_error(const struct dw_error_detail *e, int code);
@@ -51,8 +71,10 @@ void cli_callbacks(struct cli *cli, struct dw_callbacks *cb);
 /* End the progress line (newline) if one was drawn. */
 void cli_progress_done(void);
 
-/* Set by SIGINT/SIGTERM while a job runs; progress callbacks then ask the
- * library to stop. */
+/* The signal number (SIGINT/SIGTERM) that arrived while a job ran, else 0;
+ * progress callbacks then ask the library to stop, and main() re-raises it
+ * once the command has cleaned up, so the shell sees the signal (exit
+ * status 130 or 143). */
 extern volatile int cli_interrupted;
 void cli_install_signals(void);
 

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "cli/cli.h"
 #include "cli/cli_ar.h"
 
@@ -53,39 +52,23 @@ void cli_ar_apply(struct cli_ar *a, struct dw_rip_opts *opts)
     }
 }
 
-static const char *str_of(json_object *o, const char *key)
+void cli_ar_summary(const struct dw_rip_report *rep, char *out, size_t out_bytes)
 {
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
-
-static int int_of(json_object *o, const char *key)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) ? json_object_get_int(v) : 0;
-}
-
-void cli_ar_summary(const char *report_json, char *out, size_t out_bytes)
-{
-    json_object *root = report_json ? json_tokener_parse(report_json) : NULL, *ar, *disc;
+    const char *note = "";
+    int tracks = 0, accurate = 0;
+    unsigned confidence = 0;
+    const char *status = dw_rip_report_database(rep, DW_RIP_DB_ACCURATERIP, &note, &tracks,
+                                                &accurate, &confidence);
     out[0] = '\0';
-    if (!root || !json_object_object_get_ex(root, "accuraterip", &ar) || !str_of(ar, "status")) {
-        json_object_put(root);
+    if (!status)
         return;
-    }
-    const char *status = str_of(ar, "status"), *message = str_of(ar, "message");
-    if (json_object_object_get_ex(ar, "disc", &disc)) {
-        int accurate = int_of(disc, "accurate"), tracks = int_of(disc, "tracks");
+    if (tracks > 0) {
         if (accurate == tracks)
-            snprintf(out, out_bytes, "%s, %d of %d tracks, disc confidence %d", status,
-                     accurate, tracks, int_of(disc, "confidence"));
+            snprintf(out, out_bytes, "%s, %d of %d tracks, disc confidence %u", status,
+                     accurate, tracks, confidence);
         else
             snprintf(out, out_bytes, "%s, %d of %d tracks accurate", status, accurate, tracks);
     } else {
-        snprintf(out, out_bytes, "%s%s%.200s", status, message ? ": " : "",
-                 message ? message : "");
+        snprintf(out, out_bytes, "%s%s%.200s", status, note[0] ? ": " : "", cli_safe(note));
     }
-    json_object_put(root);
 }

@@ -45,9 +45,9 @@ int cli_ar_option(struct cli_ar *a, int code, const char *arg);
  * a->ardb: a must outlive the rip). */
 void cli_ar_apply(struct cli_ar *a, struct dw_rip_opts *opts);
 
-/* The rip summary's AccurateRip line from its JSON report ("" when the
- * report has no "accuraterip"). */
-void cli_ar_summary(const char *report_json, char *out, size_t out_bytes);
+/* The rip summary's AccurateRip line from its report ("" when the rip did
+ * not ask AccurateRip; rep may be NULL). */
+void cli_ar_summary(const struct dw_rip_report *rep, char *out, size_t out_bytes);
 
 /* Usage lines of the options, for 'rip' and 'offset'. */
 #define CLI_AR_USAGE_LOOKUP                                                                 \

@@ -1,8 +1,8 @@
 /* discwright blank --drive DRIVE: blank a CD-RW or DVD-RW through libburn. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/burn.h"
 
@@ -61,21 +61,19 @@ int cmd_blank(struct cli *cli, int argc, char **argv)
     if (cli_interrupted)
         cli_errorf("blanking cannot be interrupted; it ran to its end");
     if (cli->json) {
-        json_object *o = json_object_new_object(), *b = json_object_new_object();
-        json_object_object_add(b, "drive", json_object_new_string(drive));
-        json_object_object_add(b, "fast", json_object_new_boolean(fast));
-        json_object_object_add(b, "error", rc ? json_object_new_string(err.message) : NULL);
-        json_object_object_add(o, "blank", b);
-        json_object_object_add(o, "exit_status", json_object_new_int(rc ? EXIT_FAILURE_ : 0));
-        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(o);
+        char *text = dw_burn_blank_result_to_json(drive, fast, rc ? err.message : NULL,
+                                                  rc ? EXIT_FAILURE_ : EXIT_OK);
+        if (text)
+            puts(text);
+        else
+            cli_errorf("out of memory: no JSON report");
+        free(text);
     }
     if (rc) {
         cli_error(&err, rc);
         return EXIT_FAILURE_;
     }
     if (!cli->quiet && !cli->json)
-        printf("the disc in %s is blank\n", drive);
+        printf("the disc in %s is blank\n", cli_safe(drive));
     return EXIT_OK;
 }

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/burn.h"
 #include "discwright/drive.h"
+#include "discwright/verify.h"
 
 static const char usage[] =
     "usage: discwright burn IMAGE --drive DRIVE [options]\n"
@@ -20,6 +20,8 @@ static const char usage[] =
     "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
     "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
     "      --dummy         simulate: the laser stays off, nothing is written\n"
+    "      --overwrite     stdio: write over an existing file that holds no disc\n"
+    "                      image (refused without it)\n"
     "      --no-verify     do not read the burn back\n"
     "      --eject         eject the medium afterwards (after the verify)\n"
     "  -q, --quiet         no progress line      --json  print the JSON report\n"
@@ -34,7 +36,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
         {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},   {NULL, 0, NULL, 0}};
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;
@@ -59,6 +61,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         case 'D':
             opts.dummy = true;
             break;
+        case 'W':
+            opts.flags |= DW_BURN_OVERWRITE;
+            break;
         case 'N':
             verify = false;
             break;
@@ -66,6 +71,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
             opts.eject = true;
             break;
         case 'q':
+        case 'X':
         case 'J':
             break;
         case 'h':
@@ -102,38 +108,24 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     int rc = cue ? dw_burn_cue(image, drive, &opts, &cb, &res, &err)
                  : dw_burn_iso(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();
-    json_object *report = json_object_new_object();
-    json_object *b = json_object_new_object();
-    json_object_object_add(b, "image", json_object_new_string(image));
-    json_object_object_add(b, "drive", json_object_new_string(res.drive_address));
-    json_object_object_add(b, "profile", json_object_new_int(res.profile));
-    json_object_object_add(b, "profile_name", json_object_new_string(res.profile_name));
-    json_object_object_add(b, "write_type", json_object_new_string(res.write_type));
-    json_object_object_add(b, "start_lba", json_object_new_int(res.start_lba));
-    json_object_object_add(b, "image_bytes", json_object_new_int64(res.image_bytes));
-    json_object_object_add(b, "written_bytes", json_object_new_int64(res.written_bytes));
-    json_object_object_add(b, "dummy", json_object_new_boolean(res.dummy));
-    json_object_object_add(b, "error", rc ? json_object_new_string(err.message) : NULL);
-    json_object_object_add(report, "burn", b);
     int status = EXIT_OK;
+    struct dw_verify_report *vrep = NULL;
     if (rc) {
         cli_error(&err, rc);
         status = EXIT_FAILURE_;
     } else {
         if (!cli->json && !cli->quiet)
-            printf("burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n", image,
-                   res.drive_address, res.profile_name, res.write_type,
-                   res.dummy ? ", dummy run: nothing written" : "",
-                   (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
-        if (verify && !res.dummy) {
-            char *vjson = NULL;
+            printf(
+                "burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n",
+                cli_safe(image), cli_safe(res.drive_address), cli_safe(res.profile_name),
+                cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
+                (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+        /* The burned image is compared as the burn read it: any whole
+         * number of 2048-byte sectors, with or without a volume descriptor. */
+        cli->raw = true;
+        if (verify && !res.dummy)
             status = cli_verify_run(cli, res.drive_address, image, res.start_lba, -1,
-                                    cli->json ? &vjson : NULL);
-            if (vjson) {
-                json_object_object_add(report, "verify", json_tokener_parse(vjson));
-                free(vjson);
-            }
-        }
+                                    cli->json ? &vrep : NULL);
         if (eject_after) {
             struct dw_drive *d = NULL;
             if (dw_drive_open(res.drive_address, 0, &d, &err))
@@ -143,10 +135,15 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
             dw_drive_free(d);
         }
     }
-    json_object_object_add(report, "exit_status", json_object_new_int(status));
-    if (cli->json)
-        puts(json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(report);
+    if (cli->json) {
+        char *text =
+            dw_burn_result_to_json(image, &res, rc ? err.message : NULL, vrep, status);
+        if (text)
+            puts(text);
+        else
+            cli_errorf("out of memory: no JSON report");
+        free(text);
+    }
+    dw_verify_report_free(vrep);
     return status;
 }

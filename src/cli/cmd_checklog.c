@@ -1,5 +1,4 @@
 /* discwright checklog LOG: check the SHA-256 signature a rip log ends with. */
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +15,6 @@ static const char usage[] =
     "      --json    print the result as JSON\n"
     "exit status: 0 signature good, 1 no signature or LOG cannot be read,\n"
     "2 usage, 4 log modified (the text does not match its signature)\n";
-
-static const char *verdict_name(enum dw_log_verdict v)
-{
-    return v == DW_LOG_GOOD ? "good" : v == DW_LOG_MODIFIED ? "modified" : "unsigned";
-}
 
 int cmd_checklog(struct cli *cli, int argc, char **argv)
 {
@@ -55,37 +49,23 @@ int cmd_checklog(struct cli *cli, int argc, char **argv)
                  : check.verdict == DW_LOG_MODIFIED ? EXIT_MISMATCH
                                                     : EXIT_FAILURE_;
     if (cli->json) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "command", json_object_new_string("checklog"));
-        json_object_object_add(o, "log", json_object_new_string(path));
-        json_object_object_add(o, "verdict",
-                               json_object_new_string(verdict_name(check.verdict)));
-        json_object_object_add(
-            o, "signed_sha256",
-            check.signed_sha256[0] ? json_object_new_string(check.signed_sha256) : NULL);
-        json_object_object_add(o, "actual_sha256",
-                               json_object_new_string(check.actual_sha256));
-        json_object_object_add(o, "signed_bytes",
-                               json_object_new_int64(check.signed_bytes));
-        json_object_object_add(o, "trailing_bytes",
-                               json_object_new_int64(check.trailing_bytes));
-        json_object_object_add(
-            o, "reason", check.reason[0] ? json_object_new_string(check.reason) : NULL);
-        json_object_object_add(o, "exit_status", json_object_new_int(status));
-        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(o);
+        char *text = dw_log_check_to_json(path, &check, status);
+        if (text)
+            puts(text);
+        else
+            cli_errorf("out of memory: no JSON report");
+        free(text);
     } else if (!cli->quiet) {
         if (check.verdict == DW_LOG_GOOD)
-            printf("%s: signature good (SHA-256 %s of %lld bytes)\n", path,
+            printf("%s: signature good (SHA-256 %s of %lld bytes)\n", cli_safe(path),
                    check.actual_sha256, (long long)check.signed_bytes);
         else if (check.verdict == DW_LOG_MODIFIED)
-            printf("%s: log modified: %s\n", path, check.reason);
+            printf("%s: log modified: %s\n", cli_safe(path), cli_safe(check.reason));
         else
             printf("%s: no signature: %s; it was not written by a discwright rip, or was "
                    "cut "
                    "short\n",
-                   path, check.reason);
+                   cli_safe(path), cli_safe(check.reason));
     }
     return status;
 }

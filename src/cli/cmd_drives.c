@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <json-c/json.h>
 #include "cli/cli.h"
 #include "discwright/drive.h"
 #include "discwright/drive_profile.h"
 #include "discwright/profile.h"
+#include "discwright/report.h"
 
 static const char usage[] =
     "usage: discwright drives [--json]\n"
@@ -42,30 +42,21 @@ static int list_drives(struct cli *cli)
         return EXIT_FAILURE_;
     }
     if (cli->json) {
-        json_object *a = json_object_new_array();
-        for (int i = 0; i < count; i++) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "address", json_object_new_string(list[i].address));
-            json_object_object_add(o, "vendor", json_object_new_string(list[i].vendor));
-            json_object_object_add(o, "model", json_object_new_string(list[i].model));
-            json_object_object_add(o, "firmware",
-                                   json_object_new_string(list[i].firmware));
-            json_object_object_add(o, "medium_loaded",
-                                   json_object_new_boolean(list[i].medium_loaded));
-            json_object_array_add(a, o);
-        }
-        puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
-                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
-        json_object_put(a);
+        char *text = dw_drive_list_to_json(list, count);
+        if (text)
+            puts(text);
+        else
+            cli_errorf("out of memory: no JSON list");
+        free(text);
     } else if (count == 0) {
         printf("no optical drives found\n");
     } else {
         printf("%-14s %-8s %-16s %-5s %s\n", "address", "vendor", "model", "fw",
                "medium");
         for (int i = 0; i < count; i++)
-            printf("%-14s %-8s %-16s %-5s %s\n", list[i].address, list[i].vendor,
-                   list[i].model, list[i].firmware,
-                   list[i].medium_loaded ? "loaded" : "none");
+            printf("%-14s %-8s %-16s %-5s %s\n", cli_safe(list[i].address),
+                   cli_safe(list[i].vendor), cli_safe(list[i].model),
+                   cli_safe(list[i].firmware), list[i].medium_loaded ? "loaded" : "none");
     }
     free(list);
     return EXIT_OK;
@@ -117,10 +108,11 @@ static const char *state_text(enum dw_probe_state s)
 /* The profile, one line a field, then the notes. */
 static void print_profile(const struct dw_drive_profile *p)
 {
-    printf("drive            %s %s (firmware %s)\n", p->vendor, p->model, p->revision);
+    printf("drive            %s %s (firmware %s)\n", cli_safe(p->vendor),
+           cli_safe(p->model), cli_safe(p->revision));
     printf("probed           %s with discwright %s, sectors %ld-%ld of %s track\n",
-           p->probe_date[0] ? p->probe_date : "(no date)", p->discwright_version,
-           (long)p->probe_lba, (long)p->probe_lba + 11,
+           p->probe_date[0] ? cli_safe(p->probe_date) : "(no date)",
+           cli_safe(p->discwright_version), (long)p->probe_lba, (long)p->probe_lba + 11,
            p->probe_audio ? "an audio" : "a data");
     printf("C2 pointers      %s (READ CD error field 01b, 294 bytes)\n",
            state_text(p->c2));
@@ -163,12 +155,14 @@ static void print_profile(const struct dw_drive_profile *p)
     else
         printf("read offset      unknown\n");
     if (p->comment[0])
-        printf("comment          %s\n", p->comment);
+        printf("comment          %s\n", cli_safe(p->comment));
     if (p->notes[0]) {
         printf("notes\n");
+        char one[sizeof(p->notes)];
         for (const char *line = p->notes; *line;) {
             size_t n = strcspn(line, "\n");
-            printf("  %.*s\n", (int)n, line);
+            snprintf(one, sizeof(one), "%.*s", (int)n, line);
+            printf("  %s\n", cli_safe(one));
             line += n + (line[n] == '\n');
         }
     }
@@ -177,18 +171,13 @@ static void print_profile(const struct dw_drive_profile *p)
 /* The profile as JSON on stdout, with "file" when it came from one. */
 static int print_profile_json(const struct dw_drive_profile *p)
 {
-    char *text = dw_drive_profile_to_json(p);
-    json_object *o = text ? json_tokener_parse(text) : NULL;
-    free(text);
-    if (!o) {
+    char *text = dw_drive_profile_to_json_ext(p, DW_DRIVE_PROFILE_JSON_FILE);
+    if (!text) {
         cli_errorf("out of memory");
         return EXIT_FAILURE_;
     }
-    if (p->source[0])
-        json_object_object_add(o, "file", json_object_new_string(p->source));
-    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                               JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
+    puts(text);
+    free(text);
     return EXIT_OK;
 }
 
@@ -227,7 +216,8 @@ static int probe_drive(struct cli *cli, const char *address, bool save,
         return EXIT_FAILURE_;
     }
     if (!cli->quiet)
-        fprintf(cli->json ? stderr : stdout, "saved the profile to '%s'\n", path);
+        fprintf(cli->json ? stderr : stdout, "saved the profile to '%s'\n",
+                cli_safe(path));
     return EXIT_OK;
 }
 
@@ -261,7 +251,7 @@ static int show_profile(struct cli *cli, const char *address)
     if (cli->json)
         return print_profile_json(&p);
     print_profile(&p);
-    printf("profile file     %s\n", p.source);
+    printf("profile file     %s\n", cli_safe(p.source));
     return EXIT_OK;
 }
 

@@ -25,7 +25,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
     if (cli_wants_help(argc, argv, usage))
         return EXIT_OK;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json"))
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json") ||
+            !strcmp(argv[i], "--raw"))
             continue;
         if (argv[i][0] == '-' || source) {
             fputs(usage, stderr);
@@ -37,7 +38,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    int rc = dw_drive_open(source, 0, &d, &err);
+    int rc = dw_drive_open(source, CLI_OPEN_FLAGS(cli), &d, &err);
     if (rc) {
         cli_error(&err, rc);
         return cli_exit_for(rc);
@@ -55,9 +56,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         cli_error(dw_drive_last_error(d), DW_EIO);
         goto out;
     }
-    const char *w = dw_drive_warnings(d);
-    if (*w && !cli->quiet)
-        fprintf(stderr, "discwright: warning: %s", w);
+    cli_warnings(cli, dw_drive_warnings(d));
     if (cli->json) {
         char *j = dw_info_to_json(&info, &medium, disc);
         if (j)
@@ -65,10 +64,10 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         free(j);
     } else {
         if (info.kind == DW_DRIVE_MMC)
-            printf("drive:    %s  %s %s %s\n", info.address, info.vendor, info.model,
-                   info.firmware);
+            printf("drive:    %s  %s %s %s\n", cli_safe(info.address), cli_safe(info.vendor),
+                   cli_safe(info.model), cli_safe(info.firmware));
         else
-            printf("image:    %s (%s)\n", info.address, info.backend);
+            printf("image:    %s (%s)\n", cli_safe(info.address), info.backend);
         printf("medium:   %s, %s\n", medium.profile_name, dw_disc_status_name(medium.status));
         if (medium.is_cd)
             printf("capacity: %lld sectors\n", (long long)medium.capacity_sectors);

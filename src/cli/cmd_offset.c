@@ -28,9 +28,9 @@ static void print_line(enum dw_log_level level, const char *line, void *user)
 {
     const struct cli *cli = user;
     if (level >= DW_LOG_WARN)
-        fprintf(stderr, "discwright: warning: %s\n", line);
+        fprintf(stderr, "discwright: warning: %s\n", cli_safe(line));
     else if (!cli->json && !cli->quiet)
-        printf("%s\n", line);
+        printf("%s\n", cli_safe(line));
 }
 
 int cmd_offset(struct cli *cli, int argc, char **argv)
@@ -38,7 +38,7 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"range", required_argument, NULL, 'R'}, {"no-database", no_argument, NULL, 'D'},
         {"no-data-track", no_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'},         {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},         {"help", no_argument, NULL, 'h'},
         CLI_AR_LONGOPTS,                          {NULL, 0, NULL, 0}};
     struct dw_offset_find_opts opts = {0};
     struct cli_ar ar = {0};
@@ -73,6 +73,7 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
             cli_errorf("--offset and --no-accuraterip are options of 'rip', not of 'offset'");
             return EXIT_USAGE;
         case 'q':
+        case 'X':
         case 'J':
             break;
         case 'h':
@@ -91,30 +92,32 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
     opts.accuraterip = &ar.ardb;
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
-    int rc = dw_drive_open(argv[optind], 0, &d, &err);
+    int rc = dw_drive_open(argv[optind], CLI_OPEN_FLAGS(cli), &d, &err);
     if (rc) {
         cli_error(&err, rc);
         return EXIT_FAILURE_;
     }
     struct dw_callbacks cb = {.log = print_line, .user = cli};
-    struct dw_offset_result res;
-    rc = dw_offset_find(d, &opts, &cb, &res, &err);
+    struct dw_offset_report *rep = NULL;
+    rc = dw_offset_find(d, &opts, &cb, &rep, &err);
     dw_drive_free(d);
+    if (cli->json && dw_offset_report_json(rep))
+        puts(dw_offset_report_json(rep));
+    int status = EXIT_FAILURE_;
     if (rc) {
         cli_error(&err, rc);
-        return EXIT_FAILURE_;
-    }
-    if (cli->json)
-        puts(res.report_json);
-    else if (cli->quiet && res.found)
-        printf("%+d\n", (int)res.offset_samples);
-    else if (!cli->quiet)
-        printf("read offset: %s\n", res.summary);
-    free(res.report_json);
-    if (!res.found) {
+    } else if (!dw_offset_report_found(rep)) {
+        if (!cli->json && !cli->quiet)
+            printf("read offset: %s\n", cli_safe(dw_offset_report_summary(rep)));
         if (!cli->json)
-            cli_errorf("no read offset found: %s", res.summary);
-        return EXIT_FAILURE_;
+            cli_errorf("no read offset found: %s", dw_offset_report_summary(rep));
+    } else {
+        if (cli->quiet && !cli->json)
+            printf("%+d\n", (int)dw_offset_report_offset_samples(rep));
+        else if (!cli->json)
+            printf("read offset: %s\n", cli_safe(dw_offset_report_summary(rep)));
+        status = EXIT_OK;
     }
-    return EXIT_OK;
+    dw_offset_report_free(rep);
+    return status;
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "cli/cli.h"
 #include "cli/cli_ar.h"
 #include "discwright/drive.h"
@@ -18,7 +17,11 @@ static const char usage[] =
     "The log ends with its SHA-256 ('discwright checklog' checks it); a BIN/CUE\n"
     "rip of a disc with CD-TEXT also gets NAME.cdt (raw CD-TEXT packs).\n"
     "  -o, --output DIR       output directory (created if missing)\n"
-    "  -n, --name NAME        base name of the outputs (default: from SOURCE)\n"
+    "  -n, --name NAME        base name of the outputs (default: from SOURCE); one\n"
+    "                         file name of printable characters\n"
+    "      --overwrite        replace an earlier rip of the same name in DIR (its\n"
+    "                         files this rip does not write are removed); without\n"
+    "                         it such a rip is refused\n"
     "  -f, --format FORMAT    bincue (default) or iso\n"
     "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
     "                         re-reads of flagged sectors only), test-and-copy\n"
@@ -57,16 +60,22 @@ static const char usage[] =
     "sectors stayed bad (listed in the log), 5 no bad sectors but some audio\n"
     "track has no database match (secure but unconfirmed)\n";
 
-/* The outputs besides image, cue, log and report, in the summary. */
-static void cli_rip_print_extras(const struct dw_rip_result *res)
+/* The outputs of a rip in its summary, paths escaped for the terminal. */
+static void cli_rip_print_outputs(const struct dw_rip_report *rep)
 {
-    const char *label[] = {
-        "img:   ", "sub:   ", "ccd:   ", "toc:   ", "cdt:   ", "htoa:  "};
-    const char *path[] = {res->img_path, res->sub_path, res->ccd_path,
-                          res->toc_path, res->cdt_path, res->htoa_path};
-    for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++)
-        if (path[i][0])
-            printf("  %s %s\n", label[i], path[i]);
+    static const struct {
+        enum dw_rip_output which;
+        const char *label;
+    } outs[] = {{DW_RIP_OUT_IMAGE, "image: "}, {DW_RIP_OUT_CUE, "cue:   "},
+                {DW_RIP_OUT_IMG, "img:   "},   {DW_RIP_OUT_SUB, "sub:   "},
+                {DW_RIP_OUT_CCD, "ccd:   "},   {DW_RIP_OUT_TOC, "toc:   "},
+                {DW_RIP_OUT_CDT, "cdt:   "},   {DW_RIP_OUT_HTOA, "htoa:  "},
+                {DW_RIP_OUT_LOG, "log:   "},   {DW_RIP_OUT_REPORT, "report:"}};
+    for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+        const char *path = dw_rip_report_output(rep, outs[i].which);
+        if (path)
+            printf("  %s %s\n", outs[i].label, cli_safe(path));
+    }
 }
 
 /* rip --list-profiles: every rip profile along the search path, as text or,
@@ -85,23 +94,12 @@ static int cli_rip_list_profiles(struct cli *cli)
         return EXIT_FAILURE_;
     }
     if (cli->json) {
-        json_object *list = json_object_new_array();
-        for (size_t i = 0; list && i < n; i++) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "name", json_object_new_string(e[i].name));
-            json_object_object_add(o, "description",
-                                   json_object_new_string(e[i].description));
-            json_object_object_add(o, "file", json_object_new_string(e[i].file));
-            json_object_object_add(
-                o, "error", e[i].error ? json_object_new_string(e[i].message) : NULL);
-            json_object_array_add(list, o);
-        }
-        puts(list ? json_object_to_json_string_ext(
-                        list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
-                  : "[]");
-        json_object_put(list);
+        char *text = dw_rip_profile_list_json(e, n);
+        if (text)
+            puts(text);
+        free(text);
         dw_rip_profile_list_free(e);
-        return EXIT_OK;
+        return text ? EXIT_OK : EXIT_FAILURE_;
     }
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(e[i].name) > width)
@@ -119,7 +117,18 @@ static int cli_rip_list_profiles(struct cli *cli)
     return EXIT_OK;
 }
 
-int cmd_rip(struct cli *cli, int argc, char **argv)
+/* What the command line of 'rip' said. */
+struct rip_args {
+    struct dw_rip_opts opts;
+    struct cli_ar ar;
+    struct dw_rip_profile profile; /* opts->profile_name/_file point into it */
+    const char *profile_arg;
+    bool list_profiles, mode_given, retries_given;
+};
+
+/* Parse the options into *a.  Returns -1 to go on, else the exit status
+ * (help printed, or a usage error). */
+static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"name", required_argument, NULL, 'n'},
@@ -131,42 +140,40 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         {"resume", no_argument, NULL, 'R'},       {"htoa-file", no_argument, NULL, 'H'},
         {"profile", required_argument, NULL, 'P'},
         {"list-profiles", no_argument, NULL, 'L'},
+        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},
         CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
-    struct dw_rip_opts opts = {.data_retries = -1, .command_line = cli->command_line};
-    struct cli_ar ar = {0};
-    char ar_line[512];
     int c;
-    /* What the command line gave, to win over a --profile. */
-    const char *profile_arg = NULL;
-    bool list_profiles = false, mode_given = false, retries_given = false;
+    memset(a, 0, sizeof(*a));
+    a->opts.data_retries = -1;
+    a->opts.command_line = cli->command_line;
     while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            opts.output_dir = optarg;
+            a->opts.output_dir = optarg;
             break;
         case 'n':
-            opts.name = optarg;
+            a->opts.name = optarg;
             break;
         case 'f':
             if (!strcmp(optarg, "bincue"))
-                opts.format = DW_RIP_BINCUE;
+                a->opts.format = DW_RIP_BINCUE;
             else if (!strcmp(optarg, "iso"))
-                opts.format = DW_RIP_ISO;
+                a->opts.format = DW_RIP_ISO;
             else {
                 cli_errorf("unknown format '%s': use bincue or iso", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 'm':
-            mode_given = true;
+            a->mode_given = true;
             if (!strcmp(optarg, "paranoia"))
-                opts.mode = DW_RIP_PARANOIA;
+                a->opts.mode = DW_RIP_PARANOIA;
             else if (!strcmp(optarg, "burst"))
-                opts.mode = DW_RIP_BURST;
+                a->opts.mode = DW_RIP_BURST;
             else if (!strcmp(optarg, "secure"))
-                opts.mode = DW_RIP_SECURE;
+                a->opts.mode = DW_RIP_SECURE;
             else if (!strcmp(optarg, "test-and-copy"))
-                opts.mode = DW_RIP_TEST_AND_COPY;
+                a->opts.mode = DW_RIP_TEST_AND_COPY;
             else {
                 cli_errorf("unknown mode '%s': use secure, test-and-copy, paranoia or burst",
                            optarg);
@@ -180,32 +187,36 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
                 cli_errorf("--retries needs a number 0-100, not '%s'", optarg);
                 return EXIT_USAGE;
             }
-            opts.data_retries = (int)v;
-            retries_given = true;
+            a->opts.data_retries = (int)v;
+            a->retries_given = true;
             break;
         }
         case 'Q':
-            opts.flags |= DW_RIP_NO_QSCAN;
+            a->opts.flags |= DW_RIP_NO_QSCAN;
             break;
         case 'S':
-            opts.flags |= DW_RIP_SUBCHANNEL;
+            a->opts.flags |= DW_RIP_SUBCHANNEL;
             break;
         case 'T':
-            opts.flags |= DW_RIP_TOC;
+            a->opts.flags |= DW_RIP_TOC;
             break;
         case 'R':
-            opts.flags |= DW_RIP_RESUME;
+            a->opts.flags |= DW_RIP_RESUME;
             break;
         case 'H':
-            opts.flags |= DW_RIP_HTOA_FILE;
+            a->opts.flags |= DW_RIP_HTOA_FILE;
+            break;
+        case 'W':
+            a->opts.flags |= DW_RIP_OVERWRITE;
             break;
         case 'P':
-            profile_arg = optarg;
+            a->profile_arg = optarg;
             break;
         case 'L':
-            list_profiles = true;
+            a->list_profiles = true;
             break;
         case 'q':
+        case 'X':
         case 'J':
             break;
         case CLI_AR_OPT_OFFSET:
@@ -213,7 +224,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         case CLI_AR_OPT_CACHE_DIR:
         case CLI_AR_OPT_OFFLINE:
         case CLI_AR_OPT_NO_LOOKUP:
-            if (cli_ar_option(&ar, c, optarg))
+            if (cli_ar_option(&a->ar, c, optarg))
                 return EXIT_USAGE;
             break;
         case 'h':
@@ -224,94 +235,125 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (list_profiles)
-        return cli_rip_list_profiles(cli);
-    if (optind + 1 != argc || !opts.output_dir) {
-        cli_errorf(optind >= argc ? "no SOURCE given" : !opts.output_dir
+    if (a->list_profiles)
+        return -1;
+    if (optind + 1 != argc || !a->opts.output_dir) {
+        cli_errorf(optind >= argc ? "no SOURCE given" : !a->opts.output_dir
                                                             ? "no output directory: add -o DIR"
                                                             : "more than one SOURCE given");
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    /* The profile first, then what the command line said again on top. */
-    unsigned given_flags = opts.flags;
-    struct dw_rip_profile profile;
-    if (profile_arg) {
-        struct dw_rip_opts given = opts;
+    return -1;
+}
+
+/* The profile first, then what the command line said again on top.
+ * Returns -1 to go on, else the exit status. */
+static int rip_apply_profile(struct rip_args *a)
+{
+    struct dw_rip_opts *opts = &a->opts;
+    unsigned given_flags = opts->flags;
+    if (a->profile_arg) {
+        struct dw_rip_opts given = *opts;
         struct dw_error_detail perr;
-        int prc = dw_rip_profile_load(profile_arg, &profile, &perr);
+        int prc = dw_rip_profile_load(a->profile_arg, &a->profile, &perr);
         if (prc) {
             cli_error(&perr, prc);
             return EXIT_FAILURE_;
         }
-        dw_rip_profile_apply(&profile, &opts);
-        if (mode_given)
-            opts.mode = given.mode;
-        if (retries_given)
-            opts.data_retries = given.data_retries;
-        opts.flags |= given_flags; /* the command line only turns flags on */
+        dw_rip_profile_apply(&a->profile, opts);
+        if (a->mode_given)
+            opts->mode = given.mode;
+        if (a->retries_given)
+            opts->data_retries = given.data_retries;
+        opts->flags |= given_flags; /* the command line only turns flags on */
     }
-    if ((opts.flags &
-         (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)) &&
-        opts.format == DW_RIP_ISO) {
-        cli_errorf(
-            "--subchannel, --toc, --resume and --htoa-file work on BIN/CUE rips: leave "
-            "out --format iso%s",
-            (opts.flags & ~given_flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC))
-                ? ", or use a profile without \"subchannel\" and \"toc\""
-                : "");
+    if ((opts->flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE)) &&
+        opts->format == DW_RIP_ISO) {
+        cli_errorf("--subchannel, --toc, --resume and --htoa-file work on BIN/CUE rips: leave "
+                   "out --format iso%s",
+                   (opts->flags & ~given_flags & (DW_RIP_SUBCHANNEL | DW_RIP_TOC))
+                       ? ", or use a profile without \"subchannel\" and \"toc\""
+                       : "");
         return EXIT_USAGE;
     }
-    cli_ar_apply(&ar, &opts);
+    cli_ar_apply(&a->ar, opts);
+    return -1;
+}
+
+/* The summary of a finished rip on stdout and stderr; returns its exit
+ * status. */
+static int rip_summary(struct cli *cli, const struct dw_rip_report *rep)
+{
+    char ar_line[512];
+    int status = dw_rip_report_exit_status(rep);
+    cli_ar_summary(rep, ar_line, sizeof(ar_line));
+    if (!cli->json && !cli->quiet) {
+        int64_t events = dw_rip_report_count(rep, DW_RIP_PARANOIA_EVENTS);
+        printf("ripped %lld sectors: %lld re-read, %lld bad",
+               (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_READ),
+               (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_REREAD),
+               (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_BAD));
+        if (events)
+            printf(", %lld paranoia corrections", (long long)events);
+        printf("\n");
+        cli_rip_print_outputs(rep);
+        if (ar_line[0])
+            printf("  AccurateRip: %s\n", ar_line);
+    }
+    if (status == EXIT_BAD_SECTORS) {
+        cli_errorf("%lld sectors stayed bad; they are listed in '%s'",
+                   (long long)dw_rip_report_count(rep, DW_RIP_SECTORS_BAD),
+                   dw_rip_report_output(rep, DW_RIP_OUT_LOG));
+    } else if (status == EXIT_UNCONFIRMED && !cli->quiet) {
+        int64_t audio = dw_rip_report_count(rep, DW_RIP_AUDIO_TRACKS);
+        fprintf(stderr,
+                "discwright: no bad sectors, but %lld of %lld audio tracks have no AccurateRip "
+                "or CTDB match: the rip is unconfirmed\n",
+                (long long)(audio - dw_rip_report_count(rep, DW_RIP_AUDIO_TRACKS_CONFIRMED)),
+                (long long)audio);
+    }
+    return status;
+}
+
+int cmd_rip(struct cli *cli, int argc, char **argv)
+{
+    struct rip_args a;
+    int rc = rip_parse(cli, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.list_profiles)
+        return cli_rip_list_profiles(cli);
+    if ((rc = rip_apply_profile(&a)) >= 0)
+        return rc;
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
-    int rc = dw_drive_open(argv[optind], 0, &d, &err);
-    if (rc) {
+    if ((rc = dw_drive_open(argv[optind], CLI_OPEN_FLAGS(cli), &d, &err))) {
+        struct dw_rip_report *failed = cli->json ? dw_rip_report_for_error(&a.opts, &err) : NULL;
+        if (failed && dw_rip_report_json(failed))
+            puts(dw_rip_report_json(failed));
+        dw_rip_report_free(failed);
         cli_error(&err, rc);
         return EXIT_FAILURE_;
     }
     struct dw_callbacks cb;
-    struct dw_rip_result res;
+    struct dw_rip_report *rep = NULL;
     cli_callbacks(cli, &cb);
     cli_install_signals();
-    rc = dw_rip(d, &opts, &cb, &res, &err);
+    rc = dw_rip(d, &a.opts, &cb, &rep, &err);
     cli_progress_done();
     dw_drive_free(d);
-    if (cli->json && res.report_json)
-        puts(res.report_json);
-    cli_ar_summary(res.report_json, ar_line, sizeof(ar_line));
-    free(res.report_json);
+    if (cli->json && dw_rip_report_json(rep))
+        puts(dw_rip_report_json(rep));
+    int status = EXIT_FAILURE_;
     if (rc) {
         cli_error(&err, rc);
-        if (res.log_path[0] && !cli->quiet)
-            fprintf(stderr, "discwright: the log of the failed rip is '%s'\n", res.log_path);
-        return EXIT_FAILURE_;
+        const char *log = dw_rip_report_output(rep, DW_RIP_OUT_LOG);
+        if (log && !cli->quiet)
+            cli_errorf("the log of the failed rip is '%s'", log);
+    } else {
+        status = rip_summary(cli, rep);
     }
-    if (!cli->json && !cli->quiet) {
-        printf("ripped %lld sectors: %lld re-read, %lld bad", (long long)res.sectors_read,
-               (long long)res.sectors_reread, (long long)res.sectors_bad);
-        if (res.paranoia_events)
-            printf(", %lld paranoia corrections", (long long)res.paranoia_events);
-        printf("\n  image:  %s\n", res.image_path);
-        if (res.cue_path[0])
-            printf("  cue:    %s\n", res.cue_path);
-        cli_rip_print_extras(&res);
-        printf("  log:    %s\n  report: %s\n", res.log_path, res.report_path);
-        if (ar_line[0])
-            printf("  AccurateRip: %s\n", ar_line);
-    }
-    if (res.sectors_bad) {
-        cli_errorf("%lld sectors stayed bad; they are listed in '%s'",
-                   (long long)res.sectors_bad, res.log_path);
-        return EXIT_BAD_SECTORS;
-    }
-    if (res.verdict == DW_RIP_VERDICT_UNCONFIRMED) {
-        if (!cli->quiet)
-            fprintf(stderr,
-                    "discwright: no bad sectors, but %d of %d audio tracks have no AccurateRip "
-                    "or CTDB match: the rip is unconfirmed\n",
-                    res.audio_tracks - res.audio_tracks_confirmed, res.audio_tracks);
-        return EXIT_UNCONFIRMED;
-    }
-    return EXIT_OK;
+    dw_rip_report_free(rep);
+    return status;
 }

@@ -20,19 +20,75 @@ static const char usage[] =
     "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
     "read, 4 mismatch (ranges listed with their first differing byte)\n";
 
+/* The summary on stdout and the ranges (on stdout, or on stderr beside
+ * --json; -q leaves them to the report); returns the exit status. */
+static int verify_summary(struct cli *cli, const char *source, const char *image,
+                          const struct dw_verify_report *rep)
+{
+    int64_t miscompare = dw_verify_report_count(rep, DW_VERIFY_MISCOMPARE);
+    int64_t unreadable = dw_verify_report_count(rep, DW_VERIFY_UNREADABLE);
+    int64_t extra = dw_verify_report_count(rep, DW_VERIFY_SOURCE_EXTRA_SECTORS);
+    int ranges = (int)dw_verify_report_count(rep, DW_VERIFY_RANGES);
+    int status = dw_verify_report_exit_status(rep);
+    if (!cli->json && !cli->quiet) {
+        printf("verify %s against %s (%s, from LBA %d):\n", cli_safe(source),
+               cli_safe(image),
+               dw_verify_report_sector_bytes(rep) == 2048 ? "2048-byte user data"
+                                                          : "raw 2352-byte sectors",
+               dw_verify_report_source_lba(rep));
+        printf("  %lld sectors: %lld match, %lld miscompare, %lld unreadable, %lld "
+               "untested\n",
+               (long long)dw_verify_report_count(rep, DW_VERIFY_SECTORS),
+               (long long)dw_verify_report_count(rep, DW_VERIFY_MATCH),
+               (long long)miscompare, (long long)unreadable,
+               (long long)dw_verify_report_count(rep, DW_VERIFY_UNTESTED));
+        if (extra)
+            printf(
+                "  %lld sectors on the source after the image (padding or run-out) were "
+                "not compared\n",
+                (long long)extra);
+    }
+    FILE *out = cli->json ? stderr : stdout;
+    struct dw_verify_range r;
+    for (int i = 0; !cli->quiet && i < ranges && i < 50; i++) {
+        if (dw_verify_report_range(rep, i, &r, sizeof(r)))
+            break;
+        if (r.cls == DW_CLASS_MISCOMPARE)
+            fprintf(out,
+                    "  miscompare: LBA %d-%d (%d sectors), first differing byte %d of "
+                    "LBA %d\n",
+                    r.first_lba, r.last_lba, r.last_lba - r.first_lba + 1,
+                    r.first_diff_byte, r.first_lba);
+        else
+            fprintf(out, "  %s: LBA %d-%d (%d sectors)\n", dw_sector_class_name(r.cls),
+                    r.first_lba, r.last_lba, r.last_lba - r.first_lba + 1);
+    }
+    if (!cli->quiet && ranges > 50)
+        fprintf(out, "  ... %d more ranges in the --json report\n", ranges - 50);
+    if (status == EXIT_MISMATCH)
+        cli_errorf("'%s' differs from '%s' in %lld sectors", source, image,
+                   (long long)miscompare);
+    else if (status == EXIT_BAD_SECTORS)
+        cli_errorf("%lld sectors of '%s' could not be read", (long long)unreadable,
+                   source);
+    else if (!cli->json && !cli->quiet)
+        printf("  identical\n");
+    return status;
+}
+
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
-                   int retries, char **json_out)
+                   int retries, struct dw_verify_report **report_out)
 {
     struct dw_drive *s = NULL, *im = NULL;
     struct dw_error_detail err;
-    struct dw_verify_result res = {0};
+    struct dw_verify_report *rep = NULL;
     int status = EXIT_FAILURE_;
-    int rc = dw_drive_open(image, 0, &im, &err);
+    int rc = dw_drive_open(image, CLI_OPEN_FLAGS(cli), &im, &err);
     if (rc) {
         cli_error(&err, rc);
         goto out;
     }
-    if ((rc = dw_drive_open(source, 0, &s, &err))) {
+    if ((rc = dw_drive_open(source, CLI_OPEN_FLAGS(cli), &s, &err))) {
         cli_error(&err, rc);
         goto out;
     }
@@ -41,60 +97,19 @@ int cli_verify_run(struct cli *cli, const char *source, const char *image, int32
     cli_install_signals();
     struct dw_verify_opts opts = {.source_lba = lba, .retries = retries,
                                   .command_line = cli->command_line};
-    rc = dw_verify(s, im, &opts, &cb, &res, &err);
+    rc = dw_verify(s, im, &opts, &cb, &rep, &err);
     cli_progress_done();
-    if (json_out) {
-        *json_out = res.report_json;
-        res.report_json = NULL;
-    } else if (cli->json && res.report_json) {
-        puts(res.report_json);
-    }
-    if (rc) {
+    if (!report_out && cli->json && dw_verify_report_json(rep))
+        puts(dw_verify_report_json(rep));
+    if (rc)
         cli_error(&err, rc);
-        goto out;
-    }
-    if (!cli->json && !cli->quiet) {
-        printf("verify %s against %s (%s, from LBA %d):\n", source, image,
-               res.sector_bytes == 2048 ? "2048-byte user data" : "raw 2352-byte sectors",
-               res.source_lba);
-        printf("  %lld sectors: %lld match, %lld miscompare, %lld unreadable, %lld untested\n",
-               (long long)res.sectors_total, (long long)res.match, (long long)res.miscompare,
-               (long long)res.unreadable, (long long)res.untested);
-        if (res.source_extra_sectors)
-            printf("  %lld sectors on the source after the image (padding or run-out) were "
-                   "not compared\n",
-                   (long long)res.source_extra_sectors);
-    }
-    /* The ranges are the result: on stdout, or on stderr beside --json;
-     * -q leaves them to the report. */
-    FILE *out = cli->json ? stderr : stdout;
-    for (int i = 0; !cli->quiet && i < res.range_count && i < 50; i++) {
-        struct dw_verify_range *r = &res.ranges[i];
-        if (r->cls == DW_CLASS_MISCOMPARE)
-            fprintf(out,
-                    "  miscompare: LBA %d-%d (%d sectors), first differing byte %d of LBA %d\n",
-                    r->first_lba, r->last_lba, r->last_lba - r->first_lba + 1,
-                    r->first_diff_byte, r->first_lba);
-        else
-            fprintf(out, "  %s: LBA %d-%d (%d sectors)\n", dw_sector_class_name(r->cls),
-                    r->first_lba, r->last_lba, r->last_lba - r->first_lba + 1);
-    }
-    if (!cli->quiet && res.range_count > 50)
-        fprintf(out, "  ... %d more ranges in the --json report\n", res.range_count - 50);
-    if (res.miscompare) {
-        cli_errorf("'%s' differs from '%s' in %lld sectors", source, image,
-                   (long long)res.miscompare);
-        status = EXIT_MISMATCH;
-    } else if (res.unreadable || res.untested) {
-        cli_errorf("%lld sectors of '%s' could not be read", (long long)res.unreadable, source);
-        status = EXIT_BAD_SECTORS;
-    } else {
-        if (!cli->json && !cli->quiet)
-            printf("  identical\n");
-        status = EXIT_OK;
-    }
+    else
+        status = verify_summary(cli, source, image, rep);
 out:
-    dw_verify_result_release(&res);
+    if (report_out)
+        *report_out = rep;
+    else
+        dw_verify_report_free(rep);
     dw_drive_free(s);
     dw_drive_free(im);
     return status;
@@ -104,7 +119,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"lba", required_argument, NULL, 'l'}, {"retries", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'},
+        {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     int32_t lba = -1;
     int retries = -1;
@@ -132,6 +147,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             break;
         }
         case 'q':
+        case 'X':
         case 'J':
             break;
         case 'h':

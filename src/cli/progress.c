@@ -17,14 +17,13 @@ static const char *start_phase;
 static double now_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* the program has no util.h: public headers only */
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    cli_interrupted = 1;
+    cli_interrupted = sig;
 }
 
 void cli_install_signals(void)
@@ -98,7 +97,7 @@ static void log_line(enum dw_log_level level, const char *line, void *user)
     if (cli->quiet && level < DW_LOG_ERROR)
         return;
     cli_progress_done();
-    fprintf(stderr, "discwright: %s%s\n", level == DW_LOG_WARN ? "warning: " : "", line);
+    fprintf(stderr, "discwright: %s%s\n", level == DW_LOG_WARN ? "warning: " : "", cli_safe(line));
 }
 
 void cli_callbacks(struct cli *cli, struct dw_callbacks *cb)
@@ -110,13 +109,13 @@ void cli_callbacks(struct cli *cli, struct dw_callbacks *cb)
 
 void cli_errorf(const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
     cli_progress_done();
-    fputs("discwright: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "discwright: %s\n", cli_safe(msg));
 }
 
 void cli_error(const struct dw_error_detail *e, int code)

@@ -118,7 +118,7 @@ int dw_ccd_write(const struct dw_disc *disc, const struct dw_ccd_write_opts *opt
             "TocEntries=%d" CRLF "Sessions=%d" CRLF "DataTracksScrambled=0" CRLF
             "CDTextLength=%zu" CRLF,
             entries, sessions, pack_bytes);
-    if (disc->mcn[0])
+    if (dw_mcn_valid(disc->mcn))
         fprintf(out, "CATALOG=%s" CRLF, disc->mcn);
     if (pack_bytes) {
         fprintf(out, "[CDText]" CRLF "Entries=%zu" CRLF, pack_bytes / 18);
@@ -171,7 +171,7 @@ int dw_ccd_write(const struct dw_disc *disc, const struct dw_ccd_write_opts *opt
         if (img_first < opts->img_first_lba)
             img_first = opts->img_first_lba;
         fprintf(out, "[TRACK %d]" CRLF "MODE=%d" CRLF, t->number, ccd_mode(t));
-        if (t->isrc[0])
+        if (dw_isrc_valid(t->isrc))
             fprintf(out, "ISRC=%s" CRLF, t->isrc);
         if (img_first < t->index_lba[1] || (session_first && t->index_lba[1] != 0))
             fprintf(out, "INDEX 0=%d" CRLF, (int)img_first);

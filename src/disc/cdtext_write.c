@@ -14,6 +14,9 @@
  * 80h-8Fh, the last sequence number of each of the 8 blocks, and the
  * language code of each block (09h English).
  */
+#include <errno.h>
+#include <iconv.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "discwright/disc.h"
@@ -41,26 +44,45 @@ static uint16_t pack_crc(const uint8_t *p, size_t n)
     return (uint16_t)~crc;
 }
 
-uint8_t dw__latin1_next(const unsigned char **s)
+size_t dw__latin1_of(const char *utf8, unsigned char *out, size_t out_bytes)
 {
-    const unsigned char *p = *s;
-    unsigned cp;
-    int more;
-    if (p[0] < 0x80 || (p[0] & 0xC0) == 0x80 || p[0] >= 0xF8) {
-        *s = p + 1;
-        return p[0];
-    }
-    more = p[0] >= 0xF0 ? 3 : p[0] >= 0xE0 ? 2 : 1;
-    cp = p[0] & (0x3Fu >> more);
-    for (int i = 1; i <= more; i++) {
-        if ((p[i] & 0xC0) != 0x80) { /* not UTF-8: the lead byte as it is */
-            *s = p + 1;
-            return p[0];
+    size_t used = 0;
+    if (!out_bytes)
+        return 0;
+    iconv_t cd = iconv_open("ISO-8859-1", "UTF-8");
+    char *in = (char *)utf8;
+    size_t in_left = strlen(utf8);
+    while (in_left > 0 && used + 1 < out_bytes) {
+        char *o = (char *)out + used;
+        size_t o_left = out_bytes - 1 - used;
+        if (cd == (iconv_t)-1 || iconv(cd, &in, &in_left, &o, &o_left) != (size_t)-1) {
+            used = (size_t)((unsigned char *)o - out);
+            if (cd != (iconv_t)-1)
+                break;
+            out[used++] = (unsigned char)*in++; /* no converter: the bytes as they are */
+            in_left--;
+            continue;
         }
-        cp = cp << 6 | (p[i] & 0x3Fu);
+        used = (size_t)((unsigned char *)o - out);
+        if (errno == E2BIG)
+            break;
+        /* EILSEQ / EINVAL: a character ISO 8859-1 has not got becomes '?' and
+         * is skipped whole; a byte that starts no UTF-8 sequence is taken as
+         * ISO 8859-1 already. */
+        const unsigned char *p = (const unsigned char *)in;
+        size_t seq = p[0] >= 0xF8 ? 0 : p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+        bool valid = seq && seq <= in_left;
+        for (size_t k = 1; valid && k < seq; k++)
+            valid = (p[k] & 0xC0) == 0x80;
+        out[used++] = valid ? '?' : p[0];
+        in += valid ? seq : 1;
+        in_left -= valid ? seq : 1;
+        iconv(cd, NULL, NULL, NULL, NULL);
     }
-    *s = p + 1 + more;
-    return cp >= 0x01 && cp <= 0xFF ? (uint8_t)cp : (uint8_t)'?';
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    out[used] = '\0';
+    return used;
 }
 
 static const char *field_of(const struct dw_cdtext *ct, int kind)
@@ -129,10 +151,11 @@ static int put_texts(struct packer *pk, const struct dw_disc *disc, int kind)
     pk->type = PACK_TITLE + kind;
     for (int i = -1; i < disc->track_count; i++) {
         const struct dw_cdtext *ct = i < 0 ? &disc->cdtext : &disc->tracks[i].cdtext;
-        const unsigned char *s = (const unsigned char *)field_of(ct, kind);
+        unsigned char latin1[DW_CDTEXT_BYTES + 1];
+        size_t n = dw__latin1_of(field_of(ct, kind), latin1, sizeof(latin1));
         int track = i < 0 ? 0 : disc->tracks[i].number, pos = 0;
-        while (*s)
-            if ((rc = put_byte(pk, dw__latin1_next(&s), track, pos++)))
+        for (size_t k = 0; k < n; k++)
+            if ((rc = put_byte(pk, latin1[k], track, pos++)))
                 return rc;
         if ((rc = put_byte(pk, 0, track, pos)))
             return rc;

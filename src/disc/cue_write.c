@@ -15,22 +15,30 @@ static int32_t bin_frames(const struct dw_cue_write_opts *o, int32_t lba)
     return pos;
 }
 
-/* Quotes are not escapable in a cue; use an apostrophe instead. */
-static void put_quoted(FILE *out, const char *indent, const char *kw, const char *value)
+/* Quotes are not escapable in a cue; use an apostrophe instead.  Control
+ * characters (a line feed would start a new cue line) become '?'. */
+static void put_quoted(FILE *out, const char *indent, const char *kw, const char *value,
+                       int *replaced)
 {
     if (!value[0])
         return;
     fprintf(out, "%s%s \"", indent, kw);
-    for (const char *c = value; *c; c++)
-        fputc(*c == '"' ? '\'' : *c, out);
+    for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+        if (*c < 0x20 || *c == 0x7F) {
+            fputc('?', out);
+            ++*replaced;
+        } else {
+            fputc(*c == '"' ? '\'' : *c, out);
+        }
+    }
     fputs("\"\n", out);
 }
 
-static void put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct)
+static void put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct, int *replaced)
 {
-    put_quoted(out, indent, "TITLE", ct->title);
-    put_quoted(out, indent, "PERFORMER", ct->performer);
-    put_quoted(out, indent, "SONGWRITER", ct->songwriter);
+    put_quoted(out, indent, "TITLE", ct->title, replaced);
+    put_quoted(out, indent, "PERFORMER", ct->performer, replaced);
+    put_quoted(out, indent, "SONGWRITER", ct->songwriter, replaced);
 }
 
 int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
@@ -39,9 +47,12 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
     if (!disc || !opts || disc->track_count <= 0 || opts->flags)
         return DW_EINVAL;
     fprintf(out, "REM COMMENT \"discwright %s\"\n", DW_VERSION_STRING);
-    if (disc->mcn[0])
+    int replaced = 0;
+    if (dw_mcn_valid(disc->mcn))
         fprintf(out, "CATALOG %s\n", disc->mcn);
-    put_cdtext(out, "", &disc->cdtext);
+    else if (disc->mcn[0])
+        replaced++;
+    put_cdtext(out, "", &disc->cdtext, &replaced);
     fputs("FILE \"", out);
     for (const char *c = opts->bin_name; *c; c++)
         fputc(*c == '"' ? '\'' : *c, out);
@@ -54,7 +65,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
             fprintf(out, "  REM SESSION %02d\n", session);
         }
         fprintf(out, "  TRACK %02d %s\n", t->number, dw_track_mode_cue_name(t->mode, 2352));
-        put_cdtext(out, "    ", &t->cdtext);
+        put_cdtext(out, "    ", &t->cdtext, &replaced);
         unsigned flags = t->control & (DW_CTL_DCP | DW_CTL_4CH | DW_CTL_PRE);
         if (flags) {
             fputs("    FLAGS", out);
@@ -66,8 +77,10 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
                 fputs(" PRE", out);
             fputc('\n', out);
         }
-        if (t->isrc[0])
+        if (dw_isrc_valid(t->isrc))
             fprintf(out, "    ISRC %s\n", t->isrc);
+        else if (t->isrc[0])
+            replaced++;
         for (int j = 0; j < t->index_count; j++) {
             if (t->index_lba[j] == DW_LBA_NONE)
                 continue;
@@ -78,5 +91,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
             fprintf(out, "    INDEX %02d %s\n", j, msf);
         }
     }
+    if (opts->replaced)
+        *opts->replaced = replaced;
     return ferror(out) ? DW_EIO : 0;
 }

@@ -150,3 +150,26 @@ int dw_disc_finish(struct dw_disc *disc, char *msg, size_t msg_bytes)
     }
     return 0;
 }
+
+bool dw_mcn_valid(const char *mcn)
+{
+    if (!mcn || strlen(mcn) != 13)
+        return false;
+    for (int i = 0; i < 13; i++)
+        if (mcn[i] < '0' || mcn[i] > '9')
+            return false;
+    return true;
+}
+
+bool dw_isrc_valid(const char *isrc)
+{
+    if (!isrc || strlen(isrc) != 12)
+        return false;
+    for (int i = 0; i < 12; i++) {
+        char c = isrc[i];
+        bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z';
+        if (i < 5 ? !(digit || upper) : !digit)
+            return false;
+    }
+    return true;
+}

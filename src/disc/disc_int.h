@@ -8,11 +8,12 @@
 #include "discwright/disc.h"
 #include "discwright/errors.h"
 
-/* The next character of NUL-ended text *s as ISO 8859-1, advancing *s past
- * it: a UTF-8 sequence of U+0001..U+00FF gives its byte, other code points
- * '?'; a byte that does not start a valid UTF-8 sequence is taken as ISO
- * 8859-1 already.  *s must not point at the NUL. */
-uint8_t dw__latin1_next(const unsigned char **s);
+/* utf8 (NUL-ended) as ISO 8859-1 into out (out_bytes with room for a NUL),
+ * converted with iconv: a character beyond U+00FF becomes '?', a byte that
+ * does not start a valid UTF-8 sequence is taken as ISO 8859-1 already.
+ * Returns the bytes written before the NUL (text that does not fit is cut).
+ * For CD-TEXT packs and cdrdao TOC strings.  src/disc/cdtext_write.c */
+size_t dw__latin1_of(const char *utf8, unsigned char *out, size_t out_bytes);
 
 /* True when libcdio 2.1's cdtext_data_init() decodes these packs right.
  * Measured against the library (see test_mmc.c), it refuses, with a warning

@@ -47,10 +47,11 @@ static void put_msf(FILE *out, int64_t frames)
 
 static void put_string(FILE *out, const char *text)
 {
-    const unsigned char *s = (const unsigned char *)text;
+    unsigned char latin1[4 * DW_CDTEXT_BYTES];
+    size_t n = dw__latin1_of(text, latin1, sizeof(latin1));
     fputc('"', out);
-    while (*s) {
-        unsigned char c = dw__latin1_next(&s);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = latin1[i];
         if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
             fprintf(out, "\\%03o", c);
         else
@@ -134,7 +135,7 @@ int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opt
     if (sessions > 1)
         fprintf(out, " (session %d of %d)", disc->tracks[first].session, sessions);
     fprintf(out, "\n%s\n", xa ? "CD_ROM_XA" : data ? "CD_ROM" : "CD_DA");
-    if (disc->mcn[0]) {
+    if (dw_mcn_valid(disc->mcn)) {
         fputs("CATALOG ", out);
         put_string(out, disc->mcn);
         fputc('\n', out);
@@ -168,7 +169,7 @@ int dw_toc_write(const struct dw_disc *disc, const struct dw_toc_write_opts *opt
             fprintf(out, "%sPRE_EMPHASIS\n", t->control & DW_CTL_PRE ? "" : "NO ");
             fprintf(out, "%s_CHANNEL_AUDIO\n", t->control & DW_CTL_4CH ? "FOUR" : "TWO");
         }
-        if (t->isrc[0]) {
+        if (dw_isrc_valid(t->isrc)) {
             fputs("ISRC ", out);
             put_string(out, t->isrc);
             fputc('\n', out);

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
+#include "errors_int.h"
+#include "image/image.h"
 
 int dw__drive_fail(struct dw_drive *d, int code, long long lba, const char *fmt, ...)
 {
@@ -25,10 +27,38 @@ int dw__drive_fail(struct dw_drive *d, int code, long long lba, const char *fmt,
     return code;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
+/* Which backend serves SOURCE.  By what the path is, not by its name:
+ * "stdio:PATH" is a file of 2048-byte sectors (libburn's stdio: drives);
+ * block and character devices are drives (MMC); a path under /dev/ that
+ * does not exist is a drive that is not there; other regular files are
+ * images whose format their content tells (src/image/sniff.c); anything
+ * else (a FIFO, a socket, a directory) is refused without opening it, so
+ * that nothing blocks. */
+static int open_backend(struct dw_drive *d, const char *source, unsigned flags,
+                        struct dw_error_detail *err)
 {
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+    struct stat st;
+    unsigned image_flags = flags & DW_DRIVE_OPEN_RAW_ISO ? DW__IMAGE_RAW_ISO : 0;
+    if (strncmp(source, "stdio:", 6) == 0)
+        return dw__drive_open_image(d, source + 6, DW__IMAGE_STDIO, err);
+    if (stat(source, &st) != 0) {
+        if (strncmp(source, "/dev/", 5) == 0)
+            return dw__drive_open_mmc(d, source, err);
+        if (errno == ENOENT || errno == ENOTDIR)
+            return dw__set_error(err, DW_ENOENT,
+                                 "cannot open '%s': no such file or drive (drives: "
+                                 "'discwright drives')",
+                                 source);
+        return dw__set_error_errno(err, errno, "cannot open '%s'", source);
+    }
+    if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))
+        return dw__drive_open_mmc(d, source, err);
+    if (!S_ISREG(st.st_mode))
+        return dw__set_error(err, DW_EINVAL,
+                             "'%s' is %s, not a disc image or a drive: discwright reads "
+                             "images it can seek in; copy it to a regular file first",
+                             source, dw__file_kind(st.st_mode));
+    return dw__drive_open_image(d, source, image_flags, err);
 }
 
 int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
@@ -36,15 +66,18 @@ int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
 {
     struct dw_error_detail local;
     struct dw_drive *d = NULL;
-    struct stat st;
     int rc;
     if (!err)
         err = &local;
     memset(err, 0, sizeof(*err));
     err->lba = DW_NO_LBA;
     *out = NULL;
-    if (!source || !source[0] || flags) {
+    if (!source || !source[0]) {
         snprintf(err->message, sizeof(err->message), "no source given");
+        return err->code = DW_EINVAL;
+    }
+    if (flags & ~DW_DRIVE_OPEN_RAW_ISO) {
+        snprintf(err->message, sizeof(err->message), "unknown open flags 0x%x", flags);
         return err->code = DW_EINVAL;
     }
     d = calloc(1, sizeof(*d));
@@ -54,27 +87,7 @@ int dw_drive_open(const char *source, unsigned flags, struct dw_drive **out,
         return err->code = DW_ENOMEM;
     }
     d->last_error.lba = DW_NO_LBA;
-    if (strncmp(source, "stdio:", 6) == 0) {
-        rc = dw__drive_open_image(d, source + 6, true, err);
-    } else if (has_suffix(source, ".cue") || has_suffix(source, ".toc") ||
-               has_suffix(source, ".nrg") || has_suffix(source, ".iso")) {
-        rc = dw__drive_open_image(d, source, false, err);
-    } else if (stat(source, &st) == 0 && (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))) {
-        rc = dw__drive_open_mmc(d, source, err);
-    } else if (strncmp(source, "/dev/", 5) == 0) {
-        rc = dw__drive_open_mmc(d, source, err);
-    } else if (has_suffix(source, ".bin") || has_suffix(source, ".img")) {
-        snprintf(err->message, sizeof(err->message),
-                 "'%s' is a raw image without its layout: open its .cue or .toc file instead",
-                 source);
-        rc = err->code = DW_EINVAL;
-    } else if (stat(source, &st) != 0) {
-        snprintf(err->message, sizeof(err->message),
-                 "cannot open '%s': no such file or drive (drives: 'discwright drives')", source);
-        rc = err->code = DW_ENOENT;
-    } else {
-        rc = dw__drive_open_image(d, source, false, err);
-    }
+    rc = open_backend(d, source, flags, err);
     if (rc) {
         if (!err->code)
             err->code = rc;
@@ -206,6 +219,14 @@ int dw_drive_eject(struct dw_drive *d)
     return d->ops->eject ? d->ops->eject(d) : 0;
 }
 
+const char *dw_drive_file(struct dw_drive *d, int index)
+{
+    if (!d || index < 0 || !d->ops || !d->ops->file)
+        return NULL;
+    const char *path = d->ops->file(d, index);
+    return path && !strncmp(path, "stdio:", 6) ? path + 6 : path;
+}
+
 const char *dw_drive_warnings(struct dw_drive *d)
 {
     return d->warnings ? d->warnings : "";
@@ -221,10 +242,16 @@ bool dw__drive_is_mmc(const struct dw_drive *d)
     return d && d->ops && d->ops->exec;
 }
 
-int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void *buf,
-                 size_t bytes, unsigned timeout_ms, struct dw__mmc_status *st)
+int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes,
+                 enum dw__mmc_dir dir, void *buf, size_t bytes, unsigned timeout_ms,
+                 struct dw__mmc_status *st)
 {
     struct dw__mmc_status local;
+    /* A data phase needs a buffer, and no data phase none. */
+    bool data_ok = dir == DW_MMC_DIR_NONE
+                       ? !buf && !bytes
+                       : (dir == DW_MMC_DIR_FROM_DEV || dir == DW_MMC_DIR_TO_DEV) && buf &&
+                             bytes;
 
     if (!st)
         st = &local;
@@ -232,9 +259,9 @@ int dw__mmc_exec(struct dw_drive *d, const uint8_t *cdb, size_t cdb_bytes, void 
     st->key = st->asc = st->ascq = -1;
     if (!dw__drive_is_mmc(d))
         st->code = DW_EUNSUPPORTED;
-    else if (!cdb || cdb_bytes == 0 || cdb_bytes > 12)
+    else if (!cdb || cdb_bytes == 0 || cdb_bytes > 12 || !data_ok)
         st->code = DW_EINVAL;
     else
-        return d->ops->exec(d, cdb, cdb_bytes, buf, bytes, timeout_ms, st);
+        return d->ops->exec(d, cdb, cdb_bytes, dir, buf, bytes, timeout_ms, st);
     return st->code;
 }

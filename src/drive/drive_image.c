@@ -49,7 +49,10 @@ static int image_info(struct dw_drive *d, struct dw_drive_info *info)
     struct image_drive *im = d->priv;
     info->kind = DW_DRIVE_IMAGE;
     snprintf(info->vendor, sizeof(info->vendor), "IMAGE");
-    snprintf(info->model, sizeof(info->model), "%s file", im->img->format);
+    if (im->img->kind[0])
+        snprintf(info->model, sizeof(info->model), "%s", im->img->kind);
+    else
+        snprintf(info->model, sizeof(info->model), "%s file", im->img->format);
     snprintf(info->firmware, sizeof(info->firmware), "%s", "0.1");
     snprintf(info->backend, sizeof(info->backend), "%s", im->img->format);
     info->medium_loaded = true;
@@ -304,6 +307,14 @@ static void image_close(struct dw_drive *d)
     d->priv = NULL;
 }
 
+static const char *image_file(struct dw_drive *d, int index)
+{
+    struct image_drive *im = d->priv;
+    if (index == 0)
+        return d->address;
+    return index - 1 < im->img->file_count ? im->img->files[index - 1].path : NULL;
+}
+
 static const struct dw__drive_ops image_ops = {
     .name = "image",
     .info = image_info,
@@ -316,32 +327,18 @@ static const struct dw__drive_ops image_ops = {
     .q_source = image_q_source,
     .lock = NULL,
     .close = image_close,
+    .file = image_file,
     .max_transfer_sectors = IMAGE_MAX_TRANSFER,
 };
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
-
-int dw__drive_open_image(struct dw_drive *d, const char *path, bool stdio_prefix,
+int dw__drive_open_image(struct dw_drive *d, const char *path, unsigned image_flags,
                          struct dw_error_detail *err)
 {
     struct image_drive *im = calloc(1, sizeof(*im));
     int rc;
     if (!im)
         return dw__set_error(err, DW_ENOMEM, "out of memory");
-    if (stdio_prefix || ends_with(path, ".iso"))
-        rc = dw__iso_read(path, &im->img, err);
-    else if (ends_with(path, ".cue"))
-        rc = dw__cue_read(path, &im->img, err);
-    else if (ends_with(path, ".toc"))
-        rc = dw__toc_read(path, &im->img, err);
-    else if (ends_with(path, ".nrg"))
-        rc = dw__nrg_read(path, &im->img, err);
-    else
-        rc = dw__iso_read(path, &im->img, err);
+    rc = dw__image_open(path, image_flags, &im->img, err);
     if (rc)
         goto fail;
     d->priv = im;
@@ -359,13 +356,14 @@ int dw__drive_open_image(struct dw_drive *d, const char *path, bool stdio_prefix
     }
     for (int i = 0; i < im->img->file_count; i++)
         im->fds[i] = -1;
+    /* Without blocking on a FIFO put in place of a file since the reader
+     * looked at it; a block device only as an ISO (stdio:/dev/...). */
     for (int i = 0; i < im->img->file_count; i++) {
-        im->fds[i] = open(im->img->files[i].path, O_RDONLY | O_CLOEXEC);
-        if (im->fds[i] < 0) {
-            rc = dw__set_error(err, dw_error_from_errno(errno), "cannot open '%s': %s",
-                               im->img->files[i].path, strerror(errno));
+        uint64_t size_bytes;
+        if ((rc = dw__image_open_file(im->img->files[i].path,
+                                      strcmp(im->img->format, "iso") == 0, &im->fds[i],
+                                      &size_bytes, err)))
             goto fail;
-        }
     }
     if (im->img->warnings)
         d->warnings = strdup(im->img->warnings);

@@ -2,16 +2,18 @@
  *
  * Pure functions, no I/O: each builder fills a CDB (Command Descriptor Block)
  * exactly as MMC-6 (T10/1836-D) or SPC-4 lays it out and returns its length
- * in bytes (6, 10 or 12); each parser reads one reply buffer.  drive_mmc.c
- * sends the CDBs through libcdio's mmc_run_cmd_len and hands the replies
+ * in bytes (6, 10 or 12); each parser reads one reply buffer.  The MMC
+ * backend (drive_mmc.c and mmc_*.c) sends the CDBs through its transport
+ * (transport.h: SG_IO on Linux, libcdio elsewhere) and hands the replies
  * back here, so everything that knows a byte position lives in this file and
  * mmc_cdb.c, is unit-tested (tests/unit/test_mmc.c) and meets hostile input.
  *
  * Parsers take the reply and the number of bytes the caller allocated for
- * it.  On Linux, CDROM_SEND_PACKET reports no residual count, so the length
- * a reply announces in its own header is believed only as far as the buffer
- * reaches: a reply whose header claims more than the buffer holds, or whose
- * size is not a whole number of descriptors, is malformed (DW_EPARSE).
+ * it.  libcdio's transport reports no residual count (and the buffer is
+ * cleared before each command), so the length a reply announces in its own
+ * header is believed only as far as the buffer reaches: a reply whose
+ * header claims more than the buffer holds, or whose size is not a whole
+ * number of descriptors, is malformed (DW_EPARSE).
  * GET CONFIGURATION is the exception: its data length says what the drive
  * has, so a reply cut by the allocation length is read as far as it goes.
  * Parsers never read past `bytes`.

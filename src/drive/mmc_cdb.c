@@ -348,7 +348,21 @@ bool dw__mmc_profile_is_cd(int profile)
     return profile >= 0x08 && profile <= 0x0A;
 }
 
-/* MMC-6 profile list (GET CONFIGURATION, feature 0000h). */
+/* MMC-6 profile list (GET CONFIGURATION, feature 0000h).
+ *
+ * Our own short names, on purpose.  libcdio's mmc_feature_profile2str()
+ * gives descriptions ("Read only Compact Disc capable", "Unknown Profile
+ * 17") that do not fit dw_medium_info.profile_name (24 bytes).  libburn's
+ * burn_obtain_profile_name() gives the same name as this table for CD-ROM,
+ * CD-R, CD-RW, DVD-ROM, DVD-RAM, DVD+RW, DVD+R, BD-ROM, BD-RE, MO erasable
+ * and AS-MO, and MMC-6's long names for the rest ("DVD-R sequential
+ * recording", "DVD-RW restricted overwrite", "BD-R sequential recording",
+ * "DVD-R/DL layer jump recording": longer than the field, and not what
+ * `info` and the JSON reports have always printed); it lacks 17h DVD-RW DL,
+ * 18h DVD-Download, 53h HD DVD-RW, 58h HD DVD-R DL and 5Ah HD DVD-RW DL,
+ * which MMC-6 lists.  tests/unit/test_mmc.c (test_profile_names_libburn)
+ * holds this table against libburn's: the same profiles, and the same
+ * names except these deliberate short forms. */
 const char *dw_profile_name(int profile)
 {
     switch (profile) {

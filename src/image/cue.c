@@ -60,14 +60,15 @@ struct cue_track {
     int idx_count;
 };
 
-/* A run of sectors of one track inside one file. */
+/* A run of sectors of one track inside one file.  Sectors and LBA are
+ * 64-bit until the layout's length is checked (place_pieces). */
 struct cue_piece {
     int track;        /* cue_track index */
     int file;         /* cue_file index */
     int32_t frame;    /* first cue frame of the piece in the file */
     uint64_t byte;    /* its byte offset in the sector data */
-    int32_t sectors;
-    int32_t lba;
+    int64_t sectors;
+    int64_t lba;
 };
 
 struct cue_parser {
@@ -199,12 +200,12 @@ static int check_isrc(const char *s)
  * Sets data_offset and data_bytes. */
 static int read_wave(struct cue_parser *p, struct cue_file *f, const char *path)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp;
     uint8_t h[12], ch[8], fmt[16];
-    int rc = 0;
+    int rc = dw__image_fopen(path, &fp, NULL, NULL);
     bool have_fmt = false;
-    if (!fp)
-        return fail(p, DW_ENOENT, "cannot open WAVE file '%s'", f->name);
+    if (rc)
+        return fail(p, rc, "cannot open WAVE file '%s'", f->name);
     if (fread(h, 1, 12, fp) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) {
         rc = fail(p, DW_EPARSE, "'%s' is not a RIFF WAVE file: use FILE ... BINARY for raw PCM",
                   f->name);
@@ -255,6 +256,35 @@ out:
     return rc;
 }
 
+/* libcdio's convention: a single-file cue whose FILE is missing is read
+ * from <cue name>.bin.  Allowed for the first FILE only; a second FILE
+ * line turns it back into an error (cmd_file).  0 and *resolved set when
+ * that file is there, DW_ENOENT when it is not. */
+static int fallback_bin(struct cue_parser *p, const struct cue_file *f, char **resolved)
+{
+    char *alt = strdup(p->path);
+    int rc = DW_ENOENT;
+    if (!alt)
+        return DW_ENOMEM;
+    char *dot = strrchr(alt, '.'), *slash = strrchr(alt, '/');
+    if (dot && (!slash || dot > slash) && strlen(dot) >= 4) {
+        memcpy(dot, ".bin", 5);
+        struct stat ast;
+        if (stat(alt, &ast) == 0 && S_ISREG(ast.st_mode)) {
+            *resolved = alt;
+            alt = NULL;
+            rc = 0;
+            p->fallback_line = p->line;
+            dw__image_warn(p->img,
+                           "'%s' line %d: FILE '%s' not found; reading '%s' instead "
+                           "(libcdio's convention for single-file cues)",
+                           base_name(p->path), p->line, f->name, base_name(*resolved));
+        }
+    }
+    free(alt);
+    return rc;
+}
+
 static int cmd_file(struct cue_parser *p, char **tok, int ntok)
 {
     if (ntok < 2 || !tok[1][0])
@@ -296,29 +326,8 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
     int rc = dw__image_resolve_file(p->path, f->name, &resolved, &case_differs);
     if (rc == DW_ENOMEM)
         return rc;
-    if (rc && p->file_count == 1) {
-        /* libcdio's convention: a single-file cue whose FILE is missing
-         * is read from <cue name>.bin.  Allowed for the first FILE only;
-         * a second FILE line turns it back into an error. */
-        char *alt = strdup(p->path);
-        if (!alt)
-            return DW_ENOMEM;
-        char *dot = strrchr(alt, '.'), *slash = strrchr(alt, '/');
-        if (dot && (!slash || dot > slash) && strlen(dot) >= 4) {
-            memcpy(dot, ".bin", 5);
-            struct stat ast;
-            if (stat(alt, &ast) == 0 && S_ISREG(ast.st_mode)) {
-                resolved = alt;
-                alt = NULL;
-                rc = 0;
-                p->fallback_line = p->line;
-                dw__image_warn(p->img, "'%s' line %d: FILE '%s' not found; reading '%s' instead "
-                               "(libcdio's convention for single-file cues)",
-                               base_name(p->path), p->line, f->name, base_name(resolved));
-            }
-        }
-        free(alt);
-    }
+    if (rc && p->file_count == 1 && (rc = fallback_bin(p, f, &resolved)) == DW_ENOMEM)
+        return rc;
     if (rc == 0 && p->fallback_line && p->file_count > 1) {
         free(resolved);
         p->line = p->fallback_line;
@@ -336,8 +345,11 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
                        base_name(p->path), p->line, f->name, base_name(resolved));
     struct stat st;
     if (stat(resolved, &st) != 0 || !S_ISREG(st.st_mode)) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "FILE '%s' is %s, not a regular file: name an image file",
+                 f->name, stat(resolved, &st) == 0 ? dw__file_kind(st.st_mode) : "unreadable");
         free(resolved);
-        return fail(p, DW_EINVAL, "FILE '%s' is not a regular file", f->name);
+        return fail(p, DW_EINVAL, "%s", msg);
     }
     if (type == CUE_WAVE) {
         rc = read_wave(p, f, resolved);
@@ -554,12 +566,12 @@ static int add_piece(struct cue_parser *p, int track, int file, int32_t frame)
     return 0;
 }
 
-/* Phase 2: cut the files into pieces, one per (track, file) run, in disc
- * order, then give them LBAs and build the disc and the span map. */
-static int layout(struct cue_parser *p)
+/* Phase 2 starts here: the cue has been read line by line; layout() turns
+ * tracks, indexes and files into the disc and the span map in steps. */
+
+/* There are tracks, and each has an INDEX 01. */
+static int check_tracks(struct cue_parser *p)
 {
-    struct dw_disc *disc = p->img->disc;
-    int rc;
     if (p->track_count == 0) {
         p->line = 0;
         return fail(p, DW_EPARSE, "no TRACK lines: this is not a cue sheet of a disc%s", NULL);
@@ -574,8 +586,14 @@ static int layout(struct cue_parser *p)
             return fail(p, DW_EPARSE, "track has no INDEX 01: every track needs one%s", NULL);
         }
     }
-    /* Pieces: a new one wherever the (track, file) pair changes. */
-    int prev_track = -1, prev_file = -1;
+    return 0;
+}
+
+/* Cut the files into pieces, a new one wherever the (track, file) pair
+ * changes, in disc order. */
+static int cut_pieces(struct cue_parser *p)
+{
+    int prev_track = -1, prev_file = -1, rc;
     for (int ti = 0; ti < p->track_count; ti++) {
         struct cue_track *t = &p->tracks[ti];
         for (int k = 0; k < t->idx_count; k++) {
@@ -607,136 +625,174 @@ static int layout(struct cue_parser *p)
     for (int f = prev_file + 1; f < p->file_count; f++)
         if ((rc = add_piece(p, prev_track, f, 0)))
             return rc;
+    return 0;
+}
 
-    /* Byte offsets and lengths: each piece runs to the next piece of the
-     * same file, in the sector size of its own track. */
+/* The length of the last piece of a file: the rest of the file, in whole
+ * sectors of its track (64-bit: a file may hold more than 2^31 sectors,
+ * which the CD length check then refuses), or, when the file was not
+ * looked at, just long enough for the indexes it holds. */
+static int size_last_piece(struct cue_parser *p, struct cue_piece *pc)
+{
+    const struct cue_file *f = &p->files[pc->file];
+    const struct cue_track *t = &p->tracks[pc->track];
+    uint64_t bytes = (uint64_t)t->sector_bytes;
+    if (f->data_bytes == UINT64_MAX) {
+        pc->sectors = 0;
+        for (int k = 0; k < t->idx_count; k++)
+            if (t->idx[k].file == pc->file && t->idx[k].frame - pc->frame > pc->sectors)
+                pc->sectors = t->idx[k].frame - pc->frame;
+        return 0;
+    }
+    if (pc->byte > f->data_bytes) {
+        char msg[300], at[9];
+        dw_msf_format(pc->frame, at);
+        snprintf(msg, sizeof(msg),
+                 "track %02d starts at %s but '%s' holds only %llu bytes: the image file "
+                 "is truncated or belongs to another cue",
+                 t->number, at, f->name, (unsigned long long)f->data_bytes);
+        p->line = t->line;
+        return fail(p, DW_ETRUNC, "%s", msg);
+    }
+    uint64_t left = f->data_bytes - pc->byte;
+    pc->sectors = (int64_t)(left / bytes);
+    if (left % bytes)
+        dw__image_warn(p->img,
+                       "'%s': '%s' ends with %llu bytes that are not a whole sector; "
+                       "they are left out",
+                       base_name(p->path), f->name, (unsigned long long)(left % bytes));
+    return 0;
+}
+
+/* Byte offsets and lengths: each piece runs to the next piece of the same
+ * file, in the sector size of its own track; the last one to the end of
+ * the file. */
+static int size_pieces(struct cue_parser *p)
+{
+    int rc;
     for (int i = 0; i < p->piece_count; i++) {
         struct cue_piece *pc = &p->pieces[i];
         struct cue_file *f = &p->files[pc->file];
-        int bytes = p->tracks[pc->track].sector_bytes;
+        uint64_t bytes = (uint64_t)p->tracks[pc->track].sector_bytes;
         if (i > 0 && p->pieces[i - 1].file == pc->file) {
             struct cue_piece *prev = &p->pieces[i - 1];
-            int prev_bytes = p->tracks[prev->track].sector_bytes;
             if (pc->frame < prev->frame) {
                 p->line = p->tracks[pc->track].line;
                 return fail(p, DW_EPARSE, "track starts before the previous track in the same file%s",
                             NULL);
             }
             prev->sectors = pc->frame - prev->frame;
-            pc->byte = prev->byte + (uint64_t)prev->sectors * (uint64_t)prev_bytes;
+            pc->byte = prev->byte +
+                       (uint64_t)prev->sectors * (uint64_t)p->tracks[prev->track].sector_bytes;
         } else {
-            pc->byte = (uint64_t)pc->frame * (uint64_t)bytes;
+            pc->byte = (uint64_t)pc->frame * bytes;
         }
         bool last_in_file = i + 1 == p->piece_count || p->pieces[i + 1].file != pc->file;
-        if (last_in_file) {
-            if (f->data_bytes == UINT64_MAX) {
-                /* Unknown without the file: just long enough for the
-                 * indexes it holds. */
-                pc->sectors = 0;
-                const struct cue_track *t = &p->tracks[pc->track];
-                for (int k = 0; k < t->idx_count; k++)
-                    if (t->idx[k].file == pc->file && t->idx[k].frame - pc->frame > pc->sectors)
-                        pc->sectors = t->idx[k].frame - pc->frame;
-            } else if (pc->byte > f->data_bytes) {
-                char msg[300], at[9];
-                dw_msf_format(pc->frame, at);
-                snprintf(msg, sizeof(msg),
-                         "track %02d starts at %s but '%s' holds only %llu bytes: the image file "
-                         "is truncated or belongs to another cue",
-                         p->tracks[pc->track].number, at, f->name,
-                         (unsigned long long)f->data_bytes);
-                p->line = p->tracks[pc->track].line;
-                return fail(p, DW_ETRUNC, "%s", msg);
-            } else {
-                uint64_t left = f->data_bytes - pc->byte;
-                pc->sectors = (int32_t)(left / (uint64_t)bytes);
-                if (left % (uint64_t)bytes)
-                    dw__image_warn(p->img,
-                                   "'%s': '%s' ends with %llu bytes that are not a whole sector; "
-                                   "they are left out",
-                                   base_name(p->path), f->name,
-                                   (unsigned long long)(left % (uint64_t)bytes));
-            }
-        }
+        if (last_in_file && (rc = size_last_piece(p, pc)))
+            return rc;
         if (f->data_bytes != UINT64_MAX &&
-            pc->byte + (uint64_t)pc->sectors * (uint64_t)bytes > f->data_bytes) {
+            pc->byte + (uint64_t)pc->sectors * bytes > f->data_bytes) {
             p->line = p->tracks[pc->track].line;
             char msg[300];
             snprintf(msg, sizeof(msg),
                      "track %02d needs %llu bytes of '%s' but the file has only %llu: the image "
                      "file is truncated",
                      p->tracks[pc->track].number,
-                     (unsigned long long)(pc->byte + (uint64_t)pc->sectors * (uint64_t)bytes),
-                     f->name, (unsigned long long)f->data_bytes);
+                     (unsigned long long)(pc->byte + (uint64_t)pc->sectors * bytes), f->name,
+                     (unsigned long long)f->data_bytes);
             return fail(p, DW_ETRUNC, "%s", msg);
         }
     }
+    return 0;
+}
 
-    /* LBAs, silence and session gaps, in disc order. */
-    int32_t lba = 0;
-    int last_track = -1;
-    int session = p->tracks[0].session;
+/* Append `sectors` at *lba to the span map (s gives file, offset, layout
+ * and track) and move *lba on.  Positions are 64-bit: past the longest CD
+ * nothing is stored, and place_pieces refuses the layout once its end is
+ * known. */
+static int emit(struct cue_parser *p, int64_t *lba, int64_t sectors, struct dw__span s)
+{
+    int rc = 0;
+    if (*lba + sectors <= DW__CD_MAX_LEADOUT_LBA) {
+        s.lba = (int32_t)*lba;
+        s.sectors = (int32_t)sectors;
+        rc = dw__image_add_span(p->img, &s);
+    }
+    *lba += sectors;
+    return rc < 0 ? rc : 0;
+}
+
+static int emit_silence(struct cue_parser *p, int64_t *lba, int64_t sectors, int track)
+{
+    struct dw__span z = {.file = -1, .layout = DW_SPAN_ZERO, .track = track};
+    return emit(p, lba, sectors, z);
+}
+
+/* Close the session that ends at lba: its lead-out, then the Orange Book
+ * gap before the next one (lead-out 6750 sectors after session 1, 2250
+ * after later ones, then 4500 of lead-in). */
+static void end_session(struct cue_parser *p, int number, int64_t *lba, bool more)
+{
+    struct dw_disc *disc = p->img->disc;
+    struct dw_session *s = &disc->sessions[disc->session_count++];
+    s->number = number;
+    s->leadout_lba = *lba <= DW__CD_MAX_LEADOUT_LBA ? (int32_t)*lba : DW__CD_MAX_LEADOUT_LBA;
+    if (more)
+        *lba += (disc->session_count == 1 ? 6750 : 2250) + 4500;
+}
+
+/* LBAs, silence and session gaps, in disc order; then the CD length check
+ * on the 64-bit end. */
+static int place_pieces(struct cue_parser *p)
+{
+    struct dw_disc *disc = p->img->disc;
+    int64_t lba = 0;
+    int last_track = -1, session = p->tracks[0].session, rc;
     disc->session_count = 0;
     for (int i = 0; i < p->piece_count; i++) {
         struct cue_piece *pc = &p->pieces[i];
         struct cue_track *t = &p->tracks[pc->track];
         if (pc->track != last_track) {
-            if (last_track >= 0 && p->tracks[last_track].postgap_silence) {
-                struct dw__span z = {.lba = lba, .sectors = p->tracks[last_track].postgap_silence,
-                                     .file = -1, .layout = DW_SPAN_ZERO,
-                                     .track = p->tracks[last_track].number};
-                if ((rc = dw__image_add_span(p->img, &z)) < 0)
-                    return rc;
-                lba += z.sectors;
-            }
+            const struct cue_track *lt = last_track >= 0 ? &p->tracks[last_track] : NULL;
+            if (lt && lt->postgap_silence &&
+                (rc = emit_silence(p, &lba, lt->postgap_silence, lt->number)))
+                return rc;
             if (t->session != session) {
-                struct dw_session *s = &disc->sessions[disc->session_count++];
-                s->number = session;
-                s->leadout_lba = lba;
-                /* Orange Book: lead-out 6750 sectors after session 1, 2250
-                 * after later ones, then 4500 of lead-in. */
-                lba += (disc->session_count == 1 ? 6750 : 2250) + 4500;
+                end_session(p, session, &lba, true);
                 session = t->session;
                 if (!t->pregap_silence && t->idx[0].number == 1)
                     t->pregap_silence = 150; /* the new session's first pregap */
             }
-            if (t->pregap_silence) {
-                struct dw__span z = {.lba = lba, .sectors = t->pregap_silence, .file = -1,
-                                     .layout = DW_SPAN_ZERO, .track = t->number};
-                if ((rc = dw__image_add_span(p->img, &z)) < 0)
-                    return rc;
-                lba += z.sectors;
-            }
+            if (t->pregap_silence && (rc = emit_silence(p, &lba, t->pregap_silence, t->number)))
+                return rc;
         }
         pc->lba = lba;
         struct cue_file *f = &p->files[pc->file];
-        struct dw__span s = {.lba = lba, .sectors = pc->sectors, .file = f->image_file,
-                             .offset_bytes = f->data_offset + pc->byte,
+        struct dw__span s = {.file = f->image_file, .offset_bytes = f->data_offset + pc->byte,
                              .stride_bytes = (uint32_t)t->sector_bytes, .layout = t->layout,
                              .track = t->number};
         if (s.file < 0)
             s.layout = DW_SPAN_ZERO; /* syntax-only parse */
-        if ((rc = dw__image_add_span(p->img, &s)) < 0)
+        if ((rc = emit(p, &lba, pc->sectors, s)))
             return rc;
-        lba += pc->sectors;
         last_track = pc->track;
     }
-    if (last_track >= 0 && p->tracks[last_track].postgap_silence) {
-        struct dw__span z = {.lba = lba, .sectors = p->tracks[last_track].postgap_silence,
-                             .file = -1, .layout = DW_SPAN_ZERO,
-                             .track = p->tracks[last_track].number};
-        if ((rc = dw__image_add_span(p->img, &z)) < 0)
-            return rc;
-        lba += z.sectors;
-    }
-    disc->leadout_lba = lba;
-    if (disc->session_count > 0) {
-        struct dw_session *s = &disc->sessions[disc->session_count++];
-        s->number = session;
-        s->leadout_lba = lba;
-    }
+    const struct cue_track *lt = &p->tracks[last_track];
+    if (lt->postgap_silence && (rc = emit_silence(p, &lba, lt->postgap_silence, lt->number)))
+        return rc;
+    p->line = 0;
+    if ((rc = dw__image_check_cd_leadout(base_name(p->path), lba, p->err)))
+        return rc;
+    disc->leadout_lba = (int32_t)lba;
+    if (disc->session_count > 0)
+        end_session(p, session, &lba, false);
+    return 0;
+}
 
-    /* Tracks: index LBAs from the piece that holds them. */
+/* The disc's tracks: index LBAs from the piece that holds them. */
+static int build_tracks(struct cue_parser *p)
+{
+    struct dw_disc *disc = p->img->disc;
     disc->track_count = p->track_count;
     for (int ti = 0; ti < p->track_count; ti++) {
         struct cue_track *t = &p->tracks[ti];
@@ -749,7 +805,6 @@ static int layout(struct cue_parser *p)
         dt->postgap_silence_sectors = t->postgap_silence;
         memcpy(dt->isrc, t->isrc, sizeof(dt->isrc));
         dt->cdtext = t->cdtext;
-        int32_t first_piece_lba = DW_LBA_NONE;
         for (int k = 0; k < t->idx_count; k++) {
             struct cue_index *ix = &t->idx[k];
             struct cue_piece *holder = NULL;
@@ -760,9 +815,7 @@ static int layout(struct cue_parser *p)
             }
             if (!holder)
                 return fail(p, DW_EPARSE, "internal: index without a piece%s", NULL);
-            dt->index_lba[ix->number] = holder->lba + (ix->frame - holder->frame);
-            if (first_piece_lba == DW_LBA_NONE)
-                first_piece_lba = holder->lba;
+            dt->index_lba[ix->number] = (int32_t)(holder->lba + (ix->frame - holder->frame));
             if (ix->number + 1 > dt->index_count)
                 dt->index_count = ix->number + 1;
         }
@@ -777,6 +830,16 @@ static int layout(struct cue_parser *p)
         if (ti == 0 && dt->index_lba[0] == DW_LBA_NONE && dt->index_lba[1] > 0)
             dt->index_lba[0] = 0;
     }
+    return 0;
+}
+
+/* First and last track of each session, then the disc model's own checks
+ * and, with the files, that no track is empty. */
+static int finish_disc(struct cue_parser *p)
+{
+    struct dw_disc *disc = p->img->disc;
+    char msg[300];
+    int rc;
     for (int s = 0; s < disc->session_count; s++) {
         int first = 0, last = 0;
         for (int ti = 0; ti < disc->track_count; ti++) {
@@ -789,7 +852,6 @@ static int layout(struct cue_parser *p)
         disc->sessions[s].first_track = first;
         disc->sessions[s].last_track = last;
     }
-    char msg[300];
     p->line = 0;
     if ((rc = dw_disc_finish(disc, msg, sizeof(msg))))
         return fail(p, rc, "%s", msg);
@@ -805,6 +867,16 @@ static int layout(struct cue_parser *p)
     return 0;
 }
 
+/* Phase 2: from the tracks and files read to the disc and its span map. */
+static int layout(struct cue_parser *p)
+{
+    int rc;
+    if ((rc = check_tracks(p)) || (rc = cut_pieces(p)) || (rc = size_pieces(p)) ||
+        (rc = place_pieces(p)) || (rc = build_tracks(p)))
+        return rc;
+    return finish_disc(p);
+}
+
 /* CDTEXTFILE: raw 18-byte packs as CDRWin and cdrecord write them, with or
  * without a 4-byte size header and a trailing NUL.  Fields the cue sets
  * itself win; a file that cannot be used is a warning, not an error. */
@@ -817,11 +889,17 @@ static void read_cdtext_file(struct cue_parser *p)
         why = "not found";
         goto out;
     }
-    FILE *fp = fopen(path, "rb");
+    struct dw_error_detail open_err;
+    FILE *fp;
+    if (dw__image_fopen(path, &fp, NULL, &open_err)) { /* a FIFO fails, never blocks */
+        dw__image_warn(p->img, "'%s' line %d: CDTEXTFILE: %s; CD-TEXT comes from the cue's "
+                       "TITLE/PERFORMER/SONGWRITER lines only",
+                       base_name(p->path), p->cdtext_line, open_err.message);
+        goto out;
+    }
     buf = malloc(65536);
-    size_t n = fp && buf ? fread(buf, 1, 65536, fp) : 0;
-    if (fp)
-        fclose(fp);
+    size_t n = buf ? fread(buf, 1, 65536, fp) : 0;
+    fclose(fp);
     size_t skip = 0;
     if (n % 18 == 1 && buf[n - 1] == 0)
         n--;
@@ -902,13 +980,12 @@ out:
 
 int dw__cue_read(const char *path, struct dw__image **out, struct dw_error_detail *err)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp;
     char *text = NULL;
     int rc;
     *out = NULL;
-    if (!fp)
-        return dw__set_error(err, dw_error_from_errno(errno), "cannot open '%s': %s", path,
-                             strerror(errno));
+    if ((rc = dw__image_fopen(path, &fp, NULL, err)))
+        return rc;
     text = malloc(CUE_MAX_BYTES + 1);
     if (!text) {
         fclose(fp);

@@ -2,12 +2,15 @@
  * error detail, and FILE name resolution. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "image/image.h"
 
 void dw__image_free(struct dw__image *img)
@@ -135,4 +138,96 @@ out:
     free(dir);
     free(full);
     return rc;
+}
+
+int dw__image_check_cd_leadout(const char *name, int64_t leadout_lba, struct dw_error_detail *err)
+{
+    if (leadout_lba <= DW__CD_MAX_LEADOUT_LBA)
+        return 0;
+    /* Absolute time of the lead-out (LBA + 150), minutes unbounded. */
+    int64_t frames = leadout_lba + 150;
+    return dw__set_error(err, DW_ERANGE,
+                         "'%s': the layout ends at LBA %" PRId64 " (%" PRId64 ":%02d:%02d), "
+                         "past the 100 minutes a CD holds (its lead-out is at LBA %d at the "
+                         "latest, the last sector at 99:59:74): the description is damaged "
+                         "or does not describe a CD",
+                         name, leadout_lba, frames / (60 * 75), (int)(frames / 75 % 60),
+                         (int)(frames % 75), DW__CD_MAX_LEADOUT_LBA);
+}
+
+const char *dw__file_kind(unsigned mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISREG(mode))
+        return "a regular file";
+    return "a special file";
+}
+
+int dw__image_open_file(const char *path, bool allow_block, int *fd, uint64_t *size_bytes,
+                        struct dw_error_detail *err)
+{
+    struct stat st;
+    int rc = 0;
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (*fd < 0)
+        return dw__set_error_errno(err, errno, "cannot open '%s'", path);
+    if (fstat(*fd, &st) != 0) {
+        rc = dw__set_error_errno(err, errno, "cannot open '%s'", path);
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode) && !(allow_block && S_ISBLK(st.st_mode))) {
+        rc = dw__set_error(err, DW_EINVAL,
+                           "'%s' is %s, not an image file: discwright reads images it can "
+                           "seek in; copy it to a regular file first",
+                           path, dw__file_kind(st.st_mode));
+        goto out;
+    }
+    int fl = fcntl(*fd, F_GETFL);
+    if (fl < 0 || fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        rc = dw__set_error_errno(err, errno, "cannot open '%s'", path);
+        goto out;
+    }
+    if (S_ISBLK(st.st_mode)) {
+        off_t end = lseek(*fd, 0, SEEK_END);
+        if (end < 0) {
+            rc = dw__set_error_errno(err, errno, "cannot find the size of '%s'", path);
+            goto out;
+        }
+        *size_bytes = (uint64_t)end;
+    } else {
+        *size_bytes = (uint64_t)st.st_size;
+    }
+out:
+    if (rc) {
+        close(*fd);
+        *fd = -1;
+    }
+    return rc;
+}
+
+int dw__image_fopen(const char *path, FILE **fp, uint64_t *size_bytes,
+                    struct dw_error_detail *err)
+{
+    uint64_t size;
+    int fd, rc;
+    *fp = NULL;
+    if ((rc = dw__image_open_file(path, false, &fd, &size, err)))
+        return rc;
+    if (!(*fp = fdopen(fd, "rb"))) {
+        rc = dw__set_error_errno(err, errno, "cannot open '%s'", path);
+        close(fd);
+        return rc;
+    }
+    if (size_bytes)
+        *size_bytes = size;
+    return 0;
 }

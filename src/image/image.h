@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "discwright/disc.h"
 #include "discwright/errors.h"
 #include "errors_int.h"
@@ -47,8 +48,52 @@ struct dw__image {
     struct dw__span *spans;   /* sorted by lba, non-overlapping */
     int span_count;
     char format[8];           /* "cue", "toc", "nrg", "iso" */
+    char kind[17];            /* finer: "ISO 9660 + UDF", "raw 2048-byte"; may be ""
+                                 (the size of dw_drive_info.model) */
     char *warnings;           /* owned; "" or lines ending in '\n' */
 };
+
+/* Size limits every reader enforces.
+ *
+ * A CD's absolute time (Q sub-channel, IEC 60908 §17; ECMA-130 cl. 22)
+ * has two BCD digits of minutes, so its last sector is at 99:59:74 at the
+ * latest, LBA 449849, and a layout ends (its lead-out LBA) at 449850 at
+ * the latest: 100 minutes including the 2-second pregap.  Cue sheets,
+ * cdrdao TOC files and NRG images describe CDs.
+ *
+ * ISO images are user data of any medium; the largest is the BD-R XL of
+ * 128 GB, 62,500,864 sectors of 2048 bytes (BD Part 1). */
+#define DW__CD_MAX_LEADOUT_LBA 449850
+#define DW__MAX_MEDIUM_SECTORS 62500864LL
+
+/* Refuse a CD layout that ends past DW__CD_MAX_LEADOUT_LBA: DW_ERANGE with
+ * a message naming `name`, the lead-out LBA and its time; 0 when it fits.
+ * leadout_lba is 64 bits so that a sum that would overflow an int32 can be
+ * checked before it is stored. */
+int dw__image_check_cd_leadout(const char *name, int64_t leadout_lba,
+                               struct dw_error_detail *err);
+
+/* What a file that is not a regular file is, for messages: "a FIFO (named
+ * pipe)", "a directory", "a socket", "a character device", "a block
+ * device"; "a special file" for anything else. */
+const char *dw__file_kind(unsigned mode);
+
+/* Open path for reading without blocking: O_NONBLOCK first, so that a FIFO
+ * (or a character device) named as an image fails at once instead of
+ * waiting for a writer, then fstat: a regular file, or a block device when
+ * allow_block is true, is accepted and O_NONBLOCK is cleared again.
+ * On success *fd is the descriptor (the caller closes it) and *size_bytes
+ * the file's size (a block device's from lseek).  Errors: DW_ENOENT,
+ * DW_EACCES and others from errno, with "cannot open 'path'"; DW_EINVAL
+ * for any other kind of file, saying what it is. */
+int dw__image_open_file(const char *path, bool allow_block, int *fd, uint64_t *size_bytes,
+                        struct dw_error_detail *err);
+
+/* dw__image_open_file for stdio: *fp is a regular file opened "rb"
+ * without blocking on a FIFO (the caller fcloses it), or NULL and the
+ * error is returned.  *size_bytes (may be NULL) gets its size. */
+int dw__image_fopen(const char *path, FILE **fp, uint64_t *size_bytes,
+                    struct dw_error_detail *err);
 
 /* Free an image and everything it owns; NULL is a no-op. */
 void dw__image_free(struct dw__image *img);
@@ -78,7 +123,115 @@ int dw__image_resolve_file(const char *desc_path, const char *name, char **out,
 int dw__cue_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
 int dw__toc_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
 int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
-int dw__iso_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
+
+/* The ISO reader refuses a file without an ISO 9660 or UDF volume
+ * recognition area at sector 16 (DW_EUNSUPPORTED) unless flags has
+ * DW__ISO_RAW: then any file of 2048-byte sectors is read (stdio: drives,
+ * dw_drive_open with DW_DRIVE_OPEN_RAW_ISO).  Block devices are accepted.
+ * Also DW_ERANGE for a file larger than the largest disc. */
+#define DW__ISO_RAW 0x1u
+int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
+                 struct dw_error_detail *err);
+
+/* What the volume recognition area of an ISO image says (ECMA-119 8,
+ * ECMA-167 2/8.3; see iso.c). */
+struct dw__iso_volume {
+    bool iso9660;            /* an ISO 9660 descriptor set with a primary descriptor */
+    bool udf;                /* a UDF recognition sequence: BEA01, then NSR02 or NSR03 */
+    uint64_t volume_sectors; /* primary descriptor's volume space size, 0 when absent
+                                or its two byte orders disagree */
+    unsigned block_bytes;    /* its logical block size, 0 likewise */
+    char volume_id[33];      /* its volume identifier, trailing blanks cut, '?' for
+                                bytes that are not printable ASCII */
+};
+
+/* Parse the volume recognition area from bytes that start at byte 32768 of
+ * the image (sector 16); bytes may be any length (only whole 2048-byte
+ * descriptors are looked at).  Returns 0 when an ISO 9660 set (starting at
+ * sector 16, with a primary descriptor) or a UDF sequence is found,
+ * DW_EUNSUPPORTED when neither is.  *vol is always filled.  Pure: no I/O. */
+int dw__iso_volume_parse(const uint8_t *buf, size_t bytes, struct dw__iso_volume *vol);
+
+/* NRG from memory (for tests and fuzzing): data is the whole image file,
+ * len bytes, named path in messages and in the image's file table. */
+int dw__nrg_parse(const uint8_t *data, size_t len, const char *path, struct dw__image **out,
+                  struct dw_error_detail *err);
+
+/* ------------------------------------------------------------------ */
+/* Recognition by content (sniff.c)                                    */
+
+enum dw__image_format {
+    DW_IMAGE_UNKNOWN = 0,
+    /* read */
+    DW_IMAGE_CUE,
+    DW_IMAGE_TOC,
+    DW_IMAGE_NRG,
+    DW_IMAGE_ISO,
+    /* recognised, refused with their name */
+    DW_IMAGE_RAW_CD,  /* 2352-byte sectors with a sync pattern: a bin without its cue */
+    DW_IMAGE_CHD,     /* MAME "MComprHD" */
+    DW_IMAGE_CSO,     /* "CISO" */
+    DW_IMAGE_ZSO,     /* "ZISO" */
+    DW_IMAGE_ECM,     /* "ECM\0" */
+    DW_IMAGE_DMG,     /* Apple UDIF "koly" trailer */
+    DW_IMAGE_CCD,     /* CloneCD "[CloneCD]" */
+    DW_IMAGE_MDS,     /* Alcohol 120% "MEDIA DESCRIPTOR" */
+    DW_IMAGE_GZIP,
+    DW_IMAGE_XZ,
+    DW_IMAGE_BZIP2,
+    DW_IMAGE_ZSTD,
+    DW_IMAGE_ZIP,
+    DW_IMAGE_7Z,
+    DW_IMAGE_WAVE,    /* a RIFF WAVE file: audio for a cue sheet, not an image */
+    DW_IMAGE_FORMAT_COUNT
+};
+
+/* How many bytes of the start and of the end of a file dw__image_sniff
+ * reads: the start holds the ISO/UDF recognition area (sectors 16-31). */
+#define DW__SNIFF_HEAD_BYTES 65536
+#define DW__SNIFF_TAIL_BYTES 512
+
+/* The format of a file from its content: head holds its first head_bytes
+ * bytes (up to DW__SNIFF_HEAD_BYTES), tail its last tail_bytes (up to
+ * DW__SNIFF_TAIL_BYTES; tail and head may overlap or be the same bytes
+ * for a small file), file_bytes is its size.  name (may be NULL) is used
+ * only to break ties: a file that nothing in its content places (text
+ * that is neither clearly a cue sheet nor clearly a cdrdao TOC file,
+ * UTF-16, garbage) is taken for a cue sheet, TOC or CloneCD file by its
+ * extension, so that the parser can say what is wrong with it.  Pure. */
+enum dw__image_format dw__image_sniff_bytes(const uint8_t *head, size_t head_bytes,
+                                            const uint8_t *tail, size_t tail_bytes,
+                                            uint64_t file_bytes, const char *name);
+
+/* What a format is, for messages: "cue sheet", "MAME CHD image", ... */
+const char *dw__image_format_name(enum dw__image_format format);
+
+/* The verdict on a sniffed file: 0 for a format discwright reads, else
+ * DW_EUNSUPPORTED with err->message naming path and what it is ("'x.chd'
+ * is a MAME CHD image, which discwright cannot read yet; it reads ..."),
+ * or, for DW_IMAGE_UNKNOWN, what it starts with (head: its first
+ * head_bytes bytes).  Pure. */
+int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
+                            const uint8_t *head, size_t head_bytes, uint64_t file_bytes,
+                            struct dw_error_detail *err);
+
+/* Open path without blocking (dw__image_open_file: a FIFO or device fails
+ * at once), read its start and end and sniff it.  *format is set whenever
+ * the file could be read.  Returns 0 for a format discwright reads, else
+ * the verdict's DW_EUNSUPPORTED with its message, or the open/read error. */
+int dw__image_sniff(const char *path, enum dw__image_format *format,
+                    struct dw_error_detail *err);
+
+/* Open an image file by its content: sniff it, then run the reader of its
+ * format.  flags: DW__IMAGE_RAW_ISO reads a file no check recognises as
+ * 2048-byte sectors (the ISO reader with DW__ISO_RAW); DW__IMAGE_STDIO
+ * does so for any file, without sniffing (libburn's stdio: drives hold
+ * 2048-byte sectors whatever they are).  Errors as the sniffer's and the
+ * readers'. */
+#define DW__IMAGE_RAW_ISO 0x1u
+#define DW__IMAGE_STDIO 0x2u
+int dw__image_open(const char *path, unsigned flags, struct dw__image **out,
+                   struct dw_error_detail *err);
 
 /* Parse from memory (for tests and fuzzing): text of len bytes, named path
  * for messages and for resolving FILE names.  When check_files is false,

@@ -48,7 +48,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "image/image.h"
 
 #define NRG_MAX_CHAIN_BYTES (16u << 20)
@@ -466,6 +465,118 @@ static const struct nrg_cue *find_cue(const struct nrg *n, int session, int trac
     return NULL;
 }
 
+/* The mode of a DAO track; its sector size field decides the layout on
+ * file when it differs from the mode's own. */
+static int dao_mode(struct nrg *n, const struct nrg_dao *d, struct nrg_mode *m)
+{
+    if (nrg_mode_info(d->mode, m) != 0)
+        return nrg_fail(n, DW_EUNSUPPORTED,
+                        "track %d has Nero mode 0x%02x, which "
+                        "discwright does not know",
+                        d->number, d->mode);
+    if (d->sector_bytes == m->sector_bytes)
+        return 0;
+    if (d->sector_bytes == 2352 || d->sector_bytes == 2448)
+        m->layout = DW_SPAN_RAW;
+    else if (d->sector_bytes == 2336)
+        m->layout = DW_SPAN_MODE2_2336;
+    else if (d->sector_bytes == 2048 && m->dw_mode != DW_MODE_AUDIO)
+        m->layout = m->dw_mode == DW_MODE_MODE1 ? DW_SPAN_MODE1_2048 : DW_SPAN_FORM1_2048;
+    else
+        return nrg_fail(n, DW_EUNSUPPORTED,
+                        "track %d has %" PRIu32 "-byte sectors in Nero mode "
+                        "0x%02x, which discwright cannot read",
+                        d->number, d->sector_bytes, d->mode);
+    m->sector_bytes = d->sector_bytes;
+    return 0;
+}
+
+/* One track of DAO session s: its indexes from the cue table, its pregap
+ * and body from the DAO table, appended at n->cursor_lba (the first track
+ * of the disc starts the map at its INDEX 00). */
+static int dao_track(struct nrg *n, int s, const struct nrg_dao *d, bool first_of_disc)
+{
+    struct nrg_mode m;
+    int rc;
+    if ((rc = dao_mode(n, d, &m)))
+        return rc;
+    uint32_t stride = m.sector_bytes;
+    const struct nrg_cue *c1 = find_cue(n, s, d->number, 1);
+    const struct nrg_cue *c0 = find_cue(n, s, d->number, 0);
+    if (!c1)
+        return nrg_fail(n, DW_EPARSE,
+                        "track %d has no INDEX 01 in the cue table; the "
+                        "image is damaged",
+                        d->number);
+    int32_t idx1 = c1->lba, idx0 = c0 && c0->lba < c1->lba ? c0->lba : c1->lba;
+    if (idx1 < 0)
+        return nrg_fail(n, DW_EPARSE,
+                        "track %d starts at LBA %" PRId32 ", before the "
+                        "program area; the image is damaged",
+                        d->number, idx1);
+    if (d->index0_bytes > d->index1_bytes || d->index1_bytes > d->end_bytes ||
+        (d->index1_bytes - d->index0_bytes) % stride ||
+        (d->end_bytes - d->index1_bytes) % stride)
+        return nrg_fail(n, DW_EPARSE,
+                        "track %d: DAO offsets %" PRIu64 ", %" PRIu64 ", %" PRIu64
+                        " are not whole %" PRIu32 "-byte sectors in order; "
+                        "the image is damaged",
+                        d->number, d->index0_bytes, d->index1_bytes, d->end_bytes,
+                        stride);
+    if ((rc = check_extent(n, d->number, d->index0_bytes, d->end_bytes)))
+        return rc;
+    uint64_t body_sectors = (d->end_bytes - d->index1_bytes) / stride;
+    uint64_t file_pregap = (d->index1_bytes - d->index0_bytes) / stride;
+    if (body_sectors > NRG_MAX_LBA || idx1 + (int64_t)body_sectors > NRG_MAX_LBA)
+        return nrg_fail(n, DW_EPARSE, "track %d is too long; the image is damaged",
+                        d->number);
+
+    /* Fill from the previous track's end (or the session gap). */
+    int32_t first = idx0 < 0 ? 0 : idx0;
+    if (first_of_disc) {
+        n->cursor_lba = idx0;
+    } else if (idx0 > n->cursor_lba) {
+        int prev = n->disc->tracks[n->disc->track_count - 1].number;
+        if ((rc = add_zero(n, prev, idx0 - n->cursor_lba)))
+            return rc;
+    } else if (idx0 < n->cursor_lba) {
+        return nrg_fail(n, DW_EPARSE,
+                        "track %d starts at LBA %" PRId32 ", inside the "
+                        "track before it (which ends at %" PRId32 "); the image is "
+                        "damaged",
+                        d->number, idx0, n->cursor_lba);
+    }
+
+    struct dw_track *t = new_track(n, d->number, s, &m);
+    memcpy(t->isrc, d->isrc, sizeof(t->isrc));
+    t->control =
+        (unsigned)(c1->ctl_adr >> 4) | (m.dw_mode != DW_MODE_AUDIO ? DW_CTL_DATA : 0);
+    t->index_lba[0] = first < idx1 ? first : DW_LBA_NONE;
+    t->index_lba[1] = idx1;
+    for (int k = 2; k < DW_MAX_INDEXES; k++) {
+        const struct nrg_cue *ck = find_cue(n, s, d->number, k);
+        if (!ck)
+            break;
+        t->index_lba[k] = ck->lba;
+        t->index_count = k + 1;
+    }
+    /* Pregap: the sectors just before INDEX 01 that the file holds; any
+     * earlier ones are not on file. */
+    int64_t cue_pregap = (int64_t)idx1 - idx0;
+    int64_t on_file =
+        (int64_t)file_pregap < cue_pregap ? (int64_t)file_pregap : cue_pregap;
+    int64_t not_on_file = cue_pregap - on_file;   /* from idx0 on */
+    int64_t silence = idx0 + not_on_file - first; /* of them, at LBA >= 0 */
+    t->pregap_silence_sectors = (int32_t)(silence > 0 ? silence : 0);
+    if ((rc = add_zero(n, d->number, (int32_t)not_on_file)) ||
+        (rc = add_span(n, d->number, (int32_t)on_file, 0,
+                       d->index1_bytes - (uint64_t)on_file * stride, stride, m.layout)) ||
+        (rc = add_span(n, d->number, (int32_t)body_sectors, 0, d->index1_bytes, stride,
+                       m.layout)))
+        return rc;
+    return 0;
+}
+
 static int build_dao(struct nrg *n)
 {
     int rc;
@@ -484,105 +595,9 @@ static int build_dao(struct nrg *n)
             const struct nrg_dao *d = &n->dao[i];
             if (d->session != s)
                 continue;
-            struct nrg_mode m;
-            if (nrg_mode_info(d->mode, &m) != 0)
-                return nrg_fail(n, DW_EUNSUPPORTED,
-                                "track %d has Nero mode 0x%02x, which "
-                                "discwright does not know",
-                                d->number, d->mode);
-            /* The sector size field decides the layout on file. */
-            if (d->sector_bytes != m.sector_bytes) {
-                if (d->sector_bytes == 2352 || d->sector_bytes == 2448)
-                    m.layout = DW_SPAN_RAW;
-                else if (d->sector_bytes == 2336)
-                    m.layout = DW_SPAN_MODE2_2336;
-                else if (d->sector_bytes == 2048 && m.dw_mode != DW_MODE_AUDIO)
-                    m.layout = m.dw_mode == DW_MODE_MODE1 ? DW_SPAN_MODE1_2048
-                                                          : DW_SPAN_FORM1_2048;
-                else
-                    return nrg_fail(n, DW_EUNSUPPORTED,
-                                    "track %d has %" PRIu32 "-byte sectors in Nero mode "
-                                    "0x%02x, which discwright cannot read",
-                                    d->number, d->sector_bytes, d->mode);
-                m.sector_bytes = d->sector_bytes;
-            }
-            uint32_t stride = m.sector_bytes;
-            const struct nrg_cue *c1 = find_cue(n, s, d->number, 1);
-            const struct nrg_cue *c0 = find_cue(n, s, d->number, 0);
-            if (!c1)
-                return nrg_fail(n, DW_EPARSE,
-                                "track %d has no INDEX 01 in the cue table; the "
-                                "image is damaged",
-                                d->number);
-            int32_t idx1 = c1->lba, idx0 = c0 && c0->lba < c1->lba ? c0->lba : c1->lba;
-            if (idx1 < 0)
-                return nrg_fail(n, DW_EPARSE,
-                                "track %d starts at LBA %" PRId32 ", before the "
-                                "program area; the image is damaged",
-                                d->number, idx1);
-            if (d->index0_bytes > d->index1_bytes || d->index1_bytes > d->end_bytes ||
-                (d->index1_bytes - d->index0_bytes) % stride ||
-                (d->end_bytes - d->index1_bytes) % stride)
-                return nrg_fail(n, DW_EPARSE,
-                                "track %d: DAO offsets %" PRIu64 ", %" PRIu64 ", %" PRIu64
-                                " are not whole %" PRIu32 "-byte sectors in order; "
-                                "the image is damaged",
-                                d->number, d->index0_bytes, d->index1_bytes, d->end_bytes,
-                                stride);
-            if ((rc = check_extent(n, d->number, d->index0_bytes, d->end_bytes)))
+            if ((rc = dao_track(n, s, d, first_track_of_disc)))
                 return rc;
-            uint64_t body_sectors = (d->end_bytes - d->index1_bytes) / stride;
-            uint64_t file_pregap = (d->index1_bytes - d->index0_bytes) / stride;
-            if (body_sectors > NRG_MAX_LBA || idx1 + (int64_t)body_sectors > NRG_MAX_LBA)
-                return nrg_fail(n, DW_EPARSE,
-                                "track %d is too long; the image is damaged", d->number);
-
-            /* Fill from the previous track's end (or the session gap). */
-            int32_t first = idx0 < 0 ? 0 : idx0;
-            if (first_track_of_disc) {
-                n->cursor_lba = idx0;
-            } else if (idx0 > n->cursor_lba) {
-                int prev = n->disc->tracks[n->disc->track_count - 1].number;
-                if ((rc = add_zero(n, prev, idx0 - n->cursor_lba)))
-                    return rc;
-            } else if (idx0 < n->cursor_lba) {
-                return nrg_fail(n, DW_EPARSE,
-                                "track %d starts at LBA %" PRId32 ", inside the "
-                                "track before it (which ends at %" PRId32
-                                "); the image is "
-                                "damaged",
-                                d->number, idx0, n->cursor_lba);
-            }
             first_track_of_disc = false;
-
-            struct dw_track *t = new_track(n, d->number, s, &m);
-            memcpy(t->isrc, d->isrc, sizeof(t->isrc));
-            t->control = (unsigned)(c1->ctl_adr >> 4) |
-                         (m.dw_mode != DW_MODE_AUDIO ? DW_CTL_DATA : 0);
-            t->index_lba[0] = first < idx1 ? first : DW_LBA_NONE;
-            t->index_lba[1] = idx1;
-            for (int k = 2; k < DW_MAX_INDEXES; k++) {
-                const struct nrg_cue *ck = find_cue(n, s, d->number, k);
-                if (!ck)
-                    break;
-                t->index_lba[k] = ck->lba;
-                t->index_count = k + 1;
-            }
-            /* Pregap: the sectors just before INDEX 01 that the file holds;
-             * any earlier ones are not on file. */
-            int64_t cue_pregap = (int64_t)idx1 - idx0;
-            int64_t on_file =
-                (int64_t)file_pregap < cue_pregap ? (int64_t)file_pregap : cue_pregap;
-            int64_t not_on_file = cue_pregap - on_file;   /* from idx0 on */
-            int64_t silence = idx0 + not_on_file - first; /* of them, at LBA >= 0 */
-            t->pregap_silence_sectors = (int32_t)(silence > 0 ? silence : 0);
-            if ((rc = add_zero(n, d->number, (int32_t)not_on_file)) ||
-                (rc = add_span(n, d->number, (int32_t)on_file, 0,
-                               d->index1_bytes - (uint64_t)on_file * stride, stride,
-                               m.layout)) ||
-                (rc = add_span(n, d->number, (int32_t)body_sectors, 0, d->index1_bytes,
-                               stride, m.layout)))
-                return rc;
             if (!first_number)
                 first_number = d->number;
             last_number = d->number;
@@ -756,99 +771,76 @@ static void apply_cdtext(struct nrg *n)
 }
 
 /* ------------------------------------------------------------------ */
-/* Entry point                                                         */
+/* Entry points                                                        */
 
-int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detail *err)
+static struct nrg *nrg_new(const char *path, struct dw_error_detail *err)
 {
-    struct nrg *n = NULL;
-    struct dw__image *img = NULL;
-    uint8_t *chain = NULL;
-    FILE *f = NULL;
-    char msg[256];
-    int rc = 0;
-
-    if (out)
-        *out = NULL;
-    if (!path || !out)
-        return dw__set_error(err, DW_EINVAL, "dw__nrg_read: missing argument");
-    f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        return dw__set_error(err, dw_error_from_errno(e), "cannot open '%s': %s", path,
-                             strerror(e));
-    }
-    n = calloc(1, sizeof(*n));
-    img = calloc(1, sizeof(*img));
+    struct nrg *n = calloc(1, sizeof(*n));
+    struct dw__image *img = calloc(1, sizeof(*img));
     if (!n || !img || !(img->disc = dw_disc_new())) {
-        rc = dw__set_error(err, DW_ENOMEM, "'%s': out of memory", path);
-        goto out;
+        free(n);
+        dw__image_free(img);
+        dw__set_error(err, DW_ENOMEM, "'%s': out of memory", path);
+        return NULL;
     }
     snprintf(img->format, sizeof(img->format), "nrg");
     n->path = path;
     n->err = err;
     n->img = img;
     n->disc = img->disc;
+    return n;
+}
 
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        rc = nrg_fail(n, DW_EIO, "cannot read the image: not a regular file");
-        goto out;
-    }
-    uint64_t size = (uint64_t)st.st_size;
-    uint8_t foot[12];
-    if (size < sizeof(foot) || fseeko(f, (off_t)(size - sizeof(foot)), SEEK_SET) != 0 ||
-        fread(foot, 1, sizeof(foot), f) != sizeof(foot)) {
-        rc = nrg_fail(n, DW_EPARSE, "the file is too short to be a Nero image");
-        goto out;
-    }
-    uint64_t chain_offset, chain_end;
+static void nrg_free(struct nrg *n)
+{
+    if (n)
+        dw__image_free(n->img);
+    free(n);
+}
+
+/* From the footer (the last 12 bytes of a file of size bytes, or all of
+ * them when it is shorter) to the chunk chain's first byte and the byte
+ * after it. */
+static int find_chain(struct nrg *n, const uint8_t *foot, size_t foot_bytes,
+                      uint64_t size, uint64_t *chain_offset, uint64_t *chain_end)
+{
+    if (foot_bytes < 12)
+        return nrg_fail(n, DW_EPARSE, "the file is too short to be a Nero image");
     if (memcmp(foot, "NER5", 4) == 0) {
-        chain_offset = be64(foot + 4);
-        chain_end = size - 12;
+        *chain_offset = be64(foot + 4);
+        *chain_end = size - 12;
     } else if (memcmp(foot + 4, "NERO", 4) == 0) {
-        chain_offset = be32(foot + 8);
-        chain_end = size - 8;
+        *chain_offset = be32(foot + 8);
+        *chain_end = size - 8;
     } else {
-        rc = nrg_fail(n, DW_EPARSE,
-                      "no Nero footer ('NER5' or 'NERO' in the last 12 bytes); "
-                      "this is not an NRG image");
-        goto out;
+        return nrg_fail(n, DW_EPARSE,
+                        "no Nero footer ('NER5' or 'NERO' in the last 12 bytes); "
+                        "this is not an NRG image");
     }
-    if (chain_offset >= chain_end) {
-        rc = nrg_fail(n, DW_EPARSE,
-                      "the footer points at byte %" PRIu64 ", beyond the chunk "
-                      "area; the image is truncated or damaged",
-                      chain_offset);
-        goto out;
-    }
-    if (chain_end - chain_offset > NRG_MAX_CHAIN_BYTES) {
-        rc = nrg_fail(n, DW_EPARSE,
-                      "the chunk chain is %" PRIu64 " bytes long, more than any "
-                      "Nero image holds; the image is damaged",
-                      chain_end - chain_offset);
-        goto out;
-    }
-    size_t chain_bytes = (size_t)(chain_end - chain_offset);
-    chain = malloc(chain_bytes);
-    if (!chain) {
-        rc = nrg_fail(n, DW_ENOMEM, "out of memory");
-        goto out;
-    }
-    if (fseeko(f, (off_t)chain_offset, SEEK_SET) != 0 ||
-        fread(chain, 1, chain_bytes, f) != chain_bytes) {
-        rc = nrg_fail(n, DW_EIO, "cannot read the chunk chain at byte %" PRIu64,
-                      chain_offset);
-        goto out;
-    }
-    n->data_end = chain_offset;
-    if ((rc = parse_chain(n, chain, chain_bytes)))
-        goto out;
+    if (*chain_offset >= *chain_end)
+        return nrg_fail(n, DW_EPARSE,
+                        "the footer points at byte %" PRIu64 ", beyond the chunk "
+                        "area; the image is truncated or damaged",
+                        *chain_offset);
+    if (*chain_end - *chain_offset > NRG_MAX_CHAIN_BYTES)
+        return nrg_fail(n, DW_EPARSE,
+                        "the chunk chain is %" PRIu64 " bytes long, more than any "
+                        "Nero image holds; the image is damaged",
+                        *chain_end - *chain_offset);
+    return 0;
+}
 
-    rc = dw__image_add_file(img, path, size);
-    if (rc < 0) {
-        rc = nrg_fail(n, rc, "out of memory");
-        goto out;
-    }
+/* The disc from the chunk chain (chain_bytes bytes that started at
+ * n->data_end in a file of size bytes). */
+static int build(struct nrg *n, const uint8_t *chain, size_t chain_bytes, uint64_t size)
+{
+    char msg[256];
+    int rc;
+    if ((rc = parse_chain(n, chain, chain_bytes)))
+        return rc;
+    rc = dw__image_add_file(n->img, n->path, size);
+    if (rc < 0)
+        return nrg_fail(n, rc, "out of memory");
     if (n->dao_n > 0)
         rc = build_dao(n);
     else if (n->tao_n > 0)
@@ -857,10 +849,12 @@ int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detai
         rc = nrg_fail(n, DW_EPARSE,
                       "the image has no track table (DAOX, DAOI, ETN2 or ETNF)");
     if (rc)
-        goto out;
+        return rc;
 
-    struct dw_disc *d = img->disc;
+    struct dw_disc *d = n->disc;
     d->leadout_lba = d->sessions[d->session_count - 1].leadout_lba;
+    if ((rc = dw__image_check_cd_leadout(n->path, d->leadout_lba, n->err)))
+        return rc;
     if (d->session_count == 1) {
         /* Single session: let dw_disc_finish build the table. */
         d->session_count = 0;
@@ -868,18 +862,83 @@ int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detai
     }
     if (n->cdtext)
         apply_cdtext(n);
-    rc = dw_disc_finish(d, msg, sizeof(msg));
-    if (rc) {
-        rc = nrg_fail(n, DW_EPARSE, "%s; the image is damaged", msg);
+    if ((rc = dw_disc_finish(d, msg, sizeof(msg))))
+        return nrg_fail(n, DW_EPARSE, "%s; the image is damaged", msg);
+    return 0;
+}
+
+int dw__nrg_parse(const uint8_t *data, size_t len, const char *path,
+                  struct dw__image **out, struct dw_error_detail *err)
+{
+    uint64_t chain_offset, chain_end;
+    struct nrg *n;
+    int rc;
+    if (out)
+        *out = NULL;
+    if (!path || !out || (!data && len))
+        return dw__set_error(err, DW_EINVAL, "dw__nrg_parse: missing argument");
+    if (!(n = nrg_new(path, err)))
+        return DW_ENOMEM;
+    size_t foot_bytes = len < 12 ? len : 12;
+    const uint8_t *foot = len < 12 ? data : data + len - 12;
+    if ((rc = find_chain(n, foot, foot_bytes, len, &chain_offset, &chain_end)))
+        goto out;
+    n->data_end = chain_offset;
+    if ((rc = build(n, data + chain_offset, (size_t)(chain_end - chain_offset), len)))
+        goto out;
+    *out = n->img;
+    n->img = NULL;
+out:
+    nrg_free(n);
+    return rc;
+}
+
+/* fread of bytes at offset, or DW_EIO with a message. */
+static int read_at(struct nrg *n, FILE *f, uint8_t *buf, size_t bytes, uint64_t offset)
+{
+    if (fseeko(f, (off_t)offset, SEEK_SET) != 0 || fread(buf, 1, bytes, f) != bytes)
+        return nrg_fail(n, DW_EIO, "cannot read %zu bytes at byte %" PRIu64, bytes,
+                        offset);
+    return 0;
+}
+
+int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detail *err)
+{
+    struct nrg *n = NULL;
+    uint8_t *chain = NULL, foot[12];
+    uint64_t size = 0, chain_offset, chain_end;
+    FILE *f = NULL;
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return dw__set_error(err, DW_EINVAL, "dw__nrg_read: missing argument");
+    if ((rc = dw__image_fopen(path, &f, &size, err))) /* a FIFO fails at once */
+        return rc;
+    if (!(n = nrg_new(path, err))) {
+        rc = DW_ENOMEM;
         goto out;
     }
-    *out = img;
-    img = NULL;
+    size_t foot_bytes = size < sizeof(foot) ? (size_t)size : sizeof(foot);
+    if ((rc = read_at(n, f, foot, foot_bytes, size - foot_bytes)) ||
+        (rc = find_chain(n, foot, foot_bytes, size, &chain_offset, &chain_end)))
+        goto out;
+    size_t chain_bytes = (size_t)(chain_end - chain_offset);
+    if (!(chain = malloc(chain_bytes))) {
+        rc = nrg_fail(n, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = read_at(n, f, chain, chain_bytes, chain_offset)))
+        goto out;
+    n->data_end = chain_offset;
+    if ((rc = build(n, chain, chain_bytes, size)))
+        goto out;
+    *out = n->img;
+    n->img = NULL;
 out:
-    if (f)
-        fclose(f);
+    fclose(f);
     free(chain);
-    free(n);
-    dw__image_free(img);
+    nrg_free(n);
     return rc;
 }

@@ -1,4 +1,6 @@
-/* cdrdao TOC reader: a toc-file becomes a dw_disc plus a span map.
+/* cdrdao TOC reader: a toc-file becomes a dw_disc plus a span map.  This
+ * file is the grammar and its meaning; the tokens and numbers come from
+ * the lexer in toc_lex.c (toc_lex.h).
  *
  * Grammar and meaning follow the cdrdao(1) manual page, section "TOC FILES",
  * and cdrdao's own parser (trackdb/TocParser.g):
@@ -56,10 +58,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include "image/image.h"
+#include "image/toc_lex.h"
 
-#define TOC_MAX_TEXT_BYTES (4u << 20)          /* a TOC file is a few KiB */
-#define TOC_MAX_SECTORS (100LL * 60 * 60 * 75) /* 100 hours: far beyond any CD */
-#define SAMPLES_PER_SECTOR 588                 /* 2352 bytes of 16-bit stereo */
+#define TOC_MAX_TEXT_BYTES (4u << 20) /* a TOC file is a few KiB */
 #define BYTES_PER_SAMPLE 4
 #define RAW_SECTOR_BYTES 2352
 #define SUBCHANNEL_BYTES 96     /* P-W, packed or raw */
@@ -107,21 +108,6 @@ static uint32_t block_bytes(enum toc_mode mode, enum toc_subchannel sub)
     return toc_modes[mode].block_bytes + (sub != SUB_NONE ? SUBCHANNEL_BYTES : 0);
 }
 
-/* ------------------------------------------------------------------ */
-/* Lexer                                                               */
-
-enum tok_kind { TK_EOF, TK_WORD, TK_INT, TK_STRING, TK_PUNCT };
-
-struct tok {
-    enum tok_kind kind;
-    int line;
-    const char *text; /* source text of WORD, INT, PUNCT */
-    size_t len;
-    uint64_t value; /* INT, saturated */
-    bool overflow;  /* INT did not fit */
-    char *str;      /* STRING, decoded, malloc'd; NUL-free */
-};
-
 /* Per-track state while its statements are read. */
 struct toc_track {
     struct dw_track *t;
@@ -148,38 +134,13 @@ struct toc_track {
 };
 
 struct toc_parser {
-    const char *p, *end;
-    int line;
-    struct tok cur;
-    const char *path; /* of the TOC, for messages and names */
+    struct toc_lexer lx; /* the text, the current token, the path and the error */
     bool check_files;
     struct dw__image *img;
     struct dw_disc *disc;
-    struct dw_error_detail *err;
-    int rc;             /* first error, sticky */
     int32_t cursor_lba; /* next LBA to lay out */
     int first_track_number;
 };
-
-static int fail(struct toc_parser *p, int line, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(struct toc_parser *p, int line, int code, const char *fmt, ...)
-{
-    char what[400];
-    va_list ap;
-    if (p->rc)
-        return p->rc;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
-    if (line > 0)
-        dw__set_error(p->err, code, "'%s' line %d: %s", p->path, line, what);
-    else
-        dw__set_error(p->err, code, "'%s': %s", p->path, what);
-    p->rc = code;
-    return code;
-}
 
 static void warn(struct toc_parser *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -191,312 +152,7 @@ static void warn(struct toc_parser *p, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    dw__image_warn(p->img, "'%s' line %d: %s", p->path, line, what);
-}
-
-/* A short printable description of the current token for messages. */
-static const char *tok_desc(const struct toc_parser *p, char *buf, size_t n)
-{
-    const struct tok *t = &p->cur;
-    switch (t->kind) {
-    case TK_EOF:
-        return "the end of the file";
-    case TK_STRING:
-        return "a quoted string";
-    default:
-        snprintf(buf, n, "'%.*s'", (int)(t->len > 40 ? 40 : t->len), t->text);
-        return buf;
-    }
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-static bool is_word_start(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Decode a quoted string starting after the opening quote.  Escapes as in
- * cdrdao's lexer: \" is a quote, \ooo an octal byte, any other backslash
- * stands for itself. */
-static int lex_string(struct toc_parser *p, struct tok *t)
-{
-    size_t cap = 32, n = 0;
-    char *s = malloc(cap);
-    if (!s)
-        return fail(p, t->line, DW_ENOMEM, "out of memory");
-    for (;;) {
-        if (p->p >= p->end || *p->p == '\n') {
-            free(s);
-            return fail(p, t->line, DW_EPARSE,
-                        "string is not closed; end it with '\"' on the same line");
-        }
-        char c = *p->p++;
-        if (c == '"')
-            break;
-        if (c == '\\' && p->p < p->end && *p->p == '"') {
-            c = '"';
-            p->p++;
-        } else if (c == '\\' && p->end - p->p >= 3 && p->p[0] >= '0' && p->p[0] <= '7' &&
-                   p->p[1] >= '0' && p->p[1] <= '7' && p->p[2] >= '0' && p->p[2] <= '7') {
-            c = (char)(((p->p[0] - '0') << 6) | ((p->p[1] - '0') << 3) | (p->p[2] - '0'));
-            p->p += 3;
-        }
-        if (c == '\0') {
-            free(s);
-            return fail(p, t->line, DW_EPARSE, "string holds a NUL byte");
-        }
-        if (n + 2 > cap) {
-            if (cap > TOC_MAX_TEXT_BYTES) {
-                free(s);
-                return fail(p, t->line, DW_EPARSE, "string is too long");
-            }
-            char *bigger = realloc(s, cap * 2);
-            if (!bigger) {
-                free(s);
-                return fail(p, t->line, DW_ENOMEM, "out of memory");
-            }
-            s = bigger;
-            cap *= 2;
-        }
-        s[n++] = c;
-    }
-    s[n] = '\0';
-    t->kind = TK_STRING;
-    t->str = s;
-    return 0;
-}
-
-/* Move to the next token.  Returns 0 or the (sticky) error code. */
-static int advance(struct toc_parser *p)
-{
-    struct tok *t = &p->cur;
-    free(t->str);
-    memset(t, 0, sizeof(*t));
-    if (p->rc)
-        return p->rc;
-    for (;;) {
-        while (p->p < p->end && is_space(*p->p)) {
-            if (*p->p == '\n')
-                p->line++;
-            p->p++;
-        }
-        if (p->end - p->p >= 2 && p->p[0] == '/' && p->p[1] == '/') {
-            while (p->p < p->end && *p->p != '\n')
-                p->p++;
-            continue;
-        }
-        break;
-    }
-    t->line = p->line;
-    t->text = p->p;
-    if (p->p >= p->end) {
-        t->kind = TK_EOF;
-        return 0;
-    }
-    char c = *p->p;
-    if (c == '"') {
-        p->p++;
-        return lex_string(p, t);
-    }
-    if (is_digit(c)) {
-        t->kind = TK_INT;
-        while (p->p < p->end && is_digit(*p->p)) {
-            unsigned d = (unsigned)(*p->p - '0');
-            if (t->value > (UINT64_MAX - d) / 10) {
-                t->overflow = true;
-                t->value = UINT64_MAX;
-            } else if (!t->overflow) {
-                t->value = t->value * 10 + d;
-            }
-            p->p++;
-        }
-        t->len = (size_t)(p->p - t->text);
-        return 0;
-    }
-    if (is_word_start(c)) {
-        t->kind = TK_WORD;
-        while (p->p < p->end && (is_word_start(*p->p) || is_digit(*p->p)))
-            p->p++;
-        t->len = (size_t)(p->p - t->text);
-        return 0;
-    }
-    if (c == '{' || c == '}' || c == ':' || c == ',' || c == '#' || c == '.') {
-        t->kind = TK_PUNCT;
-        t->len = 1;
-        p->p++;
-        return 0;
-    }
-    if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
-        return fail(p, t->line, DW_EPARSE, "unexpected character '%c'", c);
-    return fail(p, t->line, DW_EPARSE, "unexpected byte 0x%02x; a TOC file is plain text",
-                (unsigned char)c);
-}
-
-static bool at_word(const struct toc_parser *p, const char *kw)
-{
-    return p->cur.kind == TK_WORD && strlen(kw) == p->cur.len &&
-           strncasecmp(p->cur.text, kw, p->cur.len) == 0;
-}
-
-static bool at_punct(const struct toc_parser *p, char c)
-{
-    return p->cur.kind == TK_PUNCT && p->cur.text[0] == c;
-}
-
-static int expect_punct(struct toc_parser *p, char c, const char *context)
-{
-    char buf[64];
-    if (!at_punct(p, c))
-        return fail(p, p->cur.line, DW_EPARSE, "expected '%c' %s, found %s", c, context,
-                    tok_desc(p, buf, sizeof(buf)));
-    return advance(p);
-}
-
-/* Take the current STRING token's text (caller frees) and advance. */
-static int take_string(struct toc_parser *p, char **out, const char *context)
-{
-    char buf[64];
-    *out = NULL;
-    if (p->cur.kind != TK_STRING)
-        return fail(p, p->cur.line, DW_EPARSE, "expected a quoted string %s, found %s",
-                    context, tok_desc(p, buf, sizeof(buf)));
-    *out = p->cur.str;
-    p->cur.str = NULL;
-    if (advance(p)) {
-        free(*out);
-        *out = NULL;
-    }
-    return p->rc;
-}
-
-static int take_uint(struct toc_parser *p, uint64_t max, uint64_t *out,
-                     const char *context)
-{
-    char buf[64];
-    if (p->cur.kind != TK_INT)
-        return fail(p, p->cur.line, DW_EPARSE, "expected a number %s, found %s", context,
-                    tok_desc(p, buf, sizeof(buf)));
-    if (p->cur.overflow || p->cur.value > max)
-        return fail(p, p->cur.line, DW_EPARSE,
-                    "number %.*s %s is too large (at most %" PRIu64 ")",
-                    (int)(p->cur.len > 30 ? 30 : p->cur.len), p->cur.text, context, max);
-    *out = p->cur.value;
-    return advance(p);
-}
-
-/* MSF "m:s:f" with an optional ".samples" tail, as a sample count.  The
- * current token is the minutes INT. */
-static int take_msf(struct toc_parser *p, int64_t *samples, const char *context)
-{
-    uint64_t m, s, f, extra = 0;
-    int line = p->cur.line;
-    char buf[64];
-    if (p->cur.kind != TK_INT)
-        return fail(p, line, DW_EPARSE, "expected a time m:s:f %s, found %s", context,
-                    tok_desc(p, buf, sizeof(buf)));
-    if (take_uint(p, 99999, &m, context) ||
-        expect_punct(p, ':', "between minutes and seconds"))
-        return p->rc;
-    if (p->cur.kind != TK_INT || p->cur.overflow || p->cur.value > 59)
-        return fail(p, line, DW_EPARSE,
-                    "seconds of a time m:s:f must be 0 to 59, found %s (%s)",
-                    tok_desc(p, buf, sizeof(buf)), context);
-    s = p->cur.value;
-    if (advance(p) || expect_punct(p, ':', "between seconds and frames"))
-        return p->rc;
-    if (p->cur.kind != TK_INT || p->cur.overflow || p->cur.value > 74)
-        return fail(
-            p, line, DW_EPARSE,
-            "frames of a time m:s:f must be 0 to 74 (75 make a second), found %s (%s)",
-            tok_desc(p, buf, sizeof(buf)), context);
-    f = p->cur.value;
-    if (advance(p))
-        return p->rc;
-    if (at_punct(p, '.')) {
-        if (advance(p))
-            return p->rc;
-        if (p->cur.kind != TK_INT || p->cur.overflow ||
-            p->cur.value >= SAMPLES_PER_SECTOR)
-            return fail(
-                p, line, DW_EPARSE,
-                "samples after the frames of a time m:s:f.n must be 0 to 587 (%s)",
-                context);
-        extra = p->cur.value;
-        if (advance(p))
-            return p->rc;
-    }
-    *samples = (int64_t)(((m * 60 + s) * 75 + f) * SAMPLES_PER_SECTOR + extra);
-    return 0;
-}
-
-/* An MSF time as whole sectors. */
-static int take_msf_sectors(struct toc_parser *p, int64_t *sectors, const char *context)
-{
-    int64_t samples;
-    int line = p->cur.line;
-    if (take_msf(p, &samples, context))
-        return p->rc;
-    if (samples % SAMPLES_PER_SECTOR)
-        return fail(p, line, DW_EPARSE,
-                    "a time %s must be whole frames; drop the .samples part", context);
-    *sectors = samples / SAMPLES_PER_SECTOR;
-    return 0;
-}
-
-/* Audio length or position: MSF or a plain sample count. */
-static int take_samples(struct toc_parser *p, int64_t *samples, const char *context)
-{
-    uint64_t v;
-    char buf[64];
-    if (p->cur.kind != TK_INT)
-        return fail(p, p->cur.line, DW_EPARSE,
-                    "expected %s as m:s:f or a sample count, found %s", context,
-                    tok_desc(p, buf, sizeof(buf)));
-    /* Look past the number for ':' without consuming: MSF or count. */
-    const char *q = p->p;
-    while (q < p->end && (*q == ' ' || *q == '\t'))
-        q++;
-    if (q < p->end && *q == ':')
-        return take_msf(p, samples, context);
-    if (take_uint(p, (uint64_t)TOC_MAX_SECTORS * SAMPLES_PER_SECTOR, &v, context))
-        return p->rc;
-    *samples = (int64_t)v;
-    return 0;
-}
-
-/* Data length: MSF blocks of block_bytes, or a byte count. */
-static int take_data_bytes(struct toc_parser *p, uint32_t block, int64_t *bytes,
-                           const char *context)
-{
-    uint64_t v;
-    const char *q = p->p;
-    while (q < p->end && (*q == ' ' || *q == '\t'))
-        q++;
-    if (p->cur.kind == TK_INT && q < p->end && *q == ':') {
-        int64_t sectors;
-        if (take_msf_sectors(p, &sectors, context))
-            return p->rc;
-        *bytes = sectors * block;
-        return 0;
-    }
-    if (take_uint(p, (uint64_t)TOC_MAX_SECTORS * 2448, &v, context))
-        return p->rc;
-    *bytes = (int64_t)v;
-    return 0;
-}
-
-static bool at_number(const struct toc_parser *p)
-{
-    return p->cur.kind == TK_INT;
+    dw__image_warn(p->img, "'%s' line %d: %s", p->lx.path, line, what);
 }
 
 /* ------------------------------------------------------------------ */
@@ -512,7 +168,8 @@ static int add_piece(struct toc_parser *p, struct toc_track *tt, int line,
     if (sectors <= 0)
         return 0;
     if ((int64_t)tt->first_lba + tt->length_sectors + sectors > TOC_MAX_SECTORS)
-        return fail(p, line, DW_EPARSE, "the disc would be longer than 100 hours");
+        return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                            "the disc would be longer than 100 hours");
     int32_t lba = (int32_t)(tt->first_lba + tt->length_sectors);
     tt->length_sectors += sectors;
     if (file < 0) {
@@ -545,7 +202,7 @@ static int add_piece(struct toc_parser *p, struct toc_track *tt, int line,
     };
     int rc = dw__image_add_span(img, &span);
     if (rc < 0)
-        return fail(p, line, rc, "out of memory");
+        return dw__toc_fail(&p->lx, line, rc, "out of memory");
     return 0;
 }
 
@@ -580,16 +237,16 @@ static int open_source(struct toc_parser *p, int line, const char *name,
     int rc;
     memset(src, 0, sizeof(*src));
     if (name[0] == '\0')
-        return fail(p, line, DW_EPARSE, "the file name is empty");
+        return dw__toc_fail(&p->lx, line, DW_EPARSE, "the file name is empty");
     if (strcmp(name, "-") == 0)
-        return fail(
-            p, line, DW_EUNSUPPORTED,
+        return dw__toc_fail(
+            &p->lx, line, DW_EUNSUPPORTED,
             "reading track data from standard input is not supported; name a file");
     if (ends_with_ci(name, ".mp3") || ends_with_ci(name, ".ogg") ||
         ends_with_ci(name, ".flac"))
-        return fail(p, line, DW_EUNSUPPORTED,
-                    "compressed audio file '%s' is not supported; decode it to WAV first",
-                    name);
+        return dw__toc_fail(
+            &p->lx, line, DW_EUNSUPPORTED,
+            "compressed audio file '%s' is not supported; decode it to WAV first", name);
     if (!p->check_files) {
         for (int i = 0; i < p->img->file_count; i++) {
             if (strcmp(p->img->files[i].path, name) == 0) {
@@ -600,29 +257,30 @@ static int open_source(struct toc_parser *p, int line, const char *name,
         }
         rc = dw__image_add_file(p->img, name, 0);
         if (rc < 0)
-            return fail(p, line, rc, "out of memory");
+            return dw__toc_fail(&p->lx, line, rc, "out of memory");
         src->file = rc;
         src->path = p->img->files[rc].path;
         return 0;
     }
-    rc = dw__image_resolve_file(p->path, name, &resolved, &case_differs);
+    rc = dw__image_resolve_file(p->lx.path, name, &resolved, &case_differs);
     if (rc == DW_ENOENT)
-        return fail(
-            p, line, DW_ENOENT,
+        return dw__toc_fail(
+            &p->lx, line, DW_ENOENT,
             "file '%s' not found; put it next to the TOC file or correct the name", name);
     if (rc < 0)
-        return fail(p, line, rc, "cannot resolve file '%s'", name);
+        return dw__toc_fail(&p->lx, line, rc, "cannot resolve file '%s'", name);
     struct stat st;
     if (stat(resolved, &st) != 0) {
         int e = errno;
         free(resolved);
-        return fail(p, line, dw_error_from_errno(e), "cannot read file '%s': %s", name,
-                    strerror(e));
+        return dw__toc_fail(&p->lx, line, dw_error_from_errno(e),
+                            "cannot read file '%s': %s", name, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         free(resolved);
-        return fail(p, line, DW_EUNSUPPORTED,
-                    "'%s' is not a regular file; name a plain file", name);
+        return dw__toc_fail(&p->lx, line, DW_EUNSUPPORTED,
+                            "'%s' is %s, not a regular file; name a plain file", name,
+                            dw__file_kind(st.st_mode));
     }
     if (case_differs)
         warn(p, line, "file '%s' matched '%s' only when ignoring case", name, resolved);
@@ -639,7 +297,7 @@ static int open_source(struct toc_parser *p, int line, const char *name,
     rc = dw__image_add_file(p->img, resolved, (uint64_t)st.st_size);
     free(resolved);
     if (rc < 0)
-        return fail(p, line, rc, "out of memory");
+        return dw__toc_fail(&p->lx, line, rc, "out of memory");
     src->file = rc;
     src->size_known = true;
     src->size_bytes = (uint64_t)st.st_size;
@@ -668,16 +326,17 @@ static int wav_locate(struct toc_parser *p, int line, const char *name,
     unsigned char b[40];
     bool have_fmt = false;
     int rc = 0;
-    FILE *f = fopen(src->path, "rb");
-    if (!f)
-        return fail(p, line, dw_error_from_errno(errno), "cannot open '%s': %s", name,
-                    strerror(errno));
+    struct dw_error_detail open_err;
+    FILE *f;
+    if ((rc = dw__image_fopen(src->path, &f, NULL, &open_err))) /* a FIFO fails at once */
+        return dw__toc_fail(&p->lx, line, rc, "%s", open_err.message);
     if (fseeko(f, (off_t)at, SEEK_SET) != 0 || fread(b, 1, 12, f) != 12 ||
         memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WAVE", 4) != 0) {
-        rc = fail(p, line, DW_EPARSE,
-                  "'%s' has no RIFF WAVE header%s; name a WAVE file or rename a raw one "
-                  "so it does not end in .wav",
-                  name, at ? " at the given #offset" : "");
+        rc = dw__toc_fail(
+            &p->lx, line, DW_EPARSE,
+            "'%s' has no RIFF WAVE header%s; name a WAVE file or rename a raw one "
+            "so it does not end in .wav",
+            name, at ? " at the given #offset" : "");
         goto out;
     }
     uint64_t pos = at + 12;
@@ -692,11 +351,12 @@ static int wav_locate(struct toc_parser *p, int line, const char *name,
             uint32_t rate = le32(b + 12);
             if ((format != 1 && format != 0xfffe) || channels != 2 || rate != 44100 ||
                 bits != 16) {
-                rc = fail(p, line, DW_EUNSUPPORTED,
-                          "'%s' holds format %u, %u channel(s), %" PRIu32
-                          " Hz, %u bits; CD audio must be 16-bit stereo 44100 Hz PCM: "
-                          "convert it (sox)",
-                          name, format, channels, rate, bits);
+                rc = dw__toc_fail(
+                    &p->lx, line, DW_EUNSUPPORTED,
+                    "'%s' holds format %u, %u channel(s), %" PRIu32
+                    " Hz, %u bits; CD audio must be 16-bit stereo 44100 Hz PCM: "
+                    "convert it (sox)",
+                    name, format, channels, rate, bits);
                 goto out;
             }
             have_fmt = true;
@@ -712,9 +372,9 @@ static int wav_locate(struct toc_parser *p, int line, const char *name,
         }
         pos += 8 + size + (size & 1);
     }
-    rc = fail(p, line, DW_EPARSE,
-              "'%s' is a damaged WAVE file: no 'fmt ' chunk followed by a 'data' chunk",
-              name);
+    rc = dw__toc_fail(
+        &p->lx, line, DW_EPARSE,
+        "'%s' is a damaged WAVE file: no 'fmt ' chunk followed by a 'data' chunk", name);
 out:
     fclose(f);
     return rc;
@@ -726,19 +386,19 @@ static int check_extent(struct toc_parser *p, struct toc_track *tt, int line,
                         uint64_t data_end)
 {
     if (offset + bytes > data_end)
-        return fail(p, line, DW_ETRUNC,
-                    "track %d needs bytes %" PRIu64 " to %" PRIu64
-                    " of '%s', but it holds "
-                    "only %" PRIu64
-                    " bytes; the file is truncated or the TOC names the wrong one",
-                    tt->t->number, offset, offset + bytes, name, data_end);
+        return dw__toc_fail(
+            &p->lx, line, DW_ETRUNC,
+            "track %d needs bytes %" PRIu64 " to %" PRIu64 " of '%s', but it holds "
+            "only %" PRIu64
+            " bytes; the file is truncated or the TOC names the wrong one",
+            tt->t->number, offset, offset + bytes, name, data_end);
     return 0;
 }
 
 /* FILE / AUDIOFILE "name" [SWAP] [#offset] start [length] */
 static int stmt_audiofile(struct toc_parser *p, struct toc_track *tt)
 {
-    int line = p->cur.line;
+    int line = p->lx.cur.line;
     char *name = NULL;
     bool swap = false;
     uint64_t hash_offset = 0;
@@ -746,29 +406,34 @@ static int stmt_audiofile(struct toc_parser *p, struct toc_track *tt)
     struct toc_source src;
     int rc;
 
-    if ((rc = advance(p)) || (rc = take_string(p, &name, "after FILE")))
+    if ((rc = dw__toc_advance(&p->lx)) ||
+        (rc = dw__toc_take_string(&p->lx, &name, "after FILE")))
         goto out;
-    if (at_word(p, "SWAP")) {
+    if (dw__toc_at_word(&p->lx, "SWAP")) {
         swap = true;
-        if ((rc = advance(p)))
+        if ((rc = dw__toc_advance(&p->lx)))
             goto out;
     }
-    if (at_punct(p, '#')) {
-        if ((rc = advance(p)) ||
-            (rc = take_uint(p, INT64_MAX / 2, &hash_offset, "after '#' (a byte offset)")))
+    if (dw__toc_at_punct(&p->lx, '#')) {
+        if ((rc = dw__toc_advance(&p->lx)) ||
+            (rc = dw__toc_take_uint(&p->lx, INT64_MAX / 2, &hash_offset,
+                                    "after '#' (a byte offset)")))
             goto out;
     }
-    if ((rc = take_samples(p, &start_samples, "the start position in the file")))
+    if ((rc = dw__toc_take_samples(&p->lx, &start_samples,
+                                   "the start position in the file")))
         goto out;
-    if (at_number(p) && (rc = take_samples(p, &length_samples, "the length")))
+    if (dw__toc_at_number(&p->lx) &&
+        (rc = dw__toc_take_samples(&p->lx, &length_samples, "the length")))
         goto out;
     if ((rc = open_source(p, line, name, &src)))
         goto out;
 
     bool audio = tt->mode == TM_AUDIO;
     if (audio && tt->sub != SUB_NONE) {
-        rc = fail(p, line, DW_EPARSE,
-                  "FILE cannot feed an audio track with sub-channel data; use DATAFILE");
+        rc = dw__toc_fail(
+            &p->lx, line, DW_EPARSE,
+            "FILE cannot feed an audio track with sub-channel data; use DATAFILE");
         goto out;
     }
     if (!audio && toc_modes[tt->mode].block_bytes != RAW_SECTOR_BYTES)
@@ -801,10 +466,11 @@ static int stmt_audiofile(struct toc_parser *p, struct toc_track *tt)
     int64_t sectors = 0;
     if (length_samples > 0) {
         if (length_samples % SAMPLES_PER_SECTOR) {
-            rc = fail(p, line, DW_EPARSE,
-                      "length of %" PRId64 " samples is not a whole number of sectors "
-                      "(588 samples each); discwright needs sector-aligned track data",
-                      length_samples);
+            rc = dw__toc_fail(
+                &p->lx, line, DW_EPARSE,
+                "length of %" PRId64 " samples is not a whole number of sectors "
+                "(588 samples each); discwright needs sector-aligned track data",
+                length_samples);
             goto out;
         }
         sectors = length_samples / SAMPLES_PER_SECTOR;
@@ -813,17 +479,17 @@ static int stmt_audiofile(struct toc_parser *p, struct toc_track *tt)
             goto out;
     } else if (src.size_known) {
         if (first_byte >= data_end) {
-            rc = fail(p, line, DW_ETRUNC,
-                      "track %d starts reading '%s' at byte %" PRIu64
-                      " but the file holds "
-                      "only %" PRIu64 " bytes; check the start position",
-                      tt->t->number, name, first_byte, data_end);
+            rc = dw__toc_fail(&p->lx, line, DW_ETRUNC,
+                              "track %d starts reading '%s' at byte %" PRIu64
+                              " but the file holds "
+                              "only %" PRIu64 " bytes; check the start position",
+                              tt->t->number, name, first_byte, data_end);
             goto out;
         }
         uint64_t avail = data_end - first_byte;
         if (avail % stride) {
-            rc = fail(
-                p, line, DW_ETRUNC,
+            rc = dw__toc_fail(
+                &p->lx, line, DW_ETRUNC,
                 "'%s' holds %" PRIu64 " bytes from byte %" PRIu64 ", not a whole number "
                 "of %" PRIu32 "-byte sectors; give an explicit length or pad the file",
                 name, avail, first_byte, stride);
@@ -837,13 +503,13 @@ static int stmt_audiofile(struct toc_parser *p, struct toc_track *tt)
     rc = add_piece(p, tt, line, sectors, src.file, first_byte, stride, layout);
 out:
     free(name);
-    return rc ? rc : p->rc;
+    return rc ? rc : p->lx.rc;
 }
 
 /* DATAFILE "name" [#offset] [length] */
 static int stmt_datafile(struct toc_parser *p, struct toc_track *tt)
 {
-    int line = p->cur.line;
+    int line = p->lx.cur.line;
     char *name = NULL;
     uint64_t hash_offset = 0;
     int64_t bytes = 0;
@@ -851,20 +517,24 @@ static int stmt_datafile(struct toc_parser *p, struct toc_track *tt)
     uint32_t block = block_bytes(tt->mode, tt->sub);
     int rc;
 
-    if ((rc = advance(p)) || (rc = take_string(p, &name, "after DATAFILE")))
+    if ((rc = dw__toc_advance(&p->lx)) ||
+        (rc = dw__toc_take_string(&p->lx, &name, "after DATAFILE")))
         goto out;
-    if (at_punct(p, '#')) {
-        if ((rc = advance(p)) ||
-            (rc = take_uint(p, INT64_MAX / 2, &hash_offset, "after '#' (a byte offset)")))
+    if (dw__toc_at_punct(&p->lx, '#')) {
+        if ((rc = dw__toc_advance(&p->lx)) ||
+            (rc = dw__toc_take_uint(&p->lx, INT64_MAX / 2, &hash_offset,
+                                    "after '#' (a byte offset)")))
             goto out;
     }
-    if (at_number(p) && (rc = take_data_bytes(p, block, &bytes, "the length")))
+    if (dw__toc_at_number(&p->lx) &&
+        (rc = dw__toc_take_data_bytes(&p->lx, block, &bytes, "the length")))
         goto out;
     if (toc_modes[tt->mode].layout < 0) {
-        rc = fail(p, line, DW_EUNSUPPORTED,
-                  "DATAFILE in a %s track (%" PRIu32 "-byte sectors) is not supported; "
-                  "store the track as MODE2_FORM_MIX or MODE2_RAW",
-                  toc_modes[tt->mode].name, block);
+        rc = dw__toc_fail(&p->lx, line, DW_EUNSUPPORTED,
+                          "DATAFILE in a %s track (%" PRIu32
+                          "-byte sectors) is not supported; "
+                          "store the track as MODE2_FORM_MIX or MODE2_RAW",
+                          toc_modes[tt->mode].name, block);
         goto out;
     }
     if ((rc = open_source(p, line, name, &src)))
@@ -887,10 +557,11 @@ static int stmt_datafile(struct toc_parser *p, struct toc_track *tt)
     int64_t sectors = 0;
     if (bytes > 0) {
         if (bytes % block) {
-            rc = fail(p, line, DW_EPARSE,
-                      "length of %" PRId64 " bytes is not a whole number of %" PRIu32
-                      "-byte %s sectors",
-                      bytes, block, toc_modes[tt->mode].name);
+            rc = dw__toc_fail(&p->lx, line, DW_EPARSE,
+                              "length of %" PRId64
+                              " bytes is not a whole number of %" PRIu32
+                              "-byte %s sectors",
+                              bytes, block, toc_modes[tt->mode].name);
             goto out;
         }
         sectors = bytes / block;
@@ -899,17 +570,17 @@ static int stmt_datafile(struct toc_parser *p, struct toc_track *tt)
             goto out;
     } else if (src.size_known) {
         if (data_offset >= data_end) {
-            rc = fail(p, line, DW_ETRUNC,
-                      "track %d starts reading '%s' at byte %" PRIu64
-                      " but the file holds "
-                      "only %" PRIu64 " bytes; check the #offset",
-                      tt->t->number, name, data_offset, data_end);
+            rc = dw__toc_fail(&p->lx, line, DW_ETRUNC,
+                              "track %d starts reading '%s' at byte %" PRIu64
+                              " but the file holds "
+                              "only %" PRIu64 " bytes; check the #offset",
+                              tt->t->number, name, data_offset, data_end);
             goto out;
         }
         uint64_t avail = data_end - data_offset;
         if (avail % block) {
-            rc = fail(
-                p, line, DW_ETRUNC,
+            rc = dw__toc_fail(
+                &p->lx, line, DW_ETRUNC,
                 "'%s' holds %" PRIu64 " bytes from byte %" PRIu64 ", not a whole number "
                 "of %" PRIu32 "-byte %s sectors; give an explicit length or fix the "
                 "track mode",
@@ -924,15 +595,16 @@ static int stmt_datafile(struct toc_parser *p, struct toc_track *tt)
     rc = add_piece(p, tt, line, sectors, src.file, data_offset, block, layout);
 out:
     free(name);
-    return rc ? rc : p->rc;
+    return rc ? rc : p->lx.rc;
 }
 
 static int take_track_mode(struct toc_parser *p, enum toc_mode *mode, bool zero_ok)
 {
     for (int m = 0; m < TM_COUNT; m++) {
-        if ((toc_modes[m].track_mode || zero_ok) && at_word(p, toc_modes[m].name)) {
+        if ((toc_modes[m].track_mode || zero_ok) &&
+            dw__toc_at_word(&p->lx, toc_modes[m].name)) {
             *mode = (enum toc_mode)m;
-            return advance(p);
+            return dw__toc_advance(&p->lx);
         }
     }
     return 1; /* not a mode; no error set */
@@ -940,13 +612,13 @@ static int take_track_mode(struct toc_parser *p, enum toc_mode *mode, bool zero_
 
 static int take_subchannel(struct toc_parser *p, enum toc_subchannel *sub)
 {
-    if (at_word(p, "RW")) {
+    if (dw__toc_at_word(&p->lx, "RW")) {
         *sub = SUB_RW;
-        return advance(p);
+        return dw__toc_advance(&p->lx);
     }
-    if (at_word(p, "RW_RAW")) {
+    if (dw__toc_at_word(&p->lx, "RW_RAW")) {
         *sub = SUB_RW_RAW;
-        return advance(p);
+        return dw__toc_advance(&p->lx);
     }
     return 0;
 }
@@ -954,26 +626,27 @@ static int take_subchannel(struct toc_parser *p, enum toc_subchannel *sub)
 /* ZERO [mode] [RW|RW_RAW] length */
 static int stmt_zero(struct toc_parser *p, struct toc_track *tt)
 {
-    int line = p->cur.line;
+    int line = p->lx.cur.line;
     enum toc_mode mode = tt->mode;
     enum toc_subchannel sub = tt->sub;
     int64_t bytes;
-    if (advance(p))
-        return p->rc;
-    if (p->cur.kind == TK_WORD && take_track_mode(p, &mode, true) < 0)
-        return p->rc;
+    if (dw__toc_advance(&p->lx))
+        return p->lx.rc;
+    if (p->lx.cur.kind == TK_WORD && take_track_mode(p, &mode, true) < 0)
+        return p->lx.rc;
     if (take_subchannel(p, &sub))
-        return p->rc;
+        return p->lx.rc;
     uint32_t block = block_bytes(mode, sub);
-    if (take_data_bytes(p, block, &bytes, "the length of ZERO"))
-        return p->rc;
+    if (dw__toc_take_data_bytes(&p->lx, block, &bytes, "the length of ZERO"))
+        return p->lx.rc;
     if (bytes == 0)
-        return fail(p, line, DW_EPARSE, "ZERO has length 0; give a positive length");
+        return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                            "ZERO has length 0; give a positive length");
     if (bytes % block)
-        return fail(p, line, DW_EPARSE,
-                    "ZERO of %" PRId64 " bytes is not a whole number of %" PRIu32
-                    "-byte sectors",
-                    bytes, block);
+        return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                            "ZERO of %" PRId64 " bytes is not a whole number of %" PRIu32
+                            "-byte sectors",
+                            bytes, block);
     tt->has_data = true;
     return add_zero(p, tt, line, bytes / block);
 }
@@ -981,17 +654,20 @@ static int stmt_zero(struct toc_parser *p, struct toc_track *tt)
 /* SILENCE length */
 static int stmt_silence(struct toc_parser *p, struct toc_track *tt)
 {
-    int line = p->cur.line;
+    int line = p->lx.cur.line;
     int64_t samples;
-    if (advance(p) || take_samples(p, &samples, "the length of SILENCE"))
-        return p->rc;
+    if (dw__toc_advance(&p->lx) ||
+        dw__toc_take_samples(&p->lx, &samples, "the length of SILENCE"))
+        return p->lx.rc;
     if (samples == 0)
-        return fail(p, line, DW_EPARSE, "SILENCE has length 0; give a positive length");
+        return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                            "SILENCE has length 0; give a positive length");
     if (samples % SAMPLES_PER_SECTOR)
-        return fail(p, line, DW_EPARSE,
-                    "SILENCE of %" PRId64 " samples is not a whole number of sectors "
-                    "(588 samples each)",
-                    samples);
+        return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                            "SILENCE of %" PRId64
+                            " samples is not a whole number of sectors "
+                            "(588 samples each)",
+                            samples);
     if (tt->mode != TM_AUDIO)
         warn(p, line, "SILENCE in a %s track taken as ZERO (cdrdao wants ZERO here)",
              toc_modes[tt->mode].name);
@@ -1045,17 +721,17 @@ static bool is_known_cdtext_item(const char *item)
 static int skip_binary(struct toc_parser *p)
 {
     uint64_t v;
-    if (advance(p))
-        return p->rc;
-    if (at_punct(p, '}'))
-        return advance(p);
+    if (dw__toc_advance(&p->lx))
+        return p->lx.rc;
+    if (dw__toc_at_punct(&p->lx, '}'))
+        return dw__toc_advance(&p->lx);
     for (;;) {
-        if (take_uint(p, 255, &v, "in CD-TEXT binary data (0 to 255)"))
-            return p->rc;
-        if (at_punct(p, '}'))
-            return advance(p);
-        if (expect_punct(p, ',', "between CD-TEXT binary values"))
-            return p->rc;
+        if (dw__toc_take_uint(&p->lx, 255, &v, "in CD-TEXT binary data (0 to 255)"))
+            return p->lx.rc;
+        if (dw__toc_at_punct(&p->lx, '}'))
+            return dw__toc_advance(&p->lx);
+        if (dw__toc_expect_punct(&p->lx, ',', "between CD-TEXT binary values"))
+            return p->lx.rc;
     }
 }
 
@@ -1063,81 +739,86 @@ static int skip_binary(struct toc_parser *p)
  * Keeps language block 0 in dst. */
 static int parse_cdtext(struct toc_parser *p, struct dw_cdtext *dst, bool *seen)
 {
-    int open_line = p->cur.line;
+    int open_line = p->lx.cur.line;
     char buf[64];
     uint64_t v;
-    if (advance(p) || expect_punct(p, '{', "after CD_TEXT"))
-        return p->rc;
-    while (!at_punct(p, '}')) {
-        if (p->cur.kind == TK_EOF)
-            return fail(p, open_line, DW_EPARSE, "CD_TEXT block is not closed with '}'");
-        if (at_word(p, "LANGUAGE_MAP")) {
-            if (advance(p) || expect_punct(p, '{', "after LANGUAGE_MAP"))
-                return p->rc;
-            while (!at_punct(p, '}')) {
-                if (take_uint(p, 7, &v,
-                              "as a language number (0 to 7) in LANGUAGE_MAP") ||
-                    expect_punct(p, ':', "after the language number"))
-                    return p->rc;
-                if (p->cur.kind == TK_INT) {
-                    if (take_uint(p, 255, &v, "as a language code (0 to 255)"))
-                        return p->rc;
-                } else if (p->cur.kind == TK_WORD) {
-                    if (advance(p))
-                        return p->rc;
+    if (dw__toc_advance(&p->lx) || dw__toc_expect_punct(&p->lx, '{', "after CD_TEXT"))
+        return p->lx.rc;
+    while (!dw__toc_at_punct(&p->lx, '}')) {
+        if (p->lx.cur.kind == TK_EOF)
+            return dw__toc_fail(&p->lx, open_line, DW_EPARSE,
+                                "CD_TEXT block is not closed with '}'");
+        if (dw__toc_at_word(&p->lx, "LANGUAGE_MAP")) {
+            if (dw__toc_advance(&p->lx) ||
+                dw__toc_expect_punct(&p->lx, '{', "after LANGUAGE_MAP"))
+                return p->lx.rc;
+            while (!dw__toc_at_punct(&p->lx, '}')) {
+                if (dw__toc_take_uint(&p->lx, 7, &v,
+                                      "as a language number (0 to 7) in LANGUAGE_MAP") ||
+                    dw__toc_expect_punct(&p->lx, ':', "after the language number"))
+                    return p->lx.rc;
+                if (p->lx.cur.kind == TK_INT) {
+                    if (dw__toc_take_uint(&p->lx, 255, &v,
+                                          "as a language code (0 to 255)"))
+                        return p->lx.rc;
+                } else if (p->lx.cur.kind == TK_WORD) {
+                    if (dw__toc_advance(&p->lx))
+                        return p->lx.rc;
                 } else {
-                    return fail(p, p->cur.line, DW_EPARSE,
-                                "expected a language code after ':', found %s",
-                                tok_desc(p, buf, sizeof(buf)));
+                    return dw__toc_fail(&p->lx, p->lx.cur.line, DW_EPARSE,
+                                        "expected a language code after ':', found %s",
+                                        dw__toc_tok_desc(&p->lx, buf, sizeof(buf)));
                 }
             }
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "LANGUAGE")) {
+            if (dw__toc_advance(&p->lx))
+                return p->lx.rc;
+        } else if (dw__toc_at_word(&p->lx, "LANGUAGE")) {
             uint64_t block;
-            if (advance(p) || take_uint(p, 7, &block, "as the LANGUAGE block (0 to 7)") ||
-                expect_punct(p, '{', "after the LANGUAGE number"))
-                return p->rc;
+            if (dw__toc_advance(&p->lx) ||
+                dw__toc_take_uint(&p->lx, 7, &block, "as the LANGUAGE block (0 to 7)") ||
+                dw__toc_expect_punct(&p->lx, '{', "after the LANGUAGE number"))
+                return p->lx.rc;
             if (block == 0)
                 *seen = true;
-            while (!at_punct(p, '}')) {
-                int item_line = p->cur.line;
-                if (p->cur.kind != TK_WORD)
-                    return fail(p, item_line, DW_EPARSE,
-                                "expected a CD-TEXT item such as TITLE, found %s",
-                                tok_desc(p, buf, sizeof(buf)));
+            while (!dw__toc_at_punct(&p->lx, '}')) {
+                int item_line = p->lx.cur.line;
+                if (p->lx.cur.kind != TK_WORD)
+                    return dw__toc_fail(&p->lx, item_line, DW_EPARSE,
+                                        "expected a CD-TEXT item such as TITLE, found %s",
+                                        dw__toc_tok_desc(&p->lx, buf, sizeof(buf)));
                 char item[40];
                 snprintf(item, sizeof(item), "%.*s",
-                         (int)(p->cur.len > 39 ? 39 : p->cur.len), p->cur.text);
-                if (advance(p))
-                    return p->rc;
+                         (int)(p->lx.cur.len > 39 ? 39 : p->lx.cur.len), p->lx.cur.text);
+                if (dw__toc_advance(&p->lx))
+                    return p->lx.rc;
                 /* Newer cdrdao writes ENCODING_<charset> without a value. */
                 if (strncasecmp(item, "ENCODING_", 9) == 0)
                     continue;
                 if (!is_known_cdtext_item(item))
                     warn(p, item_line, "unknown CD-TEXT item '%s' ignored", item);
-                if (at_punct(p, '{')) {
+                if (dw__toc_at_punct(&p->lx, '{')) {
                     if (skip_binary(p))
-                        return p->rc;
+                        return p->lx.rc;
                 } else {
                     char *value = NULL;
-                    if (take_string(p, &value, "or { bytes } after the CD-TEXT item"))
-                        return p->rc;
+                    if (dw__toc_take_string(&p->lx, &value,
+                                            "or { bytes } after the CD-TEXT item"))
+                        return p->lx.rc;
                     if (block == 0)
                         cdtext_store(p, item_line, dst, item, value);
                     free(value);
                 }
             }
-            if (advance(p))
-                return p->rc;
+            if (dw__toc_advance(&p->lx))
+                return p->lx.rc;
         } else {
-            return fail(
-                p, p->cur.line, DW_EPARSE,
+            return dw__toc_fail(
+                &p->lx, p->lx.cur.line, DW_EPARSE,
                 "expected LANGUAGE or LANGUAGE_MAP in the CD_TEXT block, found %s",
-                tok_desc(p, buf, sizeof(buf)));
+                dw__toc_tok_desc(&p->lx, buf, sizeof(buf)));
         }
     }
-    return advance(p);
+    return dw__toc_advance(&p->lx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1158,25 +839,26 @@ static bool isrc_valid(const char *s)
 
 static bool at_header_keyword(const struct toc_parser *p)
 {
-    return at_word(p, "CATALOG") || at_word(p, "CD_DA") || at_word(p, "CD_ROM") ||
-           at_word(p, "CD_ROM_XA") || at_word(p, "CD_I") || at_word(p, "FIRST_TRACK_NO");
+    return dw__toc_at_word(&p->lx, "CATALOG") || dw__toc_at_word(&p->lx, "CD_DA") ||
+           dw__toc_at_word(&p->lx, "CD_ROM") || dw__toc_at_word(&p->lx, "CD_ROM_XA") ||
+           dw__toc_at_word(&p->lx, "CD_I") || dw__toc_at_word(&p->lx, "FIRST_TRACK_NO");
 }
 
 /* START / END / INDEX after their keyword: an optional or required MSF. */
 static int stmt_start(struct toc_parser *p, struct toc_track *tt)
 {
-    int line = p->cur.line;
+    int line = p->lx.cur.line;
     if (tt->has_start)
-        return fail(
-            p, line, DW_EPARSE,
+        return dw__toc_fail(
+            &p->lx, line, DW_EPARSE,
             "track %d already has its start (START or PREGAP at line %d); keep one",
             tt->t->number, tt->start_line);
-    if (advance(p))
-        return p->rc;
+    if (dw__toc_advance(&p->lx))
+        return p->lx.rc;
     tt->has_start = true;
     tt->start_line = line;
-    if (at_number(p))
-        return take_msf_sectors(p, &tt->start_sectors, "after START");
+    if (dw__toc_at_number(&p->lx))
+        return dw__toc_take_msf_sectors(&p->lx, &tt->start_sectors, "after START");
     tt->start_sectors = tt->length_sectors; /* the data so far is the pregap */
     return 0;
 }
@@ -1186,9 +868,9 @@ static int finish_track(struct toc_parser *p, struct toc_track *tt)
     struct dw_track *t = tt->t;
     int rc;
     if (!tt->has_data)
-        return fail(p, tt->line, DW_EPARSE,
-                    "track %d has no data; give it FILE, DATAFILE, SILENCE or ZERO",
-                    t->number);
+        return dw__toc_fail(
+            &p->lx, tt->line, DW_EPARSE,
+            "track %d has no data; give it FILE, DATAFILE, SILENCE or ZERO", t->number);
     /* Without the files, lengths read from them are unknown (0): stretch
      * the track with empty sectors so START and INDEX stay inside it. */
     int64_t need = tt->has_start ? tt->start_sectors : 0;
@@ -1199,28 +881,30 @@ static int finish_track(struct toc_parser *p, struct toc_track *tt)
         (rc = add_zero(p, tt, tt->line, need - tt->length_sectors)))
         return rc;
     if (tt->has_start && tt->start_sectors >= tt->length_sectors && !tt->length_unknown)
-        return fail(p, tt->start_line, DW_EPARSE,
-                    "START at sector %" PRId64 " is at or after the end of track %d "
-                    "(%" PRId64 " sectors); shorten the pregap",
-                    tt->start_sectors, t->number, tt->length_sectors);
+        return dw__toc_fail(&p->lx, tt->start_line, DW_EPARSE,
+                            "START at sector %" PRId64
+                            " is at or after the end of track %d "
+                            "(%" PRId64 " sectors); shorten the pregap",
+                            tt->start_sectors, t->number, tt->length_sectors);
     if (tt->has_end && !tt->length_unknown &&
         (tt->end_sectors >= tt->length_sectors || tt->end_sectors <= tt->start_sectors))
-        return fail(p, tt->end_line, DW_EPARSE,
-                    "END at sector %" PRId64
-                    " must lie after START and before the end of "
-                    "track %d (%" PRId64 " sectors)",
-                    tt->end_sectors, t->number, tt->length_sectors);
+        return dw__toc_fail(&p->lx, tt->end_line, DW_EPARSE,
+                            "END at sector %" PRId64
+                            " must lie after START and before the end of "
+                            "track %d (%" PRId64 " sectors)",
+                            tt->end_sectors, t->number, tt->length_sectors);
     int64_t prev = 0;
     for (int i = 0; i < tt->index_n; i++) {
         int64_t rel = tt->index_rel[i];
         if (rel <= prev)
-            return fail(p, tt->index_line[i], DW_EPARSE,
-                        "INDEX %02d must come after INDEX %02d of track %d; "
-                        "positions count from the track start",
-                        i + 2, i + 1, t->number);
+            return dw__toc_fail(&p->lx, tt->index_line[i], DW_EPARSE,
+                                "INDEX %02d must come after INDEX %02d of track %d; "
+                                "positions count from the track start",
+                                i + 2, i + 1, t->number);
         if (tt->start_sectors + rel >= tt->length_sectors)
-            return fail(p, tt->index_line[i], DW_EPARSE,
-                        "INDEX %02d lies beyond the end of track %d", i + 2, t->number);
+            return dw__toc_fail(&p->lx, tt->index_line[i], DW_EPARSE,
+                                "INDEX %02d lies beyond the end of track %d", i + 2,
+                                t->number);
         prev = rel;
     }
     t->index_lba[0] = tt->start_sectors > 0 ? tt->first_lba : DW_LBA_NONE;
@@ -1250,29 +934,182 @@ static int finish_track(struct toc_parser *p, struct toc_track *tt)
     return 0;
 }
 
+/* The flags of a track: ISRC "...", [NO] COPY, [NO] PRE_EMPHASIS,
+ * TWO_CHANNEL_AUDIO, FOUR_CHANNEL_AUDIO.  Returns 1 when the current word
+ * is none of them (nothing consumed), else 0 or the error. */
+static int track_flag(struct toc_parser *p, struct toc_track *tt)
+{
+    struct toc_lexer *lx = &p->lx;
+    int line = lx->cur.line;
+    char buf[64];
+    bool no = dw__toc_at_word(lx, "NO");
+    if (dw__toc_at_word(lx, "ISRC")) {
+        char *isrc = NULL;
+        if (dw__toc_advance(lx) || dw__toc_take_string(lx, &isrc, "after ISRC"))
+            return lx->rc;
+        if (!isrc_valid(isrc))
+            dw__toc_fail(lx, line, DW_EPARSE,
+                         "ISRC \"%.20s\" is not 12 characters CCOOOYYSSSSS (country and "
+                         "owner letters or digits, then 7 digits)",
+                         isrc);
+        else
+            memcpy(tt->t->isrc, isrc, 13);
+        free(isrc);
+        return lx->rc;
+    }
+    if (no && dw__toc_advance(lx))
+        return lx->rc;
+    if (dw__toc_at_word(lx, "COPY"))
+        tt->copy = !no;
+    else if (dw__toc_at_word(lx, "PRE_EMPHASIS"))
+        tt->pre_emphasis = !no;
+    else if (no)
+        return dw__toc_fail(lx, line, DW_EPARSE,
+                            "NO must be followed by COPY or PRE_EMPHASIS, found %s",
+                            dw__toc_tok_desc(lx, buf, sizeof(buf)));
+    else if (dw__toc_at_word(lx, "TWO_CHANNEL_AUDIO"))
+        tt->four_channel = false;
+    else if (dw__toc_at_word(lx, "FOUR_CHANNEL_AUDIO"))
+        tt->four_channel = true;
+    else
+        return 1;
+    return dw__toc_advance(lx);
+}
+
+/* PREGAP msf: silence before INDEX 01, which it places. */
+static int stmt_pregap(struct toc_parser *p, struct toc_track *tt)
+{
+    struct toc_lexer *lx = &p->lx;
+    int line = lx->cur.line;
+    int64_t sectors;
+    if (tt->has_data || tt->has_start)
+        return dw__toc_fail(lx, line, DW_EPARSE,
+                            "PREGAP must come before the track's data and START; "
+                            "move it up or use START");
+    if (dw__toc_advance(lx) || dw__toc_take_msf_sectors(lx, &sectors, "after PREGAP"))
+        return lx->rc;
+    if (sectors == 0)
+        return dw__toc_fail(lx, line, DW_EPARSE, "PREGAP has length 0; remove it");
+    if (add_zero(p, tt, line, sectors))
+        return lx->rc;
+    tt->has_start = true;
+    tt->start_sectors = sectors;
+    tt->start_line = line;
+    return 0;
+}
+
+/* END [msf]: the start of a post-gap, still part of the track, no index of
+ * its own. */
+static int stmt_end(struct toc_parser *p, struct toc_track *tt)
+{
+    struct toc_lexer *lx = &p->lx;
+    int line = lx->cur.line;
+    if (tt->has_end)
+        return dw__toc_fail(lx, line, DW_EPARSE, "track %d already has an END",
+                            tt->t->number);
+    tt->has_end = true;
+    tt->end_line = line;
+    tt->end_sectors = tt->length_sectors;
+    if (dw__toc_advance(lx) ||
+        (dw__toc_at_number(lx) &&
+         dw__toc_take_msf_sectors(lx, &tt->end_sectors, "after END")))
+        return lx->rc;
+    return 0;
+}
+
+/* INDEX msf: INDEX 02, 03, ... counted from INDEX 01. */
+static int stmt_index(struct toc_parser *p, struct toc_track *tt)
+{
+    struct toc_lexer *lx = &p->lx;
+    int line = lx->cur.line;
+    int64_t rel;
+    if (tt->index_n >= MAX_INDEX_INCREMENTS)
+        return dw__toc_fail(lx, line, DW_EPARSE,
+                            "more than 98 INDEX statements in track %d", tt->t->number);
+    if (dw__toc_advance(lx) || dw__toc_take_msf_sectors(lx, &rel, "after INDEX"))
+        return lx->rc;
+    if (rel == 0)
+        return dw__toc_fail(
+            lx, line, DW_EPARSE,
+            "INDEX 0:0:0 is the track start itself; INDEX positions count "
+            "from START");
+    tt->index_rel[tt->index_n] = rel;
+    tt->index_line[tt->index_n] = line;
+    tt->index_n++;
+    return 0;
+}
+
+/* One statement of a track's body (the current token). */
+static int track_statement(struct toc_parser *p, struct toc_track *tt)
+{
+    struct toc_lexer *lx = &p->lx;
+    char buf[64];
+    int rc = track_flag(p, tt);
+    if (rc <= 0)
+        return rc;
+    if (dw__toc_at_word(lx, "CD_TEXT")) {
+        bool seen = false;
+        if (!parse_cdtext(p, &tt->t->cdtext, &seen) && seen)
+            p->disc->has_cdtext = true;
+        return lx->rc;
+    }
+    if (dw__toc_at_word(lx, "PREGAP"))
+        return stmt_pregap(p, tt);
+    if (dw__toc_at_word(lx, "SILENCE"))
+        return stmt_silence(p, tt);
+    if (dw__toc_at_word(lx, "ZERO"))
+        return stmt_zero(p, tt);
+    if (dw__toc_at_word(lx, "FILE") || dw__toc_at_word(lx, "AUDIOFILE"))
+        return stmt_audiofile(p, tt);
+    if (dw__toc_at_word(lx, "DATAFILE"))
+        return stmt_datafile(p, tt);
+    if (dw__toc_at_word(lx, "START"))
+        return stmt_start(p, tt);
+    if (dw__toc_at_word(lx, "END"))
+        return stmt_end(p, tt);
+    if (dw__toc_at_word(lx, "INDEX"))
+        return stmt_index(p, tt);
+    if (dw__toc_at_word(lx, "FIFO"))
+        return dw__toc_fail(
+            lx, lx->cur.line, DW_EUNSUPPORTED,
+            "FIFO sources are not supported; write the data to a file and "
+            "use DATAFILE");
+    if (at_header_keyword(p))
+        return dw__toc_fail(
+            lx, lx->cur.line, DW_EPARSE,
+            "%s belongs in the header, before the first TRACK; move it up",
+            dw__toc_tok_desc(lx, buf, sizeof(buf)));
+    return dw__toc_fail(lx, lx->cur.line, DW_EPARSE,
+                        "unknown statement %s in track %d; see cdrdao(1)",
+                        dw__toc_tok_desc(lx, buf, sizeof(buf)), tt->t->number);
+}
+
+/* TRACK <mode> [RW|RW_RAW], then its statements up to the next TRACK. */
 static int parse_track(struct toc_parser *p)
 {
+    struct toc_lexer *lx = &p->lx;
     struct dw_disc *disc = p->disc;
     struct toc_track tt;
     char buf[64];
     int rc;
 
     memset(&tt, 0, sizeof(tt));
-    tt.line = p->cur.line;
+    tt.line = lx->cur.line;
     if (disc->track_count >= DW_MAX_TRACKS ||
         p->first_track_number + disc->track_count > DW_MAX_TRACKS)
-        return fail(p, tt.line, DW_EPARSE, "more than 99 tracks; a CD holds at most 99");
-    if ((rc = advance(p)))
+        return dw__toc_fail(lx, tt.line, DW_EPARSE,
+                            "more than 99 tracks; a CD holds at most 99");
+    if ((rc = dw__toc_advance(lx)))
         return rc;
     rc = take_track_mode(p, &tt.mode, false);
     if (rc > 0)
-        return fail(
-            p, p->cur.line, DW_EPARSE,
+        return dw__toc_fail(
+            lx, lx->cur.line, DW_EPARSE,
             "unknown track mode %s; use AUDIO, MODE1, MODE1_RAW, MODE2, MODE2_FORM1, "
             "MODE2_FORM2, MODE2_FORM_MIX or MODE2_RAW",
-            tok_desc(p, buf, sizeof(buf)));
+            dw__toc_tok_desc(lx, buf, sizeof(buf)));
     if (rc < 0 || (rc = take_subchannel(p, &tt.sub)))
-        return p->rc;
+        return lx->rc;
 
     tt.t = &disc->tracks[disc->track_count];
     memset(tt.t, 0, sizeof(*tt.t));
@@ -1284,158 +1121,37 @@ static int parse_track(struct toc_parser *p)
     tt.first_lba = p->cursor_lba;
     disc->track_count++;
 
-    while (p->cur.kind != TK_EOF && !at_word(p, "TRACK")) {
-        int line = p->cur.line;
-        if (p->rc)
-            return p->rc;
-        if (at_word(p, "ISRC")) {
-            char *isrc = NULL;
-            if (advance(p) || take_string(p, &isrc, "after ISRC"))
-                return p->rc;
-            if (!isrc_valid(isrc)) {
-                rc = fail(p, line, DW_EPARSE,
-                          "ISRC \"%.20s\" is not 12 characters CCOOOYYSSSSS (country and "
-                          "owner letters or digits, then 7 digits)",
-                          isrc);
-                free(isrc);
-                return rc;
-            }
-            memcpy(tt.t->isrc, isrc, 13);
-            free(isrc);
-        } else if (at_word(p, "NO")) {
-            if (advance(p))
-                return p->rc;
-            if (at_word(p, "COPY"))
-                tt.copy = false;
-            else if (at_word(p, "PRE_EMPHASIS"))
-                tt.pre_emphasis = false;
-            else
-                return fail(p, line, DW_EPARSE,
-                            "NO must be followed by COPY or PRE_EMPHASIS, found %s",
-                            tok_desc(p, buf, sizeof(buf)));
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "COPY")) {
-            tt.copy = true;
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "PRE_EMPHASIS")) {
-            tt.pre_emphasis = true;
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "TWO_CHANNEL_AUDIO")) {
-            tt.four_channel = false;
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "FOUR_CHANNEL_AUDIO")) {
-            tt.four_channel = true;
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "CD_TEXT")) {
-            bool seen = false;
-            if (parse_cdtext(p, &tt.t->cdtext, &seen))
-                return p->rc;
-            if (seen)
-                disc->has_cdtext = true;
-        } else if (at_word(p, "PREGAP")) {
-            int64_t sectors;
-            if (tt.has_data || tt.has_start)
-                return fail(p, line, DW_EPARSE,
-                            "PREGAP must come before the track's data and START; "
-                            "move it up or use START");
-            if (advance(p) || take_msf_sectors(p, &sectors, "after PREGAP"))
-                return p->rc;
-            if (sectors == 0)
-                return fail(p, line, DW_EPARSE, "PREGAP has length 0; remove it");
-            if (add_zero(p, &tt, line, sectors))
-                return p->rc;
-            tt.has_start = true;
-            tt.start_sectors = sectors;
-            tt.start_line = line;
-        } else if (at_word(p, "SILENCE")) {
-            if (stmt_silence(p, &tt))
-                return p->rc;
-        } else if (at_word(p, "ZERO")) {
-            if (stmt_zero(p, &tt))
-                return p->rc;
-        } else if (at_word(p, "FILE") || at_word(p, "AUDIOFILE")) {
-            if (stmt_audiofile(p, &tt))
-                return p->rc;
-        } else if (at_word(p, "DATAFILE")) {
-            if (stmt_datafile(p, &tt))
-                return p->rc;
-        } else if (at_word(p, "FIFO")) {
-            return fail(
-                p, line, DW_EUNSUPPORTED,
-                "FIFO sources are not supported; write the data to a file and use "
-                "DATAFILE");
-        } else if (at_word(p, "START")) {
-            if (stmt_start(p, &tt))
-                return p->rc;
-        } else if (at_word(p, "END")) {
-            /* Start of a post-gap: still part of the track, no index of its own. */
-            if (tt.has_end)
-                return fail(p, line, DW_EPARSE, "track %d already has an END",
-                            tt.t->number);
-            tt.has_end = true;
-            tt.end_line = line;
-            tt.end_sectors = tt.length_sectors;
-            if (advance(p) ||
-                (at_number(p) && take_msf_sectors(p, &tt.end_sectors, "after END")))
-                return p->rc;
-        } else if (at_word(p, "INDEX")) {
-            int64_t rel;
-            if (tt.index_n >= MAX_INDEX_INCREMENTS)
-                return fail(p, line, DW_EPARSE,
-                            "more than 98 INDEX statements in track %d", tt.t->number);
-            if (advance(p) || take_msf_sectors(p, &rel, "after INDEX"))
-                return p->rc;
-            if (rel == 0)
-                return fail(
-                    p, line, DW_EPARSE,
-                    "INDEX 0:0:0 is the track start itself; INDEX positions count "
-                    "from START");
-            tt.index_rel[tt.index_n] = rel;
-            tt.index_line[tt.index_n] = line;
-            tt.index_n++;
-        } else if (at_header_keyword(p)) {
-            return fail(p, line, DW_EPARSE,
-                        "%s belongs in the header, before the first TRACK; move it up",
-                        tok_desc(p, buf, sizeof(buf)));
-        } else {
-            return fail(p, line, DW_EPARSE,
-                        "unknown statement %s in track %d; see cdrdao(1)",
-                        tok_desc(p, buf, sizeof(buf)), tt.t->number);
-        }
-    }
-    if (p->rc)
-        return p->rc;
+    while (lx->cur.kind != TK_EOF && !dw__toc_at_word(lx, "TRACK"))
+        if (track_statement(p, &tt))
+            return lx->rc;
+    if (lx->rc)
+        return lx->rc;
     return finish_track(p, &tt);
 }
 
 /* CATALOG "ddddddddddddd" */
 static int parse_catalog(struct toc_parser *p)
 {
-    int line = p->cur.line;
+    int line = p->lx.cur.line;
     char buf[64];
     char *mcn = NULL;
-    if (advance(p))
-        return p->rc;
-    if (p->cur.kind != TK_STRING)
-        return fail(p, line, DW_EPARSE,
-                    "CATALOG needs 13 digits in double quotes, found %s; "
-                    "write CATALOG \"0123456789012\"",
-                    tok_desc(p, buf, sizeof(buf)));
-    if (take_string(p, &mcn, "after CATALOG"))
-        return p->rc;
+    if (dw__toc_advance(&p->lx))
+        return p->lx.rc;
+    if (p->lx.cur.kind != TK_STRING)
+        return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                            "CATALOG needs 13 digits in double quotes, found %s; "
+                            "write CATALOG \"0123456789012\"",
+                            dw__toc_tok_desc(&p->lx, buf, sizeof(buf)));
+    if (dw__toc_take_string(&p->lx, &mcn, "after CATALOG"))
+        return p->lx.rc;
     size_t n = strlen(mcn);
     bool ok = n == 13;
     for (size_t i = 0; ok && i < n; i++)
         ok = mcn[i] >= '0' && mcn[i] <= '9';
     if (!ok) {
-        int rc =
-            fail(p, line, DW_EPARSE,
-                 "CATALOG \"%.20s\" must be exactly 13 digits (the disc's MCN)", mcn);
+        int rc = dw__toc_fail(
+            &p->lx, line, DW_EPARSE,
+            "CATALOG \"%.20s\" must be exactly 13 digits (the disc's MCN)", mcn);
         free(mcn);
         return rc;
     }
@@ -1448,48 +1164,52 @@ static int parse_toc(struct toc_parser *p)
 {
     char buf[64];
     uint64_t v;
-    if (advance(p))
-        return p->rc;
-    while (p->cur.kind != TK_EOF) {
-        int line = p->cur.line;
-        if (at_word(p, "TRACK")) {
+    if (dw__toc_advance(&p->lx))
+        return p->lx.rc;
+    while (p->lx.cur.kind != TK_EOF) {
+        int line = p->lx.cur.line;
+        if (dw__toc_at_word(&p->lx, "TRACK")) {
             if (parse_track(p))
-                return p->rc;
+                return p->lx.rc;
         } else if (p->disc->track_count > 0) {
-            return fail(p, line, DW_EPARSE, "unexpected %s",
-                        tok_desc(p, buf, sizeof(buf)));
-        } else if (at_word(p, "CATALOG")) {
+            return dw__toc_fail(&p->lx, line, DW_EPARSE, "unexpected %s",
+                                dw__toc_tok_desc(&p->lx, buf, sizeof(buf)));
+        } else if (dw__toc_at_word(&p->lx, "CATALOG")) {
             if (parse_catalog(p))
-                return p->rc;
-        } else if (at_word(p, "CD_DA") || at_word(p, "CD_ROM") ||
-                   at_word(p, "CD_ROM_XA") || at_word(p, "CD_I")) {
-            if (advance(p))
-                return p->rc;
-        } else if (at_word(p, "FIRST_TRACK_NO")) {
-            if (advance(p) || take_uint(p, 99, &v, "after FIRST_TRACK_NO (1 to 99)"))
-                return p->rc;
+                return p->lx.rc;
+        } else if (dw__toc_at_word(&p->lx, "CD_DA") ||
+                   dw__toc_at_word(&p->lx, "CD_ROM") ||
+                   dw__toc_at_word(&p->lx, "CD_ROM_XA") ||
+                   dw__toc_at_word(&p->lx, "CD_I")) {
+            if (dw__toc_advance(&p->lx))
+                return p->lx.rc;
+        } else if (dw__toc_at_word(&p->lx, "FIRST_TRACK_NO")) {
+            if (dw__toc_advance(&p->lx) ||
+                dw__toc_take_uint(&p->lx, 99, &v, "after FIRST_TRACK_NO (1 to 99)"))
+                return p->lx.rc;
             if (v == 0)
-                return fail(p, line, DW_EPARSE, "FIRST_TRACK_NO must be 1 to 99");
+                return dw__toc_fail(&p->lx, line, DW_EPARSE,
+                                    "FIRST_TRACK_NO must be 1 to 99");
             p->first_track_number = (int)v;
-        } else if (at_word(p, "CD_TEXT")) {
+        } else if (dw__toc_at_word(&p->lx, "CD_TEXT")) {
             bool seen = false;
             if (parse_cdtext(p, &p->disc->cdtext, &seen))
-                return p->rc;
+                return p->lx.rc;
             if (seen)
                 p->disc->has_cdtext = true;
         } else {
-            return fail(
-                p, line, DW_EPARSE,
+            return dw__toc_fail(
+                &p->lx, line, DW_EPARSE,
                 "unknown keyword %s; a TOC file starts with CD_DA, CD_ROM, CD_ROM_XA, "
                 "CATALOG or CD_TEXT and continues with TRACK",
-                tok_desc(p, buf, sizeof(buf)));
+                dw__toc_tok_desc(&p->lx, buf, sizeof(buf)));
         }
     }
     if (p->disc->track_count == 0)
-        return fail(p, p->line, DW_EPARSE,
-                    "no TRACK; a TOC file describes at least one track");
+        return dw__toc_fail(&p->lx, p->lx.line, DW_EPARSE,
+                            "no TRACK; a TOC file describes at least one track");
     p->disc->leadout_lba = p->cursor_lba;
-    return 0;
+    return dw__image_check_cd_leadout(p->lx.path, p->cursor_lba, p->lx.err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1514,22 +1234,22 @@ int dw__toc_parse(const char *text, size_t len, const char *path, bool check_fil
         goto out;
     }
     snprintf(img->format, sizeof(img->format), "toc");
-    p.p = text ? text : "";
-    p.end = p.p + len;
+    p.lx.p = text ? text : "";
+    p.lx.end = p.lx.p + len;
     /* A UTF-8 byte order mark is not part of the grammar. */
-    if (len >= 3 && memcmp(p.p, "\xEF\xBB\xBF", 3) == 0)
-        p.p += 3;
-    p.line = 1;
-    p.path = path;
+    if (len >= 3 && memcmp(p.lx.p, "\xEF\xBB\xBF", 3) == 0)
+        p.lx.p += 3;
+    p.lx.line = 1;
+    p.lx.path = path;
     p.check_files = check_files;
     p.img = img;
     p.disc = img->disc;
-    p.err = err;
+    p.lx.err = err;
     p.first_track_number = 1;
 
     rc = parse_toc(&p);
-    free(p.cur.str);
-    p.cur.str = NULL;
+    free(p.lx.cur.str);
+    p.lx.cur.str = NULL;
     if (rc)
         goto out;
     rc = dw_disc_finish(img->disc, msg, sizeof(msg));
@@ -1555,12 +1275,8 @@ int dw__toc_read(const char *path, struct dw__image **out, struct dw_error_detai
         *out = NULL;
     if (!path || !out)
         return dw__set_error(err, DW_EINVAL, "dw__toc_read: missing argument");
-    f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        return dw__set_error(err, dw_error_from_errno(e), "cannot open '%s': %s", path,
-                             strerror(e));
-    }
+    if ((rc = dw__image_fopen(path, &f, NULL, err)))
+        return rc;
     text = malloc(TOC_MAX_TEXT_BYTES + 1);
     if (!text) {
         rc = dw__set_error(err, DW_ENOMEM, "'%s': out of memory", path);

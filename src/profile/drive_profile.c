@@ -13,6 +13,7 @@
 #include "errors_int.h"
 #include "profile/profile_int.h"
 #include "report/outfile.h"
+#include "report/report_int.h"
 #include "util.h"
 
 #define FORMAT_NAME "discwright-drive-profile"
@@ -137,12 +138,11 @@ static void add_number(json_object *o, const char *key, bool known, int32_t valu
         o, key, known ? json_object_new_int(value) : json_object_new_string("unknown"));
 }
 
-char *dw_drive_profile_to_json(const struct dw_drive_profile *p)
+/* The profile file's object; NULL without memory. */
+static json_object *profile_object(const struct dw_drive_profile *p)
 {
-    json_object *o, *notes;
-    char *text;
-
-    if (!p || !(o = json_object_new_object()))
+    json_object *o = json_object_new_object(), *notes;
+    if (!o)
         return NULL;
     add_string(o, "format", FORMAT_NAME);
     json_object_object_add(o, "format_version", json_object_new_int(FORMAT_VERSION));
@@ -171,11 +171,22 @@ char *dw_drive_profile_to_json(const struct dw_drive_profile *p)
         line += n + (line[n] == '\n');
     }
     json_object_object_add(o, "notes", notes);
-    const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-    text = s ? strdup(s) : NULL;
-    json_object_put(o);
-    return text;
+    return o;
+}
+
+char *dw_drive_profile_to_json_ext(const struct dw_drive_profile *p, unsigned flags)
+{
+    json_object *o;
+    if (!p || (flags & ~DW_DRIVE_PROFILE_JSON_FILE) || !(o = profile_object(p)))
+        return NULL;
+    if ((flags & DW_DRIVE_PROFILE_JSON_FILE) && p->source[0])
+        add_string(o, "file", p->source);
+    return dw__json_text(o);
+}
+
+char *dw_drive_profile_to_json(const struct dw_drive_profile *p)
+{
+    return dw_drive_profile_to_json_ext(p, 0);
 }
 
 int dw_drive_profile_file_name(const char *vendor, const char *model, char *out,

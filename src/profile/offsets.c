@@ -1,6 +1,8 @@
 /* The drive read offset tables (discwright/profile.h). */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,33 +13,98 @@
 #include "profile/profile_int.h"
 #include "util.h"
 
-#ifndef DW_PROFILES_DIR
-#define DW_PROFILES_DIR "profiles"
-#endif
-#ifndef DW_INSTALLED_PROFILES_DIR
-#define DW_INSTALLED_PROFILES_DIR "/usr/local/share/discwright/profiles"
+/* The installed profiles relative to the directory the library was
+ * loaded from (CMakeLists.txt computes it from GNUInstallDirs, e.g.
+ * "../share/discwright/profiles" or, multiarch,
+ * "../../share/discwright/profiles"); never an absolute build path. */
+#ifndef DW_LIBDIR_TO_PROFILES
+#define DW_LIBDIR_TO_PROFILES "../share/discwright/profiles"
 #endif
 
 #define TABLE_NAME "drives/offsets.tsv"
 
+/* Join dir and rel into out, resolving rel's "." and ".." lexically (dir
+ * is a realpath, so it has no symbolic links to make that wrong). */
+static int join_lexical(const char *dir, const char *rel, char *out, size_t out_bytes)
+{
+    int n = snprintf(out, out_bytes, "%s", dir);
+    if (n < 0 || (size_t)n >= out_bytes)
+        return DW_EINVAL;
+    size_t used = (size_t)n;
+    while (*rel) {
+        size_t len = strcspn(rel, "/");
+        if (len == 2 && rel[0] == '.' && rel[1] == '.') {
+            char *slash = strrchr(out, '/');
+            if (slash)
+                used = slash == out ? 1 : (size_t)(slash - out);
+            out[used] = '\0';
+        } else if (len && !(len == 1 && rel[0] == '.')) {
+            n = snprintf(out + used, out_bytes - used, "%s%.*s",
+                         used && out[used - 1] == '/' ? "" : "/", (int)len, rel);
+            if (n < 0 || (size_t)n >= out_bytes - used)
+                return DW_EINVAL;
+            used += (size_t)n;
+        }
+        rel += len;
+        while (*rel == '/')
+            rel++;
+    }
+    return 0;
+}
+
+/* PREFIX/share/discwright/profiles of the installed copy: found from the
+ * file this code was loaded from (libdiscwright.so.0, or the program it
+ * is linked into statically), never from a path compiled in. */
+static int installed_dir(char *out, size_t out_bytes)
+{
+    Dl_info info;
+    char *real = NULL;
+    int rc = DW_ENOENT;
+    if (!dladdr((void *)(uintptr_t)dw_profile_dir, &info) || !info.dli_fname)
+        goto out;
+    real = realpath(info.dli_fname, NULL);
+    if (!real)
+        goto out;
+    char *slash = strrchr(real, '/');
+    if (!slash)
+        goto out;
+    *slash = '\0';
+    rc = join_lexical(real[0] ? real : "/", DW_LIBDIR_TO_PROFILES, out, out_bytes);
+out:
+    free(real);
+    return rc;
+}
+
+/* str into out; DW_EINVAL when it does not fit. */
+static int put(char *out, size_t out_bytes, const char *str)
+{
+    int n = snprintf(out, out_bytes, "%s", str);
+    return n < 0 || (size_t)n >= out_bytes ? DW_EINVAL : 0;
+}
+
 int dw_profile_dir(int idx, char *out, size_t out_bytes)
 {
-    int n;
+    int rc;
     if (!out || out_bytes == 0)
         return DW_EINVAL;
     if (idx == 0) {
-        if (dw__xdg_dir("config", "profiles", out, out_bytes) == DW_ENOENT)
-            n = snprintf(out, out_bytes, "/nonexistent/.config/discwright/profiles");
-        else
-            n = (int)strlen(out);
+        rc = dw__xdg_dir("config", "profiles", out, out_bytes);
+        if (rc == DW_ENOENT) /* neither XDG_CONFIG_HOME nor HOME */
+            rc = put(out, out_bytes, "/nonexistent/.config/discwright/profiles");
     } else if (idx == 1) {
-        n = snprintf(out, out_bytes, "%s", DW_PROFILES_DIR);
+        const char *env = getenv("DW_PROFILES_DIR");
+        if (env && env[0])
+            rc = put(out, out_bytes, env);
+        else if ((rc = dw__xdg_dir("data", "profiles", out, out_bytes)) == DW_ENOENT)
+            rc = put(out, out_bytes, "/nonexistent/.local/share/discwright/profiles");
     } else if (idx == 2) {
-        n = snprintf(out, out_bytes, "%s", DW_INSTALLED_PROFILES_DIR);
+        rc = installed_dir(out, out_bytes);
+        if (rc == DW_ENOENT) /* dladdr has no answer: a path that says so */
+            rc = put(out, out_bytes, "/nonexistent/share/discwright/profiles");
     } else {
         return DW_ERANGE;
     }
-    if (n < 0 || (size_t)n >= out_bytes) {
+    if (rc) {
         out[0] = '\0';
         return DW_EINVAL;
     }

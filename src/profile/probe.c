@@ -119,7 +119,7 @@ static int read_cd(struct probe *pr, int32_t lba, int32_t n, unsigned flags, uin
 {
     uint8_t cdb[DW_MMC_CDB_MAX];
     size_t len = dw__mmc_build_read_cd(cdb, lba, (uint32_t)n, DW_MMC_SECTOR_ANY, flags);
-    return dw__mmc_exec(pr->d, cdb, len, buf,
+    return dw__mmc_exec(pr->d, cdb, len, DW_MMC_DIR_FROM_DEV, buf,
                         (size_t)n * dw__mmc_read_cd_sector_bytes(flags), 0, st);
 }
 
@@ -336,7 +336,7 @@ static void probe_caps(struct probe *pr)
     struct dw__mmc_caps caps;
     size_t len = dw__mmc_build_mode_sense10(cdb, DW_MMC_PAGE_CAPABILITIES, sizeof(reply));
 
-    if (dw__mmc_exec(pr->d, cdb, len, reply, sizeof(reply), 0, &st)) {
+    if (dw__mmc_exec(pr->d, cdb, len, DW_MMC_DIR_FROM_DEV, reply, sizeof(reply), 0, &st)) {
         failed(pr, "accurate_stream", "MODE SENSE(10) of page 2Ah", &st);
         return;
     }

@@ -65,9 +65,11 @@ int dw__outfile_check(struct dw__outfile *of, struct dw_error_detail *err)
     return 0;
 }
 
-int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err)
+int dw__outfile_finish(struct dw__outfile *of, struct dw_error_detail *err)
 {
     int rc = 0;
+    if (!of->fp)
+        return of->part_path ? 0 : dw__set_error(err, DW_EINVAL, "no file to finish");
     if (fflush(of->fp) != 0 || ferror(of->fp) || fsync(fileno(of->fp)) != 0) {
         rc = io_error(err, errno ? errno : EIO, "write", of->part_path);
         goto fail;
@@ -78,17 +80,31 @@ int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err)
         goto fail;
     }
     of->fp = NULL;
+    return 0;
+fail:
+    dw__outfile_abort(of);
+    return rc;
+}
+
+int dw__outfile_rename(struct dw__outfile *of, struct dw_error_detail *err)
+{
+    if (!of->part_path)
+        return 0;
     if (rename(of->part_path, of->path) != 0) {
-        rc = io_error(err, errno, "rename into place", of->path);
-        goto fail;
+        int rc = io_error(err, errno, "rename into place", of->path);
+        dw__outfile_abort(of);
+        return rc;
     }
     free(of->path);
     free(of->part_path);
     memset(of, 0, sizeof(*of));
     return 0;
-fail:
-    dw__outfile_abort(of);
-    return rc;
+}
+
+int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err)
+{
+    int rc = dw__outfile_finish(of, err);
+    return rc ? rc : dw__outfile_rename(of, err);
 }
 
 void dw__outfile_abort(struct dw__outfile *of)

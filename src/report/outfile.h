@@ -28,6 +28,15 @@ void dw__outfile_keep(struct dw__outfile *of);
  * full...) the .part file is removed and err says why. */
 int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err);
 
+/* The two halves of dw__outfile_commit, for a set of files that must
+ * appear together (a rip's image, cue, extras, report and log): finish
+ * flushes, fsyncs and closes path.part but keeps it and the names (of->fp
+ * is then NULL); rename moves it into place.  Finish every member first,
+ * then rename them all: a full disk is seen before any final name
+ * exists.  On a finish failure the .part is removed and err says why. */
+int dw__outfile_finish(struct dw__outfile *of, struct dw_error_detail *err);
+int dw__outfile_rename(struct dw__outfile *of, struct dw_error_detail *err);
+
 /* Close and remove path.part; safe to call on a closed or zeroed one. */
 void dw__outfile_abort(struct dw__outfile *of);
 

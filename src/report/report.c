@@ -26,6 +26,20 @@ int dw__ranges_add(struct dw__lba_ranges *rs, int32_t lba, int32_t detail)
     return 0;
 }
 
+int dw__ranges_copy(struct dw__lba_ranges *dst, const struct dw__lba_ranges *src)
+{
+    memset(dst, 0, sizeof(*dst));
+    if (!src->count)
+        return 0;
+    dst->r = malloc((size_t)src->count * sizeof(*dst->r));
+    if (!dst->r)
+        return DW_ENOMEM;
+    memcpy(dst->r, src->r, (size_t)src->count * sizeof(*dst->r));
+    dst->count = dst->cap = src->count;
+    dst->sectors = src->sectors;
+    return 0;
+}
+
 void dw__ranges_release(struct dw__lba_ranges *rs)
 {
     free(rs->r);
@@ -245,14 +259,22 @@ char *dw_info_to_json(const struct dw_drive_info *drive, const struct dw_medium_
     return s;
 }
 
+/* A line "INDENT LABEL TEXT" with the disc's text escaped (report.h). */
+static void text_field(FILE *out, const char *indent, const char *label, const char *text)
+{
+    fprintf(out, "%s%s", indent, label);
+    dw__fputs_escaped(text, out);
+    fputc('\n', out);
+}
+
 static void text_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct)
 {
     if (ct->title[0])
-        fprintf(out, "%sTITLE      %s\n", indent, ct->title);
+        text_field(out, indent, "TITLE      ", ct->title);
     if (ct->performer[0])
-        fprintf(out, "%sPERFORMER  %s\n", indent, ct->performer);
+        text_field(out, indent, "PERFORMER  ", ct->performer);
     if (ct->songwriter[0])
-        fprintf(out, "%sSONGWRITER %s\n", indent, ct->songwriter);
+        text_field(out, indent, "SONGWRITER ", ct->songwriter);
 }
 
 int dw_disc_write_text(const struct dw_disc *disc, FILE *out)
@@ -280,8 +302,9 @@ int dw_disc_write_text(const struct dw_disc *disc, FILE *out)
             fprintf(out, "  %5d  %4d  %-8s  %-7s  %-16s  ", t->number, t->session,
                     dw_track_mode_name(t->mode), flags, "-");
         }
-        fprintf(out, "%s %7d  %9d  %s\n", b, t->index_lba[1], dw_track_length_sectors(t),
-                t->isrc[0] ? t->isrc : "-");
+        fprintf(out, "%s %7d  %9d  ", b, t->index_lba[1], dw_track_length_sectors(t));
+        dw__fputs_escaped(t->isrc[0] ? t->isrc : "-", out);
+        fputc('\n', out);
         for (int k = 2; k < t->index_count; k++) {
             msf_of(t->index_lba[k], a);
             fprintf(out, "         INDEX %02d %s %7d\n", k, a, t->index_lba[k]);
@@ -297,7 +320,7 @@ int dw_disc_write_text(const struct dw_disc *disc, FILE *out)
                 disc->sessions[s].last_track, a, disc->sessions[s].leadout_lba);
     }
     if (disc->mcn[0])
-        fprintf(out, "  MCN %s\n", disc->mcn);
+        text_field(out, "  ", "MCN ", disc->mcn);
     if (disc->has_cdtext) {
         fprintf(out, "  CD-TEXT:\n");
         text_cdtext(out, "    ", &disc->cdtext);

@@ -4,7 +4,7 @@
  *
  *  - dw__rip_offset_setup once the drive and disc are known: decides the
  *    read offset (--offset, the drive table, or none; images never) and
- *    puts it in the log and the report;
+ *    puts it in the report model and the log;
  *  - dw__rip_read_audio / dw__rip_read_audio_c2 / dw__rip_read_raw wherever
  *    audio is read from the drive: the offset layer (rip/offset.h) when an
  *    offset is set, plain dw_drive_read_raw(_c2) otherwise;
@@ -15,12 +15,12 @@
  *  - dw__rip_accuraterip after the checksums are final: zero-filled edges
  *    into the log and report, the database lookup (discwright/ardb.h),
  *    dw_ar_match per track, the frame-450 search for tracks that do not
- *    match, all into the log and the report's "accuraterip"; then the
+ *    match, all into the report model (rip_report.h) and the log; then the
  *    CTDB lookup (dw_ctdb_lookup, skipped with DW_RIP_NO_ACCURATERIP, from
  *    the cache only when the AccurateRip options say offline) and
- *    dw_ctdb_match into the log ("CTDB: disc CRC xxxxxxxx, found
- *    (confidence N of M submissions, ...)", "not present in the
- *    database", "unavailable: why") and the report's "ctdb";
+ *    dw_ctdb_match into the report model and the log ("CTDB: disc CRC
+ *    xxxxxxxx, found (confidence N of M submissions, ...)", "not present
+ *    in the database", "unavailable: why");
  *  - dw__rip_track_confirmed afterwards, for a verdict per track;
  *  - dw__rip_accuracy_release from the rip's clean-up. */
 #ifndef DW_RIP_ACCURACY_H
@@ -28,15 +28,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <json-c/json.h>
 #include "discwright/drive.h"
 #include "rip/rip_int.h"
 
 /* Samples of frame-450 window kept each side: 5 sectors. */
 #define DW_RIP_AR_WINDOW_SHIFT (5 * 588)
 
-int dw__rip_offset_setup(struct dw__rip *r, const struct dw_drive_info *info, bool iso,
-                         json_object *report);
+int dw__rip_offset_setup(struct dw__rip *r, const struct dw_drive_info *info, bool iso);
 int dw__rip_read_audio(struct dw__rip *r, int32_t lba, int32_t sectors, uint8_t *buf);
 int dw__rip_read_audio_c2(struct dw__rip *r, int32_t lba, int32_t sectors, uint8_t *buf,
                           uint8_t *c2);
@@ -47,7 +45,7 @@ int dw__rip_read_raw(struct dw__rip *r, const struct dw_track *t, int32_t lba, i
  * sector `track_sector` counted from INDEX 01. */
 void dw__rip_window_feed(struct dw__rip *r, int ar_index, int32_t track_sector,
                          const uint8_t *buf, int32_t sectors);
-void dw__rip_accuraterip(struct dw__rip *r, json_object *report);
+void dw__rip_accuraterip(struct dw__rip *r);
 /* Whether a database confirmed audio track track_number (the disc's
  * track number) after dw__rip_accuraterip: AccurateRip matched it (v1 or
  * v2, an entry with confidence >= 1) or CTDB did (its track CRC in an

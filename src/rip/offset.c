@@ -4,6 +4,7 @@
 #include <string.h>
 #include "discwright/errors.h"
 #include "discwright/sector.h"
+#include "errors_int.h"
 #include "rip/offset.h"
 
 #define SECTOR DW_SECTOR_RAW_BYTES
@@ -121,7 +122,7 @@ static void add_span(struct dw__offset_reader *o, int64_t first, int64_t n,
 
 static bool fatal(int rc)
 {
-    return rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE;
+    return dw__read_error_is_fatal(rc);
 }
 
 static int read_run(struct dw__offset_reader *o, int32_t s, int32_t n, uint8_t *buf, uint8_t *c2)

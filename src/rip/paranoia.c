@@ -3,6 +3,10 @@
  * dw_drive_read_raw (MMC-6 READ CD on drives; the span map on images),
  * so images and drives take the same path.
  *
+ * One paranoia session reads the audio of a disc session, across its
+ * tracks (struct dw__paranoia, kept in the rip between the per-track
+ * calls).
+ *
  * libcdio-paranoia's callback has no user pointer; the job in progress is
  * kept in a thread-local. */
 #include <stdlib.h>
@@ -20,7 +24,7 @@ struct dw_cdda {
     struct dw__rip *rip;        /* audio reads go through dw__rip_read_audio */
     int32_t first_lba, end_lba; /* readable range handed to paranoia */
     int read_errors;
-    int fatal; /* DW_ENOMEDIUM or DW_ENODRIVE seen: the rip stops */
+    int fatal; /* DW_ENOMEDIUM, DW_ENODRIVE or DW_ETIMEDOUT seen: the rip stops */
     uint8_t *scratch;           /* nsectors raw sectors, for NULL reads */
     uint8_t *delivered;         /* bit per sector of [first_lba, end_lba):
                                    some read returned it (at most 56 KiB for
@@ -96,7 +100,7 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
     }
     c->read_errors++;
     /* No medium or no drive is not damage to work around: stop. */
-    if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE) {
+    if (rc == DW_ENOMEDIUM || rc == DW_ENODRIVE || rc == DW_ETIMEDOUT) {
         c->fatal = rc;
         memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
         return sectors;
@@ -113,7 +117,7 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
         int one = -1;
         for (int a = 0; a < attempts && one != 0; a++) {
             one = dw__rip_read_audio(c->rip, begin + (lsn_t)i, 1, s);
-            if (one == DW_ENOMEDIUM || one == DW_ENODRIVE) {
+            if (one == DW_ENOMEDIUM || one == DW_ENODRIVE || one == DW_ETIMEDOUT) {
                 c->fatal = one;
                 memset(buf, 0, (size_t)sectors * DW_SECTOR_RAW_BYTES);
                 return sectors;
@@ -125,7 +129,6 @@ static long cdda_read_audio(cdrom_drive_t *cd, void *buf, lsn_t begin, long sect
         else
             memset(s, 0, DW_SECTOR_RAW_BYTES);
     }
-    return sectors;
     return sectors;
 }
 
@@ -148,15 +151,48 @@ static void paranoia_event(long inpos, paranoia_cb_mode_t mode)
         tl.rip->paranoia_events++;
 }
 
-int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                           int32_t end, struct dw__outfile *out, struct dw_hash *h1,
-                           struct dw_hash *h2, struct dw_paranoia_stats *stats)
+/* One libcdio-paranoia session over the audio of a disc session: its
+ * first read has nothing to verify against and nothing to align to, so it
+ * runs on across the tracks (paranoia_seek would drop what it verified)
+ * and the next track's call continues at the cursor. */
+struct dw__paranoia {
+    struct dw_cdda *c;
+    cdrom_paranoia_t *p;
+    int session;
+    int32_t cursor; /* the next sector paranoia returns */
+};
+
+void dw__rip_paranoia_release(struct dw__rip *r)
 {
+    struct dw__paranoia *ps = r->paranoia;
+    if (!ps)
+        return;
+    if (ps->p)
+        paranoia_free(ps->p);
+    if (ps->c) {
+        free(ps->c->scratch);
+        free(ps->c->delivered);
+        free(ps->c);
+    }
+    free(ps);
+    r->paranoia = NULL;
+}
+
+/* A paranoia session for t's session that reads on from first. */
+static int paranoia_start(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                          int32_t end)
+{
+    struct dw__paranoia *ps = calloc(1, sizeof(*ps));
     struct dw_cdda *c = calloc(1, sizeof(*c));
-    cdrom_paranoia_t *p = NULL;
-    int rc = 0;
-    if (!c)
+    if (!ps || !c) {
+        free(ps);
+        free(c);
         return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    }
+    ps->c = c;
+    ps->session = t->session;
+    ps->cursor = first;
+    r->paranoia = ps;
     /* Paranoia sees the track's session as a disc of audio tracks so that
      * its overlapping reads stay inside readable sectors. */
     const struct dw_disc *disc = r->disc;
@@ -191,28 +227,40 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     c->rip = r;
     c->scratch = malloc((size_t)c->cd.nsectors * DW_SECTOR_RAW_BYTES);
     c->delivered = calloc((size_t)(session_end - session_first) / 8 + 1, 1);
-    if (!c->scratch || !c->delivered) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
-        goto out;
-    }
+    if (!c->scratch || !c->delivered)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
     c->first_lba = session_first;
     c->end_lba = session_end;
 
-    p = paranoia_init(&c->cd);
-    if (!p) {
-        rc = dw__set_error(r->err, DW_ELIB, "libcdio-paranoia could not start");
-        goto out;
-    }
-    paranoia_modeset(p, PARANOIA_MODE_FULL ^ PARANOIA_MODE_NEVERSKIP);
+    ps->p = paranoia_init(&c->cd);
+    if (!ps->p)
+        return dw__set_error(r->err, DW_ELIB, "libcdio-paranoia could not start");
+    paranoia_modeset(ps->p, PARANOIA_MODE_FULL ^ PARANOIA_MODE_NEVERSKIP);
     /* paranoia_seek returns the previous position, and its track-bound
      * look-ups go through p_cdio (libcdio-paranoia toc.c), which an image
-     * has not got: set the readable range of this session explicitly. */
-    paranoia_seek(p, first, SEEK_SET);
-    paranoia_set_range(p, first, end - 1);
+     * has not got: set the readable range, to the session's last audio
+     * sector, explicitly. */
+    paranoia_seek(ps->p, first, SEEK_SET);
+    paranoia_set_range(ps->p, first, session_end - 1);
+    return 0;
+}
+
+int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                           int32_t end, struct dw__outfile *out, struct dw_hash *h1,
+                           struct dw_hash *h2, struct dw_paranoia_stats *stats)
+{
+    struct dw__paranoia *ps = r->paranoia;
+    int rc = 0;
+    if (ps && (ps->session != t->session || ps->cursor != first))
+        dw__rip_paranoia_release(r); /* another session, or a gap (--resume kept sectors) */
+    if (!r->paranoia && (rc = paranoia_start(r, t, first, end)))
+        goto out;
+    ps = r->paranoia;
+    struct dw_cdda *c = ps->c;
     tl.rip = r;
     tl.stats = stats;
     for (int32_t lba = first; lba < end; lba++) {
-        int16_t *samples = paranoia_read_limited(p, paranoia_event, 20);
+        int16_t *samples = paranoia_read_limited(ps->p, paranoia_event, 20);
         if (c->fatal) {
             rc = dw__set_error(r->err, c->fatal, "%s", dw_drive_last_error(r->drive)->message);
             goto out;
@@ -223,6 +271,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
                                t->number);
             goto out;
         }
+        ps->cursor = lba + 1;
         if (fwrite(samples, 1, DW_SECTOR_RAW_BYTES, out->fp) != DW_SECTOR_RAW_BYTES) {
             rc = dw__outfile_check(out, r->err);
             rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
@@ -242,7 +291,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
     for (int32_t lba = first; lba < end; lba++) {
         bool gap = !was_delivered(c, lba), edge = false;
         /* Only gaps inside [first, end): sectors of the neighbouring tracks
-         * are read by their own call, and not reading them here is no gap. */
+         * are checked by their own call. */
         for (int32_t k = lba - PARANOIA_EDGE_SECTORS; !gap && k <= lba + PARANOIA_EDGE_SECTORS;
              k++)
             edge |= k >= first && k < end && !was_delivered(c, k);
@@ -257,10 +306,8 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
 out:
     tl.rip = NULL;
     tl.stats = NULL;
-    if (p)
-        paranoia_free(p);
-    free(c->scratch);
-    free(c->delivered);
-    free(c);
+    /* The session's audio read to its end, or a failure: done with it. */
+    if (r->paranoia && (rc || end >= r->paranoia->c->end_lba))
+        dw__rip_paranoia_release(r);
     return rc;
 }

@@ -26,55 +26,11 @@
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
 #include "rip/ripmap.h"
+#include "rip/rip_report.h"
+#include "rip/secure.h"
 #include "util.h"
 
 #define DEFAULT_DATA_RETRIES 4
-
-/* Why a sector stayed bad, from a range detail: a packed SCSI sense
- * (key << 16 | ASC << 8 | ASCQ, SPC-4), a DW_E* code, or a sector verdict. */
-static void bad_reason(int32_t detail, char *out, size_t out_bytes)
-{
-    if (detail >= 0x10000)
-        snprintf(out, out_bytes, "unreadable, sense %X/%02X/%02X", detail >> 16,
-                 (detail >> 8) & 0xff, detail & 0xff);
-    else if (detail == DW__BAD_PARANOIA_SKIP)
-        snprintf(out, out_bytes, "unreadable: no read delivered it (libcdio-paranoia filled it in)");
-    else if (detail == DW__BAD_SECURE_UNCONFIRMED)
-        snprintf(out, out_bytes, "unconfirmed: no two clean re-reads agreed");
-    else if (detail == DW__BAD_PARANOIA_EDGE)
-        snprintf(out, out_bytes, "next to unreadable sectors (libcdio-paranoia may have "
-                                 "altered it)");
-    else if (detail < 0)
-        snprintf(out, out_bytes, "unreadable, %s", dw_strerror(detail));
-    else
-        snprintf(out, out_bytes, "%s", dw_sector_verdict_name((enum dw_sector_verdict)detail));
-}
-
-static json_object *json_bad_ranges(const struct dw__lba_ranges *rs)
-{
-    json_object *a = dw__json_ranges(rs, NULL);
-    for (int i = 0; i < rs->count; i++) {
-        char why[96];
-        bad_reason(rs->r[i].detail, why, sizeof(why));
-        json_object_object_add(json_object_array_get_idx(a, (size_t)i), "reason",
-                               json_object_new_string(why));
-    }
-    return a;
-}
-
-void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    if (r->log.fp)
-        fprintf(r->log.fp, "%s%s\n",
-                level == DW_LOG_WARN ? "warning: " : level == DW_LOG_ERROR ? "error: " : "", line);
-    if (r->cb && r->cb->log)
-        r->cb->log(level, line, r->cb->user);
-}
 
 int dw__rip_progress(struct dw__rip *r, int track, bool force)
 {
@@ -90,6 +46,8 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
                             .buffer_fill_percent = -1,
                             .media_1x_bytes_per_s = r->media_1x_bytes_per_s};
     if (r->cb->progress(&p, r->cb->user)) {
+        if (r->aborted) /* said already, where it stopped */
+            return DW_EABORTED;
         r->aborted = true;
         return dw__set_error(r->err, DW_EABORTED, "stopped at sector %lld of %lld",
                              (long long)r->done_sectors, (long long)r->total_sectors);
@@ -162,7 +120,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
     *sense = 0;
     for (int attempt = 0; attempt < attempts; attempt++) {
         int rc = dw__rip_read_raw(r, t, lba, 1, raw);
-        if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+        if (dw__read_error_is_fatal(rc))
             return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
         if (rc) {
             const struct dw_error_detail *e = dw_drive_last_error(r->drive);
@@ -189,7 +147,7 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
 {
     int rc = dw__rip_read_raw(r, t, lba, n, buf);
     bool bulk_ok = rc == 0;
-    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+    if (dw__read_error_is_fatal(rc))
         return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
     for (int32_t i = 0; i < n; i++) {
         uint8_t *raw = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
@@ -216,7 +174,7 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
         if (st == 1) {
             dw__ranges_add(&r->bad, lba + i, sense ? sense : (int32_t)v);
             char why[96];
-            bad_reason(sense ? sense : (int32_t)v, why, sizeof(why));
+            dw__rip_bad_reason(sense ? sense : (int32_t)v, why, sizeof(why));
             dw__rip_log(r, DW_LOG_WARN, "sector %d (track %d) stays bad after %d re-reads: %s",
                         lba + i, t->number, attempts, why);
         }
@@ -278,57 +236,24 @@ void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int3
     }
 }
 
-/* Per-track AccurateRip/EAC values and the disc ids, into the report and
- * the log; frees the checksum state. */
-static void ar_finish(struct dw__rip *r, json_object *report)
+/* Per-track AccurateRip/EAC values and the disc ids into the report and
+ * the log. */
+static int ar_finish(struct dw__rip *r)
 {
-    struct dw_disc_ids ids;
-    json_object *tracks = json_object_new_array();
+    struct dw_rip_report *rep = r->rep;
+    rep->have_audio = true;
+    if (r->ar_count && !(rep->audio = calloc((size_t)r->ar_count, sizeof(*rep->audio))))
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
     for (int i = 0; i < r->ar_count; i++) {
         struct dw__ar_track *a = &r->ar[i];
-        struct dw_ar_checksums c;
-        uint32_t copy = 0, nonull = 0;
-        char v1[9], v2[9], f450[9], cc[9], cn[9];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "number", json_object_new_int(a->number));
-        if (dw_ar_calc_final(a->calc, &c) == 0 && dw_eac_crc_final(a->crc, &copy, &nonull) == 0) {
-            snprintf(v1, sizeof(v1), "%08x", c.v1);
-            snprintf(v2, sizeof(v2), "%08x", c.v2);
-            snprintf(f450, sizeof(f450), "%08x", c.frame450);
-            snprintf(cc, sizeof(cc), "%08X", copy);
-            snprintf(cn, sizeof(cn), "%08X", nonull);
-            json_object_object_add(o, "accuraterip_v1", json_object_new_string(v1));
-            json_object_object_add(o, "accuraterip_v2", json_object_new_string(v2));
-            json_object_object_add(o, "frame450",
-                                   c.has_frame450 ? json_object_new_string(f450) : NULL);
-            json_object_object_add(o, "eac_copy_crc", json_object_new_string(cc));
-            json_object_object_add(o, "eac_crc_without_nulls", json_object_new_string(cn));
-            dw__rip_log(r, DW_LOG_INFO,
-                        "track %02d: AccurateRip v1 %s  v2 %s  frame-450 %s  copy CRC %s  "
-                        "CRC without nulls %s",
-                        a->number, v1, v2, c.has_frame450 ? f450 : "-", cc, cn);
-        } else {
-            json_object_object_add(o, "error", json_object_new_string("incomplete track"));
-        }
-        json_object_array_add(tracks, o);
+        struct dw__rr_audio *o = &rep->audio[rep->audio_count++];
+        o->number = a->number;
+        o->complete = dw_ar_calc_final(a->calc, &o->ar) == 0 &&
+                      dw_eac_crc_final(a->crc, &o->eac_copy_crc, &o->eac_crc_without_nulls) == 0;
     }
-    json_object_object_add(report, "audio_checksums", tracks);
-    if (r->ar_count && dw_disc_ids_compute(r->disc, 0, &ids) == 0) {
-        char id1[9], id2[9], cddb[9];
-        json_object *o = json_object_new_object();
-        snprintf(id1, sizeof(id1), "%08x", ids.ar_id1);
-        snprintf(id2, sizeof(id2), "%08x", ids.ar_id2);
-        snprintf(cddb, sizeof(cddb), "%08x", ids.cddb_id);
-        json_object_object_add(o, "accuraterip_id1", json_object_new_string(id1));
-        json_object_object_add(o, "accuraterip_id2", json_object_new_string(id2));
-        json_object_object_add(o, "accuraterip_path", json_object_new_string(ids.ar_path));
-        json_object_object_add(o, "cddb", json_object_new_string(cddb));
-        json_object_object_add(o, "musicbrainz", json_object_new_string(ids.musicbrainz_id));
-        json_object_object_add(o, "ctdb_toc_id", json_object_new_string(ids.ctdb_toc_id));
-        json_object_object_add(report, "disc_ids", o);
-        dw__rip_log(r, DW_LOG_INFO, "disc ids: CDDB %s  MusicBrainz %s  AccurateRip %s",
-                    cddb, ids.musicbrainz_id, ids.ar_path);
-    }
+    rep->have_ids = r->ar_count && dw_disc_ids_compute(r->disc, 0, &rep->ids) == 0;
+    dw__riplog_audio(r);
+    return 0;
 }
 
 static void ar_release(struct dw__rip *r)
@@ -419,7 +344,7 @@ static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first,
     FILE *src = r->resume_bin ? r->resume_bin : r->image.fp;
     if (r->resume_bin &&
         fseeko(src, (off_t)bin_sectors_below(r, first) * DW_SECTOR_RAW_BYTES, SEEK_SET) != 0)
-        return dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->result->image_path);
+        return dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image_path);
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
         size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
@@ -427,7 +352,7 @@ static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first,
             return dw__set_error(r->err, DW_ETRUNC,
                                  "'%s' is shorter than its map says (at LBA %d): remove it and "
                                  "the .map and rip again without --resume",
-                                 r->resume_bin ? r->result->image_path : r->image.part_path,
+                                 r->resume_bin ? r->image_path : r->image.part_path,
                                  lba);
         if (r->resume_bin && fwrite(buf, 1, bytes, r->image.fp) != bytes) {
             int rc = dw__outfile_check(&r->image, r->err);
@@ -482,190 +407,199 @@ static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first
     return 0;
 }
 
-/* Write the bin: every track's sectors from its first LBA (pregap
- * included) to its end, session gaps left out. */
-static int rip_bincue(struct dw__rip *r, json_object *report)
+/* The reading state of a BIN/CUE rip, shared by its tracks. */
+struct bin_pass {
+    struct dw_hash *image_hash, *track_hash;
+    uint8_t *buf;
+    int32_t transfer;
+};
+
+/* The readable LBAs of track t's session, for secure mode's far reads. */
+static void session_bounds(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                           int32_t end)
 {
     const struct dw_disc *disc = r->disc;
-    struct dw_hash *image_hash = dw_hash_new(DW_HASH_ALL);
-    struct dw_hash *track_hash = dw_hash_new(DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1);
-    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
-    uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
-    int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS];
-    int gap_count = 0;
+    r->session_first = first;
+    r->session_end = end;
+    for (int k = 0; k < disc->session_count; k++)
+        if (disc->sessions[k].number == t->session)
+            r->session_end = disc->sessions[k].leadout_lba;
+    for (int k = 0; k < disc->track_count; k++)
+        if (disc->tracks[k].session == t->session) {
+            int32_t f = dw_track_first_lba(&disc->tracks[k]);
+            r->session_first = f < 0 ? 0 : f;
+            break;
+        }
+}
+
+/* Read [a, b) of track t as tr says (secure, paranoia or plain), adding
+ * the statistics to tr. */
+static int read_segment(struct dw__rip *r, const struct dw_track *t, int32_t a, int32_t b,
+                        struct bin_pass *bp, struct dw__rr_track *tr)
+{
+    int rc;
+    if (tr->secure) {
+        struct dw_secure_stats part = {.test_crc32 = tr->secure_stats.test_crc32};
+        rc = dw__rip_secure_range(r, t, a, b, bp->image_hash, bp->track_hash, &part);
+        dw__secure_stats_add(&tr->secure_stats, &part);
+        return rc;
+    }
+    if (tr->paranoia) {
+        rc = dw__rip_paranoia_range(r, t, a, b, &r->image, bp->image_hash, bp->track_hash,
+                                    &tr->paranoia_stats);
+        return rc ? rc : dw__rip_mark_final(r, b, false);
+    }
+    return read_plain(r, t, a, b, bp->buf, bp->transfer, bp->image_hash, bp->track_hash);
+}
+
+/* One track of the bin, [first, end): what the earlier run (--resume) made
+ * final is taken from it, the rest is read; its record goes into the
+ * report. */
+static int rip_bincue_track(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                            int32_t end, struct bin_pass *bp)
+{
+    double t0 = dw__now_seconds();
+    int64_t bad_before = r->bad.sectors, reread_before = r->reread.sectors;
+    bool audio = !dw_track_is_data(t);
+    struct dw__rr_track tr = {.number = t->number, .mode = t->mode, .first_lba = first,
+                              .sectors = end - first};
+    tr.paranoia = audio && r->opts->mode == DW_RIP_PARANOIA;
+    tr.secure = audio && (r->opts->mode == DW_RIP_SECURE ||
+                          r->opts->mode == DW_RIP_TEST_AND_COPY);
+    tr.test_and_copy = tr.secure && r->test_pass;
+    tr.read_mode = tr.secure     ? dw__rip_mode_name(r->opts->mode)
+                   : tr.paranoia ? "paranoia"
+                   : audio       ? "burst"
+                                 : "raw+edc/ecc";
+    dw__riplog_track_start(r, &tr);
+    if (tr.secure)
+        session_bounds(r, t, first, end);
     int rc = 0;
-    json_object *tracks = json_object_new_array();
-    json_object_object_add(report, "tracks", tracks);
-    if (!image_hash || !track_hash || !buf) {
+    for (int32_t a = first; a < end && !rc;) {
+        int32_t b = end;
+        bool keep = resume_keeps(r, a, &b);
+        if (fseeko(r->image.fp, ftello(r->image.fp), SEEK_SET) != 0)
+            return dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
+        if (keep)
+            rc = copy_kept(r, t, a, b, bp->buf, bp->transfer, bp->image_hash, bp->track_hash);
+        else
+            rc = read_segment(r, t, a, b, bp, &tr);
+        /* Bad in the earlier run and read again now: re-read sectors. */
+        for (int32_t k = a; !rc && !keep && r->resume && k < b && k < r->resume->final_lba; k++)
+            dw__ranges_add(&r->reread, k, 0);
+        a = b;
+    }
+    if (rc)
+        return rc;
+    dw_hash_final(bp->track_hash, &tr.digests);
+    tr.sectors_reread = r->reread.sectors - reread_before;
+    tr.sectors_bad = r->bad.sectors - bad_before;
+    tr.seconds = dw__now_seconds() - t0;
+    struct dw__rr_track *kept = dw__rip_report_add_track(r->rep, t, first, end - first);
+    if (!kept)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    *kept = tr;
+    dw__riplog_track_done(r, kept);
+    return 0;
+}
+
+int dw__rip_pending_add(struct dw__rip *r, struct dw__outfile *of)
+{
+    if ((size_t)r->pending_count >= sizeof(r->pending) / sizeof(r->pending[0])) {
+        dw__outfile_abort(of);
+        return dw__set_error(r->err, DW_EINVAL, "too many outputs");
+    }
+    int rc = dw__outfile_finish(of, r->err);
+    if (rc)
+        return rc;
+    r->pending[r->pending_count++] = *of;
+    memset(of, 0, sizeof(*of));
+    return 0;
+}
+
+const char *dw__rip_image_now(const struct dw__rip *r)
+{
+    return r->image.part_path ? r->image.part_path : r->image_path;
+}
+
+/* The cue, relative to the bin; the bin and the cue are finished here and
+ * renamed into place with the other outputs when the rip succeeds. */
+static int write_cue(struct dw__rip *r, const int32_t *gap_lba, const int32_t *gap_sectors,
+                     int gap_count)
+{
+    char bin_name[4096];
+    struct dw__outfile cue;
+    int rc;
+    snprintf(bin_name, sizeof(bin_name), "%s", r->image_path);
+    int replaced = 0;
+    struct dw_cue_write_opts co = {.bin_name = basename(bin_name),
+                                   .bin_first_lba = r->bin_first_lba, .gap_lba = gap_lba,
+                                   .gap_sectors = gap_sectors, .gap_count = gap_count,
+                                   .replaced = &replaced};
+    if ((rc = dw__outfile_open(&cue, r->cue_path, r->err)))
+        return rc;
+    if ((rc = dw_cue_write(r->disc, &co, cue.fp)) || (rc = dw__outfile_check(&cue, r->err)) ||
+        (rc = dw__outfile_finish(&r->image, r->err)) || (rc = dw__rip_pending_add(r, &cue))) {
+        dw__outfile_abort(&cue);
+        if (!r->err->message[0])
+            dw__set_error(r->err, rc, "cannot write '%s'", r->cue_path);
+        return rc;
+    }
+    if (replaced)
+        dw__rip_log(r, DW_LOG_WARN,
+                    "the cue sheet cannot hold %d character%s or value%s of the disc's text "
+                    "(control characters in CD-TEXT became '?', an invalid MCN or ISRC was "
+                    "left out); the report and the .cdt keep the text as read",
+                    replaced, replaced == 1 ? "" : "s", replaced == 1 ? "" : "s");
+    if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_IMAGE, r->image_path)) ||
+        (rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_CUE, r->cue_path)))
+        return dw__set_error(r->err, rc, "out of memory");
+    return 0;
+}
+
+/* Write the bin: every track's sectors from its first LBA (pregap
+ * included) to its end, session gaps left out; then the cue. */
+static int rip_bincue(struct dw__rip *r)
+{
+    const struct dw_disc *disc = r->disc;
+    struct bin_pass bp = {.image_hash = dw_hash_new(DW_HASH_ALL),
+                          .track_hash = dw_hash_new(DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1),
+                          .transfer = dw_drive_max_transfer_sectors(r->drive)};
+    int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS];
+    int gap_count = 0, rc = 0;
+    bp.buf = malloc((size_t)bp.transfer * DW_SECTOR_RAW_BYTES);
+    r->rep->have_tracks = true;
+    if (!bp.image_hash || !bp.track_hash || !bp.buf) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     bool go_on = r->resume && !r->resume_bin; /* continue the interrupted .part */
-    if ((rc = go_on ? dw__outfile_reopen(&r->image, r->result->image_path, r->err)
-                    : dw__outfile_open(&r->image, r->result->image_path, r->err)))
+    if ((rc = go_on ? dw__outfile_reopen(&r->image, r->image_path, r->err)
+                    : dw__outfile_open(&r->image, r->image_path, r->err)))
         goto out;
-    int32_t bin_first = r->bin_first_lba;
-    int32_t expect = bin_first;
-    for (int i = 0; i < disc->track_count; i++) {
+    int32_t expect = r->bin_first_lba;
+    for (int i = 0; i < disc->track_count && !rc; i++) {
         const struct dw_track *t = &disc->tracks[i];
         int32_t first = dw_track_first_lba(t), end = t->end_lba;
-        if (first < bin_first)
-            first = bin_first;
+        if (first < r->bin_first_lba)
+            first = r->bin_first_lba;
         if (first > expect) {
             gap_lba[gap_count] = first;
             gap_sectors[gap_count++] = first - expect;
         }
         expect = end;
-        double t0 = dw__now_seconds();
-        int64_t bad_before = r->bad.sectors, reread_before = r->reread.sectors;
-        struct dw_paranoia_stats pstats = {0};
-        bool use_paranoia = !dw_track_is_data(t) && r->opts->mode == DW_RIP_PARANOIA;
-        bool use_secure = !dw_track_is_data(t) && (r->opts->mode == DW_RIP_SECURE ||
-                                                    r->opts->mode == DW_RIP_TEST_AND_COPY);
-        struct dw_secure_stats sstats = {0};
-        dw__rip_log(r, DW_LOG_INFO, "track %02d: %s, LBA %d-%d (%d sectors)%s", t->number,
-                    dw_track_mode_name(t->mode), first, end - 1, end - first,
-                    use_paranoia ? ", through libcdio-paranoia"
-                    : use_secure ? (r->test_pass ? ", test and copy"
-                                                                          : ", secure")
-                                 : "");
-        if (use_secure) {
-            r->session_first = first;
-            r->session_end = end;
-            for (int k = 0; k < disc->session_count; k++)
-                if (disc->sessions[k].number == t->session)
-                    r->session_end = disc->sessions[k].leadout_lba;
-            for (int k = 0; k < disc->track_count; k++)
-                if (disc->tracks[k].session == t->session) {
-                    r->session_first = dw_track_first_lba(&disc->tracks[k]) < 0
-                                           ? 0
-                                           : dw_track_first_lba(&disc->tracks[k]);
-                    break;
-                }
-        }
-        /* Segments: what the earlier run (--resume) made final is taken
-         * from the .part; the rest is read. */
-        for (int32_t a = first; a < end;) {
-            int32_t b = end;
-            bool keep = resume_keeps(r, a, &b);
-            if (fseeko(r->image.fp, ftello(r->image.fp), SEEK_SET) != 0) {
-                rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
-                goto out;
-            }
-            if (keep) {
-                rc = copy_kept(r, t, a, b, buf, transfer, image_hash, track_hash);
-            } else if (use_secure) {
-                struct dw_secure_stats part = {.test_crc32 = sstats.test_crc32};
-                rc = dw__rip_secure_range(r, t, a, b, image_hash, track_hash, &part);
-                sstats.have_c2 = part.have_c2;
-                sstats.c2_sectors += part.c2_sectors;
-                sstats.unreadable_pass1 += part.unreadable_pass1;
-                sstats.recovered += part.recovered;
-                sstats.reads += part.reads;
-                sstats.test_differing += part.test_differing;
-                sstats.test_crc32 = part.test_crc32;
-            } else if (use_paranoia) {
-                rc = dw__rip_paranoia_range(r, t, a, b, &r->image, image_hash, track_hash,
-                                            &pstats);
-                if (!rc)
-                    rc = dw__rip_mark_final(r, b, false);
-            } else {
-                rc = read_plain(r, t, a, b, buf, transfer, image_hash, track_hash);
-            }
-            if (rc)
-                goto out;
-            /* Bad in the earlier run and read again now: re-read sectors. */
-            for (int32_t k = a; !keep && r->resume && k < b && k < r->resume->final_lba; k++)
-                dw__ranges_add(&r->reread, k, 0);
-            a = b;
-        }
-        struct dw_digests d;
-        dw_hash_final(track_hash, &d);
-        json_object *tj = json_object_new_object();
-        json_object_object_add(tj, "number", json_object_new_int(t->number));
-        json_object_object_add(tj, "first_lba", json_object_new_int(first));
-        json_object_object_add(tj, "sectors", json_object_new_int(end - first));
-        json_object_object_add(tj, "read_mode", json_object_new_string(
-                                                    use_secure     ? dw__rip_mode_name(r->opts->mode)
-                                                    : use_paranoia ? "paranoia"
-                                                    : dw_track_is_data(t) ? "raw+edc/ecc"
-                                                                          : "burst"));
-        json_object_object_add(tj, "digests", dw__json_digests(&d));
-        json_object_object_add(tj, "sectors_reread",
-                               json_object_new_int64(r->reread.sectors - reread_before));
-        json_object_object_add(tj, "sectors_bad",
-                               json_object_new_int64(r->bad.sectors - bad_before));
-        if (use_secure) {
-            json_object *sj = json_object_new_object();
-            json_object_object_add(sj, "c2", json_object_new_boolean(sstats.have_c2));
-            json_object_object_add(sj, "c2_sectors", json_object_new_int(sstats.c2_sectors));
-            json_object_object_add(sj, "unreadable_first_pass",
-                                   json_object_new_int(sstats.unreadable_pass1));
-            json_object_object_add(sj, "recovered", json_object_new_int(sstats.recovered));
-            json_object_object_add(sj, "rereads", json_object_new_int(sstats.reads));
-            json_object_object_add(tj, "secure", sj);
-            if (r->test_pass) {
-                json_object *tc = json_object_new_object();
-                char hex[9];
-                snprintf(hex, sizeof(hex), "%08x", (unsigned)sstats.test_crc32);
-                json_object_object_add(tc, "test_crc32", json_object_new_string(hex));
-                snprintf(hex, sizeof(hex), "%08x", (unsigned)d.crc32);
-                json_object_object_add(tc, "copy_crc32", json_object_new_string(hex));
-                json_object_object_add(tc, "sectors_differing",
-                                       json_object_new_int(sstats.test_differing));
-                json_object_object_add(tj, "test_and_copy", tc);
-                dw__rip_log(r, DW_LOG_INFO,
-                            "track %02d: test CRC %08x, copy CRC %08x: %s", t->number,
-                            (unsigned)sstats.test_crc32, (unsigned)d.crc32,
-                            sstats.test_crc32 == d.crc32
-                                ? "match"
-                                : "differ (the sectors that differed were read again until "
-                                  "two reads agreed; the copy holds those)");
-            }
-        }
-        if (use_paranoia) {
-            json_object *pj = json_object_new_object();
-            for (int k = 0; k < DW_PARANOIA_EVENT_KINDS; k++)
-                if (pstats.count[k])
-                    json_object_object_add(pj, dw__paranoia_event_name(k),
-                                           json_object_new_int64(pstats.count[k]));
-            json_object_object_add(tj, "paranoia_events", pj);
-        }
-        json_object_array_add(tracks, tj);
-        dw__rip_log(r, DW_LOG_INFO,
-                    "track %02d: CRC32 %08x  MD5 %s  SHA1 %s  re-read %lld  bad %lld  (%.1f s)",
-                    t->number, d.crc32, d.md5, d.sha1,
-                    (long long)(r->reread.sectors - reread_before),
-                    (long long)(r->bad.sectors - bad_before), dw__now_seconds() - t0);
+        rc = rip_bincue_track(r, t, first, end, &bp);
     }
-    struct dw_digests d;
-    dw_hash_final(image_hash, &d);
-    json_object_object_add(report, "image_digests", dw__json_digests(&d));
-    dw__rip_log(r, DW_LOG_INFO, "image %s: %llu bytes  CRC32 %08x  MD5 %s  SHA1 %s",
-                r->result->image_path, (unsigned long long)d.bytes, d.crc32, d.md5, d.sha1);
-
-    /* The cue, relative to the bin. */
-    char bin_name[4096];
-    snprintf(bin_name, sizeof(bin_name), "%s", r->result->image_path);
-    struct dw_cue_write_opts co = {.bin_name = basename(bin_name), .bin_first_lba = bin_first,
-                                   .gap_lba = gap_lba, .gap_sectors = gap_sectors,
-                                   .gap_count = gap_count};
-    /* The bin is renamed into place first: a cue never points at a .part. */
-    struct dw__outfile cue;
-    if ((rc = dw__outfile_open(&cue, r->result->cue_path, r->err)))
+    if (rc)
         goto out;
-    if ((rc = dw_cue_write(disc, &co, cue.fp)) || (rc = dw__outfile_check(&cue, r->err)) ||
-        (rc = dw__outfile_commit(&r->image, r->err)) ||
-        (rc = dw__outfile_commit(&cue, r->err))) {
-        dw__outfile_abort(&cue);
-        if (!r->err || !r->err->message[0])
-            dw__set_error(r->err, rc, "cannot write '%s'", r->result->cue_path);
-        goto out;
-    }
+    dw_hash_final(bp.image_hash, &r->rep->image_digests);
+    r->rep->have_image_digests = true;
+    dw__riplog_image(r);
+    rc = write_cue(r, gap_lba, gap_sectors, gap_count);
 out:
-    free(buf);
-    dw_hash_free(image_hash);
-    dw_hash_free(track_hash);
+    free(bp.buf);
+    dw_hash_free(bp.image_hash);
+    dw_hash_free(bp.track_hash);
     return rc;
 }
 
@@ -713,8 +647,95 @@ static int32_t read_tail(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf
     return n;
 }
 
+/* The end of track t's ISO image: the ISO 9660 volume size from its
+ * sector 16 (sectors after it are padding or, on a TAO CD, two unreadable
+ * run-out blocks; REFERENCE.md "Verifying a burn"), or 0 when there is no
+ * volume descriptor.  On overwritable media, which report their formatted
+ * size, *end is cut to the volume. */
+static int32_t iso_volume_sectors(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                                  int32_t *end, uint8_t *buf, bool is_cd)
+{
+    if (*end - first <= 16)
+        return 0;
+    uint8_t pvd[DW_SECTOR_USER_BYTES];
+    const uint8_t *user = pvd;
+    int prc;
+    if (is_cd) {
+        prc = dw_drive_read_raw(r->drive, first + 16, 1, buf);
+        if (!prc && user_data_of(buf, &user) != 0)
+            prc = -1;
+    } else {
+        prc = dw_drive_read_user(r->drive, first + 16, 1, pvd);
+    }
+    int32_t vol = prc == 0 ? iso9660_volume_sectors(user) : 0;
+    if (vol > *end - first) {
+        dw__rip_log(r, DW_LOG_WARN,
+                    "track %02d: the ISO 9660 volume claims %d sectors but the track has %d",
+                    t->number, vol, *end - first);
+        return 0;
+    }
+    /* Overwritable media (DVD-RAM 12h, DVD-RW restricted overwrite 13h,
+     * DVD+RW 1Ah/2Ah, BD-RE 43h) report their formatted size, unrelated
+     * to the image: the volume size is the image (REFERENCE.md). */
+    int p = r->medium_profile;
+    if (vol > 0 && (p == 0x12 || p == 0x13 || p == 0x1A || p == 0x2A || p == 0x43)) {
+        dw__rip_log(r, DW_LOG_INFO,
+                    "track %02d: overwritable medium: the image is the ISO 9660 volume's "
+                    "%d sectors, not the %d the medium reports",
+                    t->number, vol, *end - first);
+        r->total_sectors -= *end - first - vol;
+        *end = first + vol;
+    }
+    return vol;
+}
+
+/* User data of n sectors of a DVD/BD from lba into buf: one read, or
+ * sector by sector with retries when it fails; unreadable ones are zero
+ * and listed bad. */
+static int read_user_retrying(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf)
+{
+    int rc = dw_drive_read_user(r->drive, lba, n, buf);
+    if (rc == DW_ENOMEDIUM || !rc)
+        return rc;
+    for (int32_t i = 0; i < n; i++) {
+        uint8_t *u = buf + (size_t)i * DW_SECTOR_USER_BYTES;
+        int src = -1;
+        for (int a = 0; a < (r->retries ? r->retries : 1) && src; a++)
+            src = dw_drive_read_user(r->drive, lba + i, 1, u);
+        if (src) {
+            memset(u, 0, DW_SECTOR_USER_BYTES);
+            dw__ranges_add(&r->bad, lba + i, src);
+            dw__rip_log(r, DW_LOG_WARN, "sector %d stays unreadable: %s", lba + i,
+                        dw_drive_last_error(r->drive)->message);
+        } else {
+            dw__ranges_add(&r->reread, lba + i, 0);
+        }
+    }
+    return 0;
+}
+
+/* The 2048-byte user data of n raw CD sectors read (and checked) from lba,
+ * packed at the start of buf. */
+static int read_cd_user(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+                        uint8_t *buf)
+{
+    int rc = dw__rip_read_checked(r, t, lba, n, buf);
+    if (rc)
+        return rc;
+    for (int32_t i = 0; i < n; i++) {
+        const uint8_t *user;
+        if (user_data_of(buf + (size_t)i * DW_SECTOR_RAW_BYTES, &user))
+            return dw__set_error(r->err, DW_EUNSUPPORTED,
+                                 "sector %d of track %d is Mode 2 Form 2, which has no "
+                                 "2048-byte user data: rip this disc with --format bincue",
+                                 lba + i, t->number);
+        memmove(buf + (size_t)i * DW_SECTOR_USER_BYTES, user, DW_SECTOR_USER_BYTES);
+    }
+    return 0;
+}
+
 static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char *path,
-                         json_object *tracks, bool is_cd)
+                         bool is_cd)
 {
     int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
     uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
@@ -727,43 +748,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    /* The ISO 9660 volume size: sectors after it are padding or, on a TAO
-     * CD, two unreadable run-out blocks (REFERENCE.md "Verifying a
-     * burn").  They are kept while they read; the first one that does not
-     * ends the image there, and that is not an error. */
-    int32_t vol = 0;
-    if (end - first > 16) {
-        uint8_t pvd[DW_SECTOR_USER_BYTES];
-        const uint8_t *user = pvd;
-        int prc;
-        if (is_cd) {
-            prc = dw_drive_read_raw(r->drive, first + 16, 1, buf);
-            if (!prc && user_data_of(buf, &user) != 0)
-                prc = -1;
-        } else {
-            prc = dw_drive_read_user(r->drive, first + 16, 1, pvd);
-        }
-        vol = prc == 0 ? iso9660_volume_sectors(user) : 0;
-        if (vol > end - first) {
-            dw__rip_log(r, DW_LOG_WARN,
-                        "track %02d: the ISO 9660 volume claims %d sectors but the track has "
-                        "%d",
-                        t->number, vol, end - first);
-            vol = 0;
-        }
-        /* Overwritable media (DVD-RAM 12h, DVD-RW restricted overwrite 13h,
-         * DVD+RW 1Ah/2Ah, BD-RE 43h) report their formatted size, unrelated
-         * to the image: the volume size is the image (REFERENCE.md). */
-        int p = r->medium_profile;
-        if (vol > 0 && (p == 0x12 || p == 0x13 || p == 0x1A || p == 0x2A || p == 0x43)) {
-            dw__rip_log(r, DW_LOG_INFO,
-                        "track %02d: overwritable medium: the image is the ISO 9660 volume's "
-                        "%d sectors, not the %d the medium reports",
-                        t->number, vol, end - first);
-            r->total_sectors -= end - first - vol;
-            end = first + vol;
-        }
-    }
+    int32_t vol = iso_volume_sectors(r, t, first, &end, buf, is_cd);
     if ((rc = dw__outfile_open(&of, path, r->err)))
         goto out;
     for (int32_t lba = first; lba < end;) {
@@ -785,42 +770,9 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
                 if (n == 0)
                     break;
             }
-        } else if (is_cd) {
-            if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
-                goto out;
-            for (int32_t i = 0; i < n; i++) {
-                const uint8_t *user;
-                if (user_data_of(buf + (size_t)i * DW_SECTOR_RAW_BYTES, &user)) {
-                    rc = dw__set_error(r->err, DW_EUNSUPPORTED,
-                                       "sector %d of track %d is Mode 2 Form 2, which has no "
-                                       "2048-byte user data: rip this disc with --format bincue",
-                                       lba + i, t->number);
-                    goto out;
-                }
-                memmove(buf + (size_t)i * DW_SECTOR_USER_BYTES, user, DW_SECTOR_USER_BYTES);
-            }
-        } else if (!is_cd) {
-            rc = dw_drive_read_user(r->drive, lba, n, buf);
-            if (rc == DW_ENOMEDIUM)
-                goto out;
-            if (rc) {
-                /* Sector by sector, with retries; unreadable ones are zero. */
-                for (int32_t i = 0; i < n; i++) {
-                    uint8_t *u = buf + (size_t)i * DW_SECTOR_USER_BYTES;
-                    int src = -1;
-                    for (int a = 0; a < (r->retries ? r->retries : 1) && src; a++)
-                        src = dw_drive_read_user(r->drive, lba + i, 1, u);
-                    if (src) {
-                        memset(u, 0, DW_SECTOR_USER_BYTES);
-                        dw__ranges_add(&r->bad, lba + i, src);
-                        dw__rip_log(r, DW_LOG_WARN, "sector %d stays unreadable: %s", lba + i,
-                                    dw_drive_last_error(r->drive)->message);
-                    } else {
-                        dw__ranges_add(&r->reread, lba + i, 0);
-                    }
-                }
-                rc = 0;
-            }
+        } else if ((rc = is_cd ? read_cd_user(r, t, lba, n, buf)
+                               : read_user_retrying(r, lba, n, buf))) {
+            goto out;
         }
         size_t bytes = (size_t)n * DW_SECTOR_USER_BYTES;
         if (fwrite(buf, 1, bytes, of.fp) != bytes) {
@@ -834,20 +786,16 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
-    if ((rc = dw__outfile_commit(&of, r->err)))
+    if ((rc = dw__rip_pending_add(r, &of)))
         goto out;
-    struct dw_digests d;
-    dw_hash_final(h, &d);
-    json_object *tj = json_object_new_object();
-    json_object_object_add(tj, "number", json_object_new_int(t->number));
-    json_object_object_add(tj, "file", json_object_new_string(path));
-    json_object_object_add(tj, "first_lba", json_object_new_int(first));
-    json_object_object_add(tj, "sectors", json_object_new_int(end - first));
-    json_object_object_add(tj, "digests", dw__json_digests(&d));
-    json_object_object_add(tj, "sectors_bad", json_object_new_int64(r->bad.sectors - bad_before));
-    json_object_array_add(tracks, tj);
-    dw__rip_log(r, DW_LOG_INFO, "track %02d -> %s: %d sectors  CRC32 %08x  MD5 %s  SHA1 %s",
-                t->number, path, end - first, d.crc32, d.md5, d.sha1);
+    struct dw__rr_track *tr = dw__rip_report_add_track(r->rep, t, first, end - first);
+    if (!tr || !(tr->file = strdup(path))) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    dw_hash_final(h, &tr->digests);
+    tr->sectors_bad = r->bad.sectors - bad_before;
+    dw__riplog_track_done(r, tr);
 out:
     if (rc)
         dw__outfile_abort(&of);
@@ -856,12 +804,11 @@ out:
     return rc;
 }
 
-static int rip_iso(struct dw__rip *r, json_object *report, bool is_cd)
+static int rip_iso(struct dw__rip *r, bool is_cd)
 {
     const struct dw_disc *disc = r->disc;
     int data_tracks = 0, rc = 0;
-    json_object *tracks = json_object_new_array();
-    json_object_object_add(report, "tracks", tracks);
+    r->rep->have_tracks = true;
     for (int i = 0; i < disc->track_count; i++)
         data_tracks += dw_track_is_data(&disc->tracks[i]);
     if (!data_tracks)
@@ -879,281 +826,136 @@ static int rip_iso(struct dw__rip *r, json_object *report, bool is_cd)
             continue;
         char path[4096];
         if (done++ == 0) {
-            snprintf(path, sizeof(path), "%s", r->result->image_path);
+            snprintf(path, sizeof(path), "%s", r->image_path);
         } else {
             char ext[16];
             snprintf(ext, sizeof(ext), "-%02d.iso", t->number);
             if (path_join(path, sizeof(path), r->opts->output_dir, r->name, ext))
                 return dw__set_error(r->err, DW_EINVAL, "output path too long");
         }
-        rc = rip_iso_track(r, t, path, tracks, is_cd);
+        rc = rip_iso_track(r, t, path, is_cd);
+        if (!rc && done == 1)
+            rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_IMAGE, path);
     }
     return rc;
 }
 
 /* ---- the Q sub-channel scan ------------------------------------------------ */
 
-static json_object *json_lba_or_null(int32_t lba)
-{
-    return lba == DW_LBA_NONE ? NULL : json_object_new_int(lba);
-}
-
-static json_object *json_text_or_null(const char *text)
-{
-    return text[0] ? json_object_new_string(text) : NULL;
-}
-
-/* The log lines and the report's "qscan" object for a scan that ran. */
-static json_object *qscan_report(struct dw__rip *r, const struct dw_qscan_result *q,
-                                 const struct dw_disc *disc)
-{
-    json_object *o = json_object_new_object();
-    json_object *tracks = json_object_new_array();
-
-    dw__rip_log(r, DW_LOG_INFO,
-                "Q sub-channel scan (%s): %lld Q frames in %lld reads, %lld with a bad CRC, "
-                "%lld unreadable, %.1f s",
-                q->q_source, (long long)q->q_frames, (long long)q->read_requests,
-                (long long)q->bad_crc_frames, (long long)q->unreadable_frames, q->seconds);
-    if (q->stopped)
-        dw__rip_log(r, DW_LOG_WARN,
-                    "the Q sub-channel scan stopped early (%s): what it did not reach keeps "
-                    "the TOC's layout",
-                    q->stop_reason);
-    json_object_object_add(o, "ran", json_object_new_boolean(1));
-    json_object_object_add(o, "q_source", json_object_new_string(q->q_source));
-    json_object_object_add(o, "q_frames", json_object_new_int64(q->q_frames));
-    json_object_object_add(o, "read_requests", json_object_new_int64(q->read_requests));
-    json_object_object_add(o, "bad_crc_frames", json_object_new_int64(q->bad_crc_frames));
-    json_object_object_add(o, "unreadable_frames", json_object_new_int64(q->unreadable_frames));
-    json_object_object_add(o, "misplaced_frames", json_object_new_int64(q->misplaced_frames));
-    json_object_object_add(o, "conflicts", json_object_new_int64(q->conflicts));
-    json_object_object_add(o, "seconds", json_object_new_double(q->seconds));
-    json_object_object_add(o, "stopped", json_object_new_boolean(q->stopped));
-    json_object_object_add(o, "stop_reason", json_text_or_null(q->stop_reason));
-    json_object_object_add(o, "pregaps_found", json_object_new_int(q->pregaps_found));
-    json_object_object_add(o, "boundaries_uncertain", json_object_new_int(q->boundaries_uncertain));
-    json_object_object_add(o, "indexes_found", json_object_new_int(q->indexes_found));
-    json_object_object_add(o, "isrcs_found", json_object_new_int(q->isrcs_found));
-
-    const struct dw_track *t1 = &disc->tracks[0];
-    if (t1->index_lba[0] != DW_LBA_NONE && t1->index_lba[0] <= 0 && t1->index_lba[1] > 0) {
-        dw__rip_log(r, DW_LOG_INFO,
-                    "  hidden track before track %02d: LBA 0-%d (%d sectors), ripped as its "
-                    "INDEX 00",
-                    t1->number, t1->index_lba[1] - 1, t1->index_lba[1]);
-        json_object_object_add(o, "hidden_track_sectors", json_object_new_int(t1->index_lba[1]));
-    }
-    for (int i = 0; i < q->track_count && i < disc->track_count; i++) {
-        const struct dw_qscan_track *qt = &q->tracks[i];
-        const struct dw_track *t = &disc->tracks[i];
-        json_object *j = json_object_new_object();
-        json_object *idx = json_object_new_array();
-        char was[48] = "";
-
-        json_object_object_add(j, "number", json_object_new_int(qt->number));
-        json_object_object_add(j, "pregap", json_object_new_string(dw_qscan_boundary_name(qt->pregap)));
-        json_object_object_add(j, "index00_lba", json_lba_or_null(t->index_lba[0]));
-        json_object_object_add(j, "toc_index00_lba", json_lba_or_null(qt->toc_pregap_lba));
-        json_object_object_add(j, "pregap_sectors", json_object_new_int(dw_track_pregap_sectors(t)));
-        json_object_object_add(j, "uncertain_sectors", json_object_new_int(qt->uncertain_sectors));
-        for (int k = 2; k < t->index_count; k++)
-            json_object_array_add(idx, json_object_new_int(t->index_lba[k]));
-        json_object_object_add(j, "indexes", idx);
-        json_object_object_add(j, "isrc", json_text_or_null(t->isrc));
-        json_object_object_add(j, "toc_isrc", json_text_or_null(qt->toc_isrc));
-        json_object_object_add(j, "isrc_votes", json_object_new_int(qt->isrc_votes));
-        json_object_object_add(j, "isrc_from_q", json_object_new_boolean(qt->isrc_from_q));
-        json_object_object_add(j, "isrc_frames_read", json_object_new_int(qt->isrc_frames_read));
-        json_object_object_add(j, "pre_emphasis", json_object_new_boolean((t->control & DW_CTL_PRE) != 0));
-        json_object_object_add(j, "pre_emphasis_votes", json_object_new_int(qt->pre_emphasis_votes));
-        json_object_object_add(j, "no_pre_emphasis_votes", json_object_new_int(qt->no_pre_emphasis_votes));
-        json_object_object_add(j, "q_frames", json_object_new_int64(qt->q_frames));
-        json_object_array_add(tracks, j);
-
-        if (qt->pregap != DW_QSCAN_NOT_SEARCHED) {
-            if (qt->toc_pregap_lba != t->index_lba[0])
-                snprintf(was, sizeof(was), " (the TOC: %s)",
-                         qt->toc_pregap_lba == DW_LBA_NONE ? "none" : "another");
-            if (qt->pregap == DW_QSCAN_UNCERTAIN)
-                dw__rip_log(r, DW_LOG_WARN,
-                            "track %02d: the start of the pregap is uncertain: Q frames %d-%d did "
-                            "not read good; INDEX 00 taken at LBA %d, the first frame seen in it",
-                            qt->number, (t->index_lba[0] == DW_LBA_NONE ? t->index_lba[1] : t->index_lba[0]) - qt->uncertain_sectors,
-                            (t->index_lba[0] == DW_LBA_NONE ? t->index_lba[1] : t->index_lba[0]) - 1,
-                            t->index_lba[0] == DW_LBA_NONE ? t->index_lba[1] : t->index_lba[0]);
-            else if (t->index_lba[0] != DW_LBA_NONE)
-                dw__rip_log(r, DW_LOG_INFO, "  track %02d: pregap INDEX 00 at LBA %d (%d sectors)%s",
-                            qt->number, t->index_lba[0], dw_track_pregap_sectors(t), was);
-            else
-                dw__rip_log(r, DW_LOG_INFO, "  track %02d: no pregap%s", qt->number, was);
-        }
-        for (int k = 2; k < t->index_count; k++)
-            dw__rip_log(r, DW_LOG_INFO, "  track %02d: INDEX %02d at LBA %d", qt->number, k,
-                        t->index_lba[k]);
-        if (qt->indexes_uncertain)
-            dw__rip_log(r, DW_LOG_WARN,
-                        "track %02d: Q shows more indexes than could be placed for certain",
-                        qt->number);
-        if (qt->isrc_from_q && t->isrc[0])
-            dw__rip_log(r, DW_LOG_INFO, "  track %02d: ISRC %s (%d Q frame%s)%s", qt->number,
-                        t->isrc, qt->isrc_votes, qt->isrc_votes == 1 ? "" : "s",
-                        qt->toc_isrc[0] && strcmp(qt->toc_isrc, t->isrc)
-                            ? " (READ SUB-CHANNEL said otherwise)"
-                            : "");
-        else if (qt->isrc_from_q && qt->toc_isrc[0])
-            dw__rip_log(r, DW_LOG_INFO,
-                        "  track %02d: no ISRC in %d Q frames (READ SUB-CHANNEL said %s)",
-                        qt->number, qt->isrc_frames_read, qt->toc_isrc);
-        else if (!qt->isrc_from_q && t->isrc[0])
-            dw__rip_log(r, DW_LOG_INFO,
-                        "  track %02d: ISRC %s from READ SUB-CHANNEL (not seen in %d Q frames)",
-                        qt->number, t->isrc, qt->isrc_frames_read);
-        if ((t->control & DW_CTL_PRE) && qt->pre_emphasis_votes)
-            dw__rip_log(r, DW_LOG_INFO, "  track %02d: pre-emphasis (Q CONTROL in %d of %d frames)",
-                        qt->number, qt->pre_emphasis_votes,
-                        qt->pre_emphasis_votes + qt->no_pre_emphasis_votes);
-    }
-    json_object_object_add(o, "tracks", tracks);
-
-    json_object *m = json_object_new_object();
-    json_object_object_add(m, "value", json_text_or_null(disc->mcn));
-    json_object_object_add(m, "toc", json_text_or_null(q->toc_mcn));
-    json_object_object_add(m, "votes", json_object_new_int(q->mcn_votes));
-    json_object_object_add(m, "from_q", json_object_new_boolean(q->mcn_from_q));
-    json_object_object_add(o, "mcn", m);
-    if (q->mcn_from_q && disc->mcn[0])
-        dw__rip_log(r, DW_LOG_INFO, "  MCN %s (%d Q frame%s)%s", disc->mcn, q->mcn_votes,
-                    q->mcn_votes == 1 ? "" : "s",
-                    q->toc_mcn[0] && strcmp(q->toc_mcn, disc->mcn)
-                        ? " (READ SUB-CHANNEL said otherwise)"
-                        : "");
-    else if (!q->mcn_from_q && disc->mcn[0])
-        dw__rip_log(r, DW_LOG_INFO, "  MCN %s from READ SUB-CHANNEL (not seen in Q)", disc->mcn);
-    return o;
-}
-
 /* For drive sources that are CDs, refine the layout from the Q
  * sub-channel (dw_disc_qscan) unless told not to; images carry their own.
- * On success *refined is a disc the caller frees (NULL when the TOC's
- * layout stands) and "qscan" is in the report.  Returns 0, or a fatal
+ * On success *refined is the refined disc, owned by the report as its
+ * layout (NULL when the TOC's layout stands), and the report's qscan is
+ * filled.  Returns 0, or a fatal
  * error (no medium, stopped by the caller) with r->err set. */
-static int rip_qscan(struct dw__rip *r, const struct dw_drive_info *info,
-                     const struct dw_medium_info *medium, bool iso, json_object *report,
-                     struct dw_disc **refined)
+static int rip_qscan(struct dw__rip *r, bool iso, struct dw_disc **refined)
 {
+    struct dw__rr_qscan *qs = &r->rep->qscan;
+    const struct dw_drive_info *info = &r->rep->source;
     const char *skip = NULL;
-    struct dw_qscan_result *q = NULL;
     struct dw_disc *disc = NULL;
     int rc = 0;
 
     *refined = NULL;
+    qs->present = true;
     if (info->kind != DW_DRIVE_MMC)
         skip = "an image carries its layout";
-    else if (!medium->is_cd)
+    else if (!r->rep->medium.is_cd)
         skip = "not a CD";
     else if (iso)
         skip = "not needed for --format iso";
     else if (r->opts->flags & DW_RIP_NO_QSCAN)
         skip = "--no-qscan: the layout is the TOC's";
     if (skip) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "ran", json_object_new_boolean(0));
-        json_object_object_add(o, "skipped", json_object_new_string(skip));
-        json_object_object_add(report, "qscan", o);
-        dw__rip_log(r, DW_LOG_INFO, "Q sub-channel scan: skipped (%s)", skip);
+        snprintf(qs->skipped, sizeof(qs->skipped), "%s", skip);
+        dw__riplog_qscan(r);
         return 0;
     }
-    q = malloc(sizeof(*q));
+    qs->result = malloc(sizeof(*qs->result));
     disc = dw_disc_clone(r->disc);
-    if (!q || !disc) {
+    if (!qs->result || !disc) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    rc = dw_disc_qscan(r->drive, disc, NULL, r->cb, q);
+    rc = dw_disc_qscan(r->drive, disc, NULL, r->cb, qs->result);
     if (rc == DW_ENOMEDIUM || rc == DW_EABORTED || rc == DW_ENOMEM) {
         if (rc == DW_EABORTED)
             dw__set_error(r->err, rc, "stopped during the Q sub-channel scan");
         else
             *r->err = *dw_drive_last_error(r->drive);
         r->err->code = rc;
+        qs->present = false;
         goto out;
     }
     if (rc) {
-        json_object *o = json_object_new_object();
         const char *why = dw_drive_last_error(r->drive)->message;
-        json_object_object_add(o, "ran", json_object_new_boolean(0));
-        json_object_object_add(o, "error", json_object_new_string(why[0] ? why : dw_strerror(rc)));
-        json_object_object_add(report, "qscan", o);
-        dw__rip_log(r, DW_LOG_WARN, "no Q sub-channel scan: %s; the layout is the TOC's",
-                    why[0] ? why : dw_strerror(rc));
+        snprintf(qs->error, sizeof(qs->error), "%s", why[0] ? why : dw_strerror(rc));
+        dw__riplog_qscan(r);
         rc = 0;
         goto out;
     }
-    json_object_object_add(report, "qscan", qscan_report(r, q, disc));
+    qs->ran = true;
+    r->rep->layout = disc; /* the report owns it */
     *refined = disc;
     disc = NULL;
+    dw__riplog_qscan(r);
 out:
-    free(q);
+    if (!qs->ran) {
+        free(qs->result);
+        qs->result = NULL;
+    }
     dw_disc_free(disc);
     return rc;
 }
 
+/* A drive without accurate stream can return audio shifted with no C2
+ * flag (jitter): secure mode then reads every window twice and compares,
+ * as test-and-copy does.  What the drive's page 2Ah says now wins over its
+ * profile's claim; the profile counts when the drive does not answer. */
+static void rip_accurate_stream(struct dw__rip *r, enum dw_probe_state now,
+                                enum dw_probe_state profile)
+{
+    enum dw_probe_state s = now != DW_PROBE_UNKNOWN ? now : profile;
+    if (now != DW_PROBE_UNKNOWN && profile != DW_PROBE_UNKNOWN && now != profile)
+        dw__rip_log(r, DW_LOG_WARN,
+                    "accurate stream: the drive says %s now (MODE SENSE page 2Ah), its profile "
+                    "says %s: the drive's answer counts",
+                    dw_probe_state_name(now), dw_probe_state_name(profile));
+    if (s == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
+        r->test_pass = true;
+        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (%s): secure mode reads "
+                                    "every sector twice and compares (test and copy)",
+                    now != DW_PROBE_UNKNOWN ? "its page 2Ah" : "its profile");
+    }
+}
+
 /* The drive's profile (drive_profile.h), when one was saved by `drives
  * --probe --save`: C2 support and the cache size steer secure mode. */
-static void rip_drive_profile(struct dw__rip *r, const struct dw_drive_info *info,
-                              json_object *report)
+static void rip_drive_profile(struct dw__rip *r)
 {
-    struct dw_drive_profile p;
+    struct dw__rr_drive_profile *d = &r->rep->drive_profile;
+    const struct dw_drive_info *info = &r->rep->source;
     struct dw_error_detail e;
-    json_object *o = json_object_new_object();
-    json_object_object_add(report, "drive_profile", o);
-    int rc = dw_drive_profile_load(info->vendor, info->model, &p, &e);
+    d->present = true;
+    enum dw_probe_state now = dw__accurate_stream_now(r->drive);
+    int rc = dw_drive_profile_load(info->vendor, info->model, &d->profile, &e);
     if (rc) {
-        json_object_object_add(o, "found", json_object_new_boolean(false));
-        if (rc == DW_ENOENT)
-            dw__rip_log(r, DW_LOG_INFO,
-                        "drive profile: none for %s %s (run 'discwright drives --probe --save' "
-                        "once: secure mode then knows its C2 and cache)",
-                        info->vendor, info->model);
-        else
-            dw__rip_log(r, DW_LOG_WARN, "drive profile: %s; going on without it", e.message);
+        rip_accurate_stream(r, now, DW_PROBE_UNKNOWN);
+        dw__riplog_drive_profile(r, rc, e.message);
         return;
     }
-    json_object_object_add(o, "found", json_object_new_boolean(true));
-    json_object_object_add(o, "file", json_object_new_string(p.source));
-    json_object_object_add(o, "probe_date", json_object_new_string(p.probe_date));
-    json_object_object_add(o, "c2", json_object_new_string(dw_probe_state_name(p.c2)));
-    json_object_object_add(o, "cache_sectors", json_object_new_int(p.cache_sectors));
-    json_object_object_add(o, "accurate_stream",
-                           json_object_new_string(dw_probe_state_name(p.accurate_stream)));
-    if (p.c2 == DW_PROBE_UNSUPPORTED)
+    d->found = true;
+    const struct dw_drive_profile *p = &d->profile;
+    if (p->c2 == DW_PROBE_UNSUPPORTED)
         r->secure_have_c2 = false;
-    /* A drive without accurate stream can return audio shifted with no C2
-     * flag (jitter): secure mode then reads every window twice and compares,
-     * as test-and-copy does. */
-    if (p.accurate_stream == DW_PROBE_UNSUPPORTED && r->opts->mode == DW_RIP_SECURE) {
-        r->test_pass = true;
-        dw__rip_log(r, DW_LOG_INFO, "the drive has no accurate stream (its profile): secure "
-                                    "mode reads every sector twice and compares (test and copy)");
-    }
-    json_object_object_add(o, "test_pass", json_object_new_boolean(r->test_pass));
+    rip_accurate_stream(r, now, p->accurate_stream);
+    d->test_pass = r->test_pass;
     /* A read this far away cannot come from the cache: its size plus a
      * margin, never nearer than the default. */
-    if (p.cache_sectors > 0 && p.cache_sectors + p.cache_sectors / 4 > r->cache_defeat_sectors)
-        r->cache_defeat_sectors = p.cache_sectors + p.cache_sectors / 4;
-    json_object_object_add(o, "cache_defeat_sectors", json_object_new_int(r->cache_defeat_sectors));
-    char cache[64];
-    if (p.cache_sectors >= 0)
-        snprintf(cache, sizeof(cache), "%s %d sectors", dw_cache_estimate_name(p.cache),
-                 p.cache_sectors);
-    else
-        snprintf(cache, sizeof(cache), "%s", dw_cache_estimate_name(p.cache));
-    dw__rip_log(r, DW_LOG_INFO,
-                "drive profile: %s (probed %s): C2 %s, cache %s, accurate stream %s; "
-                "cache-defeating reads go %d sectors away",
-                p.source, p.probe_date, dw_probe_state_name(p.c2), cache,
-                dw_probe_state_name(p.accurate_stream), r->cache_defeat_sectors);
+    if (p->cache_sectors > 0 && p->cache_sectors + p->cache_sectors / 4 > r->cache_defeat_sectors)
+        r->cache_defeat_sectors = p->cache_sectors + p->cache_sectors / 4;
+    d->cache_defeat_sectors = r->cache_defeat_sectors;
+    dw__riplog_drive_profile(r, 0, NULL);
 }
 
 /* The bin's sectors below lba (session gaps are not in the bin). */
@@ -1179,41 +981,33 @@ static bool in_ranges(const struct dw__lba_ranges *rs, int32_t lba)
     return false;
 }
 
-/* The report's "sector_map": the map file and how many of the bin's
+/* The report's sector map summary: the map file and how many of the bin's
  * sectors are in each state (rip/ripmap.h). */
-static json_object *sector_map_summary(const struct dw__rip *r)
+static void sector_map_summary(struct dw__rip *r)
 {
-    json_object *o = json_object_new_object(), *st = json_object_new_object();
+    struct dw_rip_report *rep = r->rep;
     int64_t total = bin_sectors_below(r, r->bin_end_lba);
     int64_t untried = total - bin_sectors_below(r, r->final_lba), confirmed = 0;
     for (int i = 0; i < r->reread.count; i++)
         for (int32_t k = r->reread.r[i].first_lba; k <= r->reread.r[i].last_lba; k++)
             confirmed += !in_ranges(&r->bad, k);
-    int64_t bad_by_state[DW__RIPMAP_BAD_STATES] = {0};
+    memset(rep->map_bad_by_state, 0, sizeof(rep->map_bad_by_state));
     for (int i = 0; i < r->bad.count; i++)
-        bad_by_state[dw__ripmap_bad_state_index(r->bad.r[i].detail)] +=
+        rep->map_bad_by_state[dw__ripmap_bad_state_index(r->bad.r[i].detail)] +=
             r->bad.r[i].last_lba - r->bad.r[i].first_lba + 1;
-    json_object_object_add(o, "file", json_object_new_string(r->map_path));
-    json_object_object_add(o, "sectors", json_object_new_int64(total));
-    json_object_object_add(o, "final_lba", json_object_new_int(r->final_lba));
-    json_object_object_add(st, "untried", json_object_new_int64(untried));
-    json_object_object_add(st, "read", json_object_new_int64(total - untried - confirmed -
-                                                              r->bad.sectors));
-    json_object_object_add(st, "confirmed", json_object_new_int64(confirmed));
-    json_object_object_add(st, "ecc_repaired", json_object_new_int64(r->ecc_repaired.sectors));
-    for (int k = 0; k < DW__RIPMAP_BAD_STATES; k++)
-        json_object_object_add(st, dw__ripmap_bad_state_names[k],
-                               json_object_new_int64(bad_by_state[k]));
-    json_object_object_add(o, "states", st);
-    return o;
+    rep->have_sector_map = true;
+    rep->map_sectors = total;
+    rep->map_final_lba = r->final_lba;
+    rep->map_untried = untried;
+    rep->map_confirmed = confirmed;
+    rep->map_read = total - untried - confirmed - r->bad.sectors;
 }
-
 
 /* --resume: load NAME.map, check it belongs to this disc and that the
  * earlier run's bytes are there: an interrupted rip's NAME.bin.part (which
  * is continued), or a complete rip's NAME.bin (read while a new .part is
  * written, so it stays intact until the new one replaces it). */
-static int resume_prepare(struct dw__rip *r, json_object *report)
+static int resume_prepare(struct dw__rip *r)
 {
     struct dw__ripmap *m = calloc(1, sizeof(*m));
     if (!m)
@@ -1232,7 +1026,7 @@ static int resume_prepare(struct dw__rip *r, json_object *report)
         return rc;
     }
     char part[4200];
-    snprintf(part, sizeof(part), "%s.part", r->result->image_path);
+    snprintf(part, sizeof(part), "%s.part", r->image_path);
     if (strcmp(m->toc, r->toc_fingerprint) != 0 || m->bin_first_lba != r->bin_first_lba ||
         m->bin_end_lba != r->bin_end_lba) {
         rc = dw__set_error(r->err, DW_EMISMATCH,
@@ -1242,17 +1036,17 @@ static int resume_prepare(struct dw__rip *r, json_object *report)
     } else if (m->complete) {
         struct stat st;
         int64_t need = bin_sectors_below(r, r->bin_end_lba) * DW_SECTOR_RAW_BYTES;
-        r->resume_bin = fopen(r->result->image_path, "rb");
+        r->resume_bin = fopen(r->image_path, "rb");
         if (!r->resume_bin)
             rc = dw__set_error(r->err, DW_ENOENT,
                                "'%s' says the rip is complete but '%s' cannot be read (%s): rip "
                                "again without --resume",
-                               r->map_path, r->result->image_path, strerror(errno));
+                               r->map_path, r->image_path, strerror(errno));
         else if (fstat(fileno(r->resume_bin), &st) != 0 || st.st_size != need)
             rc = dw__set_error(r->err, DW_ETRUNC,
                                "'%s' is not the %lld bytes '%s' says: rip again without "
                                "--resume",
-                               r->result->image_path, (long long)need, r->map_path);
+                               r->image_path, (long long)need, r->map_path);
     } else {
         struct stat st;
         int64_t need = bin_sectors_below(r, m->final_lba) * DW_SECTOR_RAW_BYTES;
@@ -1271,22 +1065,16 @@ static int resume_prepare(struct dw__rip *r, json_object *report)
         return rc;
     }
     r->resume = m;
-    int64_t kept = bin_sectors_below(r, m->final_lba) - m->bad.sectors;
-    dw__rip_log(r, DW_LOG_INFO,
-                "resuming from '%s' (the earlier rip: %s, %s): %lld sectors below LBA %d are kept, %lld bad "
-                "ones among them are read again%s",
-                r->map_path, m->complete ? "complete" : "interrupted",
-                m->mode[0] ? m->mode : "?", (long long)kept, m->final_lba,
-                (long long)m->bad.sectors,
-                m->final_lba < r->bin_end_lba ? ", the rest is read from there on" : "");
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "map", json_object_new_string(r->map_path));
-    json_object_object_add(o, "earlier_complete", json_object_new_boolean(m->complete));
-    json_object_object_add(o, "earlier_mode", json_object_new_string(m->mode));
-    json_object_object_add(o, "final_lba", json_object_new_int(m->final_lba));
-    json_object_object_add(o, "sectors_kept", json_object_new_int64(kept));
-    json_object_object_add(o, "bad_sectors_read_again", json_object_new_int64(m->bad.sectors));
-    json_object_object_add(report, "resume", o);
+    struct dw__rr_resume *rs = &r->rep->resume;
+    rs->present = true;
+    if (!(rs->map = strdup(r->map_path)))
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    rs->earlier_complete = m->complete;
+    snprintf(rs->earlier_mode, sizeof(rs->earlier_mode), "%s", m->mode);
+    rs->final_lba = m->final_lba;
+    rs->sectors_kept = bin_sectors_below(r, m->final_lba) - m->bad.sectors;
+    rs->bad_sectors_read_again = m->bad.sectors;
+    dw__riplog_resume(r);
     return 0;
 }
 
@@ -1295,7 +1083,7 @@ static int resume_prepare(struct dw__rip *r, json_object *report)
 static void rip_keep_or_drop(struct dw__rip *r)
 {
     bool from_complete = r->resume && r->resume->complete;
-    if (!r->image.fp) {
+    if (!r->image.part_path) {
         return;
     } else if (from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba) {
         dw__outfile_abort(&r->image);
@@ -1311,7 +1099,8 @@ static void rip_keep_or_drop(struct dw__rip *r)
 static void rip_note_resumable(struct dw__rip *r)
 {
     bool from_complete = r->resume && r->resume->complete;
-    if (!r->image.fp || from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba)
+    if (!r->image.part_path || from_complete || !r->map_path[0] ||
+        r->final_lba <= r->bin_first_lba)
         return;
     struct dw_error_detail keep = *r->err; /* the rip's error, not the map's */
     int rc = dw__ripmap_save(r, r->final_lba, false, true);
@@ -1325,315 +1114,357 @@ static void rip_note_resumable(struct dw__rip *r)
     *r->err = keep;
 }
 
+/* The job's start: the source, its medium and TOC into the report, the
+ * output paths.  Nothing is written yet.  Returns 0 or DW_E* with r->err
+ * set. */
+static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
+{
+    struct dw_rip_report *rep = r->rep;
+    const struct dw_rip_opts *opts = r->opts;
+    int rc;
+    dw_drive_info(r->drive, &rep->source);
+    r->source = rep->source.address;
+    if ((rc = dw_drive_medium(r->drive, &rep->medium))) {
+        *r->err = *dw_drive_last_error(r->drive);
+        if (!r->err->message[0])
+            dw__set_error(r->err, rc, "cannot read the medium in '%s'", r->source);
+        r->err->code = rc;
+        return rc;
+    }
+    r->disc = dw_drive_disc(r->drive);
+    if (!r->disc) {
+        *r->err = *dw_drive_last_error(r->drive);
+        return r->err->code ? r->err->code : (r->err->code = DW_EIO);
+    }
+    if (!(rep->toc = dw_disc_clone(r->disc)))
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    rep->have_source = true;
+    dw__ripmap_toc(r->disc, r->toc_fingerprint, sizeof(r->toc_fingerprint));
+    snprintf(r->drive_name, sizeof(r->drive_name), "%s %s", rep->source.vendor,
+             rep->source.model);
+    if (opts->name && (rc = dw__rip_name_check(opts->name, r->err)))
+        return rc;
+    if ((rc = dw__ensure_dir(opts->output_dir, r->err)))
+        return rc;
+    r->name = opts->name ? opts->name : source_stem(r->source, stem, stem_bytes);
+    bool iso = rep->iso;
+    if (path_join(r->image_path, sizeof(r->image_path), opts->output_dir, r->name,
+                  iso ? ".iso" : ".bin") ||
+        path_join(r->log_path, sizeof(r->log_path), opts->output_dir, r->name, ".log") ||
+        path_join(r->report_path, sizeof(r->report_path), opts->output_dir, r->name, ".json") ||
+        (!iso && path_join(r->cue_path, sizeof(r->cue_path), opts->output_dir, r->name, ".cue")) ||
+        (!iso && path_join(r->map_path, sizeof(r->map_path), opts->output_dir, r->name, ".map")))
+        return dw__set_error(r->err, DW_EINVAL, "output path too long");
+    if (!iso && !rep->medium.is_cd && strcmp(rep->source.backend, "iso") != 0)
+        return dw__set_error(r->err, DW_EUNSUPPORTED,
+                             "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
+                             "--format iso",
+                             r->source, rep->medium.profile_name);
+    return dw__rip_outset_check(r);
+}
+
+/* Before reading: the drive profile, the read offset, the Q scan (the
+ * layout the bin is cut by and the cue describes: the TOC's, refined from
+ * the Q sub-channel on drives), the extra outputs. */
+static int rip_prepare(struct dw__rip *r)
+{
+    struct dw_rip_report *rep = r->rep;
+    struct dw_disc *refined = NULL;
+    bool iso = rep->iso;
+    if (rep->source.kind == DW_DRIVE_MMC)
+        rip_drive_profile(r);
+    int rc = dw__rip_offset_setup(r, &rep->source, iso);
+    if (!rc)
+        rc = rip_qscan(r, iso, &refined);
+    if (refined) {
+        r->disc = refined; /* owned by rep->layout */
+        dw__riplog_layout(r);
+    } else if (!rc && !(rep->layout = dw_disc_clone(r->disc))) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        rc = dw__rip_extras_check(r, iso);
+    r->sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
+    r->medium_profile = rep->medium.profile;
+    /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
+    if (!rep->medium.is_cd && rep->medium.profile >= 0x40)
+        r->media_1x_bytes_per_s = 4495500;
+    else if (!rep->medium.is_cd && rep->medium.profile >= 0x10)
+        r->media_1x_bytes_per_s = 1385000;
+    return rc;
+}
+
+/* A BIN/CUE rip from the bin's first sector to its last: the reading, the
+ * map, the checksums, the databases, the extra outputs. */
+static int rip_run_bincue(struct dw__rip *r)
+{
+    const struct dw_disc *disc = r->disc;
+    int32_t first = dw_track_first_lba(&disc->tracks[0]);
+    first = first < 0 ? 0 : first;
+    for (int i = 0; i < disc->track_count; i++) {
+        const struct dw_track *t = &disc->tracks[i];
+        int32_t f = dw_track_first_lba(t) < first ? first : dw_track_first_lba(t);
+        r->total_sectors += t->end_lba - f;
+    }
+    r->bin_first_lba = r->final_lba = first;
+    r->bin_end_lba = disc->tracks[disc->track_count - 1].end_lba;
+    int rc = ar_setup(r);
+    if (rc)
+        return dw__set_error(r->err, rc, "out of memory");
+    if (r->opts->flags & DW_RIP_RESUME)
+        rc = resume_prepare(r);
+    else
+        unlink(r->map_path); /* a new rip: an old map describes another .part */
+    if (!rc)
+        rc = rip_bincue(r);
+    if (!rc) /* every sector final; "complete" once the set is renamed into place */
+        rc = dw__ripmap_save(r, r->bin_end_lba, false, true);
+    if (!rc)
+        rc = ar_finish(r);
+    if (!rc)
+        dw__rip_accuraterip(r);
+    if (!rc && r->aborted) /* stopped during a database lookup */
+        rc = r->err->code ? r->err->code : DW_EABORTED;
+    if (!rc)
+        rc = dw__rip_extras_write(r);
+    return rc;
+}
+
+/* The verdict: audio read from a drive is "accurate" only when a database
+ * confirmed every audio track; without that it is read (and in secure
+ * mode checked by C2 and re-reads) but unconfirmed.  An image is copied,
+ * not read from a disc: nothing to confirm. */
+static void rip_verdict(struct dw__rip *r, int rc)
+{
+    struct dw_rip_report *rep = r->rep;
+    int audio_tracks = 0, confirmed = 0;
+    bool from_drive = rep->source.kind == DW_DRIVE_MMC && !rep->iso;
+    for (int i = 0; from_drive && i < r->ar_count; i++) {
+        audio_tracks++;
+        confirmed += dw__rip_track_confirmed(r->acc, r->ar[i].number);
+    }
+    rep->audio_tracks = audio_tracks;
+    rep->audio_tracks_confirmed = confirmed;
+    if (rc) {
+        rep->exit_status = 1;
+        rep->verdict = DW_RIP_VERDICT_FAILED;
+        snprintf(rep->verdict_text, sizeof(rep->verdict_text), "failed");
+        snprintf(rep->error, sizeof(rep->error), "%s",
+                 r->err->message[0] ? r->err->message : dw_strerror(rc));
+    } else if (rep->bad.sectors) {
+        rep->exit_status = 3;
+        rep->verdict = DW_RIP_VERDICT_BAD_SECTORS;
+        snprintf(rep->verdict_text, sizeof(rep->verdict_text), "finished with bad sectors");
+    } else if (confirmed < audio_tracks) {
+        rep->exit_status = 5;
+        rep->verdict = DW_RIP_VERDICT_UNCONFIRMED;
+        snprintf(rep->verdict_text, sizeof(rep->verdict_text),
+                 "%s, unconfirmed: no bad sectors, but %d of %d audio tracks have no "
+                 "AccurateRip or CTDB match",
+                 dw__rip_mode_name(r->opts->mode), audio_tracks - confirmed, audio_tracks);
+    } else {
+        rep->exit_status = 0;
+        rep->verdict = DW_RIP_VERDICT_OK;
+        snprintf(rep->verdict_text, sizeof(rep->verdict_text), "%s",
+                 audio_tracks ? "accurate: every audio track matches AccurateRip or CTDB"
+                              : "ok");
+    }
+}
+
+/* The totals and the damage into the report.  Returns 0 or DW_ENOMEM. */
+static int rip_totals(struct dw__rip *r, double t0)
+{
+    struct dw_rip_report *rep = r->rep;
+    dw__utc_now(rep->finished);
+    rep->seconds = dw__now_seconds() - t0;
+    rep->sectors_read = r->done_sectors;
+    rep->sectors_kept = r->kept_sectors;
+    rep->paranoia_events = r->paranoia_events;
+    if (r->map_path[0] && !rep->iso && r->bin_end_lba > r->bin_first_lba) {
+        sector_map_summary(r);
+        dw__rip_report_set_output(rep, DW__RR_OUT_MAP, r->map_path);
+    }
+    /* Copies: the map saved at the very end still needs the rip's own. */
+    dw__ranges_release(&rep->reread);
+    dw__ranges_release(&rep->bad);
+    dw__ranges_release(&rep->ecc_repaired);
+    if (dw__ranges_copy(&rep->reread, &r->reread) || dw__ranges_copy(&rep->bad, &r->bad) ||
+        dw__ranges_copy(&rep->ecc_repaired, &r->ecc_repaired))
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    rep->have_totals = true;
+    return 0;
+}
+
+/* Rename the finished set into place: the image, the outputs in the order
+ * they were written, the report, the log; then the map says "complete"
+ * and an earlier set's members this rip did not write go. */
+static int rip_commit(struct dw__rip *r, struct dw__outfile *report_file)
+{
+    int rc = dw__outfile_rename(&r->image, r->err);
+    for (int i = 0; !rc && i < r->pending_count; i++)
+        rc = dw__outfile_rename(&r->pending[i], r->err);
+    if (!rc)
+        rc = dw__outfile_rename(report_file, r->err);
+    if (!rc)
+        rc = dw__outfile_rename(&r->log, r->err);
+    if (!rc && r->map_path[0] && !r->rep->iso)
+        rc = dw__ripmap_save(r, r->bin_end_lba, true, true);
+    if (!rc && (r->opts->flags & DW_RIP_OVERWRITE))
+        dw__rip_outset_stale(r, true);
+    return rc;
+}
+
+/* After a failure: the outputs waiting to be renamed go, and the report
+ * names only the log that stays (as NAME.log.part). */
+static void rip_drop_pending(struct dw__rip *r)
+{
+    for (int i = 0; i < r->pending_count; i++)
+        dw__outfile_abort(&r->pending[i]);
+    r->pending_count = 0;
+    for (int k = 0; k < DW__RR_OUT_KINDS; k++)
+        if (k != DW__RR_OUT_LOG && k != DW__RR_OUT_MAP) /* the map stays for --resume */
+            dw__rip_report_set_output(r->rep, (enum dw__rr_output_kind)k, NULL);
+    if (r->log.part_path)
+        dw__rip_report_set_output(r->rep, DW__RR_OUT_LOG, r->log.part_path);
+    else
+        dw__rip_report_set_output(r->rep, DW__RR_OUT_LOG, NULL);
+}
+
+/* The end: the log's summary and signature; after a success the report and
+ * the log are finished and the whole set renamed into place; after a
+ * failure the image's .part is kept for --resume or removed, the other
+ * outputs are removed, and the log stays as NAME.log.part as evidence. */
+static int rip_finish(struct dw__rip *r, int rc)
+{
+    struct dw_rip_report *rep = r->rep;
+    struct dw__outfile report_file = {0};
+    if (rc)
+        rip_drop_pending(r);
+    else if (r->opts->flags & DW_RIP_OVERWRITE)
+        dw__rip_outset_stale(r, false);
+    if (r->log.fp) {
+        dw__riplog_summary(r);
+        if (dw__rip_sign_log(r) && !rc) {
+            rc = r->err->code ? r->err->code : DW_EIO;
+            rip_drop_pending(r);
+            rip_verdict(r, rc);
+        }
+    }
+    const char *text = dw_rip_report_json(rep);
+    if (!rc && r->log.fp) {
+        rc = text ? dw__outfile_open(&report_file, r->report_path, r->err)
+                  : dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        if (!rc) {
+            fputs(text, report_file.fp);
+            fputc('\n', report_file.fp);
+            rc = dw__outfile_finish(&report_file, r->err);
+        }
+        if (!rc)
+            rc = dw__outfile_finish(&r->log, r->err);
+        if (!rc)
+            rc = rip_commit(r, &report_file);
+        if (rc) {
+            dw__outfile_abort(&report_file);
+            rip_drop_pending(r);
+        }
+    }
+    if (rc) {
+        rip_keep_or_drop(r);
+        if (r->log.fp)
+            fflush(r->log.fp);
+        dw__outfile_keep(&r->log);
+    }
+    return rc;
+}
+
+static void rip_release(struct dw__rip *r)
+{
+    dw__rip_paranoia_release(r);
+    ar_release(r);
+    if (r->resume) {
+        dw__ripmap_release(r->resume);
+        free(r->resume);
+    }
+    if (r->resume_bin)
+        fclose(r->resume_bin);
+    dw__ranges_release(&r->reread);
+    dw__ranges_release(&r->bad);
+    dw__ranges_release(&r->ecc_repaired);
+}
+
+#define RIP_FLAGS                                                                          \
+    (DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP | DW_RIP_SUBCHANNEL |     \
+     DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE | DW_RIP_OVERWRITE)
+
 int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
-           const struct dw_callbacks *cb, struct dw_rip_result *result,
+           const struct dw_callbacks *cb, struct dw_rip_report **report,
            struct dw_error_detail *err)
 {
     struct dw__rip r = {0};
     struct dw_error_detail local;
-    struct dw_drive_info info;
-    struct dw_medium_info medium;
-    char stem[1024], started[32], finished[32];
-    json_object *report = NULL;
-    struct dw_disc *refined = NULL;
+    char stem[1024];
     int rc;
     if (!err)
         err = &local;
     memset(err, 0, sizeof(*err));
-    memset(result, 0, sizeof(*result));
-    if (!opts || !opts->output_dir || (opts->flags & ~(DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP |
-                                                 DW_RIP_SUBCHANNEL | DW_RIP_TOC | DW_RIP_RESUME |
-                                                 DW_RIP_HTOA_FILE)))
-        return dw__set_error(err, DW_EINVAL, "no output directory given");
+    if (report)
+        *report = NULL;
+    if (!drive || !opts || !opts->output_dir || (opts->flags & ~RIP_FLAGS))
+        return dw__set_error(err, DW_EINVAL,
+                             !opts || !opts->output_dir ? "no output directory given"
+                                                        : "unknown rip flags");
+    struct dw_rip_report *rep = dw__rip_report_new();
+    if (!rep || (opts->command_line && !(rep->command_line = strdup(opts->command_line))) ||
+        (opts->profile_name && !(rep->profile_name = strdup(opts->profile_name))) ||
+        (opts->profile_file && !(rep->profile_file = strdup(opts->profile_file)))) {
+        dw_rip_report_free(rep);
+        return dw__set_error(err, DW_ENOMEM, "out of memory");
+    }
     r.drive = drive;
     r.opts = opts;
     r.cb = cb;
     r.err = err;
-    r.result = result;
+    r.rep = rep;
+    r.lock_fd = -1;
     r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
-    r.source = info.address;
     r.secure_have_c2 = true;
     r.cache_defeat_sectors = 2000;
     r.test_pass = opts->mode == DW_RIP_TEST_AND_COPY;
-    dw__utc_now(started);
+    rep->iso = opts->format == DW_RIP_ISO;
+    rep->mode = opts->mode;
+    rep->data_retries = r.retries;
+    rep->qscan_asked = !(opts->flags & DW_RIP_NO_QSCAN);
+    dw__utc_now(rep->started);
     double t0 = dw__now_seconds();
 
-    dw_drive_info(drive, &info);
-    if ((rc = dw_drive_medium(drive, &medium))) {
-        const struct dw_error_detail *e = dw_drive_last_error(drive);
-        *err = *e;
-        if (!err->message[0])
-            dw__set_error(err, rc, "cannot read the medium in '%s'", info.address);
-        return rc;
-    }
-    r.disc = dw_drive_disc(drive);
-    if (!r.disc) {
-        *err = *dw_drive_last_error(drive);
-        return err->code ? err->code : DW_EIO;
-    }
-    dw__ripmap_toc(r.disc, r.toc_fingerprint, sizeof(r.toc_fingerprint));
-    snprintf(r.drive_name, sizeof(r.drive_name), "%s %s", info.vendor, info.model);
-    if ((rc = dw__ensure_dir(opts->output_dir, err)))
-        return rc;
-    r.name = opts->name ? opts->name : source_stem(info.address, stem, sizeof(stem));
-    bool iso = opts->format == DW_RIP_ISO;
-    if (path_join(result->image_path, sizeof(result->image_path), opts->output_dir, r.name,
-                  iso ? ".iso" : ".bin") ||
-        path_join(result->log_path, sizeof(result->log_path), opts->output_dir, r.name, ".log") ||
-        path_join(result->report_path, sizeof(result->report_path), opts->output_dir, r.name,
-                  ".json") ||
-        (!iso && path_join(result->cue_path, sizeof(result->cue_path), opts->output_dir, r.name,
-                           ".cue")) ||
-        (!iso && path_join(r.map_path, sizeof(r.map_path), opts->output_dir, r.name, ".map")))
-        return dw__set_error(err, DW_EINVAL, "output path too long");
-    if (!iso && !medium.is_cd && strcmp(info.backend, "iso") != 0)
-        return dw__set_error(err, DW_EUNSUPPORTED,
-                             "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
-                             "--format iso",
-                             info.address, medium.profile_name);
-    if ((rc = dw__outfile_open(&r.log, result->log_path, err)))
-        return rc;
-    dw_drive_lock(drive, true);
-
-    fprintf(r.log.fp, "discwright %s rip log\n", DW_VERSION_STRING);
-    if (opts->command_line)
-        fprintf(r.log.fp, "command: %s\n", opts->command_line);
-    fprintf(r.log.fp, "started: %s\n\n", started);
-    fprintf(r.log.fp, "source: %s (%s %s %s, %s)\n", info.address, info.vendor, info.model,
-            info.firmware, info.backend);
-    fprintf(r.log.fp, "medium: %s, %s, %lld sectors, %d session(s)\n", medium.profile_name,
-            dw_disc_status_name(medium.status), (long long)medium.capacity_sectors,
-            medium.session_count);
-    if (opts->profile_name)
-        fprintf(r.log.fp, "profile: %s (%s)\n", opts->profile_name,
-                opts->profile_file ? opts->profile_file : "no file");
-    fprintf(r.log.fp, "format: %s   audio read mode: %s   data re-reads: %d\n\nTOC:\n",
-            iso ? "iso" : "bincue",
-            dw__rip_mode_name(opts->mode),
-            r.retries);
-    dw_disc_write_text(r.disc, r.log.fp);
-    fputc('\n', r.log.fp);
-    const char *warnings = dw_drive_warnings(drive);
-    for (const char *w = warnings; *w;) {
-        const char *nl = strchr(w, '\n');
-        int len = nl ? (int)(nl - w) : (int)strlen(w);
-        dw__rip_log(&r, DW_LOG_WARN, "%.*s", len, w);
-        w += len + (nl ? 1 : 0);
-    }
-
-    report = json_object_new_object();
-    json_object_object_add(report, "tool", json_object_new_string("discwright " DW_VERSION_STRING));
-    json_object_object_add(report, "command", json_object_new_string("rip"));
-    if (opts->command_line)
-        json_object_object_add(report, "command_line", json_object_new_string(opts->command_line));
-    json_object_object_add(report, "started", json_object_new_string(started));
-    json_object_object_add(report, "source", dw__json_drive(&info, &medium));
-    json_object_object_add(report, "toc", dw__json_disc(r.disc));
-    json_object *jo = json_object_new_object();
-    json_object_object_add(jo, "format", json_object_new_string(iso ? "iso" : "bincue"));
-    json_object_object_add(jo, "audio_mode", json_object_new_string(dw__rip_mode_name(opts->mode)));
-    json_object_object_add(jo, "data_retries", json_object_new_int(r.retries));
-    json_object_object_add(jo, "qscan",
-                           json_object_new_boolean(!(opts->flags & DW_RIP_NO_QSCAN)));
-    json_object_object_add(jo, "profile", opts->profile_name
-                                              ? json_object_new_string(opts->profile_name)
-                                              : NULL);
-    json_object_object_add(jo, "profile_file",
-                           opts->profile_name && opts->profile_file
-                               ? json_object_new_string(opts->profile_file)
-                               : NULL);
-    json_object_object_add(report, "options", jo);
-
-    /* The layout the bin is cut by and the cue describes: the TOC's, refined
-     * from the Q sub-channel on drives. */
-    if (info.kind == DW_DRIVE_MMC)
-        rip_drive_profile(&r, &info, report);
-    rc = dw__rip_offset_setup(&r, &info, iso, report);
-    if (!rc)
-        rc = rip_qscan(&r, &info, &medium, iso, report, &refined);
-    if (refined) {
-        r.disc = refined;
-        fputs("\nlayout after the Q sub-channel scan:\n", r.log.fp);
-        dw_disc_write_text(r.disc, r.log.fp);
-        fputc('\n', r.log.fp);
-    }
-    json_object_object_add(report, "layout", dw__json_disc(r.disc));
-    if (!rc)
-        rc = dw__rip_extras_check(&r, iso, report);
-
-    r.sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
-    r.medium_profile = medium.profile;
-    /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
-    if (!medium.is_cd && medium.profile >= 0x40)
-        r.media_1x_bytes_per_s = 4495500;
-    else if (!medium.is_cd && medium.profile >= 0x10)
-        r.media_1x_bytes_per_s = 1385000;
-    if (rc) {
-        /* the scan failed for good: nothing to rip */
-    } else if (!iso) {
-        int32_t first = dw_track_first_lba(&r.disc->tracks[0]);
-        first = first < 0 ? 0 : first;
-        for (int i = 0; i < r.disc->track_count; i++) {
-            const struct dw_track *t = &r.disc->tracks[i];
-            int32_t f = dw_track_first_lba(t) < first ? first : dw_track_first_lba(t);
-            r.total_sectors += t->end_lba - f;
-        }
-        r.bin_first_lba = r.final_lba = first;
-        r.bin_end_lba = r.disc->tracks[r.disc->track_count - 1].end_lba;
-        rc = ar_setup(&r);
+    rc = rip_begin(&r, stem, sizeof(stem));
+    if (!rc && !(rc = dw__outfile_open(&r.log, r.log_path, err))) {
+        dw__rip_report_set_output(rep, DW__RR_OUT_LOG, r.log_path);
+        dw__rip_report_set_output(rep, DW__RR_OUT_REPORT, r.report_path);
+        dw_drive_lock(drive, true);
+        dw__riplog_header(&r, dw_drive_warnings(drive));
+        rc = rip_prepare(&r);
+        if (!rc)
+            rc = rep->iso ? rip_iso(&r, rep->medium.is_cd) : rip_run_bincue(&r);
+        dw__rip_progress(&r, 0, true);
         if (rc)
-            dw__set_error(err, rc, "out of memory");
-        else if (opts->flags & DW_RIP_RESUME)
-            rc = resume_prepare(&r, report);
-        else
-            unlink(r.map_path); /* a new rip: an old map describes another .part */
-        if (!rc)
-            rc = rip_bincue(&r, report);
-        if (!rc)
-            rc = dw__ripmap_save(&r, r.bin_end_lba, true, true);
-        if (!rc)
-            ar_finish(&r, report);
-        if (!rc)
-            dw__rip_accuraterip(&r, report);
-        if (!rc)
-            rc = dw__rip_extras_write(&r, report);
-    } else {
-        rc = rip_iso(&r, report, medium.is_cd);
+            rip_note_resumable(&r);
+        dw_drive_lock(drive, false);
     }
-    dw__rip_progress(&r, 0, true);
-    if (rc)
-        rip_note_resumable(&r);
-
-    result->sectors_read = r.done_sectors;
-    result->sectors_reread = r.reread.sectors;
-    result->sectors_bad = r.bad.sectors;
-    result->paranoia_events = r.paranoia_events;
-    dw__utc_now(finished);
-    json_object_object_add(report, "finished", json_object_new_string(finished));
-    json_object_object_add(report, "seconds", json_object_new_double(dw__now_seconds() - t0));
-    json_object_object_add(report, "sectors_read", json_object_new_int64(r.done_sectors));
-    if (r.resume)
-        json_object_object_add(report, "sectors_kept", json_object_new_int64(r.kept_sectors));
-    json_object_object_add(report, "reread", dw__json_ranges(&r.reread, NULL));
-    json_object_object_add(report, "ecc_repaired", dw__json_ranges(&r.ecc_repaired, NULL));
-    if (r.map_path[0] && !iso)
-        json_object_object_add(report, "sector_map", sector_map_summary(&r));
-    json_object_object_add(report, "bad", json_bad_ranges(&r.bad));
-    json_object *outputs = json_object_new_object();
-    json_object_object_add(outputs, "image", json_object_new_string(result->image_path));
-    if (!iso)
-        json_object_object_add(outputs, "cue", json_object_new_string(result->cue_path));
-    json_object_object_add(outputs, "log", json_object_new_string(result->log_path));
-    json_object_object_add(outputs, "report", json_object_new_string(result->report_path));
-    dw__rip_extras_outputs(&r, outputs);
-    json_object_object_add(report, "outputs", outputs);
-    /* The verdict: audio read from a drive is "accurate" only when a
-     * database confirmed every audio track; without that it is read (and
-     * in secure mode checked by C2 and re-reads) but unconfirmed.  An
-     * image is copied, not read from a disc: nothing to confirm. */
-    int audio_tracks = 0, confirmed = 0;
-    bool from_drive = info.kind == DW_DRIVE_MMC && !iso;
-    for (int i = 0; from_drive && i < r.ar_count; i++) {
-        audio_tracks++;
-        confirmed += dw__rip_track_confirmed(r.acc, r.ar[i].number);
+    if (rip_totals(&r, t0) && !rc)
+        rc = DW_ENOMEM;
+    rip_verdict(&r, rc);
+    rc = rip_finish(&r, rc);
+    if (rc && rep->exit_status != 1) {
+        rip_verdict(&r, rc); /* committing the report or the log failed */
+        free(rep->json);
+        rep->json = NULL;
     }
-    char verdict[160];
-    int status;
-    if (rc) {
-        status = 1;
-        result->verdict = DW_RIP_VERDICT_FAILED;
-        snprintf(verdict, sizeof(verdict), "failed");
-    } else if (r.bad.sectors) {
-        status = 3;
-        result->verdict = DW_RIP_VERDICT_BAD_SECTORS;
-        snprintf(verdict, sizeof(verdict), "finished with bad sectors");
-    } else if (confirmed < audio_tracks) {
-        status = 5;
-        result->verdict = DW_RIP_VERDICT_UNCONFIRMED;
-        snprintf(verdict, sizeof(verdict),
-                 "%s, unconfirmed: no bad sectors, but %d of %d audio tracks have no "
-                 "AccurateRip or CTDB match",
-                 dw__rip_mode_name(opts->mode),
-                 audio_tracks - confirmed, audio_tracks);
-    } else {
-        status = 0;
-        result->verdict = DW_RIP_VERDICT_OK;
-        snprintf(verdict, sizeof(verdict), "%s",
-                 audio_tracks ? "accurate: every audio track matches AccurateRip or CTDB"
-                              : "ok");
-    }
-    result->audio_tracks = audio_tracks;
-    result->audio_tracks_confirmed = confirmed;
-    json_object_object_add(report, "verdict", json_object_new_string(verdict));
-    json_object_object_add(report, "audio_tracks_confirmed", json_object_new_int(confirmed));
-    json_object_object_add(report, "exit_status", json_object_new_int(status));
-    if (rc)
-        json_object_object_add(report, "error", json_object_new_string(err->message));
-
-    fprintf(r.log.fp, "\nsectors read: %lld   re-read: %lld   bad: %lld\n",
-            (long long)r.done_sectors, (long long)r.reread.sectors, (long long)r.bad.sectors);
-    if (r.resume)
-        fprintf(r.log.fp, "of them taken from the earlier run (%s): %lld\n", r.map_path,
-                (long long)r.kept_sectors);
-    for (int i = 0; i < r.bad.count; i++) {
-        char why[96];
-        bad_reason(r.bad.r[i].detail, why, sizeof(why));
-        fprintf(r.log.fp, "bad: LBA %d-%d (%d sectors): %s\n", r.bad.r[i].first_lba,
-                r.bad.r[i].last_lba, r.bad.r[i].last_lba - r.bad.r[i].first_lba + 1, why);
-    }
-    for (int i = 0; i < r.reread.count; i++)
-        fprintf(r.log.fp, "re-read: LBA %d-%d\n", r.reread.r[i].first_lba, r.reread.r[i].last_lba);
-    for (int i = 0; i < r.ecc_repaired.count; i++)
-        fprintf(r.log.fp, "repaired from ECC: LBA %d-%d\n", r.ecc_repaired.r[i].first_lba,
-                r.ecc_repaired.r[i].last_lba);
-    fprintf(r.log.fp, "verdict: %s%s%s (exit status %d)\nfinished: %s\n", verdict,
-            rc ? ": " : "", rc ? err->message : "", status, finished);
-
-    if (dw__rip_sign_log(&r, report) && !rc)
-        rc = err->code ? err->code : DW_EIO;
-    const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |
-                                                                  JSON_C_TO_STRING_NOSLASHESCAPE);
-    result->report_json = strdup(text);
-    if (rc) {
-        /* Nothing that looks complete: the image went away with its .part;
-         * the log stays under its .part name as evidence. */
-        rip_keep_or_drop(&r);
-        fflush(r.log.fp);
-        fclose(r.log.fp);
-        r.log.fp = NULL;
-        free(r.log.path);
-        free(r.log.part_path);
-        memset(&r.log, 0, sizeof(r.log));
-        result->image_path[0] = result->cue_path[0] = '\0';
-        result->report_path[0] = '\0';
-        snprintf(result->log_path + strlen(result->log_path),
-                 sizeof(result->log_path) - strlen(result->log_path), ".part");
-    } else {
-        struct dw__outfile rep;
-        int rrc = dw__outfile_open(&rep, result->report_path, err);
-        if (!rrc) {
-            fputs(text, rep.fp);
-            fputc('\n', rep.fp);
-            rrc = dw__outfile_commit(&rep, err);
-        }
-        if (!rrc)
-            rrc = dw__outfile_commit(&r.log, err);
-        else
-            dw__outfile_abort(&r.log);
-        rc = rrc;
-    }
-    dw_drive_lock(drive, false);
-    dw_disc_free(refined);
-    ar_release(&r);
-    if (r.resume) {
-        dw__ripmap_release(r.resume);
-        free(r.resume);
-    }
-    if (r.resume_bin)
-        fclose(r.resume_bin);
-    json_object_put(report);
-    dw__ranges_release(&r.reread);
-    dw__ranges_release(&r.bad);
-    dw__ranges_release(&r.ecc_repaired);
+    rip_release(&r);
+    dw__rip_outset_unlock(&r);
+    if (report)
+        *report = rep;
+    else
+        dw_rip_report_free(rep);
     return rc;
 }

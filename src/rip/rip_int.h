@@ -26,11 +26,22 @@ struct dw__rip {
     const struct dw_rip_opts *opts;
     const struct dw_callbacks *cb;
     struct dw_error_detail *err;
-    struct dw_rip_result *result;
+    struct dw_rip_report *rep;   /* the report model being filled (rip_report.h) */
+    /* Where the outputs go (committed ones are also in rep->outputs). */
+    char image_path[4096], cue_path[4096], log_path[4096], report_path[4096];
     const char *name;
     const char *source; /* the source's address, for messages */
     int retries;
     struct dw__outfile image, log;
+    /* Outputs written and finished (flushed, fsynced, closed as NAME.part)
+     * that wait for the end of a successful rip to be renamed into place
+     * together with the image, the report and the log (dw__rip_pending_add);
+     * a failed rip removes them.  So a full disk or a stop never leaves a
+     * set that looks complete. */
+    struct dw__outfile pending[24];
+    int pending_count;
+    int lock_fd;              /* NAME.lock, held with flock; -1 when none */
+    char lock_path[4200];
     struct dw__lba_ranges reread, bad;
     struct dw__lba_ranges ecc_repaired; /* data sectors repaired from their ECC */
     int64_t done_sectors, total_sectors, paranoia_events;
@@ -43,6 +54,8 @@ struct dw__rip {
     bool test_pass;           /* secure reads add test-and-copy's test pass:
                                  --mode test-and-copy, or a drive whose
                                  profile says it has no accurate stream */
+    int32_t secure_window_sectors; /* the next secure window's size (0: the
+                                      first, smallest); src/rip/secure.c */
     int32_t cache_defeat_sectors; /* how far away a read must be to empty the
                                      drive's cache (its profile, else 2000) */
     int medium_profile;       /* MMC-6 profile of the source medium */
@@ -61,6 +74,9 @@ struct dw__rip {
                                            source of the kept sectors (else they are
                                            in the .part being continued) */
     int64_t kept_sectors;               /* sectors taken from the earlier run */
+    struct dw__paranoia *paranoia;      /* paranoia mode: the libcdio-paranoia
+                                           session reading the current disc
+                                           session's audio (paranoia.c), or NULL */
 };
 
 /* "paranoia", "burst", "secure". */
@@ -82,7 +98,31 @@ struct dw_secure_stats {
      * from the copy read without a C2 flag on either (jitter). */
     uint32_t test_crc32;
     int test_differing;
+    /* Jitter (src/rip/secure.c): read commands overlap by a sector, whose
+     * two copies are compared sample-exactly. */
+    int overlap_sectors;         /* sectors read twice for the overlaps */
+    int jitter_shifted_commands; /* read commands (pass 1, test pass,
+                                    re-reads) found shifted against the
+                                    read before them or the final data */
+    int jitter_min_samples, jitter_max_samples; /* the smallest and largest
+                                    such shift (absolute; 0 when none) */
+    int jitter_unmatched_overlaps; /* overlaps whose copies matched at no
+                                    shift within DW_JITTER_MAX_SAMPLES
+                                    (larger jitter, or damage) */
+    int jitter_realigned_sectors; /* sectors moved back into place from a
+                                    shifted command (the shift proven by
+                                    the overlaps) */
+    int jitter_vote_sectors;     /* sectors read again to settle a chain of
+                                    commands whose own alignments did not
+                                    (too few, or no clear majority) */
+    int jitter_reread_sectors;   /* sectors re-read because their pass-1
+                                    read's alignment was not proven */
+    int jitter_unconfirmed_sectors; /* sectors listed bad as
+                                    DW__BAD_JITTER_UNCONFIRMED */
 };
+
+/* sum += part, for the windows and segments of a track. */
+void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_stats *part);
 
 /* Secure audio reading of [first, end) of track t (src/rip/secure.c):
  * one pass with C2, re-reads of the suspicious sectors until two clean
@@ -102,6 +142,9 @@ void dw__rip_feed_audio(struct dw__rip *r, int32_t lba, const uint8_t *buf, int3
 #define DW__BAD_SECURE_UNCONFIRMED (-1002)
 /* A delivered sector next to such a gap, which paranoia may have patched. */
 #define DW__BAD_PARANOIA_EDGE (-1001)
+/* A sector no read of which was proven to start where it should (secure
+ * mode's overlap check: jitter). */
+#define DW__BAD_JITTER_UNCONFIRMED (-1003)
 
 /* libcdio-paranoia callback events (paranoia_cb_mode_t), counted. */
 #define DW_PARANOIA_EVENT_KINDS 14
@@ -110,8 +153,29 @@ struct dw_paranoia_stats {
 };
 const char *dw__paranoia_event_name(int kind);
 
+/* A note in the log (and to the log callback): an event or a decision
+ * that is not a field of the report model.  Escaped on its way out.
+ * src/rip/rip_report_log.c, which also writes every other log line from
+ * the model (dw__riplog_*). */
 void dw__rip_log(struct dw__rip *r, enum dw_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+struct dw__rr_track;
+void dw__riplog_header(struct dw__rip *r, const char *drive_warnings);
+void dw__riplog_layout(struct dw__rip *r);
+void dw__riplog_drive_profile(struct dw__rip *r, int load_rc, const char *load_error);
+void dw__riplog_read_offset(struct dw__rip *r);
+void dw__riplog_zero_fill(struct dw__rip *r);
+void dw__riplog_qscan(struct dw__rip *r);
+void dw__riplog_resume(struct dw__rip *r);
+void dw__riplog_track_start(struct dw__rip *r, const struct dw__rr_track *tr);
+void dw__riplog_track_done(struct dw__rip *r, const struct dw__rr_track *tr);
+void dw__riplog_image(struct dw__rip *r);
+void dw__riplog_audio(struct dw__rip *r);
+void dw__riplog_accuraterip(struct dw__rip *r);
+void dw__riplog_ctdb(struct dw__rip *r, bool quiet_skip);
+void dw__riplog_htoa(struct dw__rip *r);
+void dw__riplog_subchannel(struct dw__rip *r, const char *sub_name);
+void dw__riplog_summary(struct dw__rip *r);
 int dw__rip_progress(struct dw__rip *r, int track, bool force);
 int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
                          uint8_t *buf);
@@ -125,23 +189,27 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
 int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
                            int32_t end, struct dw__outfile *out, struct dw_hash *h1,
                            struct dw_hash *h2, struct dw_paranoia_stats *stats);
+/* Free r->paranoia (the rip's clean-up; NULL is a no-op).  The range calls
+ * of one disc session share it: a call that starts where the last one
+ * ended reads on in the same libcdio-paranoia session, so its first read
+ * is verified and aligned against what came before (a new session has
+ * nothing to align its first read to). */
+void dw__rip_paranoia_release(struct dw__rip *r);
 
 /* Outputs besides the image and cue (src/rip/subout.c). */
 /* Before anything is read: refuse DW_RIP_SUBCHANNEL / DW_RIP_TOC /
- * DW_RIP_HTOA_FILE with an ISO rip, put them into report's "options", and
+ * DW_RIP_HTOA_FILE with an ISO rip, note them in the report's options, and
  * ask the drive for the raw P-W of one sector (a drive that refuses it
  * fails the rip here). */
-int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report);
+int dw__rip_extras_check(struct dw__rip *r, bool iso);
 /* After the bin and cue are in place: NAME.cdt (CD-TEXT), the hidden track
  * before track 1 read back from the bin (the log, the report's "htoa", and
  * NAME-htoa.wav with DW_RIP_HTOA_FILE), the cdrdao TOC (DW_RIP_TOC), and the
  * sub-channel pass with NAME.img, NAME.sub and NAME.ccd (DW_RIP_SUBCHANNEL);
- * into the log, the report ("subchannel") and r->result. */
-int dw__rip_extras_write(struct dw__rip *r, json_object *report);
-/* Add the outputs written to the report's "outputs" object. */
-void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs);
-/* Sign the log (its last line, report.h) and add "log_sha256" to report. */
-int dw__rip_sign_log(struct dw__rip *r, json_object *report);
+ * into the report model and the log. */
+int dw__rip_extras_write(struct dw__rip *r);
+/* Sign the log (its last line, report.h) into rep->log_sha256. */
+int dw__rip_sign_log(struct dw__rip *r);
 
 struct dw_rip_profile;
 
@@ -153,5 +221,27 @@ struct dw_rip_profile;
 int dw__rip_profile_parse(const char *text, const char *path, const char *want_name,
                           struct dw_rip_profile *out, struct dw_error_detail *err);
 
+
+/* Finish *of (dw__outfile_finish) and move it into r->pending, to be
+ * renamed into place with the rest of the rip's outputs; *of is zeroed.
+ * Returns 0 or the finish error (the .part is then removed).  src/rip/rip.c */
+int dw__rip_pending_add(struct dw__rip *r, struct dw__outfile *of);
+/* The image file as it is now: NAME.bin.part until the rip is committed,
+ * for the outputs that read it back (HTOA, the CloneCD .img). */
+const char *dw__rip_image_now(const struct dw__rip *r);
+
+/* The output set (src/rip/rip_outset.c).  name_check: a --name is one
+ * path component of printable characters (DW_EINVAL).  outset_check, once
+ * the paths are known: no output may be one of the source's files
+ * (DW_EEXIST), NAME.lock is taken (DW_EBUSY while another rip holds it),
+ * and an earlier finished set is replaced only with DW_RIP_OVERWRITE or
+ * continued with DW_RIP_RESUME (DW_EEXIST naming its files).
+ * outset_stale: the earlier set's members this rip did not write, named in
+ * the log (remove false) or removed (true); returns how many.  unlock:
+ * release NAME.lock. */
+int dw__rip_name_check(const char *name, struct dw_error_detail *err);
+int dw__rip_outset_check(struct dw__rip *r);
+int dw__rip_outset_stale(struct dw__rip *r, bool remove);
+void dw__rip_outset_unlock(struct dw__rip *r);
 
 #endif

@@ -426,3 +426,22 @@ void dw_rip_profile_list_free(struct dw_rip_profile_entry *entries)
 {
     free(entries);
 }
+
+char *dw_rip_profile_list_json(const struct dw_rip_profile_entry *e, size_t n)
+{
+    json_object *list = json_object_new_array();
+    for (size_t i = 0; list && i < n; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(e[i].name));
+        json_object_object_add(o, "description", json_object_new_string(e[i].description));
+        json_object_object_add(o, "file", json_object_new_string(e[i].file));
+        json_object_object_add(o, "error",
+                               e[i].error ? json_object_new_string(e[i].message) : NULL);
+        json_object_array_add(list, o);
+    }
+    char *text = list ? strdup(json_object_to_json_string_ext(
+                            list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
+                      : NULL;
+    json_object_put(list);
+    return text;
+}

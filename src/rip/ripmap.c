@@ -35,7 +35,8 @@ void dw__ripmap_toc(const struct dw_disc *disc, char *out, size_t out_bytes)
 }
 
 const char *const dw__ripmap_bad_state_names[DW__RIPMAP_BAD_STATES] = {
-    "unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge", "edc-ecc"};
+    "unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge", "edc-ecc",
+    "jitter-unconfirmed"};
 
 int dw__ripmap_bad_state_index(int32_t detail)
 {
@@ -45,6 +46,8 @@ int dw__ripmap_bad_state_index(int32_t detail)
         return 2;
     if (detail == DW__BAD_PARANOIA_EDGE)
         return 3;
+    if (detail == DW__BAD_JITTER_UNCONFIRMED)
+        return 5;
     if (detail >= 0x10000 || detail < 0)
         return 0;
     return 4; /* a dw_sector_verdict */
@@ -93,8 +96,8 @@ int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool fo
     json_object_object_add(m, "toc", json_object_new_string(r->toc_fingerprint));
     json_object_object_add(m, "bin_first_lba", json_object_new_int(r->bin_first_lba));
     json_object_object_add(m, "bin_end_lba", json_object_new_int(r->bin_end_lba));
-    const char *image = strrchr(r->result->image_path, '/');
-    image = image ? image + 1 : r->result->image_path;
+    const char *image = strrchr(r->image_path, '/');
+    image = image ? image + 1 : r->image_path;
     char part[4200];
     snprintf(part, sizeof(part), "%s%s", image, complete ? "" : ".part");
     json_object_object_add(m, "image", json_object_new_string(part));

@@ -17,7 +17,8 @@
  * range says otherwise: "confirmed" (re-read until reads agreed: the
  * reread list minus the bad list) or one of the bad states
  * ("unreadable", "c2-unconfirmed", "paranoia-skip", "paranoia-edge",
- * "edc-ecc").  Data sectors outside the bad list passed EDC/ECC.  Positions
+ * "edc-ecc", "jitter-unconfirmed": no read of it was proven to start where
+ * it should).  Data sectors outside the bad list passed EDC/ECC.  Positions
  * are LBAs after read offset correction, so maps of two drives with
  * different offsets line up.  Memory and file size follow the damage, not
  * the disc. */
@@ -66,7 +67,7 @@ int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool fo
 
 /* The bad states (see above), in a fixed order; the index of a bad range's
  * detail among them, and its state word. */
-#define DW__RIPMAP_BAD_STATES 5
+#define DW__RIPMAP_BAD_STATES 6
 extern const char *const dw__ripmap_bad_state_names[DW__RIPMAP_BAD_STATES];
 int dw__ripmap_bad_state_index(int32_t detail);
 const char *dw__ripmap_bad_state(int32_t detail);

@@ -1,16 +1,45 @@
-/* Secure reading of audio: one pass, then re-reads of the suspicious
- * sectors only.
+/* Secure reading of audio: one pass whose read commands overlap, then
+ * re-reads of the suspicious sectors only.
  *
- * Pass 1 reads the track with the drive's C2 error pointers (MMC-6 READ CD,
- * error field 01b) and writes it out.  A sector is suspicious when C2
- * flags any of its bytes or it could not be read.  Pass 2 re-reads each
- * suspicious sector, after reading a sector far away so the drive's cache
- * cannot answer, until two reads with no C2 flag agree byte for byte; the
- * agreed data is written over the first in the .part file.  A sector that
- * never gets there keeps its most recent clean read (or its last read) and
- * is listed bad.  Pass 3 hashes the track (CRC-32, MD5, SHA-1, AccurateRip,
- * EAC CRCs) from the file, so every checksum covers the final bytes.
- * Drives without C2 get one pass plus re-reads of unreadable sectors only.
+ * A window of the track (SECURE_WINDOW_SECTORS) is settled at a time.
+ *
+ * Pass 1 reads the window with the drive's C2 error pointers (MMC-6 READ
+ * CD, error field 01b), each command starting one sector before the one
+ * before it ended, and writes it out.  The two copies of every overlap
+ * sector are compared sample-exactly (secure.h): the same, the same after a
+ * shift of k samples (jitter, found where it happens and to the sample), or
+ * neither.  Commands joined by such links form a chain whose alignments
+ * relative to each other are known.  A chain's reference alignment is put
+ * to the vote: each command votes for its own, the final data before the
+ * window (when the first command links to it) with ANCHOR_VOTES; the
+ * winner needs CHAIN_MIN_COMMANDS votes and a clear lead, and when there
+ * is none the chain's sectors are read again by other commands for more
+ * votes (second_opinion).  A command off the reference by a known shift is
+ * moved back into place from its own samples and its neighbour's
+ * ("realigned"); the sectors of a command whose alignment nothing proves
+ * (no winner, a link broken by a read error or C2 flags, no match) are
+ * suspicious, as are sectors C2 flags or that do not read.  Digital
+ * silence reads the same at any shift: a run of silent commands between
+ * proven ones counts as proven.
+ *
+ * Test-and-copy adds a test pass: every sector is read again by a command
+ * that starts at another LBA than the one that wrote it, and compared with
+ * the copy; a sector that differs, that C2 flags now, or that does not read
+ * becomes suspicious too.
+ *
+ * Pass 2 re-reads each run of suspicious sectors, each attempt after a read
+ * far away (so the drive's cache cannot answer), starting one to
+ * ANCHOR_MAX_SECTORS proven sectors before the run (another LBA each
+ * attempt) and ending in the proven sector after it: compared with the
+ * final data, those anchors prove the re-read's alignment or show it
+ * shifted (then it is not used).  A sector is confirmed by two clean reads
+ * that agree, one of them proven aligned (where no anchor can prove
+ * anything, only digital silence, by two reads that started at different
+ * LBAs); a sector suspicious only for its alignment by one clean proven
+ * read.  A sector never confirmed
+ * keeps its best read and is listed bad.  Pass 3 hashes the window (CRC-32,
+ * MD5, SHA-1, AccurateRip, EAC CRCs) from the file, so every checksum
+ * covers the final bytes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,39 +47,116 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "discwright/sector.h"
+#include "drive/drive_int.h"
+#include "drive/mmc.h"
 #include "errors_int.h"
 #include "rip/accuracy.h"
 #include "rip/rip_int.h"
+#include "rip/secure.h"
+#include "util.h"
 
 #define CACHE_DEFEAT_SECTORS 2000 /* without a drive profile: further than most caches reach */
 /* Secure mode reads, re-reads and settles a track a window at a time, so an
- * interrupted rip keeps all windows before the one it stopped in (a minute
- * of audio each). */
+ * interrupted rip keeps all windows before the one it stopped in.  A window
+ * is sized to take about SECURE_WINDOW_SECONDS of reading at the speed the
+ * last one was read at (the first is the smallest), so the map is settled
+ * every few seconds whatever the drive's speed, within these bounds: the
+ * largest, a minute of audio, keeps the far reads and test passes of a fast
+ * drive few. */
+#define SECURE_WINDOW_MIN_SECTORS 300
 #define SECURE_WINDOW_SECTORS 4500
-/* Distinct clean reads of a sector kept while re-reading: a new read that
- * equals any of them confirms it. */
+#define SECURE_WINDOW_SECONDS 3.0
+/* Distinct clean reads of a sector kept while re-reading. */
 #define CLEAN_READS_KEPT 4
+/* A chain's reference alignment needs at least this many votes (read
+ * commands that started at different LBAs) and a clear lead (vote_winner);
+ * the final data before the window, when it anchors the chain, counts
+ * ANCHOR_VOTES.  A chain without a winner is read again, up to
+ * SECOND_OPINIONS times, for more votes. */
+#define CHAIN_MIN_COMMANDS 3
+#define ANCHOR_VOTES 8
+#define SECOND_OPINIONS 3
+/* Proven sectors before a re-read run that its commands start in, a
+ * different one each attempt. */
+#define ANCHOR_MAX_SECTORS 4
+/* A re-read run is at most this long (the anchors come on top). */
+#define RUN_MAX_SECTORS 256
 
-struct suspects {
-    int32_t *lba;
-    int count, cap;
+#define S_BYTES ((size_t)DW_SECTOR_RAW_BYTES)
+#define SAMPLE_BYTES 4
+#define SECTOR_SAMPLES (DW_SECTOR_RAW_BYTES / SAMPLE_BYTES)
+
+/* Why a sector of a window is suspicious (bits); 0: proven. */
+enum {
+    SUS_UNREAD = 1, /* pass 1 could not read it */
+    SUS_C2 = 2,     /* C2 flagged it in pass 1 */
+    SUS_JITTER = 4, /* its pass-1 read's alignment is not proven */
+    SUS_TEST = 8    /* the test pass did not confirm it */
 };
 
-static int suspect_add(struct suspects *s, int32_t lba)
+/* ------------------------------------------------------------------ */
+/* The overlap check                                                    */
+
+/* Whether cur, shifted k samples later than prev, equals prev: cur's
+ * sample c against prev's sample c + k of the overlap sector's frame (the
+ * overlap sector is prev's last and cur's first).  At most one sector's
+ * worth is compared, the part at prev's end; fewer than
+ * DW_JITTER_MIN_MATCH_SAMPLES is no match. */
+static bool shift_matches(const uint8_t *prev, int32_t prev_samples, const uint8_t *cur,
+                          int32_t cur_samples, int32_t k)
 {
-    if (s->count && s->lba[s->count - 1] == lba)
-        return 0;
-    if (s->count == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 64;
-        int32_t *p = realloc(s->lba, (size_t)cap * sizeof(*p));
-        if (!p)
-            return DW_ENOMEM;
-        s->lba = p;
-        s->cap = cap;
-    }
-    s->lba[s->count++] = lba;
-    return 0;
+    int32_t px = prev_samples - SECTOR_SAMPLES; /* the overlap sector in prev */
+    int32_t lo = 0, hi = SECTOR_SAMPLES - k;
+    if (hi > cur_samples)
+        hi = cur_samples;
+    if (lo < -(px + k))
+        lo = -(px + k);
+    if (hi - lo > SECTOR_SAMPLES)
+        lo = hi - SECTOR_SAMPLES;
+    if (hi - lo < DW_JITTER_MIN_MATCH_SAMPLES)
+        return false;
+    return memcmp(cur + (size_t)lo * SAMPLE_BYTES, prev + (size_t)(lo + k + px) * SAMPLE_BYTES,
+                  (size_t)(hi - lo) * SAMPLE_BYTES) == 0;
 }
+
+struct dw__link dw__overlap_link(const uint8_t *prev, int32_t prev_sectors, const uint8_t *cur,
+                                 int32_t cur_sectors)
+{
+    struct dw__link l = {DW_LINK_NONE, 0, false};
+    int32_t ps = prev_sectors * SECTOR_SAMPLES, cs = cur_sectors * SECTOR_SAMPLES;
+    int matches = 0;
+    int32_t found = 0;
+    l.equal = memcmp(prev + (size_t)(prev_sectors - 1) * S_BYTES, cur, S_BYTES) == 0;
+    /* 0, 1, -1, 2, -2, ...: stop at the second match (ambiguous). */
+    for (int32_t m = 0; m <= 2 * DW_JITTER_MAX_SAMPLES && matches < 2; m++) {
+        int32_t k = (m + 1) / 2 * (m % 2 ? 1 : -1);
+        if (k == 0 ? l.equal : shift_matches(prev, ps, cur, cs, k)) {
+            if (matches++ == 0)
+                found = k;
+        }
+    }
+    l.kind = matches == 0 ? DW_LINK_NONE
+             : matches > 1 ? DW_LINK_AMBIGUOUS
+             : found == 0  ? DW_LINK_SAME
+                           : DW_LINK_SHIFT;
+    l.shift_samples = l.kind == DW_LINK_SHIFT ? found : 0;
+    return l;
+}
+
+enum dw_probe_state dw__accurate_stream_now(struct dw_drive *drive)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX], reply[256] = {0};
+    struct dw__mmc_status st;
+    struct dw__mmc_caps caps;
+    size_t len = dw__mmc_build_mode_sense10(cdb, DW_MMC_PAGE_CAPABILITIES, sizeof(reply));
+    if (dw__mmc_exec(drive, cdb, len, DW_MMC_DIR_FROM_DEV, reply, sizeof(reply), 0, &st) != 0 ||
+        dw__mmc_parse_caps(reply, sizeof(reply), &caps) != 0)
+        return DW_PROBE_UNKNOWN;
+    return caps.accurate_stream ? DW_PROBE_SUPPORTED : DW_PROBE_UNSUPPORTED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading and the .part file                                           */
 
 static int c2_flagged_bytes(const uint8_t *c2)
 {
@@ -58,6 +164,19 @@ static int c2_flagged_bytes(const uint8_t *c2)
     for (int i = 0; i < DW_C2_BYTES_PER_SECTOR; i++)
         n += __builtin_popcount(c2[i]);
     return n;
+}
+
+static bool all_zero(const uint8_t *p, size_t bytes)
+{
+    for (size_t i = 0; i < bytes; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+static bool fatal_read(int rc)
+{
+    return dw__read_error_is_fatal(rc);
 }
 
 /* Read n sectors with C2 if the drive has it; *have_c2 turns false for
@@ -71,28 +190,34 @@ static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint
             return rc;
         *have_c2 = false;
         dw__rip_log(r, DW_LOG_INFO, "the drive reports no C2 errors: secure mode re-reads "
-                                    "only sectors that fail to read");
+                                    "only sectors that fail to read or whose alignment is "
+                                    "not proven");
     }
     memset(c2, 0, (size_t)n * DW_C2_BYTES_PER_SECTOR);
     return dw__rip_read_audio(r, lba, n, buf);
 }
 
-/* Read the chunk [lba, lba+n) with C2 (n <= the transfer size); when the
- * chunk read fails, each sector on its own.  unread[i] says which sectors
- * did not read (they are zeros in buf, clear in c2).  Returns 0, or a fatal
- * code (no medium, no drive, no memory) with r->err set. */
+/* Read the chunk [lba, lba+n) with C2 (n <= one drive command); when the
+ * chunk read fails, each sector on its own (*split: then the sectors came
+ * from separate commands).  unread[i] says which sectors did not read
+ * (they are zeros in buf, clear in c2).  Returns 0, or a fatal code (no
+ * medium, no drive, no memory) with r->err set. */
 static int read_chunk_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
-                         bool *have_c2, bool *unread)
+                         bool *have_c2, bool *unread, bool *split)
 {
     int rc = read_c2(r, lba, n, buf, c2, have_c2);
-    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+    if (fatal_read(rc))
         return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+    *split = rc != 0;
     for (int32_t i = 0; i < n; i++) {
-        uint8_t *s = buf + (size_t)i * DW_SECTOR_RAW_BYTES;
+        uint8_t *s = buf + (size_t)i * S_BYTES;
         uint8_t *p = c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR;
-        unread[i] = rc && read_c2(r, lba + i, 1, s, p, have_c2) != 0;
+        int one = rc ? read_c2(r, lba + i, 1, s, p, have_c2) : 0;
+        if (fatal_read(one))
+            return dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+        unread[i] = one != 0;
         if (unread[i]) {
-            memset(s, 0, DW_SECTOR_RAW_BYTES);
+            memset(s, 0, S_BYTES);
             memset(p, 0, DW_C2_BYTES_PER_SECTOR);
         }
     }
@@ -129,155 +254,647 @@ static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
     return 0;
 }
 
-/* Pass 2 for a run of n contiguous suspicious sectors (n <= the transfer
- * size): each attempt reads a sector far away (so the drive's cache cannot
- * answer) and then the whole run, and every sector keeps its first clean
- * read until a second clean read agrees with it.  Reading runs, not single
- * sectors, keeps the seeks to two per attempt.  A sector is confirmed when
- * a clean read equals one of the last CLEAN_READS_KEPT clean reads of it.
- * out gets n sectors (the agreed data, else the last clean read, else the last read, else what it
- * held on entry: the caller puts pass 1's bytes there); confirmed[i]
- * says which agreed.  Returns 0 or a fatal code. */
-static int reread_run(struct dw__rip *r, int32_t lba, int32_t n, int32_t disc_first,
-                      int32_t disc_end, bool *have_c2, uint8_t *out, bool *confirmed,
-                      const bool *seed_clean, int32_t *unread, int *reads)
+/* ------------------------------------------------------------------ */
+/* A window                                                             */
+
+struct win {
+    struct dw__rip *r;
+    const struct dw_track *t;
+    int32_t first, end;  /* the window's LBAs */
+    off_t base;          /* where first is in the .part */
+    int32_t before;      /* final sectors right before first in the .part
+                            that can anchor reads (at most ANCHOR_MAX_SECTORS) */
+    bool edge_before;    /* no audio of the session lies before first */
+    int32_t cmd_sectors; /* sectors a read command asks for: one drive command */
+    bool have_c2;
+    uint8_t *why;        /* per sector: SUS_* bits, 0 when proven */
+    int32_t *owner;      /* per sector: the LBA its pass-1 command started at */
+    struct dw_secure_stats *stats;
+};
+
+/* The window's sectors, and those `before` it, as they are in the .part. */
+static int file_sectors(struct win *w, int32_t lba, int32_t n, uint8_t *buf)
 {
-    const size_t S = DW_SECTOR_RAW_BYTES;
-    uint8_t *raw = malloc((size_t)n * S), *c2 = malloc((size_t)n * DW_C2_BYTES_PER_SECTOR);
-    uint8_t *clean = malloc((size_t)n * CLEAN_READS_KEPT * S), far[DW_SECTOR_RAW_BYTES];
-    int *kept = calloc((size_t)n, sizeof(int)); /* clean reads kept per sector */
-    int rc = 0, left = n;
-    if (!raw || !c2 || !clean || !kept) {
+    return read_at(w->r, w->base + (off_t)(lba - w->first) * (off_t)S_BYTES, buf,
+                   (size_t)n * S_BYTES);
+}
+
+static int file_write(struct win *w, int32_t lba, int32_t n, const uint8_t *buf)
+{
+    return write_at(w->r, w->base + (off_t)(lba - w->first) * (off_t)S_BYTES, buf,
+                    (size_t)n * S_BYTES);
+}
+
+/* Whether lba's bytes in the .part are final and proven. */
+static bool known_good(const struct win *w, int32_t lba)
+{
+    if (lba < w->first)
+        return lba >= w->first - w->before;
+    return lba < w->end && w->why[lba - w->first] == 0;
+}
+
+static bool listed_bad(const struct dw__rip *r, int32_t lba)
+{
+    for (int i = r->bad.count - 1; i >= 0; i--)
+        if (lba >= r->bad.r[i].first_lba && lba <= r->bad.r[i].last_lba)
+            return true;
+    return false;
+}
+
+/* Whether lba is an audio sector of t's session that the bin holds. */
+static bool session_audio(const struct dw__rip *r, const struct dw_track *t, int32_t lba)
+{
+    if (lba < r->session_first || lba < r->bin_first_lba || lba >= r->session_end)
+        return false;
+    for (int i = 0; i < r->disc->track_count; i++) {
+        const struct dw_track *u = &r->disc->tracks[i];
+        if (u->session == t->session && lba >= dw_track_first_lba(u) && lba < u->end_lba)
+            return !dw_track_is_data(u);
+    }
+    return false;
+}
+
+static void note_shift(struct dw_secure_stats *st, int32_t shift)
+{
+    int32_t a = shift < 0 ? -shift : shift;
+    st->jitter_shifted_commands++;
+    if (st->jitter_min_samples == 0 || a < st->jitter_min_samples)
+        st->jitter_min_samples = a;
+    if (a > st->jitter_max_samples)
+        st->jitter_max_samples = a;
+}
+
+/* The LBA a cache-defeating read goes to, away from [first, end). */
+static int32_t far_lba(const struct dw__rip *r, int32_t first, int32_t end)
+{
+    int32_t away = r->cache_defeat_sectors > 0 ? r->cache_defeat_sectors : CACHE_DEFEAT_SECTORS;
+    return end + away < r->session_end         ? end + away
+           : first - away >= r->session_first ? first - away
+                                              : r->session_first;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pass 1                                                               */
+
+enum cmd_state { CMD_UNPROVEN = 0, CMD_REF, CMD_REALIGNED, CMD_SILENT };
+
+struct cmd {
+    int32_t start, n;  /* the sectors it read */
+    int32_t own_first; /* it wrote [own_first, start + n) */
+    struct dw__link link; /* with the command before (or the final sectors
+                             before the window) */
+    bool linked;       /* link holds: both copies of the sector read clean */
+    bool split;        /* it failed and was read sector by sector */
+    bool dirty;        /* C2 flags or a read error in it */
+    bool silent;       /* digital silence throughout */
+    int chain;
+    int32_t value;     /* its alignment in samples, relative to its chain's first */
+    int ovl;           /* its copy of its first sector in the overlap array, or -1 */
+    enum cmd_state state;
+};
+
+/* A run of pass 1 that read sector by sector (its chunk failed), read once
+ * more as one command so that its overlap links hold: *split stays true
+ * when that fails too, and then the single reads are kept, each sector
+ * that does not read zeroed and marked in missed.  Returns 0 or a fatal
+ * error. */
+static int pass1_reread_run(struct win *w, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
+                      bool *missed, bool *split)
+{
+    struct dw__rip *r = w->r;
+    int one = read_c2(r, lba, n, buf, c2, &w->have_c2);
+    if (fatal_read(one))
+        return dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+    *split = one != 0;
+    if (!one)
+        return 0;
+    for (int32_t i = 0; i < n; i++) { /* keep the single reads */
+        uint8_t *sb = buf + (size_t)i * S_BYTES;
+        uint8_t *sc = c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR;
+        if (read_c2(r, lba + i, 1, sb, sc, &w->have_c2)) {
+            memset(sb, 0, S_BYTES);
+            memset(sc, 0, DW_C2_BYTES_PER_SECTOR);
+            missed[i] = true;
+        }
+    }
+    return 0;
+}
+
+/* What command c of pass 1 wrote: its own sectors (after its overlap)
+ * marked as its, their suspicion from C2 flags and read errors, and their
+ * bytes appended to the image.  buf, c2 and missed are the chunk read at
+ * start. */
+static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *buf,
+                     const uint8_t *c2, const bool *missed)
+{
+    struct dw__rip *r = w->r;
+    struct dw_secure_stats *st = w->stats;
+    for (int32_t lba = c->own_first; lba < c->start + c->n; lba++) {
+        int32_t i = lba - start, x = lba - w->first;
+        w->owner[x] = c->start;
+        if (missed[i]) {
+            w->why[x] |= SUS_UNREAD;
+            st->unreadable_pass1++;
+        } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
+            w->why[x] |= SUS_C2;
+            st->c2_sectors++;
+        }
+    }
+    int32_t own = c->start + c->n - c->own_first;
+    size_t bytes = (size_t)own * S_BYTES;
+    if (own > 0 && fwrite(buf + (size_t)(c->own_first - start) * S_BYTES, 1, bytes,
+                          r->image.fp) != bytes) {
+        int rc = dw__outfile_check(&r->image, r->err);
+        return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
+    }
+    r->done_sectors += own;
+    return 0;
+}
+
+/* Pass 1 over the window: chunks of cmd_sectors, each starting one sector
+ * before the last one ended.  A chunk that fails is read sector by sector
+ * to find what does not read, then each run of sectors that did is read
+ * again as one command, so that links hold up to the unreadable sectors
+ * (each run and each unreadable sector is a struct cmd of its own).
+ * Everything read is written out; *ovl_out gets each linked command's copy
+ * of its first sector (cmd.ovl indexes it). */
+static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t **ovl_out)
+{
+    struct dw__rip *r = w->r;
+    struct dw_secure_stats *st = w->stats;
+    int32_t T = w->cmd_sectors;
+    int cap = 16, nc = 0, novl = 0, rc = 0;
+    int ovl_cap = (int)((w->end - w->first) / (T - 1)) + 3;
+    struct cmd *cmds = calloc((size_t)cap, sizeof(*cmds));
+    uint8_t *ovl = malloc((size_t)ovl_cap * S_BYTES);
+    uint8_t *buf[2] = {malloc((size_t)T * S_BYTES), malloc((size_t)T * S_BYTES)};
+    uint8_t *c2[2] = {malloc((size_t)T * DW_C2_BYTES_PER_SECTOR),
+                      malloc((size_t)T * DW_C2_BYTES_PER_SECTOR)};
+    bool *missed[2] = {calloc((size_t)T, sizeof(bool)), calloc((size_t)T, sizeof(bool))};
+    if (!cmds || !ovl || !buf[0] || !buf[1] || !c2[0] || !c2[1] || !missed[0] || !missed[1]) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    for (int32_t i = 0; i < n; i++) {
-        confirmed[i] = false;
-        unread[i] = DW_EREAD;
-        if (seed_clean[i]) { /* the bytes on entry are a clean read already */
-            memcpy(clean + (size_t)i * CLEAN_READS_KEPT * S, out + (size_t)i * S, S);
-            kept[i] = 1;
-            unread[i] = 0;
-        }
-    }
-    int attempts = r->retries > 0 ? 2 * r->retries : 2;
-    for (int a = 0; a < attempts && left > 0; a++) {
-        int32_t far_sectors = r->cache_defeat_sectors > 0 ? r->cache_defeat_sectors
-                                                          : CACHE_DEFEAT_SECTORS;
-        int32_t away = lba + far_sectors < disc_end         ? lba + far_sectors
-                       : lba - far_sectors >= disc_first ? lba - far_sectors
-                                                         : disc_first;
-        (void)dw_drive_read_raw(r->drive, away, 1, far);
-        int rrc = read_c2(r, lba, n, raw, c2, have_c2);
-        *reads += n;
-        if (rrc == DW_ENOMEDIUM || rrc == DW_ENOMEM || rrc == DW_ENODRIVE) {
-            rc = dw__set_error(r->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
+    /* The final sectors before the window act as the command before the
+     * first one: up to two of them, clean. */
+    int p = 0;
+    int32_t prev_at = 0, prev_n = 0; /* the last command in buf[p ^ 1] */
+    bool prev_split = false;
+    if (w->before) {
+        prev_n = w->before < 2 ? w->before : 2;
+        if ((rc = file_sectors(w, w->first - prev_n, prev_n, buf[1])))
             goto out;
-        }
-        for (int32_t i = 0; i < n; i++) {
-            if (confirmed[i])
-                continue;
-            uint8_t *s = raw + (size_t)i * S;
-            if (rrc) { /* the run failed: this sector on its own */
-                (*reads)++;
-                if (read_c2(r, lba + i, 1, s, c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR,
-                            have_c2)) {
-                    const struct dw_error_detail *e = dw_drive_last_error(r->drive);
-                    if (unread[i] && e->sense_key >= 0)
-                        unread[i] = e->sense_key << 16 | e->asc << 8 | e->ascq;
-                    continue;
+        memset(c2[1], 0, (size_t)prev_n * DW_C2_BYTES_PER_SECTOR);
+        memset(missed[1], 0, (size_t)prev_n * sizeof(bool));
+    }
+    int32_t start = w->before ? w->first - 1 : w->first;
+    for (;;) {
+        int32_t n = w->end - start < T ? w->end - start : T;
+        bool overlapping = nc > 0 || w->before, split;
+        if ((rc = read_chunk_c2(r, start, n, buf[p], c2[p], &w->have_c2, missed[p], &split)))
+            goto out;
+        if (overlapping)
+            st->overlap_sectors++;
+        for (int32_t a = 0; a < n;) {
+            if (nc == cap) {
+                struct cmd *grown = realloc(cmds, (size_t)cap * 2 * sizeof(*cmds));
+                if (!grown) {
+                    rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+                    goto out;
+                }
+                memset(grown + cap, 0, (size_t)cap * sizeof(*cmds));
+                cmds = grown;
+                cap *= 2;
+            }
+            struct cmd *c = &cmds[nc];
+            int32_t b = a + 1;
+            uint8_t *cb = buf[p] + (size_t)a * S_BYTES;
+            uint8_t *cc = c2[p] + (size_t)a * DW_C2_BYTES_PER_SECTOR;
+            c->ovl = -1;
+            if (missed[p][a]) {
+                c->split = c->dirty = true;
+            } else {
+                while (b < n && !missed[p][b])
+                    b++;
+                if (split && b - a > 1 && (rc = pass1_reread_run(w, start + a, b - a, cb, cc,
+                                                           missed[p] + a, &c->split)))
+                    goto out;
+            }
+            c->start = start + a;
+            c->n = b - a;
+            c->own_first = a == 0 && overlapping ? start + 1 : start + a;
+            for (int32_t i = a; i < b; i++)
+                c->dirty |= missed[p][i] ||
+                            c2_flagged_bytes(c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            c->silent = !c->dirty && all_zero(cb, (size_t)c->n * S_BYTES);
+            if (a == 0 && overlapping) {
+                int q = p ^ 1;
+                int32_t last = prev_at + prev_n - 1;
+                bool prev_clean = !prev_split && !missed[q][last] &&
+                                  !c2_flagged_bytes(c2[q] + (size_t)last * DW_C2_BYTES_PER_SECTOR);
+                bool cur_clean = !c->split && !missed[p][0] && !c2_flagged_bytes(c2[p]);
+                c->ovl = novl;
+                memcpy(ovl + (size_t)novl++ * S_BYTES, cb, S_BYTES);
+                if (prev_clean && cur_clean) {
+                    c->link = dw__overlap_link(buf[q] + (size_t)prev_at * S_BYTES, prev_n, cb,
+                                               c->n);
+                    c->linked = true;
+                    if (c->link.kind == DW_LINK_NONE)
+                        st->jitter_unmatched_overlaps++;
                 }
             }
-            unread[i] = 0;
-            memcpy(out + (size_t)i * S, s, S);
-            if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
-                continue;
-            /* Confirmed when it equals any clean read kept so far: a bad
-             * read in between (jitter) does not undo a good one. */
-            uint8_t *mine = clean + (size_t)i * CLEAN_READS_KEPT * S;
-            int have = kept[i] < CLEAN_READS_KEPT ? kept[i] : CLEAN_READS_KEPT;
-            for (int k = 0; k < have && !confirmed[i]; k++)
-                if (memcmp(mine + (size_t)k * S, s, S) == 0) {
-                    memcpy(out + (size_t)i * S, s, S);
-                    confirmed[i] = true;
-                    left--;
+            if ((rc = cmd_write(w, c, start, buf[p], c2[p], missed[p])))
+                goto out;
+            nc++;
+            a = b;
+        }
+        if ((rc = dw__rip_progress(r, w->t->number, false)))
+            goto out;
+        if (start + n >= w->end)
+            break;
+        prev_at = cmds[nc - 1].start - start;
+        prev_n = cmds[nc - 1].n;
+        prev_split = cmds[nc - 1].split;
+        start += n - 1;
+        p ^= 1;
+    }
+out:
+    for (int k = 0; k < 2; k++) {
+        free(buf[k]);
+        free(c2[k]);
+        free(missed[k]);
+    }
+    if (rc) {
+        free(cmds);
+        free(ovl);
+        return rc;
+    }
+    *cmds_out = cmds;
+    *count_out = nc;
+    *ovl_out = ovl;
+    return 0;
+}
+
+/* Command k's samples, as it read them, into buf (its overlap copy, then
+ * what it wrote, from the .part): k->n sectors from k->start. */
+static int cmd_samples(struct win *w, const struct cmd *k, const uint8_t *ovl, uint8_t *buf)
+{
+    bool has_ovl = k->own_first != k->start;
+    if (has_ovl)
+        memcpy(buf, ovl + (size_t)k->ovl * S_BYTES, S_BYTES);
+    return file_sectors(w, k->own_first, k->start + k->n - k->own_first,
+                        buf + (has_ovl ? S_BYTES : 0));
+}
+
+/* Move command i, d = its alignment minus the reference (samples, known
+ * from the links), back into place: output sample g of its sectors is its
+ * own sample g - d, or where that lies past its end (d < 0) the next
+ * command's (same chain, its alignment known too).  Sectors it cannot fill
+ * whole stay suspicious.  bi: T sectors, bn: 2 sectors of scratch. */
+static int realign(struct win *w, struct cmd *c, int nc, int i, int32_t ref, const uint8_t *ovl,
+                   uint8_t *bi, uint8_t *bn)
+{
+    struct cmd *k = &c[i];
+    int32_t d = k->value - ref, dn = 0, nn = 0;
+    int64_t len = (int64_t)k->n * SECTOR_SAMPLES;
+    uint8_t out[DW_SECTOR_RAW_BYTES];
+    int rc = cmd_samples(w, k, ovl, bi);
+    if (rc)
+        return rc;
+    if (d < 0 && i + 1 < nc && c[i + 1].chain == k->chain && !c[i + 1].dirty &&
+        c[i + 1].ovl >= 0) {
+        const struct cmd *x = &c[i + 1];
+        dn = x->value - ref;
+        nn = x->n < 2 ? x->n : 2;
+        memcpy(bn, ovl + (size_t)x->ovl * S_BYTES, S_BYTES);
+        if (nn > 1 && (rc = file_sectors(w, x->own_first, 1, bn + S_BYTES)))
+            return rc;
+    }
+    for (int32_t lba = k->own_first; lba < k->start + k->n; lba++) {
+        int64_t g0 = (int64_t)(lba - k->start) * SECTOR_SAMPLES;
+        bool whole = true;
+        for (int32_t y = 0; y < SECTOR_SAMPLES && whole;) {
+            int64_t from = g0 + y - d, run;
+            const uint8_t *src;
+            if (from >= 0 && from < len) {
+                run = len - from;
+                src = bi + from * SAMPLE_BYTES;
+            } else if (from >= len && nn) {
+                int64_t g1 = g0 + y - (int64_t)(c[i + 1].start - k->start) * SECTOR_SAMPLES - dn;
+                if (g1 < 0 || g1 >= (int64_t)nn * SECTOR_SAMPLES) {
+                    whole = false;
+                    break;
                 }
-            if (!confirmed[i])
-                memcpy(mine + (size_t)(kept[i]++ % CLEAN_READS_KEPT) * S, s, S);
+                run = (int64_t)nn * SECTOR_SAMPLES - g1;
+                src = bn + g1 * SAMPLE_BYTES;
+            } else {
+                whole = false;
+                break;
+            }
+            if (run > SECTOR_SAMPLES - y)
+                run = SECTOR_SAMPLES - y;
+            memcpy(out + (size_t)y * SAMPLE_BYTES, src, (size_t)run * SAMPLE_BYTES);
+            y += (int32_t)run;
+        }
+        if (!whole) {
+            w->why[lba - w->first] |= SUS_JITTER;
+            continue;
+        }
+        if ((rc = file_write(w, lba, 1, out)))
+            return rc;
+        w->stats->jitter_realigned_sectors++;
+    }
+    return 0;
+}
+
+/* Votes for a chain's reference alignment (samples, relative to the
+ * chain's first command, or to the final data before the window when that
+ * anchors it). */
+struct votes {
+    int n, cap;
+    struct {
+        int32_t value;
+        int count;
+    } *v;
+};
+
+static int vote(struct votes *vs, int32_t value, int weight)
+{
+    for (int i = 0; i < vs->n; i++)
+        if (vs->v[i].value == value) {
+            vs->v[i].count += weight;
+            return 0;
+        }
+    if (vs->n == vs->cap) {
+        int cap = vs->cap ? vs->cap * 2 : 16;
+        void *p = realloc(vs->v, (size_t)cap * sizeof(*vs->v));
+        if (!p)
+            return DW_ENOMEM;
+        vs->v = p;
+        vs->cap = cap;
+    }
+    vs->v[vs->n].value = value;
+    vs->v[vs->n++].count = weight;
+    return 0;
+}
+
+/* The winner: at least CHAIN_MIN_COMMANDS votes, and ahead of any other
+ * alignment by more than chance would put it (under the emulator's harshest
+ * jitter, a shifted value gets a quarter of the votes, the true one half):
+ * a margin of 2 + 2 sqrt(both). */
+static bool vote_winner(const struct votes *vs, int32_t *ref)
+{
+    int best = 0, second = 0;
+    for (int i = 0; i < vs->n; i++) {
+        if (vs->v[i].count > best) {
+            second = best;
+            best = vs->v[i].count;
+            *ref = vs->v[i].value;
+        } else if (vs->v[i].count > second) {
+            second = vs->v[i].count;
         }
     }
-    for (int32_t i = 0; i < n; i++)
-        if (!confirmed[i] && kept[i]) /* the newest clean read */
-            memcpy(out + (size_t)i * S,
-                   clean + ((size_t)i * CLEAN_READS_KEPT + (size_t)((kept[i] - 1) % CLEAN_READS_KEPT)) * S,
-                   S);
+    int margin = 2;
+    while ((margin - 2) * (margin - 2) < 4 * (best + second))
+        margin++;
+    return best >= CHAIN_MIN_COMMANDS && best - second >= margin;
+}
+
+/* More votes for the chain c[a..b] whose own do not settle it: after a
+ * read far away, its sectors are read again by commands half as long,
+ * starting between pass 1's; each is related, by the sectors it shares
+ * with the .part, to the pass-1 command that wrote them (a unique match at
+ * some shift), and votes for that command's alignment plus the shift. */
+static int second_opinion(struct win *w, const struct cmd *c, int a, int b, struct votes *vs)
+{
+    struct dw__rip *r = w->r;
+    int32_t T = w->cmd_sectors, h = T / 2 > 2 ? T / 2 : 2;
+    int32_t lo = c[a].start > w->first ? c[a].start : w->first, hi = c[b].start + c[b].n;
+    uint8_t *buf = malloc((size_t)h * S_BYTES), *c2 = malloc((size_t)h * DW_C2_BYTES_PER_SECTOR);
+    uint8_t ctx[2 * DW_SECTOR_RAW_BYTES], far[DW_SECTOR_RAW_BYTES];
+    int rc = 0;
+    if (!buf || !c2) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    (void)dw_drive_read_raw(r->drive, far_lba(r, lo, hi), 1, far);
+    for (int32_t s = lo + h / 2; s < hi; s += h) {
+        int32_t n = hi - s < h ? hi - s : h;
+        int one = read_c2(r, s, n, buf, c2, &w->have_c2);
+        w->stats->jitter_vote_sectors += n;
+        if (fatal_read(one)) {
+            rc = dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+            goto out;
+        }
+        for (int32_t x = s; !one && x < s + n; x++) {
+            int32_t i = x - s, k = a;
+            if (w->why[x - w->first] & (SUS_UNREAD | SUS_C2) ||
+                c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
+                continue;
+            while (k <= b && c[k].start != w->owner[x - w->first])
+                k++;
+            if (k > b || c[k].dirty || c[k].split)
+                continue;
+            int32_t ctxn = x - 1 >= c[k].own_first ? 2 : 1;
+            if ((rc = file_sectors(w, x - ctxn + 1, ctxn, ctx)))
+                goto out;
+            struct dw__link l = dw__overlap_link(ctx, ctxn, buf + (size_t)i * S_BYTES, n - i);
+            if (l.kind != DW_LINK_SAME && l.kind != DW_LINK_SHIFT)
+                continue; /* silence, or no match: the next sector */
+            if (vote(vs, c[k].value + l.shift_samples, 1)) {
+                rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+                goto out;
+            }
+            break;
+        }
+        if ((rc = dw__rip_progress(r, w->t->number, false)))
+            goto out;
+    }
 out:
-    free(raw);
+    free(buf);
     free(c2);
-    free(clean);
-    free(kept);
     return rc;
 }
 
-static int suspect_cmp(const void *a, const void *b)
+/* After pass 1: chains, their references, realignment, silence; the
+ * sectors of commands left unproven become suspicious. */
+static int settle_pass1(struct win *w, struct cmd *c, int nc, const uint8_t *ovl)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
+    struct dw__rip *r = w->r;
+    uint8_t *bi = malloc((size_t)w->cmd_sectors * S_BYTES), *bn = malloc(2 * S_BYTES);
+    struct votes vs = {0};
+    int rc = 0, chain = 0;
+    bool anchored = false;
+    if (!bi || !bn) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < nc; i++) {
+        bool joined = c[i].linked &&
+                      (c[i].link.kind == DW_LINK_SAME || c[i].link.kind == DW_LINK_SHIFT);
+        if (i == 0) {
+            c[0].chain = 0;
+            c[0].value = joined ? c[0].link.shift_samples : 0;
+            anchored = joined; /* only the final sectors before it link to command 0 */
+        } else if (joined) {
+            c[i].chain = c[i - 1].chain;
+            c[i].value = c[i - 1].value + c[i].link.shift_samples;
+        } else {
+            c[i].chain = ++chain;
+        }
+    }
+    for (int a = 0; a < nc;) {
+        int b = a, clean = 0;
+        while (b + 1 < nc && c[b + 1].chain == c[a].chain)
+            b++;
+        /* Each command votes for its alignment; the final data before the
+         * window, when it anchors the chain, as much as the least a
+         * winner needs. */
+        vs.n = 0;
+        for (int i = a; i <= b && !rc; i++) {
+            rc = vote(&vs, c[i].value, 1);
+            clean += !c[i].dirty && !c[i].split;
+        }
+        if (!rc && a == 0 && anchored)
+            rc = vote(&vs, 0, ANCHOR_VOTES);
+        if (rc) {
+            rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+            goto out;
+        }
+        int32_t ref = 0;
+        bool have_ref = vote_winner(&vs, &ref);
+        for (int k = 0; !have_ref && clean && k < SECOND_OPINIONS; k++) {
+            if ((rc = second_opinion(w, c, a, b, &vs)))
+                goto out;
+            have_ref = vote_winner(&vs, &ref);
+        }
+        if (have_ref && a == 0 && anchored && ref != 0)
+            dw__rip_log(r, DW_LOG_WARN,
+                        "track %02d: the read commands from LBA %d on agree on an alignment %d "
+                        "samples off the sectors before it, which are final: they may be off",
+                        w->t->number, w->first, ref);
+        for (int i = a; !have_ref && i <= b; i++) /* shifts seen, for the record */
+            if (i > a && c[i].link.kind == DW_LINK_SHIFT)
+                note_shift(w->stats, c[i].link.shift_samples);
+        for (int i = a; have_ref && i <= b; i++) {
+            if (c[i].value == ref) {
+                c[i].state = CMD_REF;
+                continue;
+            }
+            note_shift(w->stats, c[i].value - ref);
+            if (!c[i].dirty) {
+                if ((rc = realign(w, c, nc, i, ref, ovl, bi, bn)))
+                    goto out;
+                c[i].state = CMD_REALIGNED;
+            }
+        }
+        a = b + 1;
+    }
+    /* Silence between proven commands (or the edges): any shift within the
+     * search reads the same bytes, and the neighbours' reads cover what a
+     * shift would have missed. */
+    for (int i = 0; i < nc;) {
+        if (c[i].state != CMD_UNPROVEN || !c[i].silent) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j + 1 < nc && c[j + 1].state == CMD_UNPROVEN && c[j + 1].silent &&
+               c[j + 1].linked && c[j + 1].link.equal)
+            j++;
+        bool left = i == 0 ? (w->before ? c[0].linked && c[0].link.equal : w->edge_before)
+                           : c[i - 1].state == CMD_REF && c[i].linked && c[i].link.equal;
+        bool right = j == nc - 1 ||
+                     (c[j + 1].state == CMD_REF && c[j + 1].linked && c[j + 1].link.equal);
+        for (int k = i; left && right && k <= j; k++)
+            c[k].state = CMD_SILENT;
+        i = j + 1;
+    }
+    for (int i = 0; i < nc; i++)
+        for (int32_t lba = c[i].own_first; c[i].state == CMD_UNPROVEN && lba < c[i].start + c[i].n;
+             lba++)
+            w->why[lba - w->first] |= SUS_JITTER;
+out:
+    free(bi);
+    free(bn);
+    free(vs.v);
+    return rc;
 }
 
-/* Test-and-copy's test pass over [first, end): after a read far away (so
- * the drive's cache cannot answer), read every sector again with C2 and
- * compare it with the copy pass 1 wrote at base.  A sector that differs,
- * that C2 flags now or that does not read becomes suspicious too (jitter
- * and errors that come and go show up here, not in C2).  The test CRC-32
- * runs over what this pass read.  sus stays sorted without duplicates. */
-static int test_pass(struct dw__rip *r, int32_t first, int32_t end, off_t base, bool *have_c2,
-                     struct suspects *sus, struct dw_secure_stats *stats)
+/* ------------------------------------------------------------------ */
+/* The test pass (test-and-copy)                                        */
+
+/* Whether a test command starting at s would start where the pass-1
+ * command that wrote one of its sectors started. */
+static bool same_start(const struct win *w, int32_t s)
 {
-    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
-    const size_t S = DW_SECTOR_RAW_BYTES;
-    uint8_t *buf = malloc((size_t)transfer * S), *copy = malloc((size_t)transfer * S);
-    uint8_t *c2 = malloc((size_t)transfer * DW_C2_BYTES_PER_SECTOR), far[DW_SECTOR_RAW_BYTES];
-    bool *missed = malloc((size_t)transfer * sizeof(bool));
-    int rc = 0, before = sus->count;
+    for (int32_t lba = s; lba <= s + 1; lba++)
+        if (lba >= w->first && lba < w->end && w->owner[lba - w->first] == s)
+            return true;
+    return false;
+}
+
+static int test_pass(struct win *w)
+{
+    struct dw__rip *r = w->r;
+    struct dw_secure_stats *st = w->stats;
+    int32_t T = w->cmd_sectors;
+    uint8_t *buf = malloc((size_t)T * S_BYTES), *copy = malloc((size_t)T * S_BYTES);
+    uint8_t *c2 = malloc((size_t)T * DW_C2_BYTES_PER_SECTOR), far[DW_SECTOR_RAW_BYTES];
+    bool *missed = malloc((size_t)T * sizeof(bool)), split;
+    int rc = 0;
     if (!buf || !copy || !c2 || !missed) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    int32_t away = r->cache_defeat_sectors > 0 ? r->cache_defeat_sectors : CACHE_DEFEAT_SECTORS;
-    away = end + away < r->session_end ? end + away
-           : first - away >= r->session_first ? first - away
-                                              : r->session_first;
-    (void)dw_drive_read_raw(r->drive, away, 1, far);
-    for (int32_t lba = first; lba < end;) {
-        int32_t n = end - lba < transfer ? end - lba : transfer;
-        if ((rc = read_chunk_c2(r, lba, n, buf, c2, have_c2, missed)) ||
-            (rc = read_at(r, base + (off_t)(lba - first) * S, copy, (size_t)n * S)))
-            goto out;
-        for (int32_t i = 0; i < n; i++) {
-            uint8_t *s = buf + (size_t)i * S;
-            bool one = missed[i];
-            stats->test_crc32 = (uint32_t)crc32(stats->test_crc32, s, (uInt)S);
-            bool differs = !one && memcmp(s, copy + (size_t)i * S, S) != 0;
-            bool flagged = !one && c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
-            if (differs && !flagged)
-                stats->test_differing++;
-            if ((one || differs || flagged) && suspect_add(sus, lba + i)) {
-                rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
-                goto out;
+    (void)dw_drive_read_raw(r->drive, far_lba(r, w->first, w->end), 1, far);
+    /* Commands T long, the first one half that, so they start between
+     * pass 1's; one that would start where pass 1 did starts a sector
+     * earlier. */
+    for (int32_t u = w->first; u < w->end;) {
+        int32_t s = u, n = u == w->first ? (T / 2 > 1 ? T / 2 : 1) : T;
+        bool forced = false;
+        if (same_start(w, s)) {
+            if (s - 1 >= w->first - w->before) {
+                s--;
+            } else {
+                /* Nothing readable before it (a session's first audio
+                 * sector): no read of it can start elsewhere.  Its pass-1
+                 * alignment is proven by the overlaps; an equal test read
+                 * is taken as it is. */
+                n = 1;
+                forced = true;
             }
         }
-        lba += n;
-        if ((rc = dw__rip_progress(r, 0, false)))
+        if (s + n > w->end)
+            n = w->end - s;
+        if ((rc = read_chunk_c2(r, s, n, buf, c2, &w->have_c2, missed, &split)) ||
+            (rc = file_sectors(w, s, n, copy)))
             goto out;
-    }
-    if (sus->count > before) { /* merge the new suspects into the sorted list */
-        qsort(sus->lba, (size_t)sus->count, sizeof(sus->lba[0]), suspect_cmp);
-        int k = 0;
-        for (int i = 0; i < sus->count; i++)
-            if (k == 0 || sus->lba[k - 1] != sus->lba[i])
-                sus->lba[k++] = sus->lba[i];
-        sus->count = k;
+        bool differs_any = false;
+        for (int32_t i = u - s; i < n; i++) {
+            int32_t lba = s + i, x = lba - w->first;
+            uint8_t *b = buf + (size_t)i * S_BYTES;
+            bool one = missed[i];
+            st->test_crc32 = (uint32_t)crc32(st->test_crc32, b, (uInt)S_BYTES);
+            bool differs = !one && memcmp(b, copy + (size_t)i * S_BYTES, S_BYTES) != 0;
+            bool flagged = !one && c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            if (differs && !flagged) {
+                st->test_differing++;
+                differs_any = true;
+            }
+            if (one || differs || flagged || split || (w->owner[x] == s && !forced))
+                w->why[x] |= SUS_TEST;
+        }
+        /* A test read off the copy by a shift: jitter, for the record. */
+        if (differs_any && !split && !missed[0] && !c2_flagged_bytes(c2) && known_good(w, s)) {
+            struct dw__link l = dw__overlap_link(copy, 1, buf, n);
+            if (l.kind == DW_LINK_SHIFT)
+                note_shift(st, l.shift_samples);
+        }
+        u = s + n;
+        if ((rc = dw__rip_progress(r, w->t->number, false)))
+            goto out;
     }
 out:
     free(buf);
@@ -287,21 +904,410 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* Pass 2                                                               */
+
+enum align { ALIGN_NONE = 0, ALIGN_CONSISTENT, ALIGN_PROVEN, ALIGN_OFF };
+
+/* Fold one anchor's link into a read's alignment. */
+static enum align fold(enum align a, const struct dw__link *l, struct dw_secure_stats *st)
+{
+    if (l->kind == DW_LINK_SHIFT)
+        note_shift(st, l->shift_samples);
+    if (a == ALIGN_OFF || l->kind == DW_LINK_NONE || l->kind == DW_LINK_SHIFT ||
+        (l->kind == DW_LINK_AMBIGUOUS && !l->equal))
+        return ALIGN_OFF;
+    if (l->kind == DW_LINK_SAME || a == ALIGN_PROVEN)
+        return ALIGN_PROVEN;
+    return ALIGN_CONSISTENT;
+}
+
+/* Whether known sector x's content pins an alignment: its bytes (with a
+ * known sector either side as context) match themselves at no other
+ * shift. */
+static int pins_alignment(struct win *w, int32_t x, bool *pins)
+{
+    uint8_t ctx[3 * DW_SECTOR_RAW_BYTES];
+    int32_t lo = known_good(w, x - 1) && x - 1 >= w->r->session_first ? x - 1 : x;
+    int32_t hi = known_good(w, x + 1) ? x + 1 : x;
+    int rc = file_sectors(w, lo, hi - lo + 1, ctx);
+    if (rc)
+        return rc;
+    struct dw__link l = dw__overlap_link(ctx, x - lo + 1, ctx + (size_t)(x - lo) * S_BYTES,
+                                         hi - x + 1);
+    *pins = l.kind == DW_LINK_SAME;
+    return 0;
+}
+
+struct run {
+    int32_t lba, n;
+    int32_t lead_avail;   /* known sectors right before it (anchors) */
+    bool post_avail;      /* the sector after it is known */
+    bool provable;        /* an anchor can prove an alignment */
+    uint8_t *clean;       /* n * CLEAN_READS_KEPT sectors */
+    struct {
+        int32_t start;
+        bool proven;
+    } *meta;              /* per kept read */
+    int *kept;
+    bool *confirmed, *blocked; /* blocked: clean reads came shifted, or agreed
+                                   without a proven alignment */
+    int32_t *unread;      /* 0, or why no read succeeded */
+    int left;
+};
+
+/* The alignment of a read of [start, start + cnt) that covers the run and
+ * `lead` sectors before it (and the sector after it when post): its anchors
+ * against the .part. */
+static int run_alignment(struct win *w, const struct run *u, int32_t lead, bool post,
+                         const uint8_t *raw, const uint8_t *c2, enum align *out)
+{
+    uint8_t file[2 * DW_SECTOR_RAW_BYTES];
+    enum align a = ALIGN_NONE;
+    int rc;
+    *out = ALIGN_NONE;
+    if (u->lead_avail && lead > 0) {
+        bool clean = true;
+        for (int32_t i = 0; i < lead; i++)
+            clean &= !c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+        int32_t x = u->lba - 1, ctx = u->lead_avail >= 2 ? 2 : 1;
+        if (clean) {
+            if ((rc = file_sectors(w, x - ctx + 1, ctx, file)))
+                return rc;
+            struct dw__link l = dw__overlap_link(file, ctx, raw + (size_t)(lead - 1) * S_BYTES,
+                                                 u->n + 1 + (post ? 1 : 0));
+            a = fold(a, &l, w->stats);
+            /* The other anchor sectors of the read are the .part's too. */
+            for (int32_t i = 0; a != ALIGN_OFF && i + 1 < lead; i++) {
+                if ((rc = file_sectors(w, u->lba - lead + i, 1, file)))
+                    return rc;
+                if (memcmp(file, raw + (size_t)i * S_BYTES, S_BYTES) != 0)
+                    a = ALIGN_OFF;
+            }
+        }
+    }
+    if (post && !c2_flagged_bytes(c2 + (size_t)(lead + u->n) * DW_C2_BYTES_PER_SECTOR)) {
+        int32_t x = u->lba + u->n, ctx = known_good(w, x + 1) ? 2 : 1;
+        if ((rc = file_sectors(w, x, ctx, file)))
+            return rc;
+        struct dw__link l = dw__overlap_link(raw, lead + u->n + 1, file, ctx);
+        a = fold(a, &l, w->stats);
+    }
+    *out = a;
+    return 0;
+}
+
+/* A clean read s of run sector i (started at `start`, aligned as `a`):
+ * confirm the sector or keep the read. */
+static void consider(struct win *w, struct run *u, int32_t i, const uint8_t *s, int32_t start,
+                     enum align a, uint8_t *out)
+{
+    bool proven = a == ALIGN_PROVEN;
+    uint8_t why = w->why[u->lba + i - w->first];
+    uint8_t *mine = u->clean + (size_t)i * CLEAN_READS_KEPT * S_BYTES;
+    bool ok = why == SUS_JITTER && proven;
+    int have = u->kept[i] < CLEAN_READS_KEPT ? u->kept[i] : CLEAN_READS_KEPT;
+    for (int k = 0; k < have && !ok; k++) {
+        int m = i * CLEAN_READS_KEPT + k;
+        if (memcmp(mine + (size_t)k * S_BYTES, s, S_BYTES) != 0)
+            continue;
+        /* Without an anchor that can prove an alignment, two reads that
+         * started at different LBAs agree only for digital silence, which
+         * any shift reads the same (two reads shifted alike agree too
+         * often to count).  The first audio sector of a session is read
+         * by commands that start at it and nowhere else. */
+        bool starts_differ = start != u->meta[m].start || u->lba + i == w->r->session_first;
+        if (proven || u->meta[m].proven ||
+            (!u->provable && starts_differ && all_zero(s, S_BYTES)))
+            ok = true;
+        else
+            u->blocked[i] = true;
+    }
+    if (ok) {
+        memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
+        u->confirmed[i] = true;
+        u->left--;
+        return;
+    }
+    int slot = u->kept[i]++ % CLEAN_READS_KEPT;
+    memcpy(mine + (size_t)slot * S_BYTES, s, S_BYTES);
+    u->meta[i * CLEAN_READS_KEPT + slot].start = start;
+    u->meta[i * CLEAN_READS_KEPT + slot].proven = proven;
+}
+
+/* The known bytes of sector x for a run: confirmed in it, else the .part. */
+static const uint8_t *known_bytes(struct win *w, const struct run *u, const uint8_t *out,
+                                  int32_t x, uint8_t *tmp)
+{
+    int32_t i = x - u->lba;
+    if (i >= 0 && i < u->n)
+        return u->confirmed[i] ? out + (size_t)i * S_BYTES : NULL;
+    if (!known_good(w, x) || file_sectors(w, x, 1, tmp) != 0)
+        return NULL;
+    return tmp;
+}
+
+/* The run's read failed: sector i alone, with a known neighbour as anchor
+ * where there is one (even attempts start a sector before it, odd ones at
+ * it).  Returns 0 or a fatal code. */
+static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint8_t *out)
+{
+    struct dw__rip *r = w->r;
+    uint8_t two[2 * DW_SECTOR_RAW_BYTES], c2[2 * DW_C2_BYTES_PER_SECTOR];
+    uint8_t tmp[DW_SECTOR_RAW_BYTES];
+    int32_t x = u->lba + i, fs = x, fc = 1;
+    const uint8_t *before = x - 1 >= r->session_first ? known_bytes(w, u, out, x - 1, tmp) : NULL;
+    bool next_known = i + 1 < u->n ? u->confirmed[i + 1] : known_good(w, x + 1);
+    if (attempt % 2 == 0 && x - 1 >= r->session_first) {
+        fs = x - 1;
+        fc = 2;
+    } else if (next_known && x + 1 < r->session_end) {
+        fc = 2;
+    }
+    int rc = read_c2(r, fs, fc, two, c2, &w->have_c2);
+    if (rc && !fatal_read(rc) && fc > 1) {
+        fs = x;
+        fc = 1;
+        rc = read_c2(r, fs, fc, two, c2, &w->have_c2);
+    }
+    w->stats->reads++;
+    if (fatal_read(rc))
+        return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+    if (rc) {
+        const struct dw_error_detail *e = dw_drive_last_error(r->drive);
+        if (u->unread[i] && e->sense_key >= 0)
+            u->unread[i] = e->sense_key << 16 | e->asc << 8 | e->ascq;
+        return 0;
+    }
+    u->unread[i] = 0;
+    int32_t at = x - fs;
+    const uint8_t *s = two + (size_t)at * S_BYTES;
+    enum align a = ALIGN_NONE;
+    if (fs == x - 1 && before && !c2_flagged_bytes(c2)) {
+        struct dw__link l = dw__overlap_link(before, 1, two, 2);
+        a = fold(a, &l, w->stats);
+    } else if (fc == 2 && fs == x && !c2_flagged_bytes(c2 + DW_C2_BYTES_PER_SECTOR)) {
+        const uint8_t *after = known_bytes(w, u, out, x + 1, tmp);
+        if (after) {
+            struct dw__link l = dw__overlap_link(two, 2, after, 1);
+            a = fold(a, &l, w->stats);
+        }
+    }
+    if (a == ALIGN_OFF) {
+        u->blocked[i] |= !c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR);
+        return 0;
+    }
+    memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
+    if (!c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR))
+        consider(w, u, i, s, fs, a, out);
+    return 0;
+}
+
+/* Pass 2 for the run u->lba .. +u->n (out holds its sectors as the .part
+ * has them, and gets what is settled): see the file comment. */
+static int reread_run(struct win *w, struct run *u, uint8_t *out)
+{
+    struct dw__rip *r = w->r;
+    int32_t lba = u->lba, n = u->n, T = w->cmd_sectors;
+    uint8_t *raw = malloc((size_t)T * S_BYTES), *c2 = malloc((size_t)T * DW_C2_BYTES_PER_SECTOR);
+    uint8_t far[DW_SECTOR_RAW_BYTES];
+    int rc = 0;
+    if (!raw || !c2) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        u->confirmed[i] = u->blocked[i] = false;
+        u->unread[i] = DW_EREAD;
+        u->kept[i] = 0;
+        if (w->why[lba + i - w->first] == SUS_TEST) {
+            /* Pass 1 read it clean and aligned; the test read disagreed or
+             * started where it did.  That read counts. */
+            memcpy(u->clean + (size_t)i * CLEAN_READS_KEPT * S_BYTES, out + (size_t)i * S_BYTES,
+                   S_BYTES);
+            u->meta[i * CLEAN_READS_KEPT].start = w->owner[lba + i - w->first];
+            u->meta[i * CLEAN_READS_KEPT].proven = true;
+            u->kept[i] = 1;
+            u->unread[i] = 0;
+        }
+    }
+    u->left = n;
+    int attempts = r->retries > 0 ? 2 * r->retries : 2;
+    for (int a = 0; a < attempts && u->left > 0; a++) {
+        (void)dw_drive_read_raw(r->drive, far_lba(r, lba, lba + n), 1, far);
+        int32_t lead = u->lead_avail ? 1 + a % u->lead_avail
+                       : a % 2 && lba - 1 >= r->session_first ? 1 : 0;
+        bool post = u->post_avail;
+        int32_t start = lba - lead, cnt = lead + n + (post ? 1 : 0);
+        /* At a session's first sector nothing before it reads: every other
+         * attempt reads the run's first sector alone and the rest from
+         * the next LBA on, so that the rest starts elsewhere. */
+        bool halves = !u->lead_avail && lba - 1 < r->session_first && a % 2 && n > 1;
+        int rrc = read_c2(r, start, halves ? 1 : cnt, raw, c2, &w->have_c2);
+        if (halves && !rrc)
+            rrc = read_c2(r, lba + 1, cnt - 1, raw + S_BYTES, c2 + DW_C2_BYTES_PER_SECTOR,
+                          &w->have_c2);
+        if (fatal_read(rrc)) {
+            rc = dw__set_error(r->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
+            goto out;
+        }
+        if (rrc) { /* the run failed: each sector on its own */
+            for (int32_t i = 0; i < n; i++)
+                if (!u->confirmed[i] && (rc = reread_one(w, u, i, a, out)))
+                    goto out;
+            continue;
+        }
+        w->stats->reads += n;
+        enum align al;
+        if ((rc = run_alignment(w, u, lead, post, raw, c2, &al)))
+            goto out;
+        for (int32_t i = 0; i < n; i++) {
+            if (u->confirmed[i])
+                continue;
+            const uint8_t *s = raw + (size_t)(lead + i) * S_BYTES;
+            bool clean = !c2_flagged_bytes(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR);
+            u->unread[i] = 0;
+            if (al == ALIGN_OFF) { /* shifted: not used */
+                u->blocked[i] |= clean;
+                continue;
+            }
+            memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
+            if (clean)
+                consider(w, u, i, s, halves && i > 0 ? lba + 1 : start,
+                         halves && i == 0 ? ALIGN_NONE : al, out);
+        }
+    }
+    for (int32_t i = 0; i < n; i++)
+        if (!u->confirmed[i] && u->kept[i]) /* the newest clean read */
+            memcpy(out + (size_t)i * S_BYTES,
+                   u->clean + ((size_t)i * CLEAN_READS_KEPT +
+                               (size_t)((u->kept[i] - 1) % CLEAN_READS_KEPT)) * S_BYTES,
+                   S_BYTES);
+out:
+    free(raw);
+    free(c2);
+    return rc;
+}
+
+static int pass2(struct win *w, int suspects)
+{
+    struct dw__rip *r = w->r;
+    int32_t max_run = w->cmd_sectors - ANCHOR_MAX_SECTORS - 1;
+    if (max_run > RUN_MAX_SECTORS)
+        max_run = RUN_MAX_SECTORS;
+    if (max_run < 1)
+        max_run = 1;
+    struct run u = {0};
+    uint8_t *out = malloc((size_t)max_run * S_BYTES);
+    u.clean = malloc((size_t)max_run * CLEAN_READS_KEPT * S_BYTES);
+    u.meta = calloc((size_t)max_run * CLEAN_READS_KEPT, sizeof(*u.meta));
+    u.kept = calloc((size_t)max_run, sizeof(int));
+    u.confirmed = calloc((size_t)max_run, sizeof(bool));
+    u.blocked = calloc((size_t)max_run, sizeof(bool));
+    u.unread = calloc((size_t)max_run, sizeof(int32_t));
+    int rc = 0;
+    if (!out || !u.clean || !u.meta || !u.kept || !u.confirmed || !u.blocked || !u.unread) {
+        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int32_t lba = w->first; suspects && lba < w->end;) {
+        if (!w->why[lba - w->first]) {
+            lba++;
+            continue;
+        }
+        int32_t n = 1;
+        while (lba + n < w->end && n < max_run && w->why[lba + n - w->first])
+            n++;
+        u.lba = lba;
+        u.n = n;
+        u.lead_avail = 0;
+        while (u.lead_avail < ANCHOR_MAX_SECTORS && lba - u.lead_avail - 1 >= r->session_first &&
+               known_good(w, lba - u.lead_avail - 1))
+            u.lead_avail++;
+        u.post_avail = known_good(w, lba + n);
+        bool pins = false;
+        u.provable = false;
+        if (u.lead_avail && (rc = pins_alignment(w, lba - 1, &pins)))
+            goto out;
+        u.provable |= pins;
+        if (u.post_avail && !u.provable && (rc = pins_alignment(w, lba + n, &pins)))
+            goto out;
+        u.provable |= u.post_avail && pins;
+        /* A sector no re-read gets keeps what pass 1 wrote for it. */
+        if ((rc = file_sectors(w, lba, n, out)) || (rc = reread_run(w, &u, out)) ||
+            (rc = file_write(w, lba, n, out)))
+            goto out;
+        for (int32_t k = 0; k < n; k++) {
+            int32_t x = lba + k;
+            uint8_t why = w->why[x - w->first];
+            dw__ranges_add(&r->reread, x, 0);
+            if (why & SUS_JITTER)
+                w->stats->jitter_reread_sectors++;
+            if (u.confirmed[k]) {
+                w->stats->recovered++;
+                w->why[x - w->first] = 0; /* proven now: an anchor for the next run */
+            } else if (u.unread[k]) {
+                dw__ranges_add(&r->bad, x, u.unread[k]);
+                dw__rip_log(r, DW_LOG_WARN,
+                            "sector %d (track %d): no re-read could read it; pass 1's bytes "
+                            "(zeros when it did not read either) are kept",
+                            x, w->t->number);
+            } else if ((why & SUS_JITTER) || u.blocked[k]) {
+                w->stats->jitter_unconfirmed_sectors++;
+                dw__ranges_add(&r->bad, x, DW__BAD_JITTER_UNCONFIRMED);
+                dw__rip_log(r, DW_LOG_WARN,
+                            "sector %d (track %d): jitter: no read of it was proven to start "
+                            "where it should (its read commands came shifted, or nothing "
+                            "around it could show where they started); the best read is kept",
+                            x, w->t->number);
+            } else {
+                dw__ranges_add(&r->bad, x, DW__BAD_SECURE_UNCONFIRMED);
+                dw__rip_log(r, DW_LOG_WARN,
+                            "sector %d (track %d): no two clean reads agreed; the best read "
+                            "is kept",
+                            x, w->t->number);
+            }
+        }
+        lba += n;
+        if ((rc = dw__rip_progress(r, w->t->number, false)))
+            goto out;
+    }
+out:
+    free(out);
+    free(u.clean);
+    free(u.meta);
+    free(u.kept);
+    free(u.confirmed);
+    free(u.blocked);
+    free(u.unread);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The window                                                           */
+
 static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t first,
                          int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
                          struct dw_secure_stats *stats)
 {
+    struct win w = {.r = r, .t = t, .first = first, .end = end, .stats = stats,
+                    .have_c2 = r->secure_have_c2};
     int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
-    uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
-    uint8_t *c2 = malloc((size_t)transfer * DW_C2_BYTES_PER_SECTOR);
-    bool *missed = malloc((size_t)transfer * sizeof(bool));
-    struct suspects sus = {0}, flagged = {0}; /* flagged: pass 1's suspects */
-    bool have_c2 = r->secure_have_c2;
-    int rc = 0;
+    struct cmd *cmds = NULL;
+    uint8_t *ovl = NULL, *buf = NULL;
+    int nc = 0, rc = 0;
     uint32_t test_crc32 = stats->test_crc32; /* runs on from the window before */
     memset(stats, 0, sizeof(*stats));
     stats->test_crc32 = test_crc32;
-    if (!buf || !c2 || !missed) {
+    /* One read command must be one drive command: with a read offset that
+     * is not whole sectors the offset layer reads one sector more. */
+    w.cmd_sectors = transfer - (dw__rip_offset_samples(r) % DW_SAMPLES_PER_SECTOR ? 1 : 0);
+    if (w.cmd_sectors < 2)
+        w.cmd_sectors = 2;
+    w.why = calloc((size_t)(end - first), 1);
+    w.owner = calloc((size_t)(end - first), sizeof(int32_t));
+    buf = malloc((size_t)transfer * S_BYTES);
+    if (!w.why || !w.owner || !buf) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -309,117 +1315,50 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
         rc = dw__outfile_check(&r->image, r->err);
         goto out;
     }
-    off_t base = ftello(r->image.fp);
+    w.base = ftello(r->image.fp);
+    while (w.before < ANCHOR_MAX_SECTORS && w.base >= (off_t)(w.before + 1) * (off_t)S_BYTES &&
+           session_audio(r, t, first - w.before - 1) && !listed_bad(r, first - w.before - 1))
+        w.before++;
+    w.edge_before = !session_audio(r, t, first - 1);
 
-    /* Pass 1. */
-    for (int32_t lba = first; lba < end;) {
-        int32_t n = end - lba < transfer ? end - lba : transfer;
-        if ((rc = read_chunk_c2(r, lba, n, buf, c2, &have_c2, missed)))
-            goto out;
-        for (int32_t i = 0; i < n; i++) {
-            if (missed[i]) {
-                stats->unreadable_pass1++;
-            } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
-                stats->c2_sectors++;
-            } else {
-                continue;
-            }
-            if (suspect_add(&sus, lba + i)) {
-                rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
-                goto out;
-            }
-        }
-        rc = 0;
-        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
-        if (fwrite(buf, 1, bytes, r->image.fp) != bytes) {
-            rc = dw__outfile_check(&r->image, r->err);
-            rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
-            goto out;
-        }
-        lba += n;
-        r->done_sectors += n;
-        if ((rc = dw__rip_progress(r, t->number, false)))
-            goto out;
-    }
+    /* Pass 1, then what its overlaps say. */
+    if ((rc = pass1(&w, &cmds, &nc, &ovl)))
+        goto out;
     if (fflush(r->image.fp) != 0) {
         rc = dw__outfile_check(&r->image, r->err);
         goto out;
     }
+    if ((rc = settle_pass1(&w, cmds, nc, ovl)))
+        goto out;
 
-    /* Test-and-copy: read the window again and compare.  Sectors it adds
-     * read clean in pass 1: that read counts towards their agreement. */
-    if (r->test_pass && sus.count) {
-        flagged.lba = malloc((size_t)sus.count * sizeof(int32_t));
-        if (!flagged.lba) {
-            rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
-            goto out;
-        }
-        memcpy(flagged.lba, sus.lba, (size_t)sus.count * sizeof(int32_t));
-        flagged.count = flagged.cap = sus.count;
-    }
-    if (r->test_pass &&
-        (rc = test_pass(r, first, end, base, &have_c2, &sus, stats)))
+    /* Test-and-copy: read the window again and compare. */
+    if (r->test_pass && (rc = test_pass(&w)))
         goto out;
 
     /* Pass 2: only the suspicious sectors. */
-    if (sus.count)
+    int suspects = 0, jitter = 0;
+    for (int32_t i = 0; i < end - first; i++) {
+        suspects += w.why[i] != 0;
+        jitter += (w.why[i] & SUS_JITTER) != 0;
+    }
+    if (suspects && jitter)
+        dw__rip_log(r, DW_LOG_INFO,
+                    "track %02d: %d suspicious sectors (%d C2-flagged, %d unreadable, %d whose "
+                    "alignment is not proven): re-reading them",
+                    t->number, suspects, stats->c2_sectors, stats->unreadable_pass1, jitter);
+    else if (suspects)
         dw__rip_log(r, DW_LOG_INFO,
                     "track %02d: %d suspicious sectors (%d C2-flagged, %d unreadable): "
                     "re-reading them",
-                    t->number, sus.count, stats->c2_sectors, stats->unreadable_pass1);
-    for (int i = 0; i < sus.count;) {
-        /* A run of contiguous suspicious sectors, at most one transfer. */
-        int32_t lba = sus.lba[i], n = 1;
-        while (i + n < sus.count && n < transfer && sus.lba[i + n] == lba + n)
-            n++;
-        bool confirmed[256];
-        int32_t unread[256]; /* 0, or why no re-read of the sector succeeded */
-        bool seed_clean[256];
-        if (n > (int32_t)(sizeof(confirmed) / sizeof(confirmed[0])))
-            n = (int32_t)(sizeof(confirmed) / sizeof(confirmed[0]));
-        /* A sector no re-read gets keeps what pass 1 wrote for it. */
-        if ((rc = read_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
-                          (size_t)n * DW_SECTOR_RAW_BYTES)))
-            goto out;
-        for (int32_t k = 0; k < n; k++)
-            seed_clean[k] = r->test_pass &&
-                            !(flagged.count && bsearch(&(int32_t){lba + k}, flagged.lba, (size_t)flagged.count,
-                                     sizeof(int32_t), suspect_cmp));
-        rc = reread_run(r, lba, n, r->session_first, r->session_end, &have_c2, buf, confirmed,
-                        seed_clean, unread, &stats->reads);
-        if (rc)
-            goto out;
-        if ((rc = write_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf,
-                           (size_t)n * DW_SECTOR_RAW_BYTES)))
-            goto out;
-        for (int32_t k = 0; k < n; k++) {
-            dw__ranges_add(&r->reread, lba + k, 0);
-            if (!confirmed[k] && unread[k]) {
-                dw__ranges_add(&r->bad, lba + k, unread[k]);
-                dw__rip_log(r, DW_LOG_WARN,
-                            "sector %d (track %d): no re-read could read it; pass 1's bytes "
-                            "(zeros when it did not read either) are kept",
-                            lba + k, t->number);
-            } else if (!confirmed[k]) {
-                dw__ranges_add(&r->bad, lba + k, DW__BAD_SECURE_UNCONFIRMED);
-                dw__rip_log(r, DW_LOG_WARN,
-                            "sector %d (track %d): no two clean reads agreed; the best read "
-                            "is kept",
-                            lba + k, t->number);
-            } else {
-                stats->recovered++;
-            }
-        }
-        i += n;
-        if ((rc = dw__rip_progress(r, t->number, false)))
-            goto out;
-    }
+                    t->number, suspects, stats->c2_sectors, stats->unreadable_pass1);
+    if ((rc = pass2(&w, suspects)))
+        goto out;
 
     /* Pass 3: checksums over the final bytes. */
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
-        size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
-        if ((rc = read_at(r, base + (off_t)(lba - first) * DW_SECTOR_RAW_BYTES, buf, bytes)))
+        size_t bytes = (size_t)n * S_BYTES;
+        if ((rc = file_sectors(&w, lba, n, buf)))
             goto out;
         dw_hash_update(image_hash, buf, bytes);
         dw_hash_update(track_hash, buf, bytes);
@@ -427,17 +1366,40 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
         lba += n;
     }
     /* After the window: a resumed rip may have more of the file behind it. */
-    if (fseeko(r->image.fp, base + (off_t)(end - first) * DW_SECTOR_RAW_BYTES, SEEK_SET) != 0)
+    if (fseeko(r->image.fp, w.base + (off_t)(end - first) * (off_t)S_BYTES, SEEK_SET) != 0)
         rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
 out:
-    r->secure_have_c2 = have_c2;
-    stats->have_c2 = have_c2;
-    free(sus.lba);
-    free(flagged.lba);
+    r->secure_have_c2 = w.have_c2;
+    stats->have_c2 = w.have_c2;
+    free(w.why);
+    free(w.owner);
+    free(cmds);
+    free(ovl);
     free(buf);
-    free(c2);
-    free(missed);
     return rc;
+}
+
+void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_stats *part)
+{
+    sum->have_c2 = part->have_c2;
+    sum->c2_sectors += part->c2_sectors;
+    sum->unreadable_pass1 += part->unreadable_pass1;
+    sum->recovered += part->recovered;
+    sum->reads += part->reads;
+    sum->test_crc32 = part->test_crc32;
+    sum->test_differing += part->test_differing;
+    sum->overlap_sectors += part->overlap_sectors;
+    sum->jitter_shifted_commands += part->jitter_shifted_commands;
+    if (part->jitter_min_samples &&
+        (!sum->jitter_min_samples || part->jitter_min_samples < sum->jitter_min_samples))
+        sum->jitter_min_samples = part->jitter_min_samples;
+    if (part->jitter_max_samples > sum->jitter_max_samples)
+        sum->jitter_max_samples = part->jitter_max_samples;
+    sum->jitter_unmatched_overlaps += part->jitter_unmatched_overlaps;
+    sum->jitter_realigned_sectors += part->jitter_realigned_sectors;
+    sum->jitter_vote_sectors += part->jitter_vote_sectors;
+    sum->jitter_reread_sectors += part->jitter_reread_sectors;
+    sum->jitter_unconfirmed_sectors += part->jitter_unconfirmed_sectors;
 }
 
 int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
@@ -445,22 +1407,39 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
                          struct dw_secure_stats *stats)
 {
     uint32_t test_crc32 = stats->test_crc32; /* runs on over the calls of a track */
+    int rc = 0;
     memset(stats, 0, sizeof(*stats));
     stats->test_crc32 = test_crc32;
-    for (int32_t a = first; a < end;) {
-        int32_t b = end - a > SECURE_WINDOW_SECTORS ? a + SECURE_WINDOW_SECTORS : end;
+    for (int32_t a = first; a < end && !rc;) {
+        int32_t size = r->secure_window_sectors ? r->secure_window_sectors
+                                                : SECURE_WINDOW_MIN_SECTORS;
+        int32_t b = end - a > size ? a + size : end;
         struct dw_secure_stats w = {.test_crc32 = stats->test_crc32};
-        int rc = secure_window(r, t, a, b, image_hash, track_hash, &w);
-        stats->test_crc32 = w.test_crc32;
-        stats->test_differing += w.test_differing;
-        stats->have_c2 = w.have_c2;
-        stats->c2_sectors += w.c2_sectors;
-        stats->unreadable_pass1 += w.unreadable_pass1;
-        stats->recovered += w.recovered;
-        stats->reads += w.reads;
-        if (rc || (rc = dw__rip_mark_final(r, b, false)))
-            return rc;
+        double t0 = dw__now_seconds();
+        rc = secure_window(r, t, a, b, image_hash, track_hash, &w);
+        dw__secure_stats_add(stats, &w);
+        if (!rc)
+            rc = dw__rip_mark_final(r, b, true); /* settled: saved now */
+        /* The next window: what this speed reads in SECURE_WINDOW_SECONDS. */
+        double secs = dw__now_seconds() - t0;
+        double next = secs > 0 ? (double)(b - a) / secs * SECURE_WINDOW_SECONDS
+                               : SECURE_WINDOW_SECTORS;
+        r->secure_window_sectors = next < SECURE_WINDOW_MIN_SECTORS ? SECURE_WINDOW_MIN_SECTORS
+                                   : next > SECURE_WINDOW_SECTORS ? SECURE_WINDOW_SECTORS
+                                                                  : (int32_t)next;
         a = b;
     }
-    return 0;
+    if (stats->jitter_shifted_commands || stats->jitter_unmatched_overlaps ||
+        stats->jitter_reread_sectors)
+        dw__rip_log(r, DW_LOG_INFO,
+                    "track %02d: LBA %d-%d: overlapping reads: %d read commands came shifted "
+                    "(jitter, %d to %d samples), %d overlaps matched at no shift within %d "
+                    "samples; %d sectors realigned, %d re-read for their alignment, %d of "
+                    "them unconfirmed",
+                    t->number, first, end - 1, stats->jitter_shifted_commands,
+                    stats->jitter_min_samples, stats->jitter_max_samples,
+                    stats->jitter_unmatched_overlaps, DW_JITTER_MAX_SAMPLES,
+                    stats->jitter_realigned_sectors, stats->jitter_reread_sectors,
+                    stats->jitter_unconfirmed_sectors);
+    return rc;
 }

@@ -27,6 +27,7 @@
 #include "report/outfile.h"
 #include "report/report_int.h"
 #include "rip/rip_int.h"
+#include "rip/rip_report.h"
 
 /* The sectors of the bin: each track from its first sector (not before
  * bin_first) to its end; runs of them in disc order, and the gaps between
@@ -89,19 +90,17 @@ static bool is_image(struct dw__rip *r)
     return info.kind == DW_DRIVE_IMAGE;
 }
 
-int dw__rip_extras_check(struct dw__rip *r, bool iso, json_object *report)
+int dw__rip_extras_check(struct dw__rip *r, bool iso)
 {
     unsigned flags = r->opts->flags;
     bool sub = flags & DW_RIP_SUBCHANNEL, toc = flags & DW_RIP_TOC;
     bool htoa = flags & DW_RIP_HTOA_FILE;
-    json_object *options = NULL;
     char more[256];
 
-    if (json_object_object_get_ex(report, "options", &options)) {
-        json_object_object_add(options, "subchannel", json_object_new_boolean(sub));
-        json_object_object_add(options, "toc", json_object_new_boolean(toc));
-        json_object_object_add(options, "htoa_file", json_object_new_boolean(htoa));
-    }
+    r->rep->extras_known = true;
+    r->rep->want_subchannel = sub;
+    r->rep->want_toc = toc;
+    r->rep->want_htoa_file = htoa;
     if (!sub && !toc && !htoa)
         return 0;
     if (iso)
@@ -178,9 +177,10 @@ static int write_cdt(struct dw__rip *r)
         dw__outfile_abort(&of);
         goto out;
     }
-    if ((rc = dw__outfile_commit(&of, r->err)))
+    if ((rc = dw__rip_pending_add(r, &of)))
         goto out;
-    snprintf(r->result->cdt_path, sizeof(r->result->cdt_path), "%s", path);
+    if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_CDT, path)))
+        goto out;
     dw__rip_log(r, DW_LOG_INFO, "CD-TEXT: %s (%zu packs of 18 bytes, IEC 61866)",
                 base_name(path), bytes / 18);
 out:
@@ -190,10 +190,10 @@ out:
 
 /* ---- cdrdao TOC ----------------------------------------------------------- */
 
-static int write_toc(struct dw__rip *r, const struct bin_layout *b, json_object *report)
+static int write_toc(struct dw__rip *r, const struct bin_layout *b)
 {
     const struct dw_disc *disc = r->disc;
-    json_object *list = json_object_new_array();
+    struct dw_rip_report *rep = r->rep;
     int rc = 0, sessions = 0, last = 0;
 
     for (int i = 0; i < disc->track_count; i++)
@@ -213,7 +213,7 @@ static int write_toc(struct dw__rip *r, const struct bin_layout *b, json_object 
             snprintf(suffix, sizeof(suffix), "-session%d.toc", t->session);
         else
             snprintf(suffix, sizeof(suffix), ".toc");
-        struct dw_toc_write_opts o = {.bin_name = base_name(r->result->image_path),
+        struct dw_toc_write_opts o = {.bin_name = base_name(r->image_path),
                                       .bin_first_lba = b->first_lba,
                                       .gap_lba = b->gap_lba,
                                       .gap_sectors = b->gap_sectors,
@@ -231,21 +231,26 @@ static int write_toc(struct dw__rip *r, const struct bin_layout *b, json_object 
             dw__outfile_abort(&of);
             break;
         }
-        if ((rc = dw__outfile_commit(&of, r->err)))
+        if ((rc = dw__rip_pending_add(r, &of)))
             break;
-        if (!r->result->toc_path[0])
-            snprintf(r->result->toc_path, sizeof(r->result->toc_path), "%s", path);
-        json_object_array_add(list, json_object_new_string(path));
+        char **list = realloc(rep->toc_sessions,
+                              (size_t)(rep->toc_session_count + 1) * sizeof(*list));
+        if (!list || !(list[rep->toc_session_count] = strdup(path)) ||
+            (!rep->outputs[DW__RR_OUT_TOC] &&
+             dw__rip_report_set_output(rep, DW__RR_OUT_TOC, path))) {
+            if (list)
+                rep->toc_sessions = list;
+            rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+            break;
+        }
+        rep->toc_sessions = list;
+        rep->toc_session_count++;
         dw__rip_log(r, DW_LOG_INFO, "cdrdao TOC: %s%s", base_name(path),
                     sessions > 1
                         ? " (one file per session: burn them in order, all but the "
                           "last with cdrdao write --multi)"
                         : "");
     }
-    if (sessions > 1)
-        json_object_object_add(report, "toc_sessions", list);
-    else
-        json_object_put(list);
     return rc;
 }
 
@@ -316,7 +321,7 @@ static int read_subs(struct dw__rip *r, struct sub_pass *s, int32_t lba, int32_t
     int rc = dw_drive_read_raw_sub(r->drive, lba, n, buf);
     if (!rc)
         return 0;
-    if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE ||
+    if (dw__read_error_is_fatal(rc) ||
         rc == DW_EUNSUPPORTED)
         goto fatal;
     for (int32_t k = 0; k < n; k++) {
@@ -326,7 +331,7 @@ static int read_subs(struct dw__rip *r, struct sub_pass *s, int32_t lba, int32_t
             rc = dw_drive_read_raw_sub(r->drive, lba + k, 1, one);
             if (!rc)
                 break;
-            if (rc == DW_ENOMEDIUM || rc == DW_ENOMEM || rc == DW_ENODRIVE)
+            if (dw__read_error_is_fatal(rc))
                 goto fatal;
         }
         if (rc) {
@@ -341,8 +346,7 @@ fatal:
     return rc;
 }
 
-static int write_clonecd(struct dw__rip *r, const struct bin_layout *b,
-                         json_object *report)
+static int write_clonecd(struct dw__rip *r, const struct bin_layout *b)
 {
     int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
     uint8_t *buf = malloc((size_t)transfer * DW_RAW_SUB_SECTOR_BYTES);
@@ -365,11 +369,11 @@ static int write_clonecd(struct dw__rip *r, const struct bin_layout *b,
         (rc = out_path(r, sub_path, sizeof(sub_path), ".sub")) ||
         (rc = out_path(r, ccd_path, sizeof(ccd_path), ".ccd")))
         goto out;
-    bin = fopen(r->result->image_path, "rb");
+    bin = fopen(dw__rip_image_now(r), "rb");
     if (!bin) {
         rc =
             dw__set_error(r->err, dw_error_from_errno(errno), "cannot read '%s' back: %s",
-                          r->result->image_path, strerror(errno));
+                          r->image_path, strerror(errno));
         goto out;
     }
     if ((rc = dw__outfile_open(&img, img_path, r->err)) ||
@@ -383,7 +387,7 @@ static int write_clonecd(struct dw__rip *r, const struct bin_layout *b,
             if (read_exact(bin, frames, (size_t)n * DW_SECTOR_RAW_BYTES)) {
                 rc = dw__set_error(r->err, DW_ETRUNC,
                                    "'%s' is shorter than the rip wrote it",
-                                   r->result->image_path);
+                                   r->image_path);
                 break;
             }
             bool write_ok =
@@ -411,52 +415,41 @@ static int write_clonecd(struct dw__rip *r, const struct bin_layout *b,
     }
     if (rc)
         goto out;
-    if ((rc = dw__outfile_commit(&img, r->err)) ||
-        (rc = dw__outfile_commit(&sub, r->err)))
+    if ((rc = dw__rip_pending_add(r, &img)) ||
+        (rc = dw__rip_pending_add(r, &sub)))
         goto out;
     if ((rc = dw__outfile_open(&ccd, ccd_path, r->err)))
         goto out;
     struct dw_ccd_write_opts co = {.img_first_lba = b->first_lba};
     if ((rc = dw_ccd_write(r->disc, &co, ccd.fp)) ||
         (rc = dw__outfile_check(&ccd, r->err)) ||
-        (rc = dw__outfile_commit(&ccd, r->err))) {
+        (rc = dw__rip_pending_add(r, &ccd))) {
         if (r->err->code != rc)
             dw__set_error(r->err, rc, "cannot write '%s'", ccd_path);
         goto out;
     }
-    snprintf(r->result->img_path, sizeof(r->result->img_path), "%s", img_path);
-    snprintf(r->result->sub_path, sizeof(r->result->sub_path), "%s", sub_path);
-    snprintf(r->result->ccd_path, sizeof(r->result->ccd_path), "%s", ccd_path);
+    if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_IMG, img_path)) ||
+        (rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_SUB, sub_path)) ||
+        (rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_CCD, ccd_path))) {
+        rc = dw__set_error(r->err, rc, "out of memory");
+        goto out;
+    }
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    const char *source = is_image(r)
-                             ? "synthesized from the image layout"
+    struct dw__rr_subchannel *so = &r->rep->subchannel;
+    so->present = true;
+    so->source = is_image(r) ? "synthesized from the image layout"
                              : "raw P-W from the drive (READ CD sub-channel 001b)";
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "source", json_object_new_string(source));
-    json_object_object_add(o, "sectors", json_object_new_int64(s.sectors));
-    json_object_object_add(o, "unreadable", dw__json_ranges(&s.unreadable, NULL));
-    json_object_object_add(o, "unreadable_sectors",
-                           json_object_new_int64(s.unreadable.sectors));
-    json_object_object_add(o, "bad_q_crc_frames", json_object_new_int64(s.bad_crc));
-    json_object_object_add(o, "misplaced_q_frames", json_object_new_int64(s.misplaced));
-    json_object_object_add(o, "mcn_frames", json_object_new_int64(s.mcn_frames));
-    json_object_object_add(o, "isrc_frames", json_object_new_int64(s.isrc_frames));
-    json_object_object_add(o, "seconds", json_object_new_double(seconds));
-    json_object_object_add(report, "subchannel", o);
-    dw__rip_log(
-        r, DW_LOG_INFO,
-        "sub-channel pass (%s): %lld sectors, %lld unreadable (zero-filled), %lld Q "
-        "frames with a bad CRC, %lld with another sector's time, %lld MCN and %lld "
-        "ISRC frames (%.1f s)",
-        source, (long long)s.sectors, (long long)s.unreadable.sectors,
-        (long long)s.bad_crc, (long long)s.misplaced, (long long)s.mcn_frames,
-        (long long)s.isrc_frames, seconds);
-    for (int i = 0; i < s.unreadable.count; i++)
-        dw__rip_log(
-            r, DW_LOG_WARN, "sub-channel of LBA %d-%d did not read: zero-filled in %s",
-            s.unreadable.r[i].first_lba, s.unreadable.r[i].last_lba, base_name(sub_path));
+    so->sectors = s.sectors;
+    so->unreadable = s.unreadable;
+    memset(&s.unreadable, 0, sizeof(s.unreadable));
+    so->bad_q_crc_frames = s.bad_crc;
+    so->misplaced_q_frames = s.misplaced;
+    so->mcn_frames = s.mcn_frames;
+    so->isrc_frames = s.isrc_frames;
+    so->seconds = seconds;
+    dw__riplog_subchannel(r, base_name(sub_path));
     dw__rip_log(r, DW_LOG_INFO, "CloneCD set: %s, %s, %s", base_name(img_path),
                 base_name(sub_path), base_name(ccd_path));
 out:
@@ -542,23 +535,23 @@ static int64_t bad_within(const struct dw__rip *r, int32_t first, int32_t end)
  * there is none), reading its sectors back from the finished bin to tell
  * whether they are all digital silence; with DW_RIP_HTOA_FILE also write
  * them as NAME-htoa.wav.  The bin starts with them. */
-static int write_htoa(struct dw__rip *r, const struct bin_layout *b, json_object *report)
+static int write_htoa(struct dw__rip *r, const struct bin_layout *b)
 {
     bool want_file = r->opts->flags & DW_RIP_HTOA_FILE;
     int32_t first = 0, sectors = 0;
     enum { CHUNK_SECTORS = 64 };
     uint8_t *buf = NULL;
-    char path[4096] = "", length[48];
+    char path[4096] = "";
     struct dw__outfile wav = {0};
     FILE *bin = NULL;
     bool silent = true;
     int rc = 0;
 
+    struct dw__rr_htoa *h = &r->rep->htoa;
+    h->present = true;
+    h->file_wanted = want_file;
     if (!htoa_range(r->disc, b, &first, &sectors)) {
-        json_object_object_add(report, "htoa", NULL);
-        if (want_file)
-            dw__rip_log(r, DW_LOG_INFO,
-                        "no hidden track before track 1: nothing written");
+        dw__riplog_htoa(r);
         return 0;
     }
     /* A CD holds at most 449850 sectors: the data size fits the header. */
@@ -568,11 +561,11 @@ static int write_htoa(struct dw__rip *r, const struct bin_layout *b, json_object
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    bin = fopen(r->result->image_path, "rb");
+    bin = fopen(dw__rip_image_now(r), "rb");
     if (!bin) {
         rc =
             dw__set_error(r->err, dw_error_from_errno(errno), "cannot read '%s' back: %s",
-                          r->result->image_path, strerror(errno));
+                          r->image_path, strerror(errno));
         goto out;
     }
     if (want_file) {
@@ -589,7 +582,7 @@ static int write_htoa(struct dw__rip *r, const struct bin_layout *b, json_object
         size_t bytes = (size_t)n * DW_SECTOR_RAW_BYTES;
         if (read_exact(bin, buf, bytes)) {
             rc = dw__set_error(r->err, DW_ETRUNC, "'%s' is shorter than the rip wrote it",
-                               r->result->image_path);
+                               r->image_path);
             goto out;
         }
         for (size_t i = 0; i < bytes && silent; i++)
@@ -600,44 +593,22 @@ static int write_htoa(struct dw__rip *r, const struct bin_layout *b, json_object
     }
     if (want_file) {
         if ((rc = dw__outfile_check(&wav, r->err)) ||
-            (rc = dw__outfile_commit(&wav, r->err)))
+            (rc = dw__rip_pending_add(r, &wav)))
             goto out;
-        snprintf(r->result->htoa_path, sizeof(r->result->htoa_path), "%s", path);
+        if ((rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_HTOA, path))) {
+            rc = dw__set_error(r->err, rc, "out of memory");
+            goto out;
+        }
     }
 
-    snprintf(length, sizeof(length), "%d:%02d.%02d", sectors / (60 * 75),
+    h->exists = true;
+    h->first_lba = first;
+    h->sectors = sectors;
+    snprintf(h->length, sizeof(h->length), "%d:%02d.%02d", sectors / (60 * 75),
              sectors / 75 % 60, sectors % 75);
-    int64_t bad = bad_within(r, first, first + sectors);
-    const struct dw_track *t1 = &r->disc->tracks[0];
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "first_lba", json_object_new_int(first));
-    json_object_object_add(o, "last_lba", json_object_new_int(first + sectors - 1));
-    json_object_object_add(o, "sectors", json_object_new_int(sectors));
-    json_object_object_add(o, "length", json_object_new_string(length));
-    json_object_object_add(o, "silent", json_object_new_boolean(silent));
-    json_object_object_add(o, "sectors_bad", json_object_new_int64(bad));
-    json_object_object_add(o, "file", want_file ? json_object_new_string(path) : NULL);
-    json_object_object_add(report, "htoa", o);
-    if (want_file)
-        dw__rip_log(r, DW_LOG_INFO,
-                    "hidden track (HTOA): LBA %d-%d (%d sectors, %s, %s), written to %s",
-                    first, first + sectors - 1, sectors, length,
-                    silent ? "all digital silence" : "not digital silence",
-                    base_name(path));
-    else
-        dw__rip_log(r, DW_LOG_INFO,
-                    "hidden track (HTOA): LBA %d-%d (%d sectors, %s, %s), in the bin as "
-                    "INDEX 00 of track %02d",
-                    first, first + sectors - 1, sectors, length,
-                    silent ? "all digital silence" : "not digital silence", t1->number);
-    if (bad)
-        dw__rip_log(
-            r, DW_LOG_WARN,
-            "%lld of the hidden track's %d sectors stayed bad: the drive could not "
-            "read them for certain (the bad: lines list them); %s what was read, "
-            "zeros where nothing did",
-            (long long)bad, sectors,
-            want_file ? "the bin and the .wav hold" : "the bin holds");
+    h->silent = silent;
+    h->sectors_bad = bad_within(r, first, first + sectors);
+    dw__riplog_htoa(r);
     goto out;
 write_error:
     rc = dw__outfile_check(&wav, r->err);
@@ -651,7 +622,7 @@ out:
     return rc;
 }
 
-int dw__rip_extras_write(struct dw__rip *r, json_object *report)
+int dw__rip_extras_write(struct dw__rip *r)
 {
     struct bin_layout b;
     int rc;
@@ -659,31 +630,16 @@ int dw__rip_extras_write(struct dw__rip *r, json_object *report)
     if (r->opts->format == DW_RIP_ISO)
         return 0;
     bin_layout(r->disc, &b);
-    if ((rc = write_cdt(r)) || (rc = write_htoa(r, &b, report)))
+    if ((rc = write_cdt(r)) || (rc = write_htoa(r, &b)))
         return rc;
-    if ((r->opts->flags & DW_RIP_TOC) && (rc = write_toc(r, &b, report)))
+    if ((r->opts->flags & DW_RIP_TOC) && (rc = write_toc(r, &b)))
         return rc;
     if (r->opts->flags & DW_RIP_SUBCHANNEL)
-        rc = write_clonecd(r, &b, report);
+        rc = write_clonecd(r, &b);
     return rc;
 }
 
-void dw__rip_extras_outputs(struct dw__rip *r, json_object *outputs)
-{
-    const struct dw_rip_result *res = r->result;
-    const struct {
-        const char *key;
-        const char *path;
-    } files[] = {{"img", res->img_path}, {"sub", res->sub_path},
-                 {"ccd", res->ccd_path}, {"toc", res->toc_path},
-                 {"cdt", res->cdt_path}, {"htoa", res->htoa_path}};
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-        if (files[i].path[0])
-            json_object_object_add(outputs, files[i].key,
-                                   json_object_new_string(files[i].path));
-}
-
-int dw__rip_sign_log(struct dw__rip *r, json_object *report)
+int dw__rip_sign_log(struct dw__rip *r)
 {
     char hex[65];
     struct dw_error_detail e;
@@ -695,7 +651,6 @@ int dw__rip_sign_log(struct dw__rip *r, json_object *report)
             *r->err = e;
         return rc;
     }
-    snprintf(r->result->log_sha256, sizeof(r->result->log_sha256), "%s", hex);
-    json_object_object_add(report, "log_sha256", json_object_new_string(hex));
+    snprintf(r->rep->log_sha256, sizeof(r->rep->log_sha256), "%s", hex);
     return 0;
 }

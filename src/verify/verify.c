@@ -1,13 +1,11 @@
 /* Verify: read > compare > classify > report. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include "discwright/report.h"
 #include "discwright/sector.h"
 #include "discwright/verify.h"
 #include "errors_int.h"
-#include "report/report_int.h"
 #include "util.h"
+#include "verify/verify_report.h"
 
 #define DEFAULT_RETRIES 2
 
@@ -45,103 +43,92 @@ const char *dw_sector_class_name(enum dw_sector_class c)
     return "?";
 }
 
+/* One verify as it runs. */
 struct vjob {
-    struct dw_verify_result *res;
-    int cap;
+    struct dw_drive *source, *image;
+    const struct dw_verify_opts *opts;
+    const struct dw_callbacks *cb;
+    struct dw_error_detail *err;
+    struct dw_verify_report *rep;
+    int retries;
+    const struct dw_disc *idisc, *sdisc;
+    /* The image's readable runs [first, end) of image LBAs. */
+    struct {
+        int32_t first, end;
+    } runs[DW_MAX_TRACKS];
+    int run_count;
+    int32_t img_first;   /* the image's first sector, at rep->source_lba */
+    int32_t transfer;    /* sectors a read */
+    uint8_t *got, *want; /* transfer buffers: source, image */
+    int64_t done;        /* sectors compared */
+    double last_progress;
+    bool stopped; /* the progress callback said stop */
 };
 
-static int add_class(struct vjob *j, int32_t lba, enum dw_sector_class cls, int32_t diff)
+static int read_sectors(struct dw_drive *d, bool raw, int32_t lba, int32_t n,
+                        uint8_t *buf)
 {
-    struct dw_verify_result *res = j->res;
-    switch (cls) {
-    case DW_CLASS_MATCH:
-        res->match++;
-        return 0;
-    case DW_CLASS_MISCOMPARE:
-        res->miscompare++;
-        break;
-    case DW_CLASS_UNREADABLE:
-        res->unreadable++;
-        break;
-    case DW_CLASS_UNTESTED:
-        res->untested++;
-        break;
+    return raw ? dw_drive_read_raw(d, lba, n, buf) : dw_drive_read_user(d, lba, n, buf);
+}
+
+/* The drive's last error into j->err; returns rc. */
+static int drive_error(struct vjob *j, struct dw_drive *d, int rc)
+{
+    *j->err = *dw_drive_last_error(d);
+    if (!j->err->code)
+        j->err->code = rc;
+    return rc;
+}
+
+/* The two sides: who they are, the source's medium, both layouts, and the
+ * unit of comparison: raw 2352-byte sectors when both sides have them,
+ * else the 2048-byte user data of the image's data tracks (a data BIN/CUE
+ * against a DVD or a burned stdio: file works; audio cannot). */
+static int verify_sides(struct vjob *j)
+{
+    struct dw_verify_report *rep = j->rep;
+    int rc;
+    dw_drive_info(j->source, &rep->source);
+    dw_drive_info(j->image, &rep->image);
+    rep->have_image = true;
+    if ((rc = dw_drive_medium(j->source, &rep->medium))) {
+        drive_error(j, j->source, rc);
+        if (!j->err->message[0])
+            dw__set_error(j->err, rc, "cannot read the medium in '%s'",
+                          rep->source.address);
+        return rc;
     }
-    if (res->range_count) {
-        struct dw_verify_range *last = &res->ranges[res->range_count - 1];
-        if (last->cls == cls && last->last_lba + 1 == lba) {
-            last->last_lba = lba;
-            return 0;
-        }
+    rep->have_source = true;
+    j->idisc = dw_drive_disc(j->image);
+    j->sdisc = dw_drive_disc(j->source);
+    if (!j->idisc || !j->sdisc) {
+        *j->err = *dw_drive_last_error(j->idisc ? j->source : j->image);
+        return j->err->code ? j->err->code : DW_EIO;
     }
-    if (res->range_count == j->cap) {
-        int cap = j->cap ? j->cap * 2 : 16;
-        struct dw_verify_range *r = realloc(res->ranges, (size_t)cap * sizeof(*r));
-        if (!r)
-            return DW_ENOMEM;
-        res->ranges = r;
-        j->cap = cap;
-    }
-    res->ranges[res->range_count++] =
-        (struct dw_verify_range){.first_lba = lba, .last_lba = lba, .cls = cls,
-                                 .first_diff_byte = diff};
+    rep->raw = strcmp(rep->image.backend, "iso") != 0 && rep->medium.is_cd;
+    if (!rep->raw)
+        for (int i = 0; i < j->idisc->track_count; i++)
+            if (!dw_track_is_data(&j->idisc->tracks[i]))
+                return dw__set_error(j->err, DW_EUNSUPPORTED,
+                                     "'%s' has audio tracks but '%s' (%s) has no raw "
+                                     "2352-byte sectors to compare them with",
+                                     rep->image.address, rep->source.address,
+                                     rep->medium.profile_name);
+    rep->sector_bytes = rep->raw ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
     return 0;
 }
 
-static int read_source(struct dw_drive *src, bool raw, int32_t lba, int32_t n, uint8_t *buf)
+/* Where the image sits on the source (opts->source_lba, or the source's
+ * first track: its first data track's INDEX 01 for user data), and what of
+ * the image is compared: each track from its first LBA (pregap included)
+ * to its end for raw images, leaving out the gaps between sessions, which
+ * no drive can read; all of it for an ISO. */
+static void verify_plan(struct vjob *j)
 {
-    return raw ? dw_drive_read_raw(src, lba, n, buf) : dw_drive_read_user(src, lba, n, buf);
-}
-
-int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_verify_opts *opts,
-              const struct dw_callbacks *cb, struct dw_verify_result *res,
-              struct dw_error_detail *err)
-{
-    struct dw_error_detail local;
-    struct dw_drive_info sinfo, iinfo;
-    struct dw_medium_info smed;
-    struct vjob job = {.res = res};
-    uint8_t *got = NULL, *want = NULL;
-    int rc = 0;
-    if (!err)
-        err = &local;
-    memset(err, 0, sizeof(*err));
-    memset(res, 0, sizeof(*res));
-    struct dw_verify_opts defaults = {.source_lba = -1, .retries = -1};
-    if (!opts)
-        opts = &defaults;
-    if (opts->flags)
-        return dw__set_error(err, DW_EINVAL, "unknown verify flags");
-    int retries = opts->retries < 0 ? DEFAULT_RETRIES : opts->retries;
-    dw_drive_info(source, &sinfo);
-    dw_drive_info(image, &iinfo);
-    if ((rc = dw_drive_medium(source, &smed))) {
-        *err = *dw_drive_last_error(source);
-        if (!err->message[0])
-            dw__set_error(err, rc, "cannot read the medium in '%s'", sinfo.address);
-        return rc;
-    }
-    const struct dw_disc *idisc = dw_drive_disc(image);
-    const struct dw_disc *sdisc = dw_drive_disc(source);
-    if (!idisc || !sdisc) {
-        *err = *dw_drive_last_error(idisc ? source : image);
-        return err->code ? err->code : DW_EIO;
-    }
-    /* Raw 2352-byte comparison when both sides have raw sectors; else the
-     * 2048-byte user data of the image's data tracks (a data BIN/CUE
-     * against a DVD or a burned stdio: file works; audio cannot). */
-    bool raw = strcmp(iinfo.backend, "iso") != 0 && smed.is_cd;
-    if (!raw)
-        for (int i = 0; i < idisc->track_count; i++)
-            if (!dw_track_is_data(&idisc->tracks[i]))
-                return dw__set_error(err, DW_EUNSUPPORTED,
-                                     "'%s' has audio tracks but '%s' (%s) has no raw "
-                                     "2352-byte sectors to compare them with",
-                                     iinfo.address, sinfo.address, smed.profile_name);
-    res->sector_bytes = raw ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
-
-    /* Where the image sits on the source. */
-    int32_t start = opts->source_lba;
+    struct dw_verify_report *rep = j->rep;
+    const struct dw_disc *idisc = j->idisc, *sdisc = j->sdisc;
+    bool raw = rep->raw;
+    int32_t start = j->opts->source_lba;
     if (start < 0) {
         start = 0;
         for (int i = 0; i < sdisc->track_count; i++) {
@@ -154,159 +141,160 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image, const struct dw_v
         if (start < 0)
             start = 0;
     }
-    res->source_lba = start;
-    /* The image's readable ranges: each track from its first LBA (pregap
-     * included) to its end for raw images, leaving out the gaps between
-     * sessions, which no drive can read; all of it for an ISO. */
-    int32_t img_first = raw ? dw_track_first_lba(&idisc->tracks[0]) : idisc->tracks[0].index_lba[1];
-    if (img_first < 0)
-        img_first = 0;
-    struct { int32_t first, end; } ranges[DW_MAX_TRACKS];
-    int nranges = 0;
+    rep->source_lba = start;
+    j->img_first =
+        raw ? dw_track_first_lba(&idisc->tracks[0]) : idisc->tracks[0].index_lba[1];
+    if (j->img_first < 0)
+        j->img_first = 0;
     for (int i = 0; i < idisc->track_count; i++) {
         const struct dw_track *t = &idisc->tracks[i];
         int32_t f = raw ? dw_track_first_lba(t) : t->index_lba[1], e = t->end_lba;
-        if (f < img_first)
-            f = img_first;
-        if (nranges && ranges[nranges - 1].end == f)
-            ranges[nranges - 1].end = e;
+        if (f < j->img_first)
+            f = j->img_first;
+        if (j->run_count && j->runs[j->run_count - 1].end == f)
+            j->runs[j->run_count - 1].end = e;
         else if (e > f) {
-            ranges[nranges].first = f;
-            ranges[nranges++].end = e;
+            j->runs[j->run_count].first = f;
+            j->runs[j->run_count++].end = e;
         }
     }
-    for (int i = 0; i < nranges; i++)
-        res->sectors_total += ranges[i].end - ranges[i].first;
-    int32_t img_end = idisc->leadout_lba;
-    int64_t source_end = sdisc->leadout_lba;
-    res->source_extra_sectors = source_end - start > img_end - img_first
-                                    ? source_end - start - (img_end - img_first)
-                                    : 0;
+    for (int i = 0; i < j->run_count; i++)
+        rep->sectors += j->runs[i].end - j->runs[i].first;
+    int64_t image_sectors = idisc->leadout_lba - j->img_first;
+    int64_t source_sectors = (int64_t)sdisc->leadout_lba - start;
+    rep->source_extra_sectors =
+        source_sectors > image_sectors ? source_sectors - image_sectors : 0;
+    rep->have_comparison = true;
+}
 
-    int32_t transfer = dw_drive_max_transfer_sectors(source);
-    int32_t it = dw_drive_max_transfer_sectors(image);
-    transfer = it < transfer ? it : transfer;
-    got = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
-    want = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
-    if (!got || !want) {
-        rc = dw__set_error(err, DW_ENOMEM, "out of memory");
-        goto out;
+/* Progress after a transfer: at most five times a second, and at the end. */
+static void verify_progress(struct vjob *j)
+{
+    const struct dw_verify_report *rep = j->rep;
+    const struct dw_medium_info *m = &rep->medium;
+    double t = dw__now_seconds();
+    if (!j->cb || !j->cb->progress ||
+        (t - j->last_progress <= 0.2 && j->done < rep->sectors))
+        return;
+    j->last_progress = t;
+    struct dw_progress p = {.phase = "verify",
+                            .done_sectors = j->done,
+                            .total_sectors = rep->sectors,
+                            .errors = rep->miscompare + rep->unreadable,
+                            .sector_bytes = rep->sector_bytes,
+                            .buffer_fill_percent = -1,
+                            .media_1x_bytes_per_s = m->is_cd             ? 0
+                                                    : m->profile >= 0x40 ? 4495500
+                                                    : m->profile         ? 1385000
+                                                                         : 0};
+    if (j->cb->progress(&p, j->cb->user))
+        j->stopped = true;
+}
+
+/* n image sectors from image LBA ilba against the source from slba: one
+ * read each side, each failed source sector read again alone, then every
+ * sector classified.  A sector the image cannot serve is a broken image
+ * (an error); the medium leaving the source too. */
+static int verify_transfer(struct vjob *j, int32_t ilba, int32_t n, int32_t slba)
+{
+    bool raw = j->rep->raw;
+    size_t sb = (size_t)j->rep->sector_bytes;
+    int rc = read_sectors(j->image, raw, ilba, n, j->want);
+    if (rc)
+        return drive_error(j, j->image, rc);
+    int src_rc = read_sectors(j->source, raw, slba, n, j->got);
+    if (dw__read_error_is_fatal(src_rc)) /* no medium, the drive gone or hung */
+        return drive_error(j, j->source, src_rc);
+    for (int32_t i = 0; i < n; i++) {
+        int one_rc = src_rc;
+        uint8_t *g = j->got + (size_t)i * sb, *w = j->want + (size_t)i * sb;
+        for (int a = 0; one_rc && a < (j->retries ? j->retries : 1); a++)
+            if (dw__read_error_is_fatal(one_rc = read_sectors(j->source, raw, slba + i, 1, g)))
+                return drive_error(j, j->source, one_rc);
+        int32_t diff;
+        enum dw_sector_class cls = dw_verify_classify(one_rc, g, w, sb, &diff);
+        if ((rc = dw__verify_report_add(j->rep, slba + i, cls, diff)))
+            return dw__set_error(j->err, rc, "out of memory");
     }
-    double last = 0;
-    int64_t done = 0;
-    bool stopped = false;
-    size_t sb = (size_t)res->sector_bytes;
-    for (int ri = 0; ri < nranges; ri++) {
-        for (int32_t ilba = ranges[ri].first; ilba < ranges[ri].end;) {
-            int32_t n = ranges[ri].end - ilba < transfer ? ranges[ri].end - ilba : transfer;
-            int32_t slba = start + (ilba - img_first);
-            if (stopped) {
-                for (int32_t i = 0; i < n; i++)
-                    if ((rc = add_class(&job, slba + i, DW_CLASS_UNTESTED, -1)))
-                        goto out;
-                ilba += n;
-                continue;
-            }
-            /* Image side: sectors an image cannot serve are a broken image. */
-            if ((rc = read_source(image, raw, ilba, n, want))) {
-                *err = *dw_drive_last_error(image);
-                goto out;
-            }
-            int src_rc = read_source(source, raw, slba, n, got);
-            if (src_rc == DW_ENOMEDIUM) {
-                *err = *dw_drive_last_error(source);
-                rc = src_rc;
-                goto out;
-            }
-            for (int32_t i = 0; i < n; i++) {
-                int one_rc = src_rc;
-                uint8_t *g = got + (size_t)i * sb, *w = want + (size_t)i * sb;
-                for (int a = 0; one_rc && a < (retries ? retries : 1); a++)
-                    one_rc = read_source(source, raw, slba + i, 1, g);
-                int32_t diff;
-                enum dw_sector_class cls = dw_verify_classify(one_rc, g, w, sb, &diff);
-                if ((rc = add_class(&job, slba + i, cls, diff)))
-                    goto out;
+    return 0;
+}
+
+/* Every run of the image in transfers; after a stop the rest is counted
+ * untested. */
+static int verify_compare(struct vjob *j)
+{
+    struct dw_verify_report *rep = j->rep;
+    int32_t it = dw_drive_max_transfer_sectors(j->image);
+    j->transfer = dw_drive_max_transfer_sectors(j->source);
+    if (it < j->transfer)
+        j->transfer = it;
+    j->got = malloc((size_t)j->transfer * DW_SECTOR_RAW_BYTES);
+    j->want = malloc((size_t)j->transfer * DW_SECTOR_RAW_BYTES);
+    if (!j->got || !j->want)
+        return dw__set_error(j->err, DW_ENOMEM, "out of memory");
+    for (int ri = 0; ri < j->run_count; ri++) {
+        for (int32_t ilba = j->runs[ri].first; ilba < j->runs[ri].end;) {
+            int32_t left = j->runs[ri].end - ilba;
+            int32_t n = left < j->transfer ? left : j->transfer;
+            int32_t slba = rep->source_lba + (ilba - j->img_first);
+            int rc = 0;
+            if (j->stopped) {
+                for (int32_t i = 0; i < n && !rc; i++)
+                    rc = dw__verify_report_add(rep, slba + i, DW_CLASS_UNTESTED, -1);
+                if (rc)
+                    return dw__set_error(j->err, rc, "out of memory");
+            } else {
+                if ((rc = verify_transfer(j, ilba, n, slba)))
+                    return rc;
+                j->done += n;
+                verify_progress(j);
             }
             ilba += n;
-            done += n;
-            double t = dw__now_seconds();
-            if (cb && cb->progress && (t - last > 0.2 || done >= res->sectors_total)) {
-                last = t;
-                struct dw_progress p = {.phase = "verify", .done_sectors = done,
-                                        .total_sectors = res->sectors_total,
-                                        .errors = res->miscompare + res->unreadable,
-                                        .sector_bytes = (int)sb, .buffer_fill_percent = -1,
-                                        .media_1x_bytes_per_s = smed.is_cd ? 0
-                                                                : smed.profile >= 0x40 ? 4495500
-                                                                : smed.profile ? 1385000 : 0};
-                if (cb->progress(&p, cb->user))
-                    stopped = true;
-            }
         }
     }
-    if (stopped) {
-        rc = dw__set_error(err, DW_EABORTED, "verify stopped after %lld of %lld sectors",
-                           (long long)done, (long long)res->sectors_total);
-    }
-
-out : {
-    json_object *o = json_object_new_object();
-    char now[32];
-    dw__utc_now(now);
-    json_object_object_add(o, "tool", json_object_new_string("discwright " DW_VERSION_STRING));
-    json_object_object_add(o, "command", json_object_new_string("verify"));
-    if (opts->command_line)
-        json_object_object_add(o, "command_line", json_object_new_string(opts->command_line));
-    json_object_object_add(o, "finished", json_object_new_string(now));
-    json_object_object_add(o, "source", dw__json_drive(&sinfo, &smed));
-    json_object_object_add(o, "image", json_object_new_string(iinfo.address));
-    json_object_object_add(o, "compare", json_object_new_string(raw ? "raw 2352" : "user 2048"));
-    json_object_object_add(o, "source_lba", json_object_new_int(res->source_lba));
-    json_object_object_add(o, "sectors", json_object_new_int64(res->sectors_total));
-    json_object_object_add(o, "match", json_object_new_int64(res->match));
-    json_object_object_add(o, "miscompare", json_object_new_int64(res->miscompare));
-    json_object_object_add(o, "unreadable", json_object_new_int64(res->unreadable));
-    json_object_object_add(o, "untested", json_object_new_int64(res->untested));
-    json_object_object_add(o, "source_extra_sectors",
-                           json_object_new_int64(res->source_extra_sectors));
-    json_object *jranges = json_object_new_array();
-    for (int i = 0; i < res->range_count; i++) {
-        struct dw_verify_range *r = &res->ranges[i];
-        json_object *x = json_object_new_object();
-        json_object_object_add(x, "class", json_object_new_string(dw_sector_class_name(r->cls)));
-        json_object_object_add(x, "first_lba", json_object_new_int(r->first_lba));
-        json_object_object_add(x, "last_lba", json_object_new_int(r->last_lba));
-        json_object_object_add(x, "sectors", json_object_new_int(r->last_lba - r->first_lba + 1));
-        if (r->cls == DW_CLASS_MISCOMPARE)
-            json_object_object_add(x, "first_diff_byte", json_object_new_int(r->first_diff_byte));
-        json_object_array_add(jranges, x);
-    }
-    json_object_object_add(o, "ranges", jranges);
-    int status = rc ? 1 : res->miscompare ? 4 : (res->unreadable || res->untested) ? 3 : 0;
-    json_object_object_add(o, "verdict", json_object_new_string(
-                                             rc                ? "failed"
-                                             : res->miscompare ? "mismatch"
-                                             : res->unreadable ? "unreadable sectors"
-                                                               : "identical"));
-    json_object_object_add(o, "exit_status", json_object_new_int(status));
-    if (rc)
-        json_object_object_add(o, "error", json_object_new_string(err->message));
-    res->report_json = strdup(json_object_to_json_string_ext(
-        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-}
-    free(got);
-    free(want);
-    return rc;
+    if (j->stopped)
+        return dw__set_error(j->err, DW_EABORTED,
+                             "verify stopped after %lld of %lld sectors",
+                             (long long)j->done, (long long)rep->sectors);
+    return 0;
 }
 
-void dw_verify_result_release(struct dw_verify_result *res)
+int dw_verify(struct dw_drive *source, struct dw_drive *image,
+              const struct dw_verify_opts *opts, const struct dw_callbacks *cb,
+              struct dw_verify_report **report, struct dw_error_detail *err)
 {
-    if (!res)
-        return;
-    free(res->ranges);
-    free(res->report_json);
-    res->ranges = NULL;
-    res->report_json = NULL;
+    static const struct dw_verify_opts defaults = {.source_lba = -1, .retries = -1};
+    struct dw_error_detail local;
+    struct vjob j = {.source = source,
+                     .image = image,
+                     .opts = opts ? opts : &defaults,
+                     .cb = cb,
+                     .err = err ? err : &local};
+    int rc;
+    memset(j.err, 0, sizeof(*j.err));
+    if (report)
+        *report = NULL;
+    if (!source || !image)
+        return dw__set_error(j.err, DW_EINVAL, "verify needs a source and an image");
+    if (j.opts->flags)
+        return dw__set_error(j.err, DW_EINVAL, "unknown verify flags");
+    if (!(j.rep = dw__verify_report_new()) ||
+        (j.opts->command_line && !(j.rep->command_line = strdup(j.opts->command_line)))) {
+        dw_verify_report_free(j.rep);
+        return dw__set_error(j.err, DW_ENOMEM, "out of memory");
+    }
+    j.retries = j.opts->retries < 0 ? DEFAULT_RETRIES : j.opts->retries;
+    if (!(rc = verify_sides(&j))) {
+        verify_plan(&j);
+        rc = verify_compare(&j);
+    }
+    free(j.got);
+    free(j.want);
+    dw__verify_report_finish(
+        j.rep, rc ? (j.err->message[0] ? j.err->message : dw_strerror(rc)) : NULL);
+    if (report)
+        *report = j.rep;
+    else
+        dw_verify_report_free(j.rep);
+    return rc;
 }

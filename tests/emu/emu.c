@@ -167,7 +167,9 @@ static int set_string(char **slot, const char *value)
     return *slot ? 0 : -1;
 }
 
-/* One key=value; 0 or -1 with msg set. */
+/* One key=value; 0 or -1 with msg set.
+ * long function: one short branch per configuration key of README.md's
+ * table, in its order. */
 static int apply_key(struct dw_emu *e, const char *key, const char *value,
                      struct medium_args *a, char *msg, size_t msg_bytes)
 {
@@ -477,6 +479,16 @@ bool dw_emu_medium_present(const struct dw_emu *e)
     present = m->present && m->medium;
     pthread_mutex_unlock(&m->lock);
     return present;
+}
+
+bool dw_emu_locked(const struct dw_emu *e)
+{
+    struct dw_emu *m = (struct dw_emu *)e; /* the lock is not part of the value */
+    bool locked;
+    pthread_mutex_lock(&m->lock);
+    locked = m->locked;
+    pthread_mutex_unlock(&m->lock);
+    return locked;
 }
 
 /* Take the medium out (it stays on the tray: loading puts it back). */
@@ -856,7 +868,7 @@ static void cmd_mode_select10(struct dw_emu *e, struct dw__emu_cmd *c)
         }
         off += plen;
     }
-    dw__emu_done(c, 0);
+    dw__emu_done(c, want); /* the parameter list went to the drive */
 }
 
 /* ---- GET CONFIGURATION ---------------------------------------------------------- */
@@ -880,6 +892,10 @@ static size_t feature(uint8_t *out, uint16_t code, unsigned version, bool persis
     return 4 + data_bytes;
 }
 
+/* GET CONFIGURATION (MMC-6).
+ * long function: one block per feature descriptor, in feature-number
+ * order as the reply carries them, each with the current bit of its
+ * medium. */
 static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
 {
     const struct dw__emu_personality *p = &e->pers;
@@ -1294,6 +1310,13 @@ void dw_emu_exec(struct dw_emu *e, const uint8_t *cdb, size_t cdb_len, uint8_t *
     c.cdb_len = cdb_len < sizeof(c.cdb) ? cdb_len : sizeof(c.cdb);
     memcpy(c.cdb, cdb, c.cdb_len);
     e->commands++;
+
+    /* A hung command: no status, no data, no sense, nothing done. */
+    if (dw__emu_fault_hang_now(&e->faults, cdb[0])) {
+        res->status = -1;
+        res->hung = true;
+        goto out;
+    }
 
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (commands[i].opcode == cdb[0])

@@ -20,9 +20,14 @@ struct dw_emu;
 enum dw_emu_dir { DW_EMU_NONE = 0, DW_EMU_READ, DW_EMU_WRITE };
 
 /* Outcome of one command.  status 0 = GOOD, 2 = CHECK CONDITION (sense
- * holds fixed-format sense data, SPC-4 4.5.3: 70h, key, ASC, ASCQ). */
+ * holds fixed-format sense data, SPC-4 4.5.3: 70h, key, ASC, ASCQ), -1 =
+ * no status at all: the drive never answers the command (hung, a `hang`
+ * fault); then nothing was transferred and the command was not executed.
+ * What a host sees of that is its own business: the preload library waits
+ * out the timeout the way the Linux kernel does. */
 struct dw_emu_result {
     int status;
+    bool hung;               /* status -1: the command gets no answer */
     uint8_t sense[18];
     size_t sense_bytes;      /* 18 on CHECK CONDITION, else 0 */
     size_t data_bytes;       /* bytes transferred (read: filled in data) */
@@ -37,7 +42,7 @@ struct dw_emu_result {
  *   state=PATH          file keeping a written medium between processes
  *   vendor=.. model=.. firmware=..   INQUIRY strings
  *   c2=none|294|296     C2 support; subq=bcd|binary; offset=SAMPLES
- *   faults=SPEC         fault plan (reads and writes), see emu_faults.c
+ *   faults=SPEC         fault plan (reads, writes, hung commands), see emu_faults.c
  * NULL or "" gives an empty tray.  Returns NULL and fills msg on error. */
 struct dw_emu *dw_emu_new(const char *config, char *msg, size_t msg_bytes);
 void dw_emu_free(struct dw_emu *e);
@@ -50,6 +55,8 @@ void dw_emu_exec(struct dw_emu *e, const uint8_t *cdb, size_t cdb_len, uint8_t *
 
 /* Tray and medium control for tests. */
 bool dw_emu_medium_present(const struct dw_emu *e);
+/* Whether medium removal is prevented (PREVENT ALLOW MEDIUM REMOVAL). */
+bool dw_emu_locked(const struct dw_emu *e);
 void dw_emu_eject(struct dw_emu *e);
 
 /* Close the tray on the medium that was ejected or vanished (a fault plan's

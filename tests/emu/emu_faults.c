@@ -7,7 +7,8 @@
  *   c2:3000-3002                   bytes flipped and flagged in the C2 pointers
  *   c2-transient:3100-3104:2       the same on the first 2 READ CDs of each LBA, then clean
  *   flip:4000                      bytes flipped silently (a drive that lies)
- *   jitter:5000-5100:3             audio shifted 3 samples on every other READ CD
+ *   jitter:5000-5100:3             every other READ CD touching it shifted 3
+ *                                  samples, all its audio sectors alike
  *   jitter:5000-5100:3:7           a pseudo-random half of them 1-3 samples early
  *                                  or late (seed 7)
  *   badq:500-520                   Q sub-channel with a wrong CRC
@@ -15,6 +16,8 @@
  *   ua-after:100                   UNIT ATTENTION 6/29/00 after 100 commands
  *   write-error:1200:3/0C/00       WRITE(10)/(12) of LBA 1200 fails (default 3/0C/00)
  *   gone-during-write:40           the medium vanishes after 40 WRITE commands
+ *   hang:BE                        READ CD (opcode BEh) is never answered
+ *   hang:0x28:2                    the first 2 READ(10) commands are never answered
  *
  * Items are separated by commas or white space; LBAs may be negative (a
  * range "-150--1"), ".." may separate them too; sense bytes are hex.
@@ -102,6 +105,59 @@ static int parse_sense(const char **s, int *key, int *asc, int *ascq)
     return 0;
 }
 
+/* Append f to the plan. */
+static int push_fault(struct dw__emu_faults *plan, const struct dw__emu_fault *f, char *msg,
+                      size_t msg_bytes)
+{
+    struct dw__emu_fault *grown =
+        realloc(plan->items, (size_t)(plan->count + 1) * sizeof(*grown));
+    if (!grown) {
+        snprintf(msg, msg_bytes, "out of memory");
+        return -1;
+    }
+    plan->items = grown;
+    plan->items[plan->count++] = *f;
+    return 0;
+}
+
+/* "hang:OPCODE[:COUNT]": OPCODE in hex (BE, be, 0xBE), COUNT >= 1 commands
+ * (default: every one).  s points after the first colon. */
+static int add_hang(struct dw__emu_faults *plan, const char *item, const char *s, char *msg,
+                    size_t msg_bytes)
+{
+    struct dw__emu_fault f;
+    unsigned long op;
+    long long n = -1;
+    char *end;
+
+    memset(&f, 0, sizeof(f));
+    f.kind = DW_EMU_FAULT_HANG;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    if (!isxdigit((unsigned char)*s))
+        goto bad;
+    errno = 0;
+    op = strtoul(s, &end, 16);
+    if (errno || op > 0xFF || end - s > 2)
+        goto bad;
+    s = end;
+    if (*s == ':') {
+        s++;
+        if (parse_int(&s, &n) || n < 1 || n > 1000000)
+            goto bad;
+    }
+    if (*s)
+        goto bad;
+    f.opcode = (int)op;
+    f.count = (int)n;
+    return push_fault(plan, &f, msg, msg_bytes);
+bad:
+    snprintf(msg, msg_bytes, "fault plan: cannot read '%s' (hang:OPCODE[:COUNT], see "
+                             "tests/emu/README.md)",
+             item);
+    return -1;
+}
+
 static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
                     size_t msg_bytes)
 {
@@ -125,6 +181,8 @@ static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
         plan->ua_after = (long)n;
         return 0;
     }
+    if (name_len == 4 && !strncmp(item, "hang", 4))
+        return add_hang(plan, item, s, msg, msg_bytes);
     if (name_len == 17 && !strncmp(item, "gone-during-write", 17)) {
         if (parse_int(&s, &n) || *s || n < 0)
             goto bad;
@@ -188,15 +246,9 @@ static int add_item(struct dw__emu_faults *plan, const char *item, char *msg,
         if (!f.tries)
             goto nomem;
     }
-    {
-        struct dw__emu_fault *grown =
-            realloc(plan->items, (size_t)(plan->count + 1) * sizeof(*grown));
-        if (!grown) {
-            free(f.tries);
-            goto nomem;
-        }
-        plan->items = grown;
-        plan->items[plan->count++] = f;
+    if (push_fault(plan, &f, msg, msg_bytes)) {
+        free(f.tries);
+        return -1;
     }
     return 0;
 bad:
@@ -304,10 +356,24 @@ struct dw__emu_fault *dw__emu_fault_at(const struct dw__emu_faults *plan,
 {
     for (int i = 0; i < plan->count; i++) {
         struct dw__emu_fault *f = &plan->items[i];
-        if (f->kind == kind && lba >= f->first_lba && lba <= f->last_lba)
+        if (f->kind == kind && kind != DW_EMU_FAULT_HANG && lba >= f->first_lba &&
+            lba <= f->last_lba)
             return f;
     }
     return NULL;
+}
+
+bool dw__emu_fault_hang_now(struct dw__emu_faults *plan, uint8_t opcode)
+{
+    for (int i = 0; i < plan->count; i++) {
+        struct dw__emu_fault *f = &plan->items[i];
+        if (f->kind != DW_EMU_FAULT_HANG || f->opcode != opcode || f->count == 0)
+            continue;
+        if (f->count > 0)
+            f->count--;
+        return true;
+    }
+    return false;
 }
 
 /* Whether a counted fault (TRANSIENT, C2_TRANSIENT) of `kind` covers lba

@@ -179,6 +179,7 @@ enum dw__emu_fault_kind {
     DW_EMU_FAULT_BADQ,           /* Q CRC wrong */
     DW_EMU_FAULT_WRITE_ERROR,    /* WRITE(10)/(12) touching the range fails */
     DW_EMU_FAULT_C2_TRANSIENT,   /* as C2 on the first `count` READ CDs per LBA */
+    DW_EMU_FAULT_HANG,           /* commands with `opcode` get no answer */
 };
 
 struct dw__emu_fault {
@@ -186,7 +187,9 @@ struct dw__emu_fault {
     int32_t first_lba, last_lba; /* inclusive */
     int key, asc, ascq;          /* UNREADABLE, TRANSIENT */
     int count;                   /* TRANSIENT: failures per LBA; C2_TRANSIENT: flagged
-                                    reads per LBA; JITTER: samples */
+                                    reads per LBA; JITTER: samples; HANG: commands
+                                    left to hang, -1 = every one */
+    int opcode;                  /* HANG: the operation code */
     uint32_t *tries;             /* TRANSIENT, C2_TRANSIENT: reads so far, per LBA */
     bool seeded;                 /* JITTER: shifted reads drawn from `seed` */
     uint64_t seed;               /* (else every second READ CD command) */
@@ -224,6 +227,10 @@ bool dw__emu_fault_c2_now(struct dw__emu_faults *plan, int32_t lba);
  * shifts the audio of jitter fault j: the even-numbered commands, or with a
  * seed a pseudo-random half of them drawn from the seed and the number. */
 int32_t dw__emu_fault_jitter_now(const struct dw__emu_fault *j, unsigned long read_cd_count);
+
+/* Whether a command with this operation code hangs now (a HANG fault for
+ * it with commands left; this call counts one). */
+bool dw__emu_fault_hang_now(struct dw__emu_faults *plan, uint8_t opcode);
 
 /* Bytes a C2 or FLIP fault changes in a sector: offsets into the 2352
  * main-channel bytes (DW_EMU_FLIP_BYTES of them), the same for a given LBA

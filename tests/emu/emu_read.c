@@ -38,14 +38,16 @@ static uint64_t transfer_ns(enum dw__emu_family family, unsigned x, int64_t sect
 
 /* Account (and, unless timing=virtual, sleep) the time a drive of the
  * configured nominal speed takes for a read of `sectors` from lba: spin-up
- * from standstill, a seek when the read does not follow the last one, the
- * transfer at the nominal rate; sectors still in the read cache (the last
- * `cache` sectors read) cost nothing. */
+ * from standstill, a seek when what it must read from the disc does not
+ * follow the last read (a read that starts in the cache and goes on where
+ * the last one ended streams on), the transfer at the nominal rate; sectors
+ * still in the read cache (the last `cache` sectors read) cost nothing. */
 static void account_read(struct dw_emu *e, int32_t lba, int32_t sectors)
 {
     const struct dw__emu_personality *p = &e->pers;
     unsigned x = p->speed_x;
     int64_t uncached = 0;
+    int32_t first_uncached = lba;
     uint64_t ns = 0;
 
     if (!x || sectors <= 0)
@@ -55,9 +57,9 @@ static void account_read(struct dw_emu *e, int32_t lba, int32_t sectors)
         e->spinning = true;
     }
     for (int32_t i = 0; i < sectors; i++)
-        if (!(lba + i >= e->cache_first && lba + i < e->cache_end))
-            uncached++;
-    if (uncached && e->next_lba != lba)
+        if (!(lba + i >= e->cache_first && lba + i < e->cache_end) && uncached++ == 0)
+            first_uncached = lba + i;
+    if (uncached && e->next_lba != first_uncached)
         ns += SEEK_NS;
     ns += transfer_ns(e->medium->family, x, uncached);
     e->next_lba = lba + sectors;
@@ -325,6 +327,20 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
     }
     e->read_cd_count++;
 
+    /* Jitter comes from where a command starts reading: a READ CD that
+     * returns any sector of a jitter range comes off as a whole, every
+     * audio sector of it by the same number of samples (the first range it
+     * touches decides). */
+    int32_t jitter = 0;
+    for (int64_t i = 0; i < sectors && i < 65536; i++) {
+        struct dw__emu_fault *j =
+            dw__emu_fault_at(&e->faults, DW_EMU_FAULT_JITTER, start + (int32_t)i);
+        if (j) {
+            jitter = dw__emu_fault_jitter_now(j, e->read_cd_count);
+            break;
+        }
+    }
+
     for (int64_t i = 0; i < sectors && out_len < c->data_len; i++) {
         int32_t l = start + (int32_t)i;
         const struct dw_track *t;
@@ -353,11 +369,7 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
             return;
         }
         if (kind == DW_EMU_SEC_CDDA) {
-            int32_t shift = p->offset_samples;
-            struct dw__emu_fault *j =
-                dw__emu_fault_at(&e->faults, DW_EMU_FAULT_JITTER, l);
-            if (j)
-                shift += dw__emu_fault_jitter_now(j, e->read_cd_count);
+            int32_t shift = p->offset_samples + jitter;
             if (shift)
                 shifted_audio(e, l, shift, raw);
         }

@@ -496,7 +496,7 @@ void dw__emu_send_cue_sheet(struct dw_emu *e, struct dw__emu_cmd *c)
     dw__emu_sao_reset(&w->sao);
     w->sao = sao;
     w->sim_nwa = INT32_MIN;
-    dw__emu_done(c, 0);
+    dw__emu_done(c, bytes); /* the cue sheet went to the drive */
     return;
 bad:
     free(sao.points);
@@ -929,7 +929,7 @@ void dw__emu_format_unit(struct dw_emu *e, struct dw__emu_cmd *c)
             dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x30, 0x06);
             return;
         }
-        dw__emu_done(c, 0);
+        dw__emu_done(c, (c->cdb[1] & 0x10) ? 4 + (size_t)dw__emu_get16(d + 2) : 0);
         return;
     }
     if (blocks == 0 || blocks > (uint32_t)w->total_sectors)
@@ -938,7 +938,8 @@ void dw__emu_format_unit(struct dw_emu *e, struct dw__emu_cmd *c)
     w->formatted = true;
     w->formatted_sectors = (int32_t)blocks;
     changed(m);
-    dw__emu_done(c, 0);
+    /* The format list (header and descriptor) went to the drive. */
+    dw__emu_done(c, (c->cdb[1] & 0x10) ? 4 + (size_t)dw__emu_get16(d + 2) : 0);
     return;
 bad:
     dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x26, 0x00);

@@ -83,6 +83,7 @@
 #include <scsi/sg.h>
 
 #include "emu.h"
+#include "drive/transport.h"
 
 _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "64-bit Linux only");
 
@@ -95,6 +96,10 @@ _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "64-bit Linux only"
 #define EMU_SG_VERSION 30527               /* block layer's sg_version_num */
 #define EMU_SG_RESERVED_BYTES (128 * 1024) /* SG_GET_RESERVED_SIZE */
 #define EMU_SG_TIMEOUT_TICKS 6000          /* SG_GET_TIMEOUT: 60 s in USER_HZ */
+#define EMU_SG_DEFAULT_TIMEOUT_MS 60000    /* BLK_DEFAULT_SG_TIMEOUT: SG_IO timeout 0 */
+#define EMU_USER_HZ 100                    /* CDROM_SEND_PACKET timeouts are clock ticks */
+#define EMU_SR_TIMEOUT_MS 30000            /* sr's IOCTL_TIMEOUT and SR_TIMEOUT */
+#define EMU_DID_TIME_OUT 0x03              /* host_status of a timed-out command */
 #define EMU_SR_RETRIES 10                  /* sr_do_ioctl's UNIT ATTENTION retries */
 #define EMU_TUR_RETRIES 3                  /* scsi_test_unit_ready's */
 /* The sr capability set before MODE SENSE page 2Ah masks it (sr.c
@@ -322,99 +327,23 @@ static void trace(const char *fmt, ...)
     errno = saved;
 }
 
+/* The command's name for the trace: discwright's table (SPC-4, MMC-6). */
 static const char *opcode_name(uint8_t op)
 {
-    switch (op) {
-    case 0x00:
-        return "TEST UNIT READY";
-    case 0x03:
-        return "REQUEST SENSE";
-    case 0x04:
-        return "FORMAT UNIT";
-    case 0x12:
-        return "INQUIRY";
-    case 0x15:
-        return "MODE SELECT(6)";
-    case 0x1a:
-        return "MODE SENSE(6)";
-    case 0x1b:
-        return "START STOP UNIT";
-    case 0x1e:
-        return "PREVENT ALLOW MEDIUM REMOVAL";
-    case 0x23:
-        return "READ FORMAT CAPACITIES";
-    case 0x25:
-        return "READ CAPACITY";
-    case 0x28:
-        return "READ(10)";
-    case 0x2a:
-        return "WRITE(10)";
-    case 0x2b:
-        return "SEEK(10)";
-    case 0x2f:
-        return "VERIFY(10)";
-    case 0x35:
-        return "SYNCHRONIZE CACHE";
-    case 0x42:
-        return "READ SUB-CHANNEL";
-    case 0x43:
-        return "READ TOC/PMA/ATIP";
-    case 0x46:
-        return "GET CONFIGURATION";
-    case 0x4a:
-        return "GET EVENT STATUS NOTIFICATION";
-    case 0x51:
-        return "READ DISC INFORMATION";
-    case 0x52:
-        return "READ TRACK INFORMATION";
-    case 0x53:
-        return "RESERVE TRACK";
-    case 0x54:
-        return "SEND OPC INFORMATION";
-    case 0x55:
-        return "MODE SELECT(10)";
-    case 0x5a:
-        return "MODE SENSE(10)";
-    case 0x5b:
-        return "CLOSE TRACK/SESSION";
-    case 0x5c:
-        return "READ BUFFER CAPACITY";
-    case 0x5d:
-        return "SEND CUE SHEET";
-    case 0xa1:
-        return "BLANK";
-    case 0xa3:
-        return "SEND KEY";
-    case 0xa4:
-        return "REPORT KEY";
-    case 0xa6:
-        return "LOAD/UNLOAD MEDIUM";
-    case 0xa8:
-        return "READ(12)";
-    case 0xaa:
-        return "WRITE(12)";
-    case 0xac:
-        return "GET PERFORMANCE";
-    case 0xad:
-        return "READ DISC STRUCTURE";
-    case 0xb6:
-        return "SET STREAMING";
-    case 0xb9:
-        return "READ CD MSF";
-    case 0xbb:
-        return "SET CD SPEED";
-    case 0xbd:
-        return "MECHANISM STATUS";
-    case 0xbe:
-        return "READ CD";
-    case 0xbf:
-        return "SEND DISC STRUCTURE";
-    default:
-        return "?";
-    }
+    return dw__scsi_opcode_name(op);
 }
 
 /* ---- running commands ---------------------------------------------------- */
+
+/* The kernel waiting for a command the drive never answers: ms
+ * milliseconds of the caller's thread (the emulated kernel's timeout, not
+ * a sleep in a test), resumed after signals as the kernel's wait is. */
+static void kernel_wait_ms(unsigned ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
 
 /* SCSI CDB length by opcode group (the kernel's COMMAND_SIZE). */
 static size_t cdb_bytes(uint8_t op)
@@ -483,10 +412,41 @@ static void drive_create_locked(struct emu_drive *d)
     }
 }
 
-/* Run one CDB through the model.  Returns res->status. */
-static int drive_exec(struct emu_drive *d, const char *via, const uint8_t *cdb,
-                      size_t cdb_len, void *data, size_t data_len, enum dw_emu_dir dir,
-                      struct dw_emu_result *res)
+/* Trace one command and its outcome; timeout_ms > 0 is shown (the
+ * timeout the caller gave the kernel, SG_IO and CDROM_SEND_PACKET). */
+static void trace_command(struct emu_drive *d, const char *via, const uint8_t *cdb,
+                          size_t cdb_len, size_t data_len, enum dw_emu_dir dir,
+                          unsigned timeout_ms, const struct dw_emu_result *res)
+{
+    char hex[16 * 3 + 1], outcome[80], timeout[40] = "";
+    const char *dir_name = dir == DW_EMU_READ    ? "in"
+                           : dir == DW_EMU_WRITE ? "out"
+                                                 : "none";
+    size_t n = cdb_len > 16 ? 16 : cdb_len;
+
+    for (size_t i = 0; i < n; i++)
+        snprintf(hex + 3 * i, 4, "%02x ", cdb[i]);
+    hex[n ? 3 * n - 1 : 0] = '\0';
+    if (res->hung) {
+        snprintf(outcome, sizeof(outcome), "no answer (hang fault)");
+    } else if (res->status == 0) {
+        snprintf(outcome, sizeof(outcome), "GOOD, %zu bytes", res->data_bytes);
+    } else {
+        int key, asc, ascq;
+        sense_of(res, &key, &asc, &ascq);
+        snprintf(outcome, sizeof(outcome), "CHECK CONDITION %x/%02x/%02x", key, asc, ascq);
+    }
+    if (timeout_ms)
+        snprintf(timeout, sizeof(timeout), ", timeout %u ms", timeout_ms);
+    trace("%s %s %s [%s] %s %zu -> %s%s", d->path, via, opcode_name(cdb[0]), hex, dir_name,
+          data_len, outcome, timeout);
+}
+
+/* Run one CDB through the model, with the timeout the caller set (0: the
+ * kernel's own command).  Returns res->status. */
+static int drive_exec_timed(struct emu_drive *d, const char *via, const uint8_t *cdb,
+                            size_t cdb_len, void *data, size_t data_len, enum dw_emu_dir dir,
+                            unsigned timeout_ms, struct dw_emu_result *res)
 {
     memset(res, 0, sizeof(*res));
     if (data_len == 0)
@@ -505,36 +465,22 @@ static int drive_exec(struct emu_drive *d, const char *via, const uint8_t *cdb,
         res->residual_bytes = data_len;
     }
     pthread_mutex_unlock(&d->lock);
-    if (g_trace) {
-        char hex[16 * 3 + 1];
-        size_t n = cdb_len > 16 ? 16 : cdb_len;
-        for (size_t i = 0; i < n; i++)
-            snprintf(hex + 3 * i, 4, "%02x ", cdb[i]);
-        hex[n ? 3 * n - 1 : 0] = '\0';
-        if (res->status == 0)
-            trace("%s %s %s [%s] %s %zu -> GOOD, %zu bytes", d->path, via,
-                  opcode_name(cdb[0]), hex,
-                  dir == DW_EMU_READ    ? "in"
-                  : dir == DW_EMU_WRITE ? "out"
-                                        : "none",
-                  data_len, res->data_bytes);
-        else {
-            int key, asc, ascq;
-            sense_of(res, &key, &asc, &ascq);
-            trace("%s %s %s [%s] %s %zu -> CHECK CONDITION %x/%02x/%02x", d->path, via,
-                  opcode_name(cdb[0]), hex,
-                  dir == DW_EMU_READ    ? "in"
-                  : dir == DW_EMU_WRITE ? "out"
-                                        : "none",
-                  data_len, key, asc, ascq);
-        }
-    }
+    if (g_trace)
+        trace_command(d, via, cdb, cdb_len, data_len, dir, timeout_ms, res);
     return res->status;
+}
+
+static int drive_exec(struct emu_drive *d, const char *via, const uint8_t *cdb,
+                      size_t cdb_len, void *data, size_t data_len, enum dw_emu_dir dir,
+                      struct dw_emu_result *res)
+{
+    return drive_exec_timed(d, via, cdb, cdb_len, data, data_len, dir, 0, res);
 }
 
 /* A command the kernel sends on its own behalf, with sr_do_ioctl()'s error
  * mapping and retries: 0, -ENOMEDIUM (NOT READY, or UNIT ATTENTION that
- * does not go away), -EOPNOTSUPP (invalid opcode), -EIO. */
+ * does not go away), -EOPNOTSUPP (invalid opcode), -EIO (also after sr's
+ * 30 s timeout when the drive does not answer). */
 static int sr_command(struct emu_drive *d, const uint8_t *cdb, void *buf, size_t len,
                       enum dw_emu_dir dir)
 {
@@ -547,6 +493,10 @@ static int sr_command(struct emu_drive *d, const uint8_t *cdb, void *buf, size_t
             memset(buf, 0, len);
         if (drive_exec(d, "kernel", cdb, cdb_bytes(cdb[0]), buf, len, dir, &res) == 0)
             return 0;
+        if (res.hung) {
+            kernel_wait_ms(EMU_SR_TIMEOUT_MS);
+            return -EIO;
+        }
         if (res.status != 2)
             return -EIO;
         sense_of(&res, &key, &asc, &ascq);
@@ -1113,6 +1063,8 @@ static int64_t ms_between(const struct timespec *a, const struct timespec *b)
 /* The block layer's sg_io() on an sr node. */
 static int sg_io(struct emu_drive *d, struct sg_io_hdr *h)
 {
+    /* The request's timeout: hdr->timeout ms, 0 for the default. */
+    unsigned wait_ms = h->timeout ? h->timeout : EMU_SG_DEFAULT_TIMEOUT_MS;
     enum dw_emu_dir dir = DW_EMU_NONE;
     struct dw_emu_result res;
     struct timespec t0, t1;
@@ -1143,7 +1095,25 @@ static int sg_io(struct emu_drive *d, struct sg_io_hdr *h)
     }
     memcpy(cdb, h->cmdp, h->cmd_len);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    drive_exec(d, "SG_IO", cdb, h->cmd_len, h->dxferp, h->dxfer_len, dir, &res);
+    drive_exec_timed(d, "SG_IO", cdb, h->cmd_len, h->dxferp, h->dxfer_len, dir, wait_ms,
+                     &res);
+    if (res.hung) {
+        /* sg_io(): the request times out after hdr->timeout ms (0: the
+         * default), the error handler aborts it, and the ioctl returns 0
+         * with host_status DID_TIME_OUT, no status, no sense, no data. */
+        kernel_wait_ms(wait_ms);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        trace("%s SG_IO %s: no answer within %u ms: host_status DID_TIME_OUT", d->path,
+              opcode_name(cdb[0]), wait_ms);
+        h->status = h->masked_status = h->msg_status = 0;
+        h->host_status = EMU_DID_TIME_OUT;
+        h->driver_status = 0;
+        h->sb_len_wr = 0;
+        h->resid = (int)h->dxfer_len;
+        h->duration = (unsigned int)ms_between(&t0, &t1);
+        h->info = SG_INFO_CHECK;
+        return 0;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     h->status = (unsigned char)res.status;
     h->masked_status = (unsigned char)(res.status >> 1);
@@ -1168,6 +1138,9 @@ static int sg_io(struct emu_drive *d, struct sg_io_hdr *h)
  * buflen comes back as the residual. */
 static int send_packet(struct emu_drive *d, struct cdrom_generic_command *cgc)
 {
+    /* cgc.timeout is in clock ticks (USER_HZ); 0 takes the SG_IO default. */
+    unsigned wait_ms = cgc->timeout > 0 ? (unsigned)cgc->timeout * (1000 / EMU_USER_HZ)
+                                        : EMU_SG_DEFAULT_TIMEOUT_MS;
     enum dw_emu_dir dir = DW_EMU_NONE;
     struct dw_emu_result res;
     uint8_t cdb[CDROM_PACKET_SIZE];
@@ -1191,8 +1164,18 @@ static int send_packet(struct emu_drive *d, struct cdrom_generic_command *cgc)
         return -EINVAL;
     }
     memcpy(cdb, cgc->cmd, sizeof(cdb));
-    drive_exec(d, "CDROM_SEND_PACKET", cdb, sizeof(cdb), cgc->buffer, cgc->buflen, dir,
-               &res);
+    drive_exec_timed(d, "CDROM_SEND_PACKET", cdb, sizeof(cdb), cgc->buffer, cgc->buflen,
+                     dir, wait_ms, &res);
+    if (res.hung) {
+        /* The same timeout as SG_IO, but scsi_cdrom_send_packet() looks
+         * only at the status byte, which a timed-out command has not got:
+         * the call "succeeds" with nothing transferred. */
+        kernel_wait_ms(wait_ms);
+        trace("%s CDROM_SEND_PACKET %s: no answer within %u ms: reported as done", d->path,
+              opcode_name(cdb[0]), wait_ms);
+        cgc->stat = 0;
+        return 0; /* buflen stays: all of it is residual */
+    }
     if (res.status == 2 && cgc->sense) {
         size_t n = res.sense_bytes < sizeof(struct request_sense)
                        ? res.sense_bytes
@@ -1288,7 +1271,10 @@ static const char *ioctl_name(unsigned long req)
     }
 }
 
-/* One ioctl on an emulated drive: the result (>= 0) or -errno. */
+/* One ioctl on an emulated drive: the result (>= 0) or -errno.
+ * long function: one short case per ioctl the kernel answers on an sr
+ * node, so the whole table reads in one place (the work is in the
+ * handlers above). */
 static int drive_ioctl(struct emu_ofd *o, unsigned long req, void *arg)
 {
     struct emu_drive *d = o->drive;
@@ -1594,7 +1580,7 @@ out:
 static void ofd_release(struct emu_ofd *o)
 {
     struct emu_drive *d = o->drive;
-    bool last_user = false, unlock = false;
+    bool last_user = false, unlock = false, locked = false;
     int refs;
 
     pthread_mutex_lock(&g_fd_lock);
@@ -1608,10 +1594,16 @@ static void ofd_release(struct emu_ofd *o)
     d->use_count--;
     last_user = d->use_count == 0;
     unlock = last_user && d->emu && (d->capability & CDC_LOCK) && !d->keeplocked;
+    /* Whether the program left medium removal prevented, before the
+     * kernel's unlock at the last close hides it. */
+    locked = last_user && d->emu && dw_emu_locked(d->emu);
     pthread_mutex_unlock(&d->lock);
     if (unlock)
         lock_door(d, false);
-    trace("%s: closed%s", d->path, last_user ? " (last user)" : "");
+    trace("%s: closed%s", d->path,
+          !last_user ? ""
+          : locked   ? " (last user; the tray was left locked)"
+                     : " (last user; the tray was not locked)");
     free(o);
 }
 

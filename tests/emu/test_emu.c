@@ -1442,6 +1442,74 @@ static void test_faults(void **state)
     dw_emu_free(e);
 }
 
+/* A hung command: no status, no data, no sense, not executed; the count
+ * runs down per command of that opcode only; other commands answer. */
+static void test_hang(void **state)
+{
+    struct dw_emu_result res;
+    uint8_t buf[2 * 2352], ref[2 * 2352];
+    char msg[512];
+    struct dw_emu *e;
+    (void)state;
+
+    /* Every READ CD hangs; TEST UNIT READY, READ(10)... answer. */
+    e = emu_open("medium=%s faults=hang:BE", fx(CDDA));
+    for (int i = 0; i < 3; i++) {
+        memset(buf, 0xA5, sizeof(buf));
+        assert_int_equal(read_cd(e, 10, 2, 0, 0xF8, 0, buf, sizeof(buf), &res), -1);
+        assert_true(res.hung);
+        assert_int_equal(res.sense_bytes, 0);
+        assert_int_equal(res.data_bytes, 0);
+        assert_int_equal(res.residual_bytes, sizeof(buf));
+        for (size_t k = 0; k < sizeof(buf); k++) /* nothing written */
+            assert_int_equal(buf[k], 0xA5);
+    }
+    assert_int_equal(RUN(e, NULL, 0, &res, 0x00, 0, 0, 0, 0, 0), 0);
+    assert_false(res.hung);
+    /* A hung command leaves no sense behind: REQUEST SENSE says "no sense". */
+    assert_int_equal(RUN(e, buf, 18, &res, 0x03, 0, 0, 0, 18, 0), 0);
+    assert_int_equal(buf[2] & 0x0F, 0);
+    /* A hung PREVENT ALLOW does not lock. */
+    dw_emu_free(e);
+    e = emu_open("medium=%s faults=hang:0x1e:1", fx(CDDA));
+    assert_int_equal(RUN(e, NULL, 0, &res, 0x1E, 0, 0, 0, 1, 0), -1);
+    assert_true(res.hung);
+    assert_false(dw_emu_locked(e));
+    assert_int_equal(RUN(e, NULL, 0, &res, 0x1E, 0, 0, 0, 1, 0), 0);
+    assert_true(dw_emu_locked(e));
+    assert_int_equal(RUN(e, NULL, 0, &res, 0x1E, 0, 0, 0, 0, 0), 0);
+    assert_false(dw_emu_locked(e));
+    dw_emu_free(e);
+
+    /* hang:BEh:2 (two commands), then the same data as a drive without it. */
+    e = emu_open("medium=%s", fx(CDDA));
+    assert_int_equal(read_cd(e, 10, 2, 0, 0xF8, 0, ref, sizeof(ref), &res), 0);
+    dw_emu_free(e);
+    e = emu_open("medium=%s faults=hang:be:2,hang:28", fx(CDDA));
+    assert_int_equal(read_cd(e, 10, 2, 0, 0xF8, 0, buf, sizeof(buf), &res), -1);
+    assert_int_equal(RUN(e, NULL, 0, &res, 0x00, 0, 0, 0, 0, 0), 0);
+    assert_int_equal(read_cd(e, 10, 2, 0, 0xF8, 0, buf, sizeof(buf), &res), -1);
+    assert_int_equal(read_cd(e, 10, 2, 0, 0xF8, 0, buf, sizeof(buf), &res), 0);
+    assert_false(res.hung);
+    assert_memory_equal(buf, ref, sizeof(ref));
+    assert_int_equal(read10(e, 0, 1, buf, 2048, &res), -1);
+    assert_true(res.hung);
+    dw_emu_free(e);
+
+    /* Bad plans. */
+    static const char *const bad[] = {
+        "hang", "hang:", "hang:zz", "hang:1FF", "hang:0x", "hang:BE:0", "hang:BE:-1",
+        "hang:BE:x", "hang:BE:2:3", "hang:-1", "hang:BEh",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char config[64];
+        snprintf(config, sizeof(config), "faults=%s", bad[i]);
+        msg[0] = '\0';
+        assert_null(dw_emu_new(config, msg, sizeof(msg)));
+        assert_non_null(strstr(msg, "fault plan"));
+    }
+}
+
 /* ---- mode pages, locking, eject ------------------------------------------------------
  */
 
@@ -1799,6 +1867,7 @@ int main(void)
         cmocka_unit_test(test_offset),
         cmocka_unit_test(test_overread),
         cmocka_unit_test(test_faults),
+        cmocka_unit_test(test_hang),
         cmocka_unit_test(test_mode_pages),
         cmocka_unit_test(test_eject_and_lock),
         cmocka_unit_test(test_cdtext),

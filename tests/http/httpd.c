@@ -89,6 +89,11 @@ static void serve(struct dw_test_httpd *h, int fd)
         reply(fd, 400, "Bad Request", NULL, 0);
     } else if (!strncmp(path, "/hang/", 6)) {
         status = 0;
+        /* Said now, not when it ends: a test waits for this line. */
+        if (h->log) {
+            fprintf(h->log, "%s %s hanging\n", method, path);
+            fflush(h->log);
+        }
         /* Until the client gives up (closes), the server stops, or 60 s. */
         double until = now_s() + 60;
         while (!atomic_load(&h->stop) && now_s() < until) {
@@ -119,7 +124,7 @@ static void serve(struct dw_test_httpd *h, int fd)
         if (fp)
             fclose(fp);
     }
-    if (h->log) {
+    if (h->log && status) {
         fprintf(h->log, "%s %s %d\n", method, path, status);
         fflush(h->log);
     }

@@ -6,7 +6,9 @@
  *   GET /status/NNN/...    status NNN with an empty body
  *   GET /hang/...          reads the request and never answers (until the
  *                          client closes or the server stops), for client
- *                          time-out tests
+ *                          time-out and stop tests; logged when the hang
+ *                          starts ("GET /hang/... hanging"), so a test can
+ *                          wait for that line
  *
  * Anything else (other methods, "..", requests over 8 KiB) gets 400.
  * Every wait is bounded: a client that sends nothing is dropped after 5 s,
@@ -17,7 +19,8 @@
 struct dw_test_httpd;
 
 /* Start serving root on 127.0.0.1 at an ephemeral port (*port).  log may
- * be NULL; else each request is written to it as "METHOD PATH STATUS".
+ * be NULL; else each request is written to it as "METHOD PATH STATUS"
+ * when answered, "METHOD PATH hanging" when a hang starts.
  * Returns 0 or -1 (errno set). */
 int dw_test_httpd_start(const char *root, void *log /* FILE * */, struct dw_test_httpd **out,
                         int *port);

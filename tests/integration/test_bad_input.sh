@@ -64,6 +64,82 @@ expect_stderr "$work/no/dir" "names the directory"
 expect_exit 1 "--format iso of an audio CD" -- "$DW" rip "$L/cdda.cue" -o "$work/o3" --format iso
 expect_stderr "no data track" "says there is no data track"
 
+# Sources are told by their content (issues 10, 11).  A FIFO as SOURCE,
+# whatever its name, is refused at once: exit 1, never a wait for a writer
+# (timeout's 124 would mean it blocked).
+mkdir -p "$work/src"
+for name in x.nrg x.toc x.cue x.iso x; do
+  mkfifo "$work/src/$name"
+  timeout 10 "$DW" info "$work/src/$name" >"$work/out.txt" 2>"$work/err.txt"
+  rc=$?
+  [ $rc -ne 124 ] && ok "a FIFO named $name returns without blocking" || bad "a FIFO named $name blocked"
+  [ $rc -eq 1 ] && ok "a FIFO named $name: exit 1" || bad "a FIFO named $name: exit $rc, wanted 1"
+  expect_stderr "is a FIFO (named pipe)" "a FIFO named $name is called one"
+done
+timeout 10 "$DW" rip "$work/src/x.cue" -o "$work/o5" >"$work/out.txt" 2>"$work/err.txt"
+rc=$?
+[ $rc -eq 1 ] && ok "rip of a FIFO: exit 1" || bad "rip of a FIFO: exit $rc"
+no_outputs "$work/o5" "rip of a FIFO"
+# A cue whose FILE is a FIFO.
+mkfifo "$work/src/pipe.bin"
+printf 'FILE "pipe.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' > "$work/src/pipe.cue"
+timeout 10 "$DW" info "$work/src/pipe.cue" >"$work/out.txt" 2>"$work/err.txt"
+rc=$?
+[ $rc -eq 1 ] && ok "a cue naming a FIFO: exit 1" || bad "a cue naming a FIFO: exit $rc"
+expect_stderr "FILE 'pipe.bin' is a FIFO (named pipe), not a regular file" "names the FILE and what it is"
+
+# Formats discwright does not read yet are refused by name, whatever the
+# extension says; rip leaves nothing.
+pad() { head -c "$1" /dev/zero; }
+{ printf 'MComprHD\000\000\000\174\000\000\000\005'; pad 4000; } > "$work/src/game.chd"
+{ printf 'CISO\030\000\000\000\000\000\001\000\000\000\000\000\000\010\000\000\001\000\000\000'; pad 4000; } > "$work/src/game.iso"
+{ pad 1024; printf 'koly\000\000\000\004\000\000\002\000'; pad 500; } > "$work/src/mac.dmg"
+printf '[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\n' > "$work/src/disc.cue"
+{ printf 'MEDIA DESCRIPTOR\001\005'; pad 70; } > "$work/src/disc.mds"
+gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
+for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
+         "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
+         "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
+         "disc.cue:is a CloneCD control file (.ccd), which discwright cannot read yet" \
+         "disc.mds:is an Alcohol 120% descriptor (.mds), which discwright cannot read yet" \
+         "disc.iso.gz:is a gzip-compressed file, which discwright cannot read yet"; do
+  f=${c%%:*}
+  expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
+  expect_stderr "'$work/src/$f' ${c#*:}" "$f is refused by its name"
+  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images" "$f: says what it reads"
+done
+expect_exit 1 "rip of a CHD" -- "$DW" rip "$work/src/game.chd" -o "$work/o6"
+no_outputs "$work/o6" "rip of a CHD"
+# An ISO needs a volume descriptor; other files say what they start with.
+pad $((40 * 2048)) > "$work/src/blank.iso"
+expect_exit 1 "an .iso without a volume descriptor" -- "$DW" info "$work/src/blank.iso"
+expect_stderr "is not a disc image discwright knows (it starts with 65536 zero bytes and goes on)" "says what it starts with"
+expect_stderr "opens with --raw" "says how to open it anyway"
+expect_exit 1 "a text file" -- "$DW" info "$FIX/libcdio/COPYING"
+expect_stderr "it starts with the text" "quotes its first line"
+expect_exit 1 "the raw bin of a data CD" -- "$DW" info "$L/isofs-m1.bin"
+expect_stderr "FILE \"isofs-m1.bin\" BINARY, TRACK 01 MODE1/2352, INDEX 01 00:00:00" "says how to write its cue"
+# A cue sheet named .toc is read as what it is.
+cp "$L/cdda.cue" "$L/cdda.bin" "$work/src/" && mv "$work/src/cdda.cue" "$work/src/cdda.toc"
+expect_exit 0 "a cue sheet named .toc" -- "$DW" info "$work/src/cdda.toc"
+expect_stdout "cdda.toc (cue)" "info names the format it found"
+
+# CD layouts end at 99:59:74 (issue 11): the 101-byte cue of PREGAP and
+# POSTGAP 99:59:74 on a 4-sector bin, and a sparse bin of (2^32+400)
+# sectors of 2352 bytes (once read as 400 sectors) are refused with the
+# lead-out LBA; rip writes nothing.
+mkdir -p "$work/long"
+head -c $((4 * 2352)) /dev/zero > "$work/long/a.bin"
+printf 'FILE "a.bin" BINARY\n TRACK 01 AUDIO\n  PREGAP 99:59:74\n  INDEX 01 00:00:00\n  POSTGAP 99:59:74\n' > "$work/long/a.cue"
+expect_exit 1 "PREGAP and POSTGAP 99:59:74" -- "$DW" info "$work/long/a.cue"
+expect_stderr "'a.cue': the layout ends at LBA 900002 (200:02:02), past the 100 minutes a CD holds" "names the lead-out"
+expect_exit 1 "rip of PREGAP and POSTGAP 99:59:74" -- "$DW" rip "$work/long/a.cue" -o "$work/o7"
+no_outputs "$work/o7" "rip of a 200-minute cue"
+truncate -s $(( (4294967296 + 400) * 2352 )) "$work/long/big.bin"
+printf 'FILE "big.bin" BINARY\n TRACK 01 MODE1/2352\n  INDEX 01 00:00:00\n' > "$work/long/big.cue"
+expect_exit 1 "a bin of 2^32+400 sectors" -- "$DW" info "$work/long/big.cue"
+expect_stderr "the layout ends at LBA 4294967696 " "counts its sectors in 64 bits"
+
 # Usage errors exit 2.
 expect_exit 2 "no command" -- "$DW"
 expect_exit 2 "unknown command" -- "$DW" frobnicate

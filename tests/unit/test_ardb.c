@@ -379,6 +379,71 @@ static void test_unavailable(void **state)
     rm_rf(cache);
 }
 
+/* A stop function that says stop on its `after`th call. */
+struct stopper {
+    int calls, after;
+};
+
+static int stop_after(void *user)
+{
+    struct stopper *st = user;
+    return ++st->calls >= st->after;
+}
+
+static void test_stop_request(void **state)
+{
+    (void)state;
+    char cache[64], base[160], cached[4200];
+    new_cache(cache, sizeof(cache));
+    struct dw_ardb_result res;
+    /* A server that never answers, and time-outs far beyond the test: only
+     * the stop function can end the lookup. */
+    snprintf(base, sizeof(base), "%shang/", host);
+    struct stopper st = {0, 5};
+    struct dw_ardb_opts opts = {.base_url = base, .cache_dir = cache,
+                                .connect_timeout_ms = 600000, .timeout_ms = 600000,
+                                .stop = stop_after, .stop_user = &st};
+    int before = dw_test_httpd_requests(server);
+    assert_int_equal(dw_ardb_lookup(WHIPPER_PATH, &opts, &res), DW_EABORTED);
+    assert_int_equal(res.status, DW_ARDB_UNAVAILABLE);
+    assert_null(res.response);
+    assert_int_equal(st.calls, 5); /* asked again and again while it waited */
+    assert_non_null(strstr(res.message, "was stopped"));
+    assert_non_null(strstr(res.message, "hang/"));
+    snprintf(cached, sizeof(cached), "%s/%s", cache, WHIPPER_PATH);
+    assert_false(exists(cached));
+    char marker[4300];
+    snprintf(marker, sizeof(marker), "%s.404", cached);
+    assert_false(exists(marker));
+    /* The server saw the request hang (it stops hanging when we close). */
+    for (int i = 0; i < 100 && dw_test_httpd_requests(server) == before; i++)
+        usleep(10000);
+    assert_int_equal(dw_test_httpd_requests(server), before + 1);
+
+    /* A stop asked before anything: the network is not touched. */
+    struct stopper now = {0, 1};
+    opts.stop_user = &now;
+    opts.base_url = url;
+    serve_file(WHIPPER_PATH, WHIPPER_FILE);
+    before = dw_test_httpd_requests(server);
+    assert_int_equal(dw_ardb_lookup(WHIPPER_PATH, &opts, &res), DW_EABORTED);
+    assert_int_equal(now.calls, 1);
+    assert_non_null(strstr(res.message, "was stopped"));
+    assert_int_equal(dw_test_httpd_requests(server), before);
+    assert_false(exists(cached));
+
+    /* A stop function that never says stop changes nothing. */
+    struct stopper never = {0, 1 << 30};
+    opts.stop_user = &never;
+    assert_int_equal(dw_ardb_lookup(WHIPPER_PATH, &opts, &res), 0);
+    assert_int_equal(res.status, DW_ARDB_FOUND);
+    assert_true(never.calls >= 1);
+    assert_true(exists(cached));
+    dw_ardb_result_release(&res);
+    unserve(WHIPPER_PATH);
+    rm_rf(cache);
+}
+
 static void test_damaged_cache_refetched(void **state)
 {
     (void)state;
@@ -475,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_not_found_remembered),
         cmocka_unit_test(test_offline_without_cache),
         cmocka_unit_test(test_unavailable),
+        cmocka_unit_test(test_stop_request),
         cmocka_unit_test(test_damaged_cache_refetched),
         cmocka_unit_test(test_defaults_from_environment),
     };

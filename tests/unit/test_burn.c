@@ -235,7 +235,9 @@ static void test_burn_relative_path_with_speed(void **state)
 }
 
 /* An existing file is overwritten from byte 0 like an overwritable medium
- * and not truncated (cdrskin behaves the same). */
+ * and not truncated (cdrskin behaves the same).  It holds no image, so this
+ * needs DW_BURN_OVERWRITE; without it the burn is refused and the file
+ * left alone. */
 static void test_burn_over_existing_larger_file(void **state)
 {
     static const char junk[4096] = {'j'};
@@ -250,7 +252,11 @@ static void test_burn_over_existing_larger_file(void **state)
     snprintf(adr, sizeof adr, "stdio:%s", target);
     write_file(target, junk, sizeof junk, (size_t)(isize / 4096) + 100);
 
-    assert_int_equal(dw_burn_iso(IPXE_ISO, adr, NULL, NULL, &res, &err), 0);
+    assert_int_equal(dw_burn_iso(IPXE_ISO, adr, NULL, NULL, &res, &err), DW_EEXIST);
+    assert_non_null(strstr(err.message, "holds no disc image"));
+    assert_int_equal(file_size(target), (isize / 4096 + 100) * 4096);
+    struct dw_burn_opts over = {.flags = DW_BURN_OVERWRITE};
+    assert_int_equal(dw_burn_iso(IPXE_ISO, adr, &over, NULL, &res, &err), 0);
     assert_int_equal(res.written_bytes, isize);
     assert_int_equal(file_size(target), isize + 100 * 4096);
     assert_true(same_prefix(IPXE_ISO, target, isize));
@@ -306,7 +312,7 @@ static void test_dummy_new_target_leaves_nothing(void **state)
 
 static void test_dummy_existing_target_unchanged(void **state)
 {
-    struct dw_burn_opts opts = {.dummy = true};
+    struct dw_burn_opts opts = {.dummy = true, .flags = DW_BURN_OVERWRITE};
     char target[512], adr[520];
     static const char text[] = "not an image\n";
     char buf[64] = {0};
@@ -368,7 +374,8 @@ static void test_abort_by_callback_existing_target(void **state)
     snprintf(adr, sizeof adr, "stdio:%s", target);
     write_file(target, "x", 1, 1);
 
-    assert_int_equal(dw_burn_iso(big_image(), adr, NULL, &cb, NULL, &err), DW_EABORTED);
+    struct dw_burn_opts over = {.flags = DW_BURN_OVERWRITE};
+    assert_int_equal(dw_burn_iso(big_image(), adr, &over, &cb, NULL, &err), DW_EABORTED);
     assert_non_null(strstr(err.message, "incomplete"));
     assert_non_null(strstr(err.message, target));
     unlink(target);
@@ -567,7 +574,7 @@ static void test_file_given_as_drive(void **state)
 
 static void test_bad_options(void **state)
 {
-    struct dw_burn_opts flags = {.flags = 1}, negative = {.speed_x = -1}, nan = {.speed_x = NAN};
+    struct dw_burn_opts flags = {.flags = 0x100}, negative = {.speed_x = -1}, nan = {.speed_x = NAN};
     struct dw_error_detail err;
 
     (void)state;

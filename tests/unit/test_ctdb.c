@@ -713,6 +713,38 @@ static void test_lookup_unavailable(void **state)
     rm_rf(cache);
 }
 
+static int stop_after(void *user)
+{
+    int *left = user;
+    return --*left <= 0;
+}
+
+/* A server that never answers and time-outs beyond the test: the stop
+ * function ends the lookup, with nothing cached. */
+static void test_lookup_stop(void **state)
+{
+    (void)state;
+    char cache[64], base[160];
+    new_dir(cache, sizeof(cache));
+    snprintf(base, sizeof(base), "%shang/", host);
+    int left = 4;
+    struct dw_ctdb_opts opts = {.base_url = base, .cache_dir = cache,
+                                .connect_timeout_ms = 600000, .timeout_ms = 600000,
+                                .stop = stop_after, .stop_user = &left};
+    struct dw_ctdb_result res;
+    assert_int_equal(dw_ctdb_lookup(LOOKUP_TOC, &opts, &res), DW_EABORTED);
+    assert_int_equal(res.status, DW_CTDB_UNAVAILABLE);
+    assert_null(res.response);
+    assert_int_equal(left, 0);
+    assert_non_null(strstr(res.message, "CTDB lookup"));
+    assert_non_null(strstr(res.message, "was stopped"));
+    assert_false(exists(res.cache_path));
+    char marker[4200];
+    snprintf(marker, sizeof(marker), "%s.404", res.cache_path);
+    assert_false(exists(marker));
+    rm_rf(cache);
+}
+
 static void test_lookup_defaults_from_environment(void **state)
 {
     (void)state;
@@ -781,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_lookup_found_and_cached),
         cmocka_unit_test(test_lookup_not_present),
         cmocka_unit_test(test_lookup_unavailable),
+        cmocka_unit_test(test_lookup_stop),
         cmocka_unit_test(test_lookup_defaults_from_environment),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

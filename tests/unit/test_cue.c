@@ -406,6 +406,87 @@ static void test_cdtextfile(void **state)
     rmdir(dir);
 }
 
+/* A bin of `bytes` as a sparse file (nothing is written). */
+static void sparse_file(const char *path, unsigned long long bytes)
+{
+    write_file(path, "", 0);
+    assert_int_equal(truncate(path, (off_t)bytes), 0);
+}
+
+static void assert_cue_refused(const char *cue, const char *needle)
+{
+    struct dw__image *img = NULL;
+    struct dw_error_detail err;
+    assert_int_equal(dw__cue_read(cue, &img, &err), DW_ERANGE);
+    assert_null(img);
+    if (!strstr(err.message, needle))
+        fail_msg("message '%s' lacks '%s'", err.message, needle);
+    assert_non_null(strstr(err.message, "past the 100 minutes a CD holds"));
+}
+
+/* Issue 11: a CD layout past 99:59:74 is refused with its lead-out LBA,
+ * and sizes are 64-bit: a bin of 2^32+400 sectors is not read as 400,
+ * five FILEs of a 1 TiB bin do not overflow an int32. */
+static void test_cd_length_limit(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dw-test-cue-XXXXXX", cue[64], bin[64], text[8192];
+    struct dw_error_detail err;
+    struct dw__image *img = NULL;
+    assert_non_null(mkdtemp(dir));
+    snprintf(cue, sizeof(cue), "%s/l.cue", dir);
+    snprintf(bin, sizeof(bin), "%s/l.bin", dir);
+
+    /* The 101-byte cue: PREGAP 99:59:74 + POSTGAP 99:59:74 on 4 sectors. */
+    sparse_file(bin, 4 * 2352);
+    write_file(cue, "FILE \"l.bin\" BINARY\n TRACK 01 AUDIO\n  PREGAP 99:59:74\n"
+                    "  INDEX 01 00:00:00\n  POSTGAP 99:59:74\n", 0);
+    assert_cue_refused(cue, "'l.cue': the layout ends at LBA 900002 (200:02:02)");
+
+    /* (2^32 + 400) * 2352 bytes: 4294967696 sectors, not 400. */
+    sparse_file(bin, (4294967296ULL + 400) * 2352);
+    write_file(cue, "FILE \"l.bin\" BINARY\n TRACK 01 MODE1/2352\n  INDEX 01 00:00:00\n", 0);
+    assert_cue_refused(cue, "ends at LBA 4294967696 ");
+
+    /* Five FILEs of a 1 TiB bin: 5 * floor(2^40 / 2352) sectors. */
+    sparse_file(bin, 1ULL << 40);
+    text[0] = '\0';
+    for (int t = 1; t <= 5; t++) {
+        char line[128];
+        snprintf(line, sizeof(line),
+                 "FILE \"l.bin\" BINARY\n TRACK %02d AUDIO\n  INDEX 01 00:00:00\n", t);
+        strcat(text, line);
+    }
+    write_file(cue, text, 0);
+    char want[64];
+    snprintf(want, sizeof(want), "ends at LBA %llu ", 5 * ((1ULL << 40) / 2352));
+    assert_cue_refused(cue, want);
+
+    /* Exactly 100 minutes fits; one sector more does not. */
+    write_file(cue, "FILE \"l.bin\" BINARY\n TRACK 01 AUDIO\n  INDEX 01 00:00:00\n", 0);
+    sparse_file(bin, 449850ULL * 2352);
+    assert_int_equal(dw__cue_read(cue, &img, &err), 0);
+    assert_int_equal(img->disc->leadout_lba, 449850);
+    dw__image_free(img);
+    sparse_file(bin, 449851ULL * 2352);
+    assert_cue_refused(cue, "ends at LBA 449851 (100:00:01)");
+
+    /* 99 tracks of PREGAP 80:00:00 (the 7.9 KB cue of the issue). */
+    text[0] = '\0';
+    strcat(text, "FILE \"l.bin\" BINARY\n");
+    for (int t = 1; t <= 99; t++) {
+        char line[80];
+        snprintf(line, sizeof(line), " TRACK %02d AUDIO\n  PREGAP 80:00:00\n  INDEX 01 %02d:00:00\n",
+                 t, t - 1);
+        strcat(text, line);
+    }
+    assert_int_equal(dw__cue_parse(text, strlen(text), "p.cue", false, &img, &err), DW_ERANGE);
+    assert_non_null(strstr(err.message, "'p.cue': the layout ends at LBA "));
+    unlink(cue);
+    unlink(bin);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_real_world_syntax),
         cmocka_unit_test(test_write_read_round_trip),
         cmocka_unit_test(test_cdtextfile),
+        cmocka_unit_test(test_cd_length_limit),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

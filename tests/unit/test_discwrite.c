@@ -460,6 +460,53 @@ static struct dw__image *toc_read(const char *text, size_t len)
     return img;
 }
 
+/* Text from a disc is data: a CD-TEXT title holding a line feed and cue
+ * keywords, quotes and an escape cannot add lines to a cue sheet, and an
+ * MCN or ISRC that is not valid is left out (issue: a disc's title wrote
+ * FILE and TRACK lines into NAME.cue). */
+static void test_cue_hostile_text(void **state)
+{
+    (void)state;
+    struct dw_disc *d = disc_of("FILE \"a.bin\" BINARY\n"
+                                "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+                                "  TRACK 02 AUDIO\n    INDEX 01 00:10:00\n");
+    snprintf(d->cdtext.title, sizeof(d->cdtext.title),
+             "x\"\nFILE \"/etc/passwd\" BINARY\n  TRACK 03 AUDIO\n    INDEX 01 00:00:00\r\x1b[2J\a");
+    snprintf(d->tracks[0].cdtext.performer, sizeof(d->tracks[0].cdtext.performer), "a\nb");
+    snprintf(d->tracks[0].isrc, sizeof(d->tracks[0].isrc), "US\nFILE x.b");
+    snprintf(d->tracks[1].isrc, sizeof(d->tracks[1].isrc), "USABC1234567");
+    snprintf(d->mcn, sizeof(d->mcn), "12345\n789012");
+    d->has_cdtext = true;
+    int replaced = -1;
+    struct dw_cue_write_opts o = {.bin_name = "r.bin", .replaced = &replaced};
+    struct mem m;
+    mem_open(&m);
+    assert_int_equal(dw_cue_write(d, &o, m.fp), 0);
+    mem_close(&m);
+    /* Line by line: only the writer's own keywords start lines. */
+    int files = 0, tracks = 0, lines = 0;
+    for (char *line = strtok(m.text, "\n"); line; line = strtok(NULL, "\n")) {
+        lines++;
+        for (const char *c = line; *c; c++)
+            assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
+        files += strstr(line, "FILE ") == line;
+        tracks += strstr(line, "  TRACK ") == line;
+        assert_null(strstr(line, "CATALOG"));
+    }
+    assert_int_equal(files, 1);
+    assert_int_equal(tracks, 2);
+    /* 3 LF + CR + ESC + BEL in the title, 1 LF in the performer; the bad
+     * ISRC and the bad MCN. */
+    assert_int_equal(replaced, 9);
+    dw_disc_free(d);
+    free(m.text);
+    assert_true(dw_isrc_valid("USABC1234567"));
+    assert_false(dw_isrc_valid("usabc1234567"));
+    assert_false(dw_isrc_valid("USABC12345678"));
+    assert_true(dw_mcn_valid("0000010271955"));
+    assert_false(dw_mcn_valid("000001027195A"));
+}
+
 static void test_toc_round_trip(void **state)
 {
     (void)state;
@@ -651,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_cdtext_none_and_errors),
         cmocka_unit_test(test_cdtext_latin1),
         cmocka_unit_test(test_ccd_two_sessions),
+        cmocka_unit_test(test_cue_hostile_text),
         cmocka_unit_test(test_toc_round_trip),
         cmocka_unit_test(test_toc_sessions),
         cmocka_unit_test(test_synth_pw),

@@ -313,7 +313,7 @@ static void test_probe_image(void **state)
     assert_int_equal(dw_drive_probe(d, &p, &err), DW_EUNSUPPORTED);
     assert_non_null(strstr(err.message, "only drives can be probed"));
     assert_false(dw__drive_is_mmc(d));
-    assert_int_equal(dw__mmc_exec(d, cdb, sizeof(cdb), NULL, 0, 0, NULL),
+    assert_int_equal(dw__mmc_exec(d, cdb, sizeof(cdb), DW_MMC_DIR_NONE, NULL, 0, 0, NULL),
                      DW_EUNSUPPORTED);
     assert_int_equal(dw_drive_probe(NULL, &p, &err), DW_EINVAL);
     dw_drive_free(d);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cdio/cdtext.h>
 #include <cdio/logging.h>
+#include <libburn/libburn.h>
 
 #include "discwright/disc.h"
 #include "discwright/drive.h"
@@ -401,6 +402,67 @@ static void test_profile_names(void **state)
     assert_true(dw__mmc_profile_is_cd(0x0A));
     assert_false(dw__mmc_profile_is_cd(0x10));
     assert_false(dw__mmc_profile_is_cd(0));
+}
+
+/* Our profile names against libburn's (burn_obtain_profile_name): every
+ * profile libburn knows we know, under the same name but for the short
+ * forms listed here (mmc_cdb.c says why); the profiles libburn lacks are
+ * the ones MMC-6 added. */
+static void test_profile_names_libburn(void **state)
+{
+    static const struct {
+        int profile;
+        const char *ours, *libburn;
+    } shortened[] = {
+        {0x0001, "non-removable disk", "Non-removable disk"},
+        {0x0002, "removable disk", "Removable disk"},
+        {0x0004, "optical write once", "Optical write once"},
+        {0x0011, "DVD-R", "DVD-R sequential recording"},
+        {0x0013, "DVD-RW overwrite", "DVD-RW restricted overwrite"},
+        {0x0014, "DVD-RW sequential", "DVD-RW sequential recording"},
+        {0x0015, "DVD-R DL sequential", "DVD-R/DL sequential recording"},
+        {0x0016, "DVD-R DL jump", "DVD-R/DL layer jump recording"},
+        {0x002A, "DVD+RW DL", "DVD+RW/DL"},
+        {0x002B, "DVD+R DL", "DVD+R/DL"},
+        {0x0041, "BD-R SRM", "BD-R sequential recording"},
+        {0x0042, "BD-R RRM", "BD-R random recording"},
+        {0x0050, "HD DVD-ROM", "HD-DVD-ROM"},
+        {0x0051, "HD DVD-R", "HD-DVD-R"},
+        {0x0052, "HD DVD-RAM", "HD-DVD-RAM"},
+    };
+    static const int only_ours[] = {0x0000, 0x0017, 0x0018, 0x0053, 0x0058, 0x005A, 0xFFFF};
+    int same = 0;
+    (void)state;
+
+    for (int p = 0; p <= 0xFFFF; p++) {
+        char name[80] = "";
+        int known = burn_obtain_profile_name(p, name);
+        const char *ours = dw_profile_name(p);
+        bool listed_short = false, listed_ours = false;
+
+        for (size_t i = 0; i < sizeof(shortened) / sizeof(shortened[0]); i++)
+            if (shortened[i].profile == p) {
+                listed_short = true;
+                assert_int_equal(known, 1);
+                assert_string_equal(name, shortened[i].libburn);
+                assert_string_equal(ours, shortened[i].ours);
+            }
+        for (size_t i = 0; i < sizeof(only_ours) / sizeof(only_ours[0]); i++)
+            if (only_ours[i] == p) {
+                listed_ours = true;
+                assert_int_equal(known, 0);
+                assert_string_not_equal(ours, "unknown");
+            }
+        if (listed_short || listed_ours)
+            continue;
+        if (known == 1) {
+            assert_string_equal(ours, name);
+            same++;
+        } else {
+            assert_string_equal(ours, "unknown");
+        }
+    }
+    assert_int_equal(same, 11); /* CD-ROM ... BD-RE, MO erasable, AS-MO */
 }
 
 /* ---- READ DISC INFORMATION ------------------------------------------------- */
@@ -1288,6 +1350,7 @@ int main(void)
         cmocka_unit_test(test_sense_mapping),
         cmocka_unit_test(test_parse_configuration),
         cmocka_unit_test(test_profile_names),
+        cmocka_unit_test(test_profile_names_libburn),
         cmocka_unit_test(test_parse_disc_info),
         cmocka_unit_test(test_parse_toc),
         cmocka_unit_test(test_parse_session_info),

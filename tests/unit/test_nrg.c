@@ -874,6 +874,66 @@ static void test_damaged(void **state)
     assert_int_equal(dw__nrg_read(NULL, &img, &err), DW_EINVAL);
 }
 
+/* A CD layout ends at LBA 449850 at the latest (a last sector at
+ * 99:59:74): a lead-out or a track beyond it is refused with the number,
+ * exactly at it accepted (issue 11). */
+static void test_cd_length_limit(void **state)
+{
+    const char *path = tmp_path(state, "long.nrg");
+    struct image_spec spec = {2, mixed_tracks, 2, {450000}, NULL, false};
+    write_dao_image(path, &spec);
+    read_fails(path, DW_ERANGE, "the layout ends at LBA 450000 (100:02:00), past the 100 "
+                                "minutes a CD holds");
+    spec.leadout[0] = 449850;
+    write_dao_image(path, &spec);
+    struct dw__image *img = read_ok(path);
+    assert_int_equal(img->disc->leadout_lba, 449850);
+    dw__image_free(img);
+    /* TAO: a track placed at LBA 449849 with two sectors. */
+    static const struct tao_spec late[] = {{0x07, 2352, 2, 449849}};
+    static const uint32_t one[] = {1};
+    write_tao_image(path, 2, late, 1, one, 1);
+    read_fails(path, DW_ERANGE, "LBA 449851");
+    static const struct tao_spec fits[] = {{0x07, 2352, 1, 449849}};
+    write_tao_image(path, 2, fits, 1, one, 1);
+    img = read_ok(path);
+    assert_int_equal(img->disc->leadout_lba, 449850);
+    dw__image_free(img);
+}
+
+/* dw__nrg_parse reads an image from memory to the same disc and span map
+ * as dw__nrg_read from its file. */
+static void test_parse_from_memory(void **state)
+{
+    const char *path = tmp_path(state, "mem.nrg");
+    struct image_spec spec = {2, mixed_tracks, 2, {180}, "1234567890123", false};
+    write_dao_image(path, &spec);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static uint8_t data[1 << 20];
+    size_t n = fread(data, 1, sizeof(data), f);
+    fclose(f);
+    assert_true(n > 0 && n < sizeof(data));
+    struct dw__image *from_file = read_ok(path), *from_memory = NULL;
+    struct dw_error_detail err;
+    assert_int_equal(dw__nrg_parse(data, n, path, &from_memory, &err), 0);
+    assert_int_equal(from_memory->span_count, from_file->span_count);
+    assert_memory_equal(from_memory->spans, from_file->spans,
+                        sizeof(*from_file->spans) * (size_t)from_file->span_count);
+    assert_int_equal(from_memory->files[0].size_bytes, n);
+    assert_memory_equal(from_memory->disc, from_file->disc, sizeof(*from_file->disc));
+    check_mixed(from_memory);
+    dw__image_free(from_memory);
+    dw__image_free(from_file);
+    /* Damage that the file reader reports, the memory reader reports too. */
+    assert_int_equal(dw__nrg_parse(data, 11, "short.nrg", &from_memory, &err), DW_EPARSE);
+    assert_non_null(strstr(err.message, "'short.nrg': the file is too short"));
+    assert_null(from_memory);
+    assert_int_equal(dw__nrg_parse(data, n - 1, "cut.nrg", &from_memory, &err), DW_EPARSE);
+    assert_non_null(strstr(err.message, "no Nero footer"));
+    assert_int_equal(dw__nrg_parse(NULL, 5, "x.nrg", &from_memory, &err), DW_EINVAL);
+}
+
 /* ------------------------------------------------------------------ */
 
 int main(void)
@@ -887,6 +947,9 @@ int main(void)
                                         teardown_tmpdir),
         cmocka_unit_test_setup_teardown(test_tao, setup_tmpdir, teardown_tmpdir),
         cmocka_unit_test_setup_teardown(test_damaged, setup_tmpdir, teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(test_cd_length_limit, setup_tmpdir, teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(test_parse_from_memory, setup_tmpdir,
+                                        teardown_tmpdir),
     };
     const struct CMUnitTest fixtures[] = {
         cmocka_unit_test(test_p1),

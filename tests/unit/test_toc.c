@@ -1032,6 +1032,37 @@ static void test_files_on_disk(void **state)
 
 /* ------------------------------------------------------------------ */
 
+/* Issue 11: a CD layout past 99:59:74 is refused with its lead-out LBA
+ * (the 100-hour bound of the grammar only keeps the arithmetic in range);
+ * exactly 100 minutes fits.  A sparse file of more sectors than a CD holds
+ * is refused the same way. */
+static void test_cd_length_limit(void **state)
+{
+    struct tmpdir *t = *state;
+    struct dw__image *img;
+    struct dw_error_detail err;
+    parse_fails("CD_DA\nTRACK AUDIO\nSILENCE 100:0:0\n", DW_ERANGE,
+                "'mem.toc': the layout ends at LBA 450000 (100:02:00)",
+                "past the 100 minutes a CD holds");
+    parse_fails("TRACK AUDIO SILENCE 50:0:0\nTRACK AUDIO PREGAP 0:2:0 SILENCE 49:56:1\n",
+                DW_ERANGE, "LBA 449851", NULL);
+    img = parse_ok("TRACK AUDIO SILENCE 50:0:0\nTRACK AUDIO PREGAP 0:2:0 SILENCE 49:56:0\n");
+    assert_int_equal(img->disc->leadout_lba, 449850);
+    dw__image_free(img);
+
+    char path[256];
+    snprintf(path, sizeof(path), "%s/big.bin", t->path);
+    write_zeros(t->path, "big.bin", 0);
+    assert_int_equal(truncate(path, 449851LL * 2352), 0);
+    assert_int_equal(read_in(t->path, "TRACK MODE1_RAW DATAFILE \"big.bin\"\n", &img, &err),
+                     DW_ERANGE);
+    assert_non_null(strstr(err.message, "ends at LBA 449851"));
+    assert_int_equal(truncate(path, 449850LL * 2352), 0);
+    assert_int_equal(read_in(t->path, "TRACK MODE1_RAW DATAFILE \"big.bin\"\n", &img, &err), 0);
+    assert_int_equal(img->disc->leadout_lba, 449850);
+    dw__image_free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest synthetic[] = {
@@ -1041,6 +1072,8 @@ int main(void)
         cmocka_unit_test(test_grammar_errors),
         cmocka_unit_test(test_leniency),
         cmocka_unit_test_setup_teardown(test_files_on_disk, setup_tmpdir,
+                                        teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(test_cd_length_limit, setup_tmpdir,
                                         teardown_tmpdir),
     };
     const struct CMUnitTest fixtures[] = {

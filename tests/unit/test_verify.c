@@ -8,10 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 #include "dw_test.h"
 #include "discwright/drive.h"
 #include "discwright/sector.h"
 #include "discwright/verify.h"
+#include "json_check.h"
 
 #define ISOFS_CUE DW_FIXTURES_DIR "/libcdio/test/data/isofs-m1.cue"
 #define ISOFS_BIN DW_FIXTURES_DIR "/libcdio/test/data/isofs-m1.bin"
@@ -60,14 +62,15 @@ static void test_verify_iso_against_cue(void **state)
 
     struct dw_drive *src = NULL, *img = NULL;
     struct dw_error_detail err;
-    struct dw_verify_result res;
+    struct dw_verify_report *rep = NULL;
+    struct dw_verify_range r;
     assert_int_equal(dw_drive_open(ISOFS_CUE, 0, &src, &err), 0);
     assert_int_equal(dw_drive_open(iso, 0, &img, &err), 0);
-    assert_int_equal(dw_verify(src, img, NULL, NULL, &res, &err), 0);
-    assert_int_equal(res.sectors_total, 302);
-    assert_int_equal(res.match, 302);
-    assert_int_equal(res.range_count, 0);
-    dw_verify_result_release(&res);
+    assert_int_equal(dw_verify(src, img, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SECTORS), 302);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 302);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_RANGES), 0);
+    dw_verify_report_free(rep);
     dw_drive_free(img);
 
     /* The ISO backend rebuilds full Mode 1 sectors (sync, header, EDC,
@@ -87,15 +90,16 @@ static void test_verify_iso_against_cue(void **state)
     fputc(c ^ 0xff, fp);
     fclose(fp);
     assert_int_equal(dw_drive_open(iso, 0, &img, &err), 0);
-    assert_int_equal(dw_verify(src, img, NULL, NULL, &res, &err), 0);
-    assert_int_equal(res.match, 301);
-    assert_int_equal(res.miscompare, 1);
-    assert_int_equal(res.range_count, 1);
-    assert_int_equal(res.ranges[0].first_lba, 150);
-    assert_int_equal(res.ranges[0].last_lba, 150);
-    assert_int_equal(res.ranges[0].first_diff_byte, 77);
-    assert_non_null(strstr(res.report_json, "\"miscompare\""));
-    dw_verify_result_release(&res);
+    assert_int_equal(dw_verify(src, img, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 301);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MISCOMPARE), 1);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_RANGES), 1);
+    assert_int_equal(dw_verify_report_range(rep, 0, &r, sizeof(r)), 0);
+    assert_int_equal(r.first_lba, 150);
+    assert_int_equal(r.last_lba, 150);
+    assert_int_equal(r.first_diff_byte, 77);
+    assert_non_null(strstr(dw_verify_report_json(rep), "\"miscompare\""));
+    dw_verify_report_free(rep);
     dw_drive_free(img);
     dw_drive_free(src);
     unlink(iso);
@@ -122,28 +126,336 @@ static void test_short_source(void **state)
     fclose(fb);
     struct dw_drive *src = NULL, *img = NULL;
     struct dw_error_detail err;
-    struct dw_verify_result res;
+    struct dw_verify_report *rep = NULL;
+    struct dw_verify_range r;
     char stdio_a[90];
     snprintf(stdio_a, sizeof(stdio_a), "stdio:%s", a);
     assert_int_equal(dw_drive_open(stdio_a, 0, &src, &err), 0);
-    assert_int_equal(dw_drive_open(b, 0, &img, &err), 0);
+    /* b.iso has no volume descriptor: it opens as an ISO only on purpose. */
+    assert_int_equal(dw_drive_open(b, 0, &img, &err), DW_EUNSUPPORTED);
+    assert_int_equal(dw_drive_open(b, DW_DRIVE_OPEN_RAW_ISO, &img, &err), 0);
     struct dw_verify_opts opts = {.source_lba = -1, .retries = 0};
-    assert_int_equal(dw_verify(src, img, &opts, NULL, &res, &err), 0);
-    assert_int_equal(res.match, 30);
-    assert_int_equal(res.unreadable, 10);
-    assert_int_equal(res.ranges[0].first_lba, 30);
-    assert_int_equal(res.ranges[0].last_lba, 39);
-    dw_verify_result_release(&res);
+    assert_int_equal(dw_verify(src, img, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 30);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_UNREADABLE), 10);
+    assert_int_equal(dw_verify_report_range(rep, 0, &r, sizeof(r)), 0);
+    assert_int_equal(r.first_lba, 30);
+    assert_int_equal(r.last_lba, 39);
+    dw_verify_report_free(rep);
     /* And the other way round: 10 sectors after the image are padding. */
-    assert_int_equal(dw_verify(img, src, &opts, NULL, &res, &err), 0);
-    assert_int_equal(res.match, 30);
-    assert_int_equal(res.source_extra_sectors, 10);
-    dw_verify_result_release(&res);
+    assert_int_equal(dw_verify(img, src, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 30);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SOURCE_EXTRA_SECTORS), 10);
+    dw_verify_report_free(rep);
     dw_drive_free(src);
     dw_drive_free(img);
     unlink(a);
     unlink(b);
     rmdir(dir);
+}
+
+/* ---- the report: accessors and JSON ---------------------------------------------- */
+
+/* dir/name: `sectors` 2048-byte sectors, sector i filled with byte i. */
+static void write_iso(const char *dir, const char *name, int sectors, char *path,
+                      size_t path_bytes)
+{
+    uint8_t block[2048];
+    snprintf(path, path_bytes, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    for (int i = 0; i < sectors; i++) {
+        memset(block, i & 0xff, sizeof(block));
+        assert_int_equal(fwrite(block, 1, sizeof(block), fp), sizeof(block));
+    }
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Set byte `byte` of sector `lba` of path to v. */
+static void poke(const char *path, long lba, long byte, int v)
+{
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, lba * 2048 + byte, SEEK_SET), 0);
+    assert_int_equal(fputc(v, fp), v);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* A verify with two miscompare ranges and a source that ends early: every
+ * accessor against what was made, the range accessor's bounds, and the
+ * JSON parsed back: the schema keys after "tool", every key in its place,
+ * every value equal to the accessors'. */
+static void test_report_accessors_and_json(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dw-test-verify-XXXXXX", img[80], src[80], stdio_src[90], keys[512];
+    assert_non_null(mkdtemp(dir));
+    write_iso(dir, "img.iso", 64, img, sizeof(img));
+    write_iso(dir, "src.iso", 60, src, sizeof(src));
+    poke(src, 10, 5, 0xee);
+    poke(src, 11, 0, 0xee);
+    poke(src, 40, 2047, 0xee);
+    snprintf(stdio_src, sizeof(stdio_src), "stdio:%s", src);
+    struct dw_drive *s = NULL, *im = NULL;
+    struct dw_error_detail err;
+    struct dw_verify_report *rep = NULL;
+    assert_int_equal(dw_drive_open(stdio_src, 0, &s, &err), 0);
+    assert_int_equal(dw_drive_open(img, DW_DRIVE_OPEN_RAW_ISO, &im, &err), 0);
+    struct dw_verify_opts opts = {
+        .source_lba = -1, .retries = 0, .command_line = "verify x y"};
+    assert_int_equal(dw_verify(s, im, &opts, NULL, &rep, &err), 0);
+    assert_non_null(rep);
+
+    assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_MISMATCH);
+    assert_int_equal(dw_verify_report_exit_status(rep), 4);
+    assert_string_equal(dw_verify_report_error(rep), "");
+    assert_int_equal(dw_verify_report_sector_bytes(rep), 2048);
+    assert_int_equal(dw_verify_report_source_lba(rep), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SECTORS), 64);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 57);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MISCOMPARE), 3);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_UNREADABLE), 4);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_UNTESTED), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SOURCE_EXTRA_SECTORS), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_RANGES), 3);
+    assert_int_equal(dw_verify_report_count(rep, (enum dw_verify_count)99), 0);
+
+    struct dw_verify_range r[3];
+    static const struct dw_verify_range want[3] = {{10, 11, DW_CLASS_MISCOMPARE, 5},
+                                                   {40, 40, DW_CLASS_MISCOMPARE, 2047},
+                                                   {60, 63, DW_CLASS_UNREADABLE, -1}};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(dw_verify_report_range(rep, i, &r[i], sizeof(r[i])), 0);
+        assert_int_equal(r[i].first_lba, want[i].first_lba);
+        assert_int_equal(r[i].last_lba, want[i].last_lba);
+        assert_int_equal(r[i].cls, want[i].cls);
+        assert_int_equal(r[i].first_diff_byte, want[i].first_diff_byte);
+    }
+    struct dw_verify_range spare;
+    assert_int_equal(dw_verify_report_range(rep, 3, &spare, sizeof(spare)), DW_ERANGE);
+    assert_int_equal(dw_verify_report_range(rep, -1, &spare, sizeof(spare)), DW_ERANGE);
+    assert_int_equal(dw_verify_report_range(rep, 0, NULL, sizeof(spare)), DW_EINVAL);
+    assert_int_equal(dw_verify_report_range(rep, 0, &spare, sizeof(int32_t)), DW_EINVAL);
+
+    json_object *o = json_tokener_parse(dw_verify_report_json(rep)), *v;
+    assert_non_null(o);
+    json_keys(o, keys, sizeof(keys));
+    assert_string_equal(keys,
+                        "tool,schema,schema_version,command,command_line,finished,source,"
+                        "image,compare,source_lba,sectors,match,miscompare,unreadable,"
+                        "untested,source_extra_sectors,ranges,verdict,exit_status");
+    assert_string_equal(json_str(o, "schema"), "discwright-verify-report");
+    assert_int_equal(json_int(o, "schema_version"), 1);
+    assert_string_equal(json_str(o, "command"), "verify");
+    assert_string_equal(json_str(o, "command_line"), "verify x y");
+    assert_string_equal(json_str(o, "image"), img);
+    assert_true(json_object_object_get_ex(o, "source", &v));
+    assert_string_equal(json_str(v, "address"), stdio_src);
+    assert_string_equal(json_str(o, "compare"), "user 2048");
+    assert_int_equal(json_int(o, "source_lba"), dw_verify_report_source_lba(rep));
+    static const struct {
+        const char *key;
+        enum dw_verify_count what;
+    } counts[] = {{"sectors", DW_VERIFY_SECTORS},
+                  {"match", DW_VERIFY_MATCH},
+                  {"miscompare", DW_VERIFY_MISCOMPARE},
+                  {"unreadable", DW_VERIFY_UNREADABLE},
+                  {"untested", DW_VERIFY_UNTESTED},
+                  {"source_extra_sectors", DW_VERIFY_SOURCE_EXTRA_SECTORS}};
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+        assert_int_equal(json_int(o, counts[i].key),
+                         dw_verify_report_count(rep, counts[i].what));
+    assert_true(json_object_object_get_ex(o, "ranges", &v));
+    assert_int_equal(json_object_array_length(v), 3);
+    for (int i = 0; i < 3; i++) {
+        json_object *x = json_object_array_get_idx(v, (size_t)i);
+        json_keys(x, keys, sizeof(keys));
+        assert_string_equal(keys, r[i].cls == DW_CLASS_MISCOMPARE
+                                      ? "class,first_lba,last_lba,sectors,first_diff_byte"
+                                      : "class,first_lba,last_lba,sectors");
+        assert_string_equal(json_str(x, "class"), dw_sector_class_name(r[i].cls));
+        assert_int_equal(json_int(x, "first_lba"), r[i].first_lba);
+        assert_int_equal(json_int(x, "last_lba"), r[i].last_lba);
+        assert_int_equal(json_int(x, "sectors"), r[i].last_lba - r[i].first_lba + 1);
+        if (r[i].cls == DW_CLASS_MISCOMPARE)
+            assert_int_equal(json_int(x, "first_diff_byte"), r[i].first_diff_byte);
+    }
+    assert_string_equal(json_str(o, "verdict"), "mismatch");
+    assert_int_equal(json_int(o, "exit_status"), 4);
+    json_object_put(o);
+    dw_verify_report_free(rep);
+
+    /* The other way round: the source's 4 sectors after the image are not
+     * compared.  Then identical: verdict, exit status 0. */
+    assert_int_equal(dw_verify(im, s, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_MISMATCH);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SOURCE_EXTRA_SECTORS), 4);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SECTORS), 60);
+    dw_verify_report_free(rep);
+    assert_int_equal(dw_verify(im, im, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_IDENTICAL);
+    assert_int_equal(dw_verify_report_exit_status(rep), 0);
+    o = json_tokener_parse(dw_verify_report_json(rep));
+    assert_string_equal(json_str(o, "verdict"), "identical");
+    assert_false(json_object_object_get_ex(o, "error", NULL));
+    json_object_put(o);
+    dw_verify_report_free(rep);
+
+    /* Unreadable only: exit status 3, "unreadable sectors". */
+    poke(src, 10, 5, 10);
+    poke(src, 11, 0, 11);
+    poke(src, 40, 2047, 40);
+    assert_int_equal(dw_verify(s, im, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_UNREADABLE);
+    assert_int_equal(dw_verify_report_exit_status(rep), 3);
+    o = json_tokener_parse(dw_verify_report_json(rep));
+    assert_string_equal(json_str(o, "verdict"), "unreadable sectors");
+    assert_int_equal(json_int(o, "exit_status"), 3);
+    json_object_put(o);
+    dw_verify_report_free(rep);
+
+    dw_drive_free(s);
+    dw_drive_free(im);
+    unlink(img);
+    unlink(src);
+    rmdir(dir);
+}
+
+/* A verify that fails before it compares (audio image, source without raw
+ * sectors) still hands back a report: verdict failed, exit status 1, the
+ * error's message, the sides it knew and nothing of a comparison. */
+static void test_report_after_failure(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dw-test-verify-XXXXXX", src[80], keys[512];
+    DW_SKIP_UNLESS(access(DW_FIXTURES_DIR "/libcdio/test/data/cdda.cue", R_OK) == 0,
+                   "the libcdio fixtures");
+    assert_non_null(mkdtemp(dir));
+    write_iso(dir, "src.iso", 16, src, sizeof(src));
+    struct dw_drive *s = NULL, *im = NULL;
+    struct dw_error_detail err;
+    struct dw_verify_report *rep = NULL;
+    assert_int_equal(dw_drive_open(src, DW_DRIVE_OPEN_RAW_ISO, &s, &err), 0);
+    assert_int_equal(
+        dw_drive_open(DW_FIXTURES_DIR "/libcdio/test/data/cdda.cue", 0, &im, &err), 0);
+    assert_int_equal(dw_verify(s, im, NULL, NULL, &rep, &err), DW_EUNSUPPORTED);
+    assert_non_null(rep);
+    assert_int_equal(dw_verify_report_verdict(rep), DW_VERIFY_VERDICT_FAILED);
+    assert_int_equal(dw_verify_report_exit_status(rep), 1);
+    assert_string_equal(dw_verify_report_error(rep), err.message);
+    assert_non_null(strstr(err.message, "has audio tracks"));
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SECTORS), 0);
+    assert_int_equal(dw_verify_report_source_lba(rep), -1);
+    assert_int_equal(dw_verify_report_sector_bytes(rep), 0);
+    struct dw_verify_range r;
+    assert_int_equal(dw_verify_report_range(rep, 0, &r, sizeof(r)), DW_ERANGE);
+    json_object *o = json_tokener_parse(dw_verify_report_json(rep));
+    assert_non_null(o);
+    json_keys(o, keys, sizeof(keys));
+    assert_string_equal(keys, "tool,schema,schema_version,command,finished,source,image,"
+                              "verdict,exit_status,error");
+    assert_string_equal(json_str(o, "verdict"), "failed");
+    assert_int_equal(json_int(o, "exit_status"), 1);
+    assert_string_equal(json_str(o, "error"), err.message);
+    json_object_put(o);
+    dw_verify_report_free(rep);
+
+    /* No report for bad arguments; the accessors take NULL. */
+    rep = (struct dw_verify_report *)&r; /* any value: dw_verify clears it */
+    assert_int_equal(dw_verify(NULL, im, NULL, NULL, &rep, &err), DW_EINVAL);
+    assert_null(rep);
+    struct dw_verify_opts bad = {.source_lba = -1, .retries = -1, .flags = 1};
+    assert_int_equal(dw_verify(s, im, &bad, NULL, &rep, &err), DW_EINVAL);
+    assert_null(rep);
+    assert_null(dw_verify_report_json(NULL));
+    assert_int_equal(dw_verify_report_verdict(NULL), DW_VERIFY_VERDICT_FAILED);
+    assert_int_equal(dw_verify_report_exit_status(NULL), 1);
+    assert_string_equal(dw_verify_report_error(NULL), "");
+    assert_int_equal(dw_verify_report_count(NULL, DW_VERIFY_MATCH), 0);
+    assert_int_equal(dw_verify_report_source_lba(NULL), -1);
+    assert_int_equal(dw_verify_report_sector_bytes(NULL), 0);
+    assert_int_equal(dw_verify_report_range(NULL, 0, &r, sizeof(r)), DW_ERANGE);
+    dw_verify_report_free(NULL);
+    /* report NULL: the verify runs all the same. */
+    assert_int_equal(dw_verify(s, im, NULL, NULL, NULL, &err), DW_EUNSUPPORTED);
+    dw_drive_free(s);
+    dw_drive_free(im);
+    unlink(src);
+    rmdir(dir);
+}
+
+static int stop_at_once(const struct dw_progress *p, void *user)
+{
+    int *calls = user;
+    assert_string_equal(p->phase, "verify");
+    (*calls)++;
+    return 1;
+}
+
+/* Stopped by the progress callback after the first transfer: the rest is
+ * untested, DW_EABORTED, and the report says both. */
+static void test_report_stopped(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dw-test-verify-XXXXXX", a[80], b[80];
+    assert_non_null(mkdtemp(dir));
+    write_iso(dir, "a.iso", 1000, a, sizeof(a));
+    write_iso(dir, "b.iso", 1000, b, sizeof(b));
+    struct dw_drive *s = NULL, *im = NULL;
+    struct dw_error_detail err;
+    struct dw_verify_report *rep = NULL;
+    int calls = 0;
+    struct dw_callbacks cb = {.progress = stop_at_once, .user = &calls};
+    assert_int_equal(dw_drive_open(a, DW_DRIVE_OPEN_RAW_ISO, &s, &err), 0);
+    assert_int_equal(dw_drive_open(b, DW_DRIVE_OPEN_RAW_ISO, &im, &err), 0);
+    assert_int_equal(dw_verify(s, im, NULL, &cb, &rep, &err), DW_EABORTED);
+    assert_int_equal(calls, 1);
+    int64_t match = dw_verify_report_count(rep, DW_VERIFY_MATCH);
+    int64_t untested = dw_verify_report_count(rep, DW_VERIFY_UNTESTED);
+    assert_true(match > 0 && untested > 0);
+    assert_int_equal(match + untested, 1000);
+    assert_int_equal(dw_verify_report_exit_status(rep), 1);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_RANGES), 1);
+    struct dw_verify_range r;
+    assert_int_equal(dw_verify_report_range(rep, 0, &r, sizeof(r)), 0);
+    assert_int_equal(r.cls, DW_CLASS_UNTESTED);
+    assert_int_equal(r.first_lba, match);
+    assert_int_equal(r.last_lba, 999);
+    json_object *o = json_tokener_parse(dw_verify_report_json(rep));
+    assert_int_equal(json_int(o, "untested"), untested);
+    assert_string_equal(json_str(o, "verdict"), "failed");
+    assert_non_null(strstr(json_str(o, "error"), "verify stopped after"));
+    json_object_put(o);
+    dw_verify_report_free(rep);
+    dw_drive_free(s);
+    dw_drive_free(im);
+    unlink(a);
+    unlink(b);
+    rmdir(dir);
+}
+
+/* A raw comparison (a BIN/CUE against itself): 2352-byte sectors, "raw
+ * 2352" in the JSON, the source LBA of its first track. */
+static void test_report_raw(void **state)
+{
+    (void)state;
+    DW_SKIP_UNLESS(access(ISOFS_BIN, R_OK) == 0, "the libcdio fixtures");
+    struct dw_drive *s = NULL, *im = NULL;
+    struct dw_error_detail err;
+    struct dw_verify_report *rep = NULL;
+    assert_int_equal(dw_drive_open(ISOFS_CUE, 0, &s, &err), 0);
+    assert_int_equal(dw_drive_open(ISOFS_CUE, 0, &im, &err), 0);
+    assert_int_equal(dw_verify(s, im, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_sector_bytes(rep), 2352);
+    assert_int_equal(dw_verify_report_source_lba(rep), 0);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), 302);
+    json_object *o = json_tokener_parse(dw_verify_report_json(rep));
+    assert_string_equal(json_str(o, "compare"), "raw 2352");
+    assert_false(json_object_object_get_ex(o, "command_line", NULL));
+    json_object_put(o);
+    dw_verify_report_free(rep);
+    dw_drive_free(s);
+    dw_drive_free(im);
 }
 
 int main(void)
@@ -152,6 +464,10 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_verify_iso_against_cue),
         cmocka_unit_test(test_short_source),
+        cmocka_unit_test(test_report_accessors_and_json),
+        cmocka_unit_test(test_report_after_failure),
+        cmocka_unit_test(test_report_stopped),
+        cmocka_unit_test(test_report_raw),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

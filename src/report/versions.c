@@ -1,0 +1,68 @@
+/* The versions of the linked libraries (discwright/version.h). */
+#include <cdio/paranoia/cdda.h>
+#include <cdio/paranoia/paranoia.h>
+#include <cdio/version.h>
+#include <curl/curl.h>
+#include <json-c/json_c_version.h>
+#include <libburn/libburn.h>
+#include <libisofs/libisofs.h>
+#include <libxml/parser.h>
+#include <nettle/version.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "discwright/errors.h"
+#include "discwright/version.h"
+
+/* Append a formatted word to out at *used; false when it does not fit. */
+static bool append(char *out, size_t out_bytes, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool append(char *out, size_t out_bytes, size_t *used, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *used, out_bytes - *used, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= out_bytes - *used)
+        return false;
+    *used += (size_t)n;
+    return true;
+}
+
+/* Length of the version word of s: libcdio's strings go on with the
+ * host triplet ("2.1.0 x86_64-pc-linux-gnu"). */
+static int word_bytes(const char *s)
+{
+    return (int)strcspn(s, " ");
+}
+
+int dw_version_libraries(char *out, size_t out_bytes)
+{
+    int burn_major, burn_minor, burn_micro, iso_major, iso_minor, iso_micro;
+    size_t used = 0;
+    if (!out || out_bytes == 0)
+        return DW_EINVAL;
+    burn_version(&burn_major, &burn_minor, &burn_micro);
+    iso_lib_version(&iso_major, &iso_minor, &iso_micro);
+    /* libxml2 says its version as a number, MAJOR*10000 + MINOR*100 + PATCH. */
+    long xml = strtol(xmlParserVersion, NULL, 10);
+    const char *cdio = cdio_version_string, *cdda = cdio_cddap_version(),
+               *paranoia = cdio_paranoia_version();
+    bool fits =
+        append(out, out_bytes, &used, "libdiscwright/%s libcdio/%.*s libcdio_cdda/%.*s",
+               dw_version(), word_bytes(cdio), cdio, word_bytes(cdda), cdda) &&
+        append(out, out_bytes, &used, " libcdio_paranoia/%.*s libburn/%d.%d.%d libisofs/%d.%d.%d",
+               word_bytes(paranoia), paranoia, burn_major, burn_minor, burn_micro, iso_major,
+               iso_minor, iso_micro) &&
+        append(out, out_bytes, &used, " zlib/%s nettle/%d.%d json-c/%s %s libxml2/%ld.%ld.%ld",
+               zlibVersion(), nettle_version_major(), nettle_version_minor(),
+               json_c_version(), curl_version(), xml / 10000, xml / 100 % 100, xml % 100);
+    if (!fits) {
+        out[0] = '\0';
+        return DW_EINVAL;
+    }
+    return 0;
+}

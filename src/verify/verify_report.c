@@ -1,0 +1,161 @@
+/* The verify report model's lifetime, how the pipeline fills it, and the
+ * public accessors of verify.h. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/report_int.h"
+#include "verify/verify_report.h"
+
+struct dw_verify_report *dw__verify_report_new(void)
+{
+    struct dw_verify_report *rep = calloc(1, sizeof(*rep));
+    if (!rep)
+        return NULL;
+    rep->verdict = DW_VERIFY_VERDICT_FAILED;
+    rep->exit_status = 1;
+    rep->source_lba = -1;
+    return rep;
+}
+
+int dw__verify_report_add(struct dw_verify_report *rep, int32_t lba,
+                          enum dw_sector_class cls, int32_t first_diff_byte)
+{
+    switch (cls) {
+    case DW_CLASS_MATCH:
+        rep->match++;
+        return 0;
+    case DW_CLASS_MISCOMPARE:
+        rep->miscompare++;
+        break;
+    case DW_CLASS_UNREADABLE:
+        rep->unreadable++;
+        break;
+    case DW_CLASS_UNTESTED:
+        rep->untested++;
+        break;
+    }
+    if (rep->range_count) {
+        struct dw_verify_range *last = &rep->ranges[rep->range_count - 1];
+        if (last->cls == cls && last->last_lba + 1 == lba) {
+            last->last_lba = lba;
+            return 0;
+        }
+    }
+    if (rep->range_count == rep->range_cap) {
+        int cap = rep->range_cap ? rep->range_cap * 2 : 16;
+        struct dw_verify_range *r = realloc(rep->ranges, (size_t)cap * sizeof(*r));
+        if (!r)
+            return DW_ENOMEM;
+        rep->ranges = r;
+        rep->range_cap = cap;
+    }
+    rep->ranges[rep->range_count++] =
+        (struct dw_verify_range){.first_lba = lba,
+                                 .last_lba = lba,
+                                 .cls = cls,
+                                 .first_diff_byte = first_diff_byte};
+    return 0;
+}
+
+void dw__verify_report_finish(struct dw_verify_report *rep, const char *error)
+{
+    if (error) {
+        rep->verdict = DW_VERIFY_VERDICT_FAILED;
+        rep->exit_status = 1;
+        snprintf(rep->error, sizeof(rep->error), "%s",
+                 error[0] ? error : "verify failed");
+    } else if (rep->miscompare) {
+        rep->verdict = DW_VERIFY_VERDICT_MISMATCH;
+        rep->exit_status = 4;
+    } else if (rep->unreadable || rep->untested) {
+        rep->verdict = DW_VERIFY_VERDICT_UNREADABLE;
+        rep->exit_status = 3;
+    } else {
+        rep->verdict = DW_VERIFY_VERDICT_IDENTICAL;
+        rep->exit_status = 0;
+    }
+    dw__utc_now(rep->finished);
+    free(rep->json);
+    rep->json = dw__verify_report_to_json(rep);
+}
+
+void dw_verify_report_free(struct dw_verify_report *rep)
+{
+    if (!rep)
+        return;
+    free(rep->command_line);
+    free(rep->ranges);
+    free(rep->json);
+    free(rep);
+}
+
+const char *dw_verify_report_json(const struct dw_verify_report *rep)
+{
+    return rep ? rep->json : NULL;
+}
+
+enum dw_verify_verdict dw_verify_report_verdict(const struct dw_verify_report *rep)
+{
+    return rep ? rep->verdict : DW_VERIFY_VERDICT_FAILED;
+}
+
+int dw_verify_report_exit_status(const struct dw_verify_report *rep)
+{
+    return rep ? rep->exit_status : 1;
+}
+
+const char *dw_verify_report_error(const struct dw_verify_report *rep)
+{
+    return rep ? rep->error : "";
+}
+
+int64_t dw_verify_report_count(const struct dw_verify_report *rep,
+                               enum dw_verify_count what)
+{
+    if (!rep || !rep->have_comparison)
+        return 0;
+    switch (what) {
+    case DW_VERIFY_SECTORS:
+        return rep->sectors;
+    case DW_VERIFY_MATCH:
+        return rep->match;
+    case DW_VERIFY_MISCOMPARE:
+        return rep->miscompare;
+    case DW_VERIFY_UNREADABLE:
+        return rep->unreadable;
+    case DW_VERIFY_UNTESTED:
+        return rep->untested;
+    case DW_VERIFY_SOURCE_EXTRA_SECTORS:
+        return rep->source_extra_sectors;
+    case DW_VERIFY_RANGES:
+        return rep->range_count;
+    }
+    return 0;
+}
+
+int32_t dw_verify_report_source_lba(const struct dw_verify_report *rep)
+{
+    return rep && rep->have_comparison ? rep->source_lba : -1;
+}
+
+int dw_verify_report_sector_bytes(const struct dw_verify_report *rep)
+{
+    return rep && rep->have_comparison ? rep->sector_bytes : 0;
+}
+
+/* The first version of struct dw_verify_range ends after first_diff_byte. */
+#define RANGE_V1_BYTES                                                                   \
+    (offsetof(struct dw_verify_range, first_diff_byte) + sizeof(int32_t))
+
+int dw_verify_report_range(const struct dw_verify_report *rep, int i,
+                           struct dw_verify_range *out, size_t out_bytes)
+{
+    if (!out || out_bytes < RANGE_V1_BYTES)
+        return DW_EINVAL;
+    if (!rep || !rep->have_comparison || i < 0 || i >= rep->range_count)
+        return DW_ERANGE;
+    memcpy(out, &rep->ranges[i],
+           out_bytes < sizeof(rep->ranges[i]) ? out_bytes : sizeof(rep->ranges[i]));
+    return 0;
+}

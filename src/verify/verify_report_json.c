@@ -1,0 +1,74 @@
+/* The verify report as JSON ("discwright-verify-report"): the one place
+ * that turns the typed model (verify_report.h) into the text of
+ * `verify --json` and of the "verify" part of a burn's report. */
+#include "report/report_int.h"
+#include "verify/verify_report.h"
+
+#define add json_object_object_add
+
+static const char *verdict_text(const struct dw_verify_report *rep)
+{
+    switch (rep->verdict) {
+    case DW_VERIFY_VERDICT_IDENTICAL:
+        return "identical";
+    case DW_VERIFY_VERDICT_MISMATCH:
+        return "mismatch";
+    case DW_VERIFY_VERDICT_UNREADABLE:
+        return rep->unreadable ? "unreadable sectors" : "identical";
+    case DW_VERIFY_VERDICT_FAILED:
+        break;
+    }
+    return "failed";
+}
+
+static json_object *range_json(const struct dw_verify_range *r)
+{
+    json_object *x = json_object_new_object();
+    add(x, "class", json_object_new_string(dw_sector_class_name(r->cls)));
+    add(x, "first_lba", json_object_new_int(r->first_lba));
+    add(x, "last_lba", json_object_new_int(r->last_lba));
+    add(x, "sectors", json_object_new_int(r->last_lba - r->first_lba + 1));
+    if (r->cls == DW_CLASS_MISCOMPARE)
+        add(x, "first_diff_byte", json_object_new_int(r->first_diff_byte));
+    return x;
+}
+
+/* What was compared and what it found. */
+static void add_comparison(json_object *o, const struct dw_verify_report *rep)
+{
+    add(o, "compare", json_object_new_string(rep->raw ? "raw 2352" : "user 2048"));
+    add(o, "source_lba", json_object_new_int(rep->source_lba));
+    add(o, "sectors", json_object_new_int64(rep->sectors));
+    add(o, "match", json_object_new_int64(rep->match));
+    add(o, "miscompare", json_object_new_int64(rep->miscompare));
+    add(o, "unreadable", json_object_new_int64(rep->unreadable));
+    add(o, "untested", json_object_new_int64(rep->untested));
+    add(o, "source_extra_sectors", json_object_new_int64(rep->source_extra_sectors));
+    json_object *ranges = json_object_new_array();
+    for (int i = 0; i < rep->range_count; i++)
+        json_object_array_add(ranges, range_json(&rep->ranges[i]));
+    add(o, "ranges", ranges);
+}
+
+char *dw__verify_report_to_json(const struct dw_verify_report *rep)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    dw__json_report_head(o, DW_VERIFY_REPORT_SCHEMA, DW_VERIFY_REPORT_SCHEMA_VERSION,
+                         "verify");
+    if (rep->command_line)
+        add(o, "command_line", json_object_new_string(rep->command_line));
+    add(o, "finished", json_object_new_string(rep->finished));
+    if (rep->have_source)
+        add(o, "source", dw__json_drive(&rep->source, &rep->medium));
+    if (rep->have_image)
+        add(o, "image", json_object_new_string(rep->image.address));
+    if (rep->have_comparison)
+        add_comparison(o, rep);
+    add(o, "verdict", json_object_new_string(verdict_text(rep)));
+    add(o, "exit_status", json_object_new_int(rep->exit_status));
+    if (rep->error[0])
+        add(o, "error", json_object_new_string(rep->error));
+    return dw__json_text(o);
+}
