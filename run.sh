@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # discwright set-up and entry points, for a fresh Debian 12 / Ubuntu machine.
 #
 #   ./run.sh demo    install what is missing, build, then rip the bundled

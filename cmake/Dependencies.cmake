@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every dependency comes through pkg-config; a missing one stops configure
 # with the Debian package that provides it.
 find_package(PkgConfig)

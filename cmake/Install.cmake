@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Install rules and the package files (included from CMakeLists.txt after
 # the targets are defined).  Layout (GNUInstallDirs):
 #   bin/discwright

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `cpack -G DEB` (run in the build directory) makes discwright_VERSION_ARCH.deb
 # from the install rules of cmake/Install.cmake, installed under /usr.  One
 # package holds the program, the shared library, the headers and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Error table: codes, names and messages from DW_ERRNO_MAP. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the one error setter every layer uses.
  *
  * Layer 0 (docs/architecture.md "Layers"): it includes only public headers

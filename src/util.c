@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small helpers shared by every layer (src/util.h). */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: small helpers every layer shares (layer 0, like
  * errors_int.h): a monotonic clock, mkdir -p, and the XDG base
  * directories.  src/util.c */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CTest fixture "test-dirs" (tests/CMakeLists.txt): for each test named in
 # NAMES (one per line), an empty TMP_ROOT/NAME and HOME_ROOT/NAME/cache and
 # .../config, after removing whatever an earlier run left in both roots.

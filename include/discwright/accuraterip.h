@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: audio track checksums and AccurateRip responses.
  *
  * - AccurateRip v1 and v2 track checksums and the frame-450 checksum,

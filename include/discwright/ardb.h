@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: the AccurateRip database over HTTP, with a local cache.
  *
  * A disc's AccurateRip response is one file, named by the disc ids

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: burning images to CD, DVD and BD (and to stdio: files).
  *
  * Built on libburn 1.5 (libburn/libburn.h), which issues the MMC-6 write

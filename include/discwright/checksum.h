@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: checksums of image data.
  *
  * CRC-32 (zlib, ISO-HDLC / IEEE 802.3, as EAC's "copy CRC" and cue tools

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: the CUETools database (CTDB): the disc CRC, the lookup over
  * HTTP with a local cache, and matching a rip against its entries.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: the disc model.
  *
  * What a disc is, independent of where it came from: sessions, tracks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: disc ids computed from the TOC.
  *
  * AccurateRip ids and database path, CDDB (freedb) id, MusicBrainz disc

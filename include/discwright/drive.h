@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: drives.
  *
  * One interface for "a thing that has sectors and a TOC".  Backends:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: drive profiles.
  *
  * What a drive does with the READ CD fields where MMC leaves room or drives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: error codes.
  *
  * Every library call that can fail returns int: 0 on success or a negative

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: finding a drive's read offset.
  *
  * Two methods, as 'discwright offset' runs them:

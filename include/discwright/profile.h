@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: profiles shipped in profiles/ and kept by the user.
  *
  * Drive read offsets: a table of known drives and the read offset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: progress and log callbacks.
  *
  * The library never prints; long jobs report through these callbacks and

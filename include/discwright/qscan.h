@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: the disc layout and the Q sub-channel.
  *
  * A CD's TOC gives only where each track's INDEX 01 is.  Pregaps (INDEX

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: describing discs and results for people and programs. */
 #ifndef DISCWRIGHT_REPORT_H
 #define DISCWRIGHT_REPORT_H

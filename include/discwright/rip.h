@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: ripping a disc (or an image acting as one) to files.
  *
  * BIN/CUE: one .bin of raw 2352-byte sectors (audio little-endian, CDRWin

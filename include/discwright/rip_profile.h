@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: rip profiles, named sets of rip options.
  *
  * A rip profile says how to rip (the audio read mode of rip.h, the

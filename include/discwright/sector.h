@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: CD sector arithmetic (ECMA-130).
  *
  * Pure functions: MSF/LBA and BCD conversion, EDC (Annex A), ECC P/Q parity

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: verifying a disc (or a burned file) against its image.
  *
  * Compares exactly the image's length from the track start, so padding and

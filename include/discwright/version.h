@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: version and export macro.
  *
  * Threads (the rule for the whole library): a handle (struct dw_drive, a

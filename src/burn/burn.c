@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Burn layer: an image to a medium through libburn.
  *
  * libburn (libburn/libburn.h, 1.5.4) does the MMC-6 work: it grabs the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Burning a BIN/CUE image through libburn's cue support.
  *
  * libburn 1.5.4's burn_session_by_cue_file takes FILE BINARY/MOTOROLA/WAVE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: burn layer helpers, pure so that unit tests reach
  * the decisions that a stdio: target cannot provoke (a full medium, the
  * speed of a real medium). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The JSON of a burn ("discwright-burn-report") and of a blank: the one
  * place that writes them (burn.h, dw_burn_result_to_json and
  * dw_burn_blank_result_to_json). */

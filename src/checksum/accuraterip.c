@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AccurateRip v1/v2 and frame-450 checksums, streaming; the frame-450
  * offset search; dBAR response parsing and matching.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The AccurateRip database client: cache first, then one HTTP GET through
  * libcurl with time-outs (checksum/dbfetch.h, shared with the CTDB
  * client); see discwright/ardb.h for the rules. */

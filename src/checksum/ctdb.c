@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CUETools database (CTDB): the TOC id, the lookup TOC, the disc and
  * track CRCs (discwright/ctdb.h has the definitions and their sources).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The CUETools database client: the XML answer (libxml2), matching, and
  * the lookup through the cache shared with the AccurateRip client
  * (checksum/dbfetch.h).  Definitions and sources in discwright/ctdb.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A database answer through a cache and one HTTP GET (dbfetch.h). */
 #include <errno.h>
 #include <pthread.h>

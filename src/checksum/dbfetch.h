@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: one database answer (AccurateRip, CTDB) fetched
  * through a cache (src/checksum/dbfetch.c), shared by ardb.c and
  * ctdb_lookup.c.

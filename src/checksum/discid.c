@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Disc ids: AccurateRip ids and database path, CDDB, MusicBrainz.
  *
  * Formulas: ../shared/REFERENCE.md "Audio checksums and disc ids".  The

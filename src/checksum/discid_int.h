@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: helpers shared by the disc id sources. */
 #ifndef DW_DISCID_INT_H
 #define DW_DISCID_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* EAC's track CRCs: "Copy CRC" (CRC-32 of the PCM) and "CRC without null
  * samples" (CRC-32 of the PCM with every 16-bit word that is 0 left out,
  * each channel on its own, as CUETools' Crc32.ComputeChecksumWONULL does).

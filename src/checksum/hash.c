@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Streaming CRC-32 (zlib) + MD5/SHA-1/SHA-256 (nettle). */
 #include <errno.h>
 #include <stdio.h>

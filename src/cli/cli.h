@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright program: shared helpers of the subcommands. */
 #ifndef DW_CLI_H
 #define DW_CLI_H

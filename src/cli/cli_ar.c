@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The AccurateRip and read offset options (cli_ar.h). */
 #include <stdio.h>
 #include <stdlib.h>

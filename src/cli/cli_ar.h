@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright program: the AccurateRip and read offset options shared by
  * 'rip' and 'offset' (src/cli/cli_ar.c). */
 #ifndef DW_CLI_AR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Text for the terminal (cli.h, cli_safe). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright blank --drive DRIVE: blank a CD-RW or DVD-RW through libburn. */
 #include <getopt.h>
 #include <stdio.h>

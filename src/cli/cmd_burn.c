@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright burn IMAGE --drive DRIVE: burn an ISO through libburn, then
  * verify it by reading it back. */
 #include <getopt.h>

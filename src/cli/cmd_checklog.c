@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright checklog LOG: check the SHA-256 signature a rip log ends with. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright drives: list optical drives (libcdio and libburn); probe one
  * and keep what it does as a drive profile; show a drive's profile. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright info SOURCE: drive, medium and disc layout. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright offset SOURCE: find a drive's read offset. */
 #include <getopt.h>
 #include <stdio.h>

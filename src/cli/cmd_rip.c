@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright rip SOURCE -o DIR: rip to BIN/CUE or ISO. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright verify SOURCE IMAGE: compare a disc or file with its image. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: the command-line program.  One file per subcommand
  * (src/cli/cmd_*.c), dispatched from the table below. */
 #include <errno.h>

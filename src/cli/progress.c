@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Progress line and log printing for the library callbacks. */
 #include <signal.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CloneCD control file (.ccd) writer: the layout of a rip's .img/.sub pair.
  *
  * An INI-style text with CRLF line ends, as CloneCD writes it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CD-TEXT packs (IEC 61866; MMC READ TOC/PMA/ATIP format 0101b, or a
  * CDRWin/cdrecord .cdt file) decoded with libcdio's parser into the disc
  * model.  Shared by the MMC backend and the image readers (the cue's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CD-TEXT packs from the disc model (IEC 61866; the packs READ TOC/PMA/ATIP
  * format 0101b returns, MMC-6): language block 0, ISO 8859-1.
  *

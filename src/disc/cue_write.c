@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CDRWin cue sheet writer for a rip: one FILE, positions relative to it. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The disc model: allocation, lookup, derived fields (IEC 60908 layout). */
 #include <stdlib.h>
 #include <string.h>

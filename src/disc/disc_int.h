@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: helpers shared by the disc-layer writers. */
 #ifndef DW_DISC_INT_H
 #define DW_DISC_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The raw P-W sub-channel a disc with a given layout carries (IEC 60908
  * 17.4-17.5, ECMA-130 cl. 22): what image drives answer for READ CD with
  * raw P-W, so that a rip of an image can write a CloneCD .sub. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Q sub-channel a disc with a given layout carries (ECMA-130 cl. 22.3,
  * IEC 60908 17.5): what image drives answer for READ CD sub-channel data,
  * and what the Q-scan tests rediscover layouts from. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cdrdao TOC file writer: a rip's bin described for cdrdao(1) ("TOC
  * FILES" in its manual page), so that `cdrdao write` can burn it back.
  *

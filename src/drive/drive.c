@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The drive interface: dispatch to the mmc or image backend. */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Image backend: serves raw 2352-byte sectors and 2048-byte user data from
  * the span map of a cue / cdrdao TOC / NRG / ISO image.  Sectors stored as
  * user data only are rebuilt as full sectors (ECMA-130 cl. 14), so a rip of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: drive backends.
  *
  * struct dw_drive is a small vtable plus the state every backend shares.

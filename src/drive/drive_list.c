@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Enumerate optical drives: libburn's bus scan and libcdio's device list,
  * merged by device path, each drive then asked through the mmc backend
  * (INQUIRY, TEST UNIT READY) for its ids and whether a medium is loaded.

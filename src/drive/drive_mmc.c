@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MMC backend: a real (or emulated) optical drive such as /dev/sr0.
  *
  * This file opens and closes the drive, holds the ops table, and answers

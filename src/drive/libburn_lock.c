@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The process-wide libburn lock (drive_int.h). */
 #include <pthread.h>
 #include "drive/drive_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: MMC command blocks and replies.
  *
  * Pure functions, no I/O: each builder fills a CDB (Command Descriptor Block)

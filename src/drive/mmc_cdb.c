@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MMC command blocks and replies (MMC-6, SPC-4): pure builders and bounded
  * parsers.  See mmc.h for the contract of each function. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MMC backend: sending one command and recording what went wrong
  * (mmc_int.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the MMC backend's shared state and helpers.
  *
  * The backend of real (or emulated) drives such as /dev/sr0, by role:

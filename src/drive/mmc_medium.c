@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MMC backend: the medium and the disc layout (mmc_int.h).
  *
  * The medium: GET CONFIGURATION (current profile), READ DISC INFORMATION

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MMC backend: the Q sub-channel (mmc_int.h).
  *
  * READ CD with formatted Q (sub-channel selection 010b, 16 bytes a sector)

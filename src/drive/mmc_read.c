@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MMC backend: sector reads (mmc_int.h).
  *
  * READ CD (MMC-6) of whole 2352-byte sectors, 26 a command (one transfer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The DW_TRACE_SCSI trace (transport.h): one line per command sent to a
  * drive, appended to the file the variable names, for a bug report.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The SCSI transport's pure parts (transport.h): the outcome of a command
  * from what the transport saw, the default timeout of each opcode, opcode
  * and status names; and the choice of a transport at open. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the SCSI transport under the MMC backend.
  *
  * A transport carries one CDB to a drive and brings back what happened:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The portable SCSI transport: libcdio's mmc_run_cmd_len (transport.h).
  *
  * The transport on systems without SG_IO, and on Linux when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Linux SCSI transport: SG_IO on the device node (transport.h).
  *
  * The node (/dev/srN, or /dev/sgN) is opened by us and kept open while the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CDRWin cue sheet reader.
  *
  * Handles multi-file cues (one FILE per track, or "gaps appended" where a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared helpers of the image readers: file and span tables, warnings,
  * error detail, and FILE name resolution. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: image readers (cue, cdrdao TOC, NRG, ISO).
  *
  * Each reader turns a description file into a dw_disc plus a span map: which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ISO image reader: a file of 2048-byte user-data sectors (ECMA-119 images,
  * UDF images, DVD/BD dumps, stdio: files), presented as one Mode 1 data
  * track.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Nero NRG reader: a .nrg image becomes a dw_disc plus a span map into it.
  *
  * The format is unofficial; these facts come from public descriptions (the

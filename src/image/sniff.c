@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Recognition of image files by their content.
  *
  * The extension of a SOURCE says what its author meant; the bytes say what

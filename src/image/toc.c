@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cdrdao TOC reader: a toc-file becomes a dw_disc plus a span map.  This
  * file is the grammar and its meaning; the tokens and numbers come from
  * the lexer in toc_lex.c (toc_lex.h).

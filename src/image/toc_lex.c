@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The lexer of the cdrdao TOC reader: see toc_lex.h for the tokens and
  * their rules, toc.c for the grammar. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the lexer of the cdrdao TOC reader (toc_lex.c).
  *
  * Tokens of cdrdao's toc-file grammar (cdrdao(1) "TOC FILES", its

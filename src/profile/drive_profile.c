@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Drive profiles as JSON files (discwright/drive_profile.h): the names of
  * the values, writing, reading and finding a drive's file along the
  * profile search path of profile.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The drive read offset tables (discwright/profile.h). */
 #include <ctype.h>
 #include <dlfcn.h>

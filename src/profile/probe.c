@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Probing a drive once (discwright/drive_profile.h): what it does with the
  * READ CD fields where drives differ, its capabilities page, and its read
  * cache by timing.

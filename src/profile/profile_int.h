@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the profile search path, the drive offset table's
  * line parser and the JSON profile files' shared reading, for src/profile/
  * and its fuzz targets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What every JSON profile file shares (profile_int.h): reading the file,
  * parsing it to an object, checking its "format" and "format_version",
  * and the message of a bad key.  Used by drive_profile.c and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The drive list as JSON (report.h, dw_drive_list_to_json). */
 #include "discwright/report.h"
 #include "report/report_int.h"

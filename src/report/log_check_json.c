@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A signed log's check as JSON (report.h, dw_log_check_to_json). */
 #include "discwright/report.h"
 #include "report/report_int.h"

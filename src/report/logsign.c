@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signed logs: a SHA-256 (nettle) of the log's text in its last line, and
  * the check of it (`discwright checklog`).  The format is in report.h; it
  * is a checksum anyone can recompute, not a secret.

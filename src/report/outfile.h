@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: output files written as NAME.part and renamed into
  * place only when complete and flushed, so an interrupted run never leaves
  * a file that looks whole. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JSON and text descriptions of discs, drives and checksums (json-c). */
 #include <stdlib.h>
 #include <string.h>

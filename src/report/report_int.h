@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: JSON pieces and LBA range lists shared by the rip and
  * verify reports. */
 #ifndef DW_REPORT_INT_H

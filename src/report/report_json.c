@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reports' JSON text (report_int.h, dw__json_text): one way every
  * serializer turns its object into the text it hands out. */
 #include <stdlib.h>

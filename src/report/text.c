@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Text from discs and files made safe for logs and terminals (report.h,
  * dw_text_escape). */
 #include <stdbool.h>

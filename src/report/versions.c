@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The versions of the linked libraries (discwright/version.h). */
 #include <cdio/paranoia/cdda.h>
 #include <cdio/paranoia/paranoia.h>

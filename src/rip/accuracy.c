@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip's read offset correction, AccurateRip and CTDB checks
  * (rip/accuracy.h). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the rip's read offset correction and its
  * AccurateRip and CTDB checks (src/rip/accuracy.c), hooked into rip.c,
  * paranoia.c and secure.c by a few calls:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Read offset correction: a layer over dw_drive_read_raw(_c2) that shifts
  * audio by a whole number of samples (rip/offset.h). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: read offset correction of audio from a drive.
  *
  * A drive with a read offset of +N samples (AccurateRip's sign) delivers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Finding a drive's read offset: the AccurateRip key-disc search over
  * frame 450 and the data-track sync (discwright/offset.h). */
 #include <stdio.h>

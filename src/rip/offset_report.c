@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The offset report model's lifetime and the public accessors of
  * offset.h. */
 #include <stdio.h>

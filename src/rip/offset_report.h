@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the offset search's typed report model.
  *
  * One struct holds what `discwright offset` found: the source, the range

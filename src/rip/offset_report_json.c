@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The offset search's report as JSON ("discwright-offset-report"): the one
  * place that turns the typed model (offset_report.h) into the text of
  * `offset --json`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The offset search's evidence lines: every line `discwright offset`
  * shows comes from here, made from the typed report model
  * (offset_report.h) as the search reaches each part, and escaped

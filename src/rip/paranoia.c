@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Audio extraction through libcdio-paranoia, reading through our drive
  * layer: paranoia gets a cdrom_drive_t whose read_audio calls
  * dw_drive_read_raw (MMC-6 READ CD on drives; the span map on images),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Refine a disc layout from the Q sub-channel (ECMA-130 cl. 22.3, IEC
  * 60908 17.5): pregaps (INDEX 00), further indexes, ISRCs, the MCN and
  * pre-emphasis.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Rip: plan, read, check, write.
  *
  * Sectors stream from the drive through the checks into the writer in

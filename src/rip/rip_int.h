@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the rip job state shared by rip.c and paranoia.c. */
 #ifndef DW_RIP_INT_H
 #define DW_RIP_INT_H

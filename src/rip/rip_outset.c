@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A rip's output set (NAME.bin, .cue, .log, .json and the extras in the
  * output directory): the checks before anything is written (a usable name,
  * no output that is an input, no finished rip replaced without

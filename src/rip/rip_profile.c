@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Rip profiles as JSON files (discwright/rip_profile.h): reading one,
  * finding it by name along the profile search path of profile.h, listing
  * them, and applying one to rip options. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip report model's lifetime and the public accessors of rip.h. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the rip's typed report model.
  *
  * One struct holds everything a rip decided and measured: the source, the

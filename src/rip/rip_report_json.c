@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip report as JSON (docs/report-schema.json, "discwright-rip-report"):
  * the one place that turns the typed model (rip_report.h) into the text of
  * NAME.json and of `rip --json`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip's human log: every line of NAME.log comes from here, written as
  * the rip goes (so a failed rip leaves its log as evidence) from the typed
  * report model (rip_report.h) or from a note the pipeline makes

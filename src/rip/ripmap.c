@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip's sector map (src/rip/ripmap.h): saved as the rip goes, read by
  * `rip --resume`. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the rip's sector map (NAME.map), saved beside a
  * BIN/CUE rip as it goes so that an interrupted rip resumes and a second
  * drive fills what the first could not read.

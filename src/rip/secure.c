@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Secure reading of audio: one pass whose read commands overlap, then
  * re-reads of the suspicious sectors only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the overlap check of secure and test-and-copy
  * reading (src/rip/secure.c), declared for its unit tests.
  *

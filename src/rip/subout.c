@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip's outputs for burning back and archiving, beside the bin and cue:
  *  - NAME.cdt: the disc's CD-TEXT as raw packs (dw_cdtext_encode), whenever
  *    a BIN/CUE rip's disc has CD-TEXT;

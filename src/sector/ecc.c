@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: CD-ROM ECC, the Reed-Solomon product code (ECMA-130 Annex A).
  *
  * The 2340 bytes from the header (raw offset 12) to the end of the sector

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: repair of CD-ROM data sectors with their P and Q parity
  * (ECMA-130 Annex A; sector layouts cl. 14).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: CD-ROM EDC (ECMA-130 Annex A) and Q-subchannel CRC (cl. 22.3.6).
  *
  * Both are table driven; the tables are built once, on first use, under

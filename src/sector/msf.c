@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: MSF/LBA and BCD arithmetic (ECMA-130 cl. 14.2, cl. 22.3). */
 #include "discwright/errors.h"
 #include "discwright/sector.h"

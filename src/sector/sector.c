@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: CD data sectors: scrambler, encoding and checking
  * (ECMA-130 cl. 14, cl. 15 and Annex B; Mode 2 forms from CD-ROM XA).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright: Q sub-channel frames (ECMA-130 cl. 22.3, IEC 60908 17.5).
  *
  * Decode and encode the three Q modes a CD program area carries (ADR 1

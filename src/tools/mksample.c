@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dw-mksample OUTDIR: generate the bundled sample discs.
  *
  * A small mixed-mode CD as BIN/CUE (sample.bin, sample.cue), made entirely

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Verify: read > compare > classify > report. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The verify report model's lifetime, how the pipeline fills it, and the
  * public accessors of verify.h. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright internal: the verify's typed report model.
  *
  * One struct holds what a verify decided and found: the job, the two sides

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The verify report as JSON ("discwright-verify-report"): the one place
  * that turns the typed model (verify_report.h) into the text of
  * `verify --json` and of the "verify" part of a burn's report. */

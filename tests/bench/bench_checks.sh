@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CPU time per sector of discwright's whole check chain against cat of the
 # same image, on the same input in one run, reported as microseconds per
 # sector and as ratios; never a pass/fail threshold.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Secure rip against cd-paranoia on the emulator's timing model of a 48x
 # drive (issue 4's benchmark), side by side on the same disc in one run,
 # reported as ratios; never a pass/fail threshold.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # Shared helpers of the benchmarks (tests/bench/bench_*.sh): the generated
 # images and the ratio.  Sourced; nothing runs on its own.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Side-by-side benchmarks on the same input in one run, reported as ratios
 # (never as pass/fail thresholds).  Usage: tests/bench/bench_rip.sh BUILD_DIR [MINUTES]
 #

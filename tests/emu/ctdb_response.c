@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dw-ctdb-response BIN TOC CONFIDENCE: a CTDB lookup answer for the audio
  * disc whose raw sectors BIN holds from LBA 0, written to stdout as the
  * XML lookup2.php returns (it_ctdb.sh).  Test infrastructure only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: the MMC drive emulator's core.
  *
  * Configuration, dispatch, sense data and unit attention (SPC-4 4.5, 5.x),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: an MMC drive emulator.
  *
  * A pure drive model (CDB in; data, sense and residual out) over a medium

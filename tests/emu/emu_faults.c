@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: the emulator's fault plan.
  *
  * A compact text form (README.md, "Fault plan"):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: internals of the MMC drive emulator.
  *
  * One struct dw_emu is one drive: a personality (what INQUIRY, GET

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: the emulator's medium.
  *
  * A medium is a layout (a dw_disc: sessions, tracks, indexes, lead-outs,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: reading sectors.
  *
  * READ(10), READ(12), READ CD and READ CD MSF (MMC-6), with the fault plan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: the Q sub-channel, synthesized from the layout.
  *
  * Every readable LBA gets the Q frame a pressed disc would carry there

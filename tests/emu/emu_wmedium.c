@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: writable media.
  *
  * A blank medium (CD-R, CD-RW, DVD-R, DVD-RW, DVD+R, DVD+RW, BD-R, BD-RE)

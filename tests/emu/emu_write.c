@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: the write commands.
  *
  * WRITE(10)/(12), SEND CUE SHEET, SEND OPC INFORMATION, RESERVE TRACK,

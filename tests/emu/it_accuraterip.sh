@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Read offsets and AccurateRip through the emulated drive and a database of
 # our own on 127.0.0.1 (tests/http's dw-test-httpd).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # discwright blank on emulated rewritable media: a written CD-RW (full and
 # fast blank) and DVD-RW become blank and take a new burn; write-once and
 # overwritable media are refused with a message that says why.

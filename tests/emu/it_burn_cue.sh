@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # BIN/CUE images burned by discwright to an emulated blank CD-R through
 # libburn's cue support (SAO: SEND CUE SHEET, CD-TEXT written into the
 # lead-in, WRITE from LBA -150): libcdio's cdda.cue, a cue with CATALOG,

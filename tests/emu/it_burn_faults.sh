@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Faults while discwright burns on the emulated drive: a write error at an
 # LBA (fault plan write-error:LBA) and the medium vanishing mid-burn
 # (gone-during-write:N) end the burn with exit 1, a message that names the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ISO images burned by discwright (libburn through SG_IO) to emulated blank
 # CD-R, DVD-R, DVD+R, DVD+RW and BD-R: the burn verifies itself; a second
 # process reads the medium back through the state file (discwright verify,

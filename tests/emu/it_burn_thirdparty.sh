@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The other way round: third-party burners write on the emulated drive and
 # discwright checks the result.  cdrskin (-sao and -tao) burns an ISO to
 # CD-R, DVD-R, DVD+R, DVD+RW and BD-R; xorriso -outdev builds and burns a

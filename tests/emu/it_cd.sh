@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CDs through the emulated drive: discwright's device path (libcdio's Linux
 # driver, CDROM_SEND_PACKET and the kernel's CDROM ioctls) shows the layout
 # discwright reads from the image itself, rips the same bytes, verifies

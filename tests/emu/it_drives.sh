@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Finding and identifying the emulated drive: discwright's drive list (a
 # libburn bus scan over SG_IO, then libcdio's device list), cdrskin's and
 # xorriso's scans, the configured INQUIRY strings, and what an empty tray

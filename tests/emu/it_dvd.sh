@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # An ISO as a DVD-ROM in the emulated drive: discwright shows, rips and
 # verifies it; cd-info (DVD_READ_STRUCT), cdrskin and xorriso (SG_IO READ(10)
 # through libburn, libisofs on top) read the same disc.

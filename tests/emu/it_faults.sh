@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Faults injected by the drive model's fault plan reach discwright through
 # the device path: unreadable sectors are reported by exact LBA with exit 3
 # and nothing else is lost, transient errors are retried and recovered,

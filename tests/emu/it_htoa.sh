@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The hidden track before track 1 (HTOA) through the emulated drive.
 #
 # A two-track audio disc of noise is made here, 1200 sectors long, whose

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Jitter (issue 11): a drive without accurate stream starts READ CDs a few
 # samples early or late, with no C2 flag.  On a generated disc of noise that
 # no database knows (the rips are offline), with seeded jitter of 1 to 5

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Ctrl-C during a database lookup that hangs (issue 11): the rip stops
 # soon after, not when the lookup's time-out runs out, and not by finishing.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The two sample discs dw-mksample builds (build/sample), each a clean disc
 # whose every data sector passes EDC/ECC with the header of its LBA, through
 # the emulated drive: sample.cue (mixed mode: Mode 1 track 1, three audio

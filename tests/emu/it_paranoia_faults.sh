@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Paranoia mode on a damaged emulated disc: every sector whose bytes differ
 # from the source is listed as bad (libcdio-paranoia fills in what it never
 # read and patches the edges, so the bad list is decided from what the

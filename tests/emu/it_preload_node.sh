@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The preload library's own behaviour: the emulated node looks like an sr
 # block device to stat, open, fopen, read, lseek and ioctl (SG_IO,
 # CDROM_SEND_PACKET, the kernel's CDROM ioctls), O_EXCL and dup behave as on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Probing the emulated drive once and keeping the result as a drive
 # profile: 'discwright drives --probe' against personalities that differ in
 # C2 (none, 294, 296), C2 placement, raw P-W (refused, interleaved or not),

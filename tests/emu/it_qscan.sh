@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The Q sub-channel scan through the emulated drive: 'discwright rip
 # /dev/sr0' finds the pregaps, indexes, ISRCs, MCN and pre-emphasis the
 # drive model synthesizes Q for (INDEX 00 counting down, MCN frames at

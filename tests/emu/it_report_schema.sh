@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # docs/report-schema.json describes every report discwright writes (rip,
 # verify, burn, offset): rips of
 # images in every mode and format (BIN/CUE with the extra outputs, ISO), a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Resuming rips from their sector map (NAME.map): a rip cut off by the
 # medium vanishing keeps NAME.bin.part and the map and nothing that looks
 # complete; `rip --resume` takes the final sectors from the .part and reads

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Ctrl-C during the first track of a secure rip keeps something to resume:
 # secure mode settles a window every few seconds of reading (windows sized
 # to the speed the last one was read at), so the map moves on within the

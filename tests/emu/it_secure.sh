@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Secure mode on an emulated drive with C2: a clean disc takes one pass and
 # no re-read; only sectors that C2 flags or that fail are re-read; sectors
 # whose re-reads never agree cleanly are listed bad (and every sector that

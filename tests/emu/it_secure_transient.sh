@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Secure mode and C2 errors that clear on re-read (the emulator's
 # c2-transient fault): on a generated two-track audio disc whose sectors
 # carry C2 flags and damaged bytes on their first K reads, 'rip --mode

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # rip --subchannel --toc through the emulated drive: the .sub holds the raw
 # P-W the drive model returns for every sector of the bin (READ CD
 # sub-channel 001b), de-interleaved; its Q frames decode with good CRCs and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Test-and-copy on an emulated drive whose audio jitters (a drive without
 # accurate stream: a pseudo-random half of the READ CDs touching a range
 # come 1 to 300 samples early or late, with no C2 flag).  Secure mode's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The SCSI transport under the MMC backend (src/drive/transport*.c):
 #  (a) a command the drive never answers (the emulator's hang fault, timed
 #      out by the emulated kernel after the sg_io_hdr timeout with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright test bench: the LD_PRELOAD half of the MMC drive emulator.
  *
  * Makes a device node that does not exist (default /dev/sr0) look like a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # Shared helpers of the emulated-drive integration tests (tests/emu/it_*.sh).
 # Sourced after nothing else; pulls in tests/integration/lib.sh (ok, bad,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dw-scsi DEVICE: send CDBs through discwright's MMC backend
  * (dw__mmc_exec: the transport, its timeouts, the trace) and print what
  * came back, for the integration tests (it_transport.sh): the data-out

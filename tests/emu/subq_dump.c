@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dw-subq FILE.sub FIRST_LBA: one line per sector of a CloneCD .sub file
  * (96 de-interleaved bytes a sector: 12 P, 12 Q, ... 12 W), for the
  * integration tests (it_subchannel.sh):

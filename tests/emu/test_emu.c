@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the MMC drive emulator (tests/emu): the read side.
  *
  * Each test loads third-party images (libcdio's cdda.cue, isofs-m1.cue,

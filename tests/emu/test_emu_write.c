@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the MMC drive emulator (tests/emu): the write side.
  *
  * Blank media written CDB by CDB the way libburn 1.5.4 writes them (mode

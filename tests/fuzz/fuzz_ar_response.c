@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the AccurateRip response (dBAR) parser: any bytes
  * give either a response whose blocks account for every input byte, or
  * DW_EPARSE with no response; the matcher then runs over what was parsed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for CD-TEXT (IEC 61866): the input as a READ
  * TOC/PMA/ATIP format 0101b reply (dw__mmc_parse_cdtext, MMC-6) and as the
  * raw packs of a .cdt file, decoded into a disc of 99 tracks by

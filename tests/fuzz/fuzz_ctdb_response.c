@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the CTDB lookup answer (src/checksum/ctdb_lookup.c):
  * any bytes give either a response whose entries are whole (track CRCs
  * present exactly when counted, at most 99 of them) or DW_EPARSE with no

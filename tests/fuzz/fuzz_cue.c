@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: the cue sheet parser, syntax only (no file access). */
 #include <stddef.h>
 #include <stdint.h>

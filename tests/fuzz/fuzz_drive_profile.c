@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the drive profile reader (src/profile/drive_profile.c):
  * any text either parses or is refused with DW_EPARSE and a cleared
  * profile; what parses writes back (dw_drive_profile_to_json) to JSON that

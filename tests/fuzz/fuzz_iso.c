@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the ISO 9660 / UDF volume recognition reader
  * (dw__iso_volume_parse): the input is read both as the bytes from sector
  * 16 on and, when it is longer than 32 KiB, as a whole image (so that the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the signed-log check (src/report/logsign.c): any
  * bytes give a verdict, never a crash, leak or hang; a "good" verdict means
  * the text really ends with the signature of what is before it. */

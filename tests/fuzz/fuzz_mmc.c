@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the MMC reply parsers (src/drive/mmc_cdb.c, MMC-6 and
  * SPC-4): the first input byte picks the reply, the rest is the reply, in a
  * buffer of exactly its size (a read past it is an AddressSanitizer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the Nero NRG reader, from memory (dw__nrg_parse):
  * any bytes give either an image whose span map reads only inside the
  * file, within the longest CD, or an error with a message; never a crash,

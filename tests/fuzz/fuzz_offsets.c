@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for what the read offset code parses: the drive offset
  * table's lines (src/profile/offsets.c: each input line as a table line,
  * fields checked to lie inside it, offsets within bounds, names

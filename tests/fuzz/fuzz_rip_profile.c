@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the rip profile reader (src/profile/rip_profile.c):
  * any text either parses or is refused with DW_EPARSE, a message naming
  * the file, and a cleared profile; what parses holds a valid name, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the rip's sector map (NAME.map, read by
  * `rip --resume`; src/rip/ripmap.c dw__ripmap_parse): any text is refused
  * with DW_EPARSE naming the file and nothing kept, or gives a map whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the recognition of images by content
  * (dw__image_sniff_bytes, dw__image_sniff_verdict): the input is a file,
  * its first 64 KiB the head and its last 512 bytes the tail; the name it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the Q sub-channel (src/sector/subq.c, ECMA-130
  * cl. 22.3): every 12 bytes of the input as a Q frame, as read and with its
  * CRC made right (so the field checks are reached, not only the CRC);

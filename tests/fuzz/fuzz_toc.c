@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target for the cdrdao TOC parser: any bytes must give either an
  * image whose span map covers the disc, or an error with a message; never a
  * crash, leak or hang.  Files are not touched (check_files = false). */

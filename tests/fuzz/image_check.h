@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What every image a reader returns must satisfy, for the fuzz targets of
  * the readers (fuzz_nrg.c, fuzz_sniff.c): abort() on the first breach, so
  * libFuzzer reports it as a crash.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Replays a fuzz target's corpus (and matching third-party fixtures) as an
  * ordinary test, so every CI run feeds the parsers hostile input without a
  * fuzzing engine.  Usage: fuzz_X_replay CORPUS_DIR [FIXTURES_DIR]

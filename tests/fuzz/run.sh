@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fuzz every libFuzzer target for a while and keep what it finds.
 #
 #   tests/fuzz/run.sh [SECONDS] [BUILD_DIR]

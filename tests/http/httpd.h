@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A tiny HTTP/1.0 server on 127.0.0.1 for tests (test infrastructure only;
  * discwright never links it).  It serves the files under a root directory
  * from one thread, one connection at a time:

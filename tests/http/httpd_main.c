@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dw-test-httpd ROOT PORTFILE [SECONDS]: the test HTTP server (httpd.h) as
  * a program for the shell tests.  Serves ROOT on 127.0.0.1, writes the
  * port to PORTFILE (renamed into place, so a reader sees it whole), logs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers of the integration tests.  Sourced; expects DW_BIN,
 # DW_FIXTURES, DW_BUILD from CTest (tests/CMakeLists.txt), and TMPDIR, the
 # test's own temporary directory (CTest gives each test a fresh one).

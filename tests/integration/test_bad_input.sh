@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bad input: one clear message naming the thing and what to do, a
 # documented exit code, and no output that looks complete.
 . "$(dirname "$0")/lib.sh"

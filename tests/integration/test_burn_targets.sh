@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A stdio: burn target: a user's file that holds no disc image is written
 # over only with --overwrite; /dev/null and FIFOs are refused before
 # anything is written, so a burn has one outcome, stated once; an existing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Burn real bootable ISOs to a file-backed stdio: drive, verify, cross-check
 # with xorriso, then damage the burned file and check verify names the LBA.
 . "$(dirname "$0")/lib.sh"

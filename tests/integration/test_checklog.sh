@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The signed rip log and 'discwright checklog': a rip of the sample disc
 # ends its log with the SHA-256 of the text above; checklog says good (0),
 # a changed digit, a CRLF conversion or text appended after the signature

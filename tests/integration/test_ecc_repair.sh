@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Data sectors that fail their EDC are repaired from their ECC P/Q parity
 # (ECMA-130 Annex A) before any re-read: a damaged sync pattern and a flipped
 # byte come back exact and are listed as repaired; a sector damaged beyond

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The test harness cannot report checks it did not make:
 #   - lib.sh (and so preload_lib.sh): a script that ran no check fails, one
 #     that stopped before `finish` or on an error fails, a missing peer tool

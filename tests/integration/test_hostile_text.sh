@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Text from a disc or a file is data: a cue whose CD-TEXT holds terminal
 # escapes (ESC [2J, BEL) reaches the terminal, the log and the new cue
 # escaped or replaced, never raw; the JSON keeps it (escaped by JSON).  A

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The installed package: `cmake --install` into a temporary tree (DESTDIR)
 # gives the program, libdiscwright.so.0 (SONAME, only dw_* symbols, all
 # under the version node DISCWRIGHT_0), the headers, discwright.pc, the

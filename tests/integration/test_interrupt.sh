@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Ctrl-C in the middle of a rip or a verify: the program cleans up, then
 # ends by the signal (exit status 130), with a message saying where
 # it stopped, no output that looks complete (the log stays as .log.part, the

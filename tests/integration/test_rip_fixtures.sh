@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Rip every complete cue/toc/nrg fixture and compare the bytes with the
 # source image, and with what bchunk, cd-paranoia and iso-read make of it.
 . "$(dirname "$0")/lib.sh"

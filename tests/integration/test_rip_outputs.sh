@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A rip never loses a user's file: --name is one file name; an output that
 # would be an input is refused; an earlier rip is replaced only with
 # --overwrite, and then whole (its members the new rip does not write go);

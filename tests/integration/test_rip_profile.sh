@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Rip profiles (profiles/rip/*.json, --profile, --list-profiles): the five
 # shipped profiles are listed; a profile sets the read mode and is named
 # in the log and the report; options on the command line override it

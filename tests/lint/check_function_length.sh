@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # No function in src/ longer than 120 lines without a reason written above
 # it (docs/architecture.md "Code shape"): a comment line in the five lines
 # before its signature containing "long function:" and the reason.  Prints

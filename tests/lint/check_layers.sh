@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The layer rule of docs/architecture.md ("Layers"): a source file includes
 # only headers of its own layer or of layers below it; the program (src/cli)
 # includes public headers only.  Reads the #include "..." lines of src/ and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Check discwright's JSON reports against docs/report-schema.json.
 
     check_report_schema.py SCHEMA [--require] PATH...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Honest skips for the cmocka programs (tests/unit, tests/emu).
  *
  * A case that needs a fixture (../shared/fixtures) which is missing is

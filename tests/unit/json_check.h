@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading JSON reports back in the unit tests (json-c): a report's keys in
  * order, and a key's value that must be there.  Header-only, for
  * tests/unit/test_*.c. */

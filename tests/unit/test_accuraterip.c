@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of AccurateRip checksums, the frame-450 offset search, EAC
  * CRCs and dBAR responses (src/checksum/accuraterip.c, eac_crc.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the AccurateRip database client (src/checksum/ardb.c):
  * fetching over HTTP from a server of our own on 127.0.0.1 (tests/http)
  * that serves the published responses under their database paths

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests: the burn layer, on libburn's stdio: pseudo-drives.
  *
  * Real images (../shared/fixtures) are burned to files in a temporary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CD-TEXT decoding into the disc model (src/disc/cdtext_read.c,
  * dw__cdtext_apply over libcdio's decoder): every text that lands in a
  * dw_cdtext is valid UTF-8 within its field, whatever character code the

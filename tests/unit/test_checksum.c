@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CRC-32 (zlib) and MD5/SHA-1/SHA-256 (nettle) through dw_hash. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the CUETools database support (discwright/ctdb.h):
  *
  *  - the disc and track CRCs on synthetic PCM, the expected values

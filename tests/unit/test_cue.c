@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Cue sheet reading (ours, multi-file aware) and writing. */
 #include <stdarg.h>
 #include <stddef.h>

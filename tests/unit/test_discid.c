@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the disc ids (src/checksum/discid.c, ctdb.c).
  *
  * Published vectors:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the writers for burning back and archiving: CD-TEXT packs
  * (src/disc/cdtext_write.c) read back by libcdio's parser (the cue
  * reader's CDTEXTFILE path), the CloneCD control file (ccd_write.c) read

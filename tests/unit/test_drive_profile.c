@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of drive profiles (src/profile/drive_profile.c, the probe's
  * entry checks in src/drive/probe.c): file names, the JSON round trip
  * through a temporary profile directory, malformed files, the search path

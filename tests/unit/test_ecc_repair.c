@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for src/sector/ecc_repair.c: repairing Mode 1 and Mode 2
  * Form 1 sectors with their P/Q parity, with and without C2 erasures.
  * Sectors are built with dw_sector_encode_* from a fixed-seed generator,

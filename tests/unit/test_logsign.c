@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the signed log (src/report/logsign.c): signing and checking
  * round trips, one changed byte, a missing or damaged signature line, text
  * after it, CRLF line ends, a signature line across the 64 KiB read blocks,

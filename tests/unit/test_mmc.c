@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for src/drive/mmc_cdb.c (MMC-6 / SPC-4 command blocks and
  * replies) and the failure paths of the mmc backend that run without a
  * drive.  Expected CDB bytes are written out from the field layouts of the

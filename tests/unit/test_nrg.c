@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the Nero NRG reader (src/image/nrg.c).
  *
  * Fixtures: libcdio's p1.nrg (v2 footer, CUEX + DAOX, two audio tracks at

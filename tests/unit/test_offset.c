@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of read offset correction (src/rip/offset.c): the shifting
  * reader over an image drive, checked sample by sample against the
  * definition (output sample P is the drive's sample P + N, zeros where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The offset search's report (offset.h, src/rip/offset_report*.c) over
  * image drives made here: the key-disc vote against an AccurateRip answer
  * written into a cache directory for a known shift (found, and ambiguous

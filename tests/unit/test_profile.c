@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the drive read offset tables (src/profile/offsets.c): the
  * shipped profiles/drives/offsets.tsv, a user table that comes first, the
  * INQUIRY strings' blanks and case, malformed lines. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Q-subchannel scan: an image drive synthesizes Q from its layout, and
  * the scan must rediscover that layout from a TOC-only copy of it (no
  * INDEX 00 but track 1's, no INDEX 02+, no ISRC, no MCN, no PRE).  A fake

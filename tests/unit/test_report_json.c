@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The JSON the program prints for drives, checklog, burn and blank, now
  * written by the library (report.h, drive_profile.h, burn.h): each text
  * parsed back with json-c and compared key by key, in order, with what

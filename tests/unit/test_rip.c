@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip pipeline on a synthetic image: bytes, cue, and the audio
  * checksums in the report, checked against straightforward references
  * (AccurateRip tracks run from INDEX 01 to the next INDEX 01). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of rip profiles (src/profile/rip_profile.c): the shipped
  * profiles load and apply, a user's profile shadows a shipped one, bad
  * files are refused naming the file and the key, a path works, and the

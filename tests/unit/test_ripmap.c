@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rip's sector map reader (src/rip/ripmap.c): a map as
  * dw__ripmap_save writes it reads back range by range; every number a map
  * carries is bounded before it is used, so a map that says LBA 2147483647

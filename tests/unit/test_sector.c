@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for src/sector: MSF/LBA, BCD, EDC, ECC, scrambler, encoding,
  * checking and the Q CRC.  The truth test is the 302 real Mode 1 sectors of
  * libcdio's isofs-m1.bin: their EDC and P/Q parity must be reproduced byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Recognition of sources by content (src/image/sniff.c), the ISO 9660/UDF
  * recognition area (src/image/iso.c), files that must not block (FIFOs),
  * and the source dispatch of dw_drive_open (src/drive/drive.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Q sub-channel frames (ECMA-130 cl. 22.3, IEC 60908 17.5): decoding and
  * encoding hand-built frames whose CRCs were worked out bit by bit, and the
  * P-W interleave. */

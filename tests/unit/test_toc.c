@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the cdrdao TOC reader (src/image/toc.c).
  *
  * Third-party fixtures: cdrdao's testtocs with `cdrdao show-toc -v 9`

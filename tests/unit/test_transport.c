@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the SCSI transport's pure parts (src/drive/transport.c,
  * src/drive/scsi_trace.c): what a command's outcome decodes to from the
  * sg_io_hdr fields (SCSI status, sense in fixed and descriptor format,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sector classification and verify over image drives. */
 #include <stdarg.h>
 #include <stddef.h>

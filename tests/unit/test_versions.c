@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of what an installed copy says about itself: the linked
  * libraries' versions (dw_version_libraries, src/report/versions.c) and
  * the profile search path without a compiled-in build path
