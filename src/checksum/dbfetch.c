@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdbool.h>
 #include <curl/curl.h>
 #include "checksum/dbfetch.h"
 #include "discwright/ardb.h"
@@ -47,17 +48,35 @@ static int prepare(struct dw__dbfetch *f, char *dir, size_t dir_bytes)
         const char *env = getenv(f->env_name);
         base = env && env[0] ? env : f->default_url;
     }
-    if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) {
+    /* The URL is the database root (a directory: "/" added when missing)
+     * with the query resolved against it, through libcurl's URL API. */
+    char root[2048], *url = NULL, *scheme = NULL;
+    size_t base_len = strlen(base);
+    int n = snprintf(root, sizeof(root), "%s%s", base,
+                     base_len && base[base_len - 1] == '/' ? "" : "/");
+    CURLU *u = curl_url();
+    bool ok = u && n > 0 && (size_t)n < sizeof(root) &&
+              curl_url_set(u, CURLUPART_URL, root, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+              (!strcmp(scheme, "http") || !strcmp(scheme, "https"));
+    if (!ok) {
+        curl_free(scheme);
+        curl_url_cleanup(u);
         snprintf(f->message, f->message_bytes,
-                 "the %s URL '%.300s' is neither http:// nor https://", f->what, base);
+                 "the %s URL '%.300s' is not an http:// or https:// URL", f->what, base);
         return DW_EINVAL;
     }
-    size_t base_len = strlen(base);
-    int n = snprintf(f->url, f->url_bytes, "%s%s%s", base,
-                     base_len && base[base_len - 1] == '/' ? "" : "/", f->url_tail);
-    if (n < 0 || (size_t)n >= f->url_bytes) {
+    ok = curl_url_set(u, CURLUPART_URL, f->url_tail, 0) == CURLUE_OK &&
+         curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK &&
+         strlen(url) < f->url_bytes;
+    if (ok)
+        memcpy(f->url, url, strlen(url) + 1);
+    curl_free(scheme);
+    curl_free(url);
+    curl_url_cleanup(u);
+    if (!ok) {
         f->url[0] = '\0';
-        snprintf(f->message, f->message_bytes, "the %s URL is too long", f->what);
+        snprintf(f->message, f->message_bytes, "the %s URL is too long or malformed", f->what);
         return DW_EINVAL;
     }
     if (dw__dbfetch_cache_dir(f->opt_cache_dir, f->cache_leaf, dir, dir_bytes) ||
