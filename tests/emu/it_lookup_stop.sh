@@ -17,8 +17,7 @@ need_preload
 
 httpd=${DW_BUILD:?}/tests/dw-test-httpd
 if [ ! -x "$httpd" ]; then
-  echo "SKIP: $httpd is not built"
-  exit 77
+  skip_all "$httpd is not built"
 fi
 
 sectors=600
@@ -34,13 +33,9 @@ mkdir -p "$work/www"
 "$httpd" "$work/www" "$work/port" 300 >"$work/httpd.log" 2>&1 &
 server=$!
 rip_pid=
-trap '[ -n "$rip_pid" ] && kill -KILL "$rip_pid" 2>/dev/null; kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-if [ ! -s "$work/port" ]; then
-  bad "the test server did not start"
-  finish
-  exit 1
-fi
+at_exit '[ -n "$rip_pid" ] && kill -KILL "$rip_pid" 2>/dev/null; kill "$server" 2>/dev/null'
+# The server writes its port once it listens: that is the sign to go on.
+wait_for "$server" "the test server" -- test -s "$work/port" || exit 1
 base="http://127.0.0.1:$(cat "$work/port")"
 EMU_CONFIG="medium=$work/disc.cue c2=294"
 
@@ -57,17 +52,9 @@ stop_during() {
     >"$work/$name.out" 2>"$work/$name.err" &
   rip_pid=$!
   # The sign: the server has the lookup's request and is not answering.
-  local seen=no
-  for _ in $(seq 600); do
-    if tail -n +"$((lines + 1))" "$work/httpd.log" | grep -q "^GET /hang/$what.* hanging$"; then
-      seen=yes
-      break
-    fi
-    kill -0 "$rip_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ $seen = no ]; then
-    bad "$name: the $what request never reached the server: $(tr '\n' '|' <"$work/$name.err")"
+  hanging() { tail -n +"$((lines + 1))" "$work/httpd.log" | grep "^GET /hang/$what.* hanging$" >/dev/null; }
+  if ! wait_for "$rip_pid" "$name: the $what request reaching the server" -- hanging; then
+    echo "     | $(tr '\n' '|' <"$work/$name.err")"
     kill -KILL "$rip_pid" 2>/dev/null
     wait "$rip_pid" 2>/dev/null
     rip_pid=

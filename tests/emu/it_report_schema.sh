@@ -10,17 +10,14 @@
 . "$(dirname "$0")/preload_lib.sh"
 need_preload
 sample=${DW_BUILD:?DW_BUILD not set}/sample
-[ -f "$sample/sample.cue" ] || { echo "SKIP: $sample not built"; exit 77; }
+[ -f "$sample/sample.cue" ] || skip_all "$sample not built"
 schema=${DW_SOURCE:?}/docs/report-schema.json
 checker=${DW_SOURCE}/tests/lint/check_report_schema.py
 py=""
 for p in python3 /usr/bin/python3; do
   command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null && { py=$p; break; }
 done
-if [ -z "$py" ]; then
-  [ "${CI:-}" = true ] && { bad "python3 with jsonschema (python3-jsonschema) is missing"; finish; exit; }
-  echo "SKIP: python3 module jsonschema not installed (run ./run.sh test)"; exit 77
-fi
+[ -n "$py" ] || skip_all "python3 module jsonschema not installed (python3-jsonschema; ./run.sh test installs it)"
 
 r=$work/reports
 mkdir -p "$r"

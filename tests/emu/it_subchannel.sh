@@ -148,12 +148,12 @@ if have cdrdao; then
   grep -q 'CATALOG NUMBER: 0000010271955' "$work/out.txt" && grep -q 'PREGAP 00:01:00(    75)' "$work/out.txt" &&
     grep -q 'START  00:03:00(   225)' "$work/out.txt" && grep -q 'END    00:04:02(   302)' "$work/out.txt" &&
     ok "p1: cdrdao reads the MCN, track 2's pregap, INDEX 01 and the end" || bad "p1: cdrdao: $(cat "$work/out.txt")"
-  if command -v toc2cue >/dev/null 2>&1; then
+  if have toc2cue; then
     (cd "$d" && toc2cue disc.toc "$work/toc2cue.cue" >/dev/null 2>&1)
     same_text <(indexes_of_cue "$d/disc.cue") <(indexes_of_cue "$work/toc2cue.cue") \
       "p1: toc2cue (cdrdao) turns the .toc into the cue's INDEX lines"
   fi
-  if command -v toc2cddb >/dev/null 2>&1; then
+  if have toc2cddb; then
     (cd "$d" && toc2cddb disc.toc >"$work/cddb.txt" 2>&1)
     grep -q 'DTITLE=Richard Stallman / Join us now we have the software' "$work/cddb.txt" &&
       ok "p1: toc2cddb (cdrdao) reads the .toc's CD-TEXT" || bad "p1: toc2cddb: $(cat "$work/cddb.txt")"

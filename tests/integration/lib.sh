@@ -158,13 +158,15 @@ dw_left_out() {
 # succeeds (the readiness sign of a process: a file it made, a line it
 # printed) while process PID runs.  Returns 1, with a failed check, when
 # PID ended first.  No time limit of its own: CTest's TIMEOUT is the bound.
+# (Its locals are named so that a TEST function of the caller still sees
+# the caller's variables.)
 wait_for() {
-  local pid=$1 what=$2
+  local dw_wf_pid=$1 dw_wf_what=$2
   shift 3
   until "$@"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! kill -0 "$dw_wf_pid" 2>/dev/null; then
       "$@" && return 0
-      bad "$what: the process ended before the sign appeared"
+      bad "$dw_wf_what: the process ended before the sign appeared"
       return 1
     fi
     sleep 0.05

@@ -6,7 +6,7 @@
 # image is rewritten in place (a rewritable disc).
 . "$(dirname "$0")/lib.sh"
 iso=${DW_BUILD:?DW_BUILD not set}/sample/sample.iso
-[ -f "$iso" ] || { echo "SKIP: $iso not built"; exit 77; }
+[ -f "$iso" ] || skip_all "$iso not built"
 
 printf 'my notes\n' >"$work/notes.txt"
 expect_exit 1 "burn onto an existing file that is no image" -- \

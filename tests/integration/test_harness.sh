@@ -78,6 +78,8 @@ case_run 1 "wait_for: the process ends without its sign" -- \
 case_says "the process ended before the sign appeared" "it says why"
 case_run 0 "wait_for: the sign appears" -- \
   '{ : >"$work/sign"; sleep 1; } & wait_for $! "the sign" -- test -e "$work/sign" && ok "seen"; wait; finish'
+case_run 0 "wait_for: a TEST function sees the caller's variables (pid, what)" -- \
+  'pid=x what=sign; f() { test -e "$work/$what"; }; { : >"$work/sign"; sleep 1; } & wait_for $! "the sign" -- f && ok "seen"; wait; finish'
 case_run 0 "at_exit commands run at the end" M="$work/mark" -- 'at_exit ": >\"$M\""; ok "a"; finish'
 [ -e "$work/mark" ] && ok "the at_exit command made its mark" || bad "no mark from at_exit"
 case_run 0 "each script has a TMPDIR of its own" M="$work/tmpdir" -- \

@@ -6,7 +6,7 @@
 # command whose output cannot be written (stdout on /dev/full) fails.
 . "$(dirname "$0")/lib.sh"
 sample=${DW_BUILD:?DW_BUILD not set}/sample
-[ -f "$sample/sample.bin" ] || { echo "SKIP: $sample not built"; exit 77; }
+[ -f "$sample/sample.bin" ] || skip_all "$sample not built"
 
 d=$work/hostile
 mkdir -p "$d"

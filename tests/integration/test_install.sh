@@ -18,7 +18,7 @@
 build=${DW_BUILD:?DW_BUILD not set}
 source_dir=${DW_SOURCE:?DW_SOURCE not set}
 sample=$build/sample/sample.cue
-[ -f "$sample" ] || { echo "SKIP: $sample not built"; exit 77; }
+[ -f "$sample" ] || skip_all "$sample not built"
 for t in cmake cpack pkg-config cc readelf objdump dpkg-deb dpkg-shlibdeps; do need_tool "$t"; done
 
 # Nothing of the suite's environment leaks into the installed program: its

@@ -8,7 +8,7 @@
 # --resume accepts, never a set that looks complete.
 . "$(dirname "$0")/lib.sh"
 sample=${DW_BUILD:?DW_BUILD not set}/sample
-[ -f "$sample/sample.cue" ] || { echo "SKIP: $sample not built"; exit 77; }
+[ -f "$sample/sample.cue" ] || skip_all "$sample not built"
 need_tool flock
 
 # --name: one path component of printable characters.
