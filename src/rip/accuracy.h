@@ -20,7 +20,7 @@
  *    CTDB lookup (dw_ctdb_lookup, skipped with DW_RIP_NO_ACCURATERIP, from
  *    the cache only when the AccurateRip options say offline) and
  *    dw_ctdb_match into the report model and the log ("CTDB: disc CRC
- *    xxxxxxxx, found (confidence N of M submissions, ...)", "not present
+ *    5d2f0a1c, found (confidence N of M submissions, ...)", "not present
  *    in the database", "unavailable: why");
  *  - dw__rip_track_confirmed afterwards, for a verdict per track;
  *  - dw__rip_accuracy_release from the rip's clean-up. */
