@@ -98,9 +98,22 @@ static void synth_empty(uint8_t *raw, int32_t lba, const struct dw_track *t)
     }
 }
 
-static int read_file(struct dw_drive *d, int fd, uint8_t *buf, size_t bytes, uint64_t offset,
+/* Read bytes of image file `file` at offset: pread(2) on its descriptor,
+ * or its decoder (struct dw__vfile_ops) for a compressed or encoded file. */
+static int read_file(struct dw_drive *d, int file, uint8_t *buf, size_t bytes, uint64_t offset,
                      int32_t lba)
 {
+    struct image_drive *im = d->priv;
+    const struct dw__image_file *f = &im->img->files[file];
+    if (f->vops) {
+        struct dw_error_detail err = {0};
+        int rc = f->vops->pread(f->vctx, buf, bytes, offset, &err);
+        if (rc)
+            return dw__drive_fail(d, rc, lba, "cannot read sector %d from '%s': %s", lba,
+                                  d->address, err.message[0] ? err.message : dw_strerror(rc));
+        return 0;
+    }
+    int fd = im->fds[file];
     size_t done = 0;
     while (done < bytes) {
         ssize_t n = pread(fd, buf + done, bytes - done, (off_t)(offset + done));
@@ -131,15 +144,14 @@ static int serve_span(struct dw_drive *d, const struct dw__span *s, int32_t lba,
             synth_empty(out + (size_t)i * DW_SECTOR_RAW_BYTES, lba + i, t);
         return n;
     }
-    int fd = im->fds[s->file];
     uint64_t offset = s->offset_bytes + (uint64_t)first * s->stride_bytes;
     if (s->layout == DW_SPAN_RAW && s->stride_bytes == DW_SECTOR_RAW_BYTES) {
-        int rc = read_file(d, fd, out, (size_t)n * DW_SECTOR_RAW_BYTES, offset, lba);
+        int rc = read_file(d, s->file, out, (size_t)n * DW_SECTOR_RAW_BYTES, offset, lba);
         return rc ? rc : n;
     }
     if (n > IMAGE_MAX_TRANSFER)
         n = IMAGE_MAX_TRANSFER;
-    int rc = read_file(d, fd, im->scratch, (size_t)n * s->stride_bytes, offset, lba);
+    int rc = read_file(d, s->file, im->scratch, (size_t)n * s->stride_bytes, offset, lba);
     if (rc)
         return rc;
     for (int32_t i = 0; i < n; i++) {
@@ -220,7 +232,7 @@ static int image_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uin
         if (s->layout == DW_SPAN_MODE1_2048 || s->layout == DW_SPAN_FORM1_2048) {
             uint64_t offset = s->offset_bytes + (uint64_t)(lba - s->lba) * s->stride_bytes;
             if (s->stride_bytes == DW_SECTOR_USER_BYTES) {
-                int rc = read_file(d, im->fds[s->file], buf, (size_t)n * DW_SECTOR_USER_BYTES,
+                int rc = read_file(d, s->file, buf, (size_t)n * DW_SECTOR_USER_BYTES,
                                    offset, lba);
                 if (rc)
                     return rc;
@@ -243,12 +255,15 @@ static int image_read_user(struct dw_drive *d, int32_t lba, int32_t sectors, uin
     return 0;
 }
 
-/* ops->read_q: the Q a pressed disc with the image's layout carries
- * (dw_disc_synth_q); LBA -150..-1 and the lead-out of the last session
- * answer too, the lead-in between sessions does not (DW_EREAD), nor
- * anything before -150 or past the lead-out area (DW_ERANGE).  Images
- * that store sub-channel data (cdrdao RW_RAW, CloneCD .sub) are not read
- * for it: the Q is synthesized all the same. */
+static int image_fill_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf);
+
+/* ops->read_q: the Q of the image's stored subchannel where its span has
+ * one (a CloneCD .sub, an MDF or CHD with P-W: as stored, bad CRCs
+ * included, as a drive reads them), else the Q a pressed disc with the
+ * image's layout carries (dw_disc_synth_q); LBA -150..-1 and the lead-out
+ * of the last session answer too, the lead-in between sessions does not
+ * (DW_EREAD), nor anything before -150 or past the lead-out area
+ * (DW_ERANGE). */
 static int image_read_q(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t *q)
 {
     struct image_drive *im = d->priv;
@@ -256,7 +271,19 @@ static int image_read_q(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t
     bool any = false;
 
     for (int32_t k = 0; k < frames; k++) {
-        int rc = dw_disc_synth_q(im->img->disc, lba + k, q + (size_t)k * DW_Q_BYTES);
+        const struct dw__span *s = find_span(im->img, lba + k);
+        int rc;
+        if (s && s->has_sub) {
+            uint8_t pw[DW_SUBCHANNEL_BYTES];
+            uint8_t raw[DW_RAW_SUB_SECTOR_BYTES];
+            if ((rc = image_fill_sub(d, lba + k, 1, raw)))
+                return rc;
+            memcpy(pw, raw + DW_SECTOR_RAW_BYTES, sizeof pw);
+            dw_subchannel_q(pw, q + (size_t)k * DW_Q_BYTES);
+            any = true;
+            continue;
+        }
+        rc = dw_disc_synth_q(im->img->disc, lba + k, q + (size_t)k * DW_Q_BYTES);
         if (rc == 0)
             any = true;
         else if (!first_rc)
@@ -267,13 +294,39 @@ static int image_read_q(struct dw_drive *d, int32_t lba, int32_t frames, uint8_t
     return any ? 0 : first_rc;
 }
 
-/* ops->read_raw_sub: the raw sectors as image_read_raw serves them, each
- * followed by the P-W a pressed disc with the image's layout carries
- * (dw_disc_synth_pw).  The sectors are read into the front of buf and
- * spread to the 2448-byte stride from the last one back. */
-static int image_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+/* The P-W of `sectors` sectors from lba that the image stores, written at
+ * the 2448-byte stride of buf after each sector's 2352 bytes; sectors whose
+ * span has none get the P-W a pressed disc with the image's layout
+ * carries (dw_disc_synth_pw). */
+static int image_fill_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
 {
     struct image_drive *im = d->priv;
+    for (int32_t k = 0; k < sectors; k++) {
+        uint8_t *pw = buf + (size_t)k * DW_RAW_SUB_SECTOR_BYTES + DW_SECTOR_RAW_BYTES;
+        const struct dw__span *s = find_span(im->img, lba + k);
+        if (!s || !s->has_sub) {
+            if (dw_disc_synth_pw(im->img->disc, lba + k, pw))
+                memset(pw, 0, DW_SUBCHANNEL_BYTES);
+            continue;
+        }
+        uint8_t packed[DW_SUBCHANNEL_BYTES];
+        uint64_t offset =
+            s->sub_offset_bytes + (uint64_t)(lba + k - s->lba) * s->sub_stride_bytes;
+        int rc = read_file(d, s->sub_file, s->sub_packed ? packed : pw, DW_SUBCHANNEL_BYTES,
+                           offset, lba + k);
+        if (rc)
+            return rc;
+        if (s->sub_packed)
+            dw_subchannel_interleave(packed, pw);
+    }
+    return 0;
+}
+
+/* ops->read_raw_sub: the raw sectors as image_read_raw serves them, each
+ * followed by its P-W (image_fill_sub).  The sectors are read into the
+ * front of buf and spread to the 2448-byte stride from the last one back. */
+static int image_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, uint8_t *buf)
+{
     int rc = image_read_raw(d, lba, sectors, buf);
 
     if (rc)
@@ -281,10 +334,8 @@ static int image_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, 
     for (int32_t k = sectors - 1; k >= 0; k--) {
         uint8_t *dst = buf + (size_t)k * DW_RAW_SUB_SECTOR_BYTES;
         memmove(dst, buf + (size_t)k * DW_SECTOR_RAW_BYTES, DW_SECTOR_RAW_BYTES);
-        if (dw_disc_synth_pw(im->img->disc, lba + k, dst + DW_SECTOR_RAW_BYTES))
-            memset(dst + DW_SECTOR_RAW_BYTES, 0, DW_SUBCHANNEL_BYTES);
     }
-    return 0;
+    return image_fill_sub(d, lba, sectors, buf);
 }
 
 static const char *image_q_source(struct dw_drive *d)
@@ -361,6 +412,8 @@ int dw__drive_open_image(struct dw_drive *d, const char *path, unsigned image_fl
      * looked at it; a block device only as an ISO (stdio:/dev/...). */
     for (int i = 0; i < im->img->file_count; i++) {
         uint64_t size_bytes;
+        if (im->img->files[i].vops)
+            continue; /* its decoder holds its own descriptor */
         if ((rc = dw__image_open_file(im->img->files[i].path,
                                       strcmp(im->img->format, "iso") == 0, &im->fds[i],
                                       &size_bytes, err)))

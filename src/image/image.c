@@ -18,8 +18,11 @@ void dw__image_free(struct dw__image *img)
 {
     if (!img)
         return;
-    for (int i = 0; i < img->file_count; i++)
+    for (int i = 0; i < img->file_count; i++) {
         free(img->files[i].path);
+        if (img->files[i].vops && img->files[i].vctx)
+            img->files[i].vops->close(img->files[i].vctx);
+    }
     free(img->files);
     free(img->spans);
     free(img->warnings);
@@ -38,7 +41,22 @@ int dw__image_add_file(struct dw__image *img, const char *path, uint64_t size_by
     if (!files[img->file_count].path)
         return DW_ENOMEM;
     files[img->file_count].size_bytes = size_bytes;
+    files[img->file_count].vops = NULL;
+    files[img->file_count].vctx = NULL;
     return img->file_count++;
+}
+
+int dw__image_add_vfile(struct dw__image *img, const char *path, uint64_t decoded_bytes,
+                        const struct dw__vfile_ops *ops, void *ctx)
+{
+    int index = dw__image_add_file(img, path, decoded_bytes);
+    if (index < 0) {
+        ops->close(ctx);
+        return index;
+    }
+    img->files[index].vops = ops;
+    img->files[index].vctx = ctx;
+    return index;
 }
 
 int dw__image_add_span(struct dw__image *img, const struct dw__span *span)

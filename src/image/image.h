@@ -35,11 +35,49 @@ struct dw__span {
                                 (sector payload + any subchannel) */
     enum dw__span_layout layout;
     int track;               /* track number the span belongs to */
+    /* Subchannel the image stores for these sectors (CloneCD .sub, an MDF
+     * or CHD with P-W): when has_sub, sector i's 96 bytes of P-W are at
+     * sub_offset_bytes + i * sub_stride_bytes in file sub_file (which may
+     * be `file` itself, e.g. 2352 + 96 at a 2448-byte stride), interleaved
+     * as MMC READ CD returns raw P-W (sub_packed false) or de-interleaved,
+     * 12 bytes a channel P first, as CloneCD .sub files hold it (sub_packed
+     * true).  Without it the drive serves the P-W a pressed disc with the
+     * image's layout carries (dw_disc_synth_pw). */
+    bool has_sub;
+    bool sub_packed;
+    int sub_file;
+    uint64_t sub_offset_bytes;
+    uint32_t sub_stride_bytes;
+};
+
+/* A file whose bytes come from a decoder rather than straight from the
+ * disk: the decoded content of a CHD, CSO/ZSO, DMG, ECM or gz/xz file.
+ * Spans address it by byte offset like any file; drive_image.c reads it
+ * through pread instead of pread(2).
+ *
+ * pread: fill buf with exactly `bytes` bytes of the decoded content from
+ * byte `offset`.  Returns 0, DW_ETRUNC when the range passes the decoded
+ * size, DW_EIO for a read error of the underlying file, DW_EMISMATCH for
+ * content whose checksum is wrong (a damaged hunk or block; the message
+ * names the file and the byte or LBA range), DW_EPARSE for data that does
+ * not decode, DW_ENOMEM; err->message says which and what to do.  Called
+ * from one thread at a time per context (an image drive is not shared).
+ * close: free ctx (NULL ctx is not passed). */
+struct dw__vfile_ops {
+    const char *name; /* "chd", "cso", ...: for messages */
+    int (*pread)(void *ctx, void *buf, size_t bytes, uint64_t offset,
+                 struct dw_error_detail *err);
+    void (*close)(void *ctx);
 };
 
 struct dw__image_file {
     char *path;              /* resolved path, owned */
-    uint64_t size_bytes;
+    uint64_t size_bytes;     /* bytes on disk, or decoded bytes when vops */
+    /* NULL: a plain file read with pread(2).  Else the decoder of the
+     * file's content; vctx is owned by the image (dw__image_free closes
+     * it).  Set them with dw__image_add_vfile. */
+    const struct dw__vfile_ops *vops;
+    void *vctx;
 };
 
 struct dw__image {
@@ -101,6 +139,12 @@ void dw__image_free(struct dw__image *img);
 
 /* Append a file / span; return its index or DW_ENOMEM. */
 int dw__image_add_file(struct dw__image *img, const char *path, uint64_t size_bytes);
+/* Add a decoded file (see struct dw__vfile_ops): path names the file on
+ * disk (for messages and dw_drive_file), decoded_bytes is the size of its
+ * decoded content.  Takes ownership of ctx, also on failure (closed).
+ * Returns the file index or DW_ENOMEM. */
+int dw__image_add_vfile(struct dw__image *img, const char *path, uint64_t decoded_bytes,
+                        const struct dw__vfile_ops *ops, void *ctx);
 int dw__image_add_span(struct dw__image *img, const struct dw__span *span);
 
 /* Append a printf-formatted warning line to img->warnings. */
