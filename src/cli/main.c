@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
 #include <sys/stat.h>
+#include "discwright/checksum.h"
 #include "discwright/profile.h"
 #include "discwright/version.h"
 
@@ -24,6 +25,8 @@ static void usage(FILE *out)
                  "  --json         print the machine-readable report on stdout\n"
                  "  --raw          open a file without an ISO 9660/UDF volume descriptor as\n"
                  "                 plain 2048-byte sectors (otherwise it is refused)\n"
+                 "  --threads N    threads a checksum may use: 1 keeps every digest on one\n"
+                 "                 thread; 0 (default) uses a second core when there is one\n"
                  "  --version      print the version, the linked libraries' and the profile\n"
                  "                 directories searched\n"
                  "  -h, --help     this help; 'discwright <command> --help' for a command\n"
@@ -91,7 +94,16 @@ static int run(int argc, char **argv)
             cli.json = true;
         else if (!strcmp(argv[i], "--raw"))
             cli.raw = true;
-        else if (!strcmp(argv[i], "--version")) {
+        else if (!strcmp(argv[i], "--threads")) {
+            char *end = NULL;
+            long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+            if (i + 1 >= argc || *end || v < 0 || v > 64) {
+                fprintf(stderr, "discwright: --threads needs a number 0-64 (0: automatic)\n");
+                return EXIT_USAGE;
+            }
+            dw_hash_set_threads((unsigned)v);
+            i++;
+        } else if (!strcmp(argv[i], "--version")) {
             return print_version();
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
