@@ -152,6 +152,13 @@ for c in drives info rip burn verify; do
   expect_exit 0 "$c --help" -- "$DW" "$c" --help
   expect_stdout "usage: discwright $c" "$c --help prints its usage"
 done
+# An image longer than a CD can be (a DVD-sized ISO, sparse here) is refused
+# as BIN/CUE before anything is read or created, with the way out.
+truncate -s $((460000 * 2048)) "$work/dvd-sized.iso"
+printf '\001CD001\001' | dd of="$work/dvd-sized.iso" bs=1 seek=$((16 * 2048)) conv=notrunc 2>/dev/null
+expect_exit 1 "BIN/CUE rip of a 460000-sector image" -- "$DW" rip "$work/dvd-sized.iso" -o "$work/o5"
+expect_stderr "rip it with --format iso" "it says to rip it as ISO"
+[ ! -e "$work/o5" ] && ok "nothing created for it" || bad "$work/o5 was created"
 expect_exit 0 "--version" -- "$DW" --version
 expect_stdout "discwright 0." "--version prints the version"
 finish
