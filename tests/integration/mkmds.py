@@ -172,7 +172,7 @@ def main():
     sessions_at = 88
     tracks_at = sessions_at + 24 * len(blocks)
     extra_at = tracks_at + 80 * (ntracks + nontrack * len(blocks))
-    footer_at = extra_at + 8 * ntracks
+    footer_at = extra_at + (0 if dvd else 8 * ntracks)
     name_at = footer_at + 16
     name = args.name.encode("utf-16-le") + b"\0\0" if args.wide else args.name.encode() + b"\0"
 
