@@ -411,7 +411,8 @@ static int add_zero(struct mds *m, int track, int32_t lba, int32_t sectors)
 static int add_data(struct mds *m, const struct mds_track *t, enum dw__span_layout layout)
 {
     uint64_t bytes = (uint64_t)t->length * t->sector_bytes;
-    if (m->check_files && (t->offset_bytes > m->mdf_bytes || bytes > m->mdf_bytes - t->offset_bytes))
+    bool sized = m->check_files || m->mdf_bytes;
+    if (sized && (t->offset_bytes > m->mdf_bytes || bytes > m->mdf_bytes - t->offset_bytes))
         return fail(m, DW_ETRUNC,
                     "track %d needs %" PRId32 " sectors of %" PRIu32 " bytes from byte %" PRIu64
                     " of '%s', which is %" PRIu64 " bytes long: the .mdf is truncated or the "
@@ -496,7 +497,7 @@ static int read_session(struct mds *m, uint32_t at, int index, int32_t *floor)
         enum dw__span_layout layout = DW_SPAN_RAW;
         if ((rc = open_mdf(m, t->footer)) || (rc = track_layout(m, t, &mode, &layout)))
             return rc;
-        if (m->dvd && m->check_files) {
+        if (m->dvd && (m->check_files || m->mdf_bytes)) {
             uint64_t avail = t->offset_bytes <= m->mdf_bytes
                                  ? (m->mdf_bytes - t->offset_bytes) / t->sector_bytes
                                  : 0;
