@@ -12,7 +12,8 @@ static const char usage[] =
     "Show the drive (when SOURCE is a drive) and the medium: profile, status,\n"
     "capacity, sessions, and the TOC with each track's mode, control flags,\n"
     "pregap, ISRC, the MCN and CD-TEXT.\n"
-    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
+    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image\n"
+    "        (.cue .toc .nrg .ccd .mds .iso)\n"
     "exit status: 0 success, 1 failure (no such source, no medium, bad image), 2 usage\n";
 
 int cmd_info(struct cli *cli, int argc, char **argv)

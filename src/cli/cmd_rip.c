@@ -53,7 +53,8 @@ static const char usage[] =
     CLI_AR_USAGE_RIP
     "  -q, --quiet            no progress line\n"
     "      --json             print the JSON report on stdout\n"
-    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
+    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image\n"
+    "        (.cue .toc .nrg .ccd .mds .iso)\n"
     "exit status: 0 accurate (every audio track read from a drive matches\n"
     "AccurateRip or CTDB; images and discs without audio: every sector good),\n"
     "1 failure (nothing complete is left; an interrupted BIN/CUE rip keeps\n"
