@@ -854,6 +854,73 @@ static void apply_cdtext(struct ccd *c)
         warn_at(c, 0, "the CD-TEXT in [CDText] does not decode; it is left out");
 }
 
+/* Track i of the TOC into the disc model and the span map. */
+static int add_track(struct ccd *c, int i, const struct ccd_files *f, bool check_files)
+{
+    struct dw_disc *d = c->disc;
+    const struct ccd_track *t = &c->tracks[i];
+    const struct ccd_track_sec *s = &c->tsec[t->number];
+    struct dw_track *dt = &d->tracks[d->track_count++];
+    int rc;
+    dt->number = t->number;
+    dt->session = t->session;
+    if ((rc = track_mode(c, t, check_files ? f : NULL, dt)))
+        return rc;
+    for (int k = 0; k < DW_MAX_INDEXES; k++)
+        dt->index_lba[k] = DW_LBA_NONE;
+    dt->index_lba[0] = t->start_lba < t->plba ? t->start_lba : DW_LBA_NONE;
+    dt->index_lba[1] = t->plba;
+    dt->index_count = 2;
+    for (int k = 2; k < DW_MAX_INDEXES; k++) {
+        if (!s->index_line[k])
+            continue;
+        int64_t base = s->index_line[1] ? s->index[1] : t->plba;
+        int64_t lba = t->plba + (s->index[k] - base);
+        if (lba <= t->plba || lba >= t->end_lba) {
+            warn_at(c, s->index_line[k],
+                    "[TRACK %d] INDEX %d falls outside the track (LBA %" PRId64
+                    "); left out",
+                    t->number, k, lba);
+            continue;
+        }
+        dt->index_lba[k] = (int32_t)lba;
+        dt->index_count = k + 1;
+    }
+    if (s->isrc_line) {
+        if (dw_isrc_valid(s->isrc))
+            memcpy(dt->isrc, s->isrc, 13);
+        else
+            warn_at(c, s->isrc_line, "[TRACK %d] ISRC is not a valid ISRC; left out",
+                    t->number);
+    }
+    struct dw__span span = {
+        .lba = t->start_lba,
+        .sectors = t->end_lba - t->start_lba,
+        .file = f->img,
+        .offset_bytes = t->img_sector * DW_SECTOR_RAW_BYTES,
+        .stride_bytes = DW_SECTOR_RAW_BYTES,
+        .layout = DW_SPAN_RAW,
+        .track = t->number,
+        .has_sub = f->sub >= 0,
+        .sub_packed = true,
+        .sub_file = f->sub,
+        .sub_offset_bytes = t->img_sector * CCD_SUB_BYTES,
+        .sub_stride_bytes = CCD_SUB_BYTES,
+    };
+    if (i == 0 && t->start_lba > 0) {
+        /* The .img starts at track 1's first sector; before it the
+         * disc's pregap, not stored. */
+        struct dw__span zero = {.lba = 0, .sectors = t->start_lba, .file = -1,
+                                .layout = DW_SPAN_ZERO, .track = t->number};
+        if ((rc = dw__image_add_span(c->img, &zero)) < 0)
+            return rc;
+        dt->index_lba[0] = 0;
+    }
+    if ((rc = dw__image_add_span(c->img, &span)) < 0)
+        return rc;
+    return 0;
+}
+
 static int build(struct ccd *c, bool check_files)
 {
     struct ccd_files f = {.img = -1, .sub = -1, .img_fd = -1};
@@ -883,68 +950,9 @@ static int build(struct ccd *c, bool check_files)
     }
 
     struct dw_disc *d = c->disc;
-    for (int i = 0; i < c->track_count; i++) {
-        const struct ccd_track *t = &c->tracks[i];
-        const struct ccd_track_sec *s = &c->tsec[t->number];
-        struct dw_track *dt = &d->tracks[d->track_count++];
-        dt->number = t->number;
-        dt->session = t->session;
-        if ((rc = track_mode(c, t, check_files ? &f : NULL, dt)))
+    for (int i = 0; i < c->track_count; i++)
+        if ((rc = add_track(c, i, &f, check_files)))
             goto out;
-        for (int k = 0; k < DW_MAX_INDEXES; k++)
-            dt->index_lba[k] = DW_LBA_NONE;
-        dt->index_lba[0] = t->start_lba < t->plba ? t->start_lba : DW_LBA_NONE;
-        dt->index_lba[1] = t->plba;
-        dt->index_count = 2;
-        for (int k = 2; k < DW_MAX_INDEXES; k++) {
-            if (!s->index_line[k])
-                continue;
-            int64_t base = s->index_line[1] ? s->index[1] : t->plba;
-            int64_t lba = t->plba + (s->index[k] - base);
-            if (lba <= t->plba || lba >= t->end_lba) {
-                warn_at(c, s->index_line[k],
-                        "[TRACK %d] INDEX %d falls outside the track (LBA %" PRId64
-                        "); left out",
-                        t->number, k, lba);
-                continue;
-            }
-            dt->index_lba[k] = (int32_t)lba;
-            dt->index_count = k + 1;
-        }
-        if (s->isrc_line) {
-            if (dw_isrc_valid(s->isrc))
-                memcpy(dt->isrc, s->isrc, 13);
-            else
-                warn_at(c, s->isrc_line, "[TRACK %d] ISRC is not a valid ISRC; left out",
-                        t->number);
-        }
-        struct dw__span span = {
-            .lba = t->start_lba,
-            .sectors = t->end_lba - t->start_lba,
-            .file = f.img,
-            .offset_bytes = t->img_sector * DW_SECTOR_RAW_BYTES,
-            .stride_bytes = DW_SECTOR_RAW_BYTES,
-            .layout = DW_SPAN_RAW,
-            .track = t->number,
-            .has_sub = f.sub >= 0,
-            .sub_packed = true,
-            .sub_file = f.sub,
-            .sub_offset_bytes = t->img_sector * CCD_SUB_BYTES,
-            .sub_stride_bytes = CCD_SUB_BYTES,
-        };
-        if (i == 0 && t->start_lba > 0) {
-            /* The .img starts at track 1's first sector; before it the
-             * disc's pregap, not stored. */
-            struct dw__span zero = {.lba = 0, .sectors = t->start_lba, .file = -1,
-                                    .layout = DW_SPAN_ZERO, .track = t->number};
-            if ((rc = dw__image_add_span(c->img, &zero)) < 0)
-                goto out;
-            dt->index_lba[0] = 0;
-        }
-        if ((rc = dw__image_add_span(c->img, &span)) < 0)
-            goto out;
-        rc = 0;
-    }
     for (int i = 0; i < c->track_count; i++) {
         const struct ccd_track *t = &c->tracks[i];
         if (i + 1 < c->track_count && c->tracks[i + 1].session == t->session)
