@@ -72,6 +72,7 @@ enum ccd_section {
 
 struct ccd_entry {
     int number, line;
+    int plba_line;         /* of its PLBA (or PMin) key, 0 when absent */
     int64_t session, point, adr, control, plba, pmin, psec, pframe;
 };
 
@@ -307,10 +308,15 @@ static int entry_key(struct ccd *c, const char *key, const char *value)
         {"PSec", offsetof(struct ccd_entry, psec), 0, 59},
         {"PFrame", offsetof(struct ccd_entry, pframe), 0, 74},
     };
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        if (strcasecmp(key, keys[i].key) == 0)
-            return set_int(c, keys[i].key, value, keys[i].lo, keys[i].hi,
-                           (int64_t *)((char *)e + keys[i].field));
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (strcasecmp(key, keys[i].key) != 0)
+            continue;
+        if (keys[i].field == offsetof(struct ccd_entry, plba) ||
+            (keys[i].field == offsetof(struct ccd_entry, pmin) && !e->plba_line))
+            e->plba_line = c->line;
+        return set_int(c, keys[i].key, value, keys[i].lo, keys[i].hi,
+                       (int64_t *)((char *)e + keys[i].field));
+    }
     return 0; /* TrackNo, AMin, ASec, AFrame, ALBA, Zero: the lead-in's own time */
 }
 
@@ -600,6 +606,9 @@ static int collect_toc(struct ccd *c)
                            (int)c->tracks[i + 1].plba, t->session, (int)lba);
         t->end_lba = lba; /* provisional: the session's lead-out */
     }
+    for (int n = 1; n <= DW_MAX_TRACKS; n++)
+        if (c->tsec[n].line && !by_track[n])
+            warn_at(c, c->tsec[n].line, "[TRACK %d] has no entry in the TOC; it is ignored", n);
     if (c->sessions != CCD_NO_VALUE && c->sessions != c->tracks[c->track_count - 1].session)
         warn_at(c, 0, "[Disc] Sessions=%" PRId64 " but the TOC has %d", c->sessions,
                 c->tracks[c->track_count - 1].session);
@@ -717,7 +726,7 @@ static int open_files(struct ccd *c, struct ccd_files *f, uint64_t need_sectors)
     uint64_t img_sectors = f->img_bytes / DW_SECTOR_RAW_BYTES;
     if (img_sectors < need_sectors) {
         const struct ccd_entry *lo = c->leadout[c->tracks[c->track_count - 1].session];
-        rc = fail_at(c, lo->line, DW_ETRUNC,
+        rc = fail_at(c, lo->plba_line ? lo->plba_line : lo->line, DW_ETRUNC,
                      "the TOC ends at LBA %d and needs %" PRIu64 " sectors in '%s', which holds "
                      "%" PRIu64 ": the .img is truncated or the .ccd does not belong to it",
                      (int)c->tracks[c->track_count - 1].end_lba, need_sectors,

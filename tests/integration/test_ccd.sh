@@ -136,8 +136,7 @@ lines[p] = "PLBA=%d" % (int(lines[p][5:]) + 100)
 open(sys.argv[1], "w", newline="").write("\r\n".join(lines))
 EOF
 line=$(grep -n "^PLBA=12509" "$b.ccd" | cut -d: -f1)
-entry_line=$(awk -v p="$line" 'NR < p && /^\[Entry/ { l = NR } END { print l }' "$b.ccd")
-refused "PLBA past the end of the .img" "'sample-extra.ccd' line $entry_line: the TOC ends at LBA 12509 and needs 1259 sectors"
+refused "PLBA past the end of the .img" "'sample-extra.ccd' line $line: the TOC ends at LBA 12509 and needs 1259 sectors"
 bad_set out-of-order
 # Tracks 2 and 3 swap places.
 python3 - "$b.ccd" <<'EOF'

@@ -107,7 +107,8 @@ static void test_ccd_warnings(void **state)
     struct dw__image *img = NULL;
     struct dw_error_detail err;
     /* PMSF only; PLBA disagreeing with PMSF; MODE against Control; an INDEX 2
-     * past the track; a bad ISRC; a CD-TEXT pack missing. */
+     * past the track; a bad ISRC; a CD-TEXT pack missing; a [TRACK] the
+     * TOC does not have. */
     snprintf(t, sizeof(t),
              "[CloneCD]\nVersion=3\n[Disc]\nTocEntries=3\n[CDText]\nEntries=2\n"
              "Entry 1=80 00 00 00 41 00 00 00 00 00 00 00 00 00 00 00\n"
@@ -115,7 +116,7 @@ static void test_ccd_warnings(void **state)
              "[Entry 1]\nSession=1\nPoint=1\nControl=4\nPMin=0\nPSec=2\nPFrame=0\nPLBA=3\n"
              "[Entry 2]\nSession=1\nPoint=2\nControl=0\nPMin=0\nPSec=4\nPFrame=0\n"
              "[TRACK 1]\nMODE=0\nINDEX 1=3\nISRC=bad\n[TRACK 2]\nMODE=0\nINDEX 1=150\n"
-             "INDEX 2=900\n");
+             "INDEX 2=900\n[TRACK 7]\nMODE=1\n");
     assert_int_equal(ccd(t, &img, &err), 0);
     assert_int_equal(img->disc->tracks[0].index_lba[1], 3);
     assert_int_equal(img->disc->tracks[1].index_lba[1], 150);
@@ -129,6 +130,7 @@ static void test_ccd_warnings(void **state)
     assert_non_null(strstr(w, "[TRACK 2] INDEX 2 falls outside the track (LBA 900); left out"));
     assert_non_null(strstr(w, "[TRACK 1] ISRC is not a valid ISRC; left out"));
     assert_non_null(strstr(w, "[CDText] Entry 0 is missing; the CD-TEXT is left out"));
+    assert_non_null(strstr(w, "line 37: [TRACK 7] has no entry in the TOC; it is ignored"));
     dw__image_free(img);
 }
 
