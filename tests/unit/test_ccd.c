@@ -130,7 +130,7 @@ static void test_ccd_warnings(void **state)
     assert_non_null(strstr(w, "[TRACK 2] INDEX 2 falls outside the track (LBA 900); left out"));
     assert_non_null(strstr(w, "[TRACK 1] ISRC is not a valid ISRC; left out"));
     assert_non_null(strstr(w, "[CDText] Entry 0 is missing; the CD-TEXT is left out"));
-    assert_non_null(strstr(w, "line 37: [TRACK 7] has no entry in the TOC; it is ignored"));
+    assert_non_null(strstr(w, "line 38: [TRACK 7] has no entry in the TOC; it is ignored"));
     dw__image_free(img);
 }
 
