@@ -5,7 +5,8 @@
 # out of the CloneCD sets our own rip --subchannel writes:
 #  - a CD-Extra with its sub-channel inside the MDF (2448-byte sectors):
 #    `info` shows the format and both sessions, a rip gives the same bin as
-#    the rip of the cue, and the .sub of that rip is the P-W the MDF holds;
+#    the rip of the cue, verify finds them identical, and the .sub of that
+#    rip is the P-W the MDF holds;
 #  - Mode 1 stored as 2048-byte sectors, the .mdf named in UTF-16: the same
 #    bin again (the sectors rebuilt with their EDC/ECC);
 #  - a DVD descriptor (2048-byte sectors) reads as a DVD-ROM and gives back
@@ -52,6 +53,8 @@ if cmp -s <(head -c $((825 * 96)) "$set/sample-extra.sub") <(head -c $((825 * 96
 else
   bad "the .sub of the rip differs from the P-W in the MDF"
 fi
+expect_exit 0 "verify of the cue's rip against the .mds" -- "$DW" verify "$set/sample-extra.cue" "$m/disc.mds"
+expect_stdout "1159 sectors: 1159 match" "  every sector of the .mds matches"
 grep -q "raw P-W sub-channel stored in the image" "$m/out/disc.log" &&
   ok "the log says the sub-channel was stored in the image" ||
   bad "the log does not say where the sub-channel came from"
