@@ -374,13 +374,20 @@ static int read_track(struct mds *m, uint32_t at, int session, struct mds_track 
                     "data is one .mdf%s",
                     t->number, t->files,
                     t->files > 1 ? " (join the parts into one file and fix the .mds)" : "");
-    if (t->plba < 0 || t->plba > (m->dvd ? INT32_MAX : DW__CD_MAX_LEADOUT_LBA))
-        return fail(m, DW_EPARSE, "track %d starts at LBA %" PRId32 ", outside any disc",
-                    t->number, t->plba);
     if (m->dvd) {
-        t->length = (int32_t)(extra > INT32_MAX ? INT32_MAX : extra);
+        /* One track from LBA 0; its length in the extra field. */
+        if (t->plba != 0)
+            return fail(m, DW_EPARSE, "the DVD track starts at LBA %" PRId32 ", not at 0",
+                        t->plba);
+        if (extra > DW__MAX_MEDIUM_SECTORS)
+            return fail(m, DW_ERANGE, "the DVD track is %" PRIu32 " sectors long, more than "
+                        "any disc holds", extra);
+        t->length = (int32_t)extra;
         return 0;
     }
+    if (t->plba < 0 || t->plba > DW__CD_MAX_LEADOUT_LBA)
+        return fail(m, DW_EPARSE, "track %d starts at LBA %" PRId32 ", outside any CD",
+                    t->number, t->plba);
     if (!extra)
         return fail(m, DW_EPARSE, "track %d has no extra block (pregap and length)", t->number);
     if (!inside(m, extra, MDS_EXTRA_BYTES))
@@ -502,7 +509,8 @@ static int read_session(struct mds *m, uint32_t at, int index, int32_t *floor)
                                  ? (m->mdf_bytes - t->offset_bytes) / t->sector_bytes
                                  : 0;
             if (t->length == 0)
-                t->length = (int32_t)(avail > INT32_MAX ? INT32_MAX : avail);
+                t->length = (int32_t)(avail > DW__MAX_MEDIUM_SECTORS ? DW__MAX_MEDIUM_SECTORS
+                                                                     : avail);
         }
         if (t->length <= 0)
             return fail(m, DW_EPARSE, "track %d is empty", t->number);
