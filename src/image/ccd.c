@@ -53,7 +53,7 @@
 #include "disc/disc_int.h"
 #include "image/image.h"
 
-#define CCD_MAX_ENTRIES 1000   /* a full TOC has at most ~110 points a session */
+#define CCD_MAX_ENTRIES 1000      /* a full TOC has at most ~110 points a session */
 #define CCD_MAX_CDTEXT_PACKS 2048 /* 8 blocks of 256 packs */
 #define CCD_PACK_BYTES 18
 #define CCD_SUB_BYTES DW_SUBCHANNEL_BYTES
@@ -72,12 +72,12 @@ enum ccd_section {
 
 struct ccd_entry {
     int number, line;
-    int plba_line;         /* of its PLBA (or PMin) key, 0 when absent */
+    int plba_line; /* of its PLBA (or PMin) key, 0 when absent */
     int64_t session, point, adr, control, plba, pmin, psec, pframe;
 };
 
 struct ccd_track_sec {
-    int line;              /* of its [TRACK N] header, 0 when absent */
+    int line; /* of its [TRACK N] header, 0 when absent */
     int64_t mode;
     int mode_line;
     int64_t index[DW_MAX_INDEXES];
@@ -91,7 +91,7 @@ struct ccd_track {
     const struct ccd_entry *e;
     int number, session;
     int32_t plba, start_lba, end_lba;
-    uint64_t img_sector;   /* its first sector's number in the .img */
+    uint64_t img_sector; /* its first sector's number in the .img */
 };
 
 struct ccd {
@@ -109,9 +109,9 @@ struct ccd {
     int64_t toc_entries, sessions, scrambled;
     char catalog[32];
     int catalog_line;
-    uint8_t *cdtext;       /* CCD_MAX_CDTEXT_PACKS packs of 18 bytes */
+    uint8_t *cdtext; /* CCD_MAX_CDTEXT_PACKS packs of 18 bytes */
     bool *cdtext_have;
-    int cdtext_count;      /* highest pack number + 1 */
+    int cdtext_count; /* highest pack number + 1 */
     struct ccd_track tracks[DW_MAX_TRACKS];
     int track_count;
     const struct ccd_entry *leadout[DW_MAX_SESSIONS + 1];
@@ -128,7 +128,8 @@ static int failv(struct ccd *c, int line, int code, const char *fmt, va_list ap)
     char msg[512];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     if (line > 0)
-        return dw__set_error(c->err, code, "'%s' line %d: %s", base_name(c->path), line, msg);
+        return dw__set_error(c->err, code, "'%s' line %d: %s", base_name(c->path), line,
+                             msg);
     return dw__set_error(c->err, code, "'%s': %s", base_name(c->path), msg);
 }
 
@@ -219,9 +220,12 @@ static int parse_section(struct ccd *c, char *name)
         bool numbered;
         int64_t max;
     } names[] = {
-        {"CloneCD", SEC_CLONECD, false, 0}, {"Disc", SEC_DISC, false, 0},
-        {"CDText", SEC_CDTEXT, false, 0},   {"Session", SEC_SESSION, true, DW_MAX_SESSIONS},
-        {"Entry", SEC_ENTRY, true, 9999},   {"TRACK", SEC_TRACK, true, DW_MAX_TRACKS},
+        {"CloneCD", SEC_CLONECD, false, 0},
+        {"Disc", SEC_DISC, false, 0},
+        {"CDText", SEC_CDTEXT, false, 0},
+        {"Session", SEC_SESSION, true, DW_MAX_SESSIONS},
+        {"Entry", SEC_ENTRY, true, 9999},
+        {"TRACK", SEC_TRACK, true, DW_MAX_TRACKS},
     };
     char *sp = strpbrk(name, " \t");
     char *num = NULL;
@@ -233,8 +237,9 @@ static int parse_section(struct ccd *c, char *name)
         if (strcasecmp(name, names[i].name) != 0)
             continue;
         int64_t n = 0;
-        if (names[i].numbered && (!num || !parse_int(num, names[i].section == SEC_ENTRY ? 0 : 1,
-                                                     names[i].max, &n)))
+        if (names[i].numbered &&
+            (!num ||
+             !parse_int(num, names[i].section == SEC_ENTRY ? 0 : 1, names[i].max, &n)))
             return fail_at(c, c->line, DW_EPARSE,
                            "[%s] needs a number from %d to %" PRId64 ", not '%s'",
                            names[i].name, names[i].section == SEC_ENTRY ? 0 : 1,
@@ -261,8 +266,8 @@ static struct ccd_entry *new_entry(struct ccd *c, int number)
             return NULL;
         }
     if (c->entry_count == CCD_MAX_ENTRIES) {
-        fail_at(c, c->line, DW_EPARSE, "more than %d [Entry] sections; the file is damaged",
-                CCD_MAX_ENTRIES);
+        fail_at(c, c->line, DW_EPARSE,
+                "more than %d [Entry] sections; the file is damaged", CCD_MAX_ENTRIES);
         return NULL;
     }
     struct ccd_entry *e = realloc(c->entries, (size_t)(c->entry_count + 1) * sizeof(*e));
@@ -280,12 +285,13 @@ static struct ccd_entry *new_entry(struct ccd *c, int number)
 }
 
 /* key=value with range lo..hi into *field; the error names the key. */
-static int set_int(struct ccd *c, const char *key, const char *value, int64_t lo, int64_t hi,
-                   int64_t *field)
+static int set_int(struct ccd *c, const char *key, const char *value, int64_t lo,
+                   int64_t hi, int64_t *field)
 {
     if (!parse_int(value, lo, hi, field))
         return fail_at(c, c->line, DW_EPARSE,
-                       "%s needs a number from %" PRId64 " to %" PRId64 " (decimal or 0x hex), "
+                       "%s needs a number from %" PRId64 " to %" PRId64
+                       " (decimal or 0x hex), "
                        "not '%s'",
                        key, lo, hi, value);
     return 0;
@@ -336,8 +342,8 @@ static int track_key(struct ccd *c, const char *key, const char *value)
     if (strncasecmp(key, "INDEX", 5) == 0 && (key[5] == ' ' || key[5] == '\t')) {
         const char *num = trim((char *)key + 6);
         if (!parse_int(num, 0, DW_MAX_INDEXES - 1, &n))
-            return fail_at(c, c->line, DW_EPARSE, "INDEX needs a number from 0 to 99, not '%s'",
-                           num);
+            return fail_at(c, c->line, DW_EPARSE,
+                           "INDEX needs a number from 0 to 99, not '%s'", num);
         if (t->index_line[n])
             return fail_at(c, c->line, DW_EPARSE, "INDEX %d appears twice in [TRACK %d]",
                            (int)n, c->section_number);
@@ -353,7 +359,8 @@ static int cdtext_key(struct ccd *c, const char *key, const char *value)
     if (strncasecmp(key, "Entry", 5) != 0 || (key[5] != ' ' && key[5] != '\t'))
         return 0; /* Entries= */
     if (!parse_int(trim((char *)key + 6), 0, CCD_MAX_CDTEXT_PACKS - 1, &n))
-        return fail_at(c, c->line, DW_EPARSE, "[CDText] Entry needs a number from 0 to %d",
+        return fail_at(c, c->line, DW_EPARSE,
+                       "[CDText] Entry needs a number from 0 to %d",
                        CCD_MAX_CDTEXT_PACKS - 1);
     if (!c->cdtext) {
         c->cdtext = calloc(CCD_MAX_CDTEXT_PACKS, CCD_PACK_BYTES);
@@ -380,8 +387,8 @@ static int cdtext_key(struct ccd *c, const char *key, const char *value)
     }
     if (bytes != 16)
         return fail_at(c, c->line, DW_EPARSE,
-                       "[CDText] Entry %d has %d bytes, not the 16 of a CD-TEXT pack", (int)n,
-                       bytes);
+                       "[CDText] Entry %d has %d bytes, not the 16 of a CD-TEXT pack",
+                       (int)n, bytes);
     c->cdtext_have[n] = true;
     if (n + 1 > c->cdtext_count)
         c->cdtext_count = (int)n + 1;
@@ -396,14 +403,16 @@ static int parse_line(struct ccd *c, char *s)
     if (*s == '[') {
         char *close = strchr(s, ']');
         if (!close || trim(close + 1)[0])
-            return fail_at(c, c->line, DW_EPARSE, "a section header needs its closing ']'");
+            return fail_at(c, c->line, DW_EPARSE,
+                           "a section header needs its closing ']'");
         *close = '\0';
         int rc = parse_section(c, trim(s + 1));
         if (rc)
             return rc;
         if (!c->seen_clonecd && c->section != SEC_CLONECD)
-            return fail_at(c, c->line, DW_EPARSE,
-                           "a CloneCD control file starts with [CloneCD]; this one does not");
+            return fail_at(
+                c, c->line, DW_EPARSE,
+                "a CloneCD control file starts with [CloneCD]; this one does not");
         if (c->section == SEC_CLONECD)
             c->seen_clonecd = true;
         if (c->section == SEC_ENTRY && !new_entry(c, c->section_number))
@@ -411,7 +420,8 @@ static int parse_line(struct ccd *c, char *s)
         if (c->section == SEC_TRACK) {
             struct ccd_track_sec *t = &c->tsec[c->section_number];
             if (t->line)
-                return fail_at(c, c->line, DW_EPARSE, "[TRACK %d] appears twice (first at line %d)",
+                return fail_at(c, c->line, DW_EPARSE,
+                               "[TRACK %d] appears twice (first at line %d)",
                                c->section_number, t->line);
             t->line = c->line;
         }
@@ -419,8 +429,8 @@ static int parse_line(struct ccd *c, char *s)
     }
     char *eq = strchr(s, '=');
     if (!eq)
-        return fail_at(c, c->line, DW_EPARSE, "expected KEY=VALUE or a [SECTION], not '%.40s'",
-                       s);
+        return fail_at(c, c->line, DW_EPARSE,
+                       "expected KEY=VALUE or a [SECTION], not '%.40s'", s);
     if (c->section == SEC_NONE)
         return fail_at(c, c->line, DW_EPARSE,
                        "a CloneCD control file starts with [CloneCD]; this one does not");
@@ -457,9 +467,10 @@ static int parse_text(struct ccd *c, const char *text, size_t len)
         len -= 3;
     }
     if (memchr(text, '\0', len))
-        return fail_at(c, 0, DW_EPARSE,
-                       "contains NUL bytes (UTF-16 text?); a CloneCD control file is ASCII "
-                       "text: save it as ASCII or UTF-8");
+        return fail_at(
+            c, 0, DW_EPARSE,
+            "contains NUL bytes (UTF-16 text?); a CloneCD control file is ASCII "
+            "text: save it as ASCII or UTF-8");
     char *buf = malloc(len + 1);
     if (!buf)
         return fail_at(c, 0, DW_ENOMEM, "out of memory");
@@ -477,7 +488,8 @@ static int parse_text(struct ccd *c, const char *text, size_t len)
     }
     free(buf);
     if (!rc && !c->seen_clonecd)
-        rc = fail_at(c, 0, DW_EPARSE, "no [CloneCD] section: this is not a CloneCD control file");
+        rc = fail_at(c, 0, DW_EPARSE,
+                     "no [CloneCD] section: this is not a CloneCD control file");
     c->line = 0;
     return rc;
 }
@@ -489,8 +501,10 @@ static int parse_text(struct ccd *c, const char *text, size_t len)
  * kept (libmirage and CloneCD use PLBA). */
 static int entry_lba(struct ccd *c, const struct ccd_entry *e, int32_t *lba)
 {
-    bool msf = e->pmin != CCD_NO_VALUE && e->psec != CCD_NO_VALUE && e->pframe != CCD_NO_VALUE;
-    int64_t from_msf = msf ? (e->pmin * 60 + e->psec) * 75 + e->pframe - DW_MSF_LBA_OFFSET : 0;
+    bool msf =
+        e->pmin != CCD_NO_VALUE && e->psec != CCD_NO_VALUE && e->pframe != CCD_NO_VALUE;
+    int64_t from_msf =
+        msf ? (e->pmin * 60 + e->psec) * 75 + e->pframe - DW_MSF_LBA_OFFSET : 0;
     if (e->plba == CCD_NO_VALUE && !msf)
         return fail_at(c, e->line, DW_EPARSE,
                        "[Entry %d] (Point=0x%02x) has neither PLBA nor PMin/PSec/PFrame",
@@ -513,7 +527,8 @@ static int collect_toc(struct ccd *c)
                        "no [Entry] sections: the file holds no TOC; it is truncated or "
                        "damaged");
     if (c->toc_entries != CCD_NO_VALUE && c->toc_entries != c->entry_count)
-        warn_at(c, 0, "[Disc] TocEntries=%" PRId64 " but the file has %d [Entry] sections",
+        warn_at(c, 0,
+                "[Disc] TocEntries=%" PRId64 " but the file has %d [Entry] sections",
                 c->toc_entries, c->entry_count);
     for (int i = 0; i < c->entry_count; i++) {
         const struct ccd_entry *e = &c->entries[i];
@@ -531,9 +546,10 @@ static int collect_toc(struct ccd *c)
             by_track[e->point] = e;
         } else if (e->point == 0xA2) {
             if (c->leadout[e->session])
-                return fail_at(c, e->line, DW_EPARSE,
-                               "[Entry %d] repeats the lead-out (Point=0xa2) of session %d",
-                               e->number, (int)e->session);
+                return fail_at(
+                    c, e->line, DW_EPARSE,
+                    "[Entry %d] repeats the lead-out (Point=0xa2) of session %d",
+                    e->number, (int)e->session);
             c->leadout[e->session] = e;
         }
     }
@@ -549,25 +565,28 @@ static int collect_toc(struct ccd *c)
         if ((rc = entry_lba(c, e, &t->plba)))
             return rc;
         if (t->plba < 0)
-            return fail_at(c, e->line, DW_EPARSE, "track %d starts at LBA %d, before the disc",
-                           n, (int)t->plba);
+            return fail_at(c, e->line, DW_EPARSE,
+                           "track %d starts at LBA %d, before the disc", n, (int)t->plba);
         if (c->track_count > 0) {
             const struct ccd_track *p = &c->tracks[c->track_count - 1];
             if (t->session < p->session)
-                return fail_at(c, e->line, DW_EPARSE,
-                               "track %d is in session %d, before track %d's session %d: the "
-                               "entries are out of order",
-                               n, t->session, p->number, p->session);
+                return fail_at(
+                    c, e->line, DW_EPARSE,
+                    "track %d is in session %d, before track %d's session %d: the "
+                    "entries are out of order",
+                    n, t->session, p->number, p->session);
             if (t->plba <= p->plba)
-                return fail_at(c, e->line, DW_EPARSE,
-                               "track %d starts at LBA %d, not after track %d (LBA %d, line "
-                               "%d): the entries are out of order",
-                               n, (int)t->plba, p->number, (int)p->plba, p->e->line);
+                return fail_at(
+                    c, e->line, DW_EPARSE,
+                    "track %d starts at LBA %d, not after track %d (LBA %d, line "
+                    "%d): the entries are out of order",
+                    n, (int)t->plba, p->number, (int)p->plba, p->e->line);
         }
         c->track_count++;
     }
     if (c->track_count == 0)
-        return fail_at(c, 0, DW_EPARSE, "the TOC entries name no track (Point=0x01..0x63)");
+        return fail_at(c, 0, DW_EPARSE,
+                       "the TOC entries name no track (Point=0x01..0x63)");
     if (c->tracks[0].session != 1)
         return fail_at(c, c->tracks[0].e->line, DW_EPARSE,
                        "the first track is in session %d; sessions start at 1",
@@ -576,12 +595,13 @@ static int collect_toc(struct ccd *c)
      * session starts after it. */
     for (int i = 0; i < c->track_count; i++) {
         struct ccd_track *t = &c->tracks[i];
-        bool last_of_session = i + 1 == c->track_count || c->tracks[i + 1].session != t->session;
+        bool last_of_session =
+            i + 1 == c->track_count || c->tracks[i + 1].session != t->session;
         if (i > 0 && t->session != c->tracks[i - 1].session &&
             t->session != c->tracks[i - 1].session + 1)
             return fail_at(c, t->e->line, DW_EPARSE,
-                           "track %d is in session %d, but session %d has no track", t->number,
-                           t->session, c->tracks[i - 1].session + 1);
+                           "track %d is in session %d, but session %d has no track",
+                           t->number, t->session, c->tracks[i - 1].session + 1);
         if (!last_of_session)
             continue;
         const struct ccd_entry *lo = c->leadout[t->session];
@@ -594,22 +614,26 @@ static int collect_toc(struct ccd *c)
         if ((rc = entry_lba(c, lo, &lba)))
             return rc;
         if (lba <= t->plba)
-            return fail_at(c, lo->line, DW_EPARSE,
-                           "session %d's lead-out at LBA %d is not after its last track %d "
-                           "(LBA %d)",
-                           t->session, (int)lba, t->number, (int)t->plba);
+            return fail_at(
+                c, lo->line, DW_EPARSE,
+                "session %d's lead-out at LBA %d is not after its last track %d "
+                "(LBA %d)",
+                t->session, (int)lba, t->number, (int)t->plba);
         if (i + 1 < c->track_count && c->tracks[i + 1].plba <= lba)
-            return fail_at(c, c->tracks[i + 1].e->line, DW_EPARSE,
-                           "track %d of session %d starts at LBA %d, inside session %d (its "
-                           "lead-out is at LBA %d)",
-                           c->tracks[i + 1].number, c->tracks[i + 1].session,
-                           (int)c->tracks[i + 1].plba, t->session, (int)lba);
+            return fail_at(
+                c, c->tracks[i + 1].e->line, DW_EPARSE,
+                "track %d of session %d starts at LBA %d, inside session %d (its "
+                "lead-out is at LBA %d)",
+                c->tracks[i + 1].number, c->tracks[i + 1].session,
+                (int)c->tracks[i + 1].plba, t->session, (int)lba);
         t->end_lba = lba; /* provisional: the session's lead-out */
     }
     for (int n = 1; n <= DW_MAX_TRACKS; n++)
         if (c->tsec[n].line && !by_track[n])
-            warn_at(c, c->tsec[n].line, "[TRACK %d] has no entry in the TOC; it is ignored", n);
-    if (c->sessions != CCD_NO_VALUE && c->sessions != c->tracks[c->track_count - 1].session)
+            warn_at(c, c->tsec[n].line,
+                    "[TRACK %d] has no entry in the TOC; it is ignored", n);
+    if (c->sessions != CCD_NO_VALUE &&
+        c->sessions != c->tracks[c->track_count - 1].session)
         warn_at(c, 0, "[Disc] Sessions=%" PRId64 " but the TOC has %d", c->sessions,
                 c->tracks[c->track_count - 1].session);
     return 0;
@@ -618,7 +642,7 @@ static int collect_toc(struct ccd *c)
 /* Each track's first sector (its pregap from INDEX 0 and 1) and end. */
 static int place_tracks(struct ccd *c)
 {
-    int32_t floor = 0;  /* the first LBA a track may start at */
+    int32_t floor = 0; /* the first LBA a track may start at */
     for (int i = 0; i < c->track_count; i++) {
         struct ccd_track *t = &c->tracks[i];
         const struct ccd_track_sec *s = &c->tsec[t->number];
@@ -633,7 +657,8 @@ static int place_tracks(struct ccd *c)
             pregap = i1 - i0;
             if (pregap < 0)
                 return fail_at(c, s->index_line[0], DW_EPARSE,
-                               "[TRACK %d] INDEX 0=%" PRId64 " comes after INDEX 1=%" PRId64,
+                               "[TRACK %d] INDEX 0=%" PRId64
+                               " comes after INDEX 1=%" PRId64,
                                t->number, i0, i1);
         } else if (i0 != CCD_NO_VALUE) {
             return fail_at(c, s->index_line[0], DW_EPARSE,
@@ -643,14 +668,16 @@ static int place_tracks(struct ccd *c)
             pregap = i1;
             if (i1 < 0 || t->plba - i1 < floor)
                 return fail_at(c, line, DW_EPARSE,
-                               "[TRACK %d] INDEX 1=%" PRId64 " is neither the track's LBA (%d) "
+                               "[TRACK %d] INDEX 1=%" PRId64
+                               " is neither the track's LBA (%d) "
                                "nor a pregap that fits before it",
                                t->number, i1, (int)t->plba);
         }
         t->start_lba = (int32_t)(t->plba - pregap);
         if (t->start_lba < floor)
             return fail_at(c, line, DW_EPARSE,
-                           "[TRACK %d]: a pregap of %" PRId64 " sectors before LBA %d reaches "
+                           "[TRACK %d]: a pregap of %" PRId64
+                           " sectors before LBA %d reaches "
                            "back to LBA %d, before %s (LBA %d)",
                            t->number, pregap, (int)t->plba, (int)t->start_lba,
                            i == 0          ? "the disc"
@@ -674,7 +701,7 @@ static int place_tracks(struct ccd *c)
 /* Files and the disc model                                            */
 
 struct ccd_files {
-    int img, sub;             /* file indexes, -1 when absent */
+    int img, sub; /* file indexes, -1 when absent */
     uint64_t img_bytes, sub_bytes;
     int img_fd;
 };
@@ -706,10 +733,11 @@ static int open_files(struct ccd *c, struct ccd_files *f, uint64_t need_sectors)
     if (rc == DW_ENOENT) {
         const char *base = base_name(c->path);
         const char *dot = strrchr(base, '.');
-        rc = fail_at(c, 0, DW_ENOENT,
-                     "its sector file '%.*s.img' is not next to it: a CloneCD set is NAME.ccd, "
-                     "NAME.img and NAME.sub in one folder",
-                     dot && dot != base ? (int)(dot - base) : (int)strlen(base), base);
+        rc = fail_at(
+            c, 0, DW_ENOENT,
+            "its sector file '%.*s.img' is not next to it: a CloneCD set is NAME.ccd, "
+            "NAME.img and NAME.sub in one folder",
+            dot && dot != base ? (int)(dot - base) : (int)strlen(base), base);
         goto out;
     }
     if (rc)
@@ -717,24 +745,27 @@ static int open_files(struct ccd *c, struct ccd_files *f, uint64_t need_sectors)
     if ((rc = dw__image_open_file(img_path, false, &f->img_fd, &f->img_bytes, c->err)))
         goto out;
     if (f->img_bytes % DW_SECTOR_RAW_BYTES) {
-        rc = fail_at(c, 0, DW_EPARSE,
-                     "'%s' is %" PRIu64 " bytes, not a whole number of 2352-byte sectors: "
-                     "it is truncated or not a CloneCD image",
-                     base_name(img_path), f->img_bytes);
+        rc =
+            fail_at(c, 0, DW_EPARSE,
+                    "'%s' is %" PRIu64 " bytes, not a whole number of 2352-byte sectors: "
+                    "it is truncated or not a CloneCD image",
+                    base_name(img_path), f->img_bytes);
         goto out;
     }
     uint64_t img_sectors = f->img_bytes / DW_SECTOR_RAW_BYTES;
     if (img_sectors < need_sectors) {
         const struct ccd_entry *lo = c->leadout[c->tracks[c->track_count - 1].session];
-        rc = fail_at(c, lo->plba_line ? lo->plba_line : lo->line, DW_ETRUNC,
-                     "the TOC ends at LBA %d and needs %" PRIu64 " sectors in '%s', which holds "
-                     "%" PRIu64 ": the .img is truncated or the .ccd does not belong to it",
-                     (int)c->tracks[c->track_count - 1].end_lba, need_sectors,
-                     base_name(img_path), img_sectors);
+        rc = fail_at(
+            c, lo->plba_line ? lo->plba_line : lo->line, DW_ETRUNC,
+            "the TOC ends at LBA %d and needs %" PRIu64 " sectors in '%s', which holds "
+            "%" PRIu64 ": the .img is truncated or the .ccd does not belong to it",
+            (int)c->tracks[c->track_count - 1].end_lba, need_sectors, base_name(img_path),
+            img_sectors);
         goto out;
     }
     if (img_sectors > need_sectors)
-        warn_at(c, 0, "'%s' holds %" PRIu64 " sectors, %" PRIu64 " more than the TOC places; "
+        warn_at(c, 0,
+                "'%s' holds %" PRIu64 " sectors, %" PRIu64 " more than the TOC places; "
                 "they are ignored",
                 base_name(img_path), img_sectors, img_sectors - need_sectors);
     if ((rc = dw__image_add_file(c->img, img_path, f->img_bytes)) < 0)
@@ -753,14 +784,16 @@ static int open_files(struct ccd *c, struct ccd_files *f, uint64_t need_sectors)
     close(fd);
     if (f->sub_bytes % CCD_SUB_BYTES) {
         rc = fail_at(c, 0, DW_EPARSE,
-                     "'%s' is %" PRIu64 " bytes, not a whole number of 96-byte sub-channel "
+                     "'%s' is %" PRIu64
+                     " bytes, not a whole number of 96-byte sub-channel "
                      "sectors: it is truncated or damaged",
                      base_name(sub_path), f->sub_bytes);
         goto out;
     }
     if (f->sub_bytes / CCD_SUB_BYTES < need_sectors) {
         rc = fail_at(c, 0, DW_ETRUNC,
-                     "'%s' holds the sub-channel of %" PRIu64 " sectors, fewer than the %" PRIu64
+                     "'%s' holds the sub-channel of %" PRIu64
+                     " sectors, fewer than the %" PRIu64
                      " of '%s': it is truncated; move it away to read the set with a "
                      "synthesised sub-channel",
                      base_name(sub_path), f->sub_bytes / CCD_SUB_BYTES, need_sectors,
@@ -768,7 +801,8 @@ static int open_files(struct ccd *c, struct ccd_files *f, uint64_t need_sectors)
         goto out;
     }
     if (f->sub_bytes / CCD_SUB_BYTES > img_sectors)
-        warn_at(c, 0, "'%s' holds %" PRIu64 " sectors of sub-channel, more than the %" PRIu64
+        warn_at(c, 0,
+                "'%s' holds %" PRIu64 " sectors of sub-channel, more than the %" PRIu64
                 " of '%s'",
                 base_name(sub_path), f->sub_bytes / CCD_SUB_BYTES, img_sectors,
                 base_name(img_path));
@@ -799,7 +833,7 @@ static int sector_mode(int fd, uint64_t sector)
             return -1;
         got += (size_t)n;
     }
-    static const uint8_t sync[12] = {0, 0xff, 0xff, 0xff, 0xff, 0xff,
+    static const uint8_t sync[12] = {0,    0xff, 0xff, 0xff, 0xff, 0xff,
                                      0xff, 0xff, 0xff, 0xff, 0xff, 0};
     if (memcmp(head, sync, sizeof(sync)) != 0)
         return 0;
@@ -813,23 +847,27 @@ static int track_mode(struct ccd *c, const struct ccd_track *t, const struct ccd
     bool data_ctl = t->e->control != CCD_NO_VALUE && (t->e->control & DW_CTL_DATA);
     int64_t mode = s->mode_line ? s->mode : data_ctl ? 1 : 0;
     if (s->mode_line && (mode != 0) != data_ctl && t->e->control != CCD_NO_VALUE)
-        warn_at(c, s->mode_line,
-                "[TRACK %d] MODE=%d but its TOC entry's Control=0x%02x says %s; the TOC is "
-                "used",
-                t->number, (int)mode, (unsigned)t->e->control, data_ctl ? "data" : "audio");
+        warn_at(
+            c, s->mode_line,
+            "[TRACK %d] MODE=%d but its TOC entry's Control=0x%02x says %s; the TOC is "
+            "used",
+            t->number, (int)mode, (unsigned)t->e->control, data_ctl ? "data" : "audio");
     if (t->e->control != CCD_NO_VALUE)
         mode = data_ctl ? (mode ? mode : 1) : 0;
     if (mode != 0 && f && f->img_fd >= 0) {
         uint64_t at = t->img_sector + (uint64_t)(t->plba - t->start_lba);
         int found = sector_mode(f->img_fd, at);
         if (found < 0)
-            return fail_at(c, 0, DW_EIO, "cannot read the first sector of track %d from its "
-                           ".img", t->number);
+            return fail_at(c, 0, DW_EIO,
+                           "cannot read the first sector of track %d from its "
+                           ".img",
+                           t->number);
         if (found == 0)
-            warn_at(c, s->mode_line ? s->mode_line : t->e->line,
-                    "data track %d has no sync pattern and mode byte at LBA %d: its sectors "
-                    "are read as they are (scrambled, or not data)",
-                    t->number, (int)t->plba);
+            warn_at(
+                c, s->mode_line ? s->mode_line : t->e->line,
+                "data track %d has no sync pattern and mode byte at LBA %d: its sectors "
+                "are read as they are (scrambled, or not data)",
+                t->number, (int)t->plba);
         else if (found != mode) {
             if (s->mode_line)
                 warn_at(c, s->mode_line,
@@ -919,8 +957,11 @@ static int add_track(struct ccd *c, int i, const struct ccd_files *f, bool check
     if (i == 0 && t->start_lba > 0) {
         /* The .img starts at track 1's first sector; before it the
          * disc's pregap, not stored. */
-        struct dw__span zero = {.lba = 0, .sectors = t->start_lba, .file = -1,
-                                .layout = DW_SPAN_ZERO, .track = t->number};
+        struct dw__span zero = {.lba = 0,
+                                .sectors = t->start_lba,
+                                .file = -1,
+                                .layout = DW_SPAN_ZERO,
+                                .track = t->number};
         if ((rc = dw__image_add_span(c->img, &zero)) < 0)
             return rc;
         dt->index_lba[0] = 0;
@@ -936,9 +977,10 @@ static int build(struct ccd *c, bool check_files)
     char msg[256];
     int rc;
     if (c->scrambled == 1) {
-        rc = fail_at(c, 0, DW_EUNSUPPORTED,
-                     "DataTracksScrambled=1: the .img holds data sectors scrambled, which "
-                     "discwright does not read; save the image unscrambled");
+        rc =
+            fail_at(c, 0, DW_EUNSUPPORTED,
+                    "DataTracksScrambled=1: the .img holds data sectors scrambled, which "
+                    "discwright does not read; save the image unscrambled");
         goto out;
     }
     if ((rc = collect_toc(c)) || (rc = place_tracks(c)))
@@ -1008,8 +1050,11 @@ out:
 int dw__ccd_parse(const char *text, size_t len, const char *path, bool check_files,
                   struct dw__image **out, struct dw_error_detail *err)
 {
-    struct ccd c = {.path = path, .err = err, .toc_entries = CCD_NO_VALUE,
-                    .sessions = CCD_NO_VALUE, .scrambled = 0};
+    struct ccd c = {.path = path,
+                    .err = err,
+                    .toc_entries = CCD_NO_VALUE,
+                    .sessions = CCD_NO_VALUE,
+                    .scrambled = 0};
     int rc;
     if (out)
         *out = NULL;
@@ -1052,7 +1097,8 @@ int dw__ccd_read(const char *path, struct dw__image **out, struct dw_error_detai
         return rc;
     if (size > CCD_MAX_BYTES) {
         rc = dw__set_error(err, DW_EPARSE,
-                           "'%s' is %" PRIu64 " bytes, more than any CloneCD control file; it "
+                           "'%s' is %" PRIu64
+                           " bytes, more than any CloneCD control file; it "
                            "is not one",
                            base_name(path), size);
         goto out;

@@ -70,7 +70,7 @@ struct mds {
     struct dw_disc *disc;
     bool check_files;
     uint64_t mdf_bytes;
-    int mdf;               /* file index of the .mdf, -1 before it is known */
+    int mdf; /* file index of the .mdf, -1 before it is known */
     bool dvd;
 };
 
@@ -99,7 +99,8 @@ static uint16_t le16(const uint8_t *b)
 
 static uint32_t le32(const uint8_t *b)
 {
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+           (uint32_t)b[3] << 24;
 }
 
 static uint64_t le64(const uint8_t *b)
@@ -170,14 +171,16 @@ static int footer_name(struct mds *m, uint32_t footer, char *name, size_t name_b
 {
     if (!inside(m, footer, MDS_FOOTER_BYTES))
         return fail(m, DW_EPARSE,
-                    "the footer at byte %" PRIu32 " lies past the end of the descriptor (%zu "
+                    "the footer at byte %" PRIu32
+                    " lies past the end of the descriptor (%zu "
                     "bytes): it is truncated or damaged",
                     footer, m->len);
     uint32_t at = le32(m->d + footer);
     bool wide = le32(m->d + footer + 4) != 0;
     if (at >= m->len)
         return fail(m, DW_EPARSE,
-                    "the data file's name is said to be at byte %" PRIu32 ", past the end of "
+                    "the data file's name is said to be at byte %" PRIu32
+                    ", past the end of "
                     "the descriptor (%zu bytes)",
                     at, m->len);
     size_t units = 0, unit = wide ? 2 : 1;
@@ -186,14 +189,17 @@ static int footer_name(struct mds *m, uint32_t footer, char *name, size_t name_b
         units++;
     if (at + (units + 1) * unit > m->len)
         return fail(m, DW_EPARSE,
-                    "the data file's name at byte %" PRIu32 " has no end (NUL) inside the "
+                    "the data file's name at byte %" PRIu32
+                    " has no end (NUL) inside the "
                     "descriptor: it is truncated",
                     at);
     if (units == 0)
         return fail(m, DW_EPARSE, "the data file's name is empty");
     if (units >= MDS_NAME_MAX)
-        return fail(m, DW_EPARSE, "the data file's name is %zu characters long; the descriptor "
-                    "is damaged", units);
+        return fail(m, DW_EPARSE,
+                    "the data file's name is %zu characters long; the descriptor "
+                    "is damaged",
+                    units);
     if (wide) {
         if (!utf16_to_utf8(m->d + at, units, name, name_bytes))
             return fail(m, DW_EPARSE, "the data file's name is not valid UTF-16");
@@ -203,10 +209,11 @@ static int footer_name(struct mds *m, uint32_t footer, char *name, size_t name_b
     }
     for (const unsigned char *s = (const unsigned char *)name; *s; s++)
         if (*s < 0x20 || *s == 0x7f)
-            return fail(m, DW_EPARSE,
-                        "the data file's name holds control character 0x%02x; the descriptor "
-                        "is damaged",
-                        *s);
+            return fail(
+                m, DW_EPARSE,
+                "the data file's name holds control character 0x%02x; the descriptor "
+                "is damaged",
+                *s);
     if (name[0] == '*' && name[1] == '.') {
         /* "*.mdf": this descriptor's name with that extension. */
         const char *base = base_name(m->path);
@@ -236,10 +243,11 @@ static int open_mdf(struct mds *m, uint32_t footer)
     if (m->mdf >= 0) {
         const char *have = base_name(m->img->files[m->mdf].path);
         if (m->check_files && strcasecmp(have, base_name(name)) != 0)
-            return fail(m, DW_EUNSUPPORTED,
-                        "its tracks name two data files ('%s' and '%s'); discwright reads "
-                        "images with one .mdf",
-                        have, name);
+            return fail(
+                m, DW_EUNSUPPORTED,
+                "its tracks name two data files ('%s' and '%s'); discwright reads "
+                "images with one .mdf",
+                have, name);
         return 0;
     }
     if (!m->check_files) {
@@ -254,7 +262,8 @@ static int open_mdf(struct mds *m, uint32_t footer)
         return fail(m, rc, "out of memory");
     if (rc)
         return fail(m, DW_ENOENT,
-                    "its data file '%s' is not next to it: put the .mdf beside the .mds", name);
+                    "its data file '%s' is not next to it: put the .mdf beside the .mds",
+                    name);
     if (case_differs)
         dw__image_warn(m->img, "'%s': data file '%s' found as '%s' (the case differs)",
                        base_name(m->path), name, base_name(resolved));
@@ -289,11 +298,12 @@ struct mds_track {
 
 /* The disc mode and the span layout of a track block's mode and main
  * sector size; DW_EUNSUPPORTED with a message for one we cannot serve. */
-static int track_layout(struct mds *m, const struct mds_track *t, enum dw_track_mode *mode,
-                        enum dw__span_layout *layout)
+static int track_layout(struct mds *m, const struct mds_track *t,
+                        enum dw_track_mode *mode, enum dw__span_layout *layout)
 {
     unsigned code = t->mode_code & 0x0F;
-    uint32_t main = t->sector_bytes - (t->sub_code == MDS_SUB_PW ? DW_SUBCHANNEL_BYTES : 0);
+    uint32_t main =
+        t->sector_bytes - (t->sub_code == MDS_SUB_PW ? DW_SUBCHANNEL_BYTES : 0);
     if (code >= 8)
         code -= 8;
     if (m->dvd) {
@@ -332,9 +342,10 @@ static int track_layout(struct mds *m, const struct mds_track *t, enum dw_track_
             goto bad;
         return 0;
     default:
-        return fail(m, DW_EUNSUPPORTED,
-                    "track %d has mode 0x%02x, which is no CD sector mode discwright knows",
-                    t->number, t->mode_code);
+        return fail(
+            m, DW_EUNSUPPORTED,
+            "track %d has mode 0x%02x, which is no CD sector mode discwright knows",
+            t->number, t->mode_code);
     }
 bad:
     return fail(m, DW_EUNSUPPORTED,
@@ -361,27 +372,33 @@ static int read_track(struct mds *m, uint32_t at, int session, struct mds_track 
     t->footer = le32(b + 52);
     uint32_t extra = le32(b + 12);
     if (t->sub_code != 0 && t->sub_code != MDS_SUB_PW)
-        return fail(m, DW_EUNSUPPORTED,
-                    "track %d has sub-channel mode 0x%02x; discwright reads none (00h) or "
-                    "96 bytes of interleaved P-W (08h)",
-                    t->number, t->sub_code);
+        return fail(
+            m, DW_EUNSUPPORTED,
+            "track %d has sub-channel mode 0x%02x; discwright reads none (00h) or "
+            "96 bytes of interleaved P-W (08h)",
+            t->number, t->sub_code);
     if (t->sub_code == MDS_SUB_PW && t->sector_bytes <= DW_SUBCHANNEL_BYTES)
-        return fail(m, DW_EPARSE, "track %d: %" PRIu32 "-byte sectors cannot hold 96 bytes of "
-                    "sub-channel", t->number, t->sector_bytes);
+        return fail(m, DW_EPARSE,
+                    "track %d: %" PRIu32 "-byte sectors cannot hold 96 bytes of "
+                    "sub-channel",
+                    t->number, t->sector_bytes);
     if (t->files != 1)
-        return fail(m, t->files == 0 ? DW_EPARSE : DW_EUNSUPPORTED,
-                    "track %d is in %" PRIu32 " data files; discwright reads images whose "
-                    "data is one .mdf%s",
-                    t->number, t->files,
-                    t->files > 1 ? " (join the parts into one file and fix the .mds)" : "");
+        return fail(
+            m, t->files == 0 ? DW_EPARSE : DW_EUNSUPPORTED,
+            "track %d is in %" PRIu32 " data files; discwright reads images whose "
+            "data is one .mdf%s",
+            t->number, t->files,
+            t->files > 1 ? " (join the parts into one file and fix the .mds)" : "");
     if (m->dvd) {
         /* One track from LBA 0; its length in the extra field. */
         if (t->plba != 0)
             return fail(m, DW_EPARSE, "the DVD track starts at LBA %" PRId32 ", not at 0",
                         t->plba);
         if (extra > DW__MAX_MEDIUM_SECTORS)
-            return fail(m, DW_ERANGE, "the DVD track is %" PRIu32 " sectors long, more than "
-                        "any disc holds", extra);
+            return fail(m, DW_ERANGE,
+                        "the DVD track is %" PRIu32 " sectors long, more than "
+                        "any disc holds",
+                        extra);
         t->length = (int32_t)extra;
         return 0;
     }
@@ -389,7 +406,8 @@ static int read_track(struct mds *m, uint32_t at, int session, struct mds_track 
         return fail(m, DW_EPARSE, "track %d starts at LBA %" PRId32 ", outside any CD",
                     t->number, t->plba);
     if (!extra)
-        return fail(m, DW_EPARSE, "track %d has no extra block (pregap and length)", t->number);
+        return fail(m, DW_EPARSE, "track %d has no extra block (pregap and length)",
+                    t->number);
     if (!inside(m, extra, MDS_EXTRA_BYTES))
         return fail(m, DW_EPARSE,
                     "track %d's extra block at byte %" PRIu32 " lies past the end of the "
@@ -408,7 +426,10 @@ static int read_track(struct mds *m, uint32_t at, int session, struct mds_track 
 
 static int add_zero(struct mds *m, int track, int32_t lba, int32_t sectors)
 {
-    struct dw__span s = {.lba = lba, .sectors = sectors, .file = -1, .layout = DW_SPAN_ZERO,
+    struct dw__span s = {.lba = lba,
+                         .sectors = sectors,
+                         .file = -1,
+                         .layout = DW_SPAN_ZERO,
                          .track = track};
     int rc = dw__image_add_span(m->img, &s);
     return rc < 0 ? fail(m, rc, "out of memory") : 0;
@@ -419,10 +440,12 @@ static int add_data(struct mds *m, const struct mds_track *t, enum dw__span_layo
 {
     uint64_t bytes = (uint64_t)t->length * t->sector_bytes;
     bool sized = m->check_files || m->mdf_bytes;
-    if (sized && (t->offset_bytes > m->mdf_bytes || bytes > m->mdf_bytes - t->offset_bytes))
+    if (sized &&
+        (t->offset_bytes > m->mdf_bytes || bytes > m->mdf_bytes - t->offset_bytes))
         return fail(m, DW_ETRUNC,
-                    "track %d needs %" PRId32 " sectors of %" PRIu32 " bytes from byte %" PRIu64
-                    " of '%s', which is %" PRIu64 " bytes long: the .mdf is truncated or the "
+                    "track %d needs %" PRId32 " sectors of %" PRIu32
+                    " bytes from byte %" PRIu64 " of '%s', which is %" PRIu64
+                    " bytes long: the .mdf is truncated or the "
                     ".mds does not belong to it",
                     t->number, t->length, t->sector_bytes, t->offset_bytes,
                     base_name(m->img->files[m->mdf].path), m->mdf_bytes);
@@ -438,11 +461,78 @@ static int add_data(struct mds *m, const struct mds_track *t, enum dw__span_layo
         .has_sub = sub,
         .sub_packed = false,
         .sub_file = sub ? m->mdf : -1,
-        .sub_offset_bytes = sub ? t->offset_bytes + t->sector_bytes - DW_SUBCHANNEL_BYTES : 0,
+        .sub_offset_bytes =
+            sub ? t->offset_bytes + t->sector_bytes - DW_SUBCHANNEL_BYTES : 0,
         .sub_stride_bytes = sub ? t->sector_bytes : 0,
     };
     int rc = dw__image_add_span(m->img, &s);
     return rc < 0 ? fail(m, rc, "out of memory") : 0;
+}
+
+/* Track t of session `session` into the disc model and the span map: its
+ * pregap (from *floor, the end of what comes before it), its data, and
+ * for the last track of a CD session the sectors up to the lead-out `end`;
+ * *floor moves past it. */
+static int add_track(struct mds *m, struct mds_track *t, int session,
+                     bool later_session_first, bool last_of_session, int32_t end,
+                     int32_t *floor)
+{
+    enum dw_track_mode mode = DW_MODE_AUDIO;
+    enum dw__span_layout layout = DW_SPAN_RAW;
+    int rc;
+    if ((rc = open_mdf(m, t->footer)) || (rc = track_layout(m, t, &mode, &layout)))
+        return rc;
+    if (m->dvd && (m->check_files || m->mdf_bytes)) {
+        uint64_t avail = t->offset_bytes <= m->mdf_bytes
+                             ? (m->mdf_bytes - t->offset_bytes) / t->sector_bytes
+                             : 0;
+        if (t->length == 0)
+            t->length = (int32_t)(avail > DW__MAX_MEDIUM_SECTORS ? DW__MAX_MEDIUM_SECTORS
+                                                                 : avail);
+    }
+    if (t->length <= 0)
+        return fail(m, DW_EPARSE, "track %d is empty", t->number);
+    int32_t data_end = t->plba + t->length;
+    /* Everything between the previous track's data (or, for the first
+     * track of a later session, its pregap) and PLBA is pregap. */
+    int32_t pregap_lba = *floor;
+    if (later_session_first && t->plba - t->pregap > *floor)
+        pregap_lba = t->plba - t->pregap;
+    if (t->plba < *floor)
+        return fail(m, DW_EPARSE,
+                    "track %d starts at LBA %" PRId32
+                    ", inside what comes before it (up to "
+                    "LBA %" PRId32 "): the track blocks are out of order or lie",
+                    t->number, t->plba, *floor);
+    if (!m->dvd && data_end > end)
+        return fail(m, DW_EPARSE,
+                    "track %d ends at LBA %" PRId32
+                    ", past its session's lead-out at LBA %" PRId32,
+                    t->number, data_end, end);
+    struct dw_track *dt = &m->disc->tracks[m->disc->track_count++];
+    dt->number = t->number;
+    dt->session = session;
+    dt->mode = mode;
+    dt->control = t->control | (mode != DW_MODE_AUDIO ? DW_CTL_DATA : 0);
+    for (int k = 0; k < DW_MAX_INDEXES; k++)
+        dt->index_lba[k] = DW_LBA_NONE;
+    dt->index_lba[1] = t->plba;
+    dt->index_count = 2;
+    if (pregap_lba < t->plba) {
+        dt->index_lba[0] = pregap_lba;
+        if ((rc = add_zero(m, t->number, pregap_lba, t->plba - pregap_lba)))
+            return rc;
+    }
+    if ((rc = add_data(m, t, layout)))
+        return rc;
+    *floor = data_end;
+    if (last_of_session && !m->dvd && data_end < end) {
+        /* Up to the lead-out: not on file. */
+        if ((rc = add_zero(m, t->number, data_end, end - data_end)))
+            return rc;
+        *floor = end;
+    }
+    return 0;
 }
 
 static int read_session(struct mds *m, uint32_t at, int index, int32_t *floor)
@@ -457,14 +547,16 @@ static int read_session(struct mds *m, uint32_t at, int index, int32_t *floor)
     (void)start;
 
     if (number != index + 1)
-        return fail(m, DW_EPARSE, "session block %d is numbered %d; sessions count from 1",
-                    index + 1, number);
+        return fail(m, DW_EPARSE,
+                    "session block %d is numbered %d; sessions count from 1", index + 1,
+                    number);
     if (first < 1 || last < first || last > DW_MAX_TRACKS)
-        return fail(m, DW_EPARSE, "session %d says its tracks are %d to %d", number, first,
-                    last);
+        return fail(m, DW_EPARSE, "session %d says its tracks are %d to %d", number,
+                    first, last);
     if (!inside(m, tracks_at, (uint64_t)blocks * MDS_TRACK_BYTES))
         return fail(m, DW_EPARSE,
-                    "session %d's %d track blocks at byte %" PRIu32 " run past the end of the "
+                    "session %d's %d track blocks at byte %" PRIu32
+                    " run past the end of the "
                     "descriptor (%zu bytes): it is truncated or its track count is wrong",
                     number, blocks, tracks_at, m->len);
     for (int i = 0; i < blocks; i++) {
@@ -477,89 +569,44 @@ static int read_session(struct mds *m, uint32_t at, int index, int32_t *floor)
         if ((rc = read_track(m, block_at, number, &tracks[n])))
             return rc;
         if (tracks[n].number < first || tracks[n].number > last)
-            return fail(m, DW_EPARSE, "session %d (tracks %d to %d) holds a block for track %d",
-                        number, first, last, tracks[n].number);
-        if (n > 0 && tracks[n].number != tracks[n - 1].number + 1)
             return fail(m, DW_EPARSE,
-                        "session %d: track %d follows track %d; the track blocks are out of "
-                        "order or one is missing",
-                        number, tracks[n].number, tracks[n - 1].number);
+                        "session %d (tracks %d to %d) holds a block for track %d", number,
+                        first, last, tracks[n].number);
+        if (n > 0 && tracks[n].number != tracks[n - 1].number + 1)
+            return fail(
+                m, DW_EPARSE,
+                "session %d: track %d follows track %d; the track blocks are out of "
+                "order or one is missing",
+                number, tracks[n].number, tracks[n - 1].number);
         n++;
     }
     if (n != last - first + 1 || tracks[0].number != first)
-        return fail(m, DW_EPARSE,
-                    "session %d says it holds tracks %d to %d but has %d track blocks for them",
-                    number, first, last, n);
-    if (m->disc->track_count && first != m->disc->tracks[m->disc->track_count - 1].number + 1)
-        return fail(m, DW_EPARSE, "session %d starts with track %d, not with track %d", number,
-                    first, m->disc->tracks[m->disc->track_count - 1].number + 1);
+        return fail(
+            m, DW_EPARSE,
+            "session %d says it holds tracks %d to %d but has %d track blocks for them",
+            number, first, last, n);
+    if (m->disc->track_count &&
+        first != m->disc->tracks[m->disc->track_count - 1].number + 1)
+        return fail(m, DW_EPARSE, "session %d starts with track %d, not with track %d",
+                    number, first, m->disc->tracks[m->disc->track_count - 1].number + 1);
     if (m->dvd && (m->disc->track_count || n != 1))
-        return fail(m, DW_EUNSUPPORTED,
-                    "this DVD descriptor has more than one track or session; discwright reads "
-                    "single-track DVD images");
+        return fail(
+            m, DW_EUNSUPPORTED,
+            "this DVD descriptor has more than one track or session; discwright reads "
+            "single-track DVD images");
 
-    for (int i = 0; i < n; i++) {
-        struct mds_track *t = &tracks[i];
-        enum dw_track_mode mode = DW_MODE_AUDIO;
-        enum dw__span_layout layout = DW_SPAN_RAW;
-        if ((rc = open_mdf(m, t->footer)) || (rc = track_layout(m, t, &mode, &layout)))
+    for (int i = 0; i < n; i++)
+        if ((rc = add_track(m, &tracks[i], number, i == 0 && index > 0, i + 1 == n, end,
+                            floor)))
             return rc;
-        if (m->dvd && (m->check_files || m->mdf_bytes)) {
-            uint64_t avail = t->offset_bytes <= m->mdf_bytes
-                                 ? (m->mdf_bytes - t->offset_bytes) / t->sector_bytes
-                                 : 0;
-            if (t->length == 0)
-                t->length = (int32_t)(avail > DW__MAX_MEDIUM_SECTORS ? DW__MAX_MEDIUM_SECTORS
-                                                                     : avail);
-        }
-        if (t->length <= 0)
-            return fail(m, DW_EPARSE, "track %d is empty", t->number);
-        int32_t data_end = t->plba + t->length;
-        /* Everything between the previous track's data (or, for the first
-         * track of a later session, its pregap) and PLBA is pregap. */
-        int32_t pregap_lba = *floor;
-        if (i == 0 && index > 0 && t->plba - t->pregap > *floor)
-            pregap_lba = t->plba - t->pregap;
-        if (t->plba < *floor)
-            return fail(m, DW_EPARSE,
-                        "track %d starts at LBA %" PRId32 ", inside what comes before it (up "
-                        "to LBA %" PRId32 "): the track blocks are out of order or lie",
-                        t->number, t->plba, *floor);
-        if (!m->dvd && data_end > end)
-            return fail(m, DW_EPARSE,
-                        "track %d ends at LBA %" PRId32 ", past its session's lead-out at LBA "
-                        "%" PRId32,
-                        t->number, data_end, end);
-        struct dw_track *dt = &m->disc->tracks[m->disc->track_count++];
-        dt->number = t->number;
-        dt->session = number;
-        dt->mode = mode;
-        dt->control = t->control | (mode != DW_MODE_AUDIO ? DW_CTL_DATA : 0);
-        for (int k = 0; k < DW_MAX_INDEXES; k++)
-            dt->index_lba[k] = DW_LBA_NONE;
-        dt->index_lba[1] = t->plba;
-        dt->index_count = 2;
-        if (pregap_lba < t->plba) {
-            dt->index_lba[0] = pregap_lba;
-            if ((rc = add_zero(m, t->number, pregap_lba, t->plba - pregap_lba)))
-                return rc;
-        }
-        if ((rc = add_data(m, t, layout)))
-            return rc;
-        *floor = data_end;
-        bool last_one = i + 1 == n;
-        if (last_one && !m->dvd && data_end < end) {
-            /* Up to the lead-out: not on file. */
-            if ((rc = add_zero(m, t->number, data_end, end - data_end)))
-                return rc;
-            *floor = end;
-        }
-    }
     if (m->dvd) {
         end = m->disc->tracks[0].index_lba[1] + tracks[0].length;
     } else if (end < *floor) {
-        return fail(m, DW_EPARSE, "session %d's lead-out at LBA %" PRId32 " comes before its "
-                    "last track ends (LBA %" PRId32 ")", number, end, *floor);
+        return fail(m, DW_EPARSE,
+                    "session %d's lead-out at LBA %" PRId32
+                    " comes before its last track "
+                    "ends (LBA %" PRId32 ")",
+                    number, end, *floor);
     }
     struct dw_session *ds = &m->disc->sessions[m->disc->session_count++];
     ds->number = number;
@@ -575,15 +622,17 @@ static int parse(struct mds *m)
     char msg[256];
     int rc;
     if (m->len < MDS_HEADER_BYTES || memcmp(m->d, "MEDIA DESCRIPTOR", 16) != 0)
-        return fail(m, DW_EPARSE,
-                    "is %s (%zu bytes) without the 88-byte \"MEDIA DESCRIPTOR\" header: it is "
-                    "truncated or not an Alcohol 120%% descriptor",
-                    m->len < MDS_HEADER_BYTES ? "too short" : "a file", m->len);
+        return fail(
+            m, DW_EPARSE,
+            "is %s (%zu bytes) without the 88-byte \"MEDIA DESCRIPTOR\" header: it is "
+            "truncated or not an Alcohol 120%% descriptor",
+            m->len < MDS_HEADER_BYTES ? "too short" : "a file", m->len);
     if (m->d[16] != 1)
-        return fail(m, DW_EUNSUPPORTED,
-                    "is an MDS version %u.%u descriptor; discwright reads version 1.x (Alcohol "
-                    "120%%); save the image again in that format",
-                    m->d[16], m->d[17]);
+        return fail(
+            m, DW_EUNSUPPORTED,
+            "is an MDS version %u.%u descriptor; discwright reads version 1.x (Alcohol "
+            "120%%); save the image again in that format",
+            m->d[16], m->d[17]);
     unsigned medium = le16(m->d + 18);
     int sessions = le16(m->d + 20);
     uint32_t sessions_at = le32(m->d + 80);
@@ -591,22 +640,26 @@ static int parse(struct mds *m)
     if (sessions < 1 || sessions > DW_MAX_SESSIONS)
         return fail(m, DW_EPARSE, "says it has %d sessions", sessions);
     if (!inside(m, sessions_at, (uint64_t)sessions * MDS_SESSION_BYTES))
-        return fail(m, DW_EPARSE,
-                    "its %d session blocks at byte %" PRIu32 " run past the end of the "
-                    "descriptor (%zu bytes): it is truncated or its session count is wrong",
-                    sessions, sessions_at, m->len);
+        return fail(
+            m, DW_EPARSE,
+            "its %d session blocks at byte %" PRIu32 " run past the end of the "
+            "descriptor (%zu bytes): it is truncated or its session count is wrong",
+            sessions, sessions_at, m->len);
     int32_t floor = 0;
     for (int s = 0; s < sessions; s++)
-        if ((rc = read_session(m, sessions_at + (uint32_t)s * MDS_SESSION_BYTES, s, &floor)))
+        if ((rc = read_session(m, sessions_at + (uint32_t)s * MDS_SESSION_BYTES, s,
+                               &floor)))
             return rc;
 
     struct dw_disc *d = m->disc;
     d->leadout_lba = d->sessions[d->session_count - 1].leadout_lba;
     if (m->dvd) {
         if (d->leadout_lba > DW__MAX_MEDIUM_SECTORS)
-            return fail(m, DW_ERANGE, "its track of %" PRId32 " sectors is larger than any disc",
+            return fail(m, DW_ERANGE,
+                        "its track of %" PRId32 " sectors is larger than any disc",
                         d->leadout_lba);
-    } else if ((rc = dw__image_check_cd_leadout(base_name(m->path), d->leadout_lba, m->err))) {
+    } else if ((rc = dw__image_check_cd_leadout(base_name(m->path), d->leadout_lba,
+                                                m->err))) {
         return rc;
     }
     if (d->session_count == 1) {
@@ -628,8 +681,13 @@ static int parse(struct mds *m)
 int dw__mds_parse(const uint8_t *data, size_t len, const char *path, bool check_files,
                   uint64_t mdf_bytes, struct dw__image **out, struct dw_error_detail *err)
 {
-    struct mds m = {.path = path, .d = data, .len = len, .err = err,
-                    .check_files = check_files, .mdf_bytes = mdf_bytes, .mdf = -1};
+    struct mds m = {.path = path,
+                    .d = data,
+                    .len = len,
+                    .err = err,
+                    .check_files = check_files,
+                    .mdf_bytes = mdf_bytes,
+                    .mdf = -1};
     int rc;
     if (out)
         *out = NULL;
@@ -663,7 +721,8 @@ int dw__mds_read(const char *path, struct dw__image **out, struct dw_error_detai
         return rc;
     if (size > MDS_MAX_BYTES) {
         rc = dw__set_error(err, DW_EPARSE,
-                           "'%s' is %" PRIu64 " bytes, more than any Alcohol 120%% descriptor; "
+                           "'%s' is %" PRIu64
+                           " bytes, more than any Alcohol 120%% descriptor; "
                            "open the .mds, not the .mdf",
                            base_name(path), size);
         goto out;

@@ -33,8 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dw_fuzz_check_image(img, FUZZ_MDF_BYTES);
         for (int i = 0; i < img->span_count; i++) {
             const struct dw__span *s = &img->spans[i];
-            if (s->has_sub && (s->sub_offset_bytes < s->offset_bytes ||
-                               s->sub_offset_bytes + 96 > s->offset_bytes + s->stride_bytes))
+            if (s->has_sub &&
+                (s->sub_offset_bytes < s->offset_bytes ||
+                 s->sub_offset_bytes + 96 > s->offset_bytes + s->stride_bytes))
                 abort(); /* the P-W inside its sector's record */
         }
     } else if (img != NULL || err.message[0] == '\0' || err.code != rc) {

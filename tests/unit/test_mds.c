@@ -116,7 +116,8 @@ static void test_mds_layout(void **state)
      * must still be 2352. */
     mds_two_tracks(&m, 0, 2048);
     assert_int_equal(mds(&m, 0, &img, &err), DW_EUNSUPPORTED);
-    assert_non_null(strstr(err.message, "track 1 (mode 0xa9) is stored as 2048-byte sectors"));
+    assert_non_null(
+        strstr(err.message, "track 1 (mode 0xa9) is stored as 2048-byte sectors"));
 
     /* A DVD: one track, its length in the extra field. */
     mds_two_tracks(&m, 0, 2048);
@@ -144,8 +145,9 @@ static void test_mds_refused(void **state)
         int code;
         const char *message;
     } const cases[] = {
-        {NULL, 399ull * 2448, DW_ETRUNC, "track 2 needs 100 sectors of 2448 bytes from byte "
-                                         "734400 of 'disc.mds', which is 976752 bytes long"},
+        {NULL, 399ull * 2448, DW_ETRUNC,
+         "track 2 needs 100 sectors of 2448 bytes from byte "
+         "734400 of 'disc.mds', which is 976752 bytes long"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         mds_two_tracks(&m, 0x08, 2448);
@@ -157,23 +159,28 @@ static void test_mds_refused(void **state)
     mds_two_tracks(&m, 0x08, 2448);
     put16(m.b + 102, 3);
     assert_int_equal(mds(&m, 0, &img, &err), DW_EPARSE);
-    assert_non_null(strstr(err.message, "session 1 says it holds tracks 1 to 3 but has 2"));
+    assert_non_null(
+        strstr(err.message, "session 1 says it holds tracks 1 to 3 but has 2"));
     mds_two_tracks(&m, 0x08, 2448);
     m.b[98] = 60;
     assert_int_equal(mds(&m, 0, &img, &err), DW_EPARSE);
-    assert_non_null(strstr(err.message, "session 1's 60 track blocks at byte 112 run past"));
+    assert_non_null(
+        strstr(err.message, "session 1's 60 track blocks at byte 112 run past"));
     mds_two_tracks(&m, 0x08, 2448);
     put32(m.b + 112 + 80 + 12, 100000);
     assert_int_equal(mds(&m, 0, &img, &err), DW_EPARSE);
-    assert_non_null(strstr(err.message, "track 2's extra block at byte 100000 lies past the end"));
+    assert_non_null(
+        strstr(err.message, "track 2's extra block at byte 100000 lies past the end"));
     mds_two_tracks(&m, 0x08, 2448);
     put32(m.b + 112 + 80 + 36, 200);
     assert_int_equal(mds(&m, 0, &img, &err), DW_EPARSE);
-    assert_non_null(strstr(err.message, "track 2 starts at LBA 200, inside what comes before it"));
+    assert_non_null(
+        strstr(err.message, "track 2 starts at LBA 200, inside what comes before it"));
     mds_two_tracks(&m, 0x08, 2448);
     put32(m.b + 92, 500);
     assert_int_equal(mds(&m, 0, &img, &err), DW_EPARSE);
-    assert_non_null(strstr(err.message, "track 2 ends at LBA 550, past its session's lead-out"));
+    assert_non_null(
+        strstr(err.message, "track 2 ends at LBA 550, past its session's lead-out"));
     mds_two_tracks(&m, 0x04, 2448);
     assert_int_equal(mds(&m, 0, &img, &err), DW_EUNSUPPORTED);
     assert_non_null(strstr(err.message, "sub-channel mode 0x04"));
@@ -181,7 +188,10 @@ static void test_mds_refused(void **state)
     mds_two_tracks(&m, 0x08, 2448);
     uint32_t footer = 112 + 160 + 16;
     put32(m.b + footer + 4, 1);
-    memcpy(m.b + footer + 16, "a\0\x00\xd8" "b\0\0\0", 8);
+    memcpy(m.b + footer + 16,
+           "a\0\x00\xd8"
+           "b\0\0\0",
+           8);
     m.n = footer + 16 + 8;
     assert_int_equal(mds(&m, 0, &img, &err), DW_EPARSE);
     assert_non_null(strstr(err.message, "the data file's name is not valid UTF-16"));
