@@ -15,7 +15,8 @@ const struct cli_spec cli_spec_info = {
     .description = "Show the drive (when SOURCE is a drive) and the medium: profile, status, "
                    "capacity, sessions, and the TOC with each track's mode, control flags, "
                    "pregap, ISRC, the MCN and CD-TEXT.",
-    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
+    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
+              "discwright, SOURCES)\n"
               "exit status: 0 success, 1 failure (no such source, no medium, bad image),\n"
               "2 usage\n",
     .operand = CLI_COMPLETE_SOURCE,

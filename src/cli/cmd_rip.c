@@ -68,7 +68,8 @@ const struct cli_spec cli_spec_rip = {
         "the data tracks).  A .log and a .json report go beside it.  The log ends with its "
         "SHA-256 ('discwright checklog' checks it); a BIN/CUE rip of a disc with CD-TEXT also "
         "gets NAME.cdt (raw CD-TEXT packs).",
-    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
+    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
+              "discwright, SOURCES)\n"
               "exit status: 0 accurate (every audio track read from a drive matches\n"
               "AccurateRip or CTDB; images and discs without audio: every sector good),\n"
               "1 failure (nothing complete is left; an interrupted BIN/CUE rip keeps\n"

@@ -24,9 +24,10 @@ const struct cli_spec cli_spec_verify = {
     .synopsis = "SOURCE IMAGE [options]",
     .description = "Read SOURCE and compare it with IMAGE over the image's exact length; "
                    "padding and run-out blocks after it are not errors.  An ISO is compared "
-                   "as 2048-byte user data, a BIN/CUE (or .toc/.nrg) as raw 2352-byte "
+                   "as 2048-byte user data, a BIN/CUE (or any image of a CD) as raw 2352-byte "
                    "sectors.",
-    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file\n"
+    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
+              "discwright, SOURCES)\n"
               "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
               "read, 4 mismatch (ranges listed with their first differing byte)\n",
     .operand = CLI_COMPLETE_SOURCE,

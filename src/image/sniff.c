@@ -53,10 +53,8 @@ static const struct {
     [DW_IMAGE_ECM] = {"an ECM image (a CD image with its error codes stripped)",
                       "unecm restores the image"},
     [DW_IMAGE_DMG] = {"an Apple disk image (DMG)", "dmg2img makes a raw image of it"},
-    [DW_IMAGE_CCD] = {"a CloneCD control file (.ccd)",
-                      "open a cue sheet for its .img instead; ccd2cue writes one"},
-    [DW_IMAGE_MDS] = {"an Alcohol 120% descriptor (.mds)",
-                      "open a cue sheet for its .mdf instead"},
+    [DW_IMAGE_CCD] = {"a CloneCD control file (.ccd)", NULL},
+    [DW_IMAGE_MDS] = {"an Alcohol 120% descriptor (.mds)", NULL},
     [DW_IMAGE_GZIP] = {"a gzip-compressed file", "decompress it first (gunzip)"},
     [DW_IMAGE_XZ] = {"an xz-compressed file", "decompress it first (unxz)"},
     [DW_IMAGE_BZIP2] = {"a bzip2-compressed file", "decompress it first (bunzip2)"},
@@ -455,6 +453,8 @@ int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
     case DW_IMAGE_TOC:
     case DW_IMAGE_NRG:
     case DW_IMAGE_ISO:
+    case DW_IMAGE_CCD:
+    case DW_IMAGE_MDS:
         return 0;
     case DW_IMAGE_RAW_CD:
         return refuse_raw_cd(path, head, head_bytes, err);
@@ -554,6 +554,10 @@ int dw__image_open(const char *path, unsigned flags, struct dw__image **out,
         return dw__toc_read(path, out, err);
     case DW_IMAGE_NRG:
         return dw__nrg_read(path, out, err);
+    case DW_IMAGE_CCD:
+        return dw__ccd_read(path, out, err);
+    case DW_IMAGE_MDS:
+        return dw__mds_read(path, out, err);
     default:
         return dw__iso_read(path, 0, out, err);
     }

@@ -101,14 +101,17 @@ gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
 for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
          "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
          "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
-         "disc.cue:is a CloneCD control file (.ccd), which discwright cannot read yet" \
-         "disc.mds:is an Alcohol 120% descriptor (.mds), which discwright cannot read yet" \
          "disc.iso.gz:is a gzip-compressed file, which discwright cannot read yet"; do
   f=${c%%:*}
   expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
   expect_stderr "'$work/src/$f' ${c#*:}" "$f is refused by its name"
   expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images" "$f: says what it reads"
 done
+# CloneCD and Alcohol descriptors go to their readers, whatever the name.
+expect_exit 1 "a CloneCD file named .cue" -- "$DW" info "$work/src/disc.cue"
+expect_stderr "'disc.cue': no [Entry] sections: the file holds no TOC" "  is read as CloneCD"
+expect_exit 1 "an empty Alcohol descriptor" -- "$DW" info "$work/src/disc.mds"
+expect_stderr "'disc.mds': says it has 0 sessions" "  is read as MDS"
 expect_exit 1 "rip of a CHD" -- "$DW" rip "$work/src/game.chd" -o "$work/o6"
 no_outputs "$work/o6" "rip of a CHD"
 # An ISO needs a volume descriptor; other files say what they start with.
