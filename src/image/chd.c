@@ -593,8 +593,14 @@ int dw__chd_open(const struct dw__chd_source *src, struct dw__chd **out,
     rc = c->codecs[0] ? read_compressed_map(c, err) : read_plain_map(c, err);
     if (rc || (rc = check_map(c, err)) || (rc = read_metadata(c, err)))
         goto out;
+    /* An uncompressed CHD (one chdman can still change) records no SHA-1:
+     * both are zero, and nothing is checked but the data's own bounds. */
+    bool no_sha1 = !c->codecs[0] && memcmp(c->sha1, zero, 20) == 0 &&
+                   memcmp(c->raw_sha1, zero, 20) == 0;
     uint8_t want[20];
-    if ((rc = overall_sha1(c, c->raw_sha1, want))) {
+    if (no_sha1) {
+        memcpy(want, c->sha1, 20);
+    } else if ((rc = overall_sha1(c, c->raw_sha1, want))) {
         rc = dw__set_error(err, DW_ENOMEM, "out of memory reading '%s'", src->name);
         goto out;
     }
@@ -608,6 +614,8 @@ int dw__chd_open(const struct dw__chd_source *src, struct dw__chd **out,
     for (int i = 0; i < CHD_CACHE_HUNKS; i++)
         c->cache[i].hunk = UINT64_MAX;
     sha1_init(&c->hash);
+    if (no_sha1)
+        c->hash_next = UINT64_MAX;
     *out = c;
     c = NULL;
     rc = 0;
