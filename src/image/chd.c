@@ -698,9 +698,13 @@ static int decode_hunk(struct dw__chd *c, uint64_t hunk, uint8_t *dst, struct dw
                                     err);
     }
     if (rc) {
+        char why[sizeof(err->message)];
+        snprintf(why, sizeof(why), "%s", err->message);
         describe_hunk(c, hunk, where, sizeof(where));
         return dw__set_error(err, rc == DW_EPARSE ? DW_EMISMATCH : rc,
-                             "'%s': %s is damaged: %s", c->src.name, where, err->message);
+                             "'%s': %s is damaged (%s); those sectors cannot be read from "
+                             "this image",
+                             c->src.name, where, why);
     }
     if (c->codecs[0] && dw__chd_crc16(dst, c->hunk_bytes) != e->crc) {
         describe_hunk(c, hunk, where, sizeof(where));
@@ -717,7 +721,7 @@ static int get_hunk(struct dw__chd *c, uint64_t hunk, const uint8_t **data,
 {
     struct cache_slot *slot = &c->cache[0];
     for (int i = 0; i < CHD_CACHE_HUNKS; i++) {
-        if (c->cache[i].hunk == hunk) {
+        if (c->cache[i].hunk == hunk && !c->hash_bad) {
             c->cache[i].stamp = ++c->stamp;
             *data = c->cache[i].data;
             return 0;
