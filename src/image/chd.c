@@ -562,6 +562,18 @@ int dw__chd_open(const struct dw__chd_source *src, struct dw__chd **out,
                            src->name, c->logical_bytes);
         goto out;
     }
+    /* The map cannot describe more hunks than its bits can code: an RLE
+     * run of up to 274 hunks takes three symbols of at least one bit each
+     * (compressed map); four bytes a hunk (plain map).  So a small file
+     * cannot make us allocate a large map. */
+    if ((c->codecs[0] && c->hunk_count > src->size_bytes * 8 * 92 + 1024) ||
+        (!c->codecs[0] && c->hunk_count > src->size_bytes / 4)) {
+        rc = dw__set_error(err, DW_EPARSE,
+                           "'%s': its header gives %" PRIu64 " hunks, more than a file of "
+                           "%" PRIu64 " bytes can map; the file is damaged or truncated",
+                           src->name, c->hunk_count, src->size_bytes);
+        goto out;
+    }
     static const uint8_t zero[20];
     if (memcmp(c->parent_sha1, zero, 20) != 0) {
         rc = dw__set_error(err, DW_EUNSUPPORTED,
