@@ -98,8 +98,7 @@ pad() { head -c "$1" /dev/zero; }
 printf '[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\n' > "$work/src/disc.cue"
 { printf 'MEDIA DESCRIPTOR\001\005'; pad 70; } > "$work/src/disc.mds"
 gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
-for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
-         "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
+for c in "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
          "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
          "disc.cue:is a CloneCD control file (.ccd), which discwright cannot read yet" \
          "disc.mds:is an Alcohol 120% descriptor (.mds), which discwright cannot read yet" \
@@ -109,6 +108,9 @@ for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
   expect_stderr "'$work/src/$f' ${c#*:}" "$f is refused by its name"
   expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images" "$f: says what it reads"
 done
+# A CHD is read (test_chd.sh); this one's header is empty: refused as damaged.
+expect_exit 1 "info of a CHD with an empty header" -- "$DW" info "$work/src/game.chd"
+expect_stderr "the file is damaged" "game.chd is refused as damaged"
 expect_exit 1 "rip of a CHD" -- "$DW" rip "$work/src/game.chd" -o "$work/o6"
 no_outputs "$work/o6" "rip of a CHD"
 # An ISO needs a volume descriptor; other files say what they start with.
