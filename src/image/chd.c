@@ -685,7 +685,7 @@ static void describe_hunk(const struct dw__chd *c, uint64_t hunk, char *buf, siz
         hi = lba;
     }
     if (lo != INT32_MIN)
-        snprintf(buf, bytes, "hunk %" PRIu64 ", which holds LBA %d-%d", hunk, lo, hi);
+        snprintf(buf, bytes, "hunk %" PRIu64 ", which holds LBA %d-%d,", hunk, lo, hi);
     else
         snprintf(buf, bytes, "hunk %" PRIu64 " (bytes %" PRIu64 "-%" PRIu64 ")", hunk,
                  hunk * c->hunk_bytes, (hunk + 1) * c->hunk_bytes - 1);

@@ -152,7 +152,7 @@ meta=$(be64 "$good" 48)
 cp "$good" "$work/hunk.chd"
 flip "$work/hunk.chd" $(((124 + map) / 2))
 expect_exit 1 "a flipped byte in a hunk stops a plain read" -- "$W" "$work/hunk.chd" "$work/copy.chd"
-if grep -qE "hunk [0-9]+, which holds LBA [0-9]+-[0-9]+ is damaged" "$work/err.txt"; then
+if grep -qE "hunk [0-9]+, which holds LBA [0-9]+-[0-9]+, is damaged" "$work/err.txt"; then
   ok "the damaged hunk is named with the LBAs it holds"
 else bad "no hunk and LBA range in: $(cat "$work/err.txt")"; fi
 expect_exit 3 "rip of the damaged CHD finishes with bad sectors" -- "$DW" -q rip "$work/hunk.chd" -o "$work/rhunk" --name disc
