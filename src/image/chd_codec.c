@@ -78,8 +78,10 @@ static int inflate_raw(const uint8_t *src, size_t src_bytes, uint8_t *dst, size_
     int zr = inflate(&z, Z_FINISH);
     size_t got = z.total_out;
     inflateEnd(&z);
-    /* chdman's streams end with the block; an extra byte is damage. */
-    if ((zr != Z_STREAM_END && zr != Z_OK && zr != Z_BUF_ERROR) || got != dst_bytes)
+    /* The stream must end exactly at the hunk's size: one that would
+     * decode to more (Z_BUF_ERROR with the output full) is damage or a
+     * bomb, one that ends early is short. */
+    if (zr != Z_STREAM_END || got != dst_bytes)
         return DW_EPARSE;
     return 0;
 }

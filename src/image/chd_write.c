@@ -673,6 +673,11 @@ int dw__chd_writer_open(struct dw__chd_writer **out, const char *path,
         goto out;
     }
     w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (w->fd < 0 && errno == EEXIST) {
+        rc = dw__set_error(err, DW_EEXIST, "cannot create '%s': it exists; remove it or "
+                           "choose another name", path);
+        goto out;
+    }
     if (w->fd < 0) {
         rc = dw__set_error_errno(err, errno, "cannot create '%s'", path);
         goto out;
