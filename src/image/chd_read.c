@@ -168,6 +168,31 @@ static int add_zero(struct dw__image *img, int32_t lba, int32_t sectors, int tra
     return dw__image_add_span(img, &z);
 }
 
+/* CHT2 has no sessions: chdman stores a CD-Extra's second session right
+ * after the first.  The data track's own sector headers say where it was:
+ * when the first sector at INDEX 01 of a data track that follows an audio
+ * track carries a Mode 1/2 header whose address lies exactly one session
+ * gap later than the CHD's layout puts it (6750 lead-out + 4500 lead-in
+ * sectors after session 1, 2250 + 4500 after later ones: Orange Book /
+ * ECMA-394), the track starts a new session there.  Returns the gap in
+ * sectors, or 0 (no header, another mode, any other distance). */
+static int32_t session_gap(struct chd_file *f, uint64_t frame, int64_t lba, int sessions)
+{
+    uint8_t h[16];
+    struct dw_error_detail err = {0};
+    static const uint8_t sync[12] = {0, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xff, 0xff, 0xff, 0xff, 0};
+    if (dw__chd_pread(f->chd, h, sizeof(h), frame * DW__CHD_FRAME_BYTES, &err) != 0 ||
+        memcmp(h, sync, sizeof(sync)) != 0 || (h[15] != 1 && h[15] != 2))
+        return 0;
+    int m = dw_bcd_decode(h[12]), sec = dw_bcd_decode(h[13]), fr = dw_bcd_decode(h[14]);
+    if (m < 0 || sec < 0 || sec > 59 || fr < 0 || fr > 74)
+        return 0;
+    int64_t gap = dw_msf_to_lba((unsigned)m, (unsigned)sec, (unsigned)fr) - lba;
+    int32_t want = sessions == 1 ? 6750 + 4500 : 2250 + 4500;
+    return gap == want ? want : 0;
+}
+
 static int build_cd(const char *path, struct dw__image *img, struct chd_file *f, int file,
                     struct chd_track *tracks, int count, struct dw_error_detail *err)
 {
@@ -199,8 +224,26 @@ static int build_cd(const char *path, struct dw__image *img, struct chd_file *f,
             return dw__set_error(err, DW_EPARSE, "'%s': its tracks need %" PRIu64 " frames but "
                                  "it holds %" PRIu64 "; the file is damaged or truncated",
                                  path, frame + (uint64_t)c->frames, content_frames);
+        if (i > 0 && ti->mode != DW_MODE_AUDIO && d->tracks[i - 1].mode == DW_MODE_AUDIO &&
+            d->session_count < DW_MAX_SESSIONS - 1) {
+            int32_t gap = session_gap(f, frame + (uint64_t)(pg_stored ? c->pregap : 0),
+                                      lba + c->pregap, d->session_count + 1);
+            if (gap) {
+                struct dw_session *se = &d->sessions[d->session_count];
+                se->number = d->session_count + 1;
+                se->first_track = d->session_count ? d->sessions[d->session_count - 1].last_track + 1
+                                                   : 1;
+                se->last_track = i;
+                se->leadout_lba = (int32_t)lba;
+                d->session_count++;
+                lba += gap;
+                dw__image_warn(img, "'%s': track %d's sector headers place it %d sectors "
+                               "after track %d: it starts session %d (CHD metadata has no "
+                               "sessions)", path, i + 1, gap, i, d->session_count + 1);
+            }
+        }
         t->number = i + 1;
-        t->session = 1;
+        t->session = d->session_count + 1;
         t->mode = ti->mode;
         t->control = ti->mode == DW_MODE_AUDIO ? 0 : DW_CTL_DATA;
         t->index_count = 2;
@@ -260,6 +303,14 @@ static int build_cd(const char *path, struct dw__image *img, struct chd_file *f,
     }
     d->track_count = count;
     d->leadout_lba = (int32_t)lba;
+    if (d->session_count) {
+        struct dw_session *se = &d->sessions[d->session_count];
+        se->number = d->session_count + 1;
+        se->first_track = d->sessions[d->session_count - 1].last_track + 1;
+        se->last_track = count;
+        se->leadout_lba = (int32_t)lba;
+        d->session_count++;
+    }
     return 0;
 }
 

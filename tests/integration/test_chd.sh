@@ -79,6 +79,16 @@ for cue in "${sources[@]}"; do
     || bad "$cue: the report does not name the format chd"
 done
 
+# CHT2 has no sessions: a CD-Extra's second session is found again from its
+# data track's sector headers, where the cue sheet has it.
+sess() { "$DW" info "$1" 2>/dev/null | grep -E '^ +session [0-9]+:'; }
+a=$(sess "$work/m2.chd")
+b=$(sess "$S/sample-extra.cue")
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "the CD-Extra CHD has the sessions of its cue"
+else bad "sessions differ: CHD '$a' cue '$b'"; fi
+expect_exit 0 "rip of the CD-Extra CHD finds every sector's header where it belongs" -- \
+  "$DW" -q rip "$work/m2.chd" -o "$work/rm2b" --name disc
+
 # ---- writing: the chd sink against chdman ---------------------------------
 for cue in "$S/sample.cue" "$S/sample-extra.cue" "$P/mixed-mode-cd.cue" "$P/cd-extra.cue"; do
   name=$(basename "$cue" .cue)
