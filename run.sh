@@ -42,6 +42,7 @@ fi
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
+  liblzma-dev libflac-dev libzstd-dev mame-tools
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
   python3-jsonschema pandoc bash-completion zsh man-db abigail-tools)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.

@@ -24,6 +24,11 @@ dw_require(NETTLE nettle nettle-dev)
 dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
 dw_require(XML2 libxml-2.0 libxml2-dev)
+# CHD images (src/image/chd*.c): hunk codecs.  liblzma 5.4 for the LZMA1
+# filter without end marker (LZMA_FILTER_LZMA1EXT) that CHD's lzma uses.
+dw_require(LZMA "liblzma>=5.4" liblzma-dev)
+dw_require(FLAC flac libflac-dev)
+dw_require(ZSTD libzstd libzstd-dev)
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
@@ -32,6 +37,7 @@ add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
   PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
+target_link_libraries(dw_deps INTERFACE PkgConfig::LZMA PkgConfig::FLAC PkgConfig::ZSTD)
 # dladdr (src/profile/offsets.c: the installed profiles are found from
 # where the library is loaded); in libc itself since glibc 2.34.
 target_link_libraries(dw_deps INTERFACE ${CMAKE_DL_LIBS})

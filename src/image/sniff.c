@@ -35,6 +35,7 @@
 #include <errno.h>
 #include "discwright/sector.h"
 #include "image/image.h"
+#include "image/chd.h"
 
 static const struct {
     const char *name; /* with its article, for messages */
@@ -455,6 +456,7 @@ int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
     case DW_IMAGE_ISO:
     case DW_IMAGE_CCD:
     case DW_IMAGE_MDS:
+    case DW_IMAGE_CHD:
         return 0;
     case DW_IMAGE_RAW_CD:
         return refuse_raw_cd(path, head, head_bytes, err);
@@ -558,6 +560,8 @@ int dw__image_open(const char *path, unsigned flags, struct dw__image **out,
         return dw__ccd_read(path, out, err);
     case DW_IMAGE_MDS:
         return dw__mds_read(path, out, err);
+    case DW_IMAGE_CHD:
+        return dw__chd_read(path, out, err);
     default:
         return dw__iso_read(path, 0, out, err);
     }

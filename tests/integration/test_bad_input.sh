@@ -98,8 +98,7 @@ pad() { head -c "$1" /dev/zero; }
 printf '[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\n' > "$work/src/disc.cue"
 { printf 'MEDIA DESCRIPTOR\001\005'; pad 70; } > "$work/src/disc.mds"
 gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
-for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
-         "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
+for c in "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
          "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
          "disc.iso.gz:is a gzip-compressed file, which discwright cannot read yet"; do
   f=${c%%:*}
@@ -112,6 +111,9 @@ expect_exit 1 "a CloneCD file named .cue" -- "$DW" info "$work/src/disc.cue"
 expect_stderr "'disc.cue': no [Entry] sections: the file holds no TOC" "  is read as CloneCD"
 expect_exit 1 "an empty Alcohol descriptor" -- "$DW" info "$work/src/disc.mds"
 expect_stderr "'disc.mds': says it has 0 sessions" "  is read as MDS"
+# A CHD is read (test_chd.sh); this one's header is empty: refused as damaged.
+expect_exit 1 "info of a CHD with an empty header" -- "$DW" info "$work/src/game.chd"
+expect_stderr "the file is damaged" "game.chd is refused as damaged"
 expect_exit 1 "rip of a CHD" -- "$DW" rip "$work/src/game.chd" -o "$work/o6"
 no_outputs "$work/o6" "rip of a CHD"
 # An ISO needs a volume descriptor; other files say what they start with.
