@@ -40,7 +40,8 @@ packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
-  python3-jsonschema)
+  python3-jsonschema
+  liblzma-dev liblz4-dev xz-utils gzip)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

@@ -25,6 +25,11 @@ dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
 dw_require(XML2 libxml-2.0 libxml2-dev)
 
+# Containers around images (src/image/cso.c, zstream.c): xz streams, ZSO
+# and CSO v2 LZ4 blocks.
+dw_require(LZMA liblzma liblzma-dev)
+dw_require(LZ4 liblz4 liblz4-dev)
+
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
 
@@ -32,6 +37,7 @@ add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
   PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
+target_link_libraries(dw_deps INTERFACE PkgConfig::LZMA PkgConfig::LZ4)
 # dladdr (src/profile/offsets.c: the installed profiles are found from
 # where the library is loaded); in libc itself since glibc 2.34.
 target_link_libraries(dw_deps INTERFACE ${CMAKE_DL_LIBS})
