@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Write container files from their published layouts, for
+test_containers.sh (no Debian tool writes CSO, ZSO, ECM or DMG).
+
+  containers_gen.py cso SRC DST [--block N] [--version 1|2] [--shift N] [--lie WHAT]
+  containers_gen.py zso SRC DST [--block N]
+  containers_gen.py ecm SRC DST [--lie WHAT]
+  containers_gen.py form2 DST SECTORS        a raw bin of Mode 2 Form 2 sectors
+  containers_gen.py dmg SRC DST [--lie WHAT]
+
+CSO/ZSO: maxcso's README_CSO.md / README_ZSO.md (REFERENCE-2.md section 7).
+ECM: Neill Corlett's ecm-tools v1 format (REFERENCE-2.md section 8).
+DMG: Apple UDIF, koly trailer + XML plist blkx (REFERENCE-2.md section 9).
+--lie makes a damaged variant (see each writer).
+"""
+import argparse
+import base64
+import bz2
+import plistlib
+import struct
+import sys
+import zlib
+
+SYNC = b"\x00" + b"\xff" * 10 + b"\x00"
+
+
+# ECMA-130 Annex A: EDC, CRC-32 with polynomial x^32+x^31+x^16+x^15+x^4+x^3+x+1,
+# taken LSB first (reflected 0xD8018001), initial 0, no final inversion.
+def _edc_table():
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ (0xD8018001 if c & 1 else 0)
+        t.append(c)
+    return t
+
+
+EDC_TABLE = _edc_table()
+
+
+def edc(data, crc=0):
+    for b in data:
+        crc = (crc >> 8) ^ EDC_TABLE[(crc ^ b) & 0xFF]
+    return crc
+
+
+# ---------------------------------------------------------------- CSO / ZSO
+
+def lz4_literal_block(data):
+    """An LZ4 block (no frame) of one sequence of literals only: token with
+    the literal length (15 + 255-runs + rest), then the bytes.  Valid LZ4,
+    larger than its input: enough to test a reader's LZ4 path."""
+    n = len(data)
+    out = bytearray()
+    if n < 15:
+        out.append(n << 4)
+    else:
+        out.append(0xF0)
+        rest = n - 15
+        while rest >= 255:
+            out.append(255)
+            rest -= 255
+        out.append(rest)
+    return bytes(out) + data
+
+
+def write_cso(src, dst, block, version, shift, lie, zso=False):
+    data = open(src, "rb").read()
+    blocks = (len(data) + block - 1) // block
+    align = 1 << shift
+    header = struct.pack("<4sIQIBBH", b"ZISO" if zso else b"CISO", 24, len(data), block,
+                         1 if zso else version, shift, 0)
+    index_bytes = (blocks + 1) * 4
+    pos = 24 + index_bytes
+    pos = (pos + align - 1) // align * align
+    body = bytearray()
+    entries = []
+    body_start = pos
+    for i in range(blocks):
+        chunk = data[i * block:(i + 1) * block]
+        if zso:
+            # every other block stored, the rest as an LZ4 literal block
+            comp = lz4_literal_block(chunk) if i % 2 == 0 else None
+            stored = comp is None
+        else:
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            comp = c.compress(chunk) + c.flush()
+            stored = len(comp) >= len(chunk)
+        payload = chunk if stored else comp
+        here = body_start + len(body)
+        flag = 0
+        if zso or version < 2:
+            flag = 0x80000000 if stored else 0
+        entries.append((here >> shift) | flag)
+        body += payload
+        while (body_start + len(body)) % align:
+            body.append(0)
+    entries.append((body_start + len(body)) >> shift)
+    if lie == "index-past-end":
+        entries[-1] += 1 << 20
+    elif lie == "index-backwards" and len(entries) > 2:
+        entries[1], entries[2] = entries[2], entries[1]
+    elif lie == "size":
+        header = header[:8] + struct.pack("<Q", len(data) * 1000) + header[16:]
+    elif lie == "block-size":
+        header = header[:16] + struct.pack("<I", 3000) + header[20:]
+    index = b"".join(struct.pack("<I", e) for e in entries)
+    out = bytearray(header + index)
+    out += b"\x00" * (body_start - len(out))
+    out += body
+    if lie == "corrupt-block":
+        # flip bytes in the middle of the first compressed block
+        first = entries[0] & 0x7FFFFFFF
+        for k in range(8):
+            out[(first << shift) + 2 + k] ^= 0x5A
+    if lie == "truncated":
+        out = out[:len(out) // 2]
+    open(dst, "wb").write(out)
+
+
+# ---------------------------------------------------------------- ECM
+
+def ecm_type(sector):
+    """The ECM type of a 2352-byte sector: 1 Mode 1, 2 Mode 2 Form 1,
+    3 Mode 2 Form 2 when its EDC shows the computed parts can be rebuilt,
+    else 0.  (The Mode 1 and Form 1 ECC is trusted, not checked: the
+    sources here are made by tools that write it.)"""
+    if len(sector) != 2352 or sector[:12] != SYNC:
+        return 0
+    if sector[15] == 1 and sector[0x814:0x81C] == b"\x00" * 8:
+        if edc(sector[:0x810]) == struct.unpack_from("<I", sector, 0x810)[0]:
+            return 1
+    if sector[15] == 2 and sector[16:20] == sector[20:24]:
+        if sector[18] & 0x20:
+            if edc(sector[16:0x92C]) == struct.unpack_from("<I", sector, 0x92C)[0]:
+                return 3
+        elif edc(sector[16:0x818]) == struct.unpack_from("<I", sector, 0x818)[0]:
+            return 2
+    return 0
+
+
+def ecm_header(type_, count):
+    n = count - 1
+    out = bytearray()
+    first = ((n & 31) << 2) | type_
+    n >>= 5
+    out.append(first | (0x80 if n else 0))
+    while n:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+    return bytes(out)
+
+
+def write_ecm(src, dst, lie):
+    data = open(src, "rb").read()
+    units = []  # (type, payload)
+    i = 0
+    while i < len(data):
+        s = data[i:i + 2352]
+        t = ecm_type(s)
+        if t == 1:
+            units.append((1, s[12:15] + s[16:0x810]))
+        elif t == 2:
+            units.append((0, s[:16]))
+            units.append((2, s[0x14:0x818]))
+        elif t == 3:
+            units.append((0, s[:16]))
+            units.append((3, s[0x14:0x92C]))
+        else:
+            units.append((0, s))
+        i += 2352
+    out = bytearray(b"ECM\x00")
+    k = 0
+    while k < len(units):
+        t = units[k][0]
+        run = [units[k][1]]
+        k += 1
+        while k < len(units) and units[k][0] == t:
+            run.append(units[k][1])
+            k += 1
+        count = sum(len(p) for p in run) if t == 0 else len(run)
+        out += ecm_header(t, count) + b"".join(run)
+    out += ecm_header(0, 0x100000000)  # the end marker: count - 1 = 0xFFFFFFFF
+    crc = edc(data)
+    if lie == "edc":
+        crc ^= 1
+    out += struct.pack("<I", crc)
+    if lie == "truncated":
+        out = out[:len(out) * 2 // 3]
+    elif lie == "count":
+        # the first record claims far more sectors than the file holds
+        out[4:4 + 5] = ecm_header(1, 0x7FFFFFF0)
+    open(dst, "wb").write(out)
+
+
+def write_form2(dst, sectors):
+    """Raw Mode 2 Form 2 sectors at LBA 0.. (ECMA-130 cl. 14.4.3): sync,
+    header, subheader twice (submode 0x20: Form 2), 2324 bytes of user
+    data, EDC over bytes 16..2347."""
+    out = bytearray()
+    for lba in range(sectors):
+        a = lba + 150
+        m, s, f = a // 4500, a // 75 % 60, a % 75
+        bcd = lambda v: (v // 10) << 4 | v % 10
+        sub = bytes([1, 1, 0x20, 0])
+        user = bytes(((lba * 7 + j) * 13) & 0xFF for j in range(2324))
+        sec = bytearray(SYNC + bytes([bcd(m), bcd(s), bcd(f), 2]) + sub + sub + user)
+        sec += struct.pack("<I", edc(sec[16:]))
+        assert len(sec) == 2352
+        out += sec
+    open(dst, "wb").write(out)
+
+
+# ---------------------------------------------------------------- DMG
+
+def write_dmg(src, dst, lie):
+    """A UDIF image of one blkx partition: 512-byte sectors of SRC in chunks
+    of 64 sectors, zlib, bzip2, raw and zero chunks in turn, then the XML
+    plist and the koly trailer."""
+    data = open(src, "rb").read()
+    if len(data) % 512:
+        data += b"\x00" * (512 - len(data) % 512)
+    sectors = len(data) // 512
+    fork = bytearray()
+    chunks = []
+    per = 64
+    for i, first in enumerate(range(0, sectors, per)):
+        n = min(per, sectors - first)
+        piece = data[first * 512:(first + n) * 512]
+        kind = i % 4
+        if piece == b"\x00" * len(piece) or kind == 3 and piece.count(0) == len(piece):
+            chunks.append((0x00000000, first, n, len(fork), 0))
+            continue
+        if kind == 0:
+            comp, t = zlib.compress(piece, 9), 0x80000005
+        elif kind == 1:
+            comp, t = bz2.compress(piece, 9), 0x80000006
+        else:
+            comp, t = piece, 0x00000001
+        if lie == "corrupt-chunk" and i == 0:
+            comp = bytearray(comp)
+            for k in range(4, 12):
+                comp[k] ^= 0x5A
+            comp = bytes(comp)
+        chunks.append((t, first, n, len(fork), len(comp)))
+        fork += comp
+    if lie == "chunk-past-end":
+        t, f, n, off, ln = chunks[0]
+        chunks[0] = (t, f, n, off, ln + 10 ** 9)
+    if lie == "bomb":
+        t, f, n, off, ln = chunks[0]
+        chunks[0] = (t, f, 1 << 40, off, ln)
+    mish = struct.pack(">4sIQQQII24x", b"mish", 1, 0, sectors, 0, 2048, 0)
+    mish += struct.pack(">II128x", 2, 32)  # checksum: CRC-32 type, 32 bits, left 0
+    mish += struct.pack(">I", len(chunks) + 1)
+    for t, f, n, off, ln in chunks:
+        mish += struct.pack(">IIQQQQ", t, 0, f, n, off, ln)
+    mish += struct.pack(">IIQQQQ", 0xFFFFFFFF, 0, sectors, 0, len(fork), 0)
+    plist = plistlib.dumps({"resource-fork": {"blkx": [{
+        "Attributes": "0x0050", "CFName": "whole disk (Apple_HFS : 1)",
+        "Data": mish, "ID": "0", "Name": "whole disk (Apple_HFS : 1)"}]}})
+    xml_offset = len(fork)
+    koly = struct.pack(">4sIII", b"koly", 4, 512, 1)
+    koly += struct.pack(">QQQQQ", 0, 0, len(fork), 0, 0)
+    koly += struct.pack(">II16x", 1, 1)
+    koly += struct.pack(">II128x", 2, 32)
+    koly += struct.pack(">QQ120x", xml_offset, len(plist))
+    koly += struct.pack(">II128x", 2, 32)
+    koly += struct.pack(">IQ12x", 1, sectors)
+    assert len(koly) == 512, len(koly)
+    out = bytes(fork) + plist + koly
+    if lie == "truncated":
+        out = out[len(out) // 3:]
+    open(dst, "wb").write(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["cso", "zso", "ecm", "form2", "dmg"])
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--block", type=int, default=2048)
+    ap.add_argument("--version", type=int, default=1)
+    ap.add_argument("--shift", type=int, default=0)
+    ap.add_argument("--lie", default="")
+    a = ap.parse_args()
+    if a.what == "cso":
+        write_cso(a.src, a.dst, a.block, a.version, a.shift, a.lie)
+    elif a.what == "zso":
+        write_cso(a.src, a.dst, a.block, 1, a.shift, a.lie, zso=True)
+    elif a.what == "ecm":
+        write_ecm(a.src, a.dst, a.lie)
+    elif a.what == "form2":
+        write_form2(a.src, int(a.dst))
+    elif a.what == "dmg":
+        write_dmg(a.src, a.dst, a.lie)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

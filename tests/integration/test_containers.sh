@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Containers around images (issue 10): CSO/ZSO, ECM, gzip/xz (and DMG when
+# built) are read as the image they hold.  The files are made here: gzip and
+# xz by their tools, CSO/ZSO/ECM/DMG by containers_gen.py from the published
+# layouts.  Each must give back the source's bytes through `rip`, `info`
+# must name the container, and damaged variants are refused with exit 1, a
+# message naming the file, and no output that looks complete.
+. "$(dirname "$0")/lib.sh"
+need_fixtures
+need_tool python3
+G="$(dirname "$0")/containers_gen.py"
+L=$FIX/libcdio/test/data
+
+no_outputs() { # DIR DESCRIPTION
+  if [ -d "$1" ] && ls "$1" | grep -qvE '\.log\.part$'; then bad "$2: left $(ls "$1" | tr '\n' ' ')"; else ok "$2: nothing that looks complete"; fi
+}
+
+# An ISO 9660 image with a few files, larger than one CSO block of 16 KiB.
+iso=$work/src.iso
+mkdir -p "$work/tree"
+head -c 300000 /dev/urandom >"$work/tree/random.bin"
+yes 'discwright container test' | head -c 400000 >"$work/tree/text.txt"
+if have xorriso; then
+  xorriso -as mkisofs -quiet -V CONTAINERS -o "$iso" "$work/tree" 2>/dev/null
+else
+  cp "$L/copying.iso" "$iso"
+fi
+
+# rip_iso NAME FILE FORMAT: info names FORMAT, rip --format iso gives src.iso
+rip_iso() {
+  expect_exit 0 "$1: info" -- "$DW" info "$2"
+  if grep -qF "($3)" "$work/out.txt"; then ok "$1: info says ($3)"; else bad "$1: info lacks ($3)"; sed 's/^/     | /' "$work/out.txt" | head -3; fi
+  expect_exit 0 "$1: rip --format iso" -- "$DW" -q rip "$2" -o "$work/o-$1" -f iso --name out
+  same_file "$work/o-$1/out.iso" "$iso" "$1: the ripped ISO is the source"
+}
+
+# ---- gzip, xz
+gzip -c "$iso" >"$work/src.iso.gz"
+rip_iso gzip "$work/src.iso.gz" iso.gz
+# several gzip members, as `cat a.gz b.gz` makes
+head -c 100000 "$iso" | gzip -c >"$work/multi.iso.gz"
+tail -c +100001 "$iso" | gzip -c >>"$work/multi.iso.gz"
+rip_iso gzip-members "$work/multi.iso.gz" iso.gz
+if have xz; then
+  xz -c -T1 "$iso" >"$work/src.iso.xz"
+  rip_iso xz "$work/src.iso.xz" iso.xz
+  # several blocks (xz --block-size)
+  xz -c -T1 --block-size=65536 "$iso" >"$work/blocks.iso.xz"
+  rip_iso xz-blocks "$work/blocks.iso.xz" iso.xz
+  head -c $(($(stat -c %s "$work/src.iso.xz") / 2)) "$work/src.iso.xz" >"$work/trunc.iso.xz"
+  expect_exit 1 "truncated xz" -- "$DW" rip "$work/trunc.iso.xz" -o "$work/o-xzt" -f iso
+  expect_stderr "'$work/trunc.iso.xz': the xz data is damaged" "truncated xz: says the data is damaged"
+  no_outputs "$work/o-xzt" "truncated xz"
+fi
+head -c $(($(stat -c %s "$work/src.iso.gz") / 2)) "$work/src.iso.gz" >"$work/trunc.iso.gz"
+expect_exit 1 "truncated gzip" -- "$DW" rip "$work/trunc.iso.gz" -o "$work/o-gzt" -f iso
+expect_stderr "the gzip data is damaged" "truncated gzip: says the data is damaged"
+expect_stderr "gzip -t" "truncated gzip: says how to check it"
+no_outputs "$work/o-gzt" "truncated gzip"
+# a flipped byte in the middle: the CRC-32 or the inflate stream fails at open
+cp "$work/src.iso.gz" "$work/flip.iso.gz"
+printf '\xff\xff\xff\xff' | dd of="$work/flip.iso.gz" bs=1 seek=$(($(stat -c %s "$work/flip.iso.gz") / 2)) conv=notrunc 2>/dev/null
+expect_exit 1 "damaged gzip" -- "$DW" info "$work/flip.iso.gz"
+expect_stderr "the gzip data is damaged" "damaged gzip: refused"
+# a gzip of something that is not an ISO
+head -c 100000 /dev/urandom | gzip -c >"$work/noise.gz"
+expect_exit 1 "gzip of noise" -- "$DW" info "$work/noise.gz"
+expect_stderr "has no ISO 9660 or UDF volume descriptor at sector 16 of its decoded content" "gzip of noise: says what is missing"
+
+# ---- CSO v1, v2, ZSO
+python3 "$G" cso "$iso" "$work/v1.cso"
+rip_iso cso-v1 "$work/v1.cso" cso
+python3 "$G" cso "$iso" "$work/v2.cso" --version 2 --block 16384 --shift 2
+rip_iso cso-v2 "$work/v2.cso" cso
+python3 "$G" zso "$iso" "$work/src.zso"
+rip_iso zso "$work/src.zso" zso
+for lie in index-past-end index-backwards size truncated corrupt-block; do
+  python3 "$G" cso "$iso" "$work/bad-$lie.cso" --lie $lie
+  expect_exit 1 "CSO $lie" -- "$DW" rip "$work/bad-$lie.cso" -o "$work/o-$lie" -f iso
+  expect_stderr "'$work/bad-$lie.cso'" "CSO $lie: the message names the file"
+  no_outputs "$work/o-$lie" "CSO $lie"
+done
+expect_exit 1 "CSO index past the end" -- "$DW" info "$work/bad-index-past-end.cso"
+expect_stderr "past the end of the file" "CSO index past the end: says so"
+expect_exit 1 "CSO declaring a larger ISO" -- "$DW" info "$work/bad-size.cso"
+expect_stderr "too short for the index of its" "CSO size lie: says the index cannot fit"
+expect_exit 1 "CSO with a damaged block" -- "$DW" info "$work/bad-corrupt-block.cso"
+expect_stderr "block 0 (bytes 0-2047 of the ISO) does not deflate-decode" "CSO damaged block: names the block and bytes"
+
+# ---- ECM: a cue naming NAME.bin finds NAME.bin.ecm
+mkdir -p "$work/ecm1"
+cp "$L/isofs-m1.cue" "$work/ecm1/"
+python3 "$G" ecm "$L/isofs-m1.bin" "$work/ecm1/isofs-m1.bin.ecm"
+if [ "$(stat -c %s "$work/ecm1/isofs-m1.bin.ecm")" -lt $((710304 - 300 * 200)) ]; then ok "ECM generator stripped the Mode 1 sectors"; else bad "ECM generator kept the Mode 1 sectors whole"; fi
+expect_exit 0 "ECM Mode 1: rip the cue" -- "$DW" -q rip "$work/ecm1/isofs-m1.cue" -o "$work/o-ecm1" --name out
+same_file "$work/o-ecm1/out.bin" "$L/isofs-m1.bin" "ECM Mode 1: the ripped bin is the source bin"
+python3 "$G" form2 "$work/f2.bin" 60
+mkdir -p "$work/ecm2"
+printf 'FILE "f2.bin" BINARY\n  TRACK 01 MODE2/2352\n    INDEX 01 00:00:00\n' >"$work/ecm2/f2.cue"
+python3 "$G" ecm "$work/f2.bin" "$work/ecm2/f2.bin.ecm"
+if [ "$(stat -c %s "$work/ecm2/f2.bin.ecm")" -lt $((60 * 2352)) ]; then ok "ECM generator stripped the Form 2 sectors"; else bad "ECM generator kept the Form 2 sectors whole"; fi
+expect_exit 0 "ECM Mode 2 Form 2: rip the cue" -- "$DW" -q rip "$work/ecm2/f2.cue" -o "$work/o-ecm2" --name out
+same_file "$work/o-ecm2/out.bin" "$work/f2.bin" "ECM Mode 2 Form 2: the ripped bin is the source bin"
+expect_exit 1 "an ECM alone" -- "$DW" info "$work/ecm1/isofs-m1.bin.ecm"
+expect_stderr "open the cue sheet that names it instead" "an ECM alone: says to open the cue"
+for lie in edc truncated count; do
+  python3 "$G" ecm "$L/isofs-m1.bin" "$work/ecm1/isofs-m1.bin.ecm" --lie $lie
+  expect_exit 1 "ECM $lie" -- "$DW" rip "$work/ecm1/isofs-m1.cue" -o "$work/o-ecm-$lie"
+  expect_stderr "isofs-m1.bin.ecm'" "ECM $lie: the message names the file"
+  no_outputs "$work/o-ecm-$lie" "ECM $lie"
+done
+python3 "$G" ecm "$L/isofs-m1.bin" "$work/ecm1/isofs-m1.bin.ecm" --lie edc
+expect_exit 1 "ECM with a wrong EDC" -- "$DW" info "$work/ecm1/isofs-m1.cue"
+expect_stderr "the EDC of the decoded image is" "ECM wrong EDC: says so"
+
+# ---- a cue naming NAME.bin finds NAME.bin.gz
+mkdir -p "$work/gzcue"
+cp "$L/isofs-m1.cue" "$work/gzcue/"
+gzip -c "$L/isofs-m1.bin" >"$work/gzcue/ISOFS-M1.BIN.gz"
+expect_exit 0 "cue with NAME.bin.gz: rip" -- "$DW" -q rip "$work/gzcue/isofs-m1.cue" -o "$work/o-gzcue" --name out
+same_file "$work/o-gzcue/out.bin" "$L/isofs-m1.bin" "cue with NAME.bin.gz: the ripped bin is the source bin"
+
+finish
