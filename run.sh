@@ -41,7 +41,7 @@ packages=(build-essential cmake pkg-config
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
   python3-jsonschema
-  liblzma-dev liblz4-dev xz-utils gzip)
+  liblzma-dev liblz4-dev libbz2-dev xz-utils gzip dmg2img)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

@@ -17,6 +17,8 @@ static int open_decoder(const char *path, enum dw__image_format format, struct d
         return dw__cso_open(path, d, err);
     case DW_IMAGE_ECM:
         return dw__ecm_open(path, d, err);
+    case DW_IMAGE_DMG:
+        return dw__dmg_open(path, d, err);
     case DW_IMAGE_GZIP:
     case DW_IMAGE_XZ:
         return dw__zstream_open(path, format, d, err);

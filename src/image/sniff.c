@@ -68,8 +68,8 @@ static const struct {
 };
 
 static const char reads[] =
-    "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images, CSO/ZSO, ECM (through "
-    "its cue sheet) and gzip/xz-compressed ISO images";
+    "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images, CSO/ZSO, Apple "
+    "DMG, ECM (through its cue sheet) and gzip/xz-compressed ISO images";
 
 const char *dw__image_format_name(enum dw__image_format format)
 {
@@ -460,6 +460,7 @@ int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
     case DW_IMAGE_CSO:
     case DW_IMAGE_ZSO:
     case DW_IMAGE_ECM:
+    case DW_IMAGE_DMG:
     case DW_IMAGE_GZIP:
     case DW_IMAGE_XZ:
         return 0;
@@ -564,6 +565,7 @@ int dw__image_open(const char *path, unsigned flags, struct dw__image **out,
     case DW_IMAGE_CSO:
     case DW_IMAGE_ZSO:
     case DW_IMAGE_ECM:
+    case DW_IMAGE_DMG:
     case DW_IMAGE_GZIP:
     case DW_IMAGE_XZ:
         return dw__container_read(path, format, flags & DW__IMAGE_RAW_ISO ? DW__ISO_RAW : 0, out,

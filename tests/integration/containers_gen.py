@@ -7,7 +7,7 @@ test_containers.sh (no Debian tool writes CSO, ZSO, ECM or DMG).
   containers_gen.py zso SRC DST [--block N]
   containers_gen.py ecm SRC DST [--lie WHAT]
   containers_gen.py form2 DST SECTORS        a raw bin of Mode 2 Form 2 sectors
-  containers_gen.py dmg SRC DST [--lie WHAT]
+  containers_gen.py dmg SRC DST [--parts N] [--lie WHAT]
 
 CSO/ZSO: maxcso's README_CSO.md / README_ZSO.md (REFERENCE-2.md section 7).
 ECM: Neill Corlett's ecm-tools v1 format (REFERENCE-2.md section 8).
@@ -216,52 +216,66 @@ def write_form2(dst, sectors):
 
 # ---------------------------------------------------------------- DMG
 
-def write_dmg(src, dst, lie):
-    """A UDIF image of one blkx partition: 512-byte sectors of SRC in chunks
-    of 64 sectors, zlib, bzip2, raw and zero chunks in turn, then the XML
-    plist and the koly trailer."""
+def write_dmg(src, dst, lie, parts=1):
+    """A UDIF image: 512-byte sectors of SRC in `parts` blkx partitions
+    (mish tables), each in chunks of 64 sectors, zlib, bzip2, raw and
+    zero-fill chunks in turn (zero-fill only where the sectors are zero),
+    then the XML plist and the koly trailer.  A partition's chunk offsets
+    are relative to its data start, as hdiutil writes them."""
     data = open(src, "rb").read()
     if len(data) % 512:
         data += b"\x00" * (512 - len(data) % 512)
     sectors = len(data) // 512
     fork = bytearray()
-    chunks = []
     per = 64
-    for i, first in enumerate(range(0, sectors, per)):
-        n = min(per, sectors - first)
-        piece = data[first * 512:(first + n) * 512]
-        kind = i % 4
-        if piece == b"\x00" * len(piece) or kind == 3 and piece.count(0) == len(piece):
-            chunks.append((0x00000000, first, n, len(fork), 0))
-            continue
-        if kind == 0:
-            comp, t = zlib.compress(piece, 9), 0x80000005
-        elif kind == 1:
-            comp, t = bz2.compress(piece, 9), 0x80000006
-        else:
-            comp, t = piece, 0x00000001
-        if lie == "corrupt-chunk" and i == 0:
-            comp = bytearray(comp)
-            for k in range(4, 12):
-                comp[k] ^= 0x5A
-            comp = bytes(comp)
-        chunks.append((t, first, n, len(fork), len(comp)))
-        fork += comp
-    if lie == "chunk-past-end":
-        t, f, n, off, ln = chunks[0]
-        chunks[0] = (t, f, n, off, ln + 10 ** 9)
-    if lie == "bomb":
-        t, f, n, off, ln = chunks[0]
-        chunks[0] = (t, f, 1 << 40, off, ln)
-    mish = struct.pack(">4sIQQQII24x", b"mish", 1, 0, sectors, 0, 2048, 0)
-    mish += struct.pack(">II128x", 2, 32)  # checksum: CRC-32 type, 32 bits, left 0
-    mish += struct.pack(">I", len(chunks) + 1)
-    for t, f, n, off, ln in chunks:
-        mish += struct.pack(">IIQQQQ", t, 0, f, n, off, ln)
-    mish += struct.pack(">IIQQQQ", 0xFFFFFFFF, 0, sectors, 0, len(fork), 0)
-    plist = plistlib.dumps({"resource-fork": {"blkx": [{
-        "Attributes": "0x0050", "CFName": "whole disk (Apple_HFS : 1)",
-        "Data": mish, "ID": "0", "Name": "whole disk (Apple_HFS : 1)"}]}})
+    bounds = [sectors * k // parts for k in range(parts + 1)]
+    blkx = []
+    for p in range(parts):
+        p_first, p_end = bounds[p], bounds[p + 1]
+        data_start = 0
+        chunks = []
+        for i, first in enumerate(range(p_first, p_end, per)):
+            n = min(per, p_end - first)
+            piece = data[first * 512:(first + n) * 512]
+            rel = first - p_first
+            kind = i % 4
+            if kind == 3 and piece.count(0) == len(piece):
+                chunks.append((0x00000000, rel, n, len(fork) - data_start, 0))
+                continue
+            if kind == 0:
+                comp, t = zlib.compress(piece, 9), 0x80000005
+            elif kind == 1:
+                comp, t = bz2.compress(piece, 9), 0x80000006
+            else:
+                comp, t = piece, 0x00000001
+            if lie == "corrupt-chunk" and p == 0 and i == 4:
+                comp = bytearray(comp)
+                for k in range(4, 12):
+                    comp[k] ^= 0x5A
+                comp = bytes(comp)
+            chunks.append((t, rel, n, len(fork) - data_start, len(comp)))
+            fork += comp
+        if lie == "chunk-past-end" and p == 0:
+            t, f, n, off, ln = chunks[0]
+            chunks[0] = (t, f, n, off, ln + 10 ** 9)
+        if lie == "bomb" and p == 0:
+            t, f, n, off, ln = chunks[0]
+            chunks[0] = (t, f, 1 << 40, off, ln)
+        if lie == "gap" and p == 0 and len(chunks) > 1:
+            t, f, n, off, ln = chunks[1]
+            chunks[1] = (t, f + 1, n, off, ln)
+        mish = struct.pack(">4sIQQQII24x", b"mish", 1, p_first, p_end - p_first, data_start,
+                           2048, 0)
+        mish += struct.pack(">II128x", 2, 32)  # checksum: CRC-32 type, 32 bits, left 0
+        mish += struct.pack(">I", len(chunks) + 1)
+        for t, f, n, off, ln in chunks:
+            mish += struct.pack(">IIQQQQ", t, 0, f, n, off, ln)
+        mish += struct.pack(">IIQQQQ", 0xFFFFFFFF, 0, p_end - p_first, 0,
+                            len(fork) - data_start, 0)
+        name = "disk image (Apple_HFS : %d)" % (p + 1)
+        blkx.append({"Attributes": "0x0050", "CFName": name, "Data": mish, "ID": str(p),
+                     "Name": name})
+    plist = plistlib.dumps({"resource-fork": {"blkx": blkx}})
     xml_offset = len(fork)
     koly = struct.pack(">4sIII", b"koly", 4, 512, 1)
     koly += struct.pack(">QQQQQ", 0, 0, len(fork), 0, 0)
@@ -286,6 +300,7 @@ def main():
     ap.add_argument("--version", type=int, default=1)
     ap.add_argument("--shift", type=int, default=0)
     ap.add_argument("--lie", default="")
+    ap.add_argument("--parts", type=int, default=1)
     a = ap.parse_args()
     if a.what == "cso":
         write_cso(a.src, a.dst, a.block, a.version, a.shift, a.lie)
@@ -296,7 +311,7 @@ def main():
     elif a.what == "form2":
         write_form2(a.src, int(a.dst))
     elif a.what == "dmg":
-        write_dmg(a.src, a.dst, a.lie)
+        write_dmg(a.src, a.dst, a.lie, a.parts)
     return 0
 
 

@@ -121,4 +121,31 @@ gzip -c "$L/isofs-m1.bin" >"$work/gzcue/ISOFS-M1.BIN.gz"
 expect_exit 0 "cue with NAME.bin.gz: rip" -- "$DW" -q rip "$work/gzcue/isofs-m1.cue" -o "$work/o-gzcue" --name out
 same_file "$work/o-gzcue/out.bin" "$L/isofs-m1.bin" "cue with NAME.bin.gz: the ripped bin is the source bin"
 
+# ---- DMG (UDIF): our reading equals dmg2img's
+for parts in 1 3; do
+  python3 "$G" dmg "$iso" "$work/p$parts.dmg" --parts $parts
+  rip_iso dmg-$parts "$work/p$parts.dmg" dmg
+  if have dmg2img; then
+    dmg2img -s -i "$work/p$parts.dmg" -o "$work/p$parts.img" >/dev/null 2>&1
+    same_file "$work/p$parts.img" "$work/o-dmg-$parts/out.iso" "dmg-$parts: dmg2img's image equals our reading"
+  fi
+done
+for lie in chunk-past-end bomb gap truncated; do
+  python3 "$G" dmg "$iso" "$work/bad-$lie.dmg" --lie $lie
+  expect_exit 1 "DMG $lie" -- "$DW" rip "$work/bad-$lie.dmg" -o "$work/o-dmg-$lie" -f iso
+  expect_stderr "'$work/bad-$lie.dmg'" "DMG $lie: the message names the file"
+  no_outputs "$work/o-dmg-$lie" "DMG $lie"
+done
+expect_exit 1 "DMG chunk past the data fork" -- "$DW" info "$work/bad-chunk-past-end.dmg"
+expect_stderr "lies past the end of the data fork" "DMG chunk past the end: says so"
+expect_exit 1 "DMG bomb" -- "$DW" info "$work/bad-bomb.dmg"
+expect_stderr "reaches past the largest disc" "DMG bomb: refused by its declared size"
+expect_exit 1 "DMG gap" -- "$DW" info "$work/bad-gap.dmg"
+expect_stderr "its chunks leave a gap at disk sector" "DMG gap: names the sector"
+# a damaged zlib chunk inside: info opens it, the rip reports the sectors bad
+python3 "$G" dmg "$iso" "$work/bad-chunk.dmg" --lie corrupt-chunk
+expect_exit 3 "DMG with a damaged chunk: rip" -- "$DW" rip "$work/bad-chunk.dmg" -o "$work/o-dmg-chunk" -f iso
+expect_stderr "sectors stayed bad" "DMG damaged chunk: the rip says sectors stayed bad"
+if grep -q "sector 64 (track 1) stays bad" "$work/o-dmg-chunk/bad-chunk.log"; then ok "DMG damaged chunk: the log names the first sector of the chunk"; else bad "DMG damaged chunk: the log lacks sector 64"; fi
+
 finish
