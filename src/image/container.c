@@ -79,11 +79,12 @@ int dw__container_read(const char *path, enum dw__image_format format, unsigned 
         goto out;
     }
     if (inner != DW_IMAGE_ISO && inner != DW_IMAGE_UNKNOWN) {
+        const char *name = dw__image_format_name(inner);
         d.ops->close(d.ctx);
         rc = dw__set_error(err, DW_EUNSUPPORTED,
-                           "'%s' holds %s, not an ISO image: decompress it first and open "
+                           "'%s' holds %s %s, not an ISO image: decompress it first and open "
                            "the result",
-                           path, dw__image_format_name(inner));
+                           path, strchr("aeiouAEIOU", name[0]) ? "an" : "a", name);
         goto out;
     }
     rc = dw__iso_read_vfile(path, d.bytes, format_tag(format), iso_flags, d.ops, d.ctx, out, err);

@@ -259,6 +259,30 @@ static const xmlNode *first_element(const xmlNode *n)
     return n;
 }
 
+/* The text of an element (its text and CDATA children), malloc'd; NULL
+ * when out of memory.  (Not xmlNodeGetContent: its result is freed with
+ * libxml2's xmlFree, a variable, which the emulator's preload library,
+ * linked without libxml2, could not resolve.) */
+static char *text_of(const xmlNode *n)
+{
+    size_t bytes = 0;
+    for (const xmlNode *c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            bytes += strlen((const char *)c->content);
+    char *out = malloc(bytes + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const xmlNode *c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+            size_t k = strlen((const char *)c->content);
+            memcpy(out + o, c->content, k);
+            o += k;
+        }
+    out[o] = '\0';
+    return out;
+}
+
 /* The value element of key `key` in a <dict>, or NULL. */
 static const xmlNode *dict_get(const xmlNode *dict, const char *key)
 {
@@ -267,9 +291,9 @@ static const xmlNode *dict_get(const xmlNode *dict, const char *key)
     for (const xmlNode *k = first_element(dict); k; k = next_element(next_element(k))) {
         if (!is_element(k, "key"))
             return NULL;
-        xmlChar *t = xmlNodeGetContent(k);
-        bool match = t && strcmp((const char *)t, key) == 0;
-        xmlFree(t);
+        char *t = text_of(k);
+        bool match = t && strcmp(t, key) == 0;
+        free(t);
         if (match)
             return next_element(k);
     }
@@ -423,10 +447,10 @@ static int read_plist(struct dmg *m, const uint8_t *koly, struct dw_error_detail
     int part = 0;
     for (const xmlNode *e = first_element(blkx); e; e = next_element(e), part++) {
         const xmlNode *data = dict_get(e, "Data");
-        xmlChar *text = is_element(data, "data") ? xmlNodeGetContent(data) : NULL;
+        char *text = is_element(data, "data") ? text_of(data) : NULL;
         size_t bytes = 0;
-        uint8_t *table = text ? b64_decode((const char *)text, &bytes) : NULL;
-        xmlFree(text);
+        uint8_t *table = text ? b64_decode(text, &bytes) : NULL;
+        free(text);
         if (!table) {
             rc = dw__set_error(err, DW_EPARSE,
                                "'%s': blkx entry %d has no base64 Data: the image is damaged",

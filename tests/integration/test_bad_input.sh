@@ -99,15 +99,22 @@ printf '[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\n' > "$work/src/disc.
 { printf 'MEDIA DESCRIPTOR\001\005'; pad 70; } > "$work/src/disc.mds"
 gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
 for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
-         "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
-         "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
          "disc.cue:is a CloneCD control file (.ccd), which discwright cannot read yet" \
-         "disc.mds:is an Alcohol 120% descriptor (.mds), which discwright cannot read yet" \
-         "disc.iso.gz:is a gzip-compressed file, which discwright cannot read yet"; do
+         "disc.mds:is an Alcohol 120% descriptor (.mds), which discwright cannot read yet"; do
   f=${c%%:*}
   expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
   expect_stderr "'$work/src/$f' ${c#*:}" "$f is refused by its name"
-  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images" "$f: says what it reads"
+  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images" "$f: says what it reads"
+done
+# Containers discwright reads, whatever the extension says, broken or
+# holding no image: refused with what is wrong.
+for c in "game.iso:index entry 0 points to byte 0, inside the header or the index" \
+         "mac.dmg:has no XML property list" \
+         "disc.iso.gz:holds a cue sheet, not an ISO image: decompress it first"; do
+  f=${c%%:*}
+  expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
+  expect_stderr "'$work/src/$f'" "$f: the message names the file"
+  expect_stderr "${c#*:}" "$f: says what is wrong"
 done
 expect_exit 1 "rip of a CHD" -- "$DW" rip "$work/src/game.chd" -o "$work/o6"
 no_outputs "$work/o6" "rip of a CHD"
