@@ -3,7 +3,7 @@
 """Write container files from their published layouts, for
 test_containers.sh (no Debian tool writes CSO, ZSO, ECM or DMG).
 
-  containers_gen.py cso SRC DST [--block N] [--version 1|2] [--shift N] [--lie WHAT]
+  containers_gen.py cso SRC DST [--block N] [--version 1|2] [--shift N] [--lz4] [--lie WHAT]
   containers_gen.py zso SRC DST [--block N]
   containers_gen.py ecm SRC DST [--lie WHAT]
   containers_gen.py form2 DST SECTORS        a raw bin of Mode 2 Form 2 sectors
@@ -48,25 +48,55 @@ def edc(data, crc=0):
 
 # ---------------------------------------------------------------- CSO / ZSO
 
-def lz4_literal_block(data):
-    """An LZ4 block (no frame) of one sequence of literals only: token with
-    the literal length (15 + 255-runs + rest), then the bytes.  Valid LZ4,
-    larger than its input: enough to test a reader's LZ4 path."""
+def _lz4_len(out, n):
+    """LZ4's length continuation: 255s, then the rest."""
+    while n >= 255:
+        out.append(255)
+        n -= 255
+    out.append(n)
+
+
+def lz4_block(data):
+    """An LZ4 block (no frame), as LZ4_decompress_safe reads it: greedy
+    matches of at least 4 bytes found through a dictionary of 4-byte keys;
+    the last 5 bytes are literals and no match starts in the last 12, as
+    the block format requires."""
     n = len(data)
     out = bytearray()
-    if n < 15:
-        out.append(n << 4)
-    else:
-        out.append(0xF0)
-        rest = n - 15
-        while rest >= 255:
-            out.append(255)
-            rest -= 255
-        out.append(rest)
-    return bytes(out) + data
+    anchor = i = 0
+    seen = {}
+
+    def sequence(lit, offset, mlen):
+        token = min(len(lit), 15) << 4
+        if offset:
+            token |= min(mlen - 4, 15)
+        out.append(token)
+        if len(lit) >= 15:
+            _lz4_len(out, len(lit) - 15)
+        out.extend(lit)
+        if offset:
+            out.extend(struct.pack("<H", offset))
+            if mlen - 4 >= 15:
+                _lz4_len(out, mlen - 4 - 15)
+
+    while i < n - 12:
+        key = bytes(data[i:i + 4])
+        cand = seen.get(key)
+        seen[key] = i
+        if cand is not None and i - cand <= 65535:
+            m = 4
+            while i + m < n - 5 and data[cand + m] == data[i + m]:
+                m += 1
+            sequence(data[anchor:i], i - cand, m)
+            i += m
+            anchor = i
+        else:
+            i += 1
+    sequence(data[anchor:], 0, 0)
+    return bytes(out)
 
 
-def write_cso(src, dst, block, version, shift, lie, zso=False):
+def write_cso(src, dst, block, version, shift, lie, zso=False, lz4=False):
     data = open(src, "rb").read()
     blocks = (len(data) + block - 1) // block
     align = 1 << shift
@@ -80,19 +110,20 @@ def write_cso(src, dst, block, version, shift, lie, zso=False):
     body_start = pos
     for i in range(blocks):
         chunk = data[i * block:(i + 1) * block]
-        if zso:
-            # every other block stored, the rest as an LZ4 literal block
-            comp = lz4_literal_block(chunk) if i % 2 == 0 else None
-            stored = comp is None
+        use_lz4 = zso or (lz4 and i % 2 == 1)
+        if use_lz4:
+            comp = lz4_block(chunk)
         else:
             c = zlib.compressobj(9, zlib.DEFLATED, -15)
             comp = c.compress(chunk) + c.flush()
-            stored = len(comp) >= len(chunk)
+        stored = len(comp) >= len(chunk)
         payload = chunk if stored else comp
         here = body_start + len(body)
         flag = 0
         if zso or version < 2:
             flag = 0x80000000 if stored else 0
+        elif use_lz4 and not stored:
+            flag = 0x80000000  # v2: LZ4
         entries.append((here >> shift) | flag)
         body += payload
         while (body_start + len(body)) % align:
@@ -301,9 +332,10 @@ def main():
     ap.add_argument("--shift", type=int, default=0)
     ap.add_argument("--lie", default="")
     ap.add_argument("--parts", type=int, default=1)
+    ap.add_argument("--lz4", action="store_true", help="cso v2: odd blocks in LZ4")
     a = ap.parse_args()
     if a.what == "cso":
-        write_cso(a.src, a.dst, a.block, a.version, a.shift, a.lie)
+        write_cso(a.src, a.dst, a.block, a.version, a.shift, a.lie, lz4=a.lz4)
     elif a.what == "zso":
         write_cso(a.src, a.dst, a.block, 1, a.shift, a.lie, zso=True)
     elif a.what == "ecm":
