@@ -123,3 +123,15 @@ int dw__container_resolve(const char *desc_path, const char *name, char **out,
     free(alt);
     return rc;
 }
+
+bool dw__image_holds_iso(const struct dw__image *img)
+{
+    static const enum dw__image_format iso_holders[] = {DW_IMAGE_CSO, DW_IMAGE_ZSO, DW_IMAGE_DMG,
+                                                        DW_IMAGE_GZIP, DW_IMAGE_XZ};
+    if (strcmp(img->format, "iso") == 0)
+        return true;
+    for (size_t i = 0; i < sizeof(iso_holders) / sizeof(iso_holders[0]); i++)
+        if (strcmp(img->format, format_tag(iso_holders[i])) == 0)
+            return true;
+    return false;
+}

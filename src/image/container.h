@@ -41,6 +41,11 @@ int dw__zstream_open(const char *path, enum dw__image_format format, struct dw__
 int dw__container_read(const char *path, enum dw__image_format format, unsigned iso_flags,
                        struct dw__image **out, struct dw_error_detail *err);
 
+/* Whether img is an ISO image (one data track of 2048-byte sectors from
+ * LBA 0), plain ("iso") or decoded from a container ("cso", "iso.gz",
+ * ...): the image drive presents it as an "ISO image file", not a CD. */
+bool dw__image_holds_iso(const struct dw__image *img);
+
 /* For a data file named by a cue sheet: when path is an ECM, gzip or xz
  * file, open its decoder (*out filled, return 1); for any other file
  * return 0 and leave *out zeroed.  Errors as dw__*_open's. */

@@ -43,7 +43,7 @@
 #define KOLY_BYTES 512
 #define MISH_HEADER_BYTES 204
 #define CHUNK_BYTES 40
-#define MAX_PLIST_BYTES (64u << 20)
+#define MAX_PLIST_BYTES (16u << 20)
 #define MAX_CHUNK_BYTES (64u << 20)
 #define MAX_DECODED_BYTES ((uint64_t)DW__MAX_MEDIUM_SECTORS * DW_SECTOR_USER_BYTES)
 
@@ -428,7 +428,7 @@ static int read_plist(struct dmg *m, const uint8_t *koly, struct dw_error_detail
                              "'%s': its property list (bytes %" PRIu64 "+%" PRIu64 ") %s",
                              m->path, xml_offset, xml_bytes,
                              xml_bytes > MAX_PLIST_BYTES
-                                 ? "is larger than 64 MiB; discwright does not read it"
+                                 ? "is larger than 16 MiB; discwright does not read it"
                                  : "lies past the end of the file: it is truncated");
     if (!(xml = malloc((size_t)xml_bytes)))
         return dw__set_error(err, DW_ENOMEM, "out of memory reading '%s'", m->path);

@@ -1156,7 +1156,9 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
         (!iso && path_join(r->cue_path, sizeof(r->cue_path), opts->output_dir, r->name, ".cue")) ||
         (!iso && path_join(r->map_path, sizeof(r->map_path), opts->output_dir, r->name, ".map")))
         return dw__set_error(r->err, DW_EINVAL, "output path too long");
-    if (!iso && !rep->medium.is_cd && strcmp(rep->source.backend, "iso") != 0)
+    /* an ISO image, plain or in a container (CSO, DMG, iso.gz), has its
+     * sectors rebuilt; a DVD or BD has no raw sectors */
+    if (!iso && !rep->medium.is_cd && strcmp(rep->medium.profile_name, "ISO image file") != 0)
         return dw__set_error(r->err, DW_EUNSUPPORTED,
                              "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
                              "--format iso",
