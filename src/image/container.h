@@ -20,9 +20,11 @@ struct dw__decoded {
     uint64_t bytes;
 };
 
-/* Open path as a decoder of its container.  Each checks the whole
- * structure it can check without decoding (header, index, record table)
- * and returns 0 with *out filled, or DW_EPARSE (a malformed container),
+/* Open path as a decoder of its container.  Each checks the structure it
+ * has (CSO header and index, ECM record table, DMG koly block and blkx
+ * tables, xz stream headers and index); gzip and ECM files are decoded
+ * once at open too (their size; gzip's CRC-32s, ECM's whole-file EDC).
+ * Returns 0 with *out filled, or DW_EPARSE (a malformed container),
  * DW_ETRUNC (shorter than its structure says), DW_EUNSUPPORTED (a variant
  * not read: the message says which and what to do), DW_ERANGE (a decoded
  * size larger than the largest disc), DW_ENOMEM, or an open/read error;
@@ -34,7 +36,7 @@ int dw__zstream_open(const char *path, enum dw__image_format format, struct dw__
                      struct dw_error_detail *err);
 
 /* Read an image in a container (format one of DW_IMAGE_CSO, _ZSO, _ECM,
- * _DMG, _GZIP, _XZ as dw__image_sniff found it): the ISO reader over the
+ * _DMG, _GZIP, _XZ as dw__image_sniff found it; see docs/formats.md): the ISO reader over the
  * decoded bytes, with iso_flags (DW__ISO_RAW).  An ECM, or a gz/xz that
  * holds no ISO, is refused with a message that says to open its cue
  * sheet.  Errors as the decoder's and dw__iso_read's. */
