@@ -44,7 +44,8 @@ packages=(build-essential cmake pkg-config
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
   liblzma-dev libflac-dev libzstd-dev mame-tools
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
-  python3-jsonschema pandoc bash-completion zsh man-db abigail-tools)
+  python3-jsonschema pandoc bash-completion zsh man-db abigail-tools
+  liblz4-dev libbz2-dev xz-utils gzip bzip2 dmg2img)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

@@ -12,6 +12,7 @@
 #include "discwright/disc.h"
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
+#include "image/container.h"
 #include "image/image.h"
 
 #define IMAGE_MAX_TRANSFER 64
@@ -64,7 +65,7 @@ static int image_medium(struct dw_drive *d, struct dw_medium_info *info)
 {
     struct image_drive *im = d->priv;
     const struct dw_disc *disc = im->img->disc;
-    bool cd = strcmp(im->img->format, "iso") != 0 && !im->img->dvd;
+    bool cd = !dw__image_holds_iso(im->img) && !im->img->dvd;
     info->profile = cd ? 0x08 : im->img->dvd ? 0x10 : 0;
     snprintf(info->profile_name, sizeof(info->profile_name), "%s",
              cd ? "CD-ROM" : im->img->dvd ? "DVD-ROM" : "ISO image file");

@@ -187,6 +187,14 @@ int dw__mds_read(const char *path, struct dw__image **out, struct dw_error_detai
 int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
                  struct dw_error_detail *err);
 
+/* dw__iso_read for decoded content (a CSO, ZSO, DMG, iso.gz ...): the ISO
+ * volume is the decoded_bytes bytes ops->pread gives from ctx, which this
+ * takes (closed on failure too).  format goes to img->format ("cso").
+ * Errors as dw__iso_read's, and the decoder's. */
+int dw__iso_read_vfile(const char *path, uint64_t decoded_bytes, const char *format,
+                       unsigned flags, const struct dw__vfile_ops *ops, void *ctx,
+                       struct dw__image **out, struct dw_error_detail *err);
+
 /* What the volume recognition area of an ISO image says (ECMA-119 8,
  * ECMA-167 2/8.3; see iso.c). */
 struct dw__iso_volume {

@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include "discwright/sector.h"
+#include "image/container.h"
 #include "image/image.h"
 #include "image/chd.h"
 
@@ -66,7 +67,9 @@ static const struct {
 };
 
 static const char reads[] =
-    "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images";
+    "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images, CloneCD, Alcohol "
+    "120% MDS, MAME CHD, CSO/ZSO, Apple DMG, ECM (through its cue sheet) and "
+    "gzip/xz-compressed ISO images";
 
 const char *dw__image_format_name(enum dw__image_format format)
 {
@@ -457,6 +460,12 @@ int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
     case DW_IMAGE_CCD:
     case DW_IMAGE_MDS:
     case DW_IMAGE_CHD:
+    case DW_IMAGE_CSO:
+    case DW_IMAGE_ZSO:
+    case DW_IMAGE_ECM:
+    case DW_IMAGE_DMG:
+    case DW_IMAGE_GZIP:
+    case DW_IMAGE_XZ:
         return 0;
     case DW_IMAGE_RAW_CD:
         return refuse_raw_cd(path, head, head_bytes, err);
@@ -562,6 +571,14 @@ int dw__image_open(const char *path, unsigned flags, struct dw__image **out,
         return dw__mds_read(path, out, err);
     case DW_IMAGE_CHD:
         return dw__chd_read(path, out, err);
+    case DW_IMAGE_CSO:
+    case DW_IMAGE_ZSO:
+    case DW_IMAGE_ECM:
+    case DW_IMAGE_DMG:
+    case DW_IMAGE_GZIP:
+    case DW_IMAGE_XZ:
+        return dw__container_read(path, format, flags & DW__IMAGE_RAW_ISO ? DW__ISO_RAW : 0, out,
+                                  err);
     default:
         return dw__iso_read(path, 0, out, err);
     }

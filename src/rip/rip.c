@@ -1146,7 +1146,10 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
     dw__ripmap_toc(r->disc, r->toc_fingerprint, sizeof(r->toc_fingerprint));
     snprintf(r->drive_name, sizeof(r->drive_name), "%s %s", rep->source.vendor,
              rep->source.model);
-    if (!rep->iso && !rep->medium.is_cd && strcmp(rep->source.backend, "iso") != 0)
+    /* an ISO image, plain or in a container (CSO, DMG, iso.gz), has its
+     * sectors rebuilt; a DVD or BD has no raw sectors */
+    if (!rep->iso && !rep->medium.is_cd &&
+        strcmp(rep->medium.profile_name, "ISO image file") != 0)
         return dw__set_error(r->err, DW_EUNSUPPORTED,
                              "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
                              "--format iso",

@@ -98,13 +98,22 @@ pad() { head -c "$1" /dev/zero; }
 printf '[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\n' > "$work/src/disc.cue"
 { printf 'MEDIA DESCRIPTOR\001\005'; pad 70; } > "$work/src/disc.mds"
 gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
-for c in "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
-         "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
-         "disc.iso.gz:is a gzip-compressed file, which discwright cannot read yet"; do
+bzip2 -c "$L/cdda.cue" > "$work/src/disc.iso.bz2"
+for c in "disc.iso.bz2:is a bzip2-compressed file, which discwright cannot read yet"; do
   f=${c%%:*}
   expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
   expect_stderr "'$work/src/$f' ${c#*:}" "$f is refused by its name"
-  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images" "$f: says what it reads"
+  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images" "$f: says what it reads"
+done
+# Containers discwright reads, whatever the extension says, broken or
+# holding no image: refused with what is wrong.
+for c in "game.iso:index entry 0 points to byte 0, inside the header or the index" \
+         "mac.dmg:has no XML property list" \
+         "disc.iso.gz:holds a cue sheet, not an ISO image: decompress it first"; do
+  f=${c%%:*}
+  expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
+  expect_stderr "'$work/src/$f'" "$f: the message names the file"
+  expect_stderr "${c#*:}" "$f: says what is wrong"
 done
 # CloneCD and Alcohol descriptors go to their readers, whatever the name.
 expect_exit 1 "a CloneCD file named .cue" -- "$DW" info "$work/src/disc.cue"
