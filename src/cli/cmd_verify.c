@@ -16,10 +16,77 @@ static const char usage[] =
     "  --lba N       where the image starts on SOURCE (default: first data track\n"
     "                for an ISO, first track for a BIN/CUE)\n"
     "  -r, --retries N  re-reads of an unreadable sector (default 2)\n"
+    "  --offset N    read offset correction of SOURCE's audio in samples\n"
+    "                (AccurateRip's sign); default: the drive's profile or the\n"
+    "                offset table, else found by sliding the audio (+-2940)\n"
     "  -q, --quiet   no progress line      --json  print the JSON report\n"
     "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file\n"
     "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
-    "read, 4 mismatch (ranges listed with their first differing byte)\n";
+    "read, 4 mismatch (ranges listed with their first differing byte or sample)\n";
+
+/* The read offset line: the offset, where it came from, and a search that
+ * disagrees with a known one. */
+static void offset_lines(const struct dw_verify_report *rep)
+{
+    enum dw_verify_offset_source src;
+    const char *detail;
+    int32_t samples = dw_verify_report_offset(rep, &src, &detail), found;
+    if (src == DW_VERIFY_OFFSET_NONE)
+        return;
+    static const char *const how[] = {
+        [DW_VERIFY_OFFSET_IMAGE] = "the source is an image",
+        [DW_VERIFY_OFFSET_OPTION] = "--offset",
+        [DW_VERIFY_OFFSET_PROFILE] = "known: drive profile",
+        [DW_VERIFY_OFFSET_TABLE] = "known: drive offset table",
+        [DW_VERIFY_OFFSET_FOUND] = "found by sliding the audio against the image",
+        [DW_VERIFY_OFFSET_NOT_FOUND] = "not found"};
+    printf("  read offset %+d samples (%s%s%s)\n", (int)samples, how[src],
+           src == DW_VERIFY_OFFSET_OPTION || !detail[0] ? "" : ": ",
+           src == DW_VERIFY_OFFSET_OPTION ? "" : cli_safe(detail));
+    if (src != DW_VERIFY_OFFSET_FOUND && dw_verify_report_offset_search(rep, &found) == 1 &&
+        found != samples)
+        printf("  the audio fits a combined offset of %+d samples, not the %+d used (a disc "
+               "written with a write offset?): try --offset %d\n",
+               (int)found, (int)samples, (int)found);
+}
+
+/* One line a track of a raw comparison. */
+static void track_lines(const struct dw_verify_report *rep)
+{
+    struct dw_verify_track t;
+    for (int i = 0; dw_verify_report_track(rep, i, &t, sizeof(t)) == 0; i++) {
+        printf("  track %d (%s): %lld sectors, %lld match, %lld miscompare, %lld unreadable",
+               t.number, t.audio ? "audio" : "data", (long long)t.sectors,
+               (long long)t.match, (long long)t.miscompare, (long long)t.unreadable);
+        if (t.untested)
+            printf(", %lld untested", (long long)t.untested);
+        if (t.audio && t.samples_not_compared)
+            printf(", %lld samples outside the source's audio not compared",
+                   (long long)t.samples_not_compared);
+        if (!t.audio && t.edc_errors)
+            printf(", %lld failing their EDC/ECC check", (long long)t.edc_errors);
+        putchar('\n');
+    }
+}
+
+/* One range line. */
+static void range_line(FILE *out, const struct dw_verify_range *r)
+{
+    fprintf(out, "  %s: LBA %d-%d (%d sectors)", dw_sector_class_name(r->cls), r->first_lba,
+            r->last_lba, r->last_lba - r->first_lba + 1);
+    if (r->cls == DW_CLASS_MISCOMPARE)
+        fprintf(out, ", first differing byte %d of LBA %d", r->first_diff_byte, r->first_lba);
+    if (r->cls == DW_CLASS_MISCOMPARE && r->first_diff_sample >= 0)
+        fprintf(out, " (sample %d)", r->first_diff_sample);
+    if (r->track)
+        fprintf(out, ", track %d", r->track);
+    if (r->cls == DW_CLASS_MISCOMPARE && r->edc >= 0)
+        fprintf(out, r->edc ? ", its EDC/ECC check fails (damaged on the disc or in the read)"
+                            : ", its EDC/ECC check passes (the disc holds another sector)");
+    if (r->cls == DW_CLASS_OUTSIDE)
+        fprintf(out, ": after the offset shift no sample lies in the source's audio");
+    fputc('\n', out);
+}
 
 /* The summary on stdout and the ranges (on stdout, or on stderr beside
  * --json; -q leaves them to the report); returns the exit status. */
@@ -37,12 +104,20 @@ static int verify_summary(struct cli *cli, const char *source, const char *image
                dw_verify_report_sector_bytes(rep) == 2048 ? "2048-byte user data"
                                                           : "raw 2352-byte sectors",
                dw_verify_report_source_lba(rep));
+        offset_lines(rep);
         printf("  %lld sectors: %lld match, %lld miscompare, %lld unreadable, %lld "
                "untested\n",
                (long long)dw_verify_report_count(rep, DW_VERIFY_SECTORS),
                (long long)dw_verify_report_count(rep, DW_VERIFY_MATCH),
                (long long)miscompare, (long long)unreadable,
                (long long)dw_verify_report_count(rep, DW_VERIFY_UNTESTED));
+        int64_t nc = dw_verify_report_count(rep, DW_VERIFY_SAMPLES_NOT_COMPARED);
+        if (nc)
+            printf("  %lld audio samples whose source position lies outside the source's "
+                   "audio (the disc's edges, after the offset shift) were not compared\n",
+                   (long long)nc);
+        if (dw_verify_report_sector_bytes(rep) == 2352)
+            track_lines(rep);
         if (extra)
             printf(
                 "  %lld sectors on the source after the image (padding or run-out) were "
@@ -54,15 +129,7 @@ static int verify_summary(struct cli *cli, const char *source, const char *image
     for (int i = 0; !cli->quiet && i < ranges && i < 50; i++) {
         if (dw_verify_report_range(rep, i, &r, sizeof(r)))
             break;
-        if (r.cls == DW_CLASS_MISCOMPARE)
-            fprintf(out,
-                    "  miscompare: LBA %d-%d (%d sectors), first differing byte %d of "
-                    "LBA %d\n",
-                    r.first_lba, r.last_lba, r.last_lba - r.first_lba + 1,
-                    r.first_diff_byte, r.first_lba);
-        else
-            fprintf(out, "  %s: LBA %d-%d (%d sectors)\n", dw_sector_class_name(r.cls),
-                    r.first_lba, r.last_lba, r.last_lba - r.first_lba + 1);
+        range_line(out, &r);
     }
     if (!cli->quiet && ranges > 50)
         fprintf(out, "  ... %d more ranges in the --json report\n", ranges - 50);
@@ -80,6 +147,14 @@ static int verify_summary(struct cli *cli, const char *source, const char *image
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
                    int retries, struct dw_verify_report **report_out)
 {
+    struct dw_verify_opts opts = {.source_lba = lba, .retries = retries};
+    return cli_verify_run_opts(cli, source, image, &opts, report_out);
+}
+
+int cli_verify_run_opts(struct cli *cli, const char *source, const char *image,
+                        const struct dw_verify_opts *given,
+                        struct dw_verify_report **report_out)
+{
     struct dw_drive *s = NULL, *im = NULL;
     struct dw_error_detail err;
     struct dw_verify_report *rep = NULL;
@@ -96,8 +171,8 @@ int cli_verify_run(struct cli *cli, const char *source, const char *image, int32
     struct dw_callbacks cb;
     cli_callbacks(cli, &cb);
     cli_install_signals();
-    struct dw_verify_opts opts = {.source_lba = lba, .retries = retries,
-                                  .command_line = cli->command_line};
+    struct dw_verify_opts opts = *given;
+    opts.command_line = cli->command_line;
     rc = dw_verify(s, im, &opts, &cb, &rep, &err);
     cli_progress_done();
     if (!report_out && cli->json && dw_verify_report_json(rep))
@@ -121,9 +196,9 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"lba", required_argument, NULL, 'l'}, {"retries", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},
+        {"offset", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
-    int32_t lba = -1;
-    int retries = -1;
+    struct dw_verify_opts opts = {.source_lba = -1, .retries = -1};
     int c;
     while ((c = getopt_long(argc, argv, "r:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -134,7 +209,19 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
                 cli_errorf("--lba needs a sector number, not '%s'", optarg);
                 return EXIT_USAGE;
             }
-            lba = (int32_t)v;
+            opts.source_lba = (int32_t)v;
+            break;
+        }
+        case 'o': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < -DW_VERIFY_MAX_OFFSET || v > DW_VERIFY_MAX_OFFSET) {
+                cli_errorf("--offset needs a number of samples from -%d to %d, not '%s'",
+                           DW_VERIFY_MAX_OFFSET, DW_VERIFY_MAX_OFFSET, optarg);
+                return EXIT_USAGE;
+            }
+            opts.read_offset_samples = (int32_t)v;
+            opts.flags |= DW_VERIFY_READ_OFFSET;
             break;
         }
         case 'r': {
@@ -144,7 +231,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
                 cli_errorf("--retries needs a number 0-100, not '%s'", optarg);
                 return EXIT_USAGE;
             }
-            retries = (int)v;
+            opts.retries = (int)v;
             break;
         }
         case 'q':
@@ -164,5 +251,5 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    return cli_verify_run(cli, argv[optind], argv[optind + 1], lba, retries, NULL);
+    return cli_verify_run_opts(cli, argv[optind], argv[optind + 1], &opts, NULL);
 }

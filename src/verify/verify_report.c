@@ -16,29 +16,49 @@ struct dw_verify_report *dw__verify_report_new(void)
     rep->verdict = DW_VERIFY_VERDICT_FAILED;
     rep->exit_status = 1;
     rep->source_lba = -1;
+    rep->search = -1;
     return rep;
 }
 
-int dw__verify_report_add(struct dw_verify_report *rep, int32_t lba,
-                          enum dw_sector_class cls, int32_t first_diff_byte)
+int dw__verify_report_add(struct dw_verify_report *rep, int track, int32_t lba,
+                          enum dw_sector_class cls, const struct dw_verify_range *d)
 {
+    struct dw_verify_track *t =
+        track >= 0 && track < rep->track_count ? &rep->tracks[track] : NULL;
+    int64_t dummy[1], *tc = dummy;
     switch (cls) {
     case DW_CLASS_MATCH:
         rep->match++;
+        if (t)
+            t->match++;
         return 0;
     case DW_CLASS_MISCOMPARE:
         rep->miscompare++;
+        tc = t ? &t->miscompare : dummy;
+        if (d && d->edc == 1) {
+            rep->edc_errors++;
+            if (t)
+                t->edc_errors++;
+        }
         break;
     case DW_CLASS_UNREADABLE:
         rep->unreadable++;
+        tc = t ? &t->unreadable : dummy;
         break;
     case DW_CLASS_UNTESTED:
         rep->untested++;
+        tc = t ? &t->untested : dummy;
+        break;
+    case DW_CLASS_OUTSIDE:
+        rep->outside++;
+        tc = t ? &t->outside : dummy;
         break;
     }
+    (*tc)++;
+    int number = t ? t->number : 0;
     if (rep->range_count) {
         struct dw_verify_range *last = &rep->ranges[rep->range_count - 1];
-        if (last->cls == cls && last->last_lba + 1 == lba) {
+        if (last->cls == cls && last->track == number && last->last_lba + 1 == lba) {
             last->last_lba = lba;
             return 0;
         }
@@ -55,7 +75,10 @@ int dw__verify_report_add(struct dw_verify_report *rep, int32_t lba,
         (struct dw_verify_range){.first_lba = lba,
                                  .last_lba = lba,
                                  .cls = cls,
-                                 .first_diff_byte = first_diff_byte};
+                                 .first_diff_byte = d ? d->first_diff_byte : -1,
+                                 .first_diff_sample = d ? d->first_diff_sample : -1,
+                                 .track = number,
+                                 .edc = d ? d->edc : -1};
     return 0;
 }
 
@@ -131,6 +154,14 @@ int64_t dw_verify_report_count(const struct dw_verify_report *rep,
         return rep->source_extra_sectors;
     case DW_VERIFY_RANGES:
         return rep->range_count;
+    case DW_VERIFY_OUTSIDE:
+        return rep->outside;
+    case DW_VERIFY_SAMPLES_NOT_COMPARED:
+        return rep->samples_not_compared;
+    case DW_VERIFY_EDC_ERRORS:
+        return rep->edc_errors;
+    case DW_VERIFY_TRACKS:
+        return rep->track_count;
     }
     return 0;
 }
@@ -158,5 +189,57 @@ int dw_verify_report_range(const struct dw_verify_report *rep, int i,
         return DW_ERANGE;
     memcpy(out, &rep->ranges[i],
            out_bytes < sizeof(rep->ranges[i]) ? out_bytes : sizeof(rep->ranges[i]));
+    return 0;
+}
+
+const char *dw_verify_offset_source_name(enum dw_verify_offset_source s)
+{
+    switch (s) {
+    case DW_VERIFY_OFFSET_NONE:
+        break;
+    case DW_VERIFY_OFFSET_IMAGE:
+        return "image";
+    case DW_VERIFY_OFFSET_OPTION:
+        return "option";
+    case DW_VERIFY_OFFSET_PROFILE:
+        return "profile";
+    case DW_VERIFY_OFFSET_TABLE:
+        return "table";
+    case DW_VERIFY_OFFSET_FOUND:
+        return "found";
+    case DW_VERIFY_OFFSET_NOT_FOUND:
+        return "not found";
+    }
+    return "none";
+}
+
+int32_t dw_verify_report_offset(const struct dw_verify_report *rep,
+                                enum dw_verify_offset_source *source, const char **detail)
+{
+    bool have = rep && rep->have_offset;
+    if (source)
+        *source = have ? rep->offset_source : DW_VERIFY_OFFSET_NONE;
+    if (detail)
+        *detail = have ? rep->offset_detail : "";
+    return have ? rep->offset_samples : 0;
+}
+
+int dw_verify_report_offset_search(const struct dw_verify_report *rep, int32_t *samples)
+{
+    if (samples)
+        *samples = rep && rep->search == 1 ? rep->search_samples : 0;
+    return rep && rep->have_offset ? rep->search : -1;
+}
+
+/* The first version of struct dw_verify_track ends after edc_errors. */
+int dw_verify_report_track(const struct dw_verify_report *rep, int i,
+                           struct dw_verify_track *out, size_t out_bytes)
+{
+    if (!out || out_bytes < offsetof(struct dw_verify_track, edc_errors) + sizeof(int64_t))
+        return DW_EINVAL;
+    if (!rep || !rep->have_comparison || i < 0 || i >= rep->track_count)
+        return DW_ERANGE;
+    memcpy(out, &rep->tracks[i],
+           out_bytes < sizeof(rep->tracks[i]) ? out_bytes : sizeof(rep->tracks[i]));
     return 0;
 }

@@ -222,9 +222,10 @@ static void test_report_accessors_and_json(void **state)
     assert_int_equal(dw_verify_report_count(rep, (enum dw_verify_count)99), 0);
 
     struct dw_verify_range r[3];
-    static const struct dw_verify_range want[3] = {{10, 11, DW_CLASS_MISCOMPARE, 5},
-                                                   {40, 40, DW_CLASS_MISCOMPARE, 2047},
-                                                   {60, 63, DW_CLASS_UNREADABLE, -1}};
+    static const struct dw_verify_range want[3] = {
+        {.first_lba = 10, .last_lba = 11, .cls = DW_CLASS_MISCOMPARE, .first_diff_byte = 5},
+        {.first_lba = 40, .last_lba = 40, .cls = DW_CLASS_MISCOMPARE, .first_diff_byte = 2047},
+        {.first_lba = 60, .last_lba = 63, .cls = DW_CLASS_UNREADABLE, .first_diff_byte = -1}};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(dw_verify_report_range(rep, i, &r[i], sizeof(r[i])), 0);
         assert_int_equal(r[i].first_lba, want[i].first_lba);
@@ -244,7 +245,8 @@ static void test_report_accessors_and_json(void **state)
     assert_string_equal(keys,
                         "tool,schema,schema_version,command,command_line,finished,source,"
                         "image,compare,source_lba,sectors,match,miscompare,unreadable,"
-                        "untested,source_extra_sectors,ranges,verdict,exit_status");
+                        "untested,outside,samples_not_compared,edc_errors,"
+                        "source_extra_sectors,tracks,ranges,verdict,exit_status");
     assert_string_equal(json_str(o, "schema"), "discwright-verify-report");
     assert_int_equal(json_int(o, "schema_version"), 1);
     assert_string_equal(json_str(o, "command"), "verify");
@@ -272,8 +274,8 @@ static void test_report_accessors_and_json(void **state)
         json_object *x = json_object_array_get_idx(v, (size_t)i);
         json_keys(x, keys, sizeof(keys));
         assert_string_equal(keys, r[i].cls == DW_CLASS_MISCOMPARE
-                                      ? "class,first_lba,last_lba,sectors,first_diff_byte"
-                                      : "class,first_lba,last_lba,sectors");
+                                      ? "class,first_lba,last_lba,sectors,track,first_diff_byte"
+                                      : "class,first_lba,last_lba,sectors,track");
         assert_string_equal(json_str(x, "class"), dw_sector_class_name(r[i].cls));
         assert_int_equal(json_int(x, "first_lba"), r[i].first_lba);
         assert_int_equal(json_int(x, "last_lba"), r[i].last_lba);
@@ -365,9 +367,14 @@ static void test_report_after_failure(void **state)
     rep = (struct dw_verify_report *)&r; /* any value: dw_verify clears it */
     assert_int_equal(dw_verify(NULL, im, NULL, NULL, &rep, &err), DW_EINVAL);
     assert_null(rep);
-    struct dw_verify_opts bad = {.source_lba = -1, .retries = -1, .flags = 1};
+    struct dw_verify_opts bad = {.source_lba = -1, .retries = -1, .flags = 0x80};
     assert_int_equal(dw_verify(s, im, &bad, NULL, &rep, &err), DW_EINVAL);
     assert_null(rep);
+    bad.flags = DW_VERIFY_READ_OFFSET;
+    bad.read_offset_samples = DW_VERIFY_MAX_OFFSET + 1;
+    assert_int_equal(dw_verify(s, im, &bad, NULL, &rep, &err), DW_EINVAL);
+    assert_null(rep);
+    assert_non_null(strstr(err.message, "out of range"));
     assert_null(dw_verify_report_json(NULL));
     assert_int_equal(dw_verify_report_verdict(NULL), DW_VERIFY_VERDICT_FAILED);
     assert_int_equal(dw_verify_report_exit_status(NULL), 1);
