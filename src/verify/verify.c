@@ -72,7 +72,7 @@ struct vjob {
     uint8_t *got, *want; /* transfer buffers: source (one sector more, for the
                             offset), image */
     uint8_t *state;      /* per source sector of a transfer: enum src_state */
-    int src_hint;        /* the source track src_is_audio found last */
+    int src_hint, img_hint; /* the tracks src_is_audio found last */
     int64_t done;        /* sectors compared */
     double last_progress;
     bool stopped; /* the progress callback said stop */
@@ -182,26 +182,35 @@ static void verify_plan(struct vjob *j)
     rep->have_comparison = true;
 }
 
-/* Whether source LBA lba holds audio the drive can read: in an audio
- * track of the source, not before LBA 0 (the lead-in side). */
+/* The track of disc d that holds lba, or NULL; *hint remembers the last. */
+static const struct dw_track *track_at(const struct dw_disc *d, int32_t lba, int *hint)
+{
+    int i = *hint >= 0 && *hint < d->track_count ? *hint : 0;
+    const struct dw_track *t = &d->tracks[i];
+    if (d->track_count && lba >= dw_track_first_lba(t) && lba < t->end_lba)
+        return t;
+    for (i = 0; i < d->track_count; i++) {
+        t = &d->tracks[i];
+        if (lba >= dw_track_first_lba(t) && lba < t->end_lba) {
+            *hint = i;
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* Whether source LBA lba holds audio the drive can read: not before LBA 0
+ * (the lead-in side), inside a track of the source (not a lead-out or a
+ * gap between sessions), and audio where the image puts it there.  The
+ * image's layout decides the kind: a drive's TOC does not know pregaps, so
+ * the audio pregap after a data track counts to the data track there. */
 static bool src_is_audio(struct vjob *j, int32_t lba)
 {
-    const struct dw_disc *d = j->sdisc;
-    if (lba < 0 || !d->track_count)
+    if (lba < 0 || !track_at(j->sdisc, lba, &j->src_hint))
         return false;
-    int i = j->src_hint < d->track_count ? j->src_hint : 0;
-    const struct dw_track *t = &d->tracks[i];
-    if (lba < dw_track_first_lba(t) || lba >= t->end_lba) {
-        for (i = 0; i < d->track_count; i++) {
-            t = &d->tracks[i];
-            if (lba >= dw_track_first_lba(t) && lba < t->end_lba)
-                break;
-        }
-        if (i == d->track_count)
-            return false;
-        j->src_hint = i;
-    }
-    return !dw_track_is_data(t);
+    const struct dw_track *t =
+        track_at(j->idisc, lba - (j->rep->source_lba - j->img_first), &j->img_hint);
+    return t && !dw_track_is_data(t);
 }
 
 static int32_t floor_div(int64_t a, int32_t b)
