@@ -47,6 +47,12 @@ DW_API const char *dw_sector_class_name(enum dw_sector_class c);
 #define DW_VERIFY_READ_OFFSET 0x1u /* compare audio with opts->read_offset_samples
                                       instead of the drive's known offset or
                                       the one the search finds */
+#define DW_VERIFY_SUBCHANNEL_Q 0x2u /* also read the Q sub-channel of every
+                                      sector from both sides
+                                      (dw_drive_read_q_frames) and compare the
+                                      frames whose CRC is valid on both: for a
+                                      disc burned RAW, whose Q came from the
+                                      image */
 
 struct dw_verify_opts {
     int32_t source_lba;      /* where the image starts on the source; -1: the
@@ -141,7 +147,16 @@ enum dw_verify_count {
                                      at the disc's edges; not differences */
     DW_VERIFY_EDC_ERRORS,         /* miscompared data sectors whose source copy
                                      fails its EDC/ECC check */
-    DW_VERIFY_TRACKS              /* tracks in the per-track list */
+    DW_VERIFY_TRACKS,             /* tracks in the per-track list */
+    /* With DW_VERIFY_SUBCHANNEL_Q, in Q frames (one a sector): */
+    DW_VERIFY_Q_COMPARED,         /* CRC-valid on both sides, compared */
+    DW_VERIFY_Q_MISCOMPARE,       /* of them, different (the verdict is then
+                                     a mismatch) */
+    DW_VERIFY_Q_NOT_COMPARED,     /* a CRC that fails on either side (or a
+                                     frame the source did not deliver), or an
+                                     MCN/ISRC frame (ADR 2/3) facing another
+                                     ADR: encoders place those freely */
+    DW_VERIFY_Q_RANGES            /* ranges of differing Q frames */
 };
 /* The count `what`; 0 for an unknown one, for rep NULL, and for a verify
  * that failed before it compared anything. */
@@ -212,6 +227,7 @@ struct dw_verify_track {
     int64_t sectors, match, miscompare, unreadable, untested, outside;
     int64_t samples_not_compared; /* audio: see DW_VERIFY_SAMPLES_NOT_COMPARED */
     int64_t edc_errors;         /* see DW_VERIFY_EDC_ERRORS */
+    int64_t q_compared, q_miscompare, q_not_compared; /* see DW_VERIFY_Q_* */
 };
 
 /* Track i, 0 .. dw_verify_report_count(DW_VERIFY_TRACKS) - 1, in the
@@ -220,6 +236,13 @@ struct dw_verify_track {
  * DW_EINVAL for out NULL or out_bytes too small for the number and counts. */
 DW_API int dw_verify_report_track(const struct dw_verify_report *rep, int i,
                                   struct dw_verify_track *out, size_t out_bytes);
+
+/* Range i, 0 .. dw_verify_report_count(DW_VERIFY_Q_RANGES) - 1, of
+ * sectors whose Q frames differ (cls DW_CLASS_MISCOMPARE, first_diff_byte
+ * the first differing byte of the 12-byte frame of first_lba, track;
+ * first_diff_sample and edc -1), as dw_verify_report_range. */
+DW_API int dw_verify_report_q_range(const struct dw_verify_report *rep, int i,
+                                    struct dw_verify_range *out, size_t out_bytes);
 
 /* Compare source with image (opened as drives: an ISO image is compared as
  * 2048-byte user data, a BIN/CUE, TOC or NRG as raw 2352-byte sectors),
@@ -251,7 +274,8 @@ DW_API int dw_verify_report_track(const struct dw_verify_report *rep, int i,
  * for bad arguments, DW_ENOMEM).  Returns 0 when the comparison ran to the
  * end, whatever it found (see the verdict), or DW_E* with err (may be
  * NULL) set: DW_EINVAL (NULL drive, unknown flags, an offset out of
- * range), DW_EUNSUPPORTED (an
+ * range), DW_EUNSUPPORTED (also: DW_VERIFY_SUBCHANNEL_Q with a source that
+ * returns no sub-channel data or a comparison of user data) (an
  * image with audio tracks against a source without raw sectors),
  * DW_ENOMEDIUM, DW_EABORTED, DW_ENOMEM, or the image's read error (a
  * sector the image cannot serve is a broken image, not a difference). */

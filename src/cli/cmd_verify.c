@@ -19,6 +19,7 @@ static const char usage[] =
     "  --offset N    read offset correction of SOURCE's audio in samples\n"
     "                (AccurateRip's sign); default: the drive's profile or the\n"
     "                offset table, else found by sliding the audio (+-2940)\n"
+    "  --subchannel  also compare the Q sub-channel (a RAW burn's)\n"
     "  -q, --quiet   no progress line      --json  print the JSON report\n"
     "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file\n"
     "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
@@ -96,6 +97,10 @@ static int verify_summary(struct cli *cli, const char *source, const char *image
     int64_t miscompare = dw_verify_report_count(rep, DW_VERIFY_MISCOMPARE);
     int64_t unreadable = dw_verify_report_count(rep, DW_VERIFY_UNREADABLE);
     int64_t extra = dw_verify_report_count(rep, DW_VERIFY_SOURCE_EXTRA_SECTORS);
+    int64_t qc = dw_verify_report_count(rep, DW_VERIFY_Q_COMPARED);
+    int64_t qmis = dw_verify_report_count(rep, DW_VERIFY_Q_MISCOMPARE);
+    int64_t qnc = dw_verify_report_count(rep, DW_VERIFY_Q_NOT_COMPARED);
+    int qranges = (int)dw_verify_report_count(rep, DW_VERIFY_Q_RANGES);
     int ranges = (int)dw_verify_report_count(rep, DW_VERIFY_RANGES);
     int status = dw_verify_report_exit_status(rep);
     if (!cli->json && !cli->quiet) {
@@ -118,6 +123,10 @@ static int verify_summary(struct cli *cli, const char *source, const char *image
                    (long long)nc);
         if (dw_verify_report_sector_bytes(rep) == 2352)
             track_lines(rep);
+        if (qc + qnc)
+            printf("  Q sub-channel: %lld frames compared, %lld differ, %lld not compared (a "
+                   "CRC that fails, or MCN/ISRC frames placed apart)\n",
+                   (long long)qc, (long long)qmis, (long long)qnc);
         if (extra)
             printf(
                 "  %lld sectors on the source after the image (padding or run-out) were "
@@ -133,7 +142,21 @@ static int verify_summary(struct cli *cli, const char *source, const char *image
     }
     if (!cli->quiet && ranges > 50)
         fprintf(out, "  ... %d more ranges in the --json report\n", ranges - 50);
-    if (status == EXIT_MISMATCH)
+    for (int i = 0; !cli->quiet && i < qranges && i < 50; i++) {
+        if (dw_verify_report_q_range(rep, i, &r, sizeof(r)))
+            break;
+        fprintf(out,
+                "  Q miscompare: LBA %d-%d (%d frames), first differing byte %d of the Q frame "
+                "of LBA %d, track %d\n",
+                r.first_lba, r.last_lba, r.last_lba - r.first_lba + 1, r.first_diff_byte,
+                r.first_lba, r.track);
+    }
+    if (!cli->quiet && qranges > 50)
+        fprintf(out, "  ... %d more Q ranges in the --json report\n", qranges - 50);
+    if (status == EXIT_MISMATCH && !miscompare)
+        cli_errorf("the Q sub-channel of '%s' differs from '%s' in %lld sectors", source, image,
+                   (long long)qmis);
+    else if (status == EXIT_MISMATCH)
         cli_errorf("'%s' differs from '%s' in %lld sectors", source, image,
                    (long long)miscompare);
     else if (status == EXIT_BAD_SECTORS)
@@ -196,7 +219,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"lba", required_argument, NULL, 'l'}, {"retries", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},
-        {"offset", required_argument, NULL, 'o'},
+        {"offset", required_argument, NULL, 'o'}, {"subchannel", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     struct dw_verify_opts opts = {.source_lba = -1, .retries = -1};
     int c;
@@ -234,6 +257,9 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             opts.retries = (int)v;
             break;
         }
+        case 'S':
+            opts.flags |= DW_VERIFY_SUBCHANNEL_Q;
+            break;
         case 'q':
         case 'X':
         case 'J':

@@ -72,6 +72,7 @@ struct vjob {
     uint8_t *got, *want; /* transfer buffers: source (one sector more, for the
                             offset), image */
     uint8_t *state;      /* per source sector of a transfer: enum src_state */
+    uint8_t *q_src, *q_img; /* Q frames of a transfer (DW_VERIFY_SUBCHANNEL_Q) */
     int src_hint, img_hint; /* the tracks src_is_audio found last */
     int64_t done;        /* sectors compared */
     double last_progress;
@@ -564,6 +565,49 @@ static void verify_progress(struct vjob *j)
         j->stopped = true;
 }
 
+/* Whether a Q frame's CRC (ECMA-130 cl. 22.3.6) is valid. */
+static bool q_valid(const uint8_t *q)
+{
+    uint16_t crc = dw_q_crc(q);
+    return q[10] == (uint8_t)(crc >> 8) && q[11] == (uint8_t)crc;
+}
+
+/* The Q frames of n sectors: the image's from ilba, the source's from
+ * slba; frames whose CRC is valid on both sides are compared, but for an
+ * MCN or ISRC frame (ADR 2, 3) facing a frame of another ADR: where those
+ * frames go is the encoder's choice (at least one in 100 frames, IEC
+ * 60908 17.5.2), and an image's Q synthesized from its layout need not
+ * place them as the disc's writer did. */
+static int verify_q(struct vjob *j, const struct vrun *run, int32_t ilba, int32_t n,
+                    int32_t slba)
+{
+    int rc = dw_drive_read_q_frames(j->image, ilba, n, j->q_img);
+    if (rc)
+        return drive_error(j, j->image, rc);
+    rc = dw_drive_read_q_frames(j->source, slba, n, j->q_src);
+    if (rc == DW_EUNSUPPORTED)
+        return dw__set_error(j->err, rc,
+                             "'%s' returns no sub-channel data: verify without --subchannel",
+                             j->rep->source.address);
+    if (dw__read_error_is_fatal(rc))
+        return drive_error(j, j->source, rc);
+    if (rc) /* no frame read: none compared */
+        memset(j->q_src, 0, (size_t)n * DW_Q_BYTES);
+    for (int32_t i = 0; i < n; i++) {
+        const uint8_t *a = j->q_src + (size_t)i * DW_Q_BYTES, *b = j->q_img + (size_t)i * DW_Q_BYTES;
+        unsigned adr_a = a[0] & 0x0F, adr_b = b[0] & 0x0F;
+        bool both = q_valid(a) && q_valid(b) &&
+                    (adr_a == adr_b || (adr_a != 2 && adr_a != 3 && adr_b != 2 && adr_b != 3));
+        int32_t diff = -1;
+        for (int k = 0; both && k < DW_Q_BYTES && diff < 0; k++)
+            if (a[k] != b[k])
+                diff = k;
+        if ((rc = dw__verify_report_add_q(j->rep, run->track, slba + i, both, diff)))
+            return dw__set_error(j->err, rc, "out of memory");
+    }
+    return 0;
+}
+
 /* Every run of the image in transfers; after a stop the rest is counted
  * untested. */
 static int verify_compare(struct vjob *j)
@@ -585,6 +629,8 @@ static int verify_compare(struct vjob *j)
             } else {
                 rc = run->audio ? verify_audio_transfer(j, run, ilba, n, slba)
                                 : verify_transfer(j, run, ilba, n, slba);
+                if (!rc && j->q_src)
+                    rc = verify_q(j, run, ilba, n, slba);
                 if (rc)
                     return rc;
                 j->done += n;
@@ -614,6 +660,18 @@ static int verify_buffers(struct vjob *j)
     j->state = malloc((size_t)j->transfer + 1);
     if (!j->got || !j->want || !j->state)
         return dw__set_error(j->err, DW_ENOMEM, "out of memory");
+    if (!(j->opts->flags & DW_VERIFY_SUBCHANNEL_Q))
+        return 0;
+    if (!j->rep->raw)
+        return dw__set_error(j->err, DW_EUNSUPPORTED,
+                             "'%s' is compared as 2048-byte user data, which has no "
+                             "sub-channel: verify without --subchannel",
+                             j->rep->image.address);
+    j->rep->q = true;
+    j->q_src = malloc((size_t)j->transfer * DW_Q_BYTES);
+    j->q_img = malloc((size_t)j->transfer * DW_Q_BYTES);
+    if (!j->q_src || !j->q_img)
+        return dw__set_error(j->err, DW_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -634,7 +692,7 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image,
         *report = NULL;
     if (!source || !image)
         return dw__set_error(j.err, DW_EINVAL, "verify needs a source and an image");
-    if (j.opts->flags & ~DW_VERIFY_READ_OFFSET)
+    if (j.opts->flags & ~(DW_VERIFY_READ_OFFSET | DW_VERIFY_SUBCHANNEL_Q))
         return dw__set_error(j.err, DW_EINVAL, "unknown verify flags");
     if ((j.opts->flags & DW_VERIFY_READ_OFFSET) &&
         (j.opts->read_offset_samples < -DW_VERIFY_MAX_OFFSET ||
@@ -657,6 +715,8 @@ int dw_verify(struct dw_drive *source, struct dw_drive *image,
     free(j.got);
     free(j.want);
     free(j.state);
+    free(j.q_src);
+    free(j.q_img);
     dw__verify_report_finish(
         j.rep, rc ? (j.err->message[0] ? j.err->message : dw_strerror(rc)) : NULL);
     if (report)

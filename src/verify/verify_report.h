@@ -55,6 +55,10 @@ struct dw_verify_report {
     int64_t outside, samples_not_compared, edc_errors;
     struct dw_verify_range *ranges; /* in source LBA order, neighbours merged */
     int range_count, range_cap;
+    bool q;                   /* the Q sub-channel was compared */
+    int64_t q_compared, q_miscompare, q_not_compared;
+    struct dw_verify_range *q_ranges; /* as ranges, of differing Q frames */
+    int q_range_count, q_range_cap;
     struct dw_verify_track tracks[DW_MAX_TRACKS]; /* the image's, in order */
     int track_count;
 
@@ -89,6 +93,13 @@ struct dw_verify_report *dw__verify_report_new(void);
  * src/verify/verify_report.c */
 int dw__verify_report_add(struct dw_verify_report *rep, int track, int32_t lba,
                           enum dw_sector_class cls, const struct dw_verify_range *d);
+
+/* Count one Q frame of rep->tracks[track] at source LBA lba: compared
+ * (equal or not: diff_byte >= 0 is the first differing byte) or not
+ * compared; a differing one goes into the Q ranges as
+ * dw__verify_report_add does.  0 or DW_ENOMEM.  src/verify/verify_report.c */
+int dw__verify_report_add_q(struct dw_verify_report *rep, int track, int32_t lba,
+                            bool compared, int32_t diff_byte);
 
 /* The verdict and exit status from the counts, or FAILED with error when
  * error is not NULL; stamps "finished" and makes the JSON (rep->json stays

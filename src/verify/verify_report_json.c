@@ -40,7 +40,7 @@ static json_object *range_json(const struct dw_verify_range *r)
     return x;
 }
 
-static json_object *track_json(const struct dw_verify_track *t)
+static json_object *track_json(const struct dw_verify_track *t, bool q)
 {
     json_object *x = json_object_new_object();
     add(x, "number", json_object_new_int(t->number));
@@ -55,6 +55,11 @@ static json_object *track_json(const struct dw_verify_track *t)
         add(x, "samples_not_compared", json_object_new_int64(t->samples_not_compared));
     } else {
         add(x, "edc_errors", json_object_new_int64(t->edc_errors));
+    }
+    if (q) {
+        add(x, "q_compared", json_object_new_int64(t->q_compared));
+        add(x, "q_miscompare", json_object_new_int64(t->q_miscompare));
+        add(x, "q_not_compared", json_object_new_int64(t->q_not_compared));
     }
     return x;
 }
@@ -100,8 +105,19 @@ static void add_comparison(json_object *o, const struct dw_verify_report *rep)
         add(o, "read_offset", offset_json(rep));
     json_object *tracks = json_object_new_array();
     for (int i = 0; i < rep->track_count; i++)
-        json_object_array_add(tracks, track_json(&rep->tracks[i]));
+        json_object_array_add(tracks, track_json(&rep->tracks[i], rep->q));
     add(o, "tracks", tracks);
+    if (rep->q) {
+        json_object *q = json_object_new_object();
+        add(q, "compared", json_object_new_int64(rep->q_compared));
+        add(q, "miscompare", json_object_new_int64(rep->q_miscompare));
+        add(q, "not_compared", json_object_new_int64(rep->q_not_compared));
+        json_object *qr = json_object_new_array();
+        for (int i = 0; i < rep->q_range_count; i++)
+            json_object_array_add(qr, range_json(&rep->q_ranges[i]));
+        add(q, "ranges", qr);
+        add(o, "subchannel_q", q);
+    }
     json_object *ranges = json_object_new_array();
     for (int i = 0; i < rep->range_count; i++)
         json_object_array_add(ranges, range_json(&rep->ranges[i]));

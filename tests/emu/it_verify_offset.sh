@@ -175,6 +175,26 @@ compact "$work/edc.json" | grep -q '"class":"miscompare","first_lba":50,"last_lb
   && ok "a data sector changed in the image: the disc's sector passes its EDC/ECC check, so the disc holds another sector" \
   || bad "changed data sector: $(compact "$work/edc.json" | grep -o '"ranges":.*' | head -c 400)"
 
+# --- the Q sub-channel -------------------------------------------------------------
+# The pressed image against itself: every frame compared but the MCN/ISRC
+# frames the emulator and the image's layout place apart (none here: no
+# MCN, no ISRC) and the badq frames; an image whose track 2 has the copy
+# flag (CONTROL in every Q frame): the main data match, the Q does not.
+EMU_CONFIG="medium=$work/a.cue offset=6 faults=badq:700-709"
+expect_exit 0 "--subchannel: the same layout" -- emu "$DW" verify "$EMU_DEVICE" "$work/a.cue" --subchannel
+expect_stdout "Q sub-channel: 1190 frames compared, 0 differ, 10 not compared" \
+  "--subchannel: frames with a bad CRC are not compared, the others equal"
+sed 's/^  TRACK 02 AUDIO$/  TRACK 02 AUDIO\n    FLAGS DCP/' "$work/a.cue" >"$work/dcp.cue"
+expect_exit 0 "--subchannel left out: the copy flag is not seen" -- emu "$DW" verify "$EMU_DEVICE" "$work/dcp.cue"
+expect_exit 4 "--subchannel: the copy flag differs in track 2's Q" -- emu "$DW" --json verify "$EMU_DEVICE" "$work/dcp.cue" --subchannel
+cp "$work/out.txt" "$work/q.json"
+compact "$work/q.json" | grep -q '"subchannel_q":{"compared":1190,"miscompare":740,"not_compared":10,"ranges":\[{"class":"miscompare","first_lba":450,"last_lba":699,"sectors":250,"track":2,"first_diff_byte":0},{"class":"miscompare","first_lba":710,"last_lba":1199' \
+  && ok "--subchannel: track 2's frames are listed as differing from byte 0 (CONTROL/ADR)" \
+  || bad "--subchannel: $(compact "$work/q.json" | grep -o '"subchannel_q":.*' | head -c 400)"
+expect_stderr "the Q sub-channel of '$EMU_DEVICE' differs from '$work/dcp.cue' in 740 sectors" "--subchannel: the error line"
+expect_exit 1 "--subchannel with an ISO image: refused" -- "$DW" verify "$SAMPLE" "${SAMPLE%.cue}.iso" --subchannel
+expect_stderr "has no sub-channel: verify without --subchannel" "--subchannel with an ISO image: the message"
+
 # --- a disc written from the image ------------------------------------------------
 state=$work/cdr.state
 EMU_CONFIG="blank=cdr capacity=5000 state=$state offset=6"
