@@ -26,8 +26,8 @@ static int64_t sound_in(const uint8_t *pcm, int64_t a, int64_t b)
  * where the source is there; too little overlap, or too little sound in
  * it, does not fit. */
 static bool shift_fits(const uint8_t *image, int64_t image_first, int64_t b0, int64_t b1,
-                       const uint8_t *source, int64_t source_first, int64_t source_samples,
-                       int32_t s)
+                       const uint8_t *source, int64_t source_first,
+                       int64_t source_samples, int32_t s)
 {
     /* image index i sits at position image_first + i, its source sample at
      * position image_first + i + s, source index image_first + i + s -
@@ -49,10 +49,10 @@ static bool shift_fits(const uint8_t *image, int64_t image_first, int64_t b0, in
     return memcmp(image + lo * 4, source + (lo + rel) * 4, (size_t)(hi - lo) * 4) == 0;
 }
 
-int dw__verify_offset_search(const uint8_t *image, int64_t image_first, int64_t image_samples,
-                             const uint8_t *source, int64_t source_first,
-                             int64_t source_samples, int32_t range_samples,
-                             struct dw__offset_search *out)
+int dw__verify_offset_search(const uint8_t *image, int64_t image_first,
+                             int64_t image_samples, const uint8_t *source,
+                             int64_t source_first, int64_t source_samples,
+                             int32_t range_samples, struct dw__offset_search *out)
 {
     if (!out || (!image && image_samples) || (!source && source_samples) ||
         image_samples < 0 || source_samples < 0 || range_samples < 0)
@@ -67,8 +67,8 @@ int dw__verify_offset_search(const uint8_t *image, int64_t image_first, int64_t 
         out->blocks++;
         int best = 0;
         for (int32_t s = -range_samples; s <= range_samples; s++) {
-            if (!shift_fits(image, image_first, b0, b1, source, source_first, source_samples,
-                            s))
+            if (!shift_fits(image, image_first, b0, b1, source, source_first,
+                            source_samples, s))
                 continue;
             out->fits++;
             if (!out->found || abs(s) < abs(best) || (abs(s) == abs(best) && s > best))

@@ -39,10 +39,10 @@ struct dw__offset_search {
  * samples from position image_first; source: source_samples samples from
  * position source_first (positions in samples, the same axis).  Fills *out;
  * returns 0, or DW_EINVAL for NULL pointers or negative lengths. */
-int dw__verify_offset_search(const uint8_t *image, int64_t image_first, int64_t image_samples,
-                             const uint8_t *source, int64_t source_first,
-                             int64_t source_samples, int32_t range_samples,
-                             struct dw__offset_search *out);
+int dw__verify_offset_search(const uint8_t *image, int64_t image_first,
+                             int64_t image_samples, const uint8_t *source,
+                             int64_t source_first, int64_t source_samples,
+                             int32_t range_samples, struct dw__offset_search *out);
 
 /* Whether the 4-byte sample at p is silent (all zero). */
 static inline bool dw__sample_silent(const uint8_t *p)

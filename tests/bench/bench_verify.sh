@@ -12,7 +12,8 @@
 #     (needs BUILD_DIR/tests/emu/libdwemu_preload.so)
 # With OTHER_BUILD_DIR (say a build of main) each discwright row is run with
 # both programs, alternately, so that the two can be compared in one run on
-# a busy machine.  Peak memory (max RSS) beside each.
+# a busy machine.  Peak memory (max RSS) beside each; each time the least
+# of DW_BENCH_RUNS (3) runs.
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time: apt-get install time" >&2; exit 1; }
@@ -23,13 +24,21 @@ work=$(mktemp -d /tmp/dw-bench.XXXXXX)
 trap '[ -n "${DW_BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 sectors=$((minutes * 60 * 75))
 
+# time_of CMD...: "seconds maxrss_kb", the least time of $runs runs (a
+# busy machine adds, never subtracts).
+runs=${DW_BENCH_RUNS:-3}
 time_of() {
-  /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1 || {
-    echo "bench: '$*' failed" >&2
-    cat "$work/t" >&2
-    exit 1
-  }
-  cat "$work/t"
+  local i
+  : >"$work/all"
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1 || {
+      echo "bench: '$*' failed" >&2
+      cat "$work/t" >&2
+      exit 1
+    }
+    cat "$work/t" >>"$work/all"
+  done
+  sort -n "$work/all" | head -1
 }
 row() { # label ours_s ours_kb peer peer_s
   printf "%-46s %8.2f s %8d KiB   %-6s %8.2f s   ratio %s\n" "$1" "$2" "$3" "$4" "$5" "$(ratio "$2" "$5")"
