@@ -385,8 +385,8 @@ static int verify_offset(struct vjob *j)
             snprintf(detail, dbytes, "%s; compared at 0",
                      rep->search_silent
                          ? "the image's audio is all silence: no offset can be found"
-                         : "no shift within +-2940 samples makes the first non-silent audio "
-                           "equal: the disc's audio differs from the image");
+                         : "no shift within the search range makes the first non-silent "
+                           "audio equal: the disc's audio differs from the image");
         }
     }
     return 0;
@@ -615,9 +615,12 @@ static int verify_compare(struct vjob *j)
     struct dw_verify_report *rep = j->rep;
     for (int ri = 0; ri < j->run_count; ri++) {
         const struct vrun *run = &j->runs[ri];
+        /* audio reads one source sector more than it compares: keep it to
+         * one command */
+        int32_t most = run->audio && j->transfer > 1 ? j->transfer - 1 : j->transfer;
         for (int32_t ilba = run->first; ilba < run->end;) {
             int32_t left = run->end - ilba;
-            int32_t n = left < j->transfer ? left : j->transfer;
+            int32_t n = left < most ? left : most;
             int32_t slba = rep->source_lba + (ilba - j->img_first);
             int rc = 0;
             if (j->stopped) {

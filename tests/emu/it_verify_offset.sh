@@ -148,6 +148,14 @@ expect_stdout "read offset +0 samples (not found: the image's audio is all silen
   "an all-silent disc: the offset is unfindable, said so, compared at 0"
 expect_stdout "600 sectors: 600 match" "an all-silent disc: every sector matches"
 
+# Another disc altogether: nothing fits, said so, compared at 0: exit 4.
+head -c $((1200 * 2352)) /dev/urandom >"$work/d.bin"
+sed 's/"a.bin"/"d.bin"/' "$work/a.cue" >"$work/d.cue"
+EMU_CONFIG="medium=$work/d.cue offset=6"
+expect_exit 4 "another disc: verify" -- emu "$DW" verify "$EMU_DEVICE" "$work/a.cue"
+expect_stdout "read offset +0 samples (not found: no shift within the search range makes the first non-silent audio equal: the disc's audio differs from the image; compared at 0)" \
+  "another disc: the offset is not found, and the line says why"
+
 # --- data sectors: EDC/ECC ------------------------------------------------------
 # The sample disc: track 1 Mode 1 (LBA 0-183), audio after it (a sine:
 # several shifts fit, the nearest 0 is taken).
