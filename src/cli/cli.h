@@ -43,6 +43,12 @@ int cmd_checklog(struct cli *cli, int argc, char **argv);
 struct dw_verify_report;
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
                    int retries, struct dw_verify_report **report_out);
+/* The same with every option of the verify (opts->command_line is set
+ * here). */
+struct dw_verify_opts;
+int cli_verify_run_opts(struct cli *cli, const char *source, const char *image,
+                        const struct dw_verify_opts *opts,
+                        struct dw_verify_report **report_out);
 
 /* s escaped for the terminal (dw_text_escape: control characters and bytes
  * that are not UTF-8 become \xNN) in one of 8 rotating static buffers of
