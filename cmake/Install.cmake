@@ -2,7 +2,7 @@
 # Install rules and the package files (included from CMakeLists.txt after
 # the targets are defined).  Layout (GNUInstallDirs):
 #   bin/discwright
-#   LIBDIR/libdiscwright.so.0.1.0, .so.0 (the SONAME), .so (for linking)
+#   LIBDIR/libdiscwright.so.0.2.0, .so.0 (the SONAME), .so (for linking)
 #   include/discwright/*.h
 #   LIBDIR/pkgconfig/discwright.pc
 #   LIBDIR/cmake/discwright/discwright{Config,ConfigVersion,Targets*}.cmake

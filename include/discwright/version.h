@@ -17,9 +17,9 @@
 #include <stddef.h>
 
 #define DW_VERSION_MAJOR 0
-#define DW_VERSION_MINOR 1
+#define DW_VERSION_MINOR 2
 #define DW_VERSION_PATCH 0
-#define DW_VERSION_STRING "0.1.0"
+#define DW_VERSION_STRING "0.2.0"
 
 #if defined(DW_BUILDING_LIBRARY) && defined(__GNUC__)
 #define DW_API __attribute__((visibility("default")))
@@ -27,7 +27,7 @@
 #define DW_API
 #endif
 
-/* Version string of the library actually linked ("0.1.0"); static. */
+/* Version string of the library actually linked ("0.2.0"); static. */
 DW_API const char *dw_version(void);
 
 /* The versions of the libraries linked into this process, as they report

@@ -180,7 +180,7 @@ cp "$work/prog/toc.c" "$work/cmproj/"
 cat >"$work/cmproj/CMakeLists.txt" <<'EOF'
 cmake_minimum_required(VERSION 3.18)
 project(toc C)
-find_package(discwright 0.1 REQUIRED)
+find_package(discwright 0.2 REQUIRED)
 add_executable(toc-cmake toc.c)
 target_link_libraries(toc-cmake PRIVATE discwright::discwright)
 EOF
