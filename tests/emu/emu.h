@@ -37,7 +37,7 @@ struct dw_emu_result {
 
 /* Create an emulator from a configuration string, one key=value per
  * whitespace-separated token:
- *   medium=PATH         image to load (.cue .toc .nrg .iso), or
+ *   medium=PATH         image to load (.cue .toc .nrg .ccd .mds .iso), or
  *   blank=KIND          cdr cdrw dvdr dvdprw dvdpr dvdrw bdr bdre
  *   capacity=SECTORS    size of a blank medium (default per kind)
  *   state=PATH          file keeping a written medium between processes

@@ -219,6 +219,11 @@ int dw__emu_medium_load(const char *path, int profile, struct dw__emu_medium **o
     memset(&info, 0, sizeof(info));
     dw_drive_info(m->store.image, &info);
     iso = !strcmp(info.backend, "iso") || ends_with(path, ".iso");
+    /* A DVD image of another format (a DVD .mds) is user data too. */
+    struct dw_medium_info medium;
+    memset(&medium, 0, sizeof(medium));
+    if (!iso && dw_drive_medium(m->store.image, &medium) == 0 && !medium.is_cd)
+        iso = true;
     if (!profile)
         profile = iso ? 0x10 : 0x08;
     if (!iso && !dw__emu_profile_is_cd(profile)) {

@@ -7,7 +7,8 @@
 # driver and the kernel's ioctls): the track list is the one it reads when
 # the cue is the medium, and for the .ccd also the MCN and CD-TEXT.  A rip
 # of the drive gives the set's bin back byte for byte, and verify of the
-# drive against the .ccd and the .mds agrees.
+# drive against the .ccd and the .mds agrees.  A DVD .mds loads as a
+# DVD-ROM whose rip is the ISO it was made of.
 . "$(dirname "$0")/preload_lib.sh"
 need_preload
 need_tool python3
@@ -64,5 +65,15 @@ for medium in set/sample-extra.ccd disc.mds; do
   expect_exit 0 "$name: verify of the drive against the $name" -- \
     emu "$DW" -q verify "$EMU_DEVICE" "$work/$medium"
 done
+
+# A DVD descriptor as the medium: a DVD-ROM whose user data is the ISO.
+python3 "$(dirname "$0")/../integration/mkmds.py" dvd "$S/sample.iso" "$work/dvd.mds" &&
+  ok "mkmds.py made dvd.mds" || bad "mkmds.py dvd failed"
+EMU_CONFIG="medium=$work/dvd.mds"
+expect_exit 0 "dvd: info /dev/sr0" -- emu "$DW" info "$EMU_DEVICE"
+expect_stdout "DVD-ROM" "dvd: the drive holds a DVD-ROM"
+expect_exit 0 "dvd: rip --format iso of the drive" -- \
+  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-dvd" --name dvd --format iso
+same_file "$S/sample.iso" "$work/rip-dvd/dvd.iso" "dvd: the rip of the drive is the ISO"
 
 finish
