@@ -24,6 +24,11 @@ dw_require(NETTLE nettle nettle-dev)
 dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
 dw_require(XML2 libxml-2.0 libxml2-dev)
+# Audio: FLAC/WAV output of rip and FLAC/WAV/AIFF files named by cue
+# sheets (libFLAC, libsndfile), MusicBrainz disc ids (libdiscid).
+dw_require(FLAC flac libflac-dev)
+dw_require(SNDFILE sndfile libsndfile1-dev)
+dw_require(DISCID libdiscid libdiscid-dev)
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
@@ -31,7 +36,8 @@ find_package(Threads REQUIRED)
 add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
-  PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
+  PkgConfig::NETTLE PkgConfig::JSONC PkgConfig::FLAC PkgConfig::SNDFILE PkgConfig::DISCID
+  Threads::Threads)
 # dladdr (src/profile/offsets.c: the installed profiles are found from
 # where the library is loaded); in libc itself since glibc 2.34.
 target_link_libraries(dw_deps INTERFACE ${CMAKE_DL_LIBS})
