@@ -23,7 +23,10 @@ static const char usage[] =
     "      --overwrite        replace an earlier rip of the same name in DIR (its\n"
     "                         files this rip does not write are removed); without\n"
     "                         it such a rip is refused\n"
-    "  -f, --format FORMAT    bincue (default) or iso\n"
+    "  -f, --format FORMAT    bincue (default), iso, flac or wav (one file per\n"
+    "                         audio track and NAME.cue; with them --name may be\n"
+    "                         a pattern: %n number, %t title, %a artist, %A album;\n"
+    "                         default \"%n - %t\")\n"
     "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
     "                         re-reads of flagged sectors only), test-and-copy\n"
     "                         (secure plus a second read of every sector, compared),\n"
@@ -160,8 +163,12 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
                 a->opts.format = DW_RIP_BINCUE;
             else if (!strcmp(optarg, "iso"))
                 a->opts.format = DW_RIP_ISO;
+            else if (!strcmp(optarg, "flac"))
+                a->opts.format = DW_RIP_FLAC;
+            else if (!strcmp(optarg, "wav"))
+                a->opts.format = DW_RIP_WAV;
             else {
-                cli_errorf("unknown format '%s': use bincue or iso", optarg);
+                cli_errorf("unknown format '%s': use bincue, iso, flac or wav", optarg);
                 return EXIT_USAGE;
             }
             break;
