@@ -25,6 +25,7 @@
 #include "discwright/sector.h"
 #include "disc/disc_int.h"
 #include "image/audiofile.h"
+#include "image/cue_charset.h"
 #include "image/image.h"
 
 #define CUE_MAX_BYTES (1 << 20) /* a cue sheet is text; 1 MiB is plenty */
@@ -967,20 +968,26 @@ int dw__cue_parse(const char *text, size_t len, const char *path, bool check_fil
     if (!p.img || !(p.img->disc = dw_disc_new()))
         goto out;
     snprintf(p.img->format, sizeof(p.img->format), "cue");
-    if (len >= 3 && (uint8_t)text[0] == 0xEF && (uint8_t)text[1] == 0xBB &&
-        (uint8_t)text[2] == 0xBF) {
-        text += 3; /* UTF-8 byte order mark (EAC) */
-        len -= 3;
-    }
-    if (memchr(text, '\0', len)) {
-        rc = fail(&p, DW_EPARSE, "contains NUL bytes (UTF-16 text?): save it as UTF-8%s", NULL);
+    /* UTF-8 (a BOM dropped), UTF-16 or Windows-1252: parsed as UTF-8. */
+    const char *charset = "UTF-8";
+    size_t bad_at = 0;
+    rc = dw__cue_text_to_utf8(text, len, &buf, &len, &charset, &bad_at);
+    if (rc == DW_EPARSE) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "is not valid %s text (byte %zu): save it as UTF-8", charset,
+                 bad_at);
+        rc = fail(&p, DW_EPARSE, "%s", msg);
         goto out;
     }
-    buf = malloc(len + 1);
-    if (!buf)
+    if (rc)
         goto out;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
+    if (strcmp(charset, "UTF-8") && strncmp(charset, "UTF-16", 6))
+        dw__image_warn(p.img, "'%s' is not UTF-8 text: read as %s", base_name(path), charset);
+    if (memchr(buf, '\0', len)) {
+        rc = fail(&p, DW_EPARSE, "contains NUL characters: not a cue sheet%s", NULL);
+        goto out;
+    }
+    rc = DW_ENOMEM;
     for (char *line = buf, *next; line; line = next) {
         next = strchr(line, '\n');
         if (next)
