@@ -11,11 +11,14 @@
 #include "discwright/errors.h"
 #include "image/cue_charset.h"
 
-/* Whether s (len bytes) is well-formed UTF-8 (Unicode 15, table 3-7: no
- * overlong forms, no surrogates, nothing past U+10FFFF). */
-static bool utf8_valid(const uint8_t *s, size_t len)
+/* Whether s (len bytes) reads as UTF-8: it holds a well-formed multi-byte
+ * sequence (Unicode 15, table 3-7: no overlong forms, no surrogates,
+ * nothing past U+10FFFF), or no byte above 7Fh at all.  A sheet with real
+ * UTF-8 text and a stray invalid byte stays UTF-8 (the byte is kept as it
+ * is, as before); Windows-1252 text almost never forms a valid sequence. */
+static bool utf8_likely(const uint8_t *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, good = 0, bad = 0;
     while (i < len) {
         uint8_t c = s[i];
         size_t n;
@@ -34,16 +37,20 @@ static bool utf8_valid(const uint8_t *s, size_t len)
             lo = c == 0xf0 ? 0x90 : 0x80;
             hi = c == 0xf4 ? 0x8f : 0xbf;
         } else {
-            return false;
+            bad++, i++;
+            continue;
         }
-        if (len - i <= n || s[i + 1] < lo || s[i + 1] > hi)
-            return false;
-        for (size_t k = 2; k <= n; k++)
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
+        bool ok = len - i > n && s[i + 1] >= lo && s[i + 1] <= hi;
+        for (size_t k = 2; ok && k <= n; k++)
+            ok = (s[i + k] & 0xc0) == 0x80;
+        if (!ok) {
+            bad++, i++;
+            continue;
+        }
+        good++;
         i += n + 1;
     }
-    return true;
+    return good > 0 || bad == 0;
 }
 
 /* iconv from `from` to UTF-8; 0, DW_EPARSE (*bad_offset set) or DW_ENOMEM. */
@@ -98,7 +105,7 @@ int dw__cue_text_to_utf8(const char *text, size_t len, char **out, size_t *out_l
         len -= 3;
         u += 3;
     }
-    if (utf8_valid(u, len)) {
+    if (utf8_likely(u, len)) {
         *charset = "UTF-8";
         if (!(*out = malloc(len + 1)))
             return DW_ENOMEM;

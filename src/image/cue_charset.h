@@ -12,7 +12,9 @@
  * Decide which text (len bytes) is and convert it to UTF-8 with iconv:
  *  - a UTF-16 BOM (FF FE, FE FF), or no BOM and a NUL byte in the first
  *    or second position of the first character (ASCII as UTF-16): UTF-16;
- *  - a UTF-8 BOM, or text that is valid UTF-8: UTF-8 (the BOM dropped);
+ *  - a UTF-8 BOM, or text that holds a well-formed UTF-8 multi-byte
+ *    sequence or no byte above 7Fh: UTF-8 (the BOM dropped; a stray
+ *    invalid byte is kept as it is);
  *  - else Windows-1252, or ISO 8859-1 for the five bytes Windows-1252
  *    leaves undefined (81, 8D, 8F, 90, 9D).
  * On success *out is a NUL-terminated malloc'd copy (*out_len bytes

@@ -73,11 +73,14 @@ bool dw__rip_name_is_pattern(const struct dw_rip_opts *opts)
 }
 
 /* Append text to a file name being built, as data: '/' and control
- * characters become '_'. */
+ * characters become '_', and '"' (which a cue's FILE line cannot hold)
+ * '\''. */
 static void put_field(char *out, size_t out_bytes, size_t *used, const char *text)
 {
     for (const unsigned char *c = (const unsigned char *)text; *c && *used + 1 < out_bytes; c++)
-        out[(*used)++] = (*c < 0x20 || *c == 0x7f || *c == '/') ? '_' : (char)*c;
+        out[(*used)++] = (*c < 0x20 || *c == 0x7f || *c == '/') ? '_'
+                         : *c == '"'                              ? '\''
+                                                                  : (char)*c;
     out[*used] = '\0';
 }
 
@@ -119,9 +122,11 @@ static int expand_name(const char *pattern, const struct dw_disc *disc,
         case 't':
             if (t && t->cdtext.title[0])
                 v = t->cdtext.title;
-            else {
-                snprintf(title, sizeof(title), t ? "Track %02d" : "Hidden Track", number);
+            else if (t) {
+                snprintf(title, sizeof(title), "Track %02d", number);
                 v = title;
+            } else {
+                v = "Hidden Track";
             }
             break;
         case 'a':
@@ -307,12 +312,19 @@ static FLAC__StreamEncoderTellStatus flac_tell(const FLAC__StreamEncoder *enc,
     return FLAC__STREAM_ENCODER_TELL_STATUS_OK;
 }
 
-/* Add NAME=value to a Vorbis comment block (nothing for an empty value). */
+/* Add NAME=value to a Vorbis comment block (nothing for an empty value).
+ * Text from the disc is data: a value that is not clean UTF-8 (control
+ * characters, invalid bytes) goes in as dw_text_escape writes it. */
 static bool tag(FLAC__StreamMetadata *vc, const char *name, const char *value)
 {
     FLAC__StreamMetadata_VorbisComment_Entry e;
+    char safe[4 * 161];
     if (!value || !value[0])
         return true;
+    if (!dw_text_is_clean(value)) {
+        dw_text_escape(value, safe, sizeof(safe));
+        value = safe;
+    }
     if (!FLAC__metadata_object_vorbiscomment_entry_from_name_value_pair(&e, name, value))
         return false;
     return FLAC__metadata_object_vorbiscomment_append_comment(vc, e, false);

@@ -129,6 +129,15 @@ expect_exit 0 "a title with '/' and a control character" -- \
   "$DW" -q rip "$t/in/x.cue" -o "$t/out" --mode burst --format flac --name '%A %n %t'
 [ -f "$t/out/_hidden 01 .._up_and_out.flac" ] && ok "  becomes '_hidden 01 .._up_and_out.flac'" ||
   bad "  files: $(ls "$t/out")"
+expect_exit 0 "a --name pattern with a double quote" -- \
+  "$DW" -q rip "$t/in/x.cue" -o "$t/quote" --mode burst --format flac --name '%n "%t"'
+[ -f "$t/quote/02 'E above A'.flac" ] &&
+  grep -qF "FILE \"02 'E above A'.flac\" WAVE" "$t/quote/x.cue" &&
+  ok "  '\"' becomes \"'\" in the file name and the cue names that file" ||
+  bad "  files: $(ls "$t/quote"); cue: $(grep FILE "$t/quote/x.cue")"
+metaflac --export-tags-to=- "$t/out/_hidden 01 .._up_and_out.flac" | grep -qxF 'TITLE=../up/and\x01out' &&
+  ok "  the control character is escaped in the TITLE tag" ||
+  bad "  tags: $(metaflac --export-tags-to=- "$t/out/_hidden 01 .._up_and_out.flac" | cat -v)"
 [ -z "$(find "$work" -name 'out.flac' -o -name 'up' -type d)" ] && ok "  nothing written elsewhere" ||
   bad "  escaped: $(find "$work" -name 'out.flac' -o -name 'up')"
 
