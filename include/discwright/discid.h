@@ -58,6 +58,14 @@ struct dw_disc_ids {
 DW_API int dw_disc_ids_compute(const struct dw_disc *disc, unsigned flags,
                                struct dw_disc_ids *out);
 
+/* The MusicBrainz submission URL of disc (the TOC dw_disc_ids_compute
+ * gives MusicBrainz: up to the last audio track, the CD-Extra lead-out
+ * rule), through libdiscid as dw_discid_musicbrainz_url.  Writes it
+ * NUL-terminated into out (DW_MB_URL_BYTES is always enough).  Returns 0,
+ * DW_ENOMEM, or DW_EINVAL (a disc dw_disc_ids_compute refuses, or out too
+ * small; out is then ""). */
+DW_API int dw_disc_musicbrainz_url(const struct dw_disc *disc, char *out, size_t out_bytes);
+
 /* AccurateRip ids from audio track LBAs (audio_count of them, track 1..A
  * in order) and the lead-out LBA: id1 = sum of LBAs + lead-out; id2 = sum
  * of max(LBA_i, 1) * i + lead-out * (A + 1); both mod 2^32.  Returns 0 or

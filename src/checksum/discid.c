@@ -189,6 +189,47 @@ int dw_discid_musicbrainz_url(int first_track, int last_track, const int32_t *tr
     return rc;
 }
 
+/* The MusicBrainz view of disc: first and last track number (the last
+ * audio one on a CD-Extra), their LBAs in all[], and the audio lead-out.
+ * Returns 0 or DW_EINVAL as dw_disc_ids_compute. */
+static int mb_toc(const struct dw_disc *disc, int32_t all[DW_MAX_TRACKS], int *first, int *last,
+                  int32_t *leadout)
+{
+    int last_audio = -1;
+    if (!disc || disc->track_count < 1 || disc->track_count > DW_MAX_TRACKS ||
+        disc->leadout_lba == DW_LBA_NONE)
+        return DW_EINVAL;
+    for (int i = 0; i < disc->track_count; i++) {
+        all[i] = disc->tracks[i].index_lba[1];
+        if (all[i] == DW_LBA_NONE || disc->tracks[i].number != disc->tracks[0].number + i)
+            return DW_EINVAL;
+        if (!dw_track_is_data(&disc->tracks[i]))
+            last_audio = i;
+    }
+    if (last_audio < 0)
+        return DW_EINVAL;
+    *leadout = last_audio < disc->track_count - 1
+                   ? all[last_audio + 1] - DW_MB_LEADOUT_GAP_SECTORS
+                   : disc->leadout_lba;
+    *first = disc->tracks[0].number;
+    *last = disc->tracks[last_audio].number;
+    return 0;
+}
+
+int dw_disc_musicbrainz_url(const struct dw_disc *disc, char *out, size_t out_bytes)
+{
+    int32_t all[DW_MAX_TRACKS], leadout;
+    int first, last, rc;
+    if (!out)
+        return DW_EINVAL;
+    if ((rc = mb_toc(disc, all, &first, &last, &leadout))) {
+        if (out_bytes)
+            out[0] = '\0';
+        return rc;
+    }
+    return dw_discid_musicbrainz_url(first, last, all, leadout, out, out_bytes);
+}
+
 int dw_disc_ids_compute(const struct dw_disc *disc, unsigned flags, struct dw_disc_ids *out)
 {
     if (!disc || !out || flags || disc->track_count < 1 || disc->track_count > DW_MAX_TRACKS ||

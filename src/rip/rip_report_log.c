@@ -352,9 +352,13 @@ void dw__riplog_audio(struct dw__rip *r)
                     a->number, a->ar.v1, a->ar.v2, f450, a->eac_copy_crc,
                     a->eac_crc_without_nulls);
     }
-    if (rep->have_ids)
+    if (rep->have_ids) {
+        char url[DW_MB_URL_BYTES];
         dw__rip_log(r, DW_LOG_INFO, "disc ids: CDDB %08x  MusicBrainz %s  AccurateRip %s",
                     rep->ids.cddb_id, rep->ids.musicbrainz_id, rep->ids.ar_path);
+        if (dw_disc_musicbrainz_url(r->disc, url, sizeof(url)) == 0)
+            dw__rip_log(r, DW_LOG_INFO, "MusicBrainz submission: %s", url);
+    }
 }
 
 static void pressings_text(const struct dw__rr_ar_track *t, char *text, size_t text_bytes)

@@ -62,6 +62,12 @@ md5=$(metaflac --show-md5sum "$o/03 - Sweep.flac")
 [ -n "$md5" ] && [ "$md5" != 00000000000000000000000000000000 ] &&
   ok "  STREAMINFO has the MD5 of the audio" || bad "  no MD5 in STREAMINFO"
 
+# The log's MusicBrainz submission URL (libdiscid): the audio session's
+# three tracks and its lead-out.
+grep -q "^MusicBrainz submission: https\?://musicbrainz.org/cdtoc/attach?id=[A-Za-z0-9._-]*&tracks=3&toc=1+3+" \
+  "$o/sample-extra.log" && ok "  the log has the MusicBrainz submission URL" ||
+  bad "  log: $(grep -i musicbrainz "$o/sample-extra.log")"
+
 cue=$o/sample-extra.cue
 grep -qF 'FILE "01 - A above middle C.flac" WAVE' "$cue" && ok "  the cue names the track files" ||
   bad "  cue: $(cat "$cue")"

@@ -163,6 +163,15 @@ static void test_arver_cd_extra(void **state)
     assert_string_equal(ids.ar_path, "9/1/4/dBAR-010-00164419-00b9f6e2-9e11600b.bin");
     /* MusicBrainz sees the audio session only: lead-out 281735 - 11400. */
     assert_string_equal(ids.musicbrainz_id, "9AQWqQ0eCCwktwPPrIUIYkUw2Uo-");
+    /* The submission URL of the same TOC: audio tracks 1-10 and that
+     * lead-out (with the 150); a buffer too small is refused. */
+    char url[DW_MB_URL_BYTES];
+    assert_int_equal(dw_disc_musicbrainz_url(d, url, sizeof(url)), 0);
+    assert_non_null(strstr(url, "/cdtoc/attach?id=9AQWqQ0eCCwktwPPrIUIYkUw2Uo-&tracks=10&"
+                                "toc=1+10+270335+150+12767+40487+63225+93410+118115+151865+"
+                                "184340+215260+247455"));
+    assert_int_equal(dw_disc_musicbrainz_url(d, url, 20), DW_EINVAL);
+    assert_string_equal(url, "");
     dw_disc_free(d);
 }
 
