@@ -332,8 +332,11 @@ void dw__riplog_track_done(struct dw__rip *r, const struct dw__rr_track *tr)
 void dw__riplog_image(struct dw__rip *r)
 {
     const struct dw_digests *d = &r->rep->image_digests;
-    dw__rip_log(r, DW_LOG_INFO, "image %s: %llu bytes  CRC32 %08x  MD5 %s  SHA1 %s",
-                r->image_path, (unsigned long long)d->bytes, d->crc32, d->md5, d->sha1);
+    /* --format flac/wav: the bin is read back into the track files and
+     * not kept (audio_out.c); its digests are those of the whole disc. */
+    dw__rip_log(r, DW_LOG_INFO, "image %s%s: %llu bytes  CRC32 %08x  MD5 %s  SHA1 %s",
+                r->image_path, r->audio ? " (cut into the track files, not kept)" : "",
+                (unsigned long long)d->bytes, d->crc32, d->md5, d->sha1);
 }
 
 void dw__riplog_audio(struct dw__rip *r)
