@@ -284,28 +284,40 @@ static int64_t bin_offset(const struct dw__rip *r, int32_t lba)
 /* ------------------------------------------------------------------ */
 /* FLAC                                                                */
 
+/* Where the encoder writes: the .part file, and the errno of a failed
+ * write (a full disk) for the message. */
+struct flac_sink {
+    FILE *fp;
+    int write_errno;
+};
+
 static FLAC__StreamEncoderWriteStatus flac_write(const FLAC__StreamEncoder *enc,
                                                  const FLAC__byte buffer[], size_t bytes,
-                                                 uint32_t samples, uint32_t frame, void *fp)
+                                                 uint32_t samples, uint32_t frame, void *data)
 {
+    struct flac_sink *s = data;
     (void)enc, (void)samples, (void)frame;
-    return fwrite(buffer, 1, bytes, fp) == bytes ? FLAC__STREAM_ENCODER_WRITE_STATUS_OK
-                                                 : FLAC__STREAM_ENCODER_WRITE_STATUS_FATAL_ERROR;
+    if (fwrite(buffer, 1, bytes, s->fp) == bytes)
+        return FLAC__STREAM_ENCODER_WRITE_STATUS_OK;
+    s->write_errno = errno ? errno : EIO;
+    return FLAC__STREAM_ENCODER_WRITE_STATUS_FATAL_ERROR;
 }
 
 static FLAC__StreamEncoderSeekStatus flac_seek(const FLAC__StreamEncoder *enc,
-                                               FLAC__uint64 offset, void *fp)
+                                               FLAC__uint64 offset, void *data)
 {
+    struct flac_sink *s = data;
     (void)enc;
-    return fseeko(fp, (off_t)offset, SEEK_SET) == 0 ? FLAC__STREAM_ENCODER_SEEK_STATUS_OK
-                                                    : FLAC__STREAM_ENCODER_SEEK_STATUS_ERROR;
+    return fseeko(s->fp, (off_t)offset, SEEK_SET) == 0 ? FLAC__STREAM_ENCODER_SEEK_STATUS_OK
+                                                       : FLAC__STREAM_ENCODER_SEEK_STATUS_ERROR;
 }
 
 static FLAC__StreamEncoderTellStatus flac_tell(const FLAC__StreamEncoder *enc,
-                                               FLAC__uint64 *offset, void *fp)
+                                               FLAC__uint64 *offset, void *data)
 {
+    struct flac_sink *s = data;
     (void)enc;
-    off_t o = ftello(fp);
+    off_t o = ftello(s->fp);
     if (o < 0)
         return FLAC__STREAM_ENCODER_TELL_STATUS_ERROR;
     *offset = (FLAC__uint64)o;
@@ -483,6 +495,7 @@ static FLAC__StreamMetadata *flac_cuesheet(struct dw__rip *r, const struct audio
 
 struct writer {
     FLAC__StreamEncoder *enc;
+    struct flac_sink sink;
     SNDFILE *snd;
     int32_t *pcm32;
     short *pcm16;
@@ -500,6 +513,7 @@ static int writer_open(struct dw__rip *r, const struct audio_file *f, FILE *fp,
         n = 1;
         if ((meta[1] = flac_cuesheet(r, f)))
             n = 2;
+        w->sink.fp = fp;
         w->enc = FLAC__stream_encoder_new();
         if (!w->enc || !FLAC__stream_encoder_set_channels(w->enc, 2) ||
             !FLAC__stream_encoder_set_bits_per_sample(w->enc, 16) ||
@@ -509,7 +523,7 @@ static int writer_open(struct dw__rip *r, const struct audio_file *f, FILE *fp,
             !FLAC__stream_encoder_set_metadata(w->enc, meta, (unsigned)n))
             return dw__set_error(r->err, DW_ENOMEM, "cannot set up the FLAC encoder");
         FLAC__StreamEncoderInitStatus st = FLAC__stream_encoder_init_stream(
-            w->enc, flac_write, flac_seek, flac_tell, NULL, fp);
+            w->enc, flac_write, flac_seek, flac_tell, NULL, &w->sink);
         if (st != FLAC__STREAM_ENCODER_INIT_STATUS_OK)
             return dw__set_error(r->err, DW_EIO, "cannot start the FLAC encoder for '%s': %s",
                                  f->path, FLAC__StreamEncoderInitStatusString[st]);
@@ -545,10 +559,14 @@ static int writer_feed(struct dw__rip *r, const struct audio_file *f, struct wri
         for (size_t i = 0; i < values; i++)
             w->pcm32[i] = (int16_t)(uint16_t)(buf[2 * i] | buf[2 * i + 1] << 8);
         if (!FLAC__stream_encoder_process_interleaved(w->enc, w->pcm32,
-                                                      (uint32_t)(values / 2)))
+                                                      (uint32_t)(values / 2))) {
+            if (w->sink.write_errno)
+                return dw__set_error_errno(r->err, w->sink.write_errno, "cannot write '%s'",
+                                           f->path);
             return dw__set_error(
                 r->err, DW_EIO, "cannot write '%s': %s", f->path,
                 FLAC__StreamEncoderStateString[FLAC__stream_encoder_get_state(w->enc)]);
+        }
         return 0;
     }
     for (size_t i = 0; i < values; i++)
@@ -565,7 +583,10 @@ static int writer_close(struct dw__rip *r, const struct audio_file *f, struct wr
 {
     if (w->enc) {
         if (!FLAC__stream_encoder_finish(w->enc) && !rc)
-            rc = dw__set_error(r->err, DW_EIO, "cannot finish '%s'", f->path);
+            rc = w->sink.write_errno
+                     ? dw__set_error_errno(r->err, w->sink.write_errno, "cannot write '%s'",
+                                           f->path)
+                     : dw__set_error(r->err, DW_EIO, "cannot finish '%s'", f->path);
         FLAC__stream_encoder_delete(w->enc);
     }
     if (w->snd && sf_close(w->snd) != 0 && !rc)

@@ -169,4 +169,23 @@ expect_stderr "--format bincue" "  refused, saying what to use"
 [ -z "$(ls "$work/toc" 2>/dev/null | grep -v '\.log\.part$')" ] && ok "  no output but the failed log" ||
   bad "  wrote: $(ls "$work/toc")"
 
+# --- A full disk while a track file is written: nothing that looks
+# complete, the bin's .part and the map stay, and --resume finishes the set
+# from them.
+f=$work/full
+mkdir -p "$f"
+ln -s /dev/full "$f/02 - E above A.flac.part"
+expect_exit 1 "the disk fills while track 2's FLAC is written" -- \
+  "$DW" -q rip "$sample/sample-extra.cue" -o "$f" --mode burst --format flac
+expect_stderr "No space left on device" "  the message says the disk is full"
+[ -z "$(ls "$f" | grep -v -e '\.part$' -e '\.map$')" ] && [ -e "$f/sample-extra.bin.part" ] &&
+  ok "  only .part files and the map are left" || bad "  left: $(ls "$f")"
+expect_exit 0 "--resume finishes it" -- \
+  "$DW" -q rip "$sample/sample-extra.cue" -o "$f" --mode burst --format flac --resume
+grep -q "^resuming from" "$f/sample-extra.log" && ok "  from the kept sectors" || bad "  no resume line"
+decode_flacs "$f" >"$work/full.raw"
+same_file "$work/full.raw" "$work/extra-audio.raw" "  the files decode to the bin's audio bytes"
+[ -z "$(ls "$f" | grep -e '\.part$' -e '\.map$' -e '\.bin$')" ] && ok "  no bin, map or .part left" ||
+  bad "  left: $(ls "$f")"
+
 finish
