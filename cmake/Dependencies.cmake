@@ -41,6 +41,10 @@ if(NOT BZ2_INCLUDE_DIR OR NOT BZ2_LIBRARY)
   message(FATAL_ERROR "missing dependency 'libbz2': install it with 'apt-get install libbz2-dev'")
 endif()
 message(STATUS "found libbz2 ${BZ2_LIBRARY}")
+# Audio: FLAC/WAV output of rip and FLAC/WAV/AIFF files named by cue
+# sheets (libFLAC above, libsndfile), MusicBrainz disc ids (libdiscid).
+dw_require(SNDFILE sndfile libsndfile1-dev)
+dw_require(DISCID libdiscid libdiscid-dev)
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
@@ -52,6 +56,7 @@ target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
 target_link_libraries(dw_deps INTERFACE PkgConfig::LZMA PkgConfig::FLAC PkgConfig::ZSTD
   PkgConfig::LZ4 ${BZ2_LIBRARY})
 target_include_directories(dw_deps INTERFACE ${BZ2_INCLUDE_DIR})
+target_link_libraries(dw_deps INTERFACE PkgConfig::SNDFILE PkgConfig::DISCID)
 # dladdr (src/profile/offsets.c: the installed profiles are found from
 # where the library is loaded); in libc itself since glibc 2.34.
 target_link_libraries(dw_deps INTERFACE ${CMAKE_DL_LIBS})

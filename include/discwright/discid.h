@@ -27,6 +27,7 @@ extern "C" {
 
 #define DW_SHA1_ID_BYTES 29     /* 28 characters of MusicBrainz-style Base64 + NUL */
 #define DW_AR_PATH_BYTES 64     /* "a/5/d/dBAR-012-0013bd5a-00b8d489-c60af50d.bin" + NUL */
+#define DW_MB_URL_BYTES 1024    /* MusicBrainz submission URL + NUL (99 tracks: ~750) */
 #define DW_MB_LEADOUT_GAP_SECTORS 11400 /* CD-Extra: audio lead-out = data track LBA - 11400 */
 
 /* Every id of a disc, as dw_disc_ids_compute fills it. */
@@ -57,6 +58,14 @@ struct dw_disc_ids {
 DW_API int dw_disc_ids_compute(const struct dw_disc *disc, unsigned flags,
                                struct dw_disc_ids *out);
 
+/* The MusicBrainz submission URL of disc (the TOC dw_disc_ids_compute
+ * gives MusicBrainz: up to the last audio track, the CD-Extra lead-out
+ * rule), through libdiscid as dw_discid_musicbrainz_url.  Writes it
+ * NUL-terminated into out (DW_MB_URL_BYTES is always enough).  Returns 0,
+ * DW_ENOMEM, or DW_EINVAL (a disc dw_disc_ids_compute refuses, or out too
+ * small; out is then ""). */
+DW_API int dw_disc_musicbrainz_url(const struct dw_disc *disc, char *out, size_t out_bytes);
+
 /* AccurateRip ids from audio track LBAs (audio_count of them, track 1..A
  * in order) and the lead-out LBA: id1 = sum of LBAs + lead-out; id2 = sum
  * of max(LBA_i, 1) * i + lead-out * (A + 1); both mod 2^32.  Returns 0 or
@@ -85,11 +94,23 @@ DW_API int dw_discid_cddb(const int32_t *track_lba, int track_count, int32_t lea
 /* MusicBrainz disc id: SHA-1 of the ASCII text "%02X" first_track, "%02X"
  * last_track, "%08X" lead-out + 150, then for track numbers 1..99 "%08X"
  * LBA + 150 (0 for numbers outside first..last); Base64 with '+' -> '.',
- * '/' -> '_', '=' -> '-'.  track_lba holds last_track - first_track + 1
- * LBAs.  Writes 28 characters + NUL into out.  Returns 0 or DW_EINVAL
- * (1 <= first <= last <= 99, LBAs as for dw_discid_accuraterip). */
+ * '/' -> '_', '=' -> '-'.  Computed by libdiscid (discid_put,
+ * discid_get_id).  track_lba holds last_track - first_track + 1 LBAs.
+ * Writes 28 characters + NUL into out.  Returns 0, DW_ENOMEM, or DW_EINVAL
+ * (1 <= first <= last <= 99, LBAs as for dw_discid_accuraterip, or a TOC
+ * libdiscid refuses: lead-out past 99 minutes). */
 DW_API int dw_discid_musicbrainz(int first_track, int last_track, const int32_t *track_lba,
                                  int32_t leadout_lba, char out[DW_SHA1_ID_BYTES]);
+
+/* MusicBrainz submission URL of the same TOC (libdiscid's
+ * discid_get_submission_url: "https://musicbrainz.org/cdtoc/attach?id=...
+ * &tracks=N&toc=first+last+leadout+offsets...", offsets with the 150).
+ * Arguments as for dw_discid_musicbrainz; writes the URL NUL-terminated
+ * into out (out_bytes >= DW_MB_URL_BYTES is always enough).  Returns 0,
+ * DW_ENOMEM, or DW_EINVAL (as dw_discid_musicbrainz, or out too small;
+ * out is then ""). */
+DW_API int dw_discid_musicbrainz_url(int first_track, int last_track, const int32_t *track_lba,
+                                     int32_t leadout_lba, char *out, size_t out_bytes);
 
 /* CUETools database TOC id: SHA-1 of the ASCII text made of "%08X"
  * (LBA_i - LBA_1) for audio tracks i = 2..A, then "%08X" (audio lead-out -

@@ -30,7 +30,13 @@ extern "C" {
 struct dw_ardb_opts;
 struct dw_ctdb_opts;
 
-enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO };
+/* DW_RIP_FLAC, DW_RIP_WAV: one file per audio track (FLAC with tags and a
+ * CUESHEET block; RIFF WAVE PCM) and NAME.cue referencing them in EAC's
+ * gaps-appended layout, cut from the bin, which is not kept; opts->name
+ * with a '%' is the track files' pattern (%n number, %t title, %a artist,
+ * %A album; the set is then named after the source), else the set's name
+ * and the track files are "%n - %t".  src/rip/audio_out.c. */
+enum dw_rip_format { DW_RIP_BINCUE = 0, DW_RIP_ISO, DW_RIP_FLAC, DW_RIP_WAV };
 /* How audio is read: secure (the default: one pass with C2 error
  * pointers, then re-reads of only the C2-flagged or unreadable sectors
  * until two clean reads agree), paranoia (libcdio-paranoia full mode),

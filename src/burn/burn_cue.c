@@ -24,6 +24,7 @@
 #include "discwright/burn.h"
 #include "discwright/drive.h"
 #include "discwright/sector.h"
+#include "disc/disc_int.h"
 #include "image/image.h"
 
 int dw__burn_cue_plan(const struct dw_disc *disc, const char *image_path,
@@ -253,6 +254,96 @@ out:
     return rc;
 }
 
+/* A cue libburn cannot read as it is: FILE lines naming FLAC, AIFF or a
+ * WAVE layout that is decoded (struct dw__vfile_ops), or the sheet itself
+ * in UTF-16.  Its sectors are read through the image drive (the decoded
+ * PCM) into one bin with a cue of our own (dw_cue_write), which libburn
+ * reads like any other. */
+static bool needs_decoding(const char *cue_path, const struct dw__image *img)
+{
+    for (int i = 0; i < img->file_count; i++)
+        if (img->files[i].vops)
+            return true;
+    unsigned char head[2] = {1, 1};
+    FILE *f = fopen(cue_path, "rb");
+    if (f) {
+        if (fread(head, 1, 2, f) != 2)
+            head[0] = head[1] = 1;
+        fclose(f);
+    }
+    return (head[0] == 0xff && head[1] == 0xfe) || (head[0] == 0xfe && head[1] == 0xff) ||
+           !head[0] || !head[1];
+}
+
+static int decode_to_bin(const char *cue_path, const struct dw_disc *disc, const char *dir,
+                         char *out_cue, size_t out_cue_bytes, int64_t *bytes,
+                         struct dw_error_detail *err)
+{
+    enum { CHUNK = 64 };
+    struct dw_drive *d = NULL;
+    char bin[256];
+    FILE *fb = NULL, *fc = NULL;
+    uint8_t *raw = malloc((size_t)CHUNK * DW_SECTOR_RAW_BYTES);
+    int64_t pos = 0;
+    int rc = raw ? dw_drive_open(cue_path, 0, &d, err)
+                 : dw__set_error(err, DW_ENOMEM, "out of memory");
+    if (rc)
+        goto out;
+    snprintf(bin, sizeof(bin), "%s/audio.bin", dir);
+    snprintf(out_cue, out_cue_bytes, "%s/audio.cue", dir);
+    if (!(fb = fopen(bin, "wb")) || !(fc = fopen(out_cue, "w"))) {
+        rc = dw__set_error(err, DW_EIO, "cannot write in '%s': %s", dir, strerror(errno));
+        goto out;
+    }
+    int32_t first = dw_track_first_lba(&disc->tracks[0]) < 0 ? 0
+                                                             : dw_track_first_lba(&disc->tracks[0]);
+    for (int32_t lba = first; lba < disc->tracks[disc->track_count - 1].end_lba;) {
+        int32_t n = disc->tracks[disc->track_count - 1].end_lba - lba;
+        n = n > CHUNK ? CHUNK : n;
+        if ((rc = dw_drive_read_raw(d, lba, n, raw))) {
+            *err = *dw_drive_last_error(d);
+            goto out;
+        }
+        if (fwrite(raw, DW_SECTOR_RAW_BYTES, (size_t)n, fb) != (size_t)n) {
+            rc = dw__set_error(err, dw_error_from_errno(errno), "cannot write '%s': %s", bin,
+                               strerror(errno));
+            goto out;
+        }
+        lba += n;
+        pos += n;
+    }
+    /* libburn takes cue CD-TEXT as ISO 8859-1 (block 0): our UTF-8 text
+     * converted ('?' beyond U+00FF). */
+    struct dw_disc *latin1 = dw_disc_clone(disc);
+    if (!latin1) {
+        rc = dw__set_error(err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int i = -1; i < latin1->track_count; i++) {
+        struct dw_cdtext *ct = i < 0 ? &latin1->cdtext : &latin1->tracks[i].cdtext;
+        char *fields[] = {ct->title, ct->performer, ct->songwriter, ct->composer,
+                          ct->arranger, ct->message};
+        for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+            unsigned char l1[DW_CDTEXT_BYTES];
+            dw__latin1_of(fields[k], l1, sizeof(l1));
+            memcpy(fields[k], l1, sizeof(l1));
+        }
+    }
+    struct dw_cue_write_opts co = {.bin_name = bin, .bin_first_lba = first};
+    if ((rc = dw_cue_write(latin1, &co, fc)))
+        dw__set_error(err, rc, "cannot write '%s'", out_cue);
+    dw_disc_free(latin1);
+    *bytes = pos * DW_SECTOR_RAW_BYTES;
+out:
+    if (fb && fclose(fb) != 0 && !rc)
+        rc = dw__set_error(err, DW_EIO, "cannot write '%s': %s", bin, strerror(errno));
+    if (fc && fclose(fc) != 0 && !rc)
+        rc = dw__set_error(err, DW_EIO, "cannot write '%s'", out_cue);
+    dw_drive_free(d);
+    free(raw);
+    return rc;
+}
+
 int dw_burn_cue(const char *cue_path, const char *drive_address,
                 const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                 struct dw_burn_result *result, struct dw_error_detail *err)
@@ -296,7 +387,10 @@ int dw_burn_cue(const char *cue_path, const char *drive_address,
     }
     if ((rc = tmpdir_make(&td, err)))
         goto out;
-    if (plan.convert) {
+    if (plan.audio && needs_decoding(cue_path, img)) {
+        rc = decode_to_bin(cue_path, img->disc, td.path, libburn_cue, sizeof(libburn_cue),
+                           &bytes, err);
+    } else if (plan.convert) {
         rc = convert_mode1(cue_path, img->disc, td.path, libburn_cue, sizeof(libburn_cue),
                            &bytes, err);
     } else {

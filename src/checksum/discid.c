@@ -7,9 +7,12 @@
  * with the real lead-out and multiplier A + 1; CDDB over all tracks;
  * MusicBrainz up to the last audio track with lead-out = data LBA - 11400)
  * and ARver's doc/data_track.md for data in track 1 (audio tracks numbered
- * 1..A in id2). */
+ * 1..A in id2).  The MusicBrainz id and submission URL come from libdiscid
+ * (discid_put); AccurateRip, CDDB and CTDB ids have no library and are
+ * computed here (CTDB in ctdb.c). */
 #include <stdio.h>
 #include <string.h>
+#include <discid/discid.h>
 #include <nettle/sha1.h>
 #include "discwright/discid.h"
 #include "discwright/errors.h"
@@ -111,25 +114,120 @@ int dw_discid_cddb(const int32_t *track_lba, int track_count, int32_t leadout_lb
     return 0;
 }
 
+/* Fill a libdiscid handle with the TOC (libdiscid's discid_put: offsets
+ * indexed by track number, offsets[0] the lead-out, all with the 150
+ * lead-in sectors; numbers outside first..last stay 0).  Returns the handle
+ * or NULL (no memory, or libdiscid refused the TOC, e.g. longer than its 99
+ * minutes); *rc says which. */
+static DiscId *mb_put(int first_track, int last_track, const int32_t *track_lba,
+                      int32_t leadout_lba, int *rc)
+{
+    if (first_track < 1 || last_track < first_track || last_track > 99 ||
+        dw__discid_check_lbas(track_lba, last_track - first_track + 1, 99, leadout_lba)) {
+        *rc = DW_EINVAL;
+        return NULL;
+    }
+    int offsets[100] = {0};
+    offsets[0] = (int)(leadout_lba + LEADIN_SECTORS);
+    for (int n = first_track; n <= last_track; n++)
+        offsets[n] = (int)(track_lba[n - first_track] + LEADIN_SECTORS);
+    DiscId *d = discid_new();
+    if (!d) {
+        *rc = DW_ENOMEM;
+        return NULL;
+    }
+    if (!discid_put(d, first_track, last_track, offsets)) {
+        discid_free(d);
+        *rc = DW_EINVAL;
+        return NULL;
+    }
+    *rc = 0;
+    return d;
+}
+
+/* Copy a libdiscid string into out; DW_EINVAL when it does not fit. */
+static int copy_out(const char *s, char *out, size_t out_bytes)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!s || n >= out_bytes) {
+        if (out_bytes)
+            out[0] = '\0';
+        return DW_EINVAL;
+    }
+    memcpy(out, s, n + 1);
+    return 0;
+}
+
 int dw_discid_musicbrainz(int first_track, int last_track, const int32_t *track_lba,
                           int32_t leadout_lba, char out[DW_SHA1_ID_BYTES])
 {
-    if (!out || first_track < 1 || last_track < first_track || last_track > 99 ||
-        dw__discid_check_lbas(track_lba, last_track - first_track + 1, 99, leadout_lba))
+    if (!out)
         return DW_EINVAL;
-    /* "%02X%02X%08X" + 99 * "%08X" = 812 characters. */
-    char text[2 + 2 + 8 + 99 * 8 + 1];
-    size_t o = 0;
-    o += (size_t)snprintf(text + o, sizeof(text) - o, "%02X%02X%08X", (unsigned)first_track,
-                          (unsigned)last_track, (unsigned)(leadout_lba + LEADIN_SECTORS));
-    for (int n = 1; n <= 99; n++) {
-        unsigned offset = 0;
-        if (n >= first_track && n <= last_track)
-            offset = (unsigned)(track_lba[n - first_track] + LEADIN_SECTORS);
-        o += (size_t)snprintf(text + o, sizeof(text) - o, "%08X", offset);
+    int rc;
+    DiscId *d = mb_put(first_track, last_track, track_lba, leadout_lba, &rc);
+    if (!d)
+        return rc;
+    rc = copy_out(discid_get_id(d), out, DW_SHA1_ID_BYTES);
+    discid_free(d);
+    return rc;
+}
+
+int dw_discid_musicbrainz_url(int first_track, int last_track, const int32_t *track_lba,
+                              int32_t leadout_lba, char *out, size_t out_bytes)
+{
+    if (!out)
+        return DW_EINVAL;
+    int rc;
+    DiscId *d = mb_put(first_track, last_track, track_lba, leadout_lba, &rc);
+    if (!d) {
+        if (out_bytes)
+            out[0] = '\0';
+        return rc;
     }
-    dw__discid_sha1_b64(text, o, out);
+    rc = copy_out(discid_get_submission_url(d), out, out_bytes);
+    discid_free(d);
+    return rc;
+}
+
+/* The MusicBrainz view of disc: first and last track number (the last
+ * audio one on a CD-Extra), their LBAs in all[], and the audio lead-out.
+ * Returns 0 or DW_EINVAL as dw_disc_ids_compute. */
+static int mb_toc(const struct dw_disc *disc, int32_t all[DW_MAX_TRACKS], int *first, int *last,
+                  int32_t *leadout)
+{
+    int last_audio = -1;
+    if (!disc || disc->track_count < 1 || disc->track_count > DW_MAX_TRACKS ||
+        disc->leadout_lba == DW_LBA_NONE)
+        return DW_EINVAL;
+    for (int i = 0; i < disc->track_count; i++) {
+        all[i] = disc->tracks[i].index_lba[1];
+        if (all[i] == DW_LBA_NONE || disc->tracks[i].number != disc->tracks[0].number + i)
+            return DW_EINVAL;
+        if (!dw_track_is_data(&disc->tracks[i]))
+            last_audio = i;
+    }
+    if (last_audio < 0)
+        return DW_EINVAL;
+    *leadout = last_audio < disc->track_count - 1
+                   ? all[last_audio + 1] - DW_MB_LEADOUT_GAP_SECTORS
+                   : disc->leadout_lba;
+    *first = disc->tracks[0].number;
+    *last = disc->tracks[last_audio].number;
     return 0;
+}
+
+int dw_disc_musicbrainz_url(const struct dw_disc *disc, char *out, size_t out_bytes)
+{
+    int32_t all[DW_MAX_TRACKS], leadout;
+    int first, last, rc;
+    if (!out)
+        return DW_EINVAL;
+    if ((rc = mb_toc(disc, all, &first, &last, &leadout))) {
+        if (out_bytes)
+            out[0] = '\0';
+        return rc;
+    }
+    return dw_discid_musicbrainz_url(first, last, all, leadout, out, out_bytes);
 }
 
 int dw_disc_ids_compute(const struct dw_disc *disc, unsigned flags, struct dw_disc_ids *out)

@@ -21,8 +21,10 @@ static const struct cli_opt rip_opts[] = {
      "replace an earlier rip of the same name in DIR (its files this rip does not write are "
      "removed); without it such a rip is refused",
      CLI_COMPLETE_NONE, NULL},
-    {"format", 'f', 'f', "FORMAT", "bincue (default) or iso", CLI_COMPLETE_WORDS,
-     "bincue iso"},
+    {"format", 'f', 'f', "FORMAT",
+     "bincue (default), iso, flac or wav (one file per audio track and NAME.cue; with them "
+     "--name may be a pattern: %n number, %t title, %a artist, %A album; default \"%n - %t\")",
+     CLI_COMPLETE_WORDS, "bincue iso flac wav"},
     {"mode", 'm', 'm', "MODE",
      "audio read mode: secure (default: one pass with C2, re-reads of flagged sectors only), "
      "test-and-copy (secure plus a second read of every sector, compared), paranoia "
@@ -167,8 +169,12 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
                 a->opts.format = DW_RIP_BINCUE;
             else if (!strcmp(optarg, "iso"))
                 a->opts.format = DW_RIP_ISO;
+            else if (!strcmp(optarg, "flac"))
+                a->opts.format = DW_RIP_FLAC;
+            else if (!strcmp(optarg, "wav"))
+                a->opts.format = DW_RIP_WAV;
             else {
-                cli_errorf("unknown format '%s': use bincue or iso", optarg);
+                cli_errorf("unknown format '%s': use bincue, iso, flac or wav", optarg);
                 return EXIT_USAGE;
             }
             break;

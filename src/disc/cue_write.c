@@ -6,6 +6,7 @@
 #include "discwright/errors.h"
 #include "discwright/sector.h"
 #include "discwright/version.h"
+#include "disc/disc_int.h"
 
 static int32_t bin_frames(const struct dw_cue_write_opts *o, int32_t lba)
 {
@@ -18,8 +19,8 @@ static int32_t bin_frames(const struct dw_cue_write_opts *o, int32_t lba)
 
 /* Quotes are not escapable in a cue; use an apostrophe instead.  Control
  * characters (a line feed would start a new cue line) become '?'. */
-static void put_quoted(FILE *out, const char *indent, const char *kw, const char *value,
-                       int *replaced)
+void dw__cue_put_quoted(FILE *out, const char *indent, const char *kw, const char *value,
+                        int *replaced)
 {
     if (!value[0])
         return;
@@ -35,11 +36,11 @@ static void put_quoted(FILE *out, const char *indent, const char *kw, const char
     fputs("\"\n", out);
 }
 
-static void put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct, int *replaced)
+void dw__cue_put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct, int *replaced)
 {
-    put_quoted(out, indent, "TITLE", ct->title, replaced);
-    put_quoted(out, indent, "PERFORMER", ct->performer, replaced);
-    put_quoted(out, indent, "SONGWRITER", ct->songwriter, replaced);
+    dw__cue_put_quoted(out, indent, "TITLE", ct->title, replaced);
+    dw__cue_put_quoted(out, indent, "PERFORMER", ct->performer, replaced);
+    dw__cue_put_quoted(out, indent, "SONGWRITER", ct->songwriter, replaced);
 }
 
 int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
@@ -53,7 +54,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
         fprintf(out, "CATALOG %s\n", disc->mcn);
     else if (disc->mcn[0])
         replaced++;
-    put_cdtext(out, "", &disc->cdtext, &replaced);
+    dw__cue_put_cdtext(out, "", &disc->cdtext, &replaced);
     fputs("FILE \"", out);
     for (const char *c = opts->bin_name; *c; c++)
         fputc(*c == '"' ? '\'' : *c, out);
@@ -66,7 +67,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
             fprintf(out, "  REM SESSION %02d\n", session);
         }
         fprintf(out, "  TRACK %02d %s\n", t->number, dw_track_mode_cue_name(t->mode, 2352));
-        put_cdtext(out, "    ", &t->cdtext, &replaced);
+        dw__cue_put_cdtext(out, "    ", &t->cdtext, &replaced);
         unsigned flags = t->control & (DW_CTL_DCP | DW_CTL_4CH | DW_CTL_PRE);
         if (flags) {
             fputs("    FLAGS", out);

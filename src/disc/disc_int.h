@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "discwright/disc.h"
 #include "discwright/errors.h"
 
@@ -39,5 +40,14 @@ bool dw__cdtext_is_safe(const uint8_t *packs, size_t pack_bytes);
  * writable.  Returns 0, DW_EPARSE (not whole packs, or refused by
  * dw__cdtext_is_safe / libcdio), DW_ENOMEM.  src/disc/cdtext_read.c */
 int dw__cdtext_apply(uint8_t *packs, size_t pack_bytes, struct dw_disc *disc);
+
+/* Cue sheet text (src/disc/cue_write.c): `indent KW "value"` and a line
+ * end; a quote in value becomes '\'' and a control character (U+0000-
+ * U+001F, DEL) '?', counted in *replaced, so no text adds a line.  Nothing
+ * for an empty value.  dw__cue_put_cdtext writes TITLE, PERFORMER and
+ * SONGWRITER of ct so. */
+void dw__cue_put_quoted(FILE *out, const char *indent, const char *kw, const char *value,
+                        int *replaced);
+void dw__cue_put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct, int *replaced);
 
 #endif

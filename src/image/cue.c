@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 #include "discwright/sector.h"
 #include "disc/disc_int.h"
+#include "image/audiofile.h"
 #include "image/container.h"
+#include "image/cue_charset.h"
 #include "image/image.h"
 
 #define CUE_MAX_BYTES (1 << 20) /* a cue sheet is text; 1 MiB is plenty */
@@ -258,6 +260,43 @@ out:
     return rc;
 }
 
+/* An audio file: a plain RIFF WAVE of 16-bit stereo PCM is read in place
+ * (its data chunk is the bin); anything else (FLAC, AIFF, AIFF-C, WAVE with
+ * WAVE_FORMAT_EXTENSIBLE...) is decoded through libsndfile
+ * (image/audiofile.h), which also says what is wrong with a file it
+ * refuses.  Adds the image file and sets f->image_file. */
+static int read_audio_file(struct cue_parser *p, struct cue_file *f, const char *resolved,
+                           uint64_t file_bytes)
+{
+    struct dw_error_detail quiet = {0}, *saved = p->err;
+    p->err = &quiet;
+    int rc = read_wave(p, f, resolved);
+    p->err = saved;
+    if (!rc && f->data_offset + f->data_bytes > file_bytes)
+        return fail(p, DW_ETRUNC, "WAVE file '%s' is shorter than its header says", f->name);
+    if (!rc) {
+        rc = dw__image_add_file(p->img, resolved, file_bytes);
+    } else if (rc == DW_EPARSE || rc == DW_EUNSUPPORTED) {
+        const struct dw__vfile_ops *ops;
+        void *ctx;
+        uint64_t pcm_bytes;
+        rc = dw__audiofile_open(resolved, f->name, &pcm_bytes, &ops, &ctx, &quiet);
+        if (rc)
+            return fail(p, rc, "%s", quiet.message);
+        f->data_offset = 0;
+        f->data_bytes = pcm_bytes;
+        rc = dw__image_add_vfile(p->img, resolved, pcm_bytes, ops, ctx);
+    } else {
+        if (p->err) /* cannot open it: read_wave's message names it */
+            *p->err = quiet;
+        return rc;
+    }
+    if (rc < 0)
+        return rc;
+    f->image_file = rc;
+    return 0;
+}
+
 /* libcdio's convention: a single-file cue whose FILE is missing is read
  * from <cue name>.bin.  Allowed for the first FILE only; a second FILE
  * line turns it back into an error (cmd_file).  0 and *resolved set when
@@ -298,13 +337,16 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
         type = CUE_BINARY;
     else if (!strcasecmp(t, "MOTOROLA"))
         type = CUE_MOTOROLA;
-    else if (!strcasecmp(t, "WAVE"))
-        type = CUE_WAVE;
-    else if (!strcasecmp(t, "MP3") || !strcasecmp(t, "AIFF") || !strcasecmp(t, "FLAC"))
+    else if (!strcasecmp(t, "WAVE") || !strcasecmp(t, "AIFF") || !strcasecmp(t, "FLAC"))
+        type = CUE_WAVE; /* audio files: read_audio_file decides how */
+    else if (!strcasecmp(t, "MP3"))
         return fail(p, DW_EUNSUPPORTED,
-                    "FILE type %s is not supported: decode it to WAVE or raw BINARY first", t);
+                    "FILE type %s is not supported (lossy audio is no CD image): name the "
+                    "lossless original (FLAC, WAVE, AIFF) or raw BINARY",
+                    t);
     else
-        return fail(p, DW_EPARSE, "unknown FILE type '%s': use BINARY, MOTOROLA or WAVE", t);
+        return fail(p, DW_EPARSE,
+                    "unknown FILE type '%s': use BINARY, MOTOROLA, WAVE, AIFF or FLAC", t);
 
     struct cue_file *files = realloc(p->files, (size_t)(p->file_count + 1) * sizeof(*files));
     if (!files)
@@ -356,15 +398,9 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
         return fail(p, DW_EINVAL, "%s", msg);
     }
     if (type == CUE_WAVE) {
-        rc = read_wave(p, f, resolved);
-        if (rc) {
-            free(resolved);
-            return rc;
-        }
-        if (f->data_offset + f->data_bytes > (uint64_t)st.st_size) {
-            free(resolved);
-            return fail(p, DW_ETRUNC, "WAVE file '%s' is shorter than its header says", f->name);
-        }
+        rc = read_audio_file(p, f, resolved, (uint64_t)st.st_size);
+        free(resolved);
+        return rc;
     } else {
         f->data_bytes = (uint64_t)st.st_size;
     }
@@ -945,20 +981,26 @@ int dw__cue_parse(const char *text, size_t len, const char *path, bool check_fil
     if (!p.img || !(p.img->disc = dw_disc_new()))
         goto out;
     snprintf(p.img->format, sizeof(p.img->format), "cue");
-    if (len >= 3 && (uint8_t)text[0] == 0xEF && (uint8_t)text[1] == 0xBB &&
-        (uint8_t)text[2] == 0xBF) {
-        text += 3; /* UTF-8 byte order mark (EAC) */
-        len -= 3;
-    }
-    if (memchr(text, '\0', len)) {
-        rc = fail(&p, DW_EPARSE, "contains NUL bytes (UTF-16 text?): save it as UTF-8%s", NULL);
+    /* UTF-8 (a BOM dropped), UTF-16 or Windows-1252: parsed as UTF-8. */
+    const char *charset = "UTF-8";
+    size_t bad_at = 0;
+    rc = dw__cue_text_to_utf8(text, len, &buf, &len, &charset, &bad_at);
+    if (rc == DW_EPARSE) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "is not valid %s text (byte %zu): save it as UTF-8", charset,
+                 bad_at);
+        rc = fail(&p, DW_EPARSE, "%s", msg);
         goto out;
     }
-    buf = malloc(len + 1);
-    if (!buf)
+    if (rc)
         goto out;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
+    if (strcmp(charset, "UTF-8") && strncmp(charset, "UTF-16", 6))
+        dw__image_warn(p.img, "'%s' is not UTF-8 text: read as %s", base_name(path), charset);
+    if (memchr(buf, '\0', len)) {
+        rc = fail(&p, DW_EPARSE, "contains NUL characters: not a cue sheet%s", NULL);
+        goto out;
+    }
+    rc = DW_ENOMEM;
     for (char *line = buf, *next; line; line = next) {
         next = strchr(line, '\n');
         if (next)

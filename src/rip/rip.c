@@ -596,7 +596,9 @@ static int rip_bincue(struct dw__rip *r)
     dw_hash_final(bp.image_hash, &r->rep->image_digests);
     r->rep->have_image_digests = true;
     dw__riplog_image(r);
-    rc = write_cue(r, gap_lba, gap_sectors, gap_count);
+    /* Audio formats: the bin is cut into track files and a cue of its own. */
+    rc = r->audio ? dw__outfile_finish(&r->image, r->err)
+                  : write_cue(r, gap_lba, gap_sectors, gap_count);
 out:
     free(bp.buf);
     dw_hash_free(bp.image_hash);
@@ -1162,11 +1164,12 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
                              "'%s' is %ld sectors long, more than a CD can hold (a CD ends at "
                              "LBA 449850, 100 minutes): rip it with --format iso",
                              r->source, (long)r->disc->leadout_lba);
-    if (opts->name && (rc = dw__rip_name_check(opts->name, r->err)))
+    bool pattern = dw__rip_name_is_pattern(opts); /* checked by dw__rip_audio_check */
+    if (opts->name && !pattern && (rc = dw__rip_name_check(opts->name, r->err)))
         return rc;
     if ((rc = dw__ensure_dir(opts->output_dir, r->err)))
         return rc;
-    r->name = opts->name ? opts->name : source_stem(r->source, stem, stem_bytes);
+    r->name = opts->name && !pattern ? opts->name : source_stem(r->source, stem, stem_bytes);
     bool iso = rep->iso;
     if (path_join(r->image_path, sizeof(r->image_path), opts->output_dir, r->name,
                   iso ? ".iso" : ".bin") ||
@@ -1199,6 +1202,8 @@ static int rip_prepare(struct dw__rip *r)
     }
     if (!rc)
         rc = dw__rip_extras_check(r, iso);
+    if (!rc)
+        rc = dw__rip_audio_check(r);
     r->sector_bytes = iso ? DW_SECTOR_USER_BYTES : DW_SECTOR_RAW_BYTES;
     r->medium_profile = rep->medium.profile;
     /* MMC-6 profiles 40h-43h are BD, 10h-2Bh DVD (REFERENCE.md speeds). */
@@ -1242,6 +1247,8 @@ static int rip_run_bincue(struct dw__rip *r)
         rc = r->err->code ? r->err->code : DW_EABORTED;
     if (!rc)
         rc = dw__rip_extras_write(r);
+    if (!rc)
+        rc = dw__rip_audio_write(r);
     return rc;
 }
 
@@ -1315,15 +1322,21 @@ static int rip_totals(struct dw__rip *r, double t0)
  * and an earlier set's members this rip did not write go. */
 static int rip_commit(struct dw__rip *r, struct dw__outfile *report_file)
 {
-    int rc = dw__outfile_rename(&r->image, r->err);
+    /* Audio formats: the track files replace the bin. */
+    int rc = r->audio ? 0 : dw__outfile_rename(&r->image, r->err);
     for (int i = 0; !rc && i < r->pending_count; i++)
         rc = dw__outfile_rename(&r->pending[i], r->err);
     if (!rc)
         rc = dw__outfile_rename(report_file, r->err);
     if (!rc)
         rc = dw__outfile_rename(&r->log, r->err);
-    if (!rc && r->map_path[0] && !r->rep->iso)
+    if (!rc && r->audio) {
+        dw__outfile_abort(&r->image); /* the bin's .part: cut into the track files */
+        if (r->map_path[0])
+            unlink(r->map_path);      /* it describes that bin */
+    } else if (!rc && r->map_path[0] && !r->rep->iso) {
         rc = dw__ripmap_save(r, r->bin_end_lba, true, true);
+    }
     if (!rc && (r->opts->flags & DW_RIP_OVERWRITE))
         dw__rip_outset_stale(r, true);
     return rc;
@@ -1395,6 +1408,7 @@ static int rip_finish(struct dw__rip *r, int rc)
 static void rip_release(struct dw__rip *r)
 {
     dw__rip_paranoia_release(r);
+    dw__rip_audio_release(r);
     ar_release(r);
     if (r->resume) {
         dw__ripmap_release(r->resume);

@@ -39,7 +39,7 @@ struct dw__rip {
      * together with the image, the report and the log (dw__rip_pending_add);
      * a failed rip removes them.  So a full disk or a stop never leaves a
      * set that looks complete. */
-    struct dw__outfile pending[24];
+    struct dw__outfile pending[24 + DW_MAX_TRACKS + 1]; /* + audio track files */
     int pending_count;
     int lock_fd;              /* NAME.lock, held with flock; -1 when none */
     char lock_path[4200];
@@ -75,6 +75,8 @@ struct dw__rip {
                                            source of the kept sectors (else they are
                                            in the .part being continued) */
     int64_t kept_sectors;               /* sectors taken from the earlier run */
+    struct dw__audio_out *audio;        /* --format flac/wav: the track files
+                                           (audio_out.c), or NULL */
     struct dw__paranoia *paranoia;      /* paranoia mode: the libcdio-paranoia
                                            session reading the current disc
                                            session's audio (paranoia.c), or NULL */
@@ -244,5 +246,17 @@ int dw__rip_name_check(const char *name, struct dw_error_detail *err);
 int dw__rip_outset_check(struct dw__rip *r);
 int dw__rip_outset_stale(struct dw__rip *r, bool remove);
 void dw__rip_outset_unlock(struct dw__rip *r);
+
+/* Audio outputs (src/rip/audio_out.c).  dw__rip_audio_check, before
+ * reading: plan the track files of --format flac/wav (names from the
+ * pattern and CD-TEXT, none existing without DW_RIP_OVERWRITE); a no-op
+ * for other formats.  dw__rip_audio_write, once the bin is finished and
+ * the databases asked: encode them and write the cue, all pending the
+ * set's rename.  Both return 0 or a DW_E* code with r->err set. */
+bool dw__rip_format_audio(enum dw_rip_format f);
+bool dw__rip_name_is_pattern(const struct dw_rip_opts *opts);
+int dw__rip_audio_check(struct dw__rip *r);
+int dw__rip_audio_write(struct dw__rip *r);
+void dw__rip_audio_release(struct dw__rip *r);
 
 #endif

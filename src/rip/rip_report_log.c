@@ -332,8 +332,11 @@ void dw__riplog_track_done(struct dw__rip *r, const struct dw__rr_track *tr)
 void dw__riplog_image(struct dw__rip *r)
 {
     const struct dw_digests *d = &r->rep->image_digests;
-    dw__rip_log(r, DW_LOG_INFO, "image %s: %llu bytes  CRC32 %08x  MD5 %s  SHA1 %s",
-                r->image_path, (unsigned long long)d->bytes, d->crc32, d->md5, d->sha1);
+    /* --format flac/wav: the bin is read back into the track files and
+     * not kept (audio_out.c); its digests are those of the whole disc. */
+    dw__rip_log(r, DW_LOG_INFO, "image %s%s: %llu bytes  CRC32 %08x  MD5 %s  SHA1 %s",
+                r->image_path, r->audio ? " (cut into the track files, not kept)" : "",
+                (unsigned long long)d->bytes, d->crc32, d->md5, d->sha1);
 }
 
 void dw__riplog_audio(struct dw__rip *r)
@@ -352,9 +355,13 @@ void dw__riplog_audio(struct dw__rip *r)
                     a->number, a->ar.v1, a->ar.v2, f450, a->eac_copy_crc,
                     a->eac_crc_without_nulls);
     }
-    if (rep->have_ids)
+    if (rep->have_ids) {
+        char url[DW_MB_URL_BYTES];
         dw__rip_log(r, DW_LOG_INFO, "disc ids: CDDB %08x  MusicBrainz %s  AccurateRip %s",
                     rep->ids.cddb_id, rep->ids.musicbrainz_id, rep->ids.ar_path);
+        if (dw_disc_musicbrainz_url(r->disc, url, sizeof(url)) == 0)
+            dw__rip_log(r, DW_LOG_INFO, "MusicBrainz submission: %s", url);
+    }
 }
 
 static void pressings_text(const struct dw__rr_ar_track *t, char *text, size_t text_bytes)

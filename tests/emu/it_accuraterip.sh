@@ -214,4 +214,24 @@ if have_file "$sample"; then
   expect_stdout "returns its sectors descrambled and aligned to their sync (its data path): no evidence" \
     "the data track's evidence is reported honestly"
 fi
+# --format flac from the drive (src/rip/audio_out.c): the per-track files
+# carry the AccurateRip results as tags, and decode to the image's audio
+# (overread past the lead-out off: the last 48 samples are zero-filled).
+if have metaflac >/dev/null && have flac >/dev/null; then
+  EMU_CONFIG="medium=$work/disc.cue offset=48"
+  expect_exit 0 "--format flac rip of the drive with --offset 48" -- \
+    emu "$DW" -q rip "$EMU_DEVICE" -o "$work/flac" --name d --mode burst --offset 48 --format flac "${ar[@]}"
+  m=$(metaflac --export-tags-to=- "$work/flac/02 - Track 02.flac")
+  grep -qx "ACCURATERIPRESULT=AccurateRip: accurate (confidence 7 of 11)" <<<"$m" &&
+    grep -qx "ACCURATERIPCOUNT=7" <<<"$m" && grep -qx "ACCURATERIPDISCID=$(basename "$path" .bin | sed 's/^dBAR-//')" <<<"$m" &&
+    grep -qx "TRACKNUMBER=2" <<<"$m" && grep -qx "TRACKTOTAL=3" <<<"$m" &&
+    ok "the FLAC tags carry the AccurateRip result, count and disc id" || bad "tags: $m"
+  for f in "$work/flac"/0*.flac; do
+    flac -s -d --force-raw-format --endian=little --sign=signed -c "$f"
+  done >"$work/flac.raw"
+  same_but_tail "$work/flac.raw" "$work/disc.bin" $((48 * 4)) \
+    "the FLAC files decode to the disc, shifted back, its last 48 samples zero"
+fi
+have metaflac || true
+have flac || true
 finish

@@ -159,7 +159,7 @@ expect_stderr "the layout ends at LBA 4294967696 " "counts its sectors in 64 bit
 expect_exit 2 "no command" -- "$DW"
 expect_exit 2 "unknown command" -- "$DW" frobnicate
 expect_exit 2 "rip without -o" -- "$DW" rip "$L/cdda.cue"
-expect_exit 2 "bad --format" -- "$DW" rip "$L/cdda.cue" -o "$work/o4" --format wav
+expect_exit 2 "bad --format" -- "$DW" rip "$L/cdda.cue" -o "$work/o4" --format mp3
 expect_exit 2 "verify with one argument" -- "$DW" verify "$L/cdda.cue"
 expect_exit 2 "burn without --drive" -- "$DW" burn "$FIX/debian-ipxe/ipxe.iso"
 for c in drives info rip burn verify; do

@@ -178,7 +178,7 @@ static void test_bad_syntax(void **state)
         {"FILE \"a\" BINARY\nTRACK 01 AUDIO\nINDEX 00 00:00:00\n", DW_EPARSE, "no INDEX 01"},
         {"FILE \"a\" BINARY\nTRACK 02 AUDIO\nINDEX 01 00:00:00\nTRACK 01 AUDIO\n", DW_EPARSE,
          "must increase"},
-        {"FILE \"a\" MP3\n", DW_EUNSUPPORTED, "decode it"},
+        {"FILE \"a\" MP3\n", DW_EUNSUPPORTED, "lossy audio"},
         {"FILE \"a\" TEXT\n", DW_EPARSE, "unknown FILE type"},
         {"CATALOG 12345\n", DW_EPARSE, "13 decimal digits"},
         {"FILE \"a\" BINARY\nTRACK 01 AUDIO\nISRC ABC\n", DW_EPARSE, "ISRC"},
@@ -488,6 +488,83 @@ static void test_cd_length_limit(void **state)
     rmdir(dir);
 }
 
+/* Cue sheets in the character sets EAC writes (src/image/cue_charset.c):
+ * UTF-16LE with a BOM, UTF-16BE without one, Windows-1252, and ISO 8859-1
+ * for the bytes Windows-1252 leaves undefined; titles come out as UTF-8
+ * with their characters; the guessed charsets are said in a warning;
+ * UTF-16 that does not decode is refused, naming the byte. */
+static void put_utf16(uint8_t *out, size_t *n, const char *ascii_or_utf8, bool le)
+{
+    /* The test texts hold U+0000-U+FFFF only (no surrogates). */
+    const uint8_t *s = (const uint8_t *)ascii_or_utf8;
+    while (*s) {
+        unsigned c;
+        if (*s < 0x80)
+            c = *s++;
+        else if ((*s & 0xe0) == 0xc0)
+            c = (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f), s += 2;
+        else
+            c = (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f),
+            s += 3;
+        out[(*n)++] = (uint8_t)(le ? c & 0xff : c >> 8);
+        out[(*n)++] = (uint8_t)(le ? c >> 8 : c & 0xff);
+    }
+}
+
+static void test_charsets(void **state)
+{
+    (void)state;
+    const char *utf8 = "TITLE \"Caf\xc3\xa9 \xe2\x80\x93 \xe6\x97\xa5\xe6\x9c\xac\"\r\n"
+                       "FILE \"a.bin\" BINARY\r\n  TRACK 01 AUDIO\r\n"
+                       "    TITLE \"\xc5\xb8\"\r\n    INDEX 01 00:00:00\r\n";
+    uint8_t text[1024];
+    struct dw_error_detail err;
+    for (int le = 0; le <= 1; le++) {
+        size_t n = 0;
+        if (le) { /* EAC's "Unicode" cue: UTF-16LE with a BOM */
+            text[n++] = 0xff;
+            text[n++] = 0xfe;
+        }
+        put_utf16(text, &n, utf8, le);
+        struct dw__image *img = NULL;
+        assert_int_equal(dw__cue_parse((const char *)text, n, "t.cue", false, &img, &err), 0);
+        assert_string_equal(img->disc->cdtext.title,
+                            "Caf\xc3\xa9 \xe2\x80\x93 \xe6\x97\xa5\xe6\x9c\xac");
+        assert_string_equal(img->disc->tracks[0].cdtext.title, "\xc5\xb8");
+        assert_true(!img->warnings || !strstr(img->warnings, "not UTF-8"));
+        dw__image_free(img);
+    }
+    /* Windows-1252: e9 e, 96 en dash, 9f Y with diaeresis. */
+    const char *cp1252 = "TITLE \"Caf\xe9 \x96\"\nFILE \"a.bin\" BINARY\nTRACK 01 AUDIO\n"
+                         "TITLE \"\x9f\"\nINDEX 01 00:00:00\n";
+    struct dw__image *img = NULL;
+    assert_int_equal(dw__cue_parse(cp1252, strlen(cp1252), "t.cue", false, &img, &err), 0);
+    assert_string_equal(img->disc->cdtext.title, "Caf\xc3\xa9 \xe2\x80\x93");
+    assert_string_equal(img->disc->tracks[0].cdtext.title, "\xc5\xb8");
+    assert_non_null(strstr(img->warnings, "read as Windows-1252"));
+    dw__image_free(img);
+    /* 0x81 is no Windows-1252 character: ISO 8859-1's U+0081 instead. */
+    const char *latin1 = "TITLE \"\xe9\x81\"\nFILE \"a.bin\" BINARY\nTRACK 01 AUDIO\n"
+                         "INDEX 01 00:00:00\n";
+    assert_int_equal(dw__cue_parse(latin1, strlen(latin1), "t.cue", false, &img, &err), 0);
+    assert_string_equal(img->disc->cdtext.title, "\xc3\xa9\xc2\x81");
+    assert_non_null(strstr(img->warnings, "read as ISO-8859-1"));
+    dw__image_free(img);
+    /* UTF-16LE with an unpaired high surrogate at byte 6 (BOM included). */
+    const uint8_t broken[] = {0xff, 0xfe, 'T', 0, 'I', 0, 0x00, 0xd8, 'X', 0};
+    img = NULL;
+    assert_int_equal(
+        dw__cue_parse((const char *)broken, sizeof(broken), "t.cue", false, &img, &err),
+        DW_EPARSE);
+    assert_non_null(strstr(err.message, "not valid UTF-16LE text (byte 6)"));
+    assert_null(img);
+    /* An odd number of bytes of UTF-16BE (no BOM). */
+    const uint8_t odd[] = {0, 'F', 0, 'I', 0};
+    assert_int_equal(dw__cue_parse((const char *)odd, sizeof(odd), "t.cue", false, &img, &err),
+                     DW_EPARSE);
+    assert_non_null(strstr(err.message, "UTF-16BE"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_write_read_round_trip),
         cmocka_unit_test(test_cdtextfile),
         cmocka_unit_test(test_cd_length_limit),
+        cmocka_unit_test(test_charsets),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -113,6 +113,40 @@ static void test_libdiscid_vector(void **state)
     dw_disc_free(d);
 }
 
+/* The submission URL of libdiscid's vector (src/checksum/discid.c through
+ * libdiscid): the id, the track count and
+ * the TOC "first+last+lead-out+offsets" (all with the 150), as libdiscid's
+ * own test_put.c expects them; a buffer one byte short is refused. */
+static void test_musicbrainz_url(void **state)
+{
+    (void)state;
+    int32_t lba[22];
+    char expect[DW_MB_URL_BYTES], url[DW_MB_URL_BYTES];
+    int o = snprintf(expect, sizeof(expect),
+                     "://musicbrainz.org/cdtoc/attach?id=xUp1F2NkfP8s8jaeFn_Av3jNEI4-"
+                     "&tracks=22&toc=1+22+303602");
+    for (int i = 0; i < 22; i++) {
+        lba[i] = libdiscid_offsets[i] - 150;
+        o += snprintf(expect + o, sizeof(expect) - (size_t)o, "+%d", (int)libdiscid_offsets[i]);
+    }
+    assert_int_equal(dw_discid_musicbrainz_url(1, 22, lba, 303602 - 150, url, sizeof(url)), 0);
+    /* libdiscid 0.6 says http, later versions https. */
+    const char *rest = strchr(url, ':');
+    assert_non_null(rest);
+    assert_true(strncmp(url, "http:", 5) == 0 || strncmp(url, "https:", 6) == 0);
+    assert_string_equal(rest, expect);
+    assert_int_equal(dw_discid_musicbrainz_url(1, 22, lba, 303602 - 150, url, strlen(url)),
+                     DW_EINVAL);
+    assert_string_equal(url, "");
+    /* Bad TOCs as for the id: decreasing LBAs, a lead-out before the last
+     * track, and a lead-out past libdiscid's 99 minutes. */
+    int32_t bad[2] = {1000, 500};
+    assert_int_equal(dw_discid_musicbrainz_url(1, 2, bad, 2000, url, sizeof(url)), DW_EINVAL);
+    assert_int_equal(dw_discid_musicbrainz_url(1, 22, lba, 1000, url, sizeof(url)), DW_EINVAL);
+    char mb[DW_SHA1_ID_BYTES];
+    assert_int_equal(dw_discid_musicbrainz(1, 22, lba, 100 * 60 * 75, mb), DW_EINVAL);
+}
+
 /* ARver: an enhanced CD (10 audio tracks, data in session 2). */
 static void test_arver_cd_extra(void **state)
 {
@@ -129,6 +163,15 @@ static void test_arver_cd_extra(void **state)
     assert_string_equal(ids.ar_path, "9/1/4/dBAR-010-00164419-00b9f6e2-9e11600b.bin");
     /* MusicBrainz sees the audio session only: lead-out 281735 - 11400. */
     assert_string_equal(ids.musicbrainz_id, "9AQWqQ0eCCwktwPPrIUIYkUw2Uo-");
+    /* The submission URL of the same TOC: audio tracks 1-10 and that
+     * lead-out (with the 150); a buffer too small is refused. */
+    char url[DW_MB_URL_BYTES];
+    assert_int_equal(dw_disc_musicbrainz_url(d, url, sizeof(url)), 0);
+    assert_non_null(strstr(url, "/cdtoc/attach?id=9AQWqQ0eCCwktwPPrIUIYkUw2Uo-&tracks=10&"
+                                "toc=1+10+270335+150+12767+40487+63225+93410+118115+151865+"
+                                "184340+215260+247455"));
+    assert_int_equal(dw_disc_musicbrainz_url(d, url, 20), DW_EINVAL);
+    assert_string_equal(url, "");
     dw_disc_free(d);
 }
 
@@ -306,6 +349,7 @@ int main(void)
 {
     const struct CMUnitTest synthetic[] = {
         cmocka_unit_test(test_libdiscid_vector),
+        cmocka_unit_test(test_musicbrainz_url),
         cmocka_unit_test(test_arver_cd_extra),
         cmocka_unit_test(test_arver_mixed_mode),
         cmocka_unit_test(test_ctdb_vectors),
