@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* discwright burn IMAGE --drive DRIVE: burn an ISO through libburn, then
- * verify it by reading it back. */
+/* discwright burn IMAGE --drive DRIVE: burn an image (ISO through libburn,
+ * CD images through libburn or our SAO writer: dw_burn_image), then verify
+ * it by reading it back. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,20 @@
 
 static const char usage[] =
     "usage: discwright burn IMAGE --drive DRIVE [options]\n"
-    "Burn an ISO image to a CD, DVD or BD, or to a file-backed stdio:PATH drive,\n"
-    "through libburn (write type chosen for the medium), then verify it.\n"
-    "A .cue (BIN/CUE) is burned to a CD with its pregaps, ISRC, MCN and CD-TEXT:\n"
-    "audio or Mode 1 tracks (MODE1/2352 is converted after its EDC/ECC check);\n"
-    "Mode 2, mixed audio+data and multi-session cues are refused.\n"
+    "Burn an image, then verify it.  An ISO goes to a CD, DVD or BD, or to a\n"
+    "file-backed stdio:PATH drive, through libburn.  A CD image (BIN/CUE, one or\n"
+    "many files, cdrdao .toc, Nero .nrg) goes to a blank CD-R/RW with its pregaps,\n"
+    "indexes, ISRC, MCN, flags and CD-TEXT: audio or Mode 1 cues through libburn,\n"
+    "everything else (mixed mode, Mode 2, .toc, .nrg, a write offset) session at\n"
+    "once through discwright's own writer, sector for sector as the image holds\n"
+    "them.  One session only; a raw .bin without its cue is refused.\n"
     "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
     "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
     "      --dummy         simulate: the laser stays off, nothing is written\n"
+    "      --write-mode M  auto (default), sao (our writer), tao (ISO only);\n"
+    "                      raw is not written yet\n"
+    "      --write-offset N  the drive's write offset in samples: audio is sent\n"
+    "                      N samples ahead so the disc equals the image (sao)\n"
     "      --overwrite     stdio: write over an existing file that holds no disc\n"
     "                      image (refused without it)\n"
     "      --no-verify     do not read the burn back\n"
@@ -30,6 +37,32 @@ static const char usage[] =
     "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
     "read some sectors, 4 verify mismatch\n";
 
+/* --write-mode and --write-offset into opts; 0, or -1 after a message. */
+static int parse_write_option(int c, const char *arg, struct dw_burn_opts *opts)
+{
+    static const char *const modes[] = {"auto", "sao", "raw", "tao"};
+    static const int mode_values[] = {DW_BURN_MODE_AUTO, DW_BURN_MODE_SAO, DW_BURN_MODE_RAW,
+                                      DW_BURN_MODE_TAO};
+    if (c == 'M') {
+        for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+            if (!strcmp(arg, modes[i])) {
+                opts->write_mode = mode_values[i];
+                return 0;
+            }
+        cli_errorf("--write-mode takes auto, sao, raw or tao, not '%s'", arg);
+        return -1;
+    }
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || v < -1176 || v > 1176) {
+        cli_errorf("--write-offset needs a number of samples from -1176 to 1176, not '%s'",
+                   arg);
+        return -1;
+    }
+    opts->write_offset_samples = (int)v;
+    return 0;
+}
+
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -37,7 +70,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
         {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
-        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},   {NULL, 0, NULL, 0}};
+        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},
+        {"write-mode", required_argument, NULL, 'M'},
+        {"write-offset", required_argument, NULL, 'O'}, {NULL, 0, NULL, 0}};
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;
@@ -61,6 +96,11 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         }
         case 'D':
             opts.dummy = true;
+            break;
+        case 'M':
+        case 'O':
+            if (parse_write_option(c, optarg, &opts))
+                return EXIT_USAGE;
             break;
         case 'W':
             opts.flags |= DW_BURN_OVERWRITE;
@@ -104,10 +144,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     struct dw_burn_result res;
     struct dw_error_detail err;
     cli_callbacks(cli, &cb);
-    size_t len = strlen(image);
-    bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
-    int rc = cue ? dw_burn_cue(image, drive, &opts, &cb, &res, &err)
-                 : dw_burn_iso(image, drive, &opts, &cb, &res, &err);
+    int rc = dw_burn_image(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();
     int status = EXIT_OK;
     struct dw_verify_report *vrep = NULL;
