@@ -385,6 +385,26 @@ static void log_plan(const struct cdw *w)
                                         : "");
 }
 
+/* With a negative write offset the image's last samples would have to be
+ * sent after the lead-out starts, where the drive writes its own: say so
+ * when they are not silence (the disc then differs there). */
+static void check_lost_samples(struct cdw *w)
+{
+    int32_t last = w->disc->leadout_lba - 1;
+    if (w->shift_bytes >= 0 || !audio_at(w->disc, last) ||
+        read_image(w, last, 1, w->buf))
+        return;
+    size_t lost = (size_t)-w->shift_bytes;
+    for (size_t i = DW_SECTOR_RAW_BYTES - lost; i < DW_SECTOR_RAW_BYTES; i++)
+        if (w->buf[i]) {
+            logf_(w, DW_LOG_WARN,
+                  "the last %zu samples of '%s' are not silence but fall into the lead-out "
+                  "with write offset %d: the disc has silence there",
+                  lost / 4, w->image_path, w->opts->write_offset_samples);
+            return;
+        }
+}
+
 static int prepare(struct cdw *w)
 {
     int rc;
@@ -451,6 +471,7 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     w.total_sectors = (int64_t)w.disc->leadout_lba + 150;
     w.result->image_bytes = w.total_sectors * DW_SECTOR_RAW_BYTES;
     log_plan(&w);
+    check_lost_samples(&w);
     if ((rc = send_parameters(&w)))
         goto out;
     if (w.packs && (rc = write_leadin(&w)))

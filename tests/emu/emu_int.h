@@ -159,6 +159,8 @@ struct dw__emu_personality {
     bool pw_deinterleaved;  /* raw P-W comes de-interleaved (12 bytes P, Q ...) */
     bool no_accurate;       /* page 2Ah without "Accurate CD-DA Stream" */
     int32_t offset_samples; /* read offset: audio comes shifted by this much */
+    int32_t write_offset_samples; /* write offset: audio lands this many samples
+                                     later on the disc than the host sent it */
     int32_t cache_sectors;  /* read cache of the timing model, 0 = none */
     bool host_usb;          /* USB bridge (SCSI) rather than SATA (ATAPI) */
     int mmc_level;          /* 5 or 6 */

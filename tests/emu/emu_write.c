@@ -541,6 +541,40 @@ static void write_random(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
     dw__emu_done(c, (size_t)sectors * DW_SECTOR_USER_BYTES);
 }
 
+/* Store audio sector l as a drive with a write offset writes it: its
+ * bytes land write_offset_samples * 4 bytes later in the stream (earlier
+ * for a negative offset), across the neighbouring slot; bytes that would
+ * fall before LBA -150, past the lead-out or into a data sector are lost,
+ * as on a disc. */
+static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw)
+{
+    struct dw__emu_medium *m = e->medium;
+    const struct dw__emu_sao *sao = &m->w->sao;
+    int64_t shift = (int64_t)e->pers.write_offset_samples * 4;
+    int64_t dst = (int64_t)l * DW_SECTOR_RAW_BYTES + shift;
+    int64_t first = dst >= 0 ? dst / DW_SECTOR_RAW_BYTES
+                             : -((-dst + DW_SECTOR_RAW_BYTES - 1) / DW_SECTOR_RAW_BYTES);
+    uint8_t slot[DW_SECTOR_RAW_BYTES];
+
+    if (shift == 0)
+        return dw__emu_wput(m, l, raw);
+    for (int64_t s = first; s <= first + 1; s++) {
+        const struct dw__emu_cue_point *p = point_at(sao, (int32_t)s);
+        int64_t lo = s * DW_SECTOR_RAW_BYTES, hi = lo + DW_SECTOR_RAW_BYTES;
+        int64_t from = dst > lo ? dst : lo, to = dst + DW_SECTOR_RAW_BYTES < hi
+                                                     ? dst + DW_SECTOR_RAW_BYTES
+                                                     : hi;
+        if (from >= to || s < -150 || s >= sao->leadout_lba || !p || (p->form & 0x3F) != 0)
+            continue;
+        if (dw__emu_wstore_raw(m, NULL, (int32_t)s, slot))
+            return -1;
+        memcpy(slot + (from - lo), raw + (from - dst), (size_t)(to - from));
+        if (dw__emu_wput(m, (int32_t)s, slot))
+            return -1;
+    }
+    return 0;
+}
+
 /* CD SAO: the lead-in (CD-TEXT), then -150 up to the lead-out. */
 static void write_sao(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
                       uint32_t sectors)
@@ -592,7 +626,8 @@ static void write_sao(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
         }
         if (!test) {
             build_raw(raw, l, p->form, c->data + off);
-            if (dw__emu_wput(m, l, raw)) {
+            if ((p->form & 0x3F) == 0 ? put_audio_shifted(e, l, raw)
+                                      : dw__emu_wput(m, l, raw)) {
                 dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
                 goto out;
             }
