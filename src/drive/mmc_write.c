@@ -99,11 +99,12 @@ size_t dw__mmc_build_set_cd_speed(uint8_t cdb[DW_MMC_CDB_MAX], uint16_t write_kb
     return 12;
 }
 
-/* An ATIP M:S:F (binary): minutes >= 90 are the lead-in, before LBA 0. */
+/* An ATIP M:S:F (binary): minutes >= 90 are the lead-in, before LBA 0
+ * (MMC-6 table "LBA to MSF translation": LBA = MSF - 450150 there). */
 static int32_t atip_lba(const uint8_t msf[3])
 {
     int32_t lba = ((int32_t)msf[0] * 60 + msf[1]) * 75 + msf[2];
-    return msf[0] >= 90 ? lba - 450000 : lba - 150;
+    return msf[0] >= 90 ? lba - 450150 : lba - 150;
 }
 
 int dw__mmc_parse_atip(const uint8_t *buf, size_t bytes, struct dw__mmc_atip *out)

@@ -79,7 +79,7 @@ size_t dw__mmc_build_set_cd_speed(uint8_t cdb[DW_MMC_CDB_MAX], uint16_t write_kb
  * possible lead-out start, binary M:S:F. */
 struct dw__mmc_atip {
     bool rewritable;
-    int32_t leadin_lba;        /* negative: M:S:F >= 90:00:00 minus 450000 */
+    int32_t leadin_lba;        /* negative: M:S:F >= 90:00:00 minus 450150 */
     int32_t last_leadout_lba;  /* the capacity: the latest lead-out start */
 };
 
