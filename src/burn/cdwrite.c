@@ -43,6 +43,9 @@ struct cdw {
     uint8_t *packs, *cue, *buf;
     size_t pack_bytes, cue_bytes;
     int64_t total_sectors, done_sectors;
+    int session;                 /* the session being written, 1.. */
+    int32_t session_first_lba;   /* its first sector sent (pregap) */
+    int32_t session_leadout_lba; /* its lead-out */
     /* Audio written shifted by the write offset: the image's samples come
      * from the raw stream at a byte distance from where they are sent. */
     int64_t shift_bytes;
@@ -103,20 +106,41 @@ static int send(struct cdw *w, const char *what, int32_t lba, const uint8_t *cdb
 
 /* ---- check ---------------------------------------------------------------- */
 
+/* The first track of session k, or NULL. */
+static const struct dw_track *session_first_track(const struct dw_disc *d, int k)
+{
+    for (int i = 0; i < d->track_count; i++)
+        if (d->tracks[i].session == k)
+            return &d->tracks[i];
+    return NULL;
+}
+
 static int check_layout(struct cdw *w)
 {
     const struct dw_disc *d = w->disc;
-    if (d->session_count != 1)
-        return dw__set_error(w->err, DW_EUNSUPPORTED,
-                             "'%s' has %d sessions; the CD writer writes one session at "
-                             "once for now: burn it with cdrdao write --multi, session by "
-                             "session",
-                             w->image_path, d->session_count);
+    for (int k = 2; k <= d->session_count; k++) {
+        /* A drive puts the next session after the lead-out (6750 sectors
+         * after the first session, 2250 after later ones) and the next
+         * lead-in (4500) (Orange Book; MMC-6 4.3.5): the image must have
+         * its sessions there, or its LBAs cannot be written. */
+        const struct dw_track *first = session_first_track(d, k);
+        int32_t want = d->sessions[k - 2].leadout_lba + (k == 2 ? 6750 : 2250) + 4500;
+        if (!first || dw__cdwrite_session_start(first) != want)
+            return dw__set_error(w->err, DW_EUNSUPPORTED,
+                                 "session %d of '%s' starts at LBA %d, not at LBA %d where a "
+                                 "drive writes it after session %d: the image's layout "
+                                 "cannot be burned as it is",
+                                 k, w->image_path,
+                                 first ? dw__cdwrite_session_start(first) : DW_LBA_NONE, want,
+                                 k - 1);
+    }
     for (int i = 0; i < d->track_count; i++) {
         const struct dw_track *t = &d->tracks[i];
         /* Counted with the track's pregap (track 1: from LBA -150), as
          * the disc carries it. */
         int32_t sectors = t->end_lba - (i == 0 ? -150 : dw_track_first_lba(t));
+        if (session_first_track(d, t->session) == t)
+            sectors = t->end_lba - dw__cdwrite_session_start(t);
         if (sectors < 1)
             return dw__set_error(w->err, DW_EINVAL, "track %02d of '%s' has no sectors",
                                  t->number, w->image_path);
@@ -185,18 +209,28 @@ static int check_medium(struct cdw *w)
 
 /* ---- write ---------------------------------------------------------------- */
 
+/* Page 05h for the session (left open for the next one unless it is the
+ * last), the speed and OPC before the first, the session's cue sheet. */
 static int send_parameters(struct cdw *w)
 {
     struct dw__mmc_write_params p = {.write_type = DW_MMC_WT_SAO,
                                      .test_write = w->opts->dummy,
                                      .bufe = true,
+                                     .multi_session = w->session < w->disc->session_count,
                                      .audio_pause_sectors = 150};
     uint8_t list[DW_MMC_WRITE_PARAMS_BYTES], cdb[DW_MMC_CDB_MAX];
     int rc;
 
+    free(w->cue);
+    w->cue = NULL;
+    if ((rc = dw__cdwrite_cue_sheet(w->disc, w->session, w->packs && w->session == 1, &w->cue,
+                                    &w->cue_bytes)))
+        return dw__set_error(w->err, rc, "cannot make the cue sheet of session %d of '%s': %s",
+                             w->session, w->image_path, dw_strerror(rc));
     for (int i = 0; i < w->disc->track_count; i++)
-        if (w->disc->tracks[i].mode == DW_MODE_MODE2 ||
-            w->disc->tracks[i].mode == DW_MODE_MODE2_XA)
+        if (w->disc->tracks[i].session == w->session &&
+            (w->disc->tracks[i].mode == DW_MODE_MODE2 ||
+             w->disc->tracks[i].mode == DW_MODE_MODE2_XA))
             p.session_format = 0x20; /* CD-ROM XA */
     size_t lb = dw__mmc_build_write_params(list, &p);
     size_t n = dw__mmc_build_mode_select10(cdb, (uint16_t)lb);
@@ -209,6 +243,8 @@ static int send_parameters(struct cdw *w)
                                                w->opts->dummy ? " as a test write" : "",
                                                w->err->message)
                                : rc;
+    if (w->session > 1)
+        goto cue;
     if (w->opts->speed_x > 0) {
         double kbps = ceil(w->opts->speed_x * 176.4);
         n = dw__mmc_build_set_cd_speed(cdb, (uint16_t)(kbps > 0xFFFE ? 0xFFFE : kbps));
@@ -220,6 +256,7 @@ static int send_parameters(struct cdw *w)
         logf_(w, DW_LOG_WARN, "%s (the drive calibrates itself when it starts)",
               w->err->message);
     memset(w->err, 0, sizeof *w->err);
+cue:
     n = dw__mmc_build_send_cue_sheet(cdb, (uint32_t)w->cue_bytes);
     return send(w, "SEND CUE SHEET", DW_LBA_NONE, cdb, n, DW_MMC_DIR_TO_DEV, w->cue,
                 w->cue_bytes);
@@ -301,15 +338,15 @@ static int fill(struct cdw *w, int32_t lba, int32_t n)
                                                   DW_SECTOR_RAW_BYTES
                                             : 0);
     uint8_t *span = w->buf + (size_t)CHUNK_SECTORS * DW_SECTOR_RAW_BYTES;
-    int32_t first_ok = lo < -150 ? -150 : lo;
-    int32_t last_ok = hi > w->disc->leadout_lba ? w->disc->leadout_lba : hi;
+    int32_t first_ok = lo < w->session_first_lba ? w->session_first_lba : lo;
+    int32_t last_ok = hi > w->session_leadout_lba ? w->session_leadout_lba : hi;
     memset(span, 0, (size_t)(hi - lo) * DW_SECTOR_RAW_BYTES);
     if (last_ok > first_ok &&
         (rc = read_image(w, first_ok, last_ok - first_ok,
                          span + (size_t)(first_ok - lo) * DW_SECTOR_RAW_BYTES)))
         return rc;
     for (int32_t s = lo; s < hi; s++) /* data sectors give no samples */
-        if (!audio_at(w->disc, s) || s < -150 || s >= w->disc->leadout_lba)
+        if (!audio_at(w->disc, s) || s < first_ok || s >= last_ok)
             memset(span + (size_t)(s - lo) * DW_SECTOR_RAW_BYTES, 0, DW_SECTOR_RAW_BYTES);
     for (int32_t i = 0; i < n; i++) {
         if (!audio_at(w->disc, lba + i))
@@ -343,8 +380,8 @@ static int write_program(struct cdw *w)
     uint8_t cdb[DW_MMC_CDB_MAX];
     int rc;
 
-    for (int32_t lba = -150; lba < w->disc->leadout_lba;) {
-        int32_t n = w->disc->leadout_lba - lba;
+    for (int32_t lba = w->session_first_lba; lba < w->session_leadout_lba;) {
+        int32_t n = w->session_leadout_lba - lba;
         if (n > CHUNK_SECTORS)
             n = CHUNK_SECTORS;
         if ((rc = fill(w, lba, n)))
@@ -390,7 +427,7 @@ static void log_plan(const struct cdw *w)
  * when they are not silence (the disc then differs there). */
 static void check_lost_samples(struct cdw *w)
 {
-    int32_t last = w->disc->leadout_lba - 1;
+    int32_t last = w->session_leadout_lba - 1;
     if (w->shift_bytes >= 0 || !audio_at(w->disc, last) ||
         read_image(w, last, 1, w->buf))
         return;
@@ -421,9 +458,6 @@ static int prepare(struct cdw *w)
         return rc;
     if (w->disc->has_cdtext && (rc = dw_cdtext_encode(w->disc, &w->packs, &w->pack_bytes)))
         return dw__set_error(w->err, rc, "cannot encode the CD-TEXT of '%s': %s",
-                             w->image_path, dw_strerror(rc));
-    if ((rc = dw__cdwrite_cue_sheet(w->disc, 1, w->packs != NULL, &w->cue, &w->cue_bytes)))
-        return dw__set_error(w->err, rc, "cannot make the cue sheet of '%s': %s",
                              w->image_path, dw_strerror(rc));
     w->buf = malloc((size_t)(3 * CHUNK_SECTORS + 2) * DW_SECTOR_RAW_BYTES +
                     (size_t)LEADIN_CHUNK_SECTORS * 96);
@@ -468,15 +502,22 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
             snprintf(w.result->firmware, sizeof w.result->firmware, "%s", info.firmware);
         }
     }
-    w.total_sectors = (int64_t)w.disc->leadout_lba + 150;
+    for (int k = 1; k <= w.disc->session_count; k++)
+        w.total_sectors += w.disc->sessions[k - 1].leadout_lba -
+                           dw__cdwrite_session_start(session_first_track(w.disc, k));
     w.result->image_bytes = w.total_sectors * DW_SECTOR_RAW_BYTES;
     log_plan(&w);
-    check_lost_samples(&w);
-    if ((rc = send_parameters(&w)))
-        goto out;
-    if (w.packs && (rc = write_leadin(&w)))
-        goto out;
-    rc = write_program(&w);
+    for (w.session = 1; w.session <= w.disc->session_count; w.session++) {
+        w.session_first_lba = dw__cdwrite_session_start(session_first_track(w.disc, w.session));
+        w.session_leadout_lba = w.disc->sessions[w.session - 1].leadout_lba;
+        check_lost_samples(&w);
+        if ((rc = send_parameters(&w)))
+            goto out;
+        if (w.session == 1 && w.packs && (rc = write_leadin(&w)))
+            goto out;
+        if ((rc = write_program(&w)))
+            goto out;
+    }
 out:
     free(w.buf);
     free(w.cue);

@@ -31,15 +31,23 @@
  * pregap (track 1 from LBA -150). */
 #define DW__CD_MIN_TRACK_SECTORS 300
 
+/* First LBA a session-at-once write of the session that `first` (its
+ * first track) opens sends: -150 for the first session; for a later one
+ * the track's INDEX 00, or INDEX 01 - 150 when the layout has a shorter
+ * or no pregap (a session's first track has at least 150 sectors of
+ * pregap on the disc, MMC-6 4.3.5). */
+int32_t dw__cdwrite_session_start(const struct dw_track *first);
+
 /* The cue sheet of session `session` of disc for SEND CUE SHEET (MMC-6
  * 6.33, 8-byte entries: CTL/ADR, TNO, INDEX, DATA FORM, SCMS, M, S, F):
  * the lead-in entry (with DW__CUE_FORM_SUB when cdtext), the MCN over two
  * ADR 2 entries, for each track its ISRC over two ADR 3 entries and one
  * ADR 1 entry per index (INDEX 00 of track 1 at LBA -150, of later tracks
  * where the layout has a pregap; INDEX 01; INDEX 02+), and the lead-out
- * (TNO AAh).  Every track is written raw: audio 00h, Mode 1 11h, Mode 2
- * and XA 21h.  CONTROL is the track's DW_CTL_* bits.  Only session 1 is
- * taken for now (later sessions: DW_EUNSUPPORTED).  On success *out is a
+ * (TNO AAh) of the session.  Every track is written raw: audio 00h, Mode
+ * 1 11h, Mode 2 and XA 21h.  CONTROL is the track's DW_CTL_* bits.  The
+ * MCN goes with session 1 only; a later session starts at
+ * dw__cdwrite_session_start, its LBAs as the layout has them.  On success *out is a
  * malloc'd buffer of *out_bytes (a multiple of 8) the caller frees.
  * Returns 0, DW_EINVAL (no such session, no tracks) or DW_ENOMEM. */
 int dw__cdwrite_cue_sheet(const struct dw_disc *disc, int session, bool cdtext,

@@ -84,12 +84,14 @@ static bool put_code(struct cue_buf *b, unsigned ctl, unsigned adr, uint8_t tno,
     return put_entry(b, e1) && put_entry(b, e2);
 }
 
-/* Track t's entries: ISRC, INDEX 00 (pregap), 01, 02+. */
+/* Track t's entries: ISRC, INDEX 00 (pregap), 01, 02+.  The first track
+ * of a session always has a pregap: from LBA -150 in the first session,
+ * 150 sectors at least in a later one. */
 static bool put_track(struct cue_buf *b, const struct dw_track *t, bool first)
 {
     unsigned ctl = t->control & 0x0F;
     uint8_t form = track_form(t);
-    int32_t pregap = first ? -150 : t->index_lba[0];
+    int32_t pregap = first ? dw__cdwrite_session_start(t) : t->index_lba[0];
 
     if (t->isrc[0] && !put_code(b, ctl, 3, (uint8_t)t->number, t->isrc))
         return false;
@@ -105,6 +107,15 @@ static bool put_track(struct cue_buf *b, const struct dw_track *t, bool first)
     return true;
 }
 
+int32_t dw__cdwrite_session_start(const struct dw_track *first)
+{
+    if (first->session == 1 || first->number == 1)
+        return -150;
+    if (first->index_lba[0] != DW_LBA_NONE && first->index_lba[0] <= first->index_lba[1] - 150)
+        return first->index_lba[0];
+    return first->index_lba[1] - 150;
+}
+
 int dw__cdwrite_cue_sheet(const struct dw_disc *disc, int session, bool cdtext,
                           uint8_t **out, size_t *out_bytes)
 {
@@ -116,8 +127,6 @@ int dw__cdwrite_cue_sheet(const struct dw_disc *disc, int session, bool cdtext,
     *out_bytes = 0;
     if (!disc || session < 1 || session > disc->session_count)
         return DW_EINVAL;
-    if (session != 1)
-        return DW_EUNSUPPORTED;
     for (int i = 0; i < disc->track_count; i++) {
         if (disc->tracks[i].session != session)
             continue;
@@ -135,7 +144,7 @@ int dw__cdwrite_cue_sheet(const struct dw_disc *disc, int session, bool cdtext,
         if (!put_entry(&b, leadin))
             goto out;
     }
-    if (disc->mcn[0] && !put_code(&b, first->control, 2, 0, disc->mcn))
+    if (session == 1 && disc->mcn[0] && !put_code(&b, first->control, 2, 0, disc->mcn))
         goto out;
     for (const struct dw_track *t = first; t <= last; t++)
         if (!put_track(&b, t, t == first))

@@ -356,6 +356,8 @@ struct dw__emu_sao {
     char isrc[DW_MAX_TRACKS + 1][13]; /* by track number */
     uint8_t leadin_form;              /* 40h set: CD-TEXT in the lead-in */
     int32_t first_lba;                /* first track's INDEX 00 */
+    int base_tracks;                  /* tracks of the closed sessions before */
+    int session_index;                /* the session written: sessions[] index */
     int32_t leadout_lba;
     int32_t nwa;    /* next LBA the host writes (>= first_lba) */
     uint8_t *packs; /* CD-TEXT packs from the lead-in; owned */

@@ -14,9 +14,11 @@
 #  - a redump-style multi-file cue ("Name (Track N).bin", MODE1/2352 and
 #    AUDIO): the rip is the tracks' bins end to end;
 #  - cd-info, cd-paranoia -Q and cdrdao read-cd on the burned discs;
+#  - CD-Extra (sample-extra.cue): session 1 left open, session 2 appended
+#    at the image's LBAs;
 #  - refusals with the medium left blank: a raw audio .bin without its cue
-#    (the wasted blank of issue 8), an image larger than the blank, two
-#    sessions; --dummy writes nothing.
+#    (the wasted blank of issue 8), an image larger than the blank, write
+#    mode raw; --dummy writes nothing.
 . "$(dirname "$0")/preload_lib.sh"
 need_fixtures
 need_preload
@@ -149,6 +151,30 @@ EMU_CONFIG="blank=cdr capacity=20000 state=$work/album2.state write_offset=-12"
 expect_exit 4 "album: without --write-offset the verify finds the shifted audio" -- \
   emu "$DW" burn "$work/album.cue" --drive "$EMU_DEVICE" --write-mode sao
 
+# ---- CD-Extra: the audio session left open, then the data session ------------------
+state=$work/cdextra.state
+EMU_CONFIG="blank=cdr capacity=20000 state=$state"
+expect_exit 0 "cd-extra: discwright burn sample-extra.cue (two sessions)" -- \
+  emu "$DW" burn "$S/sample-extra.cue" --drive "$EMU_DEVICE"
+expect_stdout "identical" "cd-extra: the burn's own verify finds both sessions identical"
+EMU_CONFIG="state=$state"
+emu "$DW" info "$EMU_DEVICE" >"$work/extra-info.txt" 2>&1
+grep -q "^medium: *CD-R, closed" "$work/extra-info.txt" && grep -q "^sessions: 2 " "$work/extra-info.txt" &&
+  grep -q "session 2: tracks 4-4, lead-out 02:47:34 (LBA 12409)" "$work/extra-info.txt" \
+  && ok "cd-extra: a closed CD-R of two sessions, the second at the image's LBAs" \
+  || bad "cd-extra: $(grep -e '^medium' -e '^sessions' -e 'session ' "$work/extra-info.txt" | tr '\n' ' ')"
+expect_exit 5 "cd-extra: discwright rip of the burned disc" -- \
+  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-extra" --name disc
+same_file "$work/rip-extra/disc.bin" "$S/sample-extra.bin" "cd-extra: the ripped bin equals sample-extra.bin"
+same_text <(cue_body "$S/sample-extra.cue") <(cue_body "$work/rip-extra/disc.cue") \
+  "cd-extra: the ripped cue equals the image's (REM SESSION, ISRC, MCN, CD-TEXT)"
+if have cd-info >/dev/null; then
+  emu_tool cd-info --no-header --no-device-info "$EMU_DEVICE" >"$work/cdi.txt" 2>&1
+  grep -qE "^ +4: 02:45:00  012225 data " "$work/cdi.txt" && grep -q "^Last CD Session LSN: 12225" "$work/cdi.txt" \
+    && ok "cd-extra: cd-info finds the data track in the second session" \
+    || bad "cd-extra: cd-info: $(grep -e '^ *[0-9]:' -e 'Session' "$work/cdi.txt" | tr '\n' ' ')"
+fi
+
 # ---- a redump-style set: one file per track -----------------------------------------
 mkdir -p "$work/redump"
 head -c $((184 * 2352)) "$S/sample.bin" >"$work/redump/Sample (Track 1).bin"
@@ -196,12 +222,6 @@ blank_after "too large" "$state"
 
 state=$work/extra.state
 EMU_CONFIG="blank=cdr capacity=20000 state=$state"
-emu "$DW" info "$EMU_DEVICE" >/dev/null 2>&1
-expect_exit 1 "a CD-Extra (two sessions) is refused by the SAO writer for now" -- \
-  emu "$DW" burn "$S/sample-extra.cue" --drive "$EMU_DEVICE"
-expect_stderr "2 sessions" "the refusal says why"
-blank_after "two sessions" "$state"
-
 expect_exit 1 "write mode raw is refused (not written yet)" -- \
   emu "$DW" burn "$S/sample.cue" --drive "$EMU_DEVICE" --write-mode raw
 expect_stderr "--write-mode sao" "the refusal says what to use"

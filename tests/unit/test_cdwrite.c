@@ -118,10 +118,27 @@ static void test_cue_sheet_mode2_and_refusals(void **state)
     assert_int_equal(dw__cdwrite_cue_sheet(d, 2, false, &cue, &bytes), DW_EINVAL);
     assert_null(cue);
     assert_int_equal(dw__cdwrite_cue_sheet(NULL, 1, false, &cue, &bytes), DW_EINVAL);
+    /* A second session: track 4 alone, its pregap 150 sectors before
+     * INDEX 01 although the layout has none; no MCN there. */
+    strcpy(d->mcn, "0000000000017");
     d->session_count = 2;
     d->tracks[3].session = 2;
+    d->sessions[0].leadout_lba = 859;
+    d->sessions[1].number = 2;
     d->sessions[1].leadout_lba = 1009;
-    assert_int_equal(dw__cdwrite_cue_sheet(d, 2, false, &cue, &bytes), DW_EUNSUPPORTED);
+    assert_int_equal(dw__cdwrite_session_start(&d->tracks[3]), 709);
+    assert_int_equal(dw__cdwrite_session_start(&d->tracks[0]), -150);
+    assert_int_equal(dw__cdwrite_cue_sheet(d, 2, false, &cue, &bytes), 0);
+    static const uint8_t want[][8] = {
+        {0x11, 0x00, 0x00, 0x01, 0, 0, 0, 0},   /* lead-in, audio generated */
+        {0x11, 0x04, 0x00, 0x00, 0, 0, 11, 34}, /* INDEX 00 at 709 */
+        {0x11, 0x04, 0x01, 0x00, 0, 0, 13, 34}, /* INDEX 01 at 859 */
+        {0x11, 0xAA, 0x01, 0x01, 0, 0, 15, 34}, /* lead-out at 1009 */
+    };
+    assert_int_equal(bytes, sizeof want);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_memory_equal(cue + 8 * i, want[i], 8);
+    free(cue);
     dw_disc_free(d);
 }
 
