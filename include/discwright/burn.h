@@ -92,6 +92,11 @@ struct dw_burn_result {
     int64_t written_bytes;   /* bytes libburn sent for the track (in a dummy
                                 run: bytes it pretended to send) */
     bool dummy;              /* the run was a simulation */
+    /* The plan (dw_burn_image; dw_burn_iso and dw_burn_cue leave them 0/""): */
+    char writer[16];         /* "libburn", or "discwright" (our SAO writer) */
+    int sessions;            /* sessions written (planned, when it failed) */
+    int tracks;              /* tracks written */
+    int write_offset_samples;/* the write offset applied to audio */
 };
 
 /* Burn an ISO 9660 (or any 2048-byte-sector) image as one data track

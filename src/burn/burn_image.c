@@ -67,6 +67,24 @@ out:
     return rc;
 }
 
+/* A libburn burn: one session of what it wrote. */
+static int by_libburn(int rc, const char *image_path, struct dw_burn_result *result,
+                      bool cd)
+{
+    snprintf(result->writer, sizeof result->writer, "libburn");
+    result->sessions = 1;
+    result->tracks = 1;
+    if (cd) { /* a cue: its tracks */
+        struct dw_drive *src = NULL;
+        struct dw_error_detail e;
+        const struct dw_disc *disc;
+        if (dw_drive_open(image_path, 0, &src, &e) == 0 && (disc = dw_drive_disc(src)))
+            result->tracks = disc->track_count;
+        dw_drive_free(src);
+    }
+    return rc;
+}
+
 int dw_burn_image(const char *image_path, const char *drive_address,
                   const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                   struct dw_burn_result *result, struct dw_error_detail *err)
@@ -98,7 +116,8 @@ int dw_burn_image(const char *image_path, const char *drive_address,
                                  "'%s' is a data image, written by libburn: leave out "
                                  "--write-mode or use --write-mode tao",
                                  image_path);
-        return dw_burn_iso(image_path, drive_address, opts, cb, result, err);
+        return by_libburn(dw_burn_iso(image_path, drive_address, opts, cb, result, err),
+                          image_path, result, false);
     }
     if (opts->write_mode == DW_BURN_MODE_RAW)
         return dw__set_error(err, DW_EUNSUPPORTED,
@@ -113,13 +132,15 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     if (is_stdio(drive_address))
         return libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO &&
                        opts->write_offset_samples == 0
-                   ? dw_burn_cue(image_path, drive_address, opts, cb, result, err)
+                   ? by_libburn(dw_burn_cue(image_path, drive_address, opts, cb, result, err),
+                                image_path, result, true)
                    : dw__set_error(err, DW_EMEDIUM,
                                    "'%s' is a CD image with audio, Mode 2 or several "
                                    "modes: it needs a CD-R in a drive, not the file '%s'",
                                    image_path, drive_address);
     if (libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO && opts->write_offset_samples == 0)
-        return dw_burn_cue(image_path, drive_address, opts, cb, result, err);
+        return by_libburn(dw_burn_cue(image_path, drive_address, opts, cb, result, err),
+                          image_path, result, true);
     struct dw__cdwrite_opts cw = {.dummy = opts->dummy,
                                   .speed_x = opts->speed_x,
                                   .write_offset_samples = opts->write_offset_samples};

@@ -158,6 +158,12 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
                 cli_safe(image), cli_safe(res.drive_address), cli_safe(res.profile_name),
                 cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
                 (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+        if (!cli->json && !cli->quiet && !strcmp(res.writer, "discwright"))
+            printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
+                   "samples%s\n",
+                   res.sessions, res.sessions == 1 ? "" : "s", res.tracks,
+                   res.tracks == 1 ? "" : "s", res.write_offset_samples,
+                   res.write_offset_samples ? " (from --write-offset)" : "");
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;

@@ -43,6 +43,8 @@ EMU_CONFIG="blank=cdr capacity=20000 state=$state"
 expect_exit 0 "mixed: discwright burn sample.cue (Mode 1 + audio)" -- \
   emu "$DW" burn "$S/sample.cue" --drive "$EMU_DEVICE"
 expect_stdout "(CD-R, SAO)" "mixed: burned session at once"
+expect_stdout "plan: discwright's SAO writer, 1 session, 4 tracks, write offset 0 samples" \
+  "mixed: the summary gives the plan"
 expect_stdout "identical" "mixed: the burn's own verify finds the disc identical"
 EMU_CONFIG="state=$state"
 expect_exit 0 "mixed: discwright verify in a second process" -- \
@@ -157,6 +159,7 @@ EMU_CONFIG="blank=cdr capacity=20000 state=$state"
 expect_exit 0 "cd-extra: discwright burn sample-extra.cue (two sessions)" -- \
   emu "$DW" burn "$S/sample-extra.cue" --drive "$EMU_DEVICE"
 expect_stdout "identical" "cd-extra: the burn's own verify finds both sessions identical"
+expect_stdout "2 sessions, 4 tracks" "cd-extra: the plan has two sessions"
 EMU_CONFIG="state=$state"
 emu "$DW" info "$EMU_DEVICE" >"$work/extra-info.txt" 2>&1
 grep -q "^medium: *CD-R, closed" "$work/extra-info.txt" && grep -q "^sessions: 2 " "$work/extra-info.txt" &&
@@ -233,6 +236,17 @@ expect_exit 0 "--dummy: a test write of the mixed sample" -- \
   emu "$DW" burn "$S/sample.cue" --drive "$EMU_DEVICE" --dummy
 expect_stdout "dummy run" "--dummy: the summary says nothing was written"
 blank_after "--dummy" "$state"
+EMU_CONFIG="blank=cdr capacity=20000 state=$state"
+expect_exit 0 "--dummy --json: a test write with the JSON report" -- \
+  emu "$DW" --json burn "$S/sample.cue" --drive "$EMU_DEVICE" --dummy --write-offset 6
+cp "$work/out.txt" "$work/dummy-report.json" # checked against docs/report-schema.json at exit
+grep -qE '"writer": ?"discwright"' "$work/dummy-report.json" &&
+  grep -qE '"write_type": ?"SAO"' "$work/dummy-report.json" &&
+  grep -qE '"write_offset_samples": ?6' "$work/dummy-report.json" &&
+  grep -qE '"tracks": ?4' "$work/dummy-report.json" && grep -qE '"dummy": ?true' "$work/dummy-report.json" \
+  && ok "--json: the report names the writer, write type, offset, tracks and the dummy run" \
+  || bad "--json: $(tr -d '\n' <"$work/dummy-report.json" | head -c 600)"
+blank_after "--dummy --json" "$state"
 
 have cd-info || true
 have cd-paranoia || true
