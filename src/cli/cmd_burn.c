@@ -63,6 +63,24 @@ static int parse_write_option(int c, const char *arg, struct dw_burn_opts *opts)
     return 0;
 }
 
+/* The summary line and, for our SAO writer, its plan. */
+static void print_summary(const struct cli *cli, const char *image,
+                          const struct dw_burn_result *res)
+{
+    if (cli->json || cli->quiet)
+        return;
+    printf("burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n",
+           cli_safe(image), cli_safe(res->drive_address), cli_safe(res->profile_name),
+           cli_safe(res->write_type), res->dummy ? ", dummy run: nothing written" : "",
+           (long long)res->written_bytes, (long long)res->image_bytes, res->start_lba);
+    if (!strcmp(res->writer, "discwright"))
+        printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
+               "samples%s\n",
+               res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
+               res->tracks == 1 ? "" : "s", res->write_offset_samples,
+               res->write_offset_samples ? " (from --write-offset)" : "");
+}
+
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -144,6 +162,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     struct dw_burn_result res;
     struct dw_error_detail err;
     cli_callbacks(cli, &cb);
+    /* Ctrl-C stops our SAO writer between two WRITEs through the progress
+     * callback; libburn's burns catch it themselves while they run. */
+    cli_install_signals();
     int rc = dw_burn_image(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();
     int status = EXIT_OK;
@@ -152,18 +173,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         cli_error(&err, rc);
         status = EXIT_FAILURE_;
     } else {
-        if (!cli->json && !cli->quiet)
-            printf(
-                "burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n",
-                cli_safe(image), cli_safe(res.drive_address), cli_safe(res.profile_name),
-                cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
-                (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
-        if (!cli->json && !cli->quiet && !strcmp(res.writer, "discwright"))
-            printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
-                   "samples%s\n",
-                   res.sessions, res.sessions == 1 ? "" : "s", res.tracks,
-                   res.tracks == 1 ? "" : "s", res.write_offset_samples,
-                   res.write_offset_samples ? " (from --write-offset)" : "");
+        print_summary(cli, image, &res);
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;
