@@ -5,7 +5,8 @@
 # the lead-in, raw 2352-byte WRITEs from LBA -150) to an emulated blank
 # CD-R, then read back in second processes:
 #  - the project's mixed-mode sample (Mode 1 + audio, MCN, ISRC, INDEX
-#    00/02, flags, CD-TEXT): rip gives the bin and the cue back;
+#    00/02, flags, CD-TEXT): rip gives the bin and the cue back; the rip's
+#    cdrdao .toc burned again gives the same disc;
 #  - libcdio's videocd.nrg (five Mode 2 XA tracks from a Nero image): the
 #    rip of the disc equals the rip of the image;
 #  - an audio album with a hidden track (HTOA), ISRC, MCN and CD-TEXT on a
@@ -50,7 +51,7 @@ EMU_CONFIG="state=$state"
 expect_exit 0 "mixed: discwright verify in a second process" -- \
   emu "$DW" verify "$EMU_DEVICE" "$S/sample.cue"
 expect_exit 5 "mixed: discwright rip of the burned disc" -- \
-  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-mixed" --name disc
+  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-mixed" --name disc --toc
 same_file "$work/rip-mixed/disc.bin" "$S/sample.bin" "mixed: the ripped bin equals sample.bin"
 same_text <(cue_body "$S/sample.cue") <(cue_body "$work/rip-mixed/disc.cue") \
   "mixed: the ripped cue equals sample.cue (MCN, ISRC, INDEX 00/02, FLAGS, CD-TEXT)"
@@ -75,6 +76,19 @@ if have cdrdao >/dev/null; then
   same_file <(head -c $((184 * 2352)) "$work/cdrdao-mixed.bin") \
     <(head -c $((184 * 2352)) "$S/sample.bin") "mixed: cdrdao read-cd --read-raw reads the Mode 1 sectors as written"
 fi
+
+# The rip's cdrdao TOC file burned again: another reader, the same disc.
+state=$work/toc.state
+EMU_CONFIG="blank=cdr capacity=20000 state=$state"
+expect_exit 0 "toc: discwright burn of the rip's cdrdao .toc" -- \
+  emu "$DW" burn "$work/rip-mixed/disc.toc" --drive "$EMU_DEVICE"
+expect_stdout "identical" "toc: the burn's own verify finds the disc identical"
+EMU_CONFIG="state=$state"
+expect_exit 5 "toc: discwright rip of the disc burned from the .toc" -- \
+  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-toc" --name disc
+same_file "$work/rip-toc/disc.bin" "$S/sample.bin" "toc: the ripped bin equals sample.bin"
+same_text <(cue_body "$S/sample.cue") <(cue_body "$work/rip-toc/disc.cue") \
+  "toc: the ripped cue equals sample.cue"
 
 # ---- Mode 2: libcdio's Video CD as a Nero image ------------------------------------
 state=$work/vcd.state
