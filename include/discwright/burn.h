@@ -185,7 +185,9 @@ DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
  * a CD image for a stdio: target or a DVD/BD medium (DW_EMEDIUM), several
  * sessions (DW_EUNSUPPORTED), an empty track (DW_EINVAL), a lead-out
  * past the blank's last possible lead-out (ATIP; DW_ENOSPC), write mode
- * RAW (DW_EUNSUPPORTED, not written yet).  result->write_type says which
+ * RAW (DW_EUNSUPPORTED, not written yet).  opts->eject: our writer ejects
+ * once a burn was started (its checks passed), as libburn does.
+ * result->write_type says which
  * writer and type ran ("SAO" for ours, libburn's otherwise).  Arguments,
  * callbacks, other errors and signals as dw_burn_iso (our writer installs
  * no signal handlers: a signal ends the process mid-burn and leaves the

@@ -144,5 +144,13 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     struct dw__cdwrite_opts cw = {.dummy = opts->dummy,
                                   .speed_x = opts->speed_x,
                                   .write_offset_samples = opts->write_offset_samples};
-    return dw__cdwrite_disc(image_path, drive_address, &cw, cb, result, err);
+    rc = dw__cdwrite_disc(image_path, drive_address, &cw, cb, result, err);
+    if (opts->eject && result->writer[0]) { /* a burn was started */
+        struct dw_drive *d = NULL;
+        struct dw_error_detail e;
+        if (dw_drive_open(drive_address, 0, &d, &e) == 0)
+            dw_drive_eject(d); /* best effort, as libburn's release */
+        dw_drive_free(d);
+    }
+    return rc;
 }

@@ -491,7 +491,6 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
                              "writer shifts: check --write-offset",
                              w.opts->write_offset_samples);
     snprintf(w.result->write_type, sizeof w.result->write_type, "SAO");
-    snprintf(w.result->writer, sizeof w.result->writer, "discwright");
     w.result->write_offset_samples = w.opts->write_offset_samples;
     w.result->dummy = w.opts->dummy;
     if ((rc = prepare(&w)))
@@ -504,6 +503,7 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
             snprintf(w.result->firmware, sizeof w.result->firmware, "%s", info.firmware);
         }
     }
+    snprintf(w.result->writer, sizeof w.result->writer, "discwright");
     w.result->sessions = w.disc->session_count;
     w.result->tracks = w.disc->track_count;
     for (int k = 1; k <= w.disc->session_count; k++)
