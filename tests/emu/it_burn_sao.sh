@@ -18,7 +18,7 @@
 #  - CD-Extra (sample-extra.cue): session 1 left open, session 2 appended
 #    at the image's LBAs;
 #  - refusals with the medium left blank: a raw audio .bin without its cue
-#    (the wasted blank of issue 8), an image larger than the blank, write
+#    (the wasted blank of issue 8), a truncated bin, an image larger than the blank, write
 #    mode raw; --dummy writes nothing.
 . "$(dirname "$0")/preload_lib.sh"
 need_fixtures
@@ -228,6 +228,15 @@ expect_exit 1 "a raw audio .bin without its cue is refused" -- \
   emu "$DW" burn "$work/album.bin" --drive "$EMU_DEVICE"
 expect_stderr "album.bin" "the refusal names the file"
 blank_after "raw .bin" "$state"
+
+# A cue whose bin is cut short: the reader refuses it, no drive is touched.
+mkdir -p "$work/cut"
+head -c $((2352 * 500 + 1000)) "$S/sample.bin" >"$work/cut/sample.bin"
+cp "$S/sample.cue" "$work/cut/"
+expect_exit 1 "a cue whose bin is truncated is refused" -- \
+  emu "$DW" burn "$work/cut/sample.cue" --drive "$EMU_DEVICE"
+expect_stderr "the image file is truncated" "the refusal says the file is truncated"
+blank_after "truncated bin" "$state"
 
 state=$work/small.state
 EMU_CONFIG="blank=cdr capacity=800 state=$state"
