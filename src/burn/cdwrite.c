@@ -9,6 +9,7 @@
  * "operation in progress"/"long write in progress" while its buffer is
  * full or it finishes is polled until it is ready again. */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,7 +299,8 @@ static bool audio_at(const struct dw_disc *d, int32_t lba)
 /* Raw sectors lba .. lba+n-1 as the image holds them; LBA -150..-1 (the
  * first pregap, which no image stores) as the image drive makes up a
  * pregap sector: silence, or an empty sector of the track's mode. */
-static int read_image(struct cdw *w, int32_t lba, int32_t n, uint8_t *out)
+static int read_image(struct cdw *w, int32_t lba, int32_t n, uint8_t *out,
+                      struct dw_error_detail *err)
 {
     static const uint8_t zero[DW_SECTOR_FORM2_BYTES];
     static const uint8_t sub_form2[4] = {0, 0, 0x20, 0};
@@ -315,17 +317,19 @@ static int read_image(struct cdw *w, int32_t lba, int32_t n, uint8_t *out)
         out += DW_SECTOR_RAW_BYTES;
     }
     if (n > 0 && dw_drive_read_raw(w->src, lba, n, out))
-        return dw__set_error(w->err, DW_EREAD, "%s",
-                             dw_drive_last_error(w->src)->message);
+        return dw__set_error(err, DW_EREAD, "%s", dw_drive_last_error(w->src)->message);
     return 0;
 }
 
-/* The sectors to send for lba .. lba+n-1 into w->buf: the image's, audio
+/* The sectors to send for lba .. lba+n-1 into out: the image's, audio
  * shifted by the write offset (samples that would come from outside the
- * image's audio are silence). */
-static int fill(struct cdw *w, int32_t lba, int32_t n)
+ * image's audio are silence).  span: CHUNK_SECTORS + 2 sectors of scratch.
+ * Runs on the reader thread: touches only the image drive, out, span and
+ * err. */
+static int fill(struct cdw *w, int32_t lba, int32_t n, uint8_t *out, uint8_t *span,
+                struct dw_error_detail *err)
 {
-    int rc = read_image(w, lba, n, w->buf);
+    int rc = read_image(w, lba, n, out, err);
     if (rc || w->shift_bytes == 0)
         return rc;
     /* Shift: sector s gets the stream from s*2352 + shift_bytes.  The
@@ -337,13 +341,12 @@ static int fill(struct cdw *w, int32_t lba, int32_t n)
     int32_t hi = lba + n + (int32_t)(sh > 0 ? (sh + DW_SECTOR_RAW_BYTES - 1) /
                                                   DW_SECTOR_RAW_BYTES
                                             : 0);
-    uint8_t *span = w->buf + (size_t)CHUNK_SECTORS * DW_SECTOR_RAW_BYTES;
     int32_t first_ok = lo < w->session_first_lba ? w->session_first_lba : lo;
     int32_t last_ok = hi > w->session_leadout_lba ? w->session_leadout_lba : hi;
     memset(span, 0, (size_t)(hi - lo) * DW_SECTOR_RAW_BYTES);
     if (last_ok > first_ok &&
         (rc = read_image(w, first_ok, last_ok - first_ok,
-                         span + (size_t)(first_ok - lo) * DW_SECTOR_RAW_BYTES)))
+                         span + (size_t)(first_ok - lo) * DW_SECTOR_RAW_BYTES, err)))
         return rc;
     for (int32_t s = lo; s < hi; s++) /* data sectors give no samples */
         if (!audio_at(w->disc, s) || s < first_ok || s >= last_ok)
@@ -352,7 +355,7 @@ static int fill(struct cdw *w, int32_t lba, int32_t n)
         if (!audio_at(w->disc, lba + i))
             continue;
         int64_t from = (int64_t)(lba + i - lo) * DW_SECTOR_RAW_BYTES + sh;
-        memcpy(w->buf + (size_t)i * DW_SECTOR_RAW_BYTES, span + from, DW_SECTOR_RAW_BYTES);
+        memcpy(out + (size_t)i * DW_SECTOR_RAW_BYTES, span + from, DW_SECTOR_RAW_BYTES);
     }
     return 0;
 }
@@ -375,27 +378,128 @@ static int progress(struct cdw *w)
     return 0;
 }
 
-static int write_program(struct cdw *w)
+/* The program area is read by a thread of its own into a ring of chunks
+ * while the main thread sends them, so that reading (and later decoding)
+ * the image overlaps the drive's writes, as cdrdao's reader process and
+ * libburn's FIFO do.  Bounded: RING_CHUNKS chunks of 27 sectors (1 MiB). */
+#define RING_CHUNKS 16
+#define CHUNK_BYTES ((size_t)CHUNK_SECTORS * DW_SECTOR_RAW_BYTES)
+
+struct ring {
+    struct cdw *w;
+    uint8_t *mem; /* RING_CHUNKS chunks, then the reader's span scratch */
+    int32_t lba[RING_CHUNKS], n[RING_CHUNKS];
+    int head, count; /* the oldest filled chunk, filled chunks */
+    bool stop, done;
+    int rc; /* the reader's failure */
+    struct dw_error_detail err;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static void *ring_reader(void *arg)
 {
-    uint8_t cdb[DW_MMC_CDB_MAX];
-    int rc;
+    struct ring *r = arg;
+    struct cdw *w = r->w;
+    uint8_t *span = r->mem + RING_CHUNKS * CHUNK_BYTES;
+    int tail = 0, rc = 0;
 
     for (int32_t lba = w->session_first_lba; lba < w->session_leadout_lba;) {
         int32_t n = w->session_leadout_lba - lba;
         if (n > CHUNK_SECTORS)
             n = CHUNK_SECTORS;
-        if ((rc = fill(w, lba, n)))
-            return rc;
-        size_t c = dw__mmc_build_write10(cdb, lba, (uint16_t)n);
-        if ((rc = send(w, "WRITE", lba, cdb, c, DW_MMC_DIR_TO_DEV, w->buf,
-                       (size_t)n * DW_SECTOR_RAW_BYTES)))
-            return rc;
+        pthread_mutex_lock(&r->mu);
+        while (r->count == RING_CHUNKS && !r->stop)
+            pthread_cond_wait(&r->cv, &r->mu);
+        bool stop = r->stop;
+        pthread_mutex_unlock(&r->mu);
+        if (stop)
+            break;
+        rc = fill(w, lba, n, r->mem + (size_t)tail * CHUNK_BYTES, span, &r->err);
+        pthread_mutex_lock(&r->mu);
+        if (rc) {
+            r->rc = rc;
+        } else {
+            r->lba[tail] = lba;
+            r->n[tail] = n;
+            r->count++;
+        }
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
+        if (rc)
+            break;
+        tail = (tail + 1) % RING_CHUNKS;
         lba += n;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->done = true;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Send the chunks the reader filled, in order, until the session's
+ * lead-out; 0 or the first error (the drive's, the reader's, a stop). */
+static int ring_send(struct cdw *w, struct ring *r)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    int rc = 0;
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (r->count == 0 && !r->done)
+            pthread_cond_wait(&r->cv, &r->mu);
+        bool empty = r->count == 0;
+        int slot = r->head;
+        pthread_mutex_unlock(&r->mu);
+        if (empty)
+            break; /* all sent, or the reader failed */
+        int32_t lba = r->lba[slot], n = r->n[slot];
+        size_t c = dw__mmc_build_write10(cdb, lba, (uint16_t)n);
+        if ((rc = send(w, "WRITE", lba, cdb, c, DW_MMC_DIR_TO_DEV,
+                       r->mem + (size_t)slot * CHUNK_BYTES, (size_t)n * DW_SECTOR_RAW_BYTES)))
+            break;
+        pthread_mutex_lock(&r->mu);
+        r->head = (r->head + 1) % RING_CHUNKS;
+        r->count--;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
         w->done_sectors += n;
         w->result->written_bytes += (int64_t)n * DW_SECTOR_RAW_BYTES;
         if ((rc = progress(w)))
-            return rc;
+            break;
     }
+    return rc;
+}
+
+static int write_program(struct cdw *w)
+{
+    struct ring r = {.w = w};
+    pthread_t reader;
+    int rc;
+
+    r.mem = malloc(RING_CHUNKS * CHUNK_BYTES + (size_t)(CHUNK_SECTORS + 2) * DW_SECTOR_RAW_BYTES);
+    if (!r.mem)
+        return dw__set_error(w->err, DW_ENOMEM, "out of memory");
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    if (pthread_create(&reader, NULL, ring_reader, &r)) {
+        rc = dw__set_error(w->err, DW_ENOMEM, "cannot start the image reader thread");
+        goto out;
+    }
+    rc = ring_send(w, &r);
+    pthread_mutex_lock(&r.mu);
+    r.stop = true;
+    pthread_cond_broadcast(&r.cv);
+    pthread_mutex_unlock(&r.mu);
+    pthread_join(reader, NULL);
+    if (!rc && r.rc)
+        rc = dw__set_error(w->err, r.rc, "%s", r.err.message);
+out:
+    pthread_cond_destroy(&r.cv);
+    pthread_mutex_destroy(&r.mu);
+    free(r.mem);
+    if (rc)
+        return rc;
     uint8_t sync[DW_MMC_CDB_MAX];
     size_t c = dw__mmc_build_sync_cache(sync, false);
     return send(w, "SYNCHRONIZE CACHE", DW_LBA_NONE, sync, c, DW_MMC_DIR_NONE, NULL, 0);
@@ -429,7 +533,7 @@ static void check_lost_samples(struct cdw *w)
 {
     int32_t last = w->session_leadout_lba - 1;
     if (w->shift_bytes >= 0 || !audio_at(w->disc, last) ||
-        read_image(w, last, 1, w->buf))
+        read_image(w, last, 1, w->buf, w->err))
         return;
     size_t lost = (size_t)-w->shift_bytes;
     for (size_t i = DW_SECTOR_RAW_BYTES - lost; i < DW_SECTOR_RAW_BYTES; i++)
@@ -459,8 +563,9 @@ static int prepare(struct cdw *w)
     if (w->disc->has_cdtext && (rc = dw_cdtext_encode(w->disc, &w->packs, &w->pack_bytes)))
         return dw__set_error(w->err, rc, "cannot encode the CD-TEXT of '%s': %s",
                              w->image_path, dw_strerror(rc));
-    w->buf = malloc((size_t)(3 * CHUNK_SECTORS + 2) * DW_SECTOR_RAW_BYTES +
-                    (size_t)LEADIN_CHUNK_SECTORS * 96);
+    w->buf = malloc((size_t)LEADIN_CHUNK_SECTORS * 96 > DW_SECTOR_RAW_BYTES
+                        ? (size_t)LEADIN_CHUNK_SECTORS * 96
+                        : DW_SECTOR_RAW_BYTES);
     if (!w->buf)
         return dw__set_error(w->err, DW_ENOMEM, "out of memory");
     if ((rc = dw_drive_open(w->drive_address, 0, &w->dev, w->err)))
