@@ -71,20 +71,28 @@ struct dw__cdwrite_opts {
 };
 
 /* Write the CD image image_path to the blank CD-R/RW in drive_address
- * session-at-once.  Checks first, before anything is written: the medium
- * is a blank CD-R/RW (MMC-6 GET CONFIGURATION profile 09h/0Ah, READ DISC
- * INFORMATION status blank), the layout has one session and no empty
- * track (a track under 4 s, counted with its pregap, is written as it is
- * with a warning in the log), and the lead-out fits before the ATIP's last
- * possible lead-out start (READ TOC/PMA/ATIP format 4).  result gets the
- * drive, profile, write type "SAO", start LBA 0, image and written bytes
- * (2352 a sector from LBA -150 to the lead-out).  Progress phase "burn"
+ * session-at-once, session by session (all but the last left open, page
+ * 05h multi-session 11b).  Checks first, before anything is written: the
+ * medium is a blank CD-R/RW (MMC-6 GET CONFIGURATION profile 09h/0Ah, READ
+ * DISC INFORMATION status blank), every later session starts where a
+ * drive puts it (dw__cdwrite_session_start = previous lead-out + 6750 or
+ * 2250 + 4500), no track is empty (a track under 4 s, counted with its
+ * pregap, is written as it is with a warning in the log), and the last
+ * lead-out fits before the ATIP's last possible lead-out start (READ
+ * TOC/PMA/ATIP format 4).  The image is read on a thread of its own into
+ * a 1 MiB ring while the WRITEs go out.  result gets the drive, profile,
+ * write type "SAO", writer "discwright", sessions, tracks, the write
+ * offset, start LBA 0, image and written bytes (2352 a sector from each
+ * session's first pregap sector to its lead-out).  Progress phase "burn"
  * in 2352-byte sectors; a non-zero return of the callback stops between
  * two WRITEs (the disc is then damaged, as any SAO run cut short).
- * Returns 0, DW_EUNSUPPORTED (several sessions, no SAO), DW_EMEDIUM (not a
- * blank CD-R/RW), DW_ENOSPC (does not fit), DW_EINVAL (an empty track), DW_EABORTED, DW_EWRITE (the drive refused a write; the message
- * names the LBA and the sense), the errors of dw_drive_open for either
- * side.  err may be NULL. */
+ * Thread rules: one call per drive; cb is called on the caller's thread.
+ * Returns 0, DW_EUNSUPPORTED (a session not where a drive writes it; the
+ * drive refuses SAO), DW_EMEDIUM (not a blank CD-R/RW), DW_ENOSPC (does
+ * not fit), DW_EINVAL (an empty track, a write offset beyond +-1176
+ * samples), DW_EABORTED, DW_EWRITE (the drive refused a command; the
+ * message names it, the LBA and the sense), DW_EREAD (the image), the
+ * errors of dw_drive_open for either side.  err may be NULL. */
 int dw__cdwrite_disc(const char *image_path, const char *drive_address,
                      const struct dw__cdwrite_opts *opts, const struct dw_callbacks *cb,
                      struct dw_burn_result *result, struct dw_error_detail *err);
