@@ -617,6 +617,15 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     w.result->image_bytes = w.total_sectors * DW_SECTOR_RAW_BYTES;
     log_plan(&w);
     for (w.session = 1; w.session <= w.disc->session_count; w.session++) {
+        if (w.opts->dummy && w.session > 1) {
+            /* A test write leaves the disc blank: a drive takes the next
+             * session's cue sheet only after the previous one is on it. */
+            logf_(&w, DW_LOG_WARN,
+                  "the test write covers session 1 only: sessions 2-%d of '%s' need session 1 "
+                  "on the disc",
+                  w.disc->session_count, w.image_path);
+            break;
+        }
         w.session_first_lba = dw__cdwrite_session_start(session_first_track(w.disc, w.session));
         w.session_leadout_lba = w.disc->sessions[w.session - 1].leadout_lba;
         check_lost_samples(&w);

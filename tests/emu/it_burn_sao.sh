@@ -260,6 +260,11 @@ expect_exit 0 "--dummy: a test write of the mixed sample" -- \
 expect_stdout "dummy run" "--dummy: the summary says nothing was written"
 blank_after "--dummy" "$state"
 EMU_CONFIG="blank=cdr capacity=20000 state=$state"
+expect_exit 0 "--dummy: a test write of the CD-Extra sample" -- \
+  emu "$DW" burn "$S/sample-extra.cue" --drive "$EMU_DEVICE" --dummy
+expect_stderr "the test write covers session 1 only" "--dummy: says later sessions are not simulated"
+blank_after "--dummy of two sessions" "$state"
+EMU_CONFIG="blank=cdr capacity=20000 state=$state"
 expect_exit 0 "--dummy --json: a test write with the JSON report" -- \
   emu "$DW" --json burn "$S/sample.cue" --drive "$EMU_DEVICE" --dummy --write-offset 6
 cp "$work/out.txt" "$work/dummy-report.json" # checked against docs/report-schema.json at exit
