@@ -44,7 +44,25 @@ struct dw_burn_opts {
     bool eject;      /* eject the medium when the drive is released after
                         a burn was started (not when a check refused it) */
     unsigned flags;  /* DW_BURN_* below; others must be 0 */
+    /* dw_burn_image only: */
+    int write_mode;  /* DW_BURN_MODE_* below; 0 = DW_BURN_MODE_AUTO */
+    int write_offset_samples; /* the drive's write offset in samples (4
+                        bytes of 16-bit stereo PCM each): a drive with write
+                        offset N puts audio N samples later on the disc than
+                        it was sent, so our CD writer sends the image's
+                        audio N samples ahead to make the disc equal to the
+                        image.  Needs write mode SAO (ours). */
 };
+
+/* Write modes of dw_burn_image (struct dw_burn_opts.write_mode). */
+#define DW_BURN_MODE_AUTO 0 /* ISO and what libburn writes from a cue (audio
+                               or Mode 1 only, one session): libburn;
+                               everything else on a CD: our SAO writer */
+#define DW_BURN_MODE_SAO 1  /* our session-at-once CD writer (MMC-6 SEND CUE
+                               SHEET, raw 2352-byte sectors) */
+#define DW_BURN_MODE_RAW 2  /* raw writing with P-W sub-channel: not yet
+                               (DW_EUNSUPPORTED) */
+#define DW_BURN_MODE_TAO 3  /* libburn, track at once: ISO images only */
 
 /* A stdio: target that exists as a regular file holding no disc image (no
  * ISO 9660 or UDF volume descriptor at 32 KiB) is a user's file: it is
@@ -74,6 +92,11 @@ struct dw_burn_result {
     int64_t written_bytes;   /* bytes libburn sent for the track (in a dummy
                                 run: bytes it pretended to send) */
     bool dummy;              /* the run was a simulation */
+    /* The plan (dw_burn_image; dw_burn_iso and dw_burn_cue leave them 0/""): */
+    char writer[16];         /* "libburn", or "discwright" (our SAO writer) */
+    int sessions;            /* sessions written (planned, when it failed) */
+    int tracks;              /* tracks written */
+    int write_offset_samples;/* the write offset applied to audio */
 };
 
 /* Burn an ISO 9660 (or any 2048-byte-sector) image as one data track
@@ -140,6 +163,38 @@ DW_API int dw_burn_iso(const char *image_path, const char *drive_address,
 DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
                        const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                        struct dw_burn_result *result, struct dw_error_detail *err);
+
+/* Burn any disc image discwright reads (dw_drive_open: cue sheets with
+ * one or many files, cdrdao TOC, Nero NRG, ISO, and the readers added
+ * later) to the drive, choosing the writer:
+ *  - an ISO image (or, with a stdio: target, any 2048-byte data file):
+ *    dw_burn_iso;
+ *  - a cue sheet libburn writes as it is (audio, or Mode 1 only, one
+ *    session), write mode AUTO and no write offset: dw_burn_cue;
+ *  - any other CD image, or write mode SAO: our CD writer, session at once
+ *    through the MMC layer (MMC-6 4.3.5, 6.33 SEND CUE SHEET, 6.44
+ *    WRITE(10)): every sector of the image from LBA -150 to the lead-out
+ *    as its raw 2352 bytes (audio, Mode 1, Mode 2 formless and XA, as the
+ *    image holds them), pregaps and INDEX 00/02+, ISRC, MCN, pre-emphasis
+ *    and copy flags in the cue sheet, CD-TEXT packs in the lead-in, audio
+ *    shifted by opts->write_offset_samples; --dummy is a test write.  It
+ *    takes blank CD-R/RW media and one session; tracks under Red Book's
+ *    4 s are written as they are, with a warning through cb->log.
+ * Refused before anything is written: a file that is not an image
+ * (a raw .bin without its cue: DW_EUNSUPPORTED with the reader's message),
+ * a CD image for a stdio: target or a DVD/BD medium (DW_EMEDIUM), several
+ * sessions (DW_EUNSUPPORTED), an empty track (DW_EINVAL), a lead-out
+ * past the blank's last possible lead-out (ATIP; DW_ENOSPC), write mode
+ * RAW (DW_EUNSUPPORTED, not written yet).  opts->eject: our writer ejects
+ * once a burn was started (its checks passed), as libburn does.
+ * result->write_type says which
+ * writer and type ran ("SAO" for ours, libburn's otherwise).  Arguments,
+ * callbacks, other errors and signals as dw_burn_iso (our writer installs
+ * no signal handlers: a signal ends the process mid-burn and leaves the
+ * CD-R unusable, as cutting power does). */
+DW_API int dw_burn_image(const char *image_path, const char *drive_address,
+                         const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                         struct dw_burn_result *result, struct dw_error_detail *err);
 
 /* Blank a rewritable disc: CD-RW (profile 0x0a) or DVD-RW (0x13, 0x14),
  * through burn_disc_erase (MMC-6 BLANK, 6.2).  fast: blank only the

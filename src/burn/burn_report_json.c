@@ -29,6 +29,10 @@ static json_object *burn_json(const char *image_path, const struct dw_burn_resul
     add(b, "image_bytes", json_object_new_int64(r->image_bytes));
     add(b, "written_bytes", json_object_new_int64(r->written_bytes));
     add(b, "dummy", json_object_new_boolean(r->dummy));
+    add(b, "writer", json_object_new_string(r->writer));
+    add(b, "sessions", json_object_new_int(r->sessions));
+    add(b, "tracks", json_object_new_int(r->tracks));
+    add(b, "write_offset_samples", json_object_new_int(r->write_offset_samples));
     add(b, "error", str_or_null(error));
     return b;
 }

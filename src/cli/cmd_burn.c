@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* discwright burn IMAGE --drive DRIVE: burn an ISO through libburn, then
- * verify it by reading it back. */
+/* discwright burn IMAGE --drive DRIVE: burn an image (ISO through libburn,
+ * CD images through libburn or our SAO writer: dw_burn_image), then verify
+ * it by reading it back. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,13 @@ static const struct cli_opt burn_opts[] = {
      CLI_COMPLETE_NONE, NULL},
     {"dummy", 0, 'D', NULL, "simulate: the laser stays off, nothing is written",
      CLI_COMPLETE_NONE, NULL},
+    {"write-mode", 0, 'M', "MODE",
+     "auto (default), sao (discwright's writer), tao (ISO only); raw is not written yet",
+     CLI_COMPLETE_WORDS, "auto sao tao raw"},
+    {"write-offset", 0, 'O', "N",
+     "the drive's write offset in samples: audio is sent N samples ahead so the disc equals "
+     "the image (sao)",
+     CLI_COMPLETE_NONE, NULL},
     {"overwrite", 0, 'W', NULL,
      "stdio: write over an existing file that holds no disc image (refused without it)",
      CLI_COMPLETE_NONE, NULL},
@@ -31,17 +39,63 @@ const struct cli_spec cli_spec_burn = {
     .summary = "burn an image to a disc or a stdio: file, then verify",
     .synopsis = "IMAGE --drive DRIVE [options]",
     .description =
-        "Burn an ISO image to a CD, DVD or BD, or to a file-backed stdio:PATH drive, through "
-        "libburn (write type chosen for the medium), then verify it.\n"
-        "A .cue (BIN/CUE) is burned to a CD with its pregaps, ISRC, MCN and CD-TEXT: audio or "
-        "Mode 1 tracks (MODE1/2352 is converted after its EDC/ECC check); Mode 2, mixed "
-        "audio+data and multi-session cues are refused.",
+        "Burn an image, then verify it.  An ISO goes to a CD, DVD or BD, or to a file-backed "
+        "stdio:PATH drive, through libburn.  A CD image (BIN/CUE, one or many files, cdrdao "
+        ".toc, Nero .nrg, CloneCD, CHD and the other images discwright reads) goes to a "
+        "blank CD-R/RW with its pregaps, indexes, ISRC, MCN, flags and CD-TEXT: audio or "
+        "Mode 1 cues through libburn, everything else (mixed mode, Mode 2, CD-Extra, a "
+        "write offset) session at once through discwright's own writer, sector for sector "
+        "as the image holds them.  A raw .bin without its cue is refused.",
     .footer = "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
               "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
               "read some sectors, 4 verify mismatch\n",
     .operand = CLI_COMPLETE_FILE,
     .groups = {burn_opts, cli_common_opts},
 };
+
+/* --write-mode and --write-offset into opts; 0, or -1 after a message. */
+static int parse_write_option(int c, const char *arg, struct dw_burn_opts *opts)
+{
+    static const char *const modes[] = {"auto", "sao", "raw", "tao"};
+    static const int mode_values[] = {DW_BURN_MODE_AUTO, DW_BURN_MODE_SAO, DW_BURN_MODE_RAW,
+                                      DW_BURN_MODE_TAO};
+    if (c == 'M') {
+        for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+            if (!strcmp(arg, modes[i])) {
+                opts->write_mode = mode_values[i];
+                return 0;
+            }
+        cli_errorf("--write-mode takes auto, sao, raw or tao, not '%s'", arg);
+        return -1;
+    }
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || v < -1176 || v > 1176) {
+        cli_errorf("--write-offset needs a number of samples from -1176 to 1176, not '%s'",
+                   arg);
+        return -1;
+    }
+    opts->write_offset_samples = (int)v;
+    return 0;
+}
+
+/* The summary line and, for our SAO writer, its plan. */
+static void print_summary(const struct cli *cli, const char *image,
+                          const struct dw_burn_result *res)
+{
+    if (cli->json || cli->quiet)
+        return;
+    printf("burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n",
+           cli_safe(image), cli_safe(res->drive_address), cli_safe(res->profile_name),
+           cli_safe(res->write_type), res->dummy ? ", dummy run: nothing written" : "",
+           (long long)res->written_bytes, (long long)res->image_bytes, res->start_lba);
+    if (!strcmp(res->writer, "discwright"))
+        printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
+               "samples%s\n",
+               res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
+               res->tracks == 1 ? "" : "s", res->write_offset_samples,
+               res->write_offset_samples ? " (from --write-offset)" : "");
+}
 
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
@@ -68,6 +122,11 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         }
         case 'D':
             opts.dummy = true;
+            break;
+        case 'M':
+        case 'O':
+            if (parse_write_option(c, optarg, &opts))
+                return EXIT_USAGE;
             break;
         case 'W':
             opts.flags |= DW_BURN_OVERWRITE;
@@ -111,10 +170,10 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     struct dw_burn_result res;
     struct dw_error_detail err;
     cli_callbacks(cli, &cb);
-    size_t len = strlen(image);
-    bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
-    int rc = cue ? dw_burn_cue(image, drive, &opts, &cb, &res, &err)
-                 : dw_burn_iso(image, drive, &opts, &cb, &res, &err);
+    /* Ctrl-C stops our SAO writer between two WRITEs through the progress
+     * callback; libburn's burns catch it themselves while they run. */
+    cli_install_signals();
+    int rc = dw_burn_image(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();
     int status = EXIT_OK;
     struct dw_verify_report *vrep = NULL;
@@ -122,12 +181,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         cli_error(&err, rc);
         status = EXIT_FAILURE_;
     } else {
-        if (!cli->json && !cli->quiet)
-            printf(
-                "burned %s to %s (%s, %s%s): %lld of %lld bytes, track at LBA %d\n",
-                cli_safe(image), cli_safe(res.drive_address), cli_safe(res.profile_name),
-                cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
-                (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+        print_summary(cli, image, &res);
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;

@@ -58,7 +58,7 @@ row() { # label ours peer_label peer target
 echo "generating a $minutes-minute audio image, a Mode 1 image ($sectors sectors each) and a $iso_mb MB ISO..."
 bench_audio_image "$work" audio "$sectors"
 bench_data_image "$dw" "$work" data "$sectors"
-rm -f "$work/data.iso"
+rm -f "$work/data-user.iso"
 head -c $((iso_mb * 1024 * 1024)) /dev/urandom >"$work/big.iso"
 # Everything page-cached before the first run, as the issue measured.
 cat "$work"/*.bin "$work/big.iso" >/dev/null

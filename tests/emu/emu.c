@@ -263,6 +263,12 @@ static int apply_key(struct dw_emu *e, const char *key, const char *value,
         p->offset_samples = (int32_t)v;
         return 0;
     }
+    if (!strcmp(key, "write_offset")) {
+        if (parse_long(value, -1176, 1176, &v))
+            goto bad;
+        p->write_offset_samples = (int32_t)v;
+        return 0;
+    }
     if (!strcmp(key, "cache")) {
         if (parse_long(value, 0, 1L << 24, &v))
             goto bad;

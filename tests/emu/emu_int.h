@@ -159,6 +159,8 @@ struct dw__emu_personality {
     bool pw_deinterleaved;  /* raw P-W comes de-interleaved (12 bytes P, Q ...) */
     bool no_accurate;       /* page 2Ah without "Accurate CD-DA Stream" */
     int32_t offset_samples; /* read offset: audio comes shifted by this much */
+    int32_t write_offset_samples; /* write offset: audio lands this many samples
+                                     later on the disc than the host sent it */
     int32_t cache_sectors;  /* read cache of the timing model, 0 = none */
     bool host_usb;          /* USB bridge (SCSI) rather than SATA (ATAPI) */
     int mmc_level;          /* 5 or 6 */
@@ -354,6 +356,8 @@ struct dw__emu_sao {
     char isrc[DW_MAX_TRACKS + 1][13]; /* by track number */
     uint8_t leadin_form;              /* 40h set: CD-TEXT in the lead-in */
     int32_t first_lba;                /* first track's INDEX 00 */
+    int base_tracks;                  /* tracks of the closed sessions before */
+    int session_index;                /* the session written: sessions[] index */
     int32_t leadout_lba;
     int32_t nwa;    /* next LBA the host writes (>= first_lba) */
     uint8_t *packs; /* CD-TEXT packs from the lead-in; owned */

@@ -313,18 +313,19 @@ static void collect_packs(struct dw__emu_sao *sao, const uint8_t *sub, size_t gr
 }
 
 /* The tracks of the cue sheet as far as the host wrote them (up to end):
- * tracks, indexes, ISRCs, MCN, in session 1. */
+ * tracks, indexes, ISRCs, MCN, in the session the cue sheet opened (the
+ * first, or the next one on an appendable disc). */
 static void sao_tracks(struct dw__emu_medium *m, int32_t end)
 {
     struct dw__emu_wstate *w = m->w;
     struct dw__emu_sao *sao = &w->sao;
-    struct dw__emu_wsession *s = &w->sessions[0];
+    struct dw__emu_wsession *s = &w->sessions[sao->session_index];
     struct dw__emu_wtrack *t = NULL;
 
-    w->track_count = 0;
+    w->track_count = sao->base_tracks;
     memset(s, 0, sizeof(*s));
-    s->number = 1;
-    w->session_count = 1;
+    s->number = sao->session_index + 1;
+    w->session_count = sao->session_index + 1;
     for (int i = 0; i < sao->point_count; i++) {
         const struct dw__emu_cue_point *p = &sao->points[i];
         if (p->tno < 1 || p->tno > 99 || p->lba >= end)
@@ -335,7 +336,7 @@ static void sao_tracks(struct dw__emu_medium *m, int32_t end)
             t = &w->tracks[w->track_count++];
             memset(t, 0, sizeof(*t));
             t->number = p->tno;
-            t->session = 1;
+            t->session = s->number;
             t->mode = form_mode(p->form);
             t->control = (p->ctl & 0x0F) | (t->mode == DW_MODE_AUDIO ? 0 : DW_CTL_DATA);
             t->index_lba[0] = p->lba; /* INDEX 00 when the first point is one */
@@ -352,7 +353,8 @@ static void sao_tracks(struct dw__emu_medium *m, int32_t end)
     }
     if (t)
         t->end_lba = t->written_end = end;
-    snprintf(w->mcn, sizeof(w->mcn), "%s", sao->mcn);
+    if (sao->mcn[0])
+        snprintf(w->mcn, sizeof(w->mcn), "%s", sao->mcn);
 }
 
 void dw__emu_sao_abandon(struct dw__emu_medium *m)
@@ -374,7 +376,7 @@ static void finish_sao(struct dw_emu *e)
     struct dw__emu_medium *m = e->medium;
     struct dw__emu_wstate *w = m->w;
     struct dw__emu_sao *sao = &w->sao;
-    struct dw__emu_wsession *s = &w->sessions[0];
+    struct dw__emu_wsession *s = &w->sessions[sao->session_index];
 
     sao_tracks(m, sao->leadout_lba);
     s->closed = true;
@@ -397,16 +399,23 @@ void dw__emu_send_cue_sheet(struct dw_emu *e, struct dw__emu_cmd *c)
     size_t bytes = dw__emu_get24(c->cdb + 6);
     const uint8_t *d = c->data;
     int last_tno = 0, last_index = -1;
+    int32_t first_lba = -150;
 
     if (!w || m->family != DW_EMU_CD) {
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x30, 0x05);
         return;
     }
-    /* SAO writes a whole disc (the first session) here. */
-    if (w->track_count > 0 || w->finalized || w->damaged || write_type(e) != 2) {
+    /* SAO writes a whole session: the first, or the next one of an
+     * appendable disc (whose pregap starts 150 before the next track). */
+    if (w->finalized || w->damaged || write_type(e) != 2 ||
+        (w->track_count > 0 && (!w->tracks[w->track_count - 1].closed ||
+                                w->session_count < 1 ||
+                                !w->sessions[w->session_count - 1].closed))) {
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x2C, 0x00);
         return;
     }
+    if (w->track_count > 0)
+        first_lba = dw__emu_wnext_start(m) - 150;
     if (bytes == 0 || bytes % 8 || c->dir != DW_EMU_WRITE || !d || c->data_len < bytes) {
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x1A, 0x00);
         return;
@@ -477,8 +486,8 @@ void dw__emu_send_cue_sheet(struct dw_emu *e, struct dw__emu_cmd *c)
             last_index = index;
         }
     }
-    /* A first session starts with its pregap at -150 and must fit. */
-    if (sao.point_count == 0 || sao.points[0].lba != -150 ||
+    /* A session starts with its pregap (-150 for the first) and must fit. */
+    if (sao.point_count == 0 || sao.points[0].lba != first_lba ||
         sao.leadout_lba == INT32_MIN ||
         sao.leadout_lba <= sao.points[sao.point_count - 1].lba ||
         sao.leadout_lba > w->total_sectors)
@@ -492,6 +501,8 @@ void dw__emu_send_cue_sheet(struct dw_emu *e, struct dw__emu_cmd *c)
             goto bad;
     }
     sao.active = true;
+    sao.base_tracks = w->track_count;
+    sao.session_index = w->track_count > 0 ? w->session_count : 0;
     sao.first_lba = sao.points[0].lba;
     sao.nwa = sao.first_lba;
     dw__emu_sao_reset(&w->sao);
@@ -539,6 +550,40 @@ static void write_random(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
         }
     }
     dw__emu_done(c, (size_t)sectors * DW_SECTOR_USER_BYTES);
+}
+
+/* Store audio sector l as a drive with a write offset writes it: its
+ * bytes land write_offset_samples * 4 bytes later in the stream (earlier
+ * for a negative offset), across the neighbouring slot; bytes that would
+ * fall before LBA -150, past the lead-out or into a data sector are lost,
+ * as on a disc. */
+static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw)
+{
+    struct dw__emu_medium *m = e->medium;
+    const struct dw__emu_sao *sao = &m->w->sao;
+    int64_t shift = (int64_t)e->pers.write_offset_samples * 4;
+    int64_t dst = (int64_t)l * DW_SECTOR_RAW_BYTES + shift;
+    int64_t first = dst >= 0 ? dst / DW_SECTOR_RAW_BYTES
+                             : -((-dst + DW_SECTOR_RAW_BYTES - 1) / DW_SECTOR_RAW_BYTES);
+    uint8_t slot[DW_SECTOR_RAW_BYTES];
+
+    if (shift == 0)
+        return dw__emu_wput(m, l, raw);
+    for (int64_t s = first; s <= first + 1; s++) {
+        const struct dw__emu_cue_point *p = point_at(sao, (int32_t)s);
+        int64_t lo = s * DW_SECTOR_RAW_BYTES, hi = lo + DW_SECTOR_RAW_BYTES;
+        int64_t from = dst > lo ? dst : lo, to = dst + DW_SECTOR_RAW_BYTES < hi
+                                                     ? dst + DW_SECTOR_RAW_BYTES
+                                                     : hi;
+        if (from >= to || s < -150 || s >= sao->leadout_lba || !p || (p->form & 0x3F) != 0)
+            continue;
+        if (dw__emu_wstore_raw(m, NULL, (int32_t)s, slot))
+            return -1;
+        memcpy(slot + (from - lo), raw + (from - dst), (size_t)(to - from));
+        if (dw__emu_wput(m, (int32_t)s, slot))
+            return -1;
+    }
+    return 0;
 }
 
 /* CD SAO: the lead-in (CD-TEXT), then -150 up to the lead-out. */
@@ -592,7 +637,8 @@ static void write_sao(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
         }
         if (!test) {
             build_raw(raw, l, p->form, c->data + off);
-            if (dw__emu_wput(m, l, raw)) {
+            if ((p->form & 0x3F) == 0 ? put_audio_shifted(e, l, raw)
+                                      : dw__emu_wput(m, l, raw)) {
                 dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
                 goto out;
             }

@@ -7,7 +7,8 @@
 # data cue (converted to 2048-byte sectors).  A second process reads the
 # disc back: discwright info shows the TOC, ISRC, MCN and CD-TEXT of the
 # image, discwright rip gives the source bin and cue back, cd-info agrees.
-# A cue that mixes audio and data is refused.
+# A cue that mixes audio and data goes to discwright's own SAO writer
+# (it_burn_sao.sh).
 . "$(dirname "$0")/preload_lib.sh"
 need_fixtures
 need_preload
@@ -147,10 +148,11 @@ have cd-info || true
 have cd-paranoia || true
 have cdrdao || true
 
-# ---- what libburn cannot write from a cue is refused before the drive ----
+# ---- what libburn cannot write from a cue goes to discwright's own writer ----
+# (it_burn_sao.sh burns and reads it back; here only the choice of writer)
 EMU_CONFIG="blank=cdr capacity=5000"
-expect_exit 1 "a cue mixing audio and data is refused" -- \
-  emu "$DW" burn "$DW_BUILD/sample/sample.cue" --drive "$EMU_DEVICE"
-expect_stderr "mixes audio and data tracks" "the refusal says why and what to use instead"
+expect_exit 0 "a cue mixing audio and data is burned by the SAO writer" -- \
+  emu "$DW" burn "$DW_BUILD/sample/sample.cue" --drive "$EMU_DEVICE" --no-verify
+expect_stdout "(CD-R, SAO)" "the mixed cue is written session at once"
 
 finish

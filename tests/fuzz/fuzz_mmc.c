@@ -12,12 +12,14 @@
  *   14 a disc from its TOC replies: [u16 BE length][format 0 reply]
  *      [u16 BE length][format 2 reply][format 1 reply], through
  *      dw__mmc_disc_from_toc and dw_disc_finish
+ *   15 READ TOC format 4, ATIP (drive/mmc_write.h)
  * Each parser returns one of its documented codes, and what it accepts
  * holds what its contract says (ids printable and trimmed, tracks and
  * sessions ascending within 1..99, a feature descriptor inside the reply,
  * an MCN of 13 digits, an ISRC of 12 letters and digits, a Q frame with a
- * matching CRC).  Never a crash, leak or hang.  (READ TOC format 4, ATIP,
- * and READ TRACK INFORMATION have no parser in the drive layer yet.) */
+ * matching CRC; an ATIP whose lead-in is before LBA 0 or whose
+ * lead-out is after it, both within 100 minutes).  Never a crash, leak or
+ * hang.  (READ TRACK INFORMATION has no parser in the drive layer yet.) */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "discwright/errors.h"
 #include "discwright/sector.h"
 #include "drive/mmc.h"
+#include "drive/mmc_write.h"
 
 const char *dw_fuzz_fixture_ext = ".mmc";
 
@@ -285,6 +288,15 @@ static void parse(unsigned what, const uint8_t *b, size_t n)
                   mode == DW_MODE_MODE2_XA);
         break;
     }
+    case 15: {
+        struct dw__mmc_atip atip;
+        rc = dw__mmc_parse_atip(b, n, &atip);
+        CHECK(rc == 0 || rc == DW_EPARSE);
+        if (rc == 0)
+            CHECK(atip.leadin_lba >= -450150 && atip.leadin_lba < 450000 &&
+                  atip.last_leadout_lba >= -450150 && atip.last_leadout_lba < 450000);
+        break;
+    }
     default:
         disc_from_replies(b, n);
         break;
@@ -300,7 +312,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!reply)
         return 0;
     memcpy(reply, data + 1, n);
-    parse(data[0] % 15, reply, n);
+    parse(data[0] % 16, reply, n);
     free(reply);
     return 0;
 }

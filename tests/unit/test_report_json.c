@@ -200,7 +200,8 @@ static void test_burn_result(void **state)
     b = json_get(o, "burn");
     json_keys(b, keys, sizeof(keys));
     assert_string_equal(keys, "image,drive,profile,profile_name,write_type,start_lba,"
-                              "image_bytes,written_bytes,dummy,error");
+                              "image_bytes,written_bytes,dummy,writer,sessions,tracks,"
+                              "write_offset_samples,error");
     assert_string_equal(json_str(b, "image"), hostile);
     assert_string_equal(json_str(b, "drive"), r.drive_address);
     assert_int_equal(json_object_get_int(json_get(b, "profile")), 0xffff);
@@ -210,6 +211,10 @@ static void test_burn_result(void **state)
     assert_int_equal(json_object_get_int64(json_get(b, "image_bytes")), 376832);
     assert_int_equal(json_object_get_int64(json_get(b, "written_bytes")), 376832);
     assert_false(json_object_get_boolean(json_get(b, "dummy")));
+    /* dw_burn_iso leaves the plan to dw_burn_image. */
+    assert_string_equal(json_str(b, "writer"), "");
+    assert_int_equal(json_object_get_int(json_get(b, "sessions")), 0);
+    assert_int_equal(json_object_get_int(json_get(b, "write_offset_samples")), 0);
     assert_null(json_get(b, "error"));
     /* The verify part is the verify's own report. */
     vo = json_tokener_parse(dw_verify_report_json(v));
