@@ -33,6 +33,7 @@
 #include <inttypes.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -200,6 +201,24 @@ static const struct dw__vfile_ops dmg_ops = {"dmg", dmg_pread, dmg_close};
 
 /* ------------------------------------------------------------------ */
 /* The property list                                                   */
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+    xmlInitParser();
+}
+
+/* libxml2 reports parser errors through this instead of printing them. */
+#if LIBXML_VERSION >= 21200
+static void xml_quiet(void *user, const xmlError *error)
+#else
+static void xml_quiet(void *user, xmlErrorPtr error)
+#endif
+{
+    (void)user;
+    (void)error;
+}
 
 static int b64_value(int c)
 {
@@ -411,6 +430,7 @@ static int read_plist(struct dmg *m, const uint8_t *koly, struct dw_error_detail
     uint64_t xml_offset = be64(koly + 216), xml_bytes = be64(koly + 224);
     char *xml = NULL;
     xmlDoc *doc = NULL;
+    xmlParserCtxt *ctx = NULL;
     int rc;
     if (fork_offset > m->file_bytes || fork_bytes > m->file_bytes - fork_offset)
         return dw__set_error(err, DW_ETRUNC,
@@ -434,8 +454,20 @@ static int read_plist(struct dmg *m, const uint8_t *koly, struct dw_error_detail
         return dw__set_error(err, DW_ENOMEM, "out of memory reading '%s'", m->path);
     if ((rc = read_exact(m, xml, (size_t)xml_bytes, xml_offset, err)))
         goto out;
-    doc = xmlReadMemory(xml, (int)xml_bytes, NULL, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    /* Never print (the library does not): parser errors go to xml_quiet,
+     * and the document's own encoding declaration is ignored (a UDIF
+     * plist is UTF-8; a conversion error would be printed by libxml2's
+     * generic handler).  No network, no DTD, no entity substitution. */
+    pthread_once(&xml_once, xml_init);
+    if (!(ctx = xmlNewParserCtxt())) {
+        rc = dw__set_error(err, DW_ENOMEM, "out of memory reading '%s'", m->path);
+        goto out;
+    }
+    if (ctx->sax)
+        ctx->sax->serror = xml_quiet;
+    doc = xmlCtxtReadMemory(ctx, xml, (int)xml_bytes, NULL, "UTF-8",
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                XML_PARSE_IGNORE_ENC);
     const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     const xmlNode *blkx = dict_get(dict_get(first_element(root), "resource-fork"), "blkx");
     if (!is_element(root, "plist") || !is_element(blkx, "array")) {
@@ -465,6 +497,7 @@ static int read_plist(struct dmg *m, const uint8_t *koly, struct dw_error_detail
     rc = 0;
 out:
     xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctx);
     free(xml);
     return rc;
 }

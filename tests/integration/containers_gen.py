@@ -307,6 +307,9 @@ def write_dmg(src, dst, lie, parts=1):
         blkx.append({"Attributes": "0x0050", "CFName": name, "Data": mish, "ID": str(p),
                      "Name": name})
     plist = plistlib.dumps({"resource-fork": {"blkx": blkx}})
+    if lie == "encoding":
+        # a declaration the bytes do not follow: libxml2's converter fails
+        plist = plist.replace(b'encoding="UTF-8"', b'encoding="UTF-32"')
     xml_offset = len(fork)
     koly = struct.pack(">4sIII", b"koly", 4, 512, 1)
     koly += struct.pack(">QQQQQ", 0, 0, len(fork), 0, 0)

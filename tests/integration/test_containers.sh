@@ -163,6 +163,11 @@ expect_exit 1 "DMG bomb" -- "$DW" info "$work/bad-bomb.dmg"
 expect_stderr "reaches past the largest disc" "DMG bomb: refused by its declared size"
 expect_exit 1 "DMG gap" -- "$DW" info "$work/bad-gap.dmg"
 expect_stderr "its chunks leave a gap at disk sector" "DMG gap: names the sector"
+# a plist declaring an encoding its bytes do not follow: read as the UTF-8
+# every UDIF plist is, and nothing printed by libxml2
+python3 "$G" dmg "$iso" "$work/enc.dmg" --lie encoding
+expect_exit 0 "DMG plist declaring UTF-32: info" -- "$DW" info "$work/enc.dmg"
+if grep -q "encoding error" "$work/err.txt"; then bad "DMG plist declaring UTF-32: libxml2 printed on stderr"; else ok "DMG plist declaring UTF-32: nothing printed by libxml2"; fi
 # a damaged zlib chunk inside: info opens it, the rip reports the sectors bad
 python3 "$G" dmg "$iso" "$work/bad-chunk.dmg" --lie corrupt-chunk
 expect_exit 3 "DMG with a damaged chunk: rip" -- "$DW" rip "$work/bad-chunk.dmg" -o "$work/o-dmg-chunk" -f iso
