@@ -33,6 +33,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv);
 int cmd_offset(struct cli *cli, int argc, char **argv);
 int cmd_burn(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_convert(struct cli *cli, int argc, char **argv);
 int cmd_blank(struct cli *cli, int argc, char **argv);
 int cmd_checklog(struct cli *cli, int argc, char **argv);
 

@@ -23,6 +23,7 @@ static const struct {
     {"offset", cmd_offset, "find a drive's read offset (AccurateRip key disc, data track)"},
     {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
     {"verify", cmd_verify, "compare a disc or file with its image"},
+    {"convert", cmd_convert, "convert a disc or image into another image format"},
     {"blank", cmd_blank, "blank a rewritable disc (CD-RW, DVD-RW)"},
     {"checklog", cmd_checklog, "check the SHA-256 signature at the end of a rip log"},
 };

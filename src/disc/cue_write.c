@@ -42,11 +42,24 @@ static void put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct
     put_quoted(out, indent, "SONGWRITER", ct->songwriter, replaced);
 }
 
+/* A FILE line; a name cannot hold a quote either. */
+static void put_file(FILE *out, const char *name)
+{
+    fputs("FILE \"", out);
+    for (const char *c = name; *c; c++)
+        fputc(*c == '"' ? '\'' : *c, out);
+    fputs("\" BINARY\n", out);
+}
+
 int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
 {
     char msf[9];
-    if (!disc || !opts || disc->track_count <= 0 || opts->flags)
+    bool per_track = opts && (opts->flags & DW_CUE_WRITE_FILE_PER_TRACK);
+    if (!disc || !opts || disc->track_count <= 0 || (opts->flags & ~DW_CUE_WRITE_FILE_PER_TRACK))
         return DW_EINVAL;
+    for (int i = 0; per_track && i < disc->track_count; i++)
+        if (!opts->track_bin_names || !opts->track_bin_names[i])
+            return DW_EINVAL;
     fprintf(out, "REM COMMENT \"discwright %s\"\n", DW_VERSION_STRING);
     int replaced = 0;
     if (dw_mcn_valid(disc->mcn))
@@ -54,16 +67,21 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
     else if (disc->mcn[0])
         replaced++;
     put_cdtext(out, "", &disc->cdtext, &replaced);
-    fputs("FILE \"", out);
-    for (const char *c = opts->bin_name; *c; c++)
-        fputc(*c == '"' ? '\'' : *c, out);
-    fputs("\" BINARY\n", out);
+    if (!per_track)
+        put_file(out, opts->bin_name);
     int session = 0;
     for (int i = 0; i < disc->track_count; i++) {
         const struct dw_track *t = &disc->tracks[i];
         if (disc->session_count > 1 && t->session != session) {
             session = t->session;
-            fprintf(out, "  REM SESSION %02d\n", session);
+            fprintf(out, per_track ? "REM SESSION %02d\n" : "  REM SESSION %02d\n", session);
+        }
+        int32_t file_lba = 0;
+        if (per_track) {
+            put_file(out, opts->track_bin_names[i]);
+            file_lba = dw_track_first_lba(t);
+            if (file_lba < opts->bin_first_lba)
+                file_lba = opts->bin_first_lba;
         }
         fprintf(out, "  TRACK %02d %s\n", t->number, dw_track_mode_cue_name(t->mode, 2352));
         put_cdtext(out, "    ", &t->cdtext, &replaced);
@@ -85,7 +103,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
         for (int j = 0; j < t->index_count; j++) {
             if (t->index_lba[j] == DW_LBA_NONE)
                 continue;
-            int32_t pos = bin_frames(opts, t->index_lba[j]);
+            int32_t pos = per_track ? t->index_lba[j] - file_lba : bin_frames(opts, t->index_lba[j]);
             if (pos < 0)
                 continue; /* before the bin: not ripped (lead-in pregap) */
             dw_msf_format(pos, msf);
