@@ -4,6 +4,7 @@
  * sectors to the sink of the asked format (sink.h), checksum source and
  * output, read the output back as a drive and compare, and write the
  * report ("discwright-convert-report", docs/report-schema.json). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,13 +376,13 @@ static void note_mismatch(struct job *j, int32_t lba)
  * sectors at the same distance from each track's INDEX 01 (the user data
  * of the ISO's one track from its LBA 0), and Q where both carry their own
  * sub-channel. */
-static int verify_output(struct job *j, struct dw_drive *out, int32_t chunk)
+static int verify_output(struct job *j, struct dw_drive *out, FILE *subfp, int32_t chunk)
 {
     const struct dw_disc *d = j->disc, *od = dw_drive_disc(out);
     struct dw_convert_report *rep = j->rep;
     struct dw_medium_info om = {0};
     bool iso = !strcmp(j->entry->ops->name, "iso");
-    bool q = rep->sub_stored && dw__drive_sub_stored(out);
+    bool q = subfp || (rep->sub_stored && dw__drive_sub_stored(out));
     uint8_t *a = malloc((size_t)chunk * DW_RAW_SUB_SECTOR_BYTES);
     uint8_t *b = malloc((size_t)chunk * DW_RAW_SUB_SECTOR_BYTES);
     uint8_t *ua = malloc((size_t)chunk * DW_SECTOR_USER_BYTES);
@@ -431,7 +432,13 @@ static int verify_output(struct job *j, struct dw_drive *out, int32_t chunk)
                 break;
             for (int32_t k = 0; k < n; k++) {
                 const uint8_t *sa = a + (size_t)k * DW_RAW_SUB_SECTOR_BYTES;
-                const uint8_t *sb = b + (size_t)k * DW_RAW_SUB_SECTOR_BYTES;
+                uint8_t *sb = b + (size_t)k * DW_RAW_SUB_SECTOR_BYTES;
+                if (subfp) { /* the P-W as the .sub file holds it */
+                    uint8_t packed[DW_SUBCHANNEL_BYTES];
+                    if (fread(packed, 1, sizeof(packed), subfp) != sizeof(packed))
+                        memset(packed, 0, sizeof(packed));
+                    dw_subchannel_interleave(packed, sb + DW_SECTOR_RAW_BYTES);
+                }
                 bool same;
                 if (iso) {
                     const uint8_t *x = sa + (sa[15] == 2 ? DW_OFF_MODE2_DATA : DW_OFF_MODE1_DATA);
@@ -448,7 +455,9 @@ static int verify_output(struct job *j, struct dw_drive *out, int32_t chunk)
                     uint8_t qa[DW_Q_BYTES], qb[DW_Q_BYTES];
                     dw_subchannel_q(sa + DW_SECTOR_RAW_BYTES, qa);
                     dw_subchannel_q(sb + DW_SECTOR_RAW_BYTES, qb);
-                    if (memcmp(qa, qb, sizeof(qa))) {
+                    if (memcmp(qa, qb, sizeof(qa)) ||
+                        (subfp && memcmp(sa + DW_SECTOR_RAW_BYTES, sb + DW_SECTOR_RAW_BYTES,
+                                         DW_SUBCHANNEL_BYTES))) {
                         rep->q_miscompare++;
                         same = false;
                     }
@@ -479,6 +488,68 @@ out:
     free(b);
     free(ua);
     free(ub);
+    return rc;
+}
+
+/* A CloneCD set when this build has no CloneCD reader: its .img read
+ * through a cue sheet written for it (dw_cue_write, in a temporary file
+ * beside it, removed after), its .sub compared byte for byte. */
+static int verify_ccd_by_cue(struct job *j, int32_t chunk)
+{
+    const struct dw_disc *d = j->disc;
+    char *base = dw__sink_base(j->rep->output);
+    char cue[4200], img[4200], sub[4200];
+    int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS], expect = j->first_lba;
+    int gap_count = 0, rc, fd;
+    FILE *fp = NULL, *subfp = NULL;
+    struct dw_drive *out = NULL;
+    struct dw_error_detail oerr = {0};
+    if (!base)
+        return dw__set_error(j->err, DW_ENOMEM, "out of memory");
+    snprintf(cue, sizeof(cue), "%s.verify-XXXXXX", base);
+    snprintf(img, sizeof(img), "%s.img", base);
+    snprintf(sub, sizeof(sub), "%s.sub", base);
+    free(base);
+    for (int i = 0; i < d->track_count; i++) {
+        int32_t f = track_read_first(j, &d->tracks[i]);
+        if (f > expect && gap_count < DW_MAX_SESSIONS) {
+            gap_lba[gap_count] = f;
+            gap_sectors[gap_count++] = f - expect;
+        }
+        expect = d->tracks[i].end_lba;
+    }
+    const char *leaf = strrchr(img, '/') ? strrchr(img, '/') + 1 : img;
+    struct dw_cue_write_opts co = {.bin_name = leaf, .bin_first_lba = j->first_lba,
+                                   .gap_lba = gap_lba, .gap_sectors = gap_sectors,
+                                   .gap_count = gap_count};
+    if ((fd = mkstemp(cue)) < 0 || !(fp = fdopen(fd, "w"))) {
+        if (fd >= 0)
+            close(fd);
+        return dw__set_error_errno(j->err, errno, "cannot create '%s' to read the .img back",
+                                   cue);
+    }
+    rc = dw_cue_write(d, &co, fp);
+    if (fclose(fp) != 0 && !rc)
+        rc = DW_EIO;
+    if (rc) {
+        rc = dw__set_error(j->err, rc, "cannot write '%s' to read the .img back", cue);
+        goto out;
+    }
+    if (!(subfp = fopen(sub, "rb"))) {
+        rc = dw__set_error_errno(j->err, errno, "cannot open '%s' again", sub);
+        goto out;
+    }
+    if ((rc = dw_drive_open(cue, 0, &out, &oerr))) {
+        rc = dw__set_error(j->err, DW_EMISMATCH, "the .img does not open again: %s",
+                           oerr.message);
+        goto out;
+    }
+    rc = verify_output(j, out, subfp, chunk);
+out:
+    dw_drive_free(out);
+    if (subfp)
+        fclose(subfp);
+    unlink(cue);
     return rc;
 }
 
@@ -595,18 +666,23 @@ static int run(struct job *j)
     struct dw_error_detail oerr = {0};
     unsigned of = !strcmp(rep->format, "iso") ? DW_DRIVE_OPEN_RAW_ISO : 0u;
     rc = dw_drive_open(rep->output, of, &out, &oerr);
-    if (rc == DW_EUNSUPPORTED) {
+    if (rc == DW_EUNSUPPORTED && !strcmp(rep->format, "ccd")) {
+        log_line(j, DW_LOG_INFO, "'%s' is read back through a cue sheet for its .img (%s)",
+                 rep->output, oerr.message);
+        rc = verify_ccd_by_cue(j, chunk);
+    } else if (rc == DW_EUNSUPPORTED) {
         /* A format whose reader is not in this build: say so, do not fail. */
         snprintf(rep->verify_note, sizeof(rep->verify_note),
                  "not read back: %.480s", oerr.message);
         log_line(j, DW_LOG_WARN, "the output was not verified: %s", oerr.message);
         return 0;
-    }
-    if (rc)
+    } else if (rc) {
         return dw__set_error(j->err, DW_EMISMATCH, "the output does not open again: %s",
                              oerr.message);
-    rc = verify_output(j, out, chunk);
-    dw_drive_free(out);
+    } else {
+        rc = verify_output(j, out, NULL, chunk);
+        dw_drive_free(out);
+    }
     if (!rc && rep->miscompare) {
         rc = dw__set_error(j->err, DW_EMISMATCH,
                            "'%s' differs from the source in %lld sectors (first: LBA %ld); "
