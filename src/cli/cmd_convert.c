@@ -20,7 +20,8 @@ static const char usage_head[] =
     "  -f, --format F     the format (overrides the extension):\n";
 
 static const char usage_tail[] =
-    "  --codec C          the format's codec (chd: cdlz, cdzl, cdfl ...)\n"
+    "  --codec C, --level N  a compressing format's codec (chd: cdlz, cdzl, cdfl\n"
+    "                     ...) and level\n"
     "  --track N          convert track N alone (an ISO of one data track)\n"
     "  --no-verify        do not read the output back\n"
     "  --overwrite        replace existing output files\n"
