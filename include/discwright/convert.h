@@ -44,6 +44,9 @@ struct dw_convert_opts {
                                    per core */
     const char *command_line;   /* recorded in the report; may be NULL */
     unsigned flags;             /* DW_CONVERT_* below; others must be 0 */
+    /* Where the JSON report goes; NULL: NAME.json beside the output (`rip
+     * --format` names it NAME.convert.json, beside the rip's NAME.json). */
+    const char *report_path;
 };
 
 /* Do not read the output back.  Without it, the output is opened as a

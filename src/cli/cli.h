@@ -45,6 +45,18 @@ struct dw_verify_report;
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
                    int retries, struct dw_verify_report **report_out);
 
+/* rip --format for the formats of convert other than bincue and iso
+ * (src/cli/cli_ripconvert.c): whether format is one; the work directory
+ * the BIN/CUE rip goes to (OUTDIR/discwright-rip.work, OUTDIR made) into
+ * out, 0 or -1 with a message; and the conversion of the finished rip into
+ * OUTDIR, which returns the exit status (the rip's status when it
+ * succeeds). */
+struct dw_rip_report;
+bool cli_rip_convert_format(const char *format);
+int cli_rip_work_dir(const char *outdir, char *out, size_t out_bytes);
+int cli_rip_convert(struct cli *cli, const struct dw_rip_report *rep, const char *outdir,
+                    const char *work, const char *format, bool overwrite, int status);
+
 /* s escaped for the terminal (dw_text_escape: control characters and bytes
  * that are not UTF-8 become \xNN) in one of 8 rotating static buffers of
  * 4 KiB a thread: valid until eight more calls; longer text ends in "...".

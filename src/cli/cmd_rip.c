@@ -23,7 +23,9 @@ static const char usage[] =
     "      --overwrite        replace an earlier rip of the same name in DIR (its\n"
     "                         files this rip does not write are removed); without\n"
     "                         it such a rip is refused\n"
-    "  -f, --format FORMAT    bincue (default) or iso\n"
+    "  -f, --format FORMAT    bincue (default), iso, or split, ccd, toc (and the\n"
+    "                         other formats of 'convert --help'): BIN/CUE, then\n"
+    "                         converted\n"
     "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
     "                         re-reads of flagged sectors only), test-and-copy\n"
     "                         (secure plus a second read of every sector, compared),\n"
@@ -125,6 +127,7 @@ struct rip_args {
     struct dw_rip_profile profile; /* opts->profile_name/_file point into it */
     const char *profile_arg;
     bool list_profiles, mode_given, retries_given;
+    const char *convert_to; /* --format of convert's list: rip to BIN/CUE, convert */
 };
 
 /* Parse the options into *a.  Returns -1 to go on, else the exit status
@@ -160,8 +163,11 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
                 a->opts.format = DW_RIP_BINCUE;
             else if (!strcmp(optarg, "iso"))
                 a->opts.format = DW_RIP_ISO;
+            else if (cli_rip_convert_format(optarg)) /* BIN/CUE, then convert */
+                a->opts.format = DW_RIP_BINCUE, a->convert_to = optarg;
             else {
-                cli_errorf("unknown format '%s': use bincue or iso", optarg);
+                cli_errorf("unknown format '%s': use bincue, iso or a format of "
+                           "'discwright convert --help'", optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -339,6 +345,14 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
     }
     struct dw_callbacks cb;
     struct dw_rip_report *rep = NULL;
+    const char *outdir = a.opts.output_dir;
+    char work[4200];
+    if (a.convert_to && cli_rip_work_dir(outdir, work, sizeof(work))) {
+        dw_drive_free(d);
+        return EXIT_FAILURE_;
+    }
+    if (a.convert_to)
+        a.opts.output_dir = work;
     cli_callbacks(cli, &cb);
     cli_install_signals();
     rc = dw_rip(d, &a.opts, &cb, &rep, &err);
@@ -354,6 +368,9 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             cli_errorf("the log of the failed rip is '%s'", log);
     } else {
         status = rip_summary(cli, rep);
+        if (a.convert_to && status != EXIT_FAILURE_)
+            status = cli_rip_convert(cli, rep, outdir, work, a.convert_to,
+                                     (a.opts.flags & DW_RIP_OVERWRITE) != 0, status);
     }
     dw_rip_report_free(rep);
     return status;

@@ -555,16 +555,28 @@ out:
 
 /* ---- the job ----------------------------------------------------------- */
 
+/* The report's path into path[4200]: opts->report_path or NAME.json. */
+static int report_path(struct job *j, char *path)
+{
+    if (j->opts->report_path) {
+        snprintf(path, 4200, "%s", j->opts->report_path);
+        return 0;
+    }
+    char *base = dw__sink_base(j->rep->output);
+    if (!base)
+        return dw__set_error(j->err, DW_ENOMEM, "out of memory");
+    snprintf(path, 4200, "%s.json", base);
+    free(base);
+    return 0;
+}
+
 static int write_report_file(struct job *j)
 {
     struct dw__outfile of;
-    char *base = dw__sink_base(j->rep->output);
     char path[4200];
     int rc;
-    if (!base)
-        return dw__set_error(j->err, DW_ENOMEM, "out of memory");
-    snprintf(path, sizeof(path), "%s.json", base);
-    free(base);
+    if ((rc = report_path(j, path)))
+        return rc;
     report_json(j->rep);
     if (!j->rep->json)
         return dw__set_error(j->err, DW_ENOMEM, "out of memory");
@@ -626,13 +638,8 @@ static int run(struct job *j)
     if ((rc = dw__sink_each_output(j->entry, rep->output, j->disc, check_output, &oc)))
         return rc;
     if (!(o->flags & DW_CONVERT_NO_REPORT_FILE)) {
-        char *base = dw__sink_base(rep->output);
         char path[4200];
-        if (!base)
-            return dw__set_error(j->err, DW_ENOMEM, "out of memory");
-        snprintf(path, sizeof(path), "%s.json", base);
-        free(base);
-        if ((rc = check_output(path, &oc)))
+        if ((rc = report_path(j, path)) || (rc = check_output(path, &oc)))
             return rc;
     }
     for (int i = 0; i < j->disc->track_count; i++) {

@@ -139,6 +139,25 @@ sha1=$(sha1sum "$S/sample.bin" | cut -d' ' -f1)
 grep -q "\"sha1\":\"$sha1\"" <(tr -d ' \n' <s-bincue.json) && ok "the report's whole-disc SHA-1 is sha1sum's of the bin" \
   || bad "the report's SHA-1 is not $sha1"
 
+# ---- rip --format: BIN/CUE in a work directory, then converted ----------
+expect_exit 0 "rip --format ccd" -- "$DW" rip "$S/sample.cue" -o rip-ccd --format ccd --offline
+expect_stdout "converted to rip-ccd/sample.ccd (ccd)" "rip --format ccd says what it converted"
+same_file rip-ccd/sample.img "$S/sample.bin" "rip --format ccd: the .img equals the source bin"
+for f in sample.ccd sample.sub sample.log sample.json sample.convert.json; do
+  [ -s "rip-ccd/$f" ] && ok "rip --format ccd wrote $f" || bad "rip --format ccd: no $f"
+done
+[ -e rip-ccd/discwright-rip.work ] && bad "the work directory stayed: $(ls rip-ccd/discwright-rip.work)"   || ok "rip --format ccd: the work directory is gone"
+expect_exit 1 "rip --format ccd again, without --overwrite" -- "$DW" rip "$S/sample.cue" -o rip-ccd --format ccd --offline
+expect_stderr "convert it with 'discwright convert" "the refusal says how to convert the kept rip"
+[ -s rip-ccd/discwright-rip.work/sample.cue ] && ok "the BIN/CUE rip is kept in the work directory"   || bad "the kept rip is missing"
+expect_exit 0 "rip --format ccd --overwrite" -- "$DW" rip "$S/sample.cue" -o rip-ccd --format ccd --offline --overwrite
+[ -e rip-ccd/discwright-rip.work ] && bad "the work directory stayed after --overwrite" || ok "--overwrite: the work directory is gone"
+expect_exit 0 "rip --format split" -- "$DW" rip "$S/sample.cue" -o rip-split --format split --offline
+for k in 1 2 3 4; do
+  same_file "rip-split/sample (Track 0$k).bin" "s-split (Track 0$k).bin" "rip --format split: track $k as convert wrote it"
+done
+expect_exit 2 "rip --format nope" -- "$DW" rip "$S/sample.cue" -o rip-nope --format nope
+
 # ---- Ctrl-C: no output that looks complete -------------------------------
 truncate -s $((449850 * 2352)) long.bin
 printf 'FILE "long.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n' >long.cue
