@@ -14,6 +14,7 @@
 #include "convert/convert_int.h"
 #include "discwright/checksum.h"
 #include "discwright/convert.h"
+#include "discwright/qscan.h"
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "errors_int.h"
@@ -42,6 +43,7 @@ struct dw_convert_report {
     struct dw_medium_info medium;
     struct dw_disc *disc;              /* what was converted (owned) */
     bool sub_stored;
+    char layout[32];                   /* where the layout came from */
     struct convert_track tracks[DW_MAX_TRACKS];
     int track_count;
     struct dw_digests source_all, dest_all;
@@ -123,6 +125,7 @@ static void report_json(struct dw_convert_report *rep)
     json_object_object_add(o, "files", files);
     if (rep->disc) {
         json_object_object_add(o, "disc", dw__json_disc(rep->disc));
+        json_object_object_add(o, "layout", json_object_new_string(rep->layout));
         json_object_object_add(o, "subchannel",
                                json_object_new_string(rep->sub_stored ? "copied from the source"
                                                                       : "synthesized from the "
@@ -232,6 +235,26 @@ static int pick_disc(struct job *j)
     j->disc = d;
     if (d->track_count <= 0)
         return dw__set_error(j->err, DW_EMEDIUM, "the medium has no tracks: nothing to convert");
+    if (j->rep->source.kind == DW_DRIVE_MMC && j->is_cd) {
+        /* A disc's TOC has no pregaps, indexes or ISRCs: the Q sub-channel
+         * does (MMC-6 READ CD sub-channel; IEC 60908 17.5), as for a rip. */
+        struct dw_qscan_result res;
+        int rc = dw_disc_qscan(j->drive, d, NULL, j->cb, &res);
+        if (rc == DW_EABORTED || rc == DW_ENOMEDIUM || rc == DW_ENOMEM) {
+            *j->err = *dw_drive_last_error(j->drive);
+            return dw__set_error(j->err, rc, "%s", rc == DW_EABORTED
+                                                       ? "stopped during the Q sub-channel scan"
+                                                       : j->err->message);
+        }
+        if (rc)
+            log_line(j, DW_LOG_WARN, "the Q sub-channel scan failed (%s): the layout is the TOC's",
+                     dw_drive_last_error(j->drive)->message);
+        snprintf(j->rep->layout, sizeof(j->rep->layout), "%s",
+                 rc ? "TOC" : "TOC and Q sub-channel scan");
+    } else {
+        snprintf(j->rep->layout, sizeof(j->rep->layout), "%s",
+                 j->rep->source.kind == DW_DRIVE_MMC ? "TOC" : "image");
+    }
     if (j->opts->track) {
         const struct dw_track *t = dw_disc_track(src, j->opts->track);
         if (!t)
