@@ -18,6 +18,7 @@
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "errors_int.h"
+#include "image/image.h"
 #include "report/outfile.h"
 #include "report/report_int.h"
 
@@ -656,6 +657,17 @@ static int run(struct job *j)
     if ((rc = pick_disc(j)))
         return rc;
     rep->sub_stored = j->is_cd && dw__drive_sub_stored(j->drive);
+    /* The raw CD formats take a DVD or BD only as far as a CD goes: an ISO
+     * image that fits on a CD becomes a Mode 1 track (as `rip` does). */
+    if (!j->is_cd &&
+        (j->entry->ops == &dw__sink_bincue || j->entry->ops == &dw__sink_split ||
+         j->entry->ops == &dw__sink_ccd || j->entry->ops == &dw__sink_toc) &&
+        (rep->source.kind == DW_DRIVE_MMC || j->disc->leadout_lba > DW__CD_MAX_LEADOUT_LBA))
+        return dw__set_error(j->err, DW_EUNSUPPORTED,
+                             "'%s' is no CD (%s, %ld sectors): a %s image holds the raw "
+                             "sectors of a CD; convert it to iso (or cso)",
+                             rep->source.address, rep->medium.profile_name,
+                             (long)j->disc->leadout_lba, rep->format);
 
     struct out_check oc = {.j = j, .overwrite = (o->flags & DW_CONVERT_OVERWRITE) != 0};
     if ((rc = dw__sink_each_output(j->entry, rep->output, j->disc, check_output, &oc)))

@@ -105,6 +105,17 @@ grep -q "REM SESSION 02" "g-sample-extra.cue.cue" && ok "two sessions: the split
 expect_exit 1 "two sessions -> toc is refused" -- "$DW" convert "$S/sample-extra.cue" -o x.toc
 expect_stderr "describes one session" "the refusal says a TOC file holds one session"
 
+# ---- ISO sources: a 2048-byte medium --------------------------------------
+expect_exit 0 "sample.iso -> iso" -- "$DW" convert "$S/sample.iso" -o iso2iso.iso
+same_file iso2iso.iso "$S/sample.iso" "iso -> iso: the same bytes"
+expect_exit 0 "sample.iso -> bincue (a Mode 1 track, as rip does)" -- "$DW" convert "$S/sample.iso" -o iso2cue.cue
+expect_exit 0 "and back to iso" -- "$DW" convert iso2cue.cue -o iso2cue2.iso
+same_file iso2cue2.iso "$S/sample.iso" "iso -> bincue -> iso: the same bytes"
+truncate -s $((500000 * 2048)) big.iso
+expect_exit 1 "an ISO larger than a CD -> bincue is refused" -- "$DW" --raw convert big.iso -o big.cue
+expect_stderr "convert it to iso" "the refusal says to convert it to iso"
+rm -f big.iso
+
 # ---- refusals ------------------------------------------------------------
 expect_exit 1 "a mixed disc -> iso is refused" -- "$DW" convert "$S/sample.cue" -o mixed.iso
 expect_stderr "--track N" "the refusal says how to pick a data track"
