@@ -14,22 +14,14 @@
 extern const struct dw__sink_ops dw__sink_chd __attribute__((weak));
 extern const struct dw__sink_ops dw__sink_cso __attribute__((weak));
 
-static struct dw__sink_entry table[7];
-
-static void table_fill(void)
-{
-    if (table[0].ops)
-        return;
-    const struct dw__sink_entry t[7] = {
-        {&dw__sink_bincue, ".cue"}, {&dw__sink_split, ".cue"}, {&dw__sink_iso, ".iso"},
-        {&dw__sink_ccd, ".ccd"},    {&dw__sink_toc, ".toc"},   {&dw__sink_chd, ".chd"},
-        {&dw__sink_cso, ".cso"}};
-    memcpy(table, t, sizeof(t));
-}
+/* A missing weak sink's address is NULL (resolved at load time). */
+static const struct dw__sink_entry table[] = {
+    {&dw__sink_bincue, ".cue"}, {&dw__sink_split, ".cue"}, {&dw__sink_iso, ".iso"},
+    {&dw__sink_ccd, ".ccd"},    {&dw__sink_toc, ".toc"},   {&dw__sink_chd, ".chd"},
+    {&dw__sink_cso, ".cso"}};
 
 const struct dw__sink_entry *dw__sink_entry_at(int index)
 {
-    table_fill();
     if (index < 0 || (size_t)index >= sizeof(table) / sizeof(table[0]))
         return NULL;
     return &table[index];
