@@ -131,21 +131,12 @@ struct dw_cue_write_opts {
     const int32_t *gap_lba;
     const int32_t *gap_sectors;
     int gap_count;
-    unsigned flags;             /* 0 or DW_CUE_WRITE_FILE_PER_TRACK */
+    unsigned flags;             /* must be 0 */
     /* May be NULL: receives how many things the disc holds that a cue sheet
      * cannot: control characters in CD-TEXT (each written as '?'), an MCN
      * or ISRC that is not valid (dw_mcn_valid, dw_isrc_valid: left out). */
     int *replaced;
-    /* Read only with DW_CUE_WRITE_FILE_PER_TRACK: track_count names, one
-     * FILE per track in disc order; bin_name and the gaps are then unused. */
-    const char *const *track_bin_names;
 };
-
-/* One FILE per track (the redump "NAME (Track NN).bin" layout): track i's
- * file holds its sectors from its first LBA (INDEX 00 when it has a pregap,
- * not before opts->bin_first_lba) to its end_lba, and its INDEX positions
- * are relative to that file.  REM SESSION lines come before the FILE. */
-#define DW_CUE_WRITE_FILE_PER_TRACK 0x1u
 
 /* Write disc as a CDRWin cue sheet to out: CATALOG, CD-TEXT (TITLE,
  * PERFORMER, SONGWRITER), REM SESSION for multi-session discs, FILE, TRACK
@@ -154,11 +145,8 @@ struct dw_cue_write_opts {
  * a cue line can hold neither a quote nor a control character, so '"'
  * becomes '\'' and control characters (U+0000-U+001F, DEL) '?', and an
  * invalid MCN or ISRC is left out (opts->replaced counts them), so no
- * CD-TEXT can add a line (a FILE, a TRACK) to the sheet.  With
- * DW_CUE_WRITE_FILE_PER_TRACK each track gets its own FILE (names from
- * opts->track_bin_names).  Returns 0, DW_EINVAL for a disc that has no
- * tracks, unknown flags or a missing track name, or DW_EIO when writing
- * fails. */
+ * CD-TEXT can add a line (a FILE, a TRACK) to the sheet.  Returns 0,
+ * DW_EINVAL for a disc that has no tracks, or DW_EIO when writing fails. */
 DW_API int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
                         FILE *out);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "convert/convert_int.h"
 #include "discwright/sector.h"
+#include "disc/disc_int.h"
 #include "errors_int.h"
 #include "report/outfile.h"
 
@@ -286,10 +287,10 @@ static int write_description(struct dw__sink *s, struct dw__outfile *desc,
         if (s->kind == KIND_SPLIT) {
             for (int i = 0; i < s->disc->track_count; i++)
                 names[i] = leaf(s->tracks[i].path);
-            co.flags = DW_CUE_WRITE_FILE_PER_TRACK;
-            co.track_bin_names = names;
+            rc = dw__cue_write_per_track(s->disc, &co, names, desc->fp);
+        } else {
+            rc = dw_cue_write(s->disc, &co, desc->fp);
         }
-        rc = dw_cue_write(s->disc, &co, desc->fp);
         break;
     }
     case KIND_CCD: {

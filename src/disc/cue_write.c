@@ -6,6 +6,7 @@
 #include "discwright/errors.h"
 #include "discwright/sector.h"
 #include "discwright/version.h"
+#include "disc/disc_int.h"
 
 static int32_t bin_frames(const struct dw_cue_write_opts *o, int32_t lba)
 {
@@ -51,14 +52,17 @@ static void put_file(FILE *out, const char *name)
     fputs("\" BINARY\n", out);
 }
 
-int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
+/* dw_cue_write, or with names (not NULL) one FILE per track
+ * (dw__cue_write_per_track). */
+static int cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
+                     const char *const *names, FILE *out)
 {
     char msf[9];
-    bool per_track = opts && (opts->flags & DW_CUE_WRITE_FILE_PER_TRACK);
-    if (!disc || !opts || disc->track_count <= 0 || (opts->flags & ~DW_CUE_WRITE_FILE_PER_TRACK))
+    bool per_track = names != NULL;
+    if (!disc || !opts || disc->track_count <= 0 || opts->flags)
         return DW_EINVAL;
     for (int i = 0; per_track && i < disc->track_count; i++)
-        if (!opts->track_bin_names || !opts->track_bin_names[i])
+        if (!names[i])
             return DW_EINVAL;
     fprintf(out, "REM COMMENT \"discwright %s\"\n", DW_VERSION_STRING);
     int replaced = 0;
@@ -78,7 +82,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
         }
         int32_t file_lba = 0;
         if (per_track) {
-            put_file(out, opts->track_bin_names[i]);
+            put_file(out, names[i]);
             file_lba = dw_track_first_lba(t);
             if (file_lba < opts->bin_first_lba)
                 file_lba = opts->bin_first_lba;
@@ -113,4 +117,15 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
     if (opts->replaced)
         *opts->replaced = replaced;
     return ferror(out) ? DW_EIO : 0;
+}
+
+int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
+{
+    return cue_write(disc, opts, NULL, out);
+}
+
+int dw__cue_write_per_track(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
+                            const char *const *track_bin_names, FILE *out)
+{
+    return track_bin_names ? cue_write(disc, opts, track_bin_names, out) : DW_EINVAL;
 }
