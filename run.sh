@@ -35,12 +35,17 @@ fi
 # tests/emu): CI installs only these, and under CI=true a test that finds
 # one missing fails.  bchunk; xorriso; cdrskin; libcdio-utils (cd-info,
 # iso-info, iso-read); cd-paranoia; cdrdao; sox (soxi); file; python3;
-# bsdutils (script, for a terminal); time (the benchmarks).
+# bsdutils (script, for a terminal); time (the benchmarks); pandoc (the man
+# pages, built from docs/); bash-completion, zsh and man-db (the generated
+# completion and man pages are run through them); abigail-tools (the ABI
+# check against abi/, tests/integration/test_abi.sh).
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
+  liblzma-dev libflac-dev libzstd-dev mame-tools
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
-  python3-jsonschema)
+  python3-jsonschema pandoc bash-completion zsh man-db abigail-tools
+  liblz4-dev libbz2-dev xz-utils gzip bzip2 dmg2img)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

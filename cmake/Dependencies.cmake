@@ -24,6 +24,23 @@ dw_require(NETTLE nettle nettle-dev)
 dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
 dw_require(XML2 libxml-2.0 libxml2-dev)
+# CHD images (src/image/chd*.c): hunk codecs.  liblzma 5.4 for the LZMA1
+# filter without end marker (LZMA_FILTER_LZMA1EXT) that CHD's lzma uses.
+dw_require(LZMA "liblzma>=5.4" liblzma-dev)
+dw_require(FLAC flac libflac-dev)
+dw_require(ZSTD libzstd libzstd-dev)
+
+# Containers around images (src/image/cso.c, zstream.c): xz streams (LZMA
+# above), ZSO and CSO v2 LZ4 blocks.
+dw_require(LZ4 liblz4 liblz4-dev)
+# bzip2 chunks of Apple DMG images (src/image/dmg.c); Debian's libbz2-dev
+# ships no pkg-config file.
+find_path(BZ2_INCLUDE_DIR bzlib.h)
+find_library(BZ2_LIBRARY bz2)
+if(NOT BZ2_INCLUDE_DIR OR NOT BZ2_LIBRARY)
+  message(FATAL_ERROR "missing dependency 'libbz2': install it with 'apt-get install libbz2-dev'")
+endif()
+message(STATUS "found libbz2 ${BZ2_LIBRARY}")
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
@@ -32,6 +49,9 @@ add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
   PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
+target_link_libraries(dw_deps INTERFACE PkgConfig::LZMA PkgConfig::FLAC PkgConfig::ZSTD
+  PkgConfig::LZ4 ${BZ2_LIBRARY})
+target_include_directories(dw_deps INTERFACE ${BZ2_INCLUDE_DIR})
 # dladdr (src/profile/offsets.c: the installed profiles are found from
 # where the library is loaded); in libc itself since glibc 2.34.
 target_link_libraries(dw_deps INTERFACE ${CMAKE_DL_LIBS})

@@ -8,6 +8,8 @@
 #   LIBDIR/cmake/discwright/discwright{Config,ConfigVersion,Targets*}.cmake
 #   share/discwright/profiles/  (found by the library relative to LIBDIR)
 #   share/doc/discwright/       (LICENSE, README.md, docs/*.md)
+#   share/man/man1/discwright*.1, share/bash-completion/completions/discwright,
+#   share/zsh/vendor-completions/_discwright  (cmake/Manpages.cmake)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS discwright EXPORT discwrightTargets

@@ -34,7 +34,15 @@ struct dw_digests {
 };
 
 /* New hash state computing the DW_HASH_* bits in `which`; the caller frees
- * it with dw_hash_free.  NULL when out of memory or which is 0. */
+ * it with dw_hash_free.  NULL when out of memory or which is 0.
+ *
+ * Threads: one struct dw_hash is used by one thread at a time.  When it
+ * computes MD5 and another digest and more than one thread is allowed
+ * (dw_hash_set_threads), its MD5 runs on a worker thread of its own,
+ * started at the first 256 KiB and fed through a 2 MiB ring;
+ * dw_hash_update then returns once its bytes are copied there and its
+ * other digests are done, and dw_hash_final waits for the worker.  The
+ * digests are the same either way. */
 DW_API struct dw_hash *dw_hash_new(unsigned which);
 
 /* Add bytes (any length, may be 0). */
@@ -43,8 +51,16 @@ DW_API void dw_hash_update(struct dw_hash *h, const void *data, size_t bytes);
 /* Finish into *out; the state then restarts empty for reuse. */
 DW_API void dw_hash_final(struct dw_hash *h, struct dw_digests *out);
 
-/* Free; NULL is a no-op. */
+/* Free (stopping its worker thread, if any); NULL is a no-op. */
 DW_API void dw_hash_free(struct dw_hash *h);
+
+/* How many threads a hash may use, for the whole process: 1 keeps every
+ * digest on the caller's thread (the single-thread code), 2 or more lets a
+ * hash run its MD5 on a worker thread, 0 (the default) does so when the
+ * machine has more than one CPU online.  Takes effect for hashes made
+ * afterwards; call it before starting jobs (it is atomic, but a job
+ * already running keeps its hashes as they were made). */
+DW_API void dw_hash_set_threads(unsigned threads);
 
 /* Digests of a whole file (streamed in 1 MiB blocks).  Returns 0, or
  * DW_ENOENT / DW_EIO. */

@@ -92,7 +92,5 @@ void cli_progress_done(void);
 extern volatile int cli_interrupted;
 void cli_install_signals(void);
 
-/* getopt_long helper: true when argv asks for --help (prints usage). */
-bool cli_wants_help(int argc, char **argv, const char *usage);
 
 #endif

@@ -5,6 +5,29 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/cli_ar.h"
+#include "cli/cli_opts.h"
+
+const struct cli_opt cli_ar_rip_opts[] = {
+    {"offset", 0, CLI_AR_OPT_OFFSET, "N",
+     "drives: read offset correction in samples (AccurateRip's sign, -44100..44100); "
+     "overrides the drive table",
+     CLI_COMPLETE_NONE, NULL},
+    {"no-accuraterip", 0, CLI_AR_OPT_NO_LOOKUP, NULL,
+     "do not ask the AccurateRip database, nor CTDB ($DW_CTDB_URL, else "
+     DW_CTDB_DEFAULT_URL "; --cache-dir and --offline apply to it too)",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_opt cli_ar_lookup_opts[] = {
+    {"accuraterip-url", 0, CLI_AR_OPT_URL, "URL",
+     "AccurateRip database root (default: $DW_ACCURATERIP_URL, else " DW_ARDB_DEFAULT_URL ")",
+     CLI_COMPLETE_NONE, NULL},
+    {"cache-dir", 0, CLI_AR_OPT_CACHE_DIR, "DIR",
+     "cache of database answers (default: $XDG_CACHE_HOME/discwright/accuraterip)",
+     CLI_COMPLETE_DIR, NULL},
+    {"offline", 0, CLI_AR_OPT_OFFLINE, NULL, "use the cache only, never the network",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
 
 int cli_ar_option(struct cli_ar *a, int code, const char *arg)
 {

@@ -18,15 +18,13 @@
 #define CLI_AR_OPT_OFFLINE 0x1004
 #define CLI_AR_OPT_NO_LOOKUP 0x1005
 
-/* The entries of a struct option array. */
-#define CLI_AR_LONGOPTS                                                                     \
-    {"offset", required_argument, NULL, CLI_AR_OPT_OFFSET},                                 \
-        {"accuraterip-url", required_argument, NULL, CLI_AR_OPT_URL},                       \
-        {"cache-dir", required_argument, NULL, CLI_AR_OPT_CACHE_DIR},                       \
-        {"offline", no_argument, NULL, CLI_AR_OPT_OFFLINE},                                 \
-    {                                                                                       \
-        "no-accuraterip", no_argument, NULL, CLI_AR_OPT_NO_LOOKUP                           \
-    }
+/* The options as option tables (cli_opts.h): the database lookup ones
+ * (--accuraterip-url, --cache-dir, --offline) that 'rip' and 'offset'
+ * take, and the read offset and lookup switch of 'rip' (--offset,
+ * --no-accuraterip). */
+#include "cli/cli_opts.h"
+extern const struct cli_opt cli_ar_lookup_opts[];
+extern const struct cli_opt cli_ar_rip_opts[];
 
 /* Largest --offset accepted, in samples (one second). */
 #define CLI_AR_MAX_OFFSET 44100
@@ -49,22 +47,5 @@ void cli_ar_apply(struct cli_ar *a, struct dw_rip_opts *opts);
 /* The rip summary's AccurateRip line from its report ("" when the rip did
  * not ask AccurateRip; rep may be NULL). */
 void cli_ar_summary(const struct dw_rip_report *rep, char *out, size_t out_bytes);
-
-/* Usage lines of the options, for 'rip' and 'offset'. */
-#define CLI_AR_USAGE_LOOKUP                                                                 \
-    "      --accuraterip-url URL\n"                                                          \
-    "                         AccurateRip database root (default:\n"                      \
-    "                         $DW_ACCURATERIP_URL, else\n"                                   \
-    "                         " DW_ARDB_DEFAULT_URL ")\n"                                     \
-    "      --cache-dir DIR    cache of database answers (default:\n"                         \
-    "                         $XDG_CACHE_HOME/discwright/accuraterip)\n"                     \
-    "      --offline          use the cache only, never the network\n"
-#define CLI_AR_USAGE_RIP                                                                    \
-    "      --offset N         drives: read offset correction in samples\n"                 \
-    "                         (AccurateRip's sign, -44100..44100); overrides the\n"          \
-    "                         drive table\n"                                                 \
-    "      --no-accuraterip   do not ask the AccurateRip database, nor CTDB\n"                \
-    "                         ($DW_CTDB_URL, else " DW_CTDB_DEFAULT_URL ";\n"                   \
-    "                         --cache-dir and --offline apply to it too)\n" CLI_AR_USAGE_LOOKUP
 
 #endif

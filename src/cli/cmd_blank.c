@@ -5,28 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/burn.h"
 
-static const char usage[] =
-    "usage: discwright blank --drive DRIVE [--fast]\n"
-    "Blank a rewritable disc (CD-RW, sequential DVD-RW) so it can be burned again.\n"
-    "Other media (DVD+RW, BD-RE, DVD-RAM) are overwritten in place by burn and\n"
-    "need no blanking; write-once media cannot be blanked.\n"
-    "  -d, --drive DRIVE   the drive, /dev/srN\n"
-    "      --fast          minimal blank (TOC/PMA only) instead of the whole disc\n"
-    "  -q, --quiet         no progress line\n"
-    "exit status: 0 blanked (or already blank), 1 failure, 2 usage\n";
+static const struct cli_opt blank_opts[] = {
+    {"drive", 'd', 'd', "DRIVE", "the drive, /dev/srN", CLI_COMPLETE_DRIVE, NULL},
+    {"fast", 0, 'F', NULL, "minimal blank (TOC/PMA only) instead of the whole disc",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_spec cli_spec_blank = {
+    .name = "blank",
+    .summary = "blank a rewritable disc (CD-RW, DVD-RW)",
+    .synopsis = "--drive DRIVE [--fast]",
+    .description = "Blank a rewritable disc (CD-RW, sequential DVD-RW) so it can be burned "
+                   "again.  Other media (DVD+RW, BD-RE, DVD-RAM) are overwritten in place by "
+                   "burn and need no blanking; write-once media cannot be blanked.",
+    .footer = "exit status: 0 blanked (or already blank), 1 failure, 2 usage\n",
+    .groups = {blank_opts, cli_common_opts},
+};
 
 int cmd_blank(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"drive", required_argument, NULL, 'd'}, {"fast", no_argument, NULL, 'F'},
-        {"quiet", no_argument, NULL, 'q'},       {"json", no_argument, NULL, 'J'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *drive = NULL;
     bool fast = false;
     int c;
-    while ((c = getopt_long(argc, argv, "d:qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_blank, argc, argv)) != -1) {
         switch (c) {
         case 'd':
             drive = optarg;
@@ -36,19 +40,20 @@ int cmd_blank(struct cli *cli, int argc, char **argv)
             break;
         case 'q':
         case 'J':
+        case 'X':
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_usage(&cli_spec_blank, stdout);
             return EXIT_OK;
         default:
-            fputs(usage, stderr);
+            cli_usage(&cli_spec_blank, stderr);
             return EXIT_USAGE;
         }
     }
     if (!drive || optind != argc) {
         cli_errorf(!drive ? "no drive given: add --drive /dev/srN" : "unexpected argument '%s'",
                    drive ? argv[optind] : "");
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_blank, stderr);
         return EXIT_USAGE;
     }
     struct dw_callbacks cb;

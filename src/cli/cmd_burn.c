@@ -7,42 +7,49 @@
 #include <string.h>
 #include <strings.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/burn.h"
 #include "discwright/drive.h"
 #include "discwright/verify.h"
 
-static const char usage[] =
-    "usage: discwright burn IMAGE --drive DRIVE [options]\n"
-    "Burn an ISO image to a CD, DVD or BD, or to a file-backed stdio:PATH drive,\n"
-    "through libburn (write type chosen for the medium), then verify it.\n"
-    "A .cue (BIN/CUE) is burned to a CD with its pregaps, ISRC, MCN and CD-TEXT:\n"
-    "audio or Mode 1 tracks (MODE1/2352 is converted after its EDC/ECC check);\n"
-    "Mode 2, mixed audio+data and multi-session cues are refused.\n"
-    "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
-    "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
-    "      --dummy         simulate: the laser stays off, nothing is written\n"
-    "      --overwrite     stdio: write over an existing file that holds no disc\n"
-    "                      image (refused without it)\n"
-    "      --no-verify     do not read the burn back\n"
-    "      --eject         eject the medium afterwards (after the verify)\n"
-    "  -q, --quiet         no progress line      --json  print the JSON report\n"
-    "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
-    "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
-    "read some sectors, 4 verify mismatch\n";
+static const struct cli_opt burn_opts[] = {
+    {"drive", 'd', 'd', "DRIVE", "/dev/srN or stdio:PATH", CLI_COMPLETE_DRIVE, NULL},
+    {"speed", 's', 's', "N", "write speed in multiples of 1x (default: maximum)",
+     CLI_COMPLETE_NONE, NULL},
+    {"dummy", 0, 'D', NULL, "simulate: the laser stays off, nothing is written",
+     CLI_COMPLETE_NONE, NULL},
+    {"overwrite", 0, 'W', NULL,
+     "stdio: write over an existing file that holds no disc image (refused without it)",
+     CLI_COMPLETE_NONE, NULL},
+    {"no-verify", 0, 'N', NULL, "do not read the burn back", CLI_COMPLETE_NONE, NULL},
+    {"eject", 0, 'E', NULL, "eject the medium afterwards (after the verify)",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_spec cli_spec_burn = {
+    .name = "burn",
+    .summary = "burn an image to a disc or a stdio: file, then verify",
+    .synopsis = "IMAGE --drive DRIVE [options]",
+    .description =
+        "Burn an ISO image to a CD, DVD or BD, or to a file-backed stdio:PATH drive, through "
+        "libburn (write type chosen for the medium), then verify it.\n"
+        "A .cue (BIN/CUE) is burned to a CD with its pregaps, ISRC, MCN and CD-TEXT: audio or "
+        "Mode 1 tracks (MODE1/2352 is converted after its EDC/ECC check); Mode 2, mixed "
+        "audio+data and multi-session cues are refused.",
+    .footer = "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
+              "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
+              "read some sectors, 4 verify mismatch\n",
+    .operand = CLI_COMPLETE_FILE,
+    .groups = {burn_opts, cli_common_opts},
+};
 
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"drive", required_argument, NULL, 'd'}, {"speed", required_argument, NULL, 's'},
-        {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
-        {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
-        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},   {NULL, 0, NULL, 0}};
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;
     int c;
-    while ((c = getopt_long(argc, argv, "d:s:qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_burn, argc, argv)) != -1) {
         switch (c) {
         case 'd':
             drive = optarg;
@@ -76,10 +83,10 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         case 'J':
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_usage(&cli_spec_burn, stdout);
             return EXIT_OK;
         default:
-            fputs(usage, stderr);
+            cli_usage(&cli_spec_burn, stderr);
             return EXIT_USAGE;
         }
     }
@@ -87,7 +94,7 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         cli_errorf(optind >= argc ? "no IMAGE given"
                    : !drive       ? "no drive given: add --drive /dev/srN or --drive stdio:FILE"
                                   : "more than one IMAGE given");
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_burn, stderr);
         return EXIT_USAGE;
     }
     const char *image = argv[optind];

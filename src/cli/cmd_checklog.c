@@ -4,18 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/report.h"
 
-static const char usage[] =
-    "usage: discwright checklog LOG [--json]\n"
-    "Check that a rip log is as discwright wrote it: its last line holds the\n"
-    "SHA-256 of every byte above it, which this recomputes (as does\n"
-    "\"sed '$d' LOG | sha256sum\").  A checksum, not a secret key: it shows the\n"
-    "log was not edited after the fact, not who wrote it.\n"
-    "  -q, --quiet   print nothing; the exit status tells\n"
-    "      --json    print the result as JSON\n"
-    "exit status: 0 signature good, 1 no signature or LOG cannot be read,\n"
-    "2 usage, 4 log modified (the text does not match its signature)\n";
+const struct cli_spec cli_spec_checklog = {
+    .name = "checklog",
+    .summary = "check the SHA-256 signature at the end of a rip log",
+    .synopsis = "LOG [--json]",
+    .description = "Check that a rip log is as discwright wrote it: its last line holds the "
+                   "SHA-256 of every byte above it, which this recomputes (as does \"sed '$d' "
+                   "LOG | sha256sum\").  A checksum, not a secret key: it shows the log was "
+                   "not edited after the fact, not who wrote it.",
+    .footer = "exit status: 0 signature good, 1 no signature or LOG cannot be read,\n"
+              "2 usage, 4 log modified (the text does not match its signature)\n",
+    .operand = CLI_COMPLETE_FILE,
+    .groups = {cli_common_opts},
+};
 
 int cmd_checklog(struct cli *cli, int argc, char **argv)
 {
@@ -23,22 +27,19 @@ int cmd_checklog(struct cli *cli, int argc, char **argv)
     struct dw_log_check check;
     struct dw_error_detail err;
 
-    if (cli_wants_help(argc, argv, usage))
-        return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") ||
-            !strcmp(argv[i], "--json"))
-            continue;
-        if ((argv[i][0] == '-' && argv[i][1]) || path) {
-            cli_errorf(path ? "more than one LOG given" : "unknown option '%s'", argv[i]);
-            fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-        path = argv[i];
+    int parsed = cli_getopt_common_only(&cli_spec_checklog, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind + 1 < argc) {
+        cli_errorf("more than one LOG given");
+        cli_usage(&cli_spec_checklog, stderr);
+        return EXIT_USAGE;
     }
+    if (optind < argc)
+        path = argv[optind];
     if (!path) {
         cli_errorf("no LOG given");
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_checklog, stderr);
         return EXIT_USAGE;
     }
     int rc = dw_log_verify(path, &check, &err);

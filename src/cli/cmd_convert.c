@@ -5,39 +5,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/convert.h"
 #include "discwright/drive.h"
 
-static const char usage_head[] =
-    "usage: discwright convert SOURCE -o OUTPUT [options]\n"
-    "Read SOURCE (a drive or any image discwright reads) in LBA order and write\n"
-    "it as OUTPUT in another format, keeping the layout (pregaps, indexes, ISRC,\n"
-    "MCN, CD-TEXT, sessions, modes); then read OUTPUT back and compare it with\n"
-    "SOURCE sector by sector.  Files appear only when all are written; a JSON\n"
-    "report goes beside them (OUTPUT's name with .json).\n"
-    "  -o, --output FILE  the output's main file; its extension names the format\n"
-    "                     (.cue bincue, .iso, .ccd, .toc, .chd, .cso)\n"
-    "  -f, --format F     the format (overrides the extension):\n";
+static const struct cli_opt convert_opts[] = {
+    {"output", 'o', 'o', "FILE",
+     "the output's main file; its extension names the format (.cue bincue, .iso, .ccd, .toc, "
+     ".chd, .cso)",
+     CLI_COMPLETE_FILE, NULL},
+    {"format", 'f', 'f', "F",
+     "the format, overriding the extension: bincue (one BIN and a cue), split (one BIN per "
+     "track, redump's \"NAME (Track NN).bin\", one cue), iso (the user data of one data "
+     "track), ccd (CloneCD .img/.sub/.ccd), toc (cdrdao TOC and BIN, one session), chd (MAME "
+     "CHD), cso (compressed ISO)",
+     CLI_COMPLETE_WORDS, "bincue split iso ccd toc chd cso"},
+    {"codec", 0, 'c', "C", "a compressing format's codec (chd: cdlz, cdzl, cdfl ...)",
+     CLI_COMPLETE_NONE, NULL},
+    {"level", 0, 'L', "N", "a compressing format's level (0-22)", CLI_COMPLETE_NONE, NULL},
+    {"track", 0, 't', "N", "convert track N alone (an ISO of one data track)",
+     CLI_COMPLETE_NONE, NULL},
+    {"no-verify", 0, 'N', NULL, "do not read the output back", CLI_COMPLETE_NONE, NULL},
+    {"overwrite", 0, 'W', NULL, "replace existing output files", CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
 
-static const char usage_tail[] =
-    "  --codec C, --level N  a compressing format's codec (chd: cdlz, cdzl, cdfl\n"
-    "                     ...) and level\n"
-    "  --track N          convert track N alone (an ISO of one data track)\n"
-    "  --no-verify        do not read the output back\n"
-    "  --overwrite        replace existing output files\n"
-    "  -q, --quiet        no progress line      --json  print the JSON report\n"
-    "exit status: 0 written and verified (or --no-verify), 1 failure (nothing\n"
-    "written), 2 usage, 4 written but differs from SOURCE when read back; a\n"
-    "conversion stopped by Ctrl-C leaves no output and ends by the signal\n";
-
-static void print_usage(FILE *out)
-{
-    const char *name, *summary;
-    fputs(usage_head, out);
-    for (int i = 0; dw_convert_format(i, &name, &summary) == 0; i++)
-        fprintf(out, "      %-8s %s\n", name, summary);
-    fputs(usage_tail, out);
-}
+const struct cli_spec cli_spec_convert = {
+    .name = "convert",
+    .summary = "convert a disc or image into another image format",
+    .synopsis = "SOURCE -o OUTPUT [options]",
+    .description =
+        "Read SOURCE (a drive or any image discwright reads) in LBA order and write it as "
+        "OUTPUT in another format, keeping the layout (pregaps, indexes, ISRC, MCN, CD-TEXT, "
+        "sessions, modes); then read OUTPUT back and compare it with SOURCE sector by sector.  "
+        "Files appear only when all are written; a JSON report goes beside them (OUTPUT's "
+        "name with .json).",
+    .footer = "exit status: 0 written and verified (or --no-verify), 1 failure (nothing\n"
+              "written), 2 usage, 4 written but differs from SOURCE when read back; a\n"
+              "conversion stopped by Ctrl-C leaves no output and ends by the signal\n",
+    .operand = CLI_COMPLETE_SOURCE,
+    .groups = {convert_opts, cli_common_opts},
+};
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
 {
@@ -51,17 +58,10 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 
 int cmd_convert(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
-        {"codec", required_argument, NULL, 'c'},  {"track", required_argument, NULL, 't'},
-        {"level", required_argument, NULL, 'L'},  {"no-verify", no_argument, NULL, 'N'},
-        {"overwrite", no_argument, NULL, 'W'},    {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'},         {"raw", no_argument, NULL, 'X'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct dw_convert_opts opts = {.level = -1, .command_line = cli->command_line};
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, "o:f:qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_convert, argc, argv)) != -1) {
         switch (c) {
         case 'o':
             opts.output = optarg;
@@ -97,16 +97,16 @@ int cmd_convert(struct cli *cli, int argc, char **argv)
         case 'X':
             break;
         case 'h':
-            print_usage(stdout);
+            cli_usage(&cli_spec_convert, stdout);
             return EXIT_OK;
         default:
-            print_usage(stderr);
+            cli_usage(&cli_spec_convert, stderr);
             return EXIT_USAGE;
         }
     }
     if (optind + 1 != argc || !opts.output) {
         cli_errorf("convert needs SOURCE and -o OUTPUT");
-        print_usage(stderr);
+        cli_usage(&cli_spec_convert, stderr);
         return EXIT_USAGE;
     }
     const char *source = argv[optind];

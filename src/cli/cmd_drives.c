@@ -7,29 +7,43 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/drive.h"
 #include "discwright/drive_profile.h"
 #include "discwright/profile.h"
 #include "discwright/report.h"
 
-static const char usage[] =
-    "usage: discwright drives [--json]\n"
-    "       discwright drives --probe [--drive DEV] [--save [--comment TEXT]] [--json]\n"
-    "       discwright drives --profile [--drive DEV] [--json]\n"
-    "List optical drives found by libcdio and libburn: address, vendor, model,\n"
-    "firmware, and whether a medium is loaded.\n"
-    "      --probe         measure what the drive does (a CD in it, audio is best):\n"
-    "                      C2 pointers and their place next to sub-channel data,\n"
-    "                      raw P-W order, BCD or binary Q, read cache size (by\n"
-    "                      timing: up to a minute), accurate stream, speed\n"
-    "      --save          with --probe: keep the result as the drive's profile in\n"
-    "                      your profile directory (~/.config/discwright/profiles)\n"
-    "      --comment TEXT  with --save: a note kept in the profile\n"
-    "      --profile       show the drive's profile from the profile directories\n"
-    "      --drive DEV     the drive (default: the first one with a disc in it)\n"
-    "      --json          print the list or the profile as JSON\n"
-    "exit status: 0 (also when no drive is found), 1 failure (no drive, no CD,\n"
-    "no profile, cannot save), 2 usage\n";
+enum { OPT_PROBE = 256, OPT_PROFILE, OPT_SAVE, OPT_COMMENT, OPT_DRIVE };
+
+static const struct cli_opt drives_opts[] = {
+    {"probe", 0, OPT_PROBE, NULL,
+     "measure what the drive does (a CD in it, audio is best): C2 pointers and their place "
+     "next to sub-channel data, raw P-W order, BCD or binary Q, read cache size (by timing: "
+     "up to a minute), accurate stream, speed",
+     CLI_COMPLETE_NONE, NULL},
+    {"save", 0, OPT_SAVE, NULL,
+     "with --probe: keep the result as the drive's profile in your profile directory "
+     "(~/.config/discwright/profiles)",
+     CLI_COMPLETE_NONE, NULL},
+    {"comment", 0, OPT_COMMENT, "TEXT", "with --save: a note kept in the profile",
+     CLI_COMPLETE_NONE, NULL},
+    {"profile", 0, OPT_PROFILE, NULL, "show the drive's profile from the profile directories",
+     CLI_COMPLETE_NONE, NULL},
+    {"drive", 0, OPT_DRIVE, "DEV", "the drive (default: the first one with a disc in it)",
+     CLI_COMPLETE_DRIVE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_spec cli_spec_drives = {
+    .name = "drives",
+    .summary = "list optical drives",
+    .synopsis = "[--json]\n--probe [--drive DEV] [--save [--comment TEXT]]\n"
+                "--profile [--drive DEV] [--json]",
+    .description = "List optical drives found by libcdio and libburn: address, vendor, "
+                   "model, firmware, and whether a medium is loaded.",
+    .footer = "exit status: 0 (also when no drive is found), 1 failure (no drive, no CD,\n"
+              "no profile, cannot save), 2 usage\n",
+    .groups = {drives_opts, cli_common_opts},
+};
 
 /* ---- the list ----------------------------------------------------------------- */
 
@@ -258,22 +272,11 @@ static int show_profile(struct cli *cli, const char *address)
 
 int cmd_drives(struct cli *cli, int argc, char **argv)
 {
-    enum { OPT_PROBE = 256, OPT_PROFILE, OPT_SAVE, OPT_COMMENT, OPT_DRIVE, OPT_JSON };
-    static const struct option longopts[] = {
-        {"probe", no_argument, NULL, OPT_PROBE},
-        {"profile", no_argument, NULL, OPT_PROFILE},
-        {"save", no_argument, NULL, OPT_SAVE},
-        {"comment", required_argument, NULL, OPT_COMMENT},
-        {"drive", required_argument, NULL, OPT_DRIVE},
-        {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     bool probe = false, profile = false, save = false;
     const char *drive = NULL, *comment = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_drives, argc, argv)) != -1) {
         switch (c) {
         case OPT_PROBE:
             probe = true;
@@ -291,19 +294,20 @@ int cmd_drives(struct cli *cli, int argc, char **argv)
             drive = optarg;
             break;
         case 'q':
-        case OPT_JSON:
+        case 'J':
+        case 'X':
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_usage(&cli_spec_drives, stdout);
             return EXIT_OK;
         default:
-            fputs(usage, stderr);
+            cli_usage(&cli_spec_drives, stderr);
             return EXIT_USAGE;
         }
     }
     if (optind < argc) {
         cli_errorf("drives takes no argument '%s'", argv[optind]);
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_drives, stderr);
         return EXIT_USAGE;
     }
     const char *misuse =
@@ -314,7 +318,7 @@ int cmd_drives(struct cli *cli, int argc, char **argv)
                                       : NULL;
     if (misuse) {
         cli_errorf("%s", misuse);
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_drives, stderr);
         return EXIT_USAGE;
     }
     if (probe)

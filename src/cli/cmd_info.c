@@ -4,16 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/drive.h"
 #include "discwright/report.h"
 
-static const char usage[] =
-    "usage: discwright info SOURCE [--json]\n"
-    "Show the drive (when SOURCE is a drive) and the medium: profile, status,\n"
-    "capacity, sessions, and the TOC with each track's mode, control flags,\n"
-    "pregap, ISRC, the MCN and CD-TEXT.\n"
-    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
-    "exit status: 0 success, 1 failure (no such source, no medium, bad image), 2 usage\n";
+const struct cli_spec cli_spec_info = {
+    .name = "info",
+    .summary = "show a drive, its medium and the disc layout (TOC)",
+    .synopsis = "SOURCE [--json]",
+    .description = "Show the drive (when SOURCE is a drive) and the medium: profile, status, "
+                   "capacity, sessions, and the TOC with each track's mode, control flags, "
+                   "pregap, ISRC, the MCN and CD-TEXT.",
+    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
+              "discwright, SOURCES)\n"
+              "exit status: 0 success, 1 failure (no such source, no medium, bad image),\n"
+              "2 usage\n",
+    .operand = CLI_COMPLETE_SOURCE,
+    .groups = {cli_common_opts},
+};
 
 int cmd_info(struct cli *cli, int argc, char **argv)
 {
@@ -23,20 +31,17 @@ int cmd_info(struct cli *cli, int argc, char **argv)
     struct dw_drive_info info;
     struct dw_medium_info medium;
     int status = EXIT_FAILURE_;
-    if (cli_wants_help(argc, argv, usage))
-        return EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") || !strcmp(argv[i], "--json") ||
-            !strcmp(argv[i], "--raw"))
-            continue;
-        if (argv[i][0] == '-' || source) {
-            fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-        source = argv[i];
+    int parsed = cli_getopt_common_only(&cli_spec_info, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind + 1 < argc) {
+        cli_usage(&cli_spec_info, stderr);
+        return EXIT_USAGE;
     }
+    if (optind < argc)
+        source = argv[optind];
     if (!source) {
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_info, stderr);
         return EXIT_USAGE;
     }
     int rc = dw_drive_open(source, CLI_OPEN_FLAGS(cli), &d, &err);

@@ -5,24 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "cli/cli_ar.h"
 #include "discwright/drive.h"
 #include "discwright/offset.h"
 
-static const char usage[] =
-    "usage: discwright offset SOURCE [options]\n"
-    "Find the read offset of the drive SOURCE (a CD in it): (a) AccurateRip key\n"
-    "disc: the sectors around frame 450 of each audio track against every\n"
-    "pressing's frame-450 checksum in the database; (b) a data track's sync\n"
-    "pattern, where the drive shows it (the combined read + write offset).\n"
-    "      --range N          search shifts of up to N samples each side\n"
-    "                         (default 2940, at most 264600)\n"
-    "      --no-database      skip (a)\n"
-    "      --no-data-track    skip (b)\n" CLI_AR_USAGE_LOOKUP
-    "  -q, --quiet            print only the offset\n"
-    "      --json             print the evidence as JSON on stdout\n"
-    "exit status: 0 an offset was found, 1 none was (or SOURCE could not be\n"
-    "read), 2 usage\n";
+static const struct cli_opt offset_opts[] = {
+    {"range", 0, 'R', "N", "search shifts of up to N samples each side (default 2940, at most "
+                           "264600)",
+     CLI_COMPLETE_NONE, NULL},
+    {"no-database", 0, 'D', NULL, "skip (a)", CLI_COMPLETE_NONE, NULL},
+    {"no-data-track", 0, 'T', NULL, "skip (b)", CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_spec cli_spec_offset = {
+    .name = "offset",
+    .summary = "find a drive's read offset (AccurateRip key disc, data track)",
+    .synopsis = "SOURCE [options]",
+    .description = "Find the read offset of the drive SOURCE (a CD in it): (a) AccurateRip "
+                   "key disc: the sectors around frame 450 of each audio track against every "
+                   "pressing's frame-450 checksum in the database; (b) a data track's sync "
+                   "pattern, where the drive shows it (the combined read + write offset).  "
+                   "With -q only the offset is printed.",
+    .footer = "exit status: 0 an offset was found, 1 none was (or SOURCE could not be\n"
+              "read), 2 usage\n",
+    .operand = CLI_COMPLETE_DRIVE,
+    .groups = {offset_opts, cli_ar_lookup_opts, cli_common_opts},
+};
 
 /* Evidence lines on stdout (unless -q or --json), warnings on stderr. */
 static void print_line(enum dw_log_level level, const char *line, void *user)
@@ -36,15 +45,10 @@ static void print_line(enum dw_log_level level, const char *line, void *user)
 
 int cmd_offset(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"range", required_argument, NULL, 'R'}, {"no-database", no_argument, NULL, 'D'},
-        {"no-data-track", no_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},         {"help", no_argument, NULL, 'h'},
-        CLI_AR_LONGOPTS,                          {NULL, 0, NULL, 0}};
     struct dw_offset_find_opts opts = {0};
     struct cli_ar ar = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_offset, argc, argv)) != -1) {
         switch (c) {
         case 'R': {
             char *end;
@@ -69,25 +73,21 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
             if (cli_ar_option(&ar, c, optarg))
                 return EXIT_USAGE;
             break;
-        case CLI_AR_OPT_OFFSET:
-        case CLI_AR_OPT_NO_LOOKUP:
-            cli_errorf("--offset and --no-accuraterip are options of 'rip', not of 'offset'");
-            return EXIT_USAGE;
         case 'q':
         case 'X':
         case 'J':
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_usage(&cli_spec_offset, stdout);
             return EXIT_OK;
         default:
-            fputs(usage, stderr);
+            cli_usage(&cli_spec_offset, stderr);
             return EXIT_USAGE;
         }
     }
     if (optind + 1 != argc) {
         cli_errorf(optind >= argc ? "no SOURCE given" : "more than one SOURCE given");
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_offset, stderr);
         return EXIT_USAGE;
     }
     opts.accuraterip = &ar.ardb;

@@ -5,63 +5,82 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "cli/cli_ar.h"
 #include "discwright/drive.h"
 #include "discwright/rip.h"
 #include "discwright/rip_profile.h"
 
-static const char usage[] =
-    "usage: discwright rip SOURCE -o DIR [options]\n"
-    "       discwright rip --list-profiles\n"
-    "Rip a disc or image to BIN/CUE (raw 2352-byte sectors) or ISO (2048-byte\n"
-    "user data of the data tracks).  A .log and a .json report go beside it.\n"
-    "The log ends with its SHA-256 ('discwright checklog' checks it); a BIN/CUE\n"
-    "rip of a disc with CD-TEXT also gets NAME.cdt (raw CD-TEXT packs).\n"
-    "  -o, --output DIR       output directory (created if missing)\n"
-    "  -n, --name NAME        base name of the outputs (default: from SOURCE); one\n"
-    "                         file name of printable characters\n"
-    "      --overwrite        replace an earlier rip of the same name in DIR (its\n"
-    "                         files this rip does not write are removed); without\n"
-    "                         it such a rip is refused\n"
-    "  -f, --format FORMAT    bincue (default), iso, or split, ccd, toc (and the\n"
-    "                         other formats of 'convert --help'): BIN/CUE, then\n"
-    "                         converted\n"
-    "  -m, --mode MODE        audio read mode: secure (default: one pass with C2,\n"
-    "                         re-reads of flagged sectors only), test-and-copy\n"
-    "                         (secure plus a second read of every sector, compared),\n"
-    "                         paranoia (libcdio-paranoia full mode) or burst\n"
-    "  -r, --retries N        re-reads of a bad sector (default 4)\n"
-    "      --profile NAME|FILE\n"
-    "                         start from a rip profile (secure, test-and-copy,\n"
-    "                         paranoia, burst, archival, or your own; a FILE when\n"
-    "                         it has a '/' or ends in .json); the options given\n"
-    "                         here override it, wherever they stand\n"
-    "      --list-profiles    list the rip profiles (name, description, file)\n"
-    "      --no-qscan         drives: take the layout from the TOC alone (no Q\n"
-    "                         sub-channel scan for pregaps, indexes, ISRC, MCN)\n"
-    "      --subchannel       bincue: also read the raw P-W sub-channel of every\n"
-    "                         sector (a second pass) and write a CloneCD set:\n"
-    "                         NAME.img (the bin's bytes), NAME.sub, NAME.ccd\n"
-    "      --toc              bincue: also write a cdrdao TOC of the bin, NAME.toc\n"
-    "                         (NAME-sessionN.toc per session of a multi-session disc)\n"
-    "      --resume           bincue: go on from NAME.map, the sector map every rip\n"
-    "                         keeps beside its outputs: an interrupted rip continues\n"
-    "                         where it stopped; after a complete one, only the\n"
-    "                         sectors it lists as bad are read again (from this\n"
-    "                         drive, which may be another one)\n"
-    "      --htoa-file        bincue: also write the hidden track before track 1\n"
-    "                         (HTOA, kept in the bin as INDEX 00 of track 1) as\n"
-    "                         NAME-htoa.wav, when the disc has one\n"
-    CLI_AR_USAGE_RIP
-    "  -q, --quiet            no progress line\n"
-    "      --json             print the JSON report on stdout\n"
-    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image (.cue .toc .nrg .iso)\n"
-    "exit status: 0 accurate (every audio track read from a drive matches\n"
-    "AccurateRip or CTDB; images and discs without audio: every sector good),\n"
-    "1 failure (nothing complete is left; an interrupted BIN/CUE rip keeps\n"
-    "NAME.bin.part and NAME.map for --resume), 2 usage, 3 finished but some\n"
-    "sectors stayed bad (listed in the log), 5 no bad sectors but some audio\n"
-    "track has no database match (secure but unconfirmed)\n";
+static const struct cli_opt rip_opts[] = {
+    {"output", 'o', 'o', "DIR", "output directory (created if missing)", CLI_COMPLETE_DIR,
+     NULL},
+    {"name", 'n', 'n', "NAME",
+     "base name of the outputs (default: from SOURCE); one file name of printable characters",
+     CLI_COMPLETE_NONE, NULL},
+    {"overwrite", 0, 'W', NULL,
+     "replace an earlier rip of the same name in DIR (its files this rip does not write are "
+     "removed); without it such a rip is refused",
+     CLI_COMPLETE_NONE, NULL},
+    {"format", 'f', 'f', "FORMAT",
+     "bincue (default), iso, or a format of 'discwright convert' (split, ccd, toc, chd, "
+     "cso): BIN/CUE, then converted",
+     CLI_COMPLETE_WORDS, "bincue iso split ccd toc chd cso"},
+    {"mode", 'm', 'm', "MODE",
+     "audio read mode: secure (default: one pass with C2, re-reads of flagged sectors only), "
+     "test-and-copy (secure plus a second read of every sector, compared), paranoia "
+     "(libcdio-paranoia full mode) or burst",
+     CLI_COMPLETE_WORDS, "secure test-and-copy paranoia burst"},
+    {"retries", 'r', 'r', "N", "re-reads of a bad sector (default 4)", CLI_COMPLETE_NONE, NULL},
+    {"profile", 0, 'P', "NAME|FILE",
+     "start from a rip profile (secure, test-and-copy, paranoia, burst, archival, or your "
+     "own; a FILE when it has a '/' or ends in .json); the options given here override it, "
+     "wherever they stand",
+     CLI_COMPLETE_FILE, NULL},
+    {"list-profiles", 0, 'L', NULL, "list the rip profiles (name, description, file)",
+     CLI_COMPLETE_NONE, NULL},
+    {"no-qscan", 0, 'Q', NULL,
+     "drives: take the layout from the TOC alone (no Q sub-channel scan for pregaps, "
+     "indexes, ISRC, MCN)",
+     CLI_COMPLETE_NONE, NULL},
+    {"subchannel", 0, 'S', NULL,
+     "bincue: also read the raw P-W sub-channel of every sector (a second pass) and write a "
+     "CloneCD set: NAME.img (the bin's bytes), NAME.sub, NAME.ccd",
+     CLI_COMPLETE_NONE, NULL},
+    {"toc", 0, 'T', NULL,
+     "bincue: also write a cdrdao TOC of the bin, NAME.toc (NAME-sessionN.toc per session of "
+     "a multi-session disc)",
+     CLI_COMPLETE_NONE, NULL},
+    {"resume", 0, 'R', NULL,
+     "bincue: go on from NAME.map, the sector map every rip keeps beside its outputs: an "
+     "interrupted rip continues where it stopped; after a complete one, only the sectors it "
+     "lists as bad are read again (from this drive, which may be another one)",
+     CLI_COMPLETE_NONE, NULL},
+    {"htoa-file", 0, 'H', NULL,
+     "bincue: also write the hidden track before track 1 (HTOA, kept in the bin as INDEX 00 "
+     "of track 1) as NAME-htoa.wav, when the disc has one",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_spec cli_spec_rip = {
+    .name = "rip",
+    .summary = "rip a disc or image to BIN/CUE or ISO",
+    .synopsis = "SOURCE -o DIR [options]\n--list-profiles",
+    .description =
+        "Rip a disc or image to BIN/CUE (raw 2352-byte sectors) or ISO (2048-byte user data of "
+        "the data tracks).  A .log and a .json report go beside it.  The log ends with its "
+        "SHA-256 ('discwright checklog' checks it); a BIN/CUE rip of a disc with CD-TEXT also "
+        "gets NAME.cdt (raw CD-TEXT packs).",
+    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
+              "discwright, SOURCES)\n"
+              "exit status: 0 accurate (every audio track read from a drive matches\n"
+              "AccurateRip or CTDB; images and discs without audio: every sector good),\n"
+              "1 failure (nothing complete is left; an interrupted BIN/CUE rip keeps\n"
+              "NAME.bin.part and NAME.map for --resume), 2 usage, 3 finished but some\n"
+              "sectors stayed bad (listed in the log), 5 no bad sectors but some audio\n"
+              "track has no database match (secure but unconfirmed)\n",
+    .operand = CLI_COMPLETE_SOURCE,
+    .groups = {rip_opts, cli_ar_rip_opts, cli_ar_lookup_opts, cli_common_opts},
+};
 
 /* The outputs of a rip in its summary, paths escaped for the terminal. */
 static void cli_rip_print_outputs(const struct dw_rip_report *rep)
@@ -134,23 +153,11 @@ struct rip_args {
  * (help printed, or a usage error). */
 static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'}, {"name", required_argument, NULL, 'n'},
-        {"format", required_argument, NULL, 'f'}, {"mode", required_argument, NULL, 'm'},
-        {"retries", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'},          {"help", no_argument, NULL, 'h'},
-        {"no-qscan", no_argument, NULL, 'Q'},
-        {"subchannel", no_argument, NULL, 'S'},   {"toc", no_argument, NULL, 'T'},
-        {"resume", no_argument, NULL, 'R'},       {"htoa-file", no_argument, NULL, 'H'},
-        {"profile", required_argument, NULL, 'P'},
-        {"list-profiles", no_argument, NULL, 'L'},
-        {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},
-        CLI_AR_LONGOPTS,      {NULL, 0, NULL, 0}};
     int c;
     memset(a, 0, sizeof(*a));
     a->opts.data_retries = -1;
     a->opts.command_line = cli->command_line;
-    while ((c = getopt_long(argc, argv, "o:n:f:m:r:qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_rip, argc, argv)) != -1) {
         switch (c) {
         case 'o':
             a->opts.output_dir = optarg;
@@ -235,10 +242,10 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
                 return EXIT_USAGE;
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_usage(&cli_spec_rip, stdout);
             return EXIT_OK;
         default:
-            fputs(usage, stderr);
+            cli_usage(&cli_spec_rip, stderr);
             return EXIT_USAGE;
         }
     }
@@ -248,7 +255,7 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
         cli_errorf(optind >= argc ? "no SOURCE given" : !a->opts.output_dir
                                                             ? "no output directory: add -o DIR"
                                                             : "more than one SOURCE given");
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_rip, stderr);
         return EXIT_USAGE;
     }
     return -1;

@@ -5,21 +5,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include "discwright/drive.h"
 #include "discwright/verify.h"
 
-static const char usage[] =
-    "usage: discwright verify SOURCE IMAGE [options]\n"
-    "Read SOURCE and compare it with IMAGE over the image's exact length;\n"
-    "padding and run-out blocks after it are not errors.  An ISO is compared as\n"
-    "2048-byte user data, a BIN/CUE (or .toc/.nrg) as raw 2352-byte sectors.\n"
-    "  --lba N       where the image starts on SOURCE (default: first data track\n"
-    "                for an ISO, first track for a BIN/CUE)\n"
-    "  -r, --retries N  re-reads of an unreadable sector (default 2)\n"
-    "  -q, --quiet   no progress line      --json  print the JSON report\n"
-    "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file\n"
-    "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
-    "read, 4 mismatch (ranges listed with their first differing byte)\n";
+static const struct cli_opt verify_opts[] = {
+    {"lba", 0, 'l', "N",
+     "where the image starts on SOURCE (default: first data track for an ISO, first track "
+     "for a BIN/CUE)",
+     CLI_COMPLETE_NONE, NULL},
+    {"retries", 'r', 'r', "N", "re-reads of an unreadable sector (default 2)",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+const struct cli_spec cli_spec_verify = {
+    .name = "verify",
+    .summary = "compare a disc or file with its image",
+    .synopsis = "SOURCE IMAGE [options]",
+    .description = "Read SOURCE and compare it with IMAGE over the image's exact length; "
+                   "padding and run-out blocks after it are not errors.  An ISO is compared "
+                   "as 2048-byte user data, a BIN/CUE (or any image of a CD) as raw 2352-byte "
+                   "sectors.",
+    .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
+              "discwright, SOURCES)\n"
+              "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
+              "read, 4 mismatch (ranges listed with their first differing byte)\n",
+    .operand = CLI_COMPLETE_SOURCE,
+    .groups = {verify_opts, cli_common_opts},
+};
 
 /* The summary on stdout and the ranges (on stdout, or on stderr beside
  * --json; -q leaves them to the report); returns the exit status. */
@@ -118,14 +131,10 @@ out:
 
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"lba", required_argument, NULL, 'l'}, {"retries", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},     {"json", no_argument, NULL, 'J'}, {"raw", no_argument, NULL, 'X'},
-        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     int32_t lba = -1;
     int retries = -1;
     int c;
-    while ((c = getopt_long(argc, argv, "r:qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_verify, argc, argv)) != -1) {
         switch (c) {
         case 'l': {
             char *end;
@@ -152,16 +161,16 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         case 'J':
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_usage(&cli_spec_verify, stdout);
             return EXIT_OK;
         default:
-            fputs(usage, stderr);
+            cli_usage(&cli_spec_verify, stderr);
             return EXIT_USAGE;
         }
     }
     if (optind + 2 != argc) {
         cli_errorf("verify needs SOURCE and IMAGE");
-        fputs(usage, stderr);
+        cli_usage(&cli_spec_verify, stderr);
         return EXIT_USAGE;
     }
     return cli_verify_run(cli, argv[optind], argv[optind + 1], lba, retries, NULL);

@@ -8,36 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_opts.h"
 #include <sys/stat.h>
+#include "discwright/checksum.h"
 #include "discwright/profile.h"
 #include "discwright/version.h"
 
-static const struct {
-    const char *name;
-    cli_cmd_fn fn;
-    const char *help;
-} commands[] = {
-    {"drives", cmd_drives, "list optical drives"},
-    {"info", cmd_info, "show a drive, its medium and the disc layout (TOC)"},
-    {"rip", cmd_rip, "rip a disc or image to BIN/CUE or ISO"},
-    {"offset", cmd_offset, "find a drive's read offset (AccurateRip key disc, data track)"},
-    {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
-    {"verify", cmd_verify, "compare a disc or file with its image"},
-    {"convert", cmd_convert, "convert a disc or image into another image format"},
-    {"blank", cmd_blank, "blank a rewritable disc (CD-RW, DVD-RW)"},
-    {"checklog", cmd_checklog, "check the SHA-256 signature at the end of a rip log"},
-};
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: discwright [-q] [--json] <command> [options]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < cli_command_count; i++)
+        fprintf(out, "  %-8s %s\n", cli_commands[i].spec->name, cli_commands[i].spec->summary);
     fprintf(out, "\nglobal options:\n"
                  "  -q, --quiet    no progress line, only errors\n"
                  "  --json         print the machine-readable report on stdout\n"
                  "  --raw          open a file without an ISO 9660/UDF volume descriptor as\n"
                  "                 plain 2048-byte sectors (otherwise it is refused)\n"
+                 "  --threads N    threads a checksum may use: 1 keeps every digest on one\n"
+                 "                 thread; 0 (default) uses a second core when there is one\n"
                  "  --version      print the version, the linked libraries' and the profile\n"
                  "                 directories searched\n"
                  "  -h, --help     this help; 'discwright <command> --help' for a command\n"
@@ -105,7 +94,16 @@ static int run(int argc, char **argv)
             cli.json = true;
         else if (!strcmp(argv[i], "--raw"))
             cli.raw = true;
-        else if (!strcmp(argv[i], "--version")) {
+        else if (!strcmp(argv[i], "--threads")) {
+            char *end = NULL;
+            long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+            if (i + 1 >= argc || *end || v < 0 || v > 64) {
+                fprintf(stderr, "discwright: --threads needs a number 0-64 (0: automatic)\n");
+                return EXIT_USAGE;
+            }
+            dw_hash_set_threads((unsigned)v);
+            i++;
+        } else if (!strcmp(argv[i], "--version")) {
             return print_version();
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
@@ -120,8 +118,8 @@ static int run(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-        if (!strcmp(argv[i], commands[c].name)) {
+    for (size_t c = 0; c < cli_command_count; c++) {
+        if (!strcmp(argv[i], cli_commands[c].spec->name)) {
             /* Per-command -q/--json may come after the command too. */
             int sub_argc = argc - i;
             char **sub_argv = argv + i;
@@ -135,10 +133,10 @@ static int run(int argc, char **argv)
             }
             /* getopt names the program by argv[0] in its messages. */
             static char name[64];
-            snprintf(name, sizeof(name), "discwright %s", commands[c].name);
+            snprintf(name, sizeof(name), "discwright %s", cli_commands[c].spec->name);
             sub_argv[0] = name;
             optind = 1;
-            return commands[c].fn(&cli, sub_argc, sub_argv);
+            return cli_commands[c].run(&cli, sub_argc, sub_argv);
         }
     }
     fprintf(stderr, "discwright: unknown command '%s'\n", argv[i]);

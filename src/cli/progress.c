@@ -131,16 +131,3 @@ int cli_exit_for(int code)
 {
     return code == 0 ? EXIT_OK : EXIT_FAILURE_;
 }
-
-bool cli_wants_help(int argc, char **argv, const char *usage)
-{
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--"))
-            break;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(usage, stdout);
-            return true;
-        }
-    }
-    return false;
-}

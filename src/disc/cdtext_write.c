@@ -34,7 +34,7 @@
 #define CHARSET_ISO_8859_1 0x00
 
 /* CRC-16 of a pack (IEC 61866 = the Q sub-channel CRC of ECMA-130 22.3.6). */
-static uint16_t pack_crc(const uint8_t *p, size_t n)
+uint16_t dw__cdtext_pack_crc(const uint8_t *p, size_t n)
 {
     uint16_t crc = 0;
     for (size_t i = 0; i < n; i++) {
@@ -126,7 +126,7 @@ static int flush_pack(struct packer *pk)
     p[3] =
         (uint8_t)(pk->pack_pos > 15 ? 15 : pk->pack_pos); /* block 0, one byte a char */
     memcpy(p + 4, pk->pack, PACK_TEXT_BYTES);
-    uint16_t crc = pack_crc(p, 16);
+    uint16_t crc = dw__cdtext_pack_crc(p, 16);
     p[16] = (uint8_t)(crc >> 8);
     p[17] = (uint8_t)crc;
     pk->count++;

@@ -17,6 +17,11 @@
  * For CD-TEXT packs and cdrdao TOC strings.  src/disc/cdtext_write.c */
 size_t dw__latin1_of(const char *utf8, unsigned char *out, size_t out_bytes);
 
+/* CRC-16 of the first n bytes of a CD-TEXT pack (IEC 61866: the Q
+ * sub-channel CRC of ECMA-130 22.3.6, inverted), stored big-endian in its
+ * bytes 16-17.  src/disc/cdtext_write.c */
+uint16_t dw__cdtext_pack_crc(const uint8_t *p, size_t n);
+
 /* True when libcdio 2.1's cdtext_data_init() decodes these packs right.
  * Measured against the library (see test_mmc.c), it refuses, with a warning
  * printed on stdout by libcdio's default log handler: a size that is not a

@@ -12,6 +12,7 @@
 #include "discwright/disc.h"
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
+#include "image/container.h"
 #include "image/image.h"
 
 #define IMAGE_MAX_TRANSFER 64
@@ -64,10 +65,10 @@ static int image_medium(struct dw_drive *d, struct dw_medium_info *info)
 {
     struct image_drive *im = d->priv;
     const struct dw_disc *disc = im->img->disc;
-    bool cd = strcmp(im->img->format, "iso") != 0;
-    info->profile = cd ? 0x08 : 0;
+    bool cd = !dw__image_holds_iso(im->img) && !im->img->dvd;
+    info->profile = cd ? 0x08 : im->img->dvd ? 0x10 : 0;
     snprintf(info->profile_name, sizeof(info->profile_name), "%s",
-             cd ? "CD-ROM" : "ISO image file");
+             cd ? "CD-ROM" : im->img->dvd ? "DVD-ROM" : "ISO image file");
     info->status = DW_STATUS_CLOSED;
     info->capacity_sectors = disc->leadout_lba;
     info->user_sector_bytes = DW_SECTOR_USER_BYTES;
@@ -340,7 +341,10 @@ static int image_read_raw_sub(struct dw_drive *d, int32_t lba, int32_t sectors, 
 
 static const char *image_q_source(struct dw_drive *d)
 {
-    (void)d;
+    struct image_drive *im = d->priv;
+    for (int i = 0; i < im->img->span_count; i++)
+        if (im->img->spans[i].has_sub)
+            return "stored in the image";
     return "synthesized from the image layout";
 }
 

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include "discwright/sector.h"
 #include "disc/disc_int.h"
+#include "image/container.h"
 #include "image/image.h"
 
 #define CUE_MAX_BYTES (1 << 20) /* a cue sheet is text; 1 MiB is plenty */
@@ -325,6 +326,8 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
     char *resolved = NULL;
     bool case_differs = false;
     int rc = dw__image_resolve_file(p->path, f->name, &resolved, &case_differs);
+    if (rc == DW_ENOENT && type != CUE_WAVE) /* game.bin.ecm, game.bin.gz for game.bin */
+        rc = dw__container_resolve(p->path, f->name, &resolved, &case_differs);
     if (rc == DW_ENOMEM)
         return rc;
     if (rc && p->file_count == 1 && (rc = fallback_bin(p, f, &resolved)) == DW_ENOMEM)
@@ -365,7 +368,17 @@ static int cmd_file(struct cue_parser *p, char **tok, int ntok)
     } else {
         f->data_bytes = (uint64_t)st.st_size;
     }
-    rc = dw__image_add_file(p->img, resolved, (uint64_t)st.st_size);
+    struct dw__decoded dec = {0};
+    if (type != CUE_WAVE && (rc = dw__container_open_data(resolved, &dec, p->err)) < 0) {
+        free(resolved);
+        return rc;
+    }
+    if (dec.ops) {
+        f->data_bytes = dec.bytes;
+        rc = dw__image_add_vfile(p->img, resolved, dec.bytes, dec.ops, dec.ctx);
+    } else {
+        rc = dw__image_add_file(p->img, resolved, (uint64_t)st.st_size);
+    }
     free(resolved);
     if (rc < 0)
         return rc;

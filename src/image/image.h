@@ -90,6 +90,8 @@ struct dw__image {
     char kind[17];            /* finer: "ISO 9660 + UDF", "raw 2048-byte"; may be ""
                                  (the size of dw_drive_info.model) */
     char *warnings;           /* owned; "" or lines ending in '\n' */
+    bool dvd;                 /* the image is of a DVD (a DVD .mds): the drive
+                                 reports a DVD-ROM, not a CD */
 };
 
 /* Size limits every reader enforces.
@@ -168,6 +170,13 @@ int dw__image_resolve_file(const char *desc_path, const char *name, char **out,
 int dw__cue_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
 int dw__toc_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
 int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
+/* CloneCD (ccd.c): path is the .ccd; NAME.img and NAME.sub are found next
+ * to it (the .sub may be missing: a warning, the sub-channel is then
+ * synthesised).  Also DW_EUNSUPPORTED for DataTracksScrambled=1. */
+int dw__ccd_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
+/* Alcohol 120% MDS 1.x (mds.c): path is the .mds; its .mdf is the file
+ * its footer names, next to it. */
+int dw__mds_read(const char *path, struct dw__image **out, struct dw_error_detail *err);
 
 /* The ISO reader refuses a file without an ISO 9660 or UDF volume
  * recognition area at sector 16 (DW_EUNSUPPORTED) unless flags has
@@ -177,6 +186,14 @@ int dw__nrg_read(const char *path, struct dw__image **out, struct dw_error_detai
 #define DW__ISO_RAW 0x1u
 int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
                  struct dw_error_detail *err);
+
+/* dw__iso_read for decoded content (a CSO, ZSO, DMG, iso.gz ...): the ISO
+ * volume is the decoded_bytes bytes ops->pread gives from ctx, which this
+ * takes (closed on failure too).  format goes to img->format ("cso").
+ * Errors as dw__iso_read's, and the decoder's. */
+int dw__iso_read_vfile(const char *path, uint64_t decoded_bytes, const char *format,
+                       unsigned flags, const struct dw__vfile_ops *ops, void *ctx,
+                       struct dw__image **out, struct dw_error_detail *err);
 
 /* What the volume recognition area of an ISO image says (ECMA-119 8,
  * ECMA-167 2/8.3; see iso.c). */
@@ -219,8 +236,8 @@ enum dw__image_format {
     DW_IMAGE_ZSO,     /* "ZISO" */
     DW_IMAGE_ECM,     /* "ECM\0" */
     DW_IMAGE_DMG,     /* Apple UDIF "koly" trailer */
-    DW_IMAGE_CCD,     /* CloneCD "[CloneCD]" */
-    DW_IMAGE_MDS,     /* Alcohol 120% "MEDIA DESCRIPTOR" */
+    DW_IMAGE_CCD,     /* CloneCD "[CloneCD]": read (ccd.c) */
+    DW_IMAGE_MDS,     /* Alcohol 120% "MEDIA DESCRIPTOR": read (mds.c) */
     DW_IMAGE_GZIP,
     DW_IMAGE_XZ,
     DW_IMAGE_BZIP2,
@@ -287,5 +304,16 @@ int dw__cue_parse(const char *text, size_t len, const char *path, bool check_fil
                   struct dw__image **out, struct dw_error_detail *err);
 int dw__toc_parse(const char *text, size_t len, const char *path, bool check_files,
                   struct dw__image **out, struct dw_error_detail *err);
+/* A .ccd from memory; without check_files the .img and .sub are neither
+ * looked for nor read (the span map then addresses file 0, path itself,
+ * as if it were the .img, and every data track is Mode 1 or 2 as its MODE
+ * says). */
+int dw__ccd_parse(const char *text, size_t len, const char *path, bool check_files,
+                  struct dw__image **out, struct dw_error_detail *err);
+/* An .mds from memory (data, len bytes); without check_files the data
+ * file is not looked for, its size is taken as mdf_bytes, and the image's
+ * file 0 is path itself. */
+int dw__mds_parse(const uint8_t *data, size_t len, const char *path, bool check_files,
+                  uint64_t mdf_bytes, struct dw__image **out, struct dw_error_detail *err);
 
 #endif

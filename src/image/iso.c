@@ -132,23 +132,22 @@ static int read_vrs(int fd, uint64_t size_bytes, uint8_t *buf, size_t *got)
     return 0;
 }
 
-int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
-                 struct dw_error_detail *err)
+/* The image of an ISO volume of size_bytes, whose recognition area (from
+ * sector 16) is vrs, vrs_bytes: one Mode 1 track over the file.  ops NULL:
+ * a plain file; else a decoded file whose ctx this takes (closed on
+ * failure too).  format names the container ("iso", "cso", ...). */
+static int iso_build(const char *path, uint64_t size_bytes, const uint8_t *vrs, size_t vrs_bytes,
+                     unsigned flags, const char *format, const struct dw__vfile_ops *ops,
+                     void *ctx, struct dw__image **out, struct dw_error_detail *err)
 {
     struct dw__image *img = NULL;
     struct dw__iso_volume vol;
-    uint8_t *vrs = NULL;
-    uint64_t size_bytes = 0;
-    size_t vrs_bytes = 0;
-    int fd = -1, rc;
-    *out = NULL;
-    if ((rc = dw__image_open_file(path, true, &fd, &size_bytes, err)))
-        return rc;
+    int rc;
     if (size_bytes < DW_SECTOR_USER_BYTES) {
         rc = dw__set_error(err, DW_ETRUNC,
-                           "'%s' holds %" PRIu64 " bytes, less than one 2048-byte sector: it "
+                           "'%s' holds %" PRIu64 " bytes%s, less than one 2048-byte sector: it "
                            "is not an ISO image",
-                           path, size_bytes);
+                           path, size_bytes, ops ? " when decoded" : "");
         goto out;
     }
     uint64_t sectors = size_bytes / DW_SECTOR_USER_BYTES;
@@ -160,20 +159,12 @@ int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
                            path, sectors, DW__MAX_MEDIUM_SECTORS);
         goto out;
     }
-    if (!(vrs = malloc(ISO_VRS_READ_BYTES))) {
-        rc = DW_ENOMEM;
-        goto out;
-    }
-    if ((rc = read_vrs(fd, size_bytes, vrs, &vrs_bytes))) {
-        rc = dw__set_error_errno(err, -rc, "cannot read '%s'", path);
-        goto out;
-    }
     if (dw__iso_volume_parse(vrs, vrs_bytes, &vol) != 0 && !(flags & DW__ISO_RAW)) {
         rc = dw__set_error(err, DW_EUNSUPPORTED,
-                           "'%s' has no ISO 9660 or UDF volume descriptor at sector 16: it "
+                           "'%s' has no ISO 9660 or UDF volume descriptor at sector 16%s: it "
                            "is not an ISO image (a plain 2048-byte data image without one "
                            "opens with --raw)",
-                           path);
+                           path, ops ? " of its decoded content" : "");
         goto out;
     }
     img = calloc(1, sizeof(*img));
@@ -181,7 +172,7 @@ int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
         rc = DW_ENOMEM;
         goto out;
     }
-    snprintf(img->format, sizeof(img->format), "iso");
+    snprintf(img->format, sizeof(img->format), "%s", format);
     describe(&vol, img->kind, sizeof(img->kind));
     if (size_bytes % DW_SECTOR_USER_BYTES)
         dw__image_warn(img,
@@ -193,7 +184,13 @@ int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
                        "'%s' holds %" PRIu64 " sectors but its ISO 9660 volume is %" PRIu64
                        " sectors long: the image is truncated",
                        path, sectors, vol.volume_sectors);
-    if ((rc = dw__image_add_file(img, path, size_bytes)) < 0)
+    if (ops) {
+        rc = dw__image_add_vfile(img, path, size_bytes, ops, ctx);
+        ctx = NULL;
+    } else {
+        rc = dw__image_add_file(img, path, size_bytes);
+    }
+    if (rc < 0)
         goto out;
     struct dw__span s = {.lba = 0, .sectors = (int32_t)sectors, .file = rc, .offset_bytes = 0,
                          .stride_bytes = DW_SECTOR_USER_BYTES, .layout = DW_SPAN_MODE1_2048,
@@ -220,9 +217,61 @@ int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
 out:
     if (rc == DW_ENOMEM)
         dw__set_error(err, rc, "out of memory reading '%s'", path);
+    if (ctx)
+        ops->close(ctx);
+    dw__image_free(img);
+    return rc;
+}
+
+int dw__iso_read(const char *path, unsigned flags, struct dw__image **out,
+                 struct dw_error_detail *err)
+{
+    uint8_t *vrs = NULL;
+    uint64_t size_bytes = 0;
+    size_t vrs_bytes = 0;
+    int fd = -1, rc;
+    *out = NULL;
+    if ((rc = dw__image_open_file(path, true, &fd, &size_bytes, err)))
+        return rc;
+    if (!(vrs = malloc(ISO_VRS_READ_BYTES))) {
+        rc = dw__set_error(err, DW_ENOMEM, "out of memory reading '%s'", path);
+        goto out;
+    }
+    if ((rc = read_vrs(fd, size_bytes, vrs, &vrs_bytes))) {
+        rc = dw__set_error_errno(err, -rc, "cannot read '%s'", path);
+        goto out;
+    }
+    rc = iso_build(path, size_bytes, vrs, vrs_bytes, flags, "iso", NULL, NULL, out, err);
+out:
     if (fd >= 0)
         close(fd);
     free(vrs);
-    dw__image_free(img);
+    return rc;
+}
+
+int dw__iso_read_vfile(const char *path, uint64_t decoded_bytes, const char *format,
+                       unsigned flags, const struct dw__vfile_ops *ops, void *ctx,
+                       struct dw__image **out, struct dw_error_detail *err)
+{
+    uint8_t *vrs = NULL;
+    size_t vrs_bytes = 0;
+    int rc;
+    *out = NULL;
+    if (decoded_bytes > ISO_VRS_OFFSET_BYTES)
+        vrs_bytes = decoded_bytes - ISO_VRS_OFFSET_BYTES < ISO_VRS_READ_BYTES
+                        ? (size_t)(decoded_bytes - ISO_VRS_OFFSET_BYTES)
+                        : ISO_VRS_READ_BYTES;
+    vrs_bytes -= vrs_bytes % DW_SECTOR_USER_BYTES;
+    if (!(vrs = malloc(ISO_VRS_READ_BYTES))) {
+        ops->close(ctx);
+        return dw__set_error(err, DW_ENOMEM, "out of memory reading '%s'", path);
+    }
+    if (vrs_bytes && (rc = ops->pread(ctx, vrs, vrs_bytes, ISO_VRS_OFFSET_BYTES, err))) {
+        ops->close(ctx);
+        goto out;
+    }
+    rc = iso_build(path, decoded_bytes, vrs, vrs_bytes, flags, format, ops, ctx, out, err);
+out:
+    free(vrs);
     return rc;
 }

@@ -34,7 +34,9 @@
 #include <unistd.h>
 #include <errno.h>
 #include "discwright/sector.h"
+#include "image/container.h"
 #include "image/image.h"
+#include "image/chd.h"
 
 static const struct {
     const char *name; /* with its article, for messages */
@@ -53,10 +55,8 @@ static const struct {
     [DW_IMAGE_ECM] = {"an ECM image (a CD image with its error codes stripped)",
                       "unecm restores the image"},
     [DW_IMAGE_DMG] = {"an Apple disk image (DMG)", "dmg2img makes a raw image of it"},
-    [DW_IMAGE_CCD] = {"a CloneCD control file (.ccd)",
-                      "open a cue sheet for its .img instead; ccd2cue writes one"},
-    [DW_IMAGE_MDS] = {"an Alcohol 120% descriptor (.mds)",
-                      "open a cue sheet for its .mdf instead"},
+    [DW_IMAGE_CCD] = {"a CloneCD control file (.ccd)", NULL},
+    [DW_IMAGE_MDS] = {"an Alcohol 120% descriptor (.mds)", NULL},
     [DW_IMAGE_GZIP] = {"a gzip-compressed file", "decompress it first (gunzip)"},
     [DW_IMAGE_XZ] = {"an xz-compressed file", "decompress it first (unxz)"},
     [DW_IMAGE_BZIP2] = {"a bzip2-compressed file", "decompress it first (bunzip2)"},
@@ -67,7 +67,9 @@ static const struct {
 };
 
 static const char reads[] =
-    "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images";
+    "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images, CloneCD, Alcohol "
+    "120% MDS, MAME CHD, CSO/ZSO, Apple DMG, ECM (through its cue sheet) and "
+    "gzip/xz-compressed ISO images";
 
 const char *dw__image_format_name(enum dw__image_format format)
 {
@@ -455,6 +457,15 @@ int dw__image_sniff_verdict(const char *path, enum dw__image_format format,
     case DW_IMAGE_TOC:
     case DW_IMAGE_NRG:
     case DW_IMAGE_ISO:
+    case DW_IMAGE_CCD:
+    case DW_IMAGE_MDS:
+    case DW_IMAGE_CHD:
+    case DW_IMAGE_CSO:
+    case DW_IMAGE_ZSO:
+    case DW_IMAGE_ECM:
+    case DW_IMAGE_DMG:
+    case DW_IMAGE_GZIP:
+    case DW_IMAGE_XZ:
         return 0;
     case DW_IMAGE_RAW_CD:
         return refuse_raw_cd(path, head, head_bytes, err);
@@ -554,6 +565,20 @@ int dw__image_open(const char *path, unsigned flags, struct dw__image **out,
         return dw__toc_read(path, out, err);
     case DW_IMAGE_NRG:
         return dw__nrg_read(path, out, err);
+    case DW_IMAGE_CCD:
+        return dw__ccd_read(path, out, err);
+    case DW_IMAGE_MDS:
+        return dw__mds_read(path, out, err);
+    case DW_IMAGE_CHD:
+        return dw__chd_read(path, out, err);
+    case DW_IMAGE_CSO:
+    case DW_IMAGE_ZSO:
+    case DW_IMAGE_ECM:
+    case DW_IMAGE_DMG:
+    case DW_IMAGE_GZIP:
+    case DW_IMAGE_XZ:
+        return dw__container_read(path, format, flags & DW__IMAGE_RAW_ISO ? DW__ISO_RAW : 0, out,
+                                  err);
     default:
         return dw__iso_read(path, 0, out, err);
     }

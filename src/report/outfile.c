@@ -20,6 +20,16 @@ static int io_error(struct dw_error_detail *err, int sys_errno, const char *what
 }
 
 /* Open path.part with fopen mode, or fail saying why. */
+/* fclose of->fp and free its buffer; the fclose result. */
+static int close_fp(struct dw__outfile *of)
+{
+    int rc = of->fp ? fclose(of->fp) : 0;
+    of->fp = NULL;
+    free(of->buf);
+    of->buf = NULL;
+    return rc;
+}
+
 static int outfile_fopen(struct dw__outfile *of, const char *path, const char *mode,
                          const char *what, struct dw_error_detail *err)
 {
@@ -37,6 +47,12 @@ static int outfile_fopen(struct dw__outfile *of, const char *path, const char *m
         dw__outfile_keep(of); /* nothing was created: nothing to remove */
         return rc;
     }
+    /* Without a buffer of our own the stream keeps stdio's 4 KiB one. */
+    if ((of->buf = malloc(DW__OUTFILE_BUFFER_BYTES)) != NULL &&
+        setvbuf(of->fp, of->buf, _IOFBF, DW__OUTFILE_BUFFER_BYTES) != 0) {
+        free(of->buf);
+        of->buf = NULL;
+    }
     return 0;
 }
 
@@ -52,11 +68,16 @@ int dw__outfile_reopen(struct dw__outfile *of, const char *path, struct dw_error
 
 void dw__outfile_keep(struct dw__outfile *of)
 {
-    if (of->fp)
-        fclose(of->fp);
+    close_fp(of);
     free(of->path);
     free(of->part_path);
     memset(of, 0, sizeof(*of));
+}
+
+int dw__outfile_write_error(const struct dw__outfile *of, int sys_errno,
+                            struct dw_error_detail *err)
+{
+    return io_error(err, sys_errno ? sys_errno : EIO, "write", of->part_path);
 }
 
 int dw__outfile_check(struct dw__outfile *of, struct dw_error_detail *err)
@@ -75,12 +96,10 @@ int dw__outfile_finish(struct dw__outfile *of, struct dw_error_detail *err)
         rc = io_error(err, errno ? errno : EIO, "write", of->part_path);
         goto fail;
     }
-    if (fclose(of->fp) != 0) {
-        of->fp = NULL;
+    if (close_fp(of) != 0) {
         rc = io_error(err, errno, "write", of->part_path);
         goto fail;
     }
-    of->fp = NULL;
     return 0;
 fail:
     dw__outfile_abort(of);
@@ -110,8 +129,7 @@ int dw__outfile_commit(struct dw__outfile *of, struct dw_error_detail *err)
 
 void dw__outfile_abort(struct dw__outfile *of)
 {
-    if (of->fp)
-        fclose(of->fp);
+    close_fp(of);
     if (of->part_path)
         unlink(of->part_path);
     free(of->path);

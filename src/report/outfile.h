@@ -12,7 +12,12 @@ struct dw__outfile {
     char *path;      /* final name, owned */
     char *part_path; /* path + ".part", owned */
     FILE *fp;
+    char *buf;       /* fp's stdio buffer (DW__OUTFILE_BUFFER_BYTES), owned */
 };
+
+/* The stdio buffer of every output file: writes of a sector at a time
+ * (paranoia mode, 2352 bytes) reach the kernel in blocks this large. */
+#define DW__OUTFILE_BUFFER_BYTES (256u * 1024u)
 
 /* Create path.part for writing (truncating an old one).  Returns 0 or a
  * DW_E* code with err->message naming the file and what to do. */
@@ -40,6 +45,12 @@ int dw__outfile_rename(struct dw__outfile *of, struct dw_error_detail *err);
 
 /* Close and remove path.part; safe to call on a closed or zeroed one. */
 void dw__outfile_abort(struct dw__outfile *of);
+
+/* The error of a write to of (by any means: pwrite on its descriptor too)
+ * that failed with sys_errno: DW_ENOSPC/DW_EACCES/DW_EIO ... with err
+ * naming the file and saying what to do. */
+int dw__outfile_write_error(const struct dw__outfile *of, int sys_errno,
+                            struct dw_error_detail *err);
 
 /* Check the write error state of the stream; DW_ENOSPC/DW_EIO with err set. */
 int dw__outfile_check(struct dw__outfile *of, struct dw_error_detail *err);

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include "discwright/errors.h"
 #include "discwright/version.h"
 
@@ -31,6 +34,20 @@ static bool append(char *out, size_t out_bytes, size_t *used, const char *fmt, .
         return false;
     *used += (size_t)n;
     return true;
+}
+
+/* How nettle hashes SHA-1 and SHA-256 here: Debian builds it "fat", and
+ * it takes the SHA extensions when CPUID leaf 7 says the CPU has them
+ * (EBX bit 29), as its own start-up does (NETTLE_FAT_VERBOSE=1 shows
+ * "using sha_ni instructions").  "" where that cannot be told. */
+static const char *nettle_sha_path(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return (b >> 29) & 1 ? "+sha_ni" : "+portable_sha";
+#endif
+    return "";
 }
 
 /* Length of the version word of s: libcdio's strings go on with the
@@ -58,8 +75,8 @@ int dw_version_libraries(char *out, size_t out_bytes)
         append(out, out_bytes, &used, " libcdio_paranoia/%.*s libburn/%d.%d.%d libisofs/%d.%d.%d",
                word_bytes(paranoia), paranoia, burn_major, burn_minor, burn_micro, iso_major,
                iso_minor, iso_micro) &&
-        append(out, out_bytes, &used, " zlib/%s nettle/%d.%d json-c/%s %s libxml2/%ld.%ld.%ld",
-               zlibVersion(), nettle_version_major(), nettle_version_minor(),
+        append(out, out_bytes, &used, " zlib/%s nettle/%d.%d%s json-c/%s %s libxml2/%ld.%ld.%ld",
+               zlibVersion(), nettle_version_major(), nettle_version_minor(), nettle_sha_path(),
                json_c_version(), curl_version(), xml / 10000, xml / 100 % 100, xml % 100);
     if (!fits) {
         out[0] = '\0';

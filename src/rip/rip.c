@@ -1086,7 +1086,10 @@ static void rip_keep_or_drop(struct dw__rip *r)
     bool from_complete = r->resume && r->resume->complete;
     if (!r->image.part_path) {
         return;
-    } else if (from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba) {
+    } else if (from_complete || !r->map_path[0] || r->final_lba <= r->bin_first_lba ||
+               access(r->map_path, F_OK) != 0) {
+        /* Nothing a --resume could go on from: no sector map was written
+         * (the first flush of the image failed, as on a full disk). */
         dw__outfile_abort(&r->image);
         if (!r->resume)
             unlink(r->map_path);
@@ -1143,6 +1146,22 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
     dw__ripmap_toc(r->disc, r->toc_fingerprint, sizeof(r->toc_fingerprint));
     snprintf(r->drive_name, sizeof(r->drive_name), "%s %s", rep->source.vendor,
              rep->source.model);
+    /* an ISO image, plain or in a container (CSO, DMG, iso.gz), has its
+     * sectors rebuilt; a DVD or BD has no raw sectors */
+    if (!rep->iso && !rep->medium.is_cd &&
+        strcmp(rep->medium.profile_name, "ISO image file") != 0)
+        return dw__set_error(r->err, DW_EUNSUPPORTED,
+                             "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
+                             "--format iso",
+                             r->source, rep->medium.profile_name);
+    /* A CD's Q time ends at 99:59:74 (LBA 449849): a longer layout (a DVD
+     * image taken for a 2048-byte CD track) would have every sector past
+     * it re-read as bad.  Said before anything is read. */
+    if (!rep->iso && r->disc->leadout_lba > 449850)
+        return dw__set_error(r->err, DW_EUNSUPPORTED,
+                             "'%s' is %ld sectors long, more than a CD can hold (a CD ends at "
+                             "LBA 449850, 100 minutes): rip it with --format iso",
+                             r->source, (long)r->disc->leadout_lba);
     if (opts->name && (rc = dw__rip_name_check(opts->name, r->err)))
         return rc;
     if ((rc = dw__ensure_dir(opts->output_dir, r->err)))
@@ -1156,11 +1175,6 @@ static int rip_begin(struct dw__rip *r, char *stem, size_t stem_bytes)
         (!iso && path_join(r->cue_path, sizeof(r->cue_path), opts->output_dir, r->name, ".cue")) ||
         (!iso && path_join(r->map_path, sizeof(r->map_path), opts->output_dir, r->name, ".map")))
         return dw__set_error(r->err, DW_EINVAL, "output path too long");
-    if (!iso && !rep->medium.is_cd && strcmp(rep->source.backend, "iso") != 0)
-        return dw__set_error(r->err, DW_EUNSUPPORTED,
-                             "'%s' holds a %s, which has no raw 2352-byte sectors: rip it with "
-                             "--format iso",
-                             r->source, rep->medium.profile_name);
     return dw__rip_outset_check(r);
 }
 

@@ -89,8 +89,7 @@ int dw__ripmap_save(struct dw__rip *r, int32_t final_lba, bool complete, bool fo
     r->map_saved_s = now;
     /* The bytes first: a map must never claim what the disk has not got. */
     if (r->image.fp && (fflush(r->image.fp) != 0 || fdatasync(fileno(r->image.fp)) != 0))
-        return dw__set_error(r->err, dw_error_from_errno(errno), "cannot write '%s': %s",
-                             r->image.part_path, strerror(errno));
+        return dw__outfile_write_error(&r->image, errno, r->err);
     json_object *m = json_object_new_object();
     json_object_object_add(m, "map", json_object_new_string(MAP_NAME));
     json_object_object_add(m, "version", json_object_new_int(MAP_VERSION));

@@ -233,8 +233,7 @@ static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t 
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return dw__set_error(r->err, dw_error_from_errno(errno), "cannot write '%s': %s",
-                                 r->image.part_path, strerror(errno));
+            return dw__outfile_write_error(&r->image, n < 0 ? errno : EIO, r->err);
         done += (size_t)n;
     }
     return 0;

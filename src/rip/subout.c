@@ -140,7 +140,7 @@ int dw__rip_extras_check(struct dw__rip *r, bool iso)
     dw__rip_log(r, DW_LOG_INFO,
                 "extra outputs: a CloneCD set (raw P-W sub-channel %s, in a second pass "
                 "after the bin)%s%s",
-                is_image(r) ? "synthesized from the image layout"
+                is_image(r) ? dw_drive_q_source(r->drive)
                             : "from the drive, READ CD sub-channel 001b",
                 !more[0]      ? ""
                 : toc && htoa ? ", "
@@ -440,7 +440,7 @@ static int write_clonecd(struct dw__rip *r, const struct bin_layout *b)
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     struct dw__rr_subchannel *so = &r->rep->subchannel;
     so->present = true;
-    so->source = is_image(r) ? "synthesized from the image layout"
+    so->source = is_image(r) ? dw_drive_q_source(r->drive)
                              : "raw P-W from the drive (READ CD sub-channel 001b)";
     so->sectors = s.sectors;
     so->unreadable = s.unreadable;

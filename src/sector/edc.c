@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "discwright/sector.h"
+#include "sector/edc_int.h"
 
 /* ECMA-130 Annex A: EDC polynomial P(x) = (x^16 + x^15 + x^2 + 1) *
  * (x^16 + x^2 + x + 1) = 0x8001801B, processed LSB first, so the table uses
@@ -46,8 +47,11 @@ static void tables_init(void)
 
 uint32_t dw_edc_compute(const uint8_t *data, size_t bytes)
 {
-    uint32_t crc = 0; /* Annex A: initial value 0, no final inversion */
+    return dw__edc_update(0, data, bytes); /* Annex A: initial value 0, no final inversion */
+}
 
+uint32_t dw__edc_update(uint32_t crc, const uint8_t *data, size_t bytes)
+{
     pthread_once(&tables_once, tables_init);
     while (bytes >= 8) {
         uint32_t lo = crc ^ ((uint32_t)data[0] | (uint32_t)data[1] << 8 |

@@ -17,7 +17,10 @@ bench_audio_image() {
 # DIR/NAME.iso (kept) to BIN/CUE so that every sector gets a real EDC/ECC.
 bench_data_image() {
   head -c $(($4 * 2048)) /dev/urandom >"$2/$3.iso"
-  "$1" -q rip "$2/$3.iso" -o "$2" --name "$3" >/dev/null
+  # (into a folder of its own: the rip's output set would include its input)
+  "$1" -q --raw rip "$2/$3.iso" -o "$2/$3.rip" --name "$3" >/dev/null
+  mv "$2/$3.rip/$3.bin" "$2/$3.rip/$3.cue" "$2/"
+  rm -rf "$2/$3.rip"
 }
 
 # ratio A B: A / B with two decimals (B of 0, below the clock's resolution,

@@ -5,8 +5,8 @@
  * is sniffed under (which only breaks ties) is picked by its size.  The
  * verdict must agree with the format (0 exactly for the formats discwright
  * reads, else a message); an input taken for ISO must have the recognition
- * area the ISO reader wants; one taken for a cue sheet, TOC file or NRG
- * image is handed to that parser, whose result must be sound.  Replayed
+ * area the ISO reader wants; one taken for a cue sheet, TOC file, NRG
+ * image, CloneCD or MDS descriptor is handed to that parser, whose result must be sound.  Replayed
  * over every fixture file, whatever its kind. */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +30,10 @@ static void check_parse(enum dw__image_format f, const uint8_t *data, size_t siz
         rc = dw__toc_parse((const char *)data, size, "fuzz.toc", false, &img, &err);
     else if (f == DW_IMAGE_NRG)
         rc = dw__nrg_parse(data, size, "fuzz.nrg", &img, &err);
+    else if (f == DW_IMAGE_CCD)
+        rc = dw__ccd_parse((const char *)data, size, "fuzz.ccd", false, &img, &err);
+    else if (f == DW_IMAGE_MDS)
+        rc = dw__mds_parse(data, size, "fuzz.mds", false, 0, &img, &err);
     else
         return;
     if (rc == 0)
@@ -54,7 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     int rc = dw__image_sniff_verdict(name, f, data, head, size, &err);
     bool readable = f == DW_IMAGE_CUE || f == DW_IMAGE_TOC || f == DW_IMAGE_NRG ||
-                    f == DW_IMAGE_ISO;
+                    f == DW_IMAGE_ISO || f == DW_IMAGE_CCD || f == DW_IMAGE_MDS ||
+                    f == DW_IMAGE_CHD || f == DW_IMAGE_CSO || f == DW_IMAGE_ZSO ||
+                    f == DW_IMAGE_ECM || f == DW_IMAGE_DMG || f == DW_IMAGE_GZIP ||
+                    f == DW_IMAGE_XZ;
     if (readable != (rc == 0))
         abort();
     if (rc != 0 && (rc != DW_EUNSUPPORTED || !strstr(err.message, name)))

@@ -98,17 +98,31 @@ pad() { head -c "$1" /dev/zero; }
 printf '[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\n' > "$work/src/disc.cue"
 { printf 'MEDIA DESCRIPTOR\001\005'; pad 70; } > "$work/src/disc.mds"
 gzip -c "$L/cdda.cue" > "$work/src/disc.iso.gz"
-for c in "game.chd:is a MAME CHD image, which discwright cannot read yet" \
-         "game.iso:is a CSO (compressed ISO) image, which discwright cannot read yet" \
-         "mac.dmg:is an Apple disk image (DMG), which discwright cannot read yet" \
-         "disc.cue:is a CloneCD control file (.ccd), which discwright cannot read yet" \
-         "disc.mds:is an Alcohol 120% descriptor (.mds), which discwright cannot read yet" \
-         "disc.iso.gz:is a gzip-compressed file, which discwright cannot read yet"; do
+bzip2 -c "$L/cdda.cue" > "$work/src/disc.iso.bz2"
+for c in "disc.iso.bz2:is a bzip2-compressed file, which discwright cannot read yet"; do
   f=${c%%:*}
   expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
   expect_stderr "'$work/src/$f' ${c#*:}" "$f is refused by its name"
-  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG and ISO 9660/UDF images" "$f: says what it reads"
+  expect_stderr "it reads cue sheets, cdrdao TOC files, Nero NRG, ISO 9660/UDF images" "$f: says what it reads"
 done
+# Containers discwright reads, whatever the extension says, broken or
+# holding no image: refused with what is wrong.
+for c in "game.iso:index entry 0 points to byte 0, inside the header or the index" \
+         "mac.dmg:has no XML property list" \
+         "disc.iso.gz:holds a cue sheet, not an ISO image: decompress it first"; do
+  f=${c%%:*}
+  expect_exit 1 "info $f" -- "$DW" info "$work/src/$f"
+  expect_stderr "'$work/src/$f'" "$f: the message names the file"
+  expect_stderr "${c#*:}" "$f: says what is wrong"
+done
+# CloneCD and Alcohol descriptors go to their readers, whatever the name.
+expect_exit 1 "a CloneCD file named .cue" -- "$DW" info "$work/src/disc.cue"
+expect_stderr "'disc.cue': no [Entry] sections: the file holds no TOC" "  is read as CloneCD"
+expect_exit 1 "an empty Alcohol descriptor" -- "$DW" info "$work/src/disc.mds"
+expect_stderr "'disc.mds': says it has 0 sessions" "  is read as MDS"
+# A CHD is read (test_chd.sh); this one's header is empty: refused as damaged.
+expect_exit 1 "info of a CHD with an empty header" -- "$DW" info "$work/src/game.chd"
+expect_stderr "the file is damaged" "game.chd is refused as damaged"
 expect_exit 1 "rip of a CHD" -- "$DW" rip "$work/src/game.chd" -o "$work/o6"
 no_outputs "$work/o6" "rip of a CHD"
 # An ISO needs a volume descriptor; other files say what they start with.
@@ -152,6 +166,13 @@ for c in drives info rip burn verify; do
   expect_exit 0 "$c --help" -- "$DW" "$c" --help
   expect_stdout "usage: discwright $c" "$c --help prints its usage"
 done
+# An image longer than a CD can be (a DVD-sized ISO, sparse here) is refused
+# as BIN/CUE before anything is read or created, with the way out.
+truncate -s $((460000 * 2048)) "$work/dvd-sized.iso"
+printf '\001CD001\001' | dd of="$work/dvd-sized.iso" bs=1 seek=$((16 * 2048)) conv=notrunc 2>/dev/null
+expect_exit 1 "BIN/CUE rip of a 460000-sector image" -- "$DW" rip "$work/dvd-sized.iso" -o "$work/o5"
+expect_stderr "rip it with --format iso" "it says to rip it as ISO"
+[ ! -e "$work/o5" ] && ok "nothing created for it" || bad "$work/o5 was created"
 expect_exit 0 "--version" -- "$DW" --version
 expect_stdout "discwright 0." "--version prints the version"
 finish

@@ -57,6 +57,20 @@ shipped=$root/share/discwright/profiles
   ok "profiles in share/discwright/profiles" || bad "profiles missing under $shipped"
 [ -f "$root/share/doc/discwright/LICENSE" ] && ok "LICENSE in share/doc/discwright" ||
   bad "no share/doc/discwright/LICENSE"
+# Man pages (from docs/*.md, OPTIONS from the option tables) and completion.
+if [ -d "$build/man" ]; then
+  for page in discwright discwright-rip discwright-burn discwright-verify; do
+    [ -f "$root/share/man/man1/$page.1" ] || bad "no share/man/man1/$page.1"
+  done
+  MANWIDTH=100 man -l "$root/share/man/man1/discwright-rip.1" 2>/dev/null | grep -q -- '--subchannel' &&
+    ok "man pages in share/man/man1 (discwright-rip(1) renders with its options)" ||
+    bad "installed discwright-rip.1 does not render its options"
+else
+  ci_strict "no man pages built (pandoc missing at configure time)"
+fi
+[ -f "$root/share/bash-completion/completions/discwright" ] &&
+  [ -f "$root/share/zsh/vendor-completions/_discwright" ] &&
+  ok "bash and zsh completion installed" || bad "completion files missing under $root/share"
 
 # The library: SONAME, exported symbols, no builder's path.
 objdump -p "$lib" >"$work/objdump.txt" 2>&1
@@ -249,13 +263,16 @@ if [ -n "$deb" ]; then
   if dpkg -x "$deb" "$work/debroot" 2>"$work/dpkg.err"; then
     ok "dpkg -x into a fresh tree"
     for f in usr/bin/discwright usr/include/discwright/drive.h usr/share/discwright/profiles/drives/offsets.tsv \
-      usr/share/doc/discwright/LICENSE; do
+      usr/share/doc/discwright/LICENSE usr/share/bash-completion/completions/discwright \
+      usr/share/zsh/vendor-completions/_discwright; do
       [ -e "$work/debroot/$f" ] || bad "the package lacks /$f"
     done
     [ -n "$(find "$work/debroot/usr/lib" -name libdiscwright.so.0)" ] &&
       [ -n "$(find "$work/debroot/usr/lib" -name discwright.pc)" ] &&
       ok "the package has the library, discwright.pc, the program, headers and profiles under /usr" ||
       bad "the package's /usr/lib: $(find "$work/debroot/usr/lib" | head)"
+    [ ! -d "$build/man" ] || [ -f "$work/debroot/usr/share/man/man1/discwright-rip.1" ] ||
+      [ -f "$work/debroot/usr/share/man/man1/discwright-rip.1.gz" ] || bad "the package lacks discwright-rip(1)"
     check_installed "$work/debroot/usr" "dpkg -x tree"
   else
     bad "dpkg -x: $(cat "$work/dpkg.err")"

@@ -74,12 +74,85 @@ static void test_file_sha1(void **state)
     assert_int_not_equal(dw_hash_file("/nonexistent/x", DW_HASH_ALL, &d), 0);
 }
 
+/* The MD5 worker (dw_hash_set_threads): the same digests as the
+ * single-thread code for streams of every shape: empty, smaller than a
+ * ring slot, exact multiples of the 256 KiB slots and of the 2 MiB ring,
+ * odd chunk sizes, and a hash reused after dw_hash_final. */
+static void digests_of(unsigned threads, unsigned which, const uint8_t *data, size_t bytes,
+                       const size_t *chunks, int rounds, struct dw_digests *out)
+{
+    dw_hash_set_threads(threads);
+    struct dw_hash *h = dw_hash_new(which);
+    assert_non_null(h);
+    for (int r = 0; r < rounds; r++) {
+        size_t done = 0;
+        for (int k = 0; done < bytes; k++) {
+            size_t n = chunks[k % 5];
+            if (n > bytes - done)
+                n = bytes - done;
+            dw_hash_update(h, data + done, n);
+            done += n;
+        }
+        dw_hash_final(h, &out[r]);
+    }
+    dw_hash_free(h);
+    dw_hash_set_threads(0);
+}
+
+static void test_threaded_same_digests(void **state)
+{
+    (void)state;
+    size_t max = 9u * 1024 * 1024 + 333;
+    uint8_t *data = malloc(max);
+    assert_non_null(data);
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < max; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        data[i] = (uint8_t)x;
+    }
+    static const size_t sizes[] = {0, 1, 2352, 256 * 1024, 2 * 1024 * 1024,
+                                   2 * 1024 * 1024 + 1, 9u * 1024 * 1024 + 333};
+    static const size_t chunks[][5] = {{2352, 2352, 2352, 2352, 2352},
+                                       {1, 4095, 262144, 262143, 70000},
+                                       {1048576, 3, 524288, 262145, 17}};
+    static const unsigned whichs[] = {DW_HASH_ALL, DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1,
+                                      DW_HASH_MD5 | DW_HASH_SHA256, DW_HASH_MD5};
+    for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+        for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++)
+            for (size_t w = 0; w < sizeof(whichs) / sizeof(whichs[0]); w++) {
+                struct dw_digests one[2], two[2];
+                digests_of(1, whichs[w], data, sizes[s], chunks[c], 2, one);
+                digests_of(2, whichs[w], data, sizes[s], chunks[c], 2, two);
+                for (int r = 0; r < 2; r++) {
+                    assert_int_equal(one[r].bytes, sizes[s]);
+                    assert_int_equal(two[r].bytes, sizes[s]);
+                    assert_int_equal(one[r].crc32, two[r].crc32);
+                    assert_string_equal(one[r].md5, two[r].md5);
+                    assert_string_equal(one[r].sha1, two[r].sha1);
+                    assert_string_equal(one[r].sha256, two[r].sha256);
+                }
+                /* The second round of a reused hash equals the first. */
+                assert_string_equal(two[0].md5, two[1].md5);
+            }
+    /* A known vector through the worker: MD5 of 1,000,000 'a' (RFC 1321's
+     * test suite has it as a million-a vector for SHA-1; MD5's value is
+     * 7707d6ae4e027c70eea2a935c2296f21). */
+    memset(data, 'a', 1000000);
+    struct dw_digests d[1];
+    static const size_t whole[5] = {1000000, 1000000, 1000000, 1000000, 1000000};
+    digests_of(2, DW_HASH_MD5 | DW_HASH_SHA1, data, 1000000, whole, 1, d);
+    assert_string_equal(d[0].md5, "7707d6ae4e027c70eea2a935c2296f21");
+    assert_string_equal(d[0].sha1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_vectors),
         cmocka_unit_test(test_streaming_and_restart),
         cmocka_unit_test(test_file_sha1),
+        cmocka_unit_test(test_threaded_same_digests),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }
