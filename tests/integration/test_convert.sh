@@ -63,6 +63,19 @@ for k in 1 2 3 4; do
   same_file "rt-toc (Track 0$k).bin" "s-split (Track 0$k).bin" "toc -> split: track $k as cue -> split wrote it"
 done
 
+# ---- the compressed formats (sink_chd.c, sink_cso.c) ---------------------
+expect_exit 0 "sample.cue -> chd" -- "$DW" convert "$S/sample.cue" -o s.chd
+expect_stdout "1009 read back identical" "chd: every sector read back identical"
+expect_exit 0 "chd -> bincue" -- "$DW" convert s.chd -o rt-chd.cue
+same_file rt-chd.bin "$S/sample.bin" "cue -> chd -> cue: the bin is byte-identical"
+if have chdman; then
+  chdman verify -i s.chd >chdv.txt 2>&1 && grep -q "verification successful" chdv.txt \
+    && ok "chdman verify passes on our CHD" || bad "chdman verify: $(tail -2 chdv.txt)"
+fi
+expect_exit 0 "sample.iso -> cso" -- "$DW" convert "$S/sample.iso" -o i.cso
+expect_exit 0 "cso -> iso" -- "$DW" convert i.cso -o rt-cso.iso
+same_file rt-cso.iso "$S/sample.iso" "iso -> cso -> iso: the same bytes"
+
 # ---- bchunk agrees with split on each track's bytes ----------------------
 # bchunk cuts a track from its last INDEX to the next track's first one and
 # writes Mode 1 tracks as 2048-byte ISO: compare each audio track with the
