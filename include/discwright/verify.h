@@ -24,7 +24,11 @@ enum dw_sector_class {
     DW_CLASS_MATCH = 0,    /* read and equal */
     DW_CLASS_MISCOMPARE,   /* read, but different */
     DW_CLASS_UNREADABLE,   /* the source could not deliver it */
-    DW_CLASS_UNTESTED      /* not reached (the job stopped first) */
+    DW_CLASS_UNTESTED,     /* not reached (the job stopped first) */
+    DW_CLASS_OUTSIDE       /* audio: every sample of the sector lies, after
+                              the read offset shift, outside the source's
+                              audio (lead-in, lead-out or a data track side):
+                              nothing to compare, not an error */
 };
 
 /* Classify one sector: read_rc is the status of reading it from the source
@@ -35,8 +39,20 @@ DW_API enum dw_sector_class dw_verify_classify(int read_rc, const uint8_t *got,
                                                const uint8_t *want, size_t bytes,
                                                int32_t *first_diff_byte);
 
-/* Name of a class: "match", "miscompare", "unreadable", "untested"; static. */
+/* Name of a class: "match", "miscompare", "unreadable", "untested",
+ * "outside"; static. */
 DW_API const char *dw_sector_class_name(enum dw_sector_class c);
+
+/* Flags of struct dw_verify_opts. */
+#define DW_VERIFY_READ_OFFSET 0x1u /* compare audio with opts->read_offset_samples
+                                      instead of the drive's known offset or
+                                      the one the search finds */
+#define DW_VERIFY_SUBCHANNEL_Q 0x2u /* also read the Q sub-channel of every
+                                      sector from both sides
+                                      (dw_drive_read_q_frames) and compare the
+                                      frames whose CRC is valid on both: for a
+                                      disc burned RAW, whose Q came from the
+                                      image */
 
 struct dw_verify_opts {
     int32_t source_lba;      /* where the image starts on the source; -1: the
@@ -44,14 +60,35 @@ struct dw_verify_opts {
                                 (BIN/CUE) of the source */
     int retries;             /* re-reads of an unreadable sector; -1: 2 */
     const char *command_line;/* recorded in the report; may be NULL */
-    unsigned flags;          /* must be 0 */
+    unsigned flags;          /* DW_VERIFY_* above; other bits DW_EINVAL */
+    int32_t read_offset_samples; /* with DW_VERIFY_READ_OFFSET: the offset
+                                    correction of the source's audio, in
+                                    samples, AccurateRip's sign (profile.h),
+                                    -DW_VERIFY_MAX_OFFSET..DW_VERIFY_MAX_OFFSET */
 };
 
-/* A run of neighbouring sectors of one class other than match. */
+/* Largest read offset, in samples, either way: 10 sectors. */
+#define DW_VERIFY_MAX_OFFSET (10 * 588)
+/* Shifts the search tries either way, in samples: 5 sectors. */
+#define DW_VERIFY_SEARCH_SAMPLES (5 * 588)
+
+/* A run of neighbouring sectors of one class other than match (and of one
+ * track). */
 struct dw_verify_range {
     int32_t first_lba, last_lba;     /* on the source */
     enum dw_sector_class cls;
-    int32_t first_diff_byte;         /* miscompare: offset in the first sector */
+    int32_t first_diff_byte;         /* miscompare: offset in the first sector
+                                        (audio: in the sector as corrected by
+                                        the read offset), else -1 */
+    /* Fields added after the first version (see dw_verify_report_range): */
+    int32_t first_diff_sample;       /* audio miscompare: first_diff_byte / 4,
+                                        the stereo sample 0..587; else -1 */
+    int track;                       /* the image's track number */
+    int edc;                         /* data miscompare: 1 when the source
+                                        sector fails its own EDC/ECC check
+                                        (ECMA-130 Annex A: damaged on the way),
+                                        0 when it passes (the disc holds another
+                                        valid sector); -1 audio and others */
 };
 
 /* ---- the report of a verify -----------------------------------------------
@@ -101,7 +138,25 @@ enum dw_verify_count {
     DW_VERIFY_UNTESTED,           /* not reached: the verify was stopped */
     DW_VERIFY_SOURCE_EXTRA_SECTORS, /* on the source after the image (padding,
                                      run-out): not compared */
-    DW_VERIFY_RANGES              /* ranges of non-matching sectors */
+    DW_VERIFY_RANGES,             /* ranges of non-matching sectors */
+    DW_VERIFY_OUTSIDE,            /* audio sectors with no sample to compare
+                                     (DW_CLASS_OUTSIDE) */
+    DW_VERIFY_SAMPLES_NOT_COMPARED, /* audio samples (4 bytes) whose source
+                                     position, after the read offset shift,
+                                     lies outside the source's audio: the few
+                                     at the disc's edges; not differences */
+    DW_VERIFY_EDC_ERRORS,         /* miscompared data sectors whose source copy
+                                     fails its EDC/ECC check */
+    DW_VERIFY_TRACKS,             /* tracks in the per-track list */
+    /* With DW_VERIFY_SUBCHANNEL_Q, in Q frames (one a sector): */
+    DW_VERIFY_Q_COMPARED,         /* CRC-valid on both sides, compared */
+    DW_VERIFY_Q_MISCOMPARE,       /* of them, different (the verdict is then
+                                     a mismatch) */
+    DW_VERIFY_Q_NOT_COMPARED,     /* a CRC that fails on either side (or a
+                                     frame the source did not deliver), or an
+                                     MCN/ISRC frame (ADR 2/3) facing another
+                                     ADR: encoders place those freely */
+    DW_VERIFY_Q_RANGES            /* ranges of differing Q frames */
 };
 /* The count `what`; 0 for an unknown one, for rep NULL, and for a verify
  * that failed before it compared anything. */
@@ -126,12 +181,88 @@ DW_API int dw_verify_report_sector_bytes(const struct dw_verify_report *rep);
 DW_API int dw_verify_report_range(const struct dw_verify_report *rep, int i,
                                   struct dw_verify_range *out, size_t out_bytes);
 
+/* Where the read offset a verify applied to audio came from. */
+enum dw_verify_offset_source {
+    DW_VERIFY_OFFSET_NONE = 0,  /* "none": no audio was compared */
+    DW_VERIFY_OFFSET_IMAGE,     /* "image": the source is an image file, whose
+                                   audio is stored as ripped: 0 */
+    DW_VERIFY_OFFSET_OPTION,    /* "option": opts (--offset) */
+    DW_VERIFY_OFFSET_PROFILE,   /* "profile": the drive's profile
+                                   (drive_profile.h read_offset_samples) */
+    DW_VERIFY_OFFSET_TABLE,     /* "table": the drive offset tables (profile.h) */
+    DW_VERIFY_OFFSET_FOUND,     /* "found": by sliding the first non-silent
+                                   audio of the image against the source */
+    DW_VERIFY_OFFSET_NOT_FOUND  /* "not found": unknown and the search found
+                                   no shift (silent audio, or the audio
+                                   differs): compared at 0 */
+};
+
+/* The name in quotes above; static, "none" for values out of range. */
+DW_API const char *dw_verify_offset_source_name(enum dw_verify_offset_source s);
+
+/* The read offset the verify applied to the source's audio, in samples
+ * (AccurateRip's sign: source sample k + N was compared with image sample
+ * k), and where it came from; *detail (may be NULL) gets one line saying
+ * more (the table file and line, how many shifts the search found fitting,
+ * why none did), owned by rep.  For rep NULL or a verify that compared no
+ * audio: 0 and DW_VERIFY_OFFSET_NONE.  When the offset came from the
+ * drive, a profile or the option, the search still ran (a drive source with
+ * audio) and dw_verify_report_offset_search tells what it found. */
+DW_API int32_t dw_verify_report_offset(const struct dw_verify_report *rep,
+                                       enum dw_verify_offset_source *source,
+                                       const char **detail);
+
+/* What the search found when it ran: 1 with *samples the combined read +
+ * write offset of the source's audio against the image, 0 when it found
+ * none, -1 when it did not run (an image source, no audio, or a verify that
+ * stopped first). */
+DW_API int dw_verify_report_offset_search(const struct dw_verify_report *rep,
+                                          int32_t *samples);
+
+/* One track of the image as the verify compared it. */
+struct dw_verify_track {
+    int number;                 /* the image's track number */
+    bool audio;                 /* compared with the read offset (else raw or
+                                   user data) */
+    int64_t sectors, match, miscompare, unreadable, untested, outside;
+    int64_t samples_not_compared; /* audio: see DW_VERIFY_SAMPLES_NOT_COMPARED */
+    int64_t edc_errors;         /* see DW_VERIFY_EDC_ERRORS */
+    int64_t q_compared, q_miscompare, q_not_compared; /* see DW_VERIFY_Q_* */
+};
+
+/* Track i, 0 .. dw_verify_report_count(DW_VERIFY_TRACKS) - 1, in the
+ * image's order, into *out (out_bytes: sizeof(*out) as the caller was
+ * compiled; only that much is written).  0, DW_ERANGE for i out of range,
+ * DW_EINVAL for out NULL or out_bytes too small for the number and counts. */
+DW_API int dw_verify_report_track(const struct dw_verify_report *rep, int i,
+                                  struct dw_verify_track *out, size_t out_bytes);
+
+/* Range i, 0 .. dw_verify_report_count(DW_VERIFY_Q_RANGES) - 1, of
+ * sectors whose Q frames differ (cls DW_CLASS_MISCOMPARE, first_diff_byte
+ * the first differing byte of the 12-byte frame of first_lba, track;
+ * first_diff_sample and edc -1), as dw_verify_report_range. */
+DW_API int dw_verify_report_q_range(const struct dw_verify_report *rep, int i,
+                                    struct dw_verify_range *out, size_t out_bytes);
+
 /* Compare source with image (opened as drives: an ISO image is compared as
  * 2048-byte user data, a BIN/CUE, TOC or NRG as raw 2352-byte sectors),
  * exactly over the image's tracks from opts->source_lba.  Each source
  * sector is read with the transfer that covers it and, when that fails,
  * alone again until a read succeeds, opts->retries times at most (at
- * least once); then classified (dw_verify_classify).  cb may be NULL: progress gets phase "verify"
+ * least once); then classified (dw_verify_classify).
+ *
+ * Audio sectors of a raw comparison are compared with the source's read
+ * offset corrected (REFERENCE-2 "Write offset, combined offset,
+ * verification"): opts->read_offset_samples with DW_VERIFY_READ_OFFSET,
+ * else 0 for an image source, else the drive's profile, else the drive
+ * offset tables; when none is known, the shift (within
+ * DW_VERIFY_SEARCH_SAMPLES either way) at which the first non-silent audio
+ * of the image equals the source's (dw_verify_report_offset).  Image
+ * sample k is compared with source sample k + offset; samples whose source
+ * position falls outside the source's audio are counted
+ * (DW_VERIFY_SAMPLES_NOT_COMPARED), never differences.  A data sector that
+ * differs is checked with dw_sector_check (ECMA-130 Annex A EDC/ECC).
+ * cb may be NULL: progress gets phase "verify"
  * (at most five times a second, and at the end); a non-zero return stops
  * the verify (the rest is "untested", DW_EABORTED).  Callbacks run on the
  * calling thread.
@@ -142,7 +273,9 @@ DW_API int dw_verify_report_range(const struct dw_verify_report *rep, int i,
  * "error"); it stays NULL only when no report could be made (DW_EINVAL
  * for bad arguments, DW_ENOMEM).  Returns 0 when the comparison ran to the
  * end, whatever it found (see the verdict), or DW_E* with err (may be
- * NULL) set: DW_EINVAL (NULL drive, unknown flags), DW_EUNSUPPORTED (an
+ * NULL) set: DW_EINVAL (NULL drive, unknown flags, an offset out of
+ * range), DW_EUNSUPPORTED (also: DW_VERIFY_SUBCHANNEL_Q with a source that
+ * returns no sub-channel data or a comparison of user data) (an
  * image with audio tracks against a source without raw sectors),
  * DW_ENOMEDIUM, DW_EABORTED, DW_ENOMEM, or the image's read error (a
  * sector the image cannot serve is a broken image, not a difference). */

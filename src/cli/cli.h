@@ -44,6 +44,12 @@ int cmd_checklog(struct cli *cli, int argc, char **argv);
 struct dw_verify_report;
 int cli_verify_run(struct cli *cli, const char *source, const char *image, int32_t lba,
                    int retries, struct dw_verify_report **report_out);
+/* The same with every option of the verify (opts->command_line is set
+ * here). */
+struct dw_verify_opts;
+int cli_verify_run_opts(struct cli *cli, const char *source, const char *image,
+                        const struct dw_verify_opts *opts,
+                        struct dw_verify_report **report_out);
 
 /* rip --format for the formats of convert other than bincue and iso
  * (src/cli/cli_ripconvert.c): whether format is one; the work directory

@@ -15,19 +15,16 @@
  * text from drives and file names is stored as given and escaped by the
  * serializer.
  *
- * Room for the offset-aware verify of audio (per track: sectors matched,
- * miscompared and unreadable, the read offset used and whether it was
- * known or found, samples outside the medium): a section of its own here
- * (`have_tracks` + an array, `have_read_offset` + a struct, as the rip's
- * model has them), new dw_verify_count kinds at the end of the public
- * enum, and a track accessor beside dw_verify_report_range.  Nothing of
- * the public API has to change for it.
+ * Audio is compared with a read offset (have_offset: where it came from,
+ * what the search found); each track of the image keeps its own counts
+ * (tracks[]), the whole verify the sums.
  */
 #ifndef DW_VERIFY_REPORT_H
 #define DW_VERIFY_REPORT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "discwright/disc.h"
 #include "discwright/drive.h"
 #include "discwright/verify.h"
 
@@ -55,8 +52,25 @@ struct dw_verify_report {
     int64_t sectors;          /* sectors of the image's tracks */
     int64_t source_extra_sectors;
     int64_t match, miscompare, unreadable, untested;
+    int64_t outside, samples_not_compared, edc_errors;
     struct dw_verify_range *ranges; /* in source LBA order, neighbours merged */
     int range_count, range_cap;
+    bool q;                   /* the Q sub-channel was compared */
+    int64_t q_compared, q_miscompare, q_not_compared;
+    struct dw_verify_range *q_ranges; /* as ranges, of differing Q frames */
+    int q_range_count, q_range_cap;
+    struct dw_verify_track tracks[DW_MAX_TRACKS]; /* the image's, in order */
+    int track_count;
+
+    /* the read offset of audio; set when audio was compared */
+    bool have_offset;
+    int32_t offset_samples;   /* applied: image sample k ~ source k + this */
+    enum dw_verify_offset_source offset_source;
+    char offset_detail[512];
+    int search;               /* -1 not run, 0 nothing fit, 1 found */
+    int32_t search_samples;   /* the shift found (search 1) */
+    int search_fits;          /* shifts that fit the block that decided */
+    bool search_silent;       /* the image's audio is all silence */
 
     /* the verdict */
     enum dw_verify_verdict verdict;
@@ -70,13 +84,22 @@ struct dw_verify_report {
  * the verify says otherwise); NULL without memory.  src/verify/verify_report.c */
 struct dw_verify_report *dw__verify_report_new(void);
 
-/* Count one sector of class cls at source LBA lba (first_diff_byte: the
- * miscompare's first differing byte, else -1) and, unless it matched, add
- * it to the ranges: to the last one when that has the same class and ends
- * just before lba, else as a new one (first_diff_byte is the new range's).
- * Returns 0 or DW_ENOMEM.  src/verify/verify_report.c */
-int dw__verify_report_add(struct dw_verify_report *rep, int32_t lba, enum dw_sector_class cls,
-                          int32_t first_diff_byte);
+/* Count one sector of class cls at source LBA lba, of rep->tracks[track]
+ * (-1: of none), in the totals and the track's counts and, unless it
+ * matched, add it to the ranges: to the last one when that has the same
+ * class and track and ends just before lba, else as a new one; d (may be
+ * NULL: no detail) gives the new range's first_diff_byte,
+ * first_diff_sample and edc.  Returns 0 or DW_ENOMEM.
+ * src/verify/verify_report.c */
+int dw__verify_report_add(struct dw_verify_report *rep, int track, int32_t lba,
+                          enum dw_sector_class cls, const struct dw_verify_range *d);
+
+/* Count one Q frame of rep->tracks[track] at source LBA lba: compared
+ * (equal or not: diff_byte >= 0 is the first differing byte) or not
+ * compared; a differing one goes into the Q ranges as
+ * dw__verify_report_add does.  0 or DW_ENOMEM.  src/verify/verify_report.c */
+int dw__verify_report_add_q(struct dw_verify_report *rep, int track, int32_t lba,
+                            bool compared, int32_t diff_byte);
 
 /* The verdict and exit status from the counts, or FAILED with error when
  * error is not NULL; stamps "finished" and makes the JSON (rep->json stays

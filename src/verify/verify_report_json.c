@@ -29,8 +29,61 @@ static json_object *range_json(const struct dw_verify_range *r)
     add(x, "first_lba", json_object_new_int(r->first_lba));
     add(x, "last_lba", json_object_new_int(r->last_lba));
     add(x, "sectors", json_object_new_int(r->last_lba - r->first_lba + 1));
+    if (r->track)
+        add(x, "track", json_object_new_int(r->track));
     if (r->cls == DW_CLASS_MISCOMPARE)
         add(x, "first_diff_byte", json_object_new_int(r->first_diff_byte));
+    if (r->cls == DW_CLASS_MISCOMPARE && r->first_diff_sample >= 0)
+        add(x, "first_diff_sample", json_object_new_int(r->first_diff_sample));
+    if (r->cls == DW_CLASS_MISCOMPARE && r->edc >= 0)
+        add(x, "source_edc", json_object_new_string(r->edc ? "bad" : "good"));
+    return x;
+}
+
+static json_object *track_json(const struct dw_verify_track *t, bool q)
+{
+    json_object *x = json_object_new_object();
+    add(x, "number", json_object_new_int(t->number));
+    add(x, "type", json_object_new_string(t->audio ? "audio" : "data"));
+    add(x, "sectors", json_object_new_int64(t->sectors));
+    add(x, "match", json_object_new_int64(t->match));
+    add(x, "miscompare", json_object_new_int64(t->miscompare));
+    add(x, "unreadable", json_object_new_int64(t->unreadable));
+    add(x, "untested", json_object_new_int64(t->untested));
+    if (t->audio) {
+        add(x, "outside", json_object_new_int64(t->outside));
+        add(x, "samples_not_compared", json_object_new_int64(t->samples_not_compared));
+    } else {
+        add(x, "edc_errors", json_object_new_int64(t->edc_errors));
+    }
+    if (q) {
+        add(x, "q_compared", json_object_new_int64(t->q_compared));
+        add(x, "q_miscompare", json_object_new_int64(t->q_miscompare));
+        add(x, "q_not_compared", json_object_new_int64(t->q_not_compared));
+    }
+    return x;
+}
+
+/* The read offset applied to audio, where it came from, what the search
+ * found. */
+static json_object *offset_json(const struct dw_verify_report *rep)
+{
+    json_object *x = json_object_new_object();
+    add(x, "samples", json_object_new_int(rep->offset_samples));
+    add(x, "source", json_object_new_string(dw_verify_offset_source_name(rep->offset_source)));
+    add(x, "detail", json_object_new_string(rep->offset_detail));
+    json_object *s = json_object_new_object();
+    add(s, "ran", json_object_new_boolean(rep->search >= 0));
+    if (rep->search >= 0) {
+        add(s, "found", json_object_new_boolean(rep->search == 1));
+        if (rep->search == 1) {
+            add(s, "samples", json_object_new_int(rep->search_samples));
+            add(s, "shifts_fitting", json_object_new_int(rep->search_fits));
+        } else {
+            add(s, "silent", json_object_new_boolean(rep->search_silent));
+        }
+    }
+    add(x, "search", s);
     return x;
 }
 
@@ -44,7 +97,27 @@ static void add_comparison(json_object *o, const struct dw_verify_report *rep)
     add(o, "miscompare", json_object_new_int64(rep->miscompare));
     add(o, "unreadable", json_object_new_int64(rep->unreadable));
     add(o, "untested", json_object_new_int64(rep->untested));
+    add(o, "outside", json_object_new_int64(rep->outside));
+    add(o, "samples_not_compared", json_object_new_int64(rep->samples_not_compared));
+    add(o, "edc_errors", json_object_new_int64(rep->edc_errors));
     add(o, "source_extra_sectors", json_object_new_int64(rep->source_extra_sectors));
+    if (rep->have_offset)
+        add(o, "read_offset", offset_json(rep));
+    json_object *tracks = json_object_new_array();
+    for (int i = 0; i < rep->track_count; i++)
+        json_object_array_add(tracks, track_json(&rep->tracks[i], rep->q));
+    add(o, "tracks", tracks);
+    if (rep->q) {
+        json_object *q = json_object_new_object();
+        add(q, "compared", json_object_new_int64(rep->q_compared));
+        add(q, "miscompare", json_object_new_int64(rep->q_miscompare));
+        add(q, "not_compared", json_object_new_int64(rep->q_not_compared));
+        json_object *qr = json_object_new_array();
+        for (int i = 0; i < rep->q_range_count; i++)
+            json_object_array_add(qr, range_json(&rep->q_ranges[i]));
+        add(q, "ranges", qr);
+        add(o, "subchannel_q", q);
+    }
     json_object *ranges = json_object_new_array();
     for (int i = 0; i < rep->range_count; i++)
         json_object_array_add(ranges, range_json(&rep->ranges[i]));

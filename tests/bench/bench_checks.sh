@@ -52,7 +52,7 @@ us() { awk -v s="$1" -v n="$sectors" 'BEGIN { printf "%.2f", s * 1e6 / n }'; }
 echo "generating a $minutes-minute audio image and a Mode 1 data image ($sectors sectors each)..."
 bench_audio_image "$work" audio "$sectors"
 bench_data_image "$dw" "$work" data "$sectors"
-rm -f "$work/data.iso"
+rm -f "$work/data-user.iso"
 
 echo
 echo "CPU time (user + sys, least of $runs runs) per sector, microseconds:"

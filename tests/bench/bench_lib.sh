@@ -14,13 +14,11 @@ bench_audio_image() {
 
 # bench_data_image DISCWRIGHT DIR NAME SECTORS: DIR/NAME.bin and DIR/NAME.cue,
 # a Mode 1 track of SECTORS sectors of random user data, made by ripping
-# DIR/NAME.iso (kept) to BIN/CUE so that every sector gets a real EDC/ECC.
+# DIR/NAME-user.iso (kept; random bytes, no volume descriptor: --raw) to
+# BIN/CUE so that every sector gets a real EDC/ECC.
 bench_data_image() {
-  head -c $(($4 * 2048)) /dev/urandom >"$2/$3.iso"
-  # (into a folder of its own: the rip's output set would include its input)
-  "$1" -q --raw rip "$2/$3.iso" -o "$2/$3.rip" --name "$3" >/dev/null
-  mv "$2/$3.rip/$3.bin" "$2/$3.rip/$3.cue" "$2/"
-  rm -rf "$2/$3.rip"
+  head -c $(($4 * 2048)) /dev/urandom >"$2/$3-user.iso"
+  "$1" -q rip --raw "$2/$3-user.iso" -o "$2" --name "$3" >/dev/null
 }
 
 # ratio A B: A / B with two decimals (B of 0, below the clock's resolution,

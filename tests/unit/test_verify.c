@@ -15,6 +15,7 @@
 #include "discwright/sector.h"
 #include "discwright/verify.h"
 #include "json_check.h"
+#include "verify/verify_offset.h"
 
 #define ISOFS_CUE DW_FIXTURES_DIR "/libcdio/test/data/isofs-m1.cue"
 #define ISOFS_BIN DW_FIXTURES_DIR "/libcdio/test/data/isofs-m1.bin"
@@ -222,9 +223,10 @@ static void test_report_accessors_and_json(void **state)
     assert_int_equal(dw_verify_report_count(rep, (enum dw_verify_count)99), 0);
 
     struct dw_verify_range r[3];
-    static const struct dw_verify_range want[3] = {{10, 11, DW_CLASS_MISCOMPARE, 5},
-                                                   {40, 40, DW_CLASS_MISCOMPARE, 2047},
-                                                   {60, 63, DW_CLASS_UNREADABLE, -1}};
+    static const struct dw_verify_range want[3] = {
+        {.first_lba = 10, .last_lba = 11, .cls = DW_CLASS_MISCOMPARE, .first_diff_byte = 5},
+        {.first_lba = 40, .last_lba = 40, .cls = DW_CLASS_MISCOMPARE, .first_diff_byte = 2047},
+        {.first_lba = 60, .last_lba = 63, .cls = DW_CLASS_UNREADABLE, .first_diff_byte = -1}};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(dw_verify_report_range(rep, i, &r[i], sizeof(r[i])), 0);
         assert_int_equal(r[i].first_lba, want[i].first_lba);
@@ -244,7 +246,8 @@ static void test_report_accessors_and_json(void **state)
     assert_string_equal(keys,
                         "tool,schema,schema_version,command,command_line,finished,source,"
                         "image,compare,source_lba,sectors,match,miscompare,unreadable,"
-                        "untested,source_extra_sectors,ranges,verdict,exit_status");
+                        "untested,outside,samples_not_compared,edc_errors,"
+                        "source_extra_sectors,tracks,ranges,verdict,exit_status");
     assert_string_equal(json_str(o, "schema"), "discwright-verify-report");
     assert_int_equal(json_int(o, "schema_version"), 1);
     assert_string_equal(json_str(o, "command"), "verify");
@@ -272,8 +275,8 @@ static void test_report_accessors_and_json(void **state)
         json_object *x = json_object_array_get_idx(v, (size_t)i);
         json_keys(x, keys, sizeof(keys));
         assert_string_equal(keys, r[i].cls == DW_CLASS_MISCOMPARE
-                                      ? "class,first_lba,last_lba,sectors,first_diff_byte"
-                                      : "class,first_lba,last_lba,sectors");
+                                      ? "class,first_lba,last_lba,sectors,track,first_diff_byte"
+                                      : "class,first_lba,last_lba,sectors,track");
         assert_string_equal(json_str(x, "class"), dw_sector_class_name(r[i].cls));
         assert_int_equal(json_int(x, "first_lba"), r[i].first_lba);
         assert_int_equal(json_int(x, "last_lba"), r[i].last_lba);
@@ -365,9 +368,14 @@ static void test_report_after_failure(void **state)
     rep = (struct dw_verify_report *)&r; /* any value: dw_verify clears it */
     assert_int_equal(dw_verify(NULL, im, NULL, NULL, &rep, &err), DW_EINVAL);
     assert_null(rep);
-    struct dw_verify_opts bad = {.source_lba = -1, .retries = -1, .flags = 1};
+    struct dw_verify_opts bad = {.source_lba = -1, .retries = -1, .flags = 0x80};
     assert_int_equal(dw_verify(s, im, &bad, NULL, &rep, &err), DW_EINVAL);
     assert_null(rep);
+    bad.flags = DW_VERIFY_READ_OFFSET;
+    bad.read_offset_samples = DW_VERIFY_MAX_OFFSET + 1;
+    assert_int_equal(dw_verify(s, im, &bad, NULL, &rep, &err), DW_EINVAL);
+    assert_null(rep);
+    assert_non_null(strstr(err.message, "out of range"));
     assert_null(dw_verify_report_json(NULL));
     assert_int_equal(dw_verify_report_verdict(NULL), DW_VERIFY_VERDICT_FAILED);
     assert_int_equal(dw_verify_report_exit_status(NULL), 1);
@@ -459,6 +467,283 @@ static void test_report_raw(void **state)
     dw_drive_free(im);
 }
 
+
+/* ---- the offset search (verify_offset.h) on synthetic audio ------------- */
+
+/* n samples of noise from seed (xorshift32), never a silent sample. */
+static void noise(uint8_t *pcm, int64_t n, uint32_t seed)
+{
+    uint32_t x = seed ? seed : 1;
+    for (int64_t i = 0; i < n * 4; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        pcm[i] = (uint8_t)x;
+    }
+    for (int64_t i = 0; i < n; i++)
+        pcm[i * 4] |= 1;
+}
+
+/* The source as a drive with read offset `shift` delivers the image:
+ * image sample p at source position p + shift, source positions 0..n-1,
+ * zeros where the image has nothing. */
+static void shifted(const uint8_t *image, uint8_t *source, int64_t n, int32_t shift)
+{
+    memset(source, 0, (size_t)n * 4);
+    for (int64_t q = 0; q < n; q++)
+        if (q - shift >= 0 && q - shift < n)
+            memcpy(source + q * 4, image + (q - shift) * 4, 4);
+}
+
+#define SEARCH_N (40 * 588)
+
+static void test_offset_search_shifts(void **state)
+{
+    (void)state;
+    uint8_t *img = malloc(SEARCH_N * 4), *src = malloc(SEARCH_N * 4);
+    assert_non_null(img);
+    assert_non_null(src);
+    noise(img, SEARCH_N, 7);
+    static const int32_t shifts[] = {0, 6, -30, 667, -667, 588, -1176, 2940, -2940, 1};
+    for (size_t i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+        struct dw__offset_search r;
+        shifted(img, src, SEARCH_N, shifts[i]);
+        assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                                  DW_VERIFY_SEARCH_SAMPLES, &r),
+                         0);
+        assert_true(r.found);
+        assert_int_equal(r.shift_samples, shifts[i]);
+        if (r.fits != 1)
+            fail_msg("shift %d: %d shifts fit", (int)shifts[i], r.fits);
+        /* at -2940 the first block lies wholly before the source's start */
+        assert_int_equal(r.blocks, shifts[i] == -2940 ? 2 : 1);
+        assert_false(r.silent);
+    }
+    /* Positions need not start at 0, and the source window may be a part:
+     * image from sample 100000, source 10 sectors of it from 99000. */
+    struct dw__offset_search r;
+    shifted(img, src, SEARCH_N, 30);
+    assert_int_equal(dw__verify_offset_search(img, 100000, SEARCH_N, src + 1000 * 4,
+                                              100000 + 1000, 10 * 588,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_true(r.found);
+    assert_int_equal(r.shift_samples, 30);
+    /* Beyond the range: nothing fits. */
+    shifted(img, src, SEARCH_N, DW_VERIFY_SEARCH_SAMPLES + 1);
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_false(r.found);
+    assert_false(r.silent);
+    assert_int_equal(r.blocks, DW_VERIFY_SEARCH_BLOCKS);
+    /* Other audio altogether: nothing fits. */
+    noise(src, SEARCH_N, 99);
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_false(r.found);
+    assert_int_equal(dw__verify_offset_search(NULL, 0, 1, src, 0, 1, 0, &r), DW_EINVAL);
+    assert_int_equal(dw__verify_offset_search(img, 0, 1, src, 0, 1, 0, NULL), DW_EINVAL);
+    free(img);
+    free(src);
+}
+
+static void test_offset_search_silence(void **state)
+{
+    (void)state;
+    uint8_t *img = calloc(SEARCH_N, 4), *src = malloc(SEARCH_N * 4);
+    assert_non_null(img);
+    assert_non_null(src);
+    struct dw__offset_search r;
+    /* All silence: unfindable, and said so. */
+    shifted(img, src, SEARCH_N, 6);
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_false(r.found);
+    assert_true(r.silent);
+    assert_int_equal(r.blocks, 0);
+    /* 20 silent sectors, then noise: the silence is skipped, the first
+     * block with sound decides. */
+    noise(img + 20 * 588 * 4, SEARCH_N - 20 * 588, 3);
+    shifted(img, src, SEARCH_N, -30);
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_true(r.found);
+    assert_false(r.silent);
+    assert_int_equal(r.shift_samples, -30);
+    assert_int_equal(r.fits, 1);
+    /* One click in silence (fewer non-silent samples than the minimum a
+     * shift must match) is not evidence: nothing fits. */
+    memset(img, 0, SEARCH_N * 4);
+    img[5000 * 4] = 9;
+    shifted(img, src, SEARCH_N, 6);
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_false(r.found);
+    assert_false(r.silent);
+    free(img);
+    free(src);
+}
+
+static void test_offset_search_changed_and_periodic(void **state)
+{
+    (void)state;
+    uint8_t *img = malloc(SEARCH_N * 4), *src = malloc(SEARCH_N * 4);
+    assert_non_null(img);
+    assert_non_null(src);
+    struct dw__offset_search r;
+    /* A changed sample in the first block: that block fits no shift, the
+     * second decides. */
+    noise(img, SEARCH_N, 11);
+    shifted(img, src, SEARCH_N, 667);
+    src[(1000 + 667) * 4] ^= 0x40;
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_true(r.found);
+    assert_int_equal(r.shift_samples, 667);
+    assert_int_equal(r.blocks, 2);
+    /* A period of 100 samples: every shift 6 + 100k fits; the one nearest 0
+     * is taken and the count says how many fit. */
+    for (int64_t i = 0; i < SEARCH_N; i++)
+        memcpy(img + i * 4, img + (i % 100) * 4, 4);
+    shifted(img, src, SEARCH_N, 6);
+    assert_int_equal(dw__verify_offset_search(img, 0, SEARCH_N, src, 0, SEARCH_N,
+                                              DW_VERIFY_SEARCH_SAMPLES, &r),
+                     0);
+    assert_true(r.found);
+    assert_int_equal(r.shift_samples, 6);
+    if (r.fits < 20)
+        fail_msg("%d shifts fit", r.fits);
+    free(img);
+    free(src);
+}
+
+/* Write n bytes of buf to path. */
+static void write_file(const char *path, const uint8_t *buf, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* An audio image and a source image holding the same audio 6 samples
+ * later (as a drive with read offset +6 would deliver it): compared at 0
+ * (the source is an image) every sector differs; with the offset given
+ * they match but for the last 6 samples, which are counted as not
+ * compared; one changed sample is named by LBA and sample. */
+static void test_verify_offset_option(void **state)
+{
+    (void)state;
+    enum { SECTORS = 300 };
+    char dir[] = "/tmp/dw-test-voff-XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    const int64_t n = (int64_t)SECTORS * 588;
+    uint8_t *img = malloc((size_t)n * 4), *src = malloc((size_t)n * 4);
+    assert_non_null(img);
+    assert_non_null(src);
+    noise(img, n, 5);
+    shifted(img, src, n, 6);
+    static const char *const names[2] = {"i", "s"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof(path), "%s/%s.bin", dir, names[k]);
+        write_file(path, k ? src : img, (size_t)n * 4);
+        snprintf(path, sizeof(path), "%s/%s.cue", dir, names[k]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "FILE \"%s.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+                   "  TRACK 02 AUDIO\n    INDEX 01 00:02:00\n",
+                names[k]);
+        fclose(f);
+    }
+    struct dw_drive *s = NULL, *im = NULL;
+    struct dw_error_detail err;
+    struct dw_verify_report *rep = NULL;
+    snprintf(path, sizeof(path), "%s/i.cue", dir);
+    assert_int_equal(dw_drive_open(path, 0, &im, &err), 0);
+    snprintf(path, sizeof(path), "%s/s.cue", dir);
+    assert_int_equal(dw_drive_open(path, 0, &s, &err), 0);
+
+    enum dw_verify_offset_source os;
+    const char *detail;
+    int32_t found;
+    assert_int_equal(dw_verify(s, im, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_exit_status(rep), 4);
+    assert_int_equal(dw_verify_report_offset(rep, &os, &detail), 0);
+    assert_int_equal(os, DW_VERIFY_OFFSET_IMAGE);
+    assert_int_equal(dw_verify_report_offset_search(rep, &found), -1);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MISCOMPARE), SECTORS);
+    dw_verify_report_free(rep);
+
+    struct dw_verify_opts opts = {.source_lba = -1, .retries = -1,
+                                  .flags = DW_VERIFY_READ_OFFSET, .read_offset_samples = 6};
+    assert_int_equal(dw_verify(s, im, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_exit_status(rep), 0);
+    assert_int_equal(dw_verify_report_offset(rep, &os, &detail), 6);
+    assert_int_equal(os, DW_VERIFY_OFFSET_OPTION);
+    assert_string_equal(dw_verify_offset_source_name(os), "option");
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MATCH), SECTORS);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_SAMPLES_NOT_COMPARED), 6);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_TRACKS), 2);
+    struct dw_verify_track t;
+    assert_int_equal(dw_verify_report_track(rep, 1, &t, sizeof(t)), 0);
+    assert_int_equal(t.number, 2);
+    assert_true(t.audio);
+    assert_int_equal(t.sectors, SECTORS - 150);
+    assert_int_equal(t.match, SECTORS - 150);
+    assert_int_equal(t.samples_not_compared, 6);
+    assert_int_equal(dw_verify_report_track(rep, 2, &t, sizeof(t)), DW_ERANGE);
+    json_object *o = json_tokener_parse(dw_verify_report_json(rep)), *v, *x;
+    assert_non_null(o);
+    assert_true(json_object_object_get_ex(o, "read_offset", &v));
+    assert_int_equal(json_int(v, "samples"), 6);
+    assert_string_equal(json_str(v, "source"), "option");
+    assert_int_equal(json_int(o, "samples_not_compared"), 6);
+    assert_true(json_object_object_get_ex(o, "tracks", &v));
+    assert_int_equal(json_object_array_length(v), 2);
+    x = json_object_array_get_idx(v, 1);
+    assert_string_equal(json_str(x, "type"), "audio");
+    assert_int_equal(json_int(x, "samples_not_compared"), 6);
+    json_object_put(o);
+    dw_verify_report_free(rep);
+    dw_drive_free(s);
+
+    /* One changed sample: sector 200, sample 17 of the source. */
+    uint8_t *p = src + ((int64_t)200 * 588 + 17 + 6) * 4;
+    p[1] ^= 0x20;
+    snprintf(path, sizeof(path), "%s/s.bin", dir);
+    write_file(path, src, (size_t)n * 4);
+    snprintf(path, sizeof(path), "%s/s.cue", dir);
+    assert_int_equal(dw_drive_open(path, 0, &s, &err), 0);
+    assert_int_equal(dw_verify(s, im, &opts, NULL, &rep, &err), 0);
+    assert_int_equal(dw_verify_report_exit_status(rep), 4);
+    assert_int_equal(dw_verify_report_count(rep, DW_VERIFY_MISCOMPARE), 1);
+    struct dw_verify_range r;
+    assert_int_equal(dw_verify_report_range(rep, 0, &r, sizeof(r)), 0);
+    assert_int_equal(r.first_lba, 200);
+    assert_int_equal(r.last_lba, 200);
+    assert_int_equal(r.first_diff_sample, 17);
+    assert_int_equal(r.first_diff_byte, 17 * 4 + 1);
+    assert_int_equal(r.track, 2);
+    assert_int_equal(r.edc, -1);
+    dw_verify_report_free(rep);
+    dw_drive_free(s);
+    dw_drive_free(im);
+    free(img);
+    free(src);
+    static const char *const files[] = {"i.bin", "i.cue", "s.bin", "s.cue"};
+    for (size_t k = 0; k < 4; k++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +754,10 @@ int main(void)
         cmocka_unit_test(test_report_after_failure),
         cmocka_unit_test(test_report_stopped),
         cmocka_unit_test(test_report_raw),
+        cmocka_unit_test(test_offset_search_shifts),
+        cmocka_unit_test(test_offset_search_silence),
+        cmocka_unit_test(test_offset_search_changed_and_periodic),
+        cmocka_unit_test(test_verify_offset_option),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }
