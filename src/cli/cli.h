@@ -33,6 +33,7 @@ int cmd_rip(struct cli *cli, int argc, char **argv);
 int cmd_offset(struct cli *cli, int argc, char **argv);
 int cmd_burn(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_convert(struct cli *cli, int argc, char **argv);
 int cmd_blank(struct cli *cli, int argc, char **argv);
 int cmd_checklog(struct cli *cli, int argc, char **argv);
 
@@ -49,6 +50,18 @@ struct dw_verify_opts;
 int cli_verify_run_opts(struct cli *cli, const char *source, const char *image,
                         const struct dw_verify_opts *opts,
                         struct dw_verify_report **report_out);
+
+/* rip --format for the formats of convert other than bincue and iso
+ * (src/cli/cli_ripconvert.c): whether format is one; the work directory
+ * the BIN/CUE rip goes to (OUTDIR/discwright-rip.work, OUTDIR made) into
+ * out, 0 or -1 with a message; and the conversion of the finished rip into
+ * OUTDIR, which returns the exit status (the rip's status when it
+ * succeeds). */
+struct dw_rip_report;
+bool cli_rip_convert_format(const char *format);
+int cli_rip_work_dir(const char *outdir, char *out, size_t out_bytes);
+int cli_rip_convert(struct cli *cli, const struct dw_rip_report *rep, const char *outdir,
+                    const char *work, const char *format, bool overwrite, int status);
 
 /* s escaped for the terminal (dw_text_escape: control characters and bytes
  * that are not UTF-8 become \xNN) in one of 8 rotating static buffers of

@@ -23,8 +23,10 @@ static const struct cli_opt rip_opts[] = {
      CLI_COMPLETE_NONE, NULL},
     {"format", 'f', 'f', "FORMAT",
      "bincue (default), iso, flac or wav (one file per audio track and NAME.cue; with them "
-     "--name may be a pattern: %n number, %t title, %a artist, %A album; default \"%n - %t\")",
-     CLI_COMPLETE_WORDS, "bincue iso flac wav"},
+     "--name may be a pattern: %n number, %t title, %a artist, %A album; default \"%n - %t\"), "
+     "or a format of 'discwright convert' (split, ccd, toc, chd, cso): BIN/CUE, then "
+     "converted",
+     CLI_COMPLETE_WORDS, "bincue iso flac wav split ccd toc chd cso"},
     {"mode", 'm', 'm', "MODE",
      "audio read mode: secure (default: one pass with C2, re-reads of flagged sectors only), "
      "test-and-copy (secure plus a second read of every sector, compared), paranoia "
@@ -146,6 +148,7 @@ struct rip_args {
     struct dw_rip_profile profile; /* opts->profile_name/_file point into it */
     const char *profile_arg;
     bool list_profiles, mode_given, retries_given;
+    const char *convert_to; /* --format of convert's list: rip to BIN/CUE, convert */
 };
 
 /* Parse the options into *a.  Returns -1 to go on, else the exit status
@@ -173,8 +176,11 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
                 a->opts.format = DW_RIP_FLAC;
             else if (!strcmp(optarg, "wav"))
                 a->opts.format = DW_RIP_WAV;
+            else if (cli_rip_convert_format(optarg)) /* BIN/CUE, then convert */
+                a->opts.format = DW_RIP_BINCUE, a->convert_to = optarg;
             else {
-                cli_errorf("unknown format '%s': use bincue, iso, flac or wav", optarg);
+                cli_errorf("unknown format '%s': use bincue, iso, flac, wav or a format of "
+                           "'discwright convert --help'", optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -352,6 +358,14 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
     }
     struct dw_callbacks cb;
     struct dw_rip_report *rep = NULL;
+    const char *outdir = a.opts.output_dir;
+    char work[4200];
+    if (a.convert_to && cli_rip_work_dir(outdir, work, sizeof(work))) {
+        dw_drive_free(d);
+        return EXIT_FAILURE_;
+    }
+    if (a.convert_to)
+        a.opts.output_dir = work;
     cli_callbacks(cli, &cb);
     cli_install_signals();
     rc = dw_rip(d, &a.opts, &cb, &rep, &err);
@@ -367,6 +381,9 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
             cli_errorf("the log of the failed rip is '%s'", log);
     } else {
         status = rip_summary(cli, rep);
+        if (a.convert_to && status != EXIT_FAILURE_)
+            status = cli_rip_convert(cli, rep, outdir, work, a.convert_to,
+                                     (a.opts.flags & DW_RIP_OVERWRITE) != 0, status);
     }
     dw_rip_report_free(rep);
     return status;

@@ -43,11 +43,27 @@ void dw__cue_put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *c
     dw__cue_put_quoted(out, indent, "SONGWRITER", ct->songwriter, replaced);
 }
 
-int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
+/* A FILE line; a name cannot hold a quote either. */
+static void put_file(FILE *out, const char *name)
+{
+    fputs("FILE \"", out);
+    for (const char *c = name; *c; c++)
+        fputc(*c == '"' ? '\'' : *c, out);
+    fputs("\" BINARY\n", out);
+}
+
+/* dw_cue_write, or with names (not NULL) one FILE per track
+ * (dw__cue_write_per_track). */
+static int cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
+                     const char *const *names, FILE *out)
 {
     char msf[9];
+    bool per_track = names != NULL;
     if (!disc || !opts || disc->track_count <= 0 || opts->flags)
         return DW_EINVAL;
+    for (int i = 0; per_track && i < disc->track_count; i++)
+        if (!names[i])
+            return DW_EINVAL;
     fprintf(out, "REM COMMENT \"discwright %s\"\n", DW_VERSION_STRING);
     int replaced = 0;
     if (dw_mcn_valid(disc->mcn))
@@ -55,16 +71,21 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
     else if (disc->mcn[0])
         replaced++;
     dw__cue_put_cdtext(out, "", &disc->cdtext, &replaced);
-    fputs("FILE \"", out);
-    for (const char *c = opts->bin_name; *c; c++)
-        fputc(*c == '"' ? '\'' : *c, out);
-    fputs("\" BINARY\n", out);
+    if (!per_track)
+        put_file(out, opts->bin_name);
     int session = 0;
     for (int i = 0; i < disc->track_count; i++) {
         const struct dw_track *t = &disc->tracks[i];
         if (disc->session_count > 1 && t->session != session) {
             session = t->session;
-            fprintf(out, "  REM SESSION %02d\n", session);
+            fprintf(out, per_track ? "REM SESSION %02d\n" : "  REM SESSION %02d\n", session);
+        }
+        int32_t file_lba = 0;
+        if (per_track) {
+            put_file(out, names[i]);
+            file_lba = dw_track_first_lba(t);
+            if (file_lba < opts->bin_first_lba)
+                file_lba = opts->bin_first_lba;
         }
         fprintf(out, "  TRACK %02d %s\n", t->number, dw_track_mode_cue_name(t->mode, 2352));
         dw__cue_put_cdtext(out, "    ", &t->cdtext, &replaced);
@@ -86,7 +107,7 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
         for (int j = 0; j < t->index_count; j++) {
             if (t->index_lba[j] == DW_LBA_NONE)
                 continue;
-            int32_t pos = bin_frames(opts, t->index_lba[j]);
+            int32_t pos = per_track ? t->index_lba[j] - file_lba : bin_frames(opts, t->index_lba[j]);
             if (pos < 0)
                 continue; /* before the bin: not ripped (lead-in pregap) */
             dw_msf_format(pos, msf);
@@ -96,4 +117,15 @@ int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opt
     if (opts->replaced)
         *opts->replaced = replaced;
     return ferror(out) ? DW_EIO : 0;
+}
+
+int dw_cue_write(const struct dw_disc *disc, const struct dw_cue_write_opts *opts, FILE *out)
+{
+    return cue_write(disc, opts, NULL, out);
+}
+
+int dw__cue_write_per_track(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
+                            const char *const *track_bin_names, FILE *out)
+{
+    return track_bin_names ? cue_write(disc, opts, track_bin_names, out) : DW_EINVAL;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "discwright/disc.h"
@@ -49,5 +50,15 @@ int dw__cdtext_apply(uint8_t *packs, size_t pack_bytes, struct dw_disc *disc);
 void dw__cue_put_quoted(FILE *out, const char *indent, const char *kw, const char *value,
                         int *replaced);
 void dw__cue_put_cdtext(FILE *out, const char *indent, const struct dw_cdtext *ct, int *replaced);
+
+/* dw_cue_write with one FILE per track (the redump "NAME (Track NN).bin"
+ * layout of `convert --format split`): track i's file, track_bin_names[i]
+ * (disc->track_count names), holds its sectors from its first LBA (INDEX 00
+ * when it has a pregap, not before opts->bin_first_lba) to its end_lba, and
+ * its INDEX positions are relative to that file; REM SESSION lines come
+ * before the FILE.  opts->bin_name and the gaps are not used.  Returns as
+ * dw_cue_write; DW_EINVAL also for a missing name.  src/disc/cue_write.c */
+int dw__cue_write_per_track(const struct dw_disc *disc, const struct dw_cue_write_opts *opts,
+                            const char *const *track_bin_names, FILE *out);
 
 #endif

@@ -432,3 +432,21 @@ fail:
     d->ops = NULL;
     return rc;
 }
+
+bool dw__drive_sub_stored(const struct dw_drive *d)
+{
+    if (dw__drive_is_mmc(d))
+        return true;
+    if (!d || d->ops != &image_ops || !d->priv)
+        return false;
+    const struct dw__image *img = ((const struct image_drive *)d->priv)->img;
+    int stored = 0;
+    for (int i = 0; i < img->span_count; i++) {
+        if (img->spans[i].layout == DW_SPAN_ZERO)
+            continue;
+        if (!img->spans[i].has_sub)
+            return false;
+        stored++;
+    }
+    return stored > 0;
+}

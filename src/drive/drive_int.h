@@ -97,6 +97,13 @@ int dw__drive_open_mmc(struct dw_drive *d, const char *device,
  * and drives it opened have its tables.)  src/drive/drive.c */
 bool dw__drive_is_mmc(const struct dw_drive *d);
 
+/* Whether the P-W that dw_drive_read_raw_sub returns is the medium's own
+ * rather than synthesized from the layout: true for an MMC drive (it reads
+ * the disc's sub-channel) and for an image whose every stored span carries
+ * sub-channel (a CloneCD .sub, an MDF or CHD with P-W); false for images
+ * without (cue, TOC, ISO: dw_disc_synth_pw).  src/drive/drive_image.c */
+bool dw__drive_sub_stored(const struct dw_drive *d);
+
 /* Send one CDB of cdb_bytes (6, 10 or 12) to the MMC drive d the way the
  * MMC backend sends its own (mmc_command.c): through the drive's SCSI
  * transport (SG_IO on Linux, libcdio elsewhere; transport.h), with a read
