@@ -35,12 +35,13 @@ fi
 # tests/emu): CI installs only these, and under CI=true a test that finds
 # one missing fails.  bchunk; xorriso; cdrskin; libcdio-utils (cd-info,
 # iso-info, iso-read); cd-paranoia; cdrdao; sox (soxi); file; python3;
-# bsdutils (script, for a terminal); time (the benchmarks).
+# bsdutils (script, for a terminal); time (the benchmarks); genisoimage
+# (isoinfo) and libarchive-tools (bsdtar), which read mkiso's images.
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
-  python3-jsonschema)
+  python3-jsonschema genisoimage libarchive-tools)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

@@ -21,6 +21,7 @@ static const struct {
     {"info", cmd_info, "show a drive, its medium and the disc layout (TOC)"},
     {"rip", cmd_rip, "rip a disc or image to BIN/CUE or ISO"},
     {"offset", cmd_offset, "find a drive's read offset (AccurateRip key disc, data track)"},
+    {"mkiso", cmd_mkiso, "make an ISO 9660 image of folders and files"},
     {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
     {"verify", cmd_verify, "compare a disc or file with its image"},
     {"blank", cmd_blank, "blank a rewritable disc (CD-RW, DVD-RW)"},

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* discwright: build mode, folders and files to an ISO 9660 image.
+ *
+ * Built on libisofs 1.5 (libisofs/libisofs.h): ECMA-119 (ISO 9660) at
+ * interchange level 3 (files of 4 GiB and more as multi-extent files,
+ * ECMA-119 6.5.1), Rock Ridge (RRIP 1.12, IEEE P1282) and Joliet names,
+ * ISO 9660:1999 (long names), El Torito 1.0 boot records, the libisofs MD5
+ * tags (session and per-file checksums, the ones `xorriso -check_md5`
+ * verifies) and zisofs file compression (zlib).
+ *
+ * Thread rules: libisofs keeps a process-wide message queue; dw_build_*
+ * calls may run in several threads but each struct dw_build is used by one
+ * thread at a time.
+ */
+#ifndef DISCWRIGHT_BUILD_H
+#define DISCWRIGHT_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "discwright/errors.h"
+#include "discwright/progress.h"
+#include "discwright/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Flags of struct dw_build_opts.flags. */
+#define DW_BUILD_NO_ROCKRIDGE 0x1u /* no Rock Ridge (POSIX names, modes, links) */
+#define DW_BUILD_NO_JOLIET 0x2u    /* no Joliet tree (Windows names) */
+#define DW_BUILD_MD5 0x4u          /* record session and per-file MD5 tags */
+#define DW_BUILD_ZISOFS 0x8u       /* zisofs-compress each file that gets
+                                      smaller by it (needs Rock Ridge) */
+#define DW_BUILD_FIXED_TIME 0x10u  /* reproducible: every time the image
+                                      records that is not a file's own mtime
+                                      is source_date_epoch, and a file's
+                                      atime and ctime are its mtime */
+#define DW_BUILD_OVERWRITE 0x20u   /* dw_build_write_iso: replace an existing
+                                      output file (else DW_EEXIST) */
+
+/* Options of a build.  A zero-filled struct (or NULL) means: Rock Ridge,
+ * Joliet and ISO 9660:1999 trees, volume id "CDROM", no publisher, no
+ * boot records, the current time. */
+struct dw_build_opts {
+    unsigned flags;                /* DW_BUILD_* above; others must be 0 */
+    const char *volid;             /* volume identifier (ECMA-119 8.4.6, at
+                                      most 32 characters), NULL = "CDROM" */
+    const char *publisher;         /* publisher identifier (8.4.14, at most
+                                      128 characters), NULL = none */
+    const char *const *excludes;   /* glob(7) patterns: a source file or
+                                      directory whose path or name matches
+                                      is left out (libisofs
+                                      iso_tree_add_exclude); may be NULL */
+    size_t exclude_count;
+    const char *boot_bios;         /* path inside the image of a BIOS boot
+                                      image: El Torito no-emulation entry,
+                                      load size 4 sectors of 512 bytes,
+                                      boot info table patched in at offset 8
+                                      (isolinux); NULL = none */
+    const char *boot_efi;          /* path inside the image of an EFI system
+                                      partition image: a further El Torito
+                                      no-emulation entry, platform id 0xEF;
+                                      NULL = none */
+    const char *boot_catalog;      /* path inside the image of the El Torito
+                                      catalog, NULL = "/boot.catalog" */
+    const char *isohybrid_mbr;     /* file on the host whose first 512 bytes
+                                      (an isohybrid MBR such as SYSLINUX's
+                                      isohdpfx.bin) become the system area,
+                                      patched by libisofs to point at the
+                                      BIOS boot image; needs boot_bios */
+    int64_t source_date_epoch;     /* seconds since 1970 (UTC) for
+                                      DW_BUILD_FIXED_TIME, as the
+                                      SOURCE_DATE_EPOCH variable gives it */
+};
+
+/* What a build wrote. */
+struct dw_build_result {
+    int64_t image_bytes;  /* bytes of the image (a multiple of 2048) */
+    int64_t files;        /* regular files in the tree */
+    int64_t directories;  /* directories in the tree, the root included */
+    int64_t symlinks;     /* symbolic links in the tree */
+    int64_t zisofs_files; /* files stored compressed (DW_BUILD_ZISOFS) */
+};
+
+struct dw_build; /* opaque: an ISO tree being built */
+
+/* Make the tree of an image from path_count sources.  Each source is
+ *   SOURCE            a directory: its contents go to the image root; a
+ *                     file, symlink or special file: it goes to the root
+ *                     under its own name;
+ *   /TARGET=SOURCE    a graft point: a directory's contents go to the
+ *                     image directory /TARGET (made with its parents as
+ *                     needed), a file becomes /TARGET ("\=" is a '=' and
+ *                     "\\" a '\' in either part).
+ * Symbolic links are kept as links (never followed), hard links stay hard
+ * links (one inode number in Rock Ridge, one copy of the data).  A name
+ * given twice in one directory (two sources with the same file) is
+ * DW_EEXIST.  opts may be NULL.  *out gets the tree, which the caller frees
+ * with dw_build_free.  Errors: DW_EINVAL (bad options: an unknown flag,
+ * DW_BUILD_ZISOFS without Rock Ridge, isohybrid_mbr without boot_bios, a
+ * relative TARGET), DW_ENOENT (a SOURCE or boot image missing), DW_EACCES,
+ * DW_EEXIST, DW_ENOMEM, DW_ELIB (libisofs refused, its message in err). */
+DW_API int dw_build_new(const char *const *sources, size_t path_count,
+                        const struct dw_build_opts *opts, struct dw_build **out,
+                        struct dw_error_detail *err);
+
+/* Write the image to path, as path.part renamed into place when complete
+ * and flushed.  An existing path is refused (DW_EEXIST) unless the build
+ * was made with DW_BUILD_OVERWRITE.  Progress is reported with phase
+ * "mkiso", 2048-byte sectors; a progress callback that returns non-zero
+ * stops the build (DW_EABORTED, path.part removed).  res (may be NULL) is
+ * filled.  Errors: DW_EEXIST, DW_ENOSPC, DW_EIO, DW_EACCES, DW_EABORTED,
+ * DW_ELIB (libisofs could not read a source file or write the image: err
+ * says which).  A tree is written once: a second call is DW_EINVAL. */
+DW_API int dw_build_write_iso(struct dw_build *b, const char *path, const struct dw_callbacks *cb,
+                              struct dw_build_result *res, struct dw_error_detail *err);
+
+/* Free a tree; NULL is a no-op. */
+DW_API void dw_build_free(struct dw_build *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
