@@ -182,6 +182,47 @@ out:
     return rc;
 }
 
+/* Move every child of from into into; a directory met in both is merged
+ * the same way; any other name met in both is DW_EEXIST (libisofs would
+ * keep the first and drop the second without a word). */
+static int merge_dirs(struct dw_build *b, IsoDir *into, IsoDir *from,
+                      struct dw_error_detail *err)
+{
+    int rc = 0;
+    while (iso_dir_get_children_count(from) > 0) {
+        IsoDirIter *iter = NULL;
+        IsoNode *node = NULL, *have = NULL;
+        if (iso_dir_get_children(from, &iter) < 0 || iso_dir_iter_next(iter, &node) != 1) {
+            iso_dir_iter_free(iter);
+            return dw__set_error(err, DW_ELIB, "cannot list a directory of the image");
+        }
+        iso_dir_iter_free(iter);
+        const char *name = iso_node_get_name(node);
+        if (iso_dir_get_node(into, name, &have) == 1) {
+            if (ISO_NODE_IS_DIR(node) && ISO_NODE_IS_DIR(have)) {
+                if ((rc = merge_dirs(b, (IsoDir *)have, (IsoDir *)node, err)) != 0)
+                    return rc;
+                iso_node_remove(node);
+                continue;
+            }
+            char *path = iso_tree_get_node_path(have);
+            rc = dw__set_error(err, DW_EEXIST,
+                               "two sources give the image a '%s': rename one, or put one "
+                               "elsewhere with a graft point (/TARGET=SOURCE)",
+                               path ? path : name);
+            free(path);
+            return rc;
+        }
+        iso_node_take(node);
+        int irc = iso_dir_add_node(into, node, ISO_REPLACE_NEVER);
+        if (irc < 0) {
+            iso_node_unref(node);
+            return lib_error(b, irc, err, "cannot move '%s' in the image", name);
+        }
+    }
+    return 0;
+}
+
 /* Add one source argument (see dw_build_new). */
 static int add_source(struct dw_build *b, const char *arg, struct dw_error_detail *err)
 {
@@ -230,10 +271,33 @@ static int add_source(struct dw_build *b, const char *arg, struct dw_error_detai
     if (S_ISDIR(st.st_mode)) {
         if ((rc = iso_mkdir_p(b, target, &parent, err)) != 0)
             goto out;
-        if ((irc = iso_tree_add_dir_rec(b->image, parent, source)) < 0) {
+        if (parent != iso_image_get_root(b->image)) {
+            /* /TARGET=DIR: the target directory is DIR, attributes too. */
+            IsoNode *n = (IsoNode *)parent;
+            iso_node_set_permissions(n, st.st_mode & 07777);
+            iso_node_set_uid(n, st.st_uid);
+            iso_node_set_gid(n, st.st_gid);
+            iso_node_set_mtime(n, st.st_mtime);
+            iso_node_set_atime(n, st.st_atime);
+            iso_node_set_ctime(n, st.st_ctime);
+        }
+        if (iso_dir_get_children_count(parent) == 0) {
+            if ((irc = iso_tree_add_dir_rec(b->image, parent, source)) < 0)
+                rc = lib_error(b, irc, err, "cannot add the directory '%s'", source);
+            goto out;
+        }
+        /* Into a directory that has files already: read the source into a
+         * directory of its own, then merge, so that no clash goes unseen. */
+        IsoDir *tmp = NULL;
+        if ((irc = iso_tree_add_new_dir(parent, "\001discwright-merge", &tmp)) < 0) {
             rc = lib_error(b, irc, err, "cannot add the directory '%s'", source);
             goto out;
         }
+        if ((irc = iso_tree_add_dir_rec(b->image, tmp, source)) < 0)
+            rc = lib_error(b, irc, err, "cannot add the directory '%s'", source);
+        else
+            rc = merge_dirs(b, parent, tmp, err);
+        iso_node_remove((IsoNode *)tmp);
         goto out;
     }
     /* A single file: /TARGET names it; without a graft point (or with a
@@ -288,6 +352,10 @@ static int walk_tree(struct dw_build *b, IsoDir *dir, struct dw_error_detail *er
             break;
         case LIBISO_FILE:
             b->result.files++;
+            /* File data in the order of the tree (names sorted), not of the
+             * source's inode numbers, which libisofs would use: the same
+             * tree copied elsewhere gives the same image. */
+            iso_node_set_sort_weight(node, (int)(0x7fffffff - (b->result.files & 0x3fffffff)));
             if (b->opts.flags & DW_BUILD_ZISOFS) {
                 irc = iso_file_add_zisofs_filter((IsoFile *)node, 1);
                 if (irc == 1)

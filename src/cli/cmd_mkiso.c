@@ -131,6 +131,14 @@ int cmd_mkiso(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         goto out;
     }
+    if ((opts.flags & DW_BUILD_ZISOFS) && (opts.flags & DW_BUILD_NO_ROCKRIDGE)) {
+        cli_errorf("--zisofs needs Rock Ridge: leave out --no-rockridge or --zisofs");
+        goto out;
+    }
+    if (opts.isohybrid_mbr && !opts.boot_bios) {
+        cli_errorf("--isohybrid-mbr needs --boot-bios (the image the MBR starts)");
+        goto out;
+    }
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) {
         char *end;
