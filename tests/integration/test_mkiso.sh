@@ -8,7 +8,7 @@
 # SOURCE_DATE_EPOCH gives the same bytes (also from a copy of the tree);
 # graft points, zisofs, --no-joliet/--no-rockridge, clashing sources,
 # missing sources and an existing output (refused without --overwrite,
-# nothing lost) are checked too.
+# nothing lost), and Ctrl-C while writing are checked too.
 . "$(dirname "$0")/lib.sh"
 
 src=$work/src
@@ -181,6 +181,25 @@ if have bsdtar; then
   rm -rf "$work/zb" && mkdir "$work/zb" && bsdtar -xf "$work/z.iso" -C "$work/zb"
   same_file "$work/zb/text.txt" "$src/sub/text.txt" "  bsdtar extracts it uncompressed"
 fi
+
+# Ctrl-C while writing: the run ends by the signal, FILE.part is removed and
+# no FILE appears.  The sign to send it: FILE.part exists.
+mkdir -p "$work/sparse"
+truncate -s 4G "$work/sparse/s.bin"
+"$DW" -q mkiso "$work/sparse" -o "$work/int.iso" 2>"$work/int-err.txt" &
+pid=$!
+part_exists() { [ -e "$work/int.iso.part" ]; }
+if wait_for "$pid" "mkiso of 4 GiB starts writing" -- part_exists; then
+  kill -INT "$pid"
+  wait "$pid"
+  rc=$?
+  [ "$rc" = 130 ] && ok "SIGINT while writing: the run ends by the signal (130)" || bad "SIGINT: exit $rc"
+  [ ! -e "$work/int.iso" ] && [ ! -e "$work/int.iso.part" ] && ok "  no image and no .part left" ||
+    bad "  left $(ls "$work"/int.iso*)"
+else
+  wait "$pid"
+fi
+rm -rf "$work/sparse"
 
 # --no-joliet / --no-rockridge
 expect_exit 0 "mkiso --no-joliet" -- "$DW" -q mkiso "$src" -o "$work/nj.iso" --no-joliet
