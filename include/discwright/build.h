@@ -116,6 +116,35 @@ DW_API int dw_build_new(const char *const *sources, size_t path_count,
 DW_API int dw_build_write_iso(struct dw_build *b, const char *path, const struct dw_callbacks *cb,
                               struct dw_build_result *res, struct dw_error_detail *err);
 
+/* Burn the image of the tree to drive_address ("/dev/srN" or
+ * "stdio:PATH") as dw_burn_iso burns an ISO file (burn.h: same checks of
+ * the medium and the target, progress phase "burn", signals, result and
+ * errors), streamed from libisofs into libburn with no temporary file
+ * (iso_image_create_burn_source, dw_burn_source).  The MD5 of the stream
+ * as libburn read it is kept for dw_build_stream_md5.  A tree is written
+ * once: a second call is DW_EINVAL.  err may be NULL. */
+struct dw_burn_opts;
+struct dw_burn_result;
+DW_API int dw_build_burn(struct dw_build *b, const char *drive_address,
+                         const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                         struct dw_burn_result *result, struct dw_error_detail *err);
+
+/* After dw_build_burn: the MD5 (32 lowercase hex digits and a NUL) of the
+ * bytes libburn read, and their count (may be NULL).  DW_EINVAL when no
+ * burn read the stream. */
+DW_API int dw_build_stream_md5(const struct dw_build *b, char md5_hex[33], int64_t *bytes);
+
+/* Read sectors 2048-byte sectors from start_lba of source (a drive or a
+ * stdio:/file address, as dw_drive_open takes; a file without a volume
+ * descriptor is read as plain sectors) and compare their MD5 with md5_hex
+ * (32 hex digits).  Progress phase "verify".  Returns 0 when they match;
+ * DW_EMISMATCH when not (the burn is bad); DW_EREAD with err->lba when a
+ * sector cannot be read; DW_ENOMEDIUM, DW_ENODRIVE, DW_EABORTED (the
+ * progress callback said stop), DW_EINVAL. */
+DW_API int dw_build_readback(const char *source, int32_t start_lba, int64_t sectors,
+                             const char *md5_hex, const struct dw_callbacks *cb,
+                             struct dw_error_detail *err);
+
 /* Free a tree; NULL is a no-op. */
 DW_API void dw_build_free(struct dw_build *b);
 

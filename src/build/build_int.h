@@ -20,6 +20,8 @@ struct dw_build {
     bool nowtime_set;             /* iso_nowtime override in effect */
     bool written;                 /* the tree went into a write already */
     char lib_message[1024];       /* libisofs's last FAILURE-class message */
+    char stream_md5[33];          /* dw_build_burn: MD5 (hex) of what libburn read */
+    int64_t stream_bytes;         /* and how many bytes, -1 before */
 };
 
 /* libisofs write options for b's flags (level 3, Rock Ridge, Joliet,

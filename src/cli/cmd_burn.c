@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "cli/cli.h"
+#include "cli/cli_build.h"
 #include "discwright/burn.h"
 #include "discwright/drive.h"
 #include "discwright/verify.h"
@@ -18,6 +19,8 @@ static const char usage[] =
     "A .cue (BIN/CUE) is burned to a CD with its pregaps, ISRC, MCN and CD-TEXT:\n"
     "audio or Mode 1 tracks (MODE1/2352 is converted after its EDC/ECC check);\n"
     "Mode 2, mixed audio+data and multi-session cues are refused.\n"
+    "Folders (discwright burn PATH... --drive DRIVE) are burned as an ISO made on\n"
+    "the fly: 'discwright burn DIR --help' lists mkiso's options there.\n"
     "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
     "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
     "      --dummy         simulate: the laser stays off, nothing is written\n"
@@ -38,6 +41,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
         {"overwrite", no_argument, NULL, 'W'}, {"raw", no_argument, NULL, 'X'},   {NULL, 0, NULL, 0}};
+    /* Folders (or graft points) among the arguments: a build burn. */
+    if (cli_burn_wants_tree(argc, argv))
+        return cli_burn_tree(cli, argc, argv);
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;

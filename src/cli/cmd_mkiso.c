@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* discwright mkiso PATH... -o OUT.iso: folders and files to an ISO 9660
  * image (Rock Ridge, Joliet, ISO 9660:1999, El Torito) with libisofs. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_build.h"
 #include "discwright/build.h"
 
 static const char usage[] =
@@ -39,22 +39,9 @@ static const char usage[] =
 int cmd_mkiso(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"overwrite", no_argument, NULL, 'W'},
-        {"volid", required_argument, NULL, 'V'},
-        {"publisher", required_argument, NULL, 'P'},
-        {"exclude", required_argument, NULL, 'x'},
-        {"no-rockridge", no_argument, NULL, 'R'},
-        {"no-joliet", no_argument, NULL, 'J'},
-        {"md5", no_argument, NULL, 'M'},
-        {"zisofs", no_argument, NULL, 'Z'},
-        {"boot-bios", required_argument, NULL, 'b'},
-        {"boot-efi", required_argument, NULL, 'e'},
-        {"boot-catalog", required_argument, NULL, 'c'},
-        {"isohybrid-mbr", required_argument, NULL, 'H'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'}, {"overwrite", no_argument, NULL, 'W'},
+        {"quiet", no_argument, NULL, 'q'},         {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          CLI_BUILD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     struct dw_build_opts opts = {0};
     const char *output = NULL;
@@ -67,45 +54,14 @@ int cmd_mkiso(struct cli *cli, int argc, char **argv)
         return EXIT_FAILURE_;
     }
     while ((c = getopt_long(argc, argv, "o:V:x:qh", longopts, NULL)) != -1) {
+        if (cli_build_option(c, optarg, &opts, excludes))
+            continue;
         switch (c) {
         case 'o':
             output = optarg;
             break;
         case 'W':
             opts.flags |= DW_BUILD_OVERWRITE;
-            break;
-        case 'V':
-            opts.volid = optarg;
-            break;
-        case 'P':
-            opts.publisher = optarg;
-            break;
-        case 'x':
-            excludes[opts.exclude_count++] = optarg;
-            break;
-        case 'R':
-            opts.flags |= DW_BUILD_NO_ROCKRIDGE;
-            break;
-        case 'J':
-            opts.flags |= DW_BUILD_NO_JOLIET;
-            break;
-        case 'M':
-            opts.flags |= DW_BUILD_MD5;
-            break;
-        case 'Z':
-            opts.flags |= DW_BUILD_ZISOFS;
-            break;
-        case 'b':
-            opts.boot_bios = optarg;
-            break;
-        case 'e':
-            opts.boot_efi = optarg;
-            break;
-        case 'c':
-            opts.boot_catalog = optarg;
-            break;
-        case 'H':
-            opts.isohybrid_mbr = optarg;
             break;
         case 'q':
             break;
@@ -131,28 +87,8 @@ int cmd_mkiso(struct cli *cli, int argc, char **argv)
         fputs(usage, stderr);
         goto out;
     }
-    if ((opts.flags & DW_BUILD_ZISOFS) && (opts.flags & DW_BUILD_NO_ROCKRIDGE)) {
-        cli_errorf("--zisofs needs Rock Ridge: leave out --no-rockridge or --zisofs");
+    if ((status = cli_build_finish_opts(&opts)) != EXIT_OK)
         goto out;
-    }
-    if (opts.isohybrid_mbr && !opts.boot_bios) {
-        cli_errorf("--isohybrid-mbr needs --boot-bios (the image the MBR starts)");
-        goto out;
-    }
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(epoch, &end, 10);
-        if (*end || errno || v < 0 || v > 253402300799LL) {
-            cli_errorf("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: fix or "
-                       "unset it",
-                       cli_safe(epoch));
-            goto out;
-        }
-        opts.source_date_epoch = v;
-        opts.flags |= DW_BUILD_FIXED_TIME;
-    }
     opts.excludes = excludes;
     struct dw_error_detail err;
     struct dw_build_result res;

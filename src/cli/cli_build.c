@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* discwright program: the build options that mkiso and a burn of folders
+ * share, and `burn PATH... --drive D` with folders: the libisofs image of
+ * the tree streamed into libburn, then read back and compared by MD5. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli/cli.h"
+#include "cli/cli_build.h"
+#include "discwright/build.h"
+#include "discwright/burn.h"
+
+int cli_build_option(int c, const char *arg, struct dw_build_opts *o, const char **excludes)
+{
+    switch (c) {
+    case CLI_BUILD_VOLID:
+        o->volid = arg;
+        return 1;
+    case CLI_BUILD_PUBLISHER:
+        o->publisher = arg;
+        return 1;
+    case CLI_BUILD_EXCLUDE:
+        excludes[o->exclude_count++] = arg;
+        o->excludes = excludes;
+        return 1;
+    case CLI_BUILD_NO_RR:
+        o->flags |= DW_BUILD_NO_ROCKRIDGE;
+        return 1;
+    case CLI_BUILD_NO_JOLIET:
+        o->flags |= DW_BUILD_NO_JOLIET;
+        return 1;
+    case CLI_BUILD_MD5:
+        o->flags |= DW_BUILD_MD5;
+        return 1;
+    case CLI_BUILD_ZISOFS:
+        o->flags |= DW_BUILD_ZISOFS;
+        return 1;
+    case CLI_BUILD_BOOT_BIOS:
+        o->boot_bios = arg;
+        return 1;
+    case CLI_BUILD_BOOT_EFI:
+        o->boot_efi = arg;
+        return 1;
+    case CLI_BUILD_BOOT_CATALOG:
+        o->boot_catalog = arg;
+        return 1;
+    case CLI_BUILD_MBR:
+        o->isohybrid_mbr = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_build_finish_opts(struct dw_build_opts *o)
+{
+    if ((o->flags & DW_BUILD_ZISOFS) && (o->flags & DW_BUILD_NO_ROCKRIDGE)) {
+        cli_errorf("--zisofs needs Rock Ridge: leave out --no-rockridge or --zisofs");
+        return EXIT_USAGE;
+    }
+    if (o->isohybrid_mbr && !o->boot_bios) {
+        cli_errorf("--isohybrid-mbr needs --boot-bios (the image the MBR starts)");
+        return EXIT_USAGE;
+    }
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(epoch, &end, 10);
+        if (*end || errno || v < 0 || v > 253402300799LL) {
+            cli_errorf("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: fix or "
+                       "unset it",
+                       cli_safe(epoch));
+            return EXIT_USAGE;
+        }
+        o->source_date_epoch = v;
+        o->flags |= DW_BUILD_FIXED_TIME;
+    }
+    return EXIT_OK;
+}
+
+/* Whether burn's arguments name a tree: a folder, or a graft point
+ * /TARGET=SOURCE, among the arguments that are not options. */
+bool cli_burn_wants_tree(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--"))
+            continue;
+        if (a[0] == '-') {
+            /* skip the value of an option that takes one */
+            if (!strchr(a, '=') &&
+                (!strcmp(a, "-d") || !strcmp(a, "--drive") || !strcmp(a, "-s") ||
+                 !strcmp(a, "--speed") || !strcmp(a, "-V") || !strcmp(a, "--volid") ||
+                 !strcmp(a, "--publisher") || !strcmp(a, "-x") || !strcmp(a, "--exclude") ||
+                 !strncmp(a, "--boot-", 7) || !strcmp(a, "--isohybrid-mbr")))
+                i++;
+            continue;
+        }
+        struct stat st;
+        if (stat(a, &st) == 0 && S_ISDIR(st.st_mode))
+            return true;
+        if (a[0] == '/' && strchr(a, '=') && stat(a, &st) != 0)
+            return true;
+    }
+    return false;
+}
+
+static const char burn_tree_usage[] =
+    "usage: discwright burn PATH... --drive DRIVE [burn options] [mkiso options]\n"
+    "Burn folders and files as an ISO 9660 image made on the fly with libisofs (no\n"
+    "temporary file), then read the disc back and compare it by MD5.  PATH is a\n"
+    "folder, a file or /TARGET=PATH, as for 'discwright mkiso'.\n"
+    "  -d, --drive DRIVE   /dev/srN or stdio:PATH\n"
+    "  -s, --speed N       write speed in multiples of 1x (default: maximum)\n"
+    "      --dummy         simulate: the laser stays off, nothing is written\n"
+    "      --overwrite     stdio: write over an existing file that holds no image\n"
+    "      --no-verify     do not read the burn back\n"
+    "      --eject         eject the medium afterwards (after the verify)\n"
+    "  mkiso's -V/--volid, --publisher, -x/--exclude, --no-rockridge, --no-joliet,\n"
+    "  --md5, --zisofs, --boot-bios, --boot-efi, --boot-catalog, --isohybrid-mbr\n"
+    "  -q, --quiet         no progress line      --json  print the JSON report\n"
+    "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
+    "read some sectors, 4 verify mismatch\n";
+
+int cli_burn_tree(struct cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"drive", required_argument, NULL, 'd'}, {"speed", required_argument, NULL, 's'},
+        {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
+        {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
+        {"overwrite", no_argument, NULL, 'W'},   {"raw", no_argument, NULL, 'X'},
+        CLI_BUILD_LONGOPTS,                      {NULL, 0, NULL, 0}};
+    struct dw_burn_opts opts = {0};
+    struct dw_build_opts bopts = {0};
+    struct dw_build *b = NULL;
+    const char *drive = NULL;
+    bool verify = true;
+    int c, status = EXIT_USAGE;
+    const char **excludes = calloc((size_t)argc, sizeof(*excludes));
+    if (!excludes) {
+        cli_errorf("out of memory");
+        return EXIT_FAILURE_;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:s:V:x:qh", longopts, NULL)) != -1) {
+        if (cli_build_option(c, optarg, &bopts, excludes))
+            continue;
+        switch (c) {
+        case 'd':
+            drive = optarg;
+            break;
+        case 's': {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (*end == 'x' || *end == 'X')
+                end++;
+            if (*end || v < 0 || v > 100) {
+                cli_errorf("--speed needs a number like 8 or 16x, not '%s'", optarg);
+                goto out;
+            }
+            opts.speed_x = v;
+            break;
+        }
+        case 'D':
+            opts.dummy = true;
+            break;
+        case 'W':
+            opts.flags |= DW_BURN_OVERWRITE;
+            break;
+        case 'N':
+            verify = false;
+            break;
+        case 'E':
+            opts.eject = true;
+            break;
+        case 'q':
+        case 'X':
+        case 'J':
+            break;
+        case 'h':
+            fputs(burn_tree_usage, stdout);
+            status = EXIT_OK;
+            goto out;
+        default:
+            fputs(burn_tree_usage, stderr);
+            goto out;
+        }
+    }
+    if (optind >= argc || !drive) {
+        cli_errorf(!drive ? "no drive given: add --drive /dev/srN or --drive stdio:FILE"
+                          : "no PATH given");
+        fputs(burn_tree_usage, stderr);
+        goto out;
+    }
+    if (!strcmp(drive, "stdio:-") || !strcmp(drive, "stdio:/dev/stdout")) {
+        cli_errorf("burning to standard output is not supported: give a file, "
+                   "--drive stdio:FILE");
+        goto out;
+    }
+    if ((status = cli_build_finish_opts(&bopts)) != EXIT_OK)
+        goto out;
+    bool eject_after = opts.eject && verify && !opts.dummy;
+    if (eject_after)
+        opts.eject = false;
+    struct dw_callbacks cb;
+    struct dw_burn_result res;
+    struct dw_error_detail err;
+    memset(&res, 0, sizeof(res));
+    cli_callbacks(cli, &cb);
+    int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind), &bopts, &b,
+                          &err);
+    if (!rc)
+        rc = dw_build_burn(b, drive, &opts, &cb, &res, &err);
+    cli_progress_done();
+    status = EXIT_OK;
+    char verify_error[512] = "";
+    if (rc) {
+        cli_error(&err, rc);
+        status = EXIT_FAILURE_;
+    } else {
+        if (!cli->json && !cli->quiet)
+            printf("burned the folder image to %s (%s, %s%s): %lld of %lld bytes, track at "
+                   "LBA %d\n",
+                   cli_safe(res.drive_address), cli_safe(res.profile_name),
+                   cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
+                   (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+        char md5[33];
+        int64_t bytes = 0;
+        if (verify && !res.dummy) {
+            if (dw_build_stream_md5(b, md5, &bytes) != 0 || bytes != res.image_bytes) {
+                cli_errorf("the burn read %lld of %lld bytes of the folder image: not verified",
+                           (long long)bytes, (long long)res.image_bytes);
+                status = EXIT_FAILURE_;
+            } else {
+                cli_install_signals();
+                rc = dw_build_readback(res.drive_address, res.start_lba, bytes / 2048, md5, &cb,
+                                       &err);
+                cli_progress_done();
+                if (rc) {
+                    cli_error(&err, rc);
+                    snprintf(verify_error, sizeof(verify_error), "%s", err.message);
+                    status = rc == DW_EMISMATCH ? EXIT_MISMATCH
+                             : rc == DW_EREAD   ? EXIT_BAD_SECTORS
+                                                : EXIT_FAILURE_;
+                } else if (!cli->json && !cli->quiet) {
+                    printf("verified: %lld sectors from LBA %d read back, MD5 %s matches\n",
+                           (long long)(bytes / 2048), res.start_lba, md5);
+                }
+            }
+        }
+        if (eject_after) {
+            struct dw_drive *d = NULL;
+            if (dw_drive_open(res.drive_address, 0, &d, &err))
+                cli_error(&err, DW_EIO);
+            else if (dw_drive_eject(d))
+                cli_error(dw_drive_last_error(d), DW_EIO);
+            dw_drive_free(d);
+        }
+    }
+    if (cli->json) {
+        char *text = dw_burn_result_to_json("(folders)", &res,
+                                            rc && !verify_error[0] ? err.message
+                                            : verify_error[0]      ? verify_error
+                                                                   : NULL,
+                                            NULL, status);
+        if (text)
+            puts(text);
+        else
+            cli_errorf("out of memory: no JSON report");
+        free(text);
+    }
+out:
+    dw_build_free(b);
+    free(excludes);
+    return status;
+}
