@@ -30,48 +30,51 @@ extern "C" {
 #define DW_BUILD_NO_ROCKRIDGE 0x1u /* no Rock Ridge (POSIX names, modes, links) */
 #define DW_BUILD_NO_JOLIET 0x2u    /* no Joliet tree (Windows names) */
 #define DW_BUILD_MD5 0x4u          /* record session and per-file MD5 tags */
-#define DW_BUILD_ZISOFS 0x8u       /* zisofs-compress each file that gets
-                                      smaller by it (needs Rock Ridge) */
-#define DW_BUILD_FIXED_TIME 0x10u  /* reproducible: every time the image
-                                      records that is not a file's own mtime
-                                      is source_date_epoch, and a file's
-                                      atime and ctime are its mtime */
-#define DW_BUILD_OVERWRITE 0x20u   /* dw_build_write_iso: replace an existing
-                                      output file (else DW_EEXIST) */
+#define DW_BUILD_ZISOFS                                                                  \
+    0x8u /* zisofs-compress each file that gets                                          \
+            smaller by it (needs Rock Ridge) */
+#define DW_BUILD_FIXED_TIME                                                              \
+    0x10u /* reproducible: every time the image                                          \
+             records that is not a file's own mtime                                      \
+             is source_date_epoch, and a file's                                          \
+             atime and ctime are its mtime */
+#define DW_BUILD_OVERWRITE                                                               \
+    0x20u /* dw_build_write_iso: replace an existing                                     \
+             output file (else DW_EEXIST) */
 
 /* Options of a build.  A zero-filled struct (or NULL) means: Rock Ridge,
  * Joliet and ISO 9660:1999 trees, volume id "CDROM", no publisher, no
  * boot records, the current time. */
 struct dw_build_opts {
-    unsigned flags;                /* DW_BUILD_* above; others must be 0 */
-    const char *volid;             /* volume identifier (ECMA-119 8.4.6, at
-                                      most 32 characters), NULL = "CDROM" */
-    const char *publisher;         /* publisher identifier (8.4.14, at most
-                                      128 characters), NULL = none */
-    const char *const *excludes;   /* glob(7) patterns: a source file or
-                                      directory whose path or name matches
-                                      is left out (libisofs
-                                      iso_tree_add_exclude); may be NULL */
+    unsigned flags;              /* DW_BUILD_* above; others must be 0 */
+    const char *volid;           /* volume identifier (ECMA-119 8.4.6, at
+                                    most 32 characters), NULL = "CDROM" */
+    const char *publisher;       /* publisher identifier (8.4.14, at most
+                                    128 characters), NULL = none */
+    const char *const *excludes; /* glob(7) patterns: a source file or
+                                    directory whose path or name matches
+                                    is left out (libisofs
+                                    iso_tree_add_exclude); may be NULL */
     size_t exclude_count;
-    const char *boot_bios;         /* path inside the image of a BIOS boot
-                                      image: El Torito no-emulation entry,
-                                      load size 4 sectors of 512 bytes,
-                                      boot info table patched in at offset 8
-                                      (isolinux); NULL = none */
-    const char *boot_efi;          /* path inside the image of an EFI system
-                                      partition image: a further El Torito
-                                      no-emulation entry, platform id 0xEF;
-                                      NULL = none */
-    const char *boot_catalog;      /* path inside the image of the El Torito
-                                      catalog, NULL = "/boot.catalog" */
-    const char *isohybrid_mbr;     /* file on the host whose first 512 bytes
-                                      (an isohybrid MBR such as SYSLINUX's
-                                      isohdpfx.bin) become the system area,
-                                      patched by libisofs to point at the
-                                      BIOS boot image; needs boot_bios */
-    int64_t source_date_epoch;     /* seconds since 1970 (UTC) for
-                                      DW_BUILD_FIXED_TIME, as the
-                                      SOURCE_DATE_EPOCH variable gives it */
+    const char *boot_bios;     /* path inside the image of a BIOS boot
+                                  image: El Torito no-emulation entry,
+                                  load size 4 sectors of 512 bytes,
+                                  boot info table patched in at offset 8
+                                  (isolinux); NULL = none */
+    const char *boot_efi;      /* path inside the image of an EFI system
+                                  partition image: a further El Torito
+                                  no-emulation entry, platform id 0xEF;
+                                  NULL = none */
+    const char *boot_catalog;  /* path inside the image of the El Torito
+                                  catalog, NULL = "/boot.catalog" */
+    const char *isohybrid_mbr; /* file on the host whose first 512 bytes
+                                  (an isohybrid MBR such as SYSLINUX's
+                                  isohdpfx.bin) become the system area,
+                                  patched by libisofs to point at the
+                                  BIOS boot image; needs boot_bios */
+    int64_t source_date_epoch; /* seconds since 1970 (UTC) for
+                                  DW_BUILD_FIXED_TIME, as the
+                                  SOURCE_DATE_EPOCH variable gives it */
 };
 
 /* What a build wrote. */
@@ -113,8 +116,9 @@ DW_API int dw_build_new(const char *const *sources, size_t path_count,
  * filled.  Errors: DW_EEXIST, DW_ENOSPC, DW_EIO, DW_EACCES, DW_EABORTED,
  * DW_ELIB (libisofs could not read a source file or write the image: err
  * says which).  A tree is written once: a second call is DW_EINVAL. */
-DW_API int dw_build_write_iso(struct dw_build *b, const char *path, const struct dw_callbacks *cb,
-                              struct dw_build_result *res, struct dw_error_detail *err);
+DW_API int dw_build_write_iso(struct dw_build *b, const char *path,
+                              const struct dw_callbacks *cb, struct dw_build_result *res,
+                              struct dw_error_detail *err);
 
 /* Burn the image of the tree to drive_address ("/dev/srN" or
  * "stdio:PATH") as dw_burn_iso burns an ISO file (burn.h: same checks of
@@ -132,7 +136,8 @@ DW_API int dw_build_burn(struct dw_build *b, const char *drive_address,
 /* After dw_build_burn: the MD5 (32 lowercase hex digits and a NUL) of the
  * bytes libburn read, and their count (may be NULL).  DW_EINVAL when no
  * burn read the stream. */
-DW_API int dw_build_stream_md5(const struct dw_build *b, char md5_hex[33], int64_t *bytes);
+DW_API int dw_build_stream_md5(const struct dw_build *b, char md5_hex[33],
+                               int64_t *bytes);
 
 /* Read sectors 2048-byte sectors from start_lba of source (a drive or a
  * stdio:/file address, as dw_drive_open takes; a file without a volume

@@ -19,8 +19,8 @@
 #include "errors_int.h"
 #include "report/outfile.h"
 
-#define ALL_FLAGS                                                                           \
-    (DW_BUILD_NO_ROCKRIDGE | DW_BUILD_NO_JOLIET | DW_BUILD_MD5 | DW_BUILD_ZISOFS |          \
+#define ALL_FLAGS                                                                        \
+    (DW_BUILD_NO_ROCKRIDGE | DW_BUILD_NO_JOLIET | DW_BUILD_MD5 | DW_BUILD_ZISOFS |       \
      DW_BUILD_FIXED_TIME | DW_BUILD_OVERWRITE)
 
 static pthread_mutex_t lib_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -36,7 +36,8 @@ static int build_lib_get(struct dw_error_detail *err)
     if (lib_users == 0) {
         int irc = iso_init();
         if (irc < 0) {
-            rc = dw__set_error(err, DW_ELIB, "libisofs did not start: %s", iso_error_to_msg(irc));
+            rc = dw__set_error(err, DW_ELIB, "libisofs did not start: %s",
+                               iso_error_to_msg(irc));
             goto out;
         }
         iso_set_msgs_severities("ALL", "NEVER", "libisofs : ");
@@ -66,8 +67,8 @@ void dw__build_drain_messages(struct dw_build *b, const struct dw_callbacks *cb)
         enum dw_log_level level = DW_LOG_DEBUG;
         if (!strcmp(sev, "WARNING") || !strcmp(sev, "HINT") || !strcmp(sev, "MISHAP"))
             level = DW_LOG_WARN;
-        else if (!strcmp(sev, "SORRY") || !strcmp(sev, "FAILURE") || !strcmp(sev, "FATAL") ||
-                 !strcmp(sev, "ABORT"))
+        else if (!strcmp(sev, "SORRY") || !strcmp(sev, "FAILURE") ||
+                 !strcmp(sev, "FATAL") || !strcmp(sev, "ABORT"))
             level = DW_LOG_ERROR;
         else if (!strcmp(sev, "NOTE") || !strcmp(sev, "UPDATE"))
             level = DW_LOG_INFO;
@@ -83,13 +84,13 @@ void dw__build_drain_messages(struct dw_build *b, const struct dw_callbacks *cb)
 
 /* An error from libisofs: DW_ELIB with what we tried, the library's text
  * for the code and its last queued message. */
-static int lib_error(struct dw_build *b, int isorc, struct dw_error_detail *err, const char *fmt,
-                     const char *what)
+static int lib_error(struct dw_build *b, int isorc, struct dw_error_detail *err,
+                     const char *fmt, const char *what)
 {
     char doing[1024];
     snprintf(doing, sizeof(doing), fmt, what);
     dw__build_drain_messages(b, NULL);
-    int code = isorc == (int)ISO_OUT_OF_MEM ? DW_ENOMEM
+    int code = isorc == (int)ISO_OUT_OF_MEM             ? DW_ENOMEM
                : isorc == (int)ISO_NODE_NAME_NOT_UNIQUE ? DW_EEXIST
                : isorc == (int)ISO_FILE_DOESNT_EXIST    ? DW_ENOENT
                : isorc == (int)ISO_FILE_ACCESS_DENIED   ? DW_EACCES
@@ -146,7 +147,8 @@ static int iso_mkdir_p(struct dw_build *b, const char *path, IsoDir **dir,
     int rc = 0;
     if (!copy)
         return dw__set_error(err, DW_ENOMEM, "out of memory");
-    for (char *name = strtok_r(copy, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
+    for (char *name = strtok_r(copy, "/", &save); name;
+         name = strtok_r(NULL, "/", &save)) {
         IsoNode *node = NULL;
         if (!strcmp(name, ".") || !strcmp(name, "..")) {
             rc = dw__set_error(err, DW_EINVAL,
@@ -157,10 +159,11 @@ static int iso_mkdir_p(struct dw_build *b, const char *path, IsoDir **dir,
         }
         if (iso_dir_get_node(cur, name, &node) == 1) {
             if (!ISO_NODE_IS_DIR(node)) {
-                rc = dw__set_error(err, DW_EEXIST,
-                                   "graft point target '%s': '%s' is already a file in the "
-                                   "image: choose another target",
-                                   path, name);
+                rc = dw__set_error(
+                    err, DW_EEXIST,
+                    "graft point target '%s': '%s' is already a file in the "
+                    "image: choose another target",
+                    path, name);
                 goto out;
             }
             cur = (IsoDir *)node;
@@ -192,7 +195,8 @@ static int merge_dirs(struct dw_build *b, IsoDir *into, IsoDir *from,
     while (iso_dir_get_children_count(from) > 0) {
         IsoDirIter *iter = NULL;
         IsoNode *node = NULL, *have = NULL;
-        if (iso_dir_get_children(from, &iter) < 0 || iso_dir_iter_next(iter, &node) != 1) {
+        if (iso_dir_get_children(from, &iter) < 0 ||
+            iso_dir_iter_next(iter, &node) != 1) {
             iso_dir_iter_free(iter);
             return dw__set_error(err, DW_ELIB, "cannot list a directory of the image");
         }
@@ -206,10 +210,11 @@ static int merge_dirs(struct dw_build *b, IsoDir *into, IsoDir *from,
                 continue;
             }
             char *path = iso_tree_get_node_path(have);
-            rc = dw__set_error(err, DW_EEXIST,
-                               "two sources give the image a '%s': rename one, or put one "
-                               "elsewhere with a graft point (/TARGET=SOURCE)",
-                               path ? path : name);
+            rc =
+                dw__set_error(err, DW_EEXIST,
+                              "two sources give the image a '%s': rename one, or put one "
+                              "elsewhere with a graft point (/TARGET=SOURCE)",
+                              path ? path : name);
             free(path);
             return rc;
         }
@@ -239,18 +244,19 @@ static int add_source(struct dw_build *b, const char *arg, struct dw_error_detai
         goto out;
     }
     if (target[0] && target[0] != '/') {
-        rc = dw__set_error(err, DW_EINVAL,
-                           "graft point '%s': the target '%s' must be an absolute path in the "
-                           "image, such as /photos=%s",
-                           arg, target, source);
+        rc = dw__set_error(
+            err, DW_EINVAL,
+            "graft point '%s': the target '%s' must be an absolute path in the "
+            "image, such as /photos=%s",
+            arg, target, source);
         goto out;
     }
     /* libisofs's local file system takes absolute paths only. */
     if (source[0] != '/') {
         char cwd[4096];
         if (!getcwd(cwd, sizeof(cwd))) {
-            rc = dw__set_error_errno(err, errno, "cannot find the current directory for '%s'",
-                                     source);
+            rc = dw__set_error_errno(
+                err, errno, "cannot find the current directory for '%s'", source);
             goto out;
         }
         char *abs = malloc(strlen(cwd) + len + 2);
@@ -355,7 +361,8 @@ static int walk_tree(struct dw_build *b, IsoDir *dir, struct dw_error_detail *er
             /* File data in the order of the tree (names sorted), not of the
              * source's inode numbers, which libisofs would use: the same
              * tree copied elsewhere gives the same image. */
-            iso_node_set_sort_weight(node, (int)(0x7fffffff - (b->result.files & 0x3fffffff)));
+            iso_node_set_sort_weight(node,
+                                     (int)(0x7fffffff - (b->result.files & 0x3fffffff)));
             if (b->opts.flags & DW_BUILD_ZISOFS) {
                 irc = iso_file_add_zisofs_filter((IsoFile *)node, 1);
                 if (irc == 1)
@@ -392,17 +399,22 @@ static int setup_boot(struct dw_build *b, struct dw_error_detail *err)
         if (!paths[i])
             continue;
         IsoNode *node = NULL;
-        if (iso_tree_path_to_node(b->image, paths[i], &node) != 1 || !ISO_NODE_IS_FILE(node))
-            return dw__set_error(err, DW_ENOENT,
-                                 "boot image '%s' is not a file in the image: give its path "
-                                 "inside the image (such as /isolinux/isolinux.bin)",
-                                 paths[i]);
+        if (iso_tree_path_to_node(b->image, paths[i], &node) != 1 ||
+            !ISO_NODE_IS_FILE(node))
+            return dw__set_error(
+                err, DW_ENOENT,
+                "boot image '%s' is not a file in the image: give its path "
+                "inside the image (such as /isolinux/isolinux.bin)",
+                paths[i]);
         if (i == 0 || !o->boot_bios)
-            irc = iso_image_set_boot_image(b->image, paths[i], ELTORITO_NO_EMUL, catalog, &boot);
+            irc = iso_image_set_boot_image(b->image, paths[i], ELTORITO_NO_EMUL, catalog,
+                                           &boot);
         else
-            irc = iso_image_add_boot_image(b->image, paths[i], ELTORITO_NO_EMUL, 0, &boot);
+            irc =
+                iso_image_add_boot_image(b->image, paths[i], ELTORITO_NO_EMUL, 0, &boot);
         if (irc < 0)
-            return lib_error(b, irc, err, "cannot make '%s' an El Torito boot image", paths[i]);
+            return lib_error(b, irc, err, "cannot make '%s' an El Torito boot image",
+                             paths[i]);
         if (i == 0) {
             /* isolinux and GRUB's eltorito.img: 4 sectors of 512 bytes
              * loaded, the boot info table patched in at offset 8. */
@@ -414,7 +426,9 @@ static int setup_boot(struct dw_build *b, struct dw_error_detail *err)
              * field goes (El Torito 1.0, section entry "sector count"). */
             off_t bytes = iso_file_get_size((IsoFile *)node);
             off_t units = (bytes + 511) / 512;
-            el_torito_set_load_size(boot, (int)(units > 65535 ? 65535 : units < 1 ? 1 : units));
+            el_torito_set_load_size(boot, (int)(units > 65535 ? 65535
+                                                : units < 1   ? 1
+                                                              : units));
         }
     }
     if (o->flags & DW_BUILD_FIXED_TIME) {
@@ -451,31 +465,36 @@ out:
     return rc;
 }
 
-int dw_build_new(const char *const *sources, size_t path_count, const struct dw_build_opts *opts,
-                 struct dw_build **out, struct dw_error_detail *err)
+int dw_build_new(const char *const *sources, size_t path_count,
+                 const struct dw_build_opts *opts, struct dw_build **out,
+                 struct dw_error_detail *err)
 {
     struct dw_build *b = NULL;
     int rc = 0, irc;
     if (err)
         memset(err, 0, sizeof(*err));
     if (!out || (!sources && path_count))
-        return dw__set_error(err, DW_EINVAL, "dw_build_new: no output pointer or sources");
+        return dw__set_error(err, DW_EINVAL,
+                             "dw_build_new: no output pointer or sources");
     *out = NULL;
     struct dw_build_opts o = {0};
     if (opts)
         o = *opts;
     if (o.flags & ~ALL_FLAGS)
-        return dw__set_error(err, DW_EINVAL, "unknown build flags 0x%x", o.flags & ~ALL_FLAGS);
+        return dw__set_error(err, DW_EINVAL, "unknown build flags 0x%x",
+                             o.flags & ~ALL_FLAGS);
     if ((o.flags & DW_BUILD_ZISOFS) && (o.flags & DW_BUILD_NO_ROCKRIDGE))
-        return dw__set_error(err, DW_EINVAL,
-                             "zisofs compression needs Rock Ridge: drop --no-rockridge or "
-                             "--zisofs");
+        return dw__set_error(
+            err, DW_EINVAL,
+            "zisofs compression needs Rock Ridge: drop --no-rockridge or "
+            "--zisofs");
     if (o.isohybrid_mbr && !o.boot_bios)
         return dw__set_error(err, DW_EINVAL,
                              "an isohybrid MBR needs a BIOS boot image: add --boot-bios");
     if (o.volid && strlen(o.volid) > 32)
         return dw__set_error(err, DW_EINVAL,
-                             "volume id '%s' is longer than 32 characters: shorten it", o.volid);
+                             "volume id '%s' is longer than 32 characters: shorten it",
+                             o.volid);
     if (path_count == 0)
         return dw__set_error(err, DW_EINVAL, "no source given: name a folder or file");
     if ((rc = build_lib_get(err)) != 0)
@@ -525,7 +544,8 @@ out:
     return 0;
 }
 
-int dw__build_write_opts(struct dw_build *b, IsoWriteOpts **wo_out, struct dw_error_detail *err)
+int dw__build_write_opts(struct dw_build *b, IsoWriteOpts **wo_out,
+                         struct dw_error_detail *err)
 {
     IsoWriteOpts *wo = NULL;
     const struct dw_build_opts *o = &b->opts;
@@ -557,14 +577,16 @@ int dw__build_write_opts(struct dw_build *b, IsoWriteOpts **wo_out, struct dw_er
     if (b->system_area &&
         (irc = iso_write_opts_set_system_area(wo, b->system_area, 2, 0)) < 0) {
         iso_write_opts_free(wo);
-        return lib_error(b, irc, err, "cannot use '%s' as isohybrid MBR", o->isohybrid_mbr);
+        return lib_error(b, irc, err, "cannot use '%s' as isohybrid MBR",
+                         o->isohybrid_mbr);
     }
     *wo_out = wo;
     return 0;
 }
 
-int dw_build_write_iso(struct dw_build *b, const char *path, const struct dw_callbacks *cb,
-                       struct dw_build_result *res, struct dw_error_detail *err)
+int dw_build_write_iso(struct dw_build *b, const char *path,
+                       const struct dw_callbacks *cb, struct dw_build_result *res,
+                       struct dw_error_detail *err)
 {
     struct dw__outfile of = {0};
     IsoWriteOpts *wo = NULL;
@@ -576,17 +598,19 @@ int dw_build_write_iso(struct dw_build *b, const char *path, const struct dw_cal
     if (res)
         memset(res, 0, sizeof(*res));
     if (!b || !path)
-        return dw__set_error(err, DW_EINVAL, "dw_build_write_iso: no tree or output path");
+        return dw__set_error(err, DW_EINVAL,
+                             "dw_build_write_iso: no tree or output path");
     if (b->written)
-        return dw__set_error(err, DW_EINVAL, "this tree was written already: build it again");
+        return dw__set_error(err, DW_EINVAL,
+                             "this tree was written already: build it again");
     struct stat st;
     if (!(b->opts.flags & DW_BUILD_OVERWRITE) && stat(path, &st) == 0)
-        return dw__set_error(err, DW_EEXIST,
-                             "'%s' exists: add --overwrite to replace it, or choose another name",
-                             path);
+        return dw__set_error(
+            err, DW_EEXIST,
+            "'%s' exists: add --overwrite to replace it, or choose another name", path);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return dw__set_error(err, DW_EINVAL, "'%s' is a directory: give a file name for the image",
-                             path);
+        return dw__set_error(err, DW_EINVAL,
+                             "'%s' is a directory: give a file name for the image", path);
     b->written = true;
     if ((rc = dw__build_write_opts(b, &wo, err)) != 0)
         goto out;
@@ -613,10 +637,11 @@ int dw_build_write_iso(struct dw_build *b, const char *path, const struct dw_cal
     int64_t done = 0;
     size_t fill = 0;
     for (;;) {
-        int n = done + (int64_t)fill < total_bytes ? src->read_xt(src, buf + fill, 2048) : 0;
+        int n =
+            done + (int64_t)fill < total_bytes ? src->read_xt(src, buf + fill, 2048) : 0;
         if (n < 0 || (n == 0 && done + (int64_t)fill < total_bytes)) {
-            rc = lib_error(b, n < 0 ? n : (int)ISO_WRITE_ERROR, err, "cannot make the image '%s'",
-                           path);
+            rc = lib_error(b, n < 0 ? n : (int)ISO_WRITE_ERROR, err,
+                           "cannot make the image '%s'", path);
             goto out;
         }
         fill += (size_t)n;

@@ -85,7 +85,8 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     if (!b || !drive_address)
         return dw__set_error(err, DW_EINVAL, "dw_build_burn: no tree or no drive");
     if (b->written)
-        return dw__set_error(err, DW_EINVAL, "this tree was written already: build it again");
+        return dw__set_error(err, DW_EINVAL,
+                             "this tree was written already: build it again");
     b->written = true;
     b->stream_bytes = -1;
     if ((rc = dw__build_write_opts(b, &wo, err)) != 0)
@@ -120,7 +121,8 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     int64_t bytes = (int64_t)src->get_size(src);
     b->result.image_bytes = bytes;
     /* dw_burn_source takes src (and with it libisofs's source) in every case. */
-    rc = dw_burn_source(src, bytes, "the folder image", drive_address, opts, cb, result, err);
+    rc = dw_burn_source(src, bytes, "the folder image", drive_address, opts, cb, result,
+                        err);
     src = NULL;
     dw__build_drain_messages(b, cb);
 out:
@@ -172,7 +174,9 @@ int dw_build_readback(const char *source, int32_t start_lba, int64_t sectors,
         rc = dw__set_error(err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    struct dw_progress p = {.phase = "verify", .total_sectors = sectors, .sector_bytes = 2048,
+    struct dw_progress p = {.phase = "verify",
+                            .total_sectors = sectors,
+                            .sector_bytes = 2048,
                             .buffer_fill_percent = -1};
     for (int64_t done = 0; done < sectors;) {
         int32_t n = sectors - done < chunk ? (int32_t)(sectors - done) : chunk;
@@ -201,10 +205,11 @@ int dw_build_readback(const char *source, int32_t start_lba, int64_t sectors,
     struct dw_digests dg;
     dw_hash_final(h, &dg);
     if (strcmp(dg.md5, md5_hex) != 0)
-        rc = dw__set_error(err, DW_EMISMATCH,
-                           "'%s' holds other data than was burned (MD5 of sectors %d-%lld "
-                           "differs): the disc is bad, burn it again",
-                           source, start_lba, (long long)(start_lba + sectors - 1));
+        rc =
+            dw__set_error(err, DW_EMISMATCH,
+                          "'%s' holds other data than was burned (MD5 of sectors %d-%lld "
+                          "differs): the disc is bad, burn it again",
+                          source, start_lba, (long long)(start_lba + sectors - 1));
 out:
     dw_hash_free(h);
     free(buf);

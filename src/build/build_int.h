@@ -12,22 +12,23 @@
 #include "discwright/build.h"
 
 struct dw_build {
-    IsoImage *image;              /* the tree, owned (iso_image_unref) */
-    struct dw_build_opts opts;    /* a copy; its strings are the caller's and
-                                     must live as long as the build */
+    IsoImage *image;           /* the tree, owned (iso_image_unref) */
+    struct dw_build_opts opts; /* a copy; its strings are the caller's and
+                                  must live as long as the build */
     struct dw_build_result result;
-    char *system_area;            /* 32768 bytes of isohybrid MBR, or NULL */
-    bool nowtime_set;             /* iso_nowtime override in effect */
-    bool written;                 /* the tree went into a write already */
-    char lib_message[1024];       /* libisofs's last FAILURE-class message */
-    char stream_md5[33];          /* dw_build_burn: MD5 (hex) of what libburn read */
-    int64_t stream_bytes;         /* and how many bytes, -1 before */
+    char *system_area;      /* 32768 bytes of isohybrid MBR, or NULL */
+    bool nowtime_set;       /* iso_nowtime override in effect */
+    bool written;           /* the tree went into a write already */
+    char lib_message[1024]; /* libisofs's last FAILURE-class message */
+    char stream_md5[33];    /* dw_build_burn: MD5 (hex) of what libburn read */
+    int64_t stream_bytes;   /* and how many bytes, -1 before */
 };
 
 /* libisofs write options for b's flags (level 3, Rock Ridge, Joliet,
  * ISO 9660:1999, hard links, MD5 tags, fixed times, system area); the
  * caller frees *wo with iso_write_opts_free. */
-int dw__build_write_opts(struct dw_build *b, IsoWriteOpts **wo, struct dw_error_detail *err);
+int dw__build_write_opts(struct dw_build *b, IsoWriteOpts **wo,
+                         struct dw_error_detail *err);
 
 /* Move libisofs's queued messages to cb's log (cb may be NULL); an error
  * message is kept in b->lib_message. */

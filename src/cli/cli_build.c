@@ -13,7 +13,8 @@
 #include "discwright/build.h"
 #include "discwright/burn.h"
 
-int cli_build_option(int c, const char *arg, struct dw_build_opts *o, const char **excludes)
+int cli_build_option(int c, const char *arg, struct dw_build_opts *o,
+                     const char **excludes)
 {
     switch (c) {
     case CLI_BUILD_VOLID:
@@ -71,9 +72,10 @@ int cli_build_finish_opts(struct dw_build_opts *o)
         errno = 0;
         long long v = strtoll(epoch, &end, 10);
         if (*end || errno || v < 0 || v > 253402300799LL) {
-            cli_errorf("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: fix or "
-                       "unset it",
-                       cli_safe(epoch));
+            cli_errorf(
+                "SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970: fix or "
+                "unset it",
+                cli_safe(epoch));
             return EXIT_USAGE;
         }
         o->source_date_epoch = v;
@@ -95,8 +97,9 @@ bool cli_burn_wants_tree(int argc, char **argv)
             if (!strchr(a, '=') &&
                 (!strcmp(a, "-d") || !strcmp(a, "--drive") || !strcmp(a, "-s") ||
                  !strcmp(a, "--speed") || !strcmp(a, "-V") || !strcmp(a, "--volid") ||
-                 !strcmp(a, "--publisher") || !strcmp(a, "-x") || !strcmp(a, "--exclude") ||
-                 !strncmp(a, "--boot-", 7) || !strcmp(a, "--isohybrid-mbr")))
+                 !strcmp(a, "--publisher") || !strcmp(a, "-x") ||
+                 !strcmp(a, "--exclude") || !strncmp(a, "--boot-", 7) ||
+                 !strcmp(a, "--isohybrid-mbr")))
                 i++;
             continue;
         }
@@ -128,13 +131,18 @@ static const char burn_tree_usage[] =
 
 int cli_burn_tree(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"drive", required_argument, NULL, 'd'}, {"speed", required_argument, NULL, 's'},
-        {"dummy", no_argument, NULL, 'D'},       {"no-verify", no_argument, NULL, 'N'},
-        {"eject", no_argument, NULL, 'E'},       {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'J'},        {"help", no_argument, NULL, 'h'},
-        {"overwrite", no_argument, NULL, 'W'},   {"raw", no_argument, NULL, 'X'},
-        CLI_BUILD_LONGOPTS,                      {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"drive", required_argument, NULL, 'd'},
+                                             {"speed", required_argument, NULL, 's'},
+                                             {"dummy", no_argument, NULL, 'D'},
+                                             {"no-verify", no_argument, NULL, 'N'},
+                                             {"eject", no_argument, NULL, 'E'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"json", no_argument, NULL, 'J'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"overwrite", no_argument, NULL, 'W'},
+                                             {"raw", no_argument, NULL, 'X'},
+                                             CLI_BUILD_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     struct dw_burn_opts opts = {0};
     struct dw_build_opts bopts = {0};
     struct dw_build *b = NULL;
@@ -212,8 +220,8 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
     struct dw_error_detail err;
     memset(&res, 0, sizeof(res));
     cli_callbacks(cli, &cb);
-    int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind), &bopts, &b,
-                          &err);
+    int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind),
+                          &bopts, &b, &err);
     if (!rc)
         rc = dw_build_burn(b, drive, &opts, &cb, &res, &err);
     cli_progress_done();
@@ -224,22 +232,24 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
         status = EXIT_FAILURE_;
     } else {
         if (!cli->json && !cli->quiet)
-            printf("burned the folder image to %s (%s, %s%s): %lld of %lld bytes, track at "
-                   "LBA %d\n",
-                   cli_safe(res.drive_address), cli_safe(res.profile_name),
-                   cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
-                   (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
+            printf(
+                "burned the folder image to %s (%s, %s%s): %lld of %lld bytes, track at "
+                "LBA %d\n",
+                cli_safe(res.drive_address), cli_safe(res.profile_name),
+                cli_safe(res.write_type), res.dummy ? ", dummy run: nothing written" : "",
+                (long long)res.written_bytes, (long long)res.image_bytes, res.start_lba);
         char md5[33];
         int64_t bytes = 0;
         if (verify && !res.dummy) {
             if (dw_build_stream_md5(b, md5, &bytes) != 0 || bytes != res.image_bytes) {
-                cli_errorf("the burn read %lld of %lld bytes of the folder image: not verified",
-                           (long long)bytes, (long long)res.image_bytes);
+                cli_errorf(
+                    "the burn read %lld of %lld bytes of the folder image: not verified",
+                    (long long)bytes, (long long)res.image_bytes);
                 status = EXIT_FAILURE_;
             } else {
                 cli_install_signals();
-                rc = dw_build_readback(res.drive_address, res.start_lba, bytes / 2048, md5, &cb,
-                                       &err);
+                rc = dw_build_readback(res.drive_address, res.start_lba, bytes / 2048,
+                                       md5, &cb, &err);
                 cli_progress_done();
                 if (rc) {
                     cli_error(&err, rc);
@@ -248,8 +258,9 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
                              : rc == DW_EREAD   ? EXIT_BAD_SECTORS
                                                 : EXIT_FAILURE_;
                 } else if (!cli->json && !cli->quiet) {
-                    printf("verified: %lld sectors from LBA %d read back, MD5 %s matches\n",
-                           (long long)(bytes / 2048), res.start_lba, md5);
+                    printf(
+                        "verified: %lld sectors from LBA %d read back, MD5 %s matches\n",
+                        (long long)(bytes / 2048), res.start_lba, md5);
                 }
             }
         }

@@ -23,22 +23,25 @@ enum {
     CLI_BUILD_MBR,
 };
 
-#define CLI_BUILD_LONGOPTS                                                                  \
-    {"volid", required_argument, NULL, CLI_BUILD_VOLID},                                    \
-        {"publisher", required_argument, NULL, CLI_BUILD_PUBLISHER},                        \
-        {"exclude", required_argument, NULL, CLI_BUILD_EXCLUDE},                            \
-        {"no-rockridge", no_argument, NULL, CLI_BUILD_NO_RR},                               \
-        {"no-joliet", no_argument, NULL, CLI_BUILD_NO_JOLIET},                              \
-        {"md5", no_argument, NULL, CLI_BUILD_MD5},                                          \
-        {"zisofs", no_argument, NULL, CLI_BUILD_ZISOFS},                                    \
-        {"boot-bios", required_argument, NULL, CLI_BUILD_BOOT_BIOS},                        \
-        {"boot-efi", required_argument, NULL, CLI_BUILD_BOOT_EFI},                          \
-        {"boot-catalog", required_argument, NULL, CLI_BUILD_BOOT_CATALOG},                  \
-        {"isohybrid-mbr", required_argument, NULL, CLI_BUILD_MBR}
+/* clang-format off */
+#define CLI_BUILD_LONGOPTS                                                   \
+    {"volid", required_argument, NULL, CLI_BUILD_VOLID},                     \
+    {"publisher", required_argument, NULL, CLI_BUILD_PUBLISHER},             \
+    {"exclude", required_argument, NULL, CLI_BUILD_EXCLUDE},                 \
+    {"no-rockridge", no_argument, NULL, CLI_BUILD_NO_RR},                    \
+    {"no-joliet", no_argument, NULL, CLI_BUILD_NO_JOLIET},                   \
+    {"md5", no_argument, NULL, CLI_BUILD_MD5},                               \
+    {"zisofs", no_argument, NULL, CLI_BUILD_ZISOFS},                         \
+    {"boot-bios", required_argument, NULL, CLI_BUILD_BOOT_BIOS},             \
+    {"boot-efi", required_argument, NULL, CLI_BUILD_BOOT_EFI},               \
+    {"boot-catalog", required_argument, NULL, CLI_BUILD_BOOT_CATALOG},       \
+    {"isohybrid-mbr", required_argument, NULL, CLI_BUILD_MBR}
+/* clang-format on */
 
 /* Apply getopt's value c (with its argument) to o; excludes has room for
  * every argument.  Returns 1 when c was a build option, else 0. */
-int cli_build_option(int c, const char *arg, struct dw_build_opts *o, const char **excludes);
+int cli_build_option(int c, const char *arg, struct dw_build_opts *o,
+                     const char **excludes);
 
 /* Checks across options and SOURCE_DATE_EPOCH (DW_BUILD_FIXED_TIME);
  * prints the problem and returns EXIT_USAGE, or EXIT_OK. */

@@ -23,11 +23,13 @@ static const char usage[] =
     "                          (glob: * ? [..]); may be given more than once\n"
     "      --no-rockridge      no Rock Ridge (POSIX names, permissions, links)\n"
     "      --no-joliet         no Joliet tree (Windows names)\n"
-    "      --md5               record session and per-file MD5 tags (xorriso -check_md5)\n"
+    "      --md5               record session and per-file MD5 tags (xorriso "
+    "-check_md5)\n"
     "      --zisofs            compress files with zisofs (read by Linux and xorriso)\n"
     "      --boot-bios PATH    El Torito BIOS no-emulation boot image, PATH inside the\n"
     "                          image (such as /isolinux/isolinux.bin); boot info table\n"
-    "      --boot-efi PATH     El Torito EFI boot image (FAT image), PATH inside the image\n"
+    "      --boot-efi PATH     El Torito EFI boot image (FAT image), PATH inside the "
+    "image\n"
     "      --boot-catalog PATH El Torito catalog inside the image (/boot.catalog)\n"
     "      --isohybrid-mbr FILE  system area from FILE (SYSLINUX isohdpfx.bin), so the\n"
     "                          image also boots from a USB stick; needs --boot-bios\n"
@@ -38,11 +40,13 @@ static const char usage[] =
 
 int cmd_mkiso(struct cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'}, {"overwrite", no_argument, NULL, 'W'},
-        {"quiet", no_argument, NULL, 'q'},         {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},          CLI_BUILD_LONGOPTS,
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"overwrite", no_argument, NULL, 'W'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             CLI_BUILD_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     struct dw_build_opts opts = {0};
     const char *output = NULL;
     const char **excludes = NULL;
@@ -82,8 +86,9 @@ int cmd_mkiso(struct cli *cli, int argc, char **argv)
         goto out;
     }
     if (optind >= argc || !output) {
-        cli_errorf(optind >= argc ? "no PATH given: name the folders or files to put in the image"
-                                  : "no output given: add -o OUT.iso");
+        cli_errorf(optind >= argc
+                       ? "no PATH given: name the folders or files to put in the image"
+                       : "no output given: add -o OUT.iso");
         fputs(usage, stderr);
         goto out;
     }
@@ -95,8 +100,8 @@ int cmd_mkiso(struct cli *cli, int argc, char **argv)
     struct dw_callbacks cb;
     cli_callbacks(cli, &cb);
     cli_install_signals();
-    int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind), &opts, &b,
-                          &err);
+    int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind),
+                          &opts, &b, &err);
     if (!rc)
         rc = dw_build_write_iso(b, output, &cb, &res, &err);
     cli_progress_done();
@@ -108,8 +113,9 @@ int cmd_mkiso(struct cli *cli, int argc, char **argv)
     if (!cli->quiet)
         printf("wrote %s: %lld bytes (%lld sectors), %lld files, %lld directories, "
                "%lld symlinks\n",
-               cli_safe(output), (long long)res.image_bytes, (long long)res.image_bytes / 2048,
-               (long long)res.files, (long long)res.directories, (long long)res.symlinks);
+               cli_safe(output), (long long)res.image_bytes,
+               (long long)res.image_bytes / 2048, (long long)res.files,
+               (long long)res.directories, (long long)res.symlinks);
     if (!cli->quiet && (opts.flags & DW_BUILD_ZISOFS))
         printf("zisofs: %lld files stored compressed\n", (long long)res.zisofs_files);
     status = EXIT_OK;
