@@ -150,6 +150,38 @@ DW_API int dw_build_readback(const char *source, int32_t start_lba, int64_t sect
                              const char *md5_hex, const struct dw_callbacks *cb,
                              struct dw_error_detail *err);
 
+/* What dw_build_check_md5 found. */
+struct dw_build_md5_check {
+    bool session_tag;          /* the session has an MD5 tag */
+    bool session_match;        /* ... and its blocks match it */
+    bool session_unreadable;   /* a block of the session could not be read */
+    int32_t session_start_lba; /* blocks the tag covers: [start, end), -1 if none */
+    int32_t session_end_lba;
+    int64_t files;             /* regular files in the newest session's tree */
+    int64_t files_with_md5;    /* ... that have a recorded MD5 (were checked) */
+    int64_t files_mismatch;    /* ... whose content differs from it */
+    int64_t files_unreadable;  /* ... that could not be read to the end */
+};
+
+/* Check the MD5 tags that DW_BUILD_MD5 records (libisofs
+ * iso_write_opts_set_record_md5: a session checksum and one per file, as
+ * `xorriso -check_media` and `-check_md5_r` check them) on source, a
+ * drive ("/dev/sr0"), "stdio:FILE" or an ISO file, without the image it
+ * was made from.  The newest session is read (the first data track of the
+ * last session on a disc, LBA 0 in a file) with libisofs through
+ * dw_drive_read_user.  Each file whose content differs from its tag, or
+ * cannot be read, is named by its path in a DW_LOG_ERROR line through
+ * cb->log ("file '/a/b.txt': MD5 differs from its tag").  Progress phase
+ * "verify" over the session's blocks and the files' sectors.
+ * res (may be NULL) is filled as far as the check got.
+ * Returns 0 when the session tag and every file's tag match; DW_EMISMATCH
+ * when one does not; DW_EREAD when a file or block could not be read
+ * (and nothing mismatched); DW_EUNSUPPORTED when there are no MD5 tags;
+ * DW_EPARSE when no ISO 9660 volume is found; DW_EABORTED, DW_ENOMEDIUM,
+ * DW_ENODRIVE, DW_ENOENT as dw_drive_open. */
+DW_API int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
+                              struct dw_build_md5_check *res, struct dw_error_detail *err);
+
 /* Free a tree; NULL is a no-op. */
 DW_API void dw_build_free(struct dw_build *b);
 

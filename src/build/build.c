@@ -4,7 +4,7 @@
  *
  * libisofs keeps process-wide state: its message queue (iso_init ...
  * iso_finish), the local character set and the "now" override.  They are
- * set up once, counted, under one mutex (build_lib_get/put).  Its messages
+ * set up once, counted, under one mutex (dw__build_lib_get/put).  Its messages
  * never reach stderr: they are queued (iso_set_msgs_severities) and handed
  * to the log callback and to the error detail. */
 #include <errno.h>
@@ -29,7 +29,7 @@ static int lib_users;
 /* iso_init once for all users; names on the host are UTF-8 (Linux file
  * names are bytes; libisofs would otherwise take the C locale's ASCII and
  * mangle every other name in Joliet). */
-static int build_lib_get(struct dw_error_detail *err)
+int dw__build_lib_get(struct dw_error_detail *err)
 {
     int rc = 0;
     pthread_mutex_lock(&lib_lock);
@@ -49,7 +49,7 @@ out:
     return rc;
 }
 
-static void build_lib_put(void)
+void dw__build_lib_put(void)
 {
     pthread_mutex_lock(&lib_lock);
     if (lib_users > 0 && --lib_users == 0)
@@ -497,11 +497,11 @@ int dw_build_new(const char *const *sources, size_t path_count,
                              o.volid);
     if (path_count == 0)
         return dw__set_error(err, DW_EINVAL, "no source given: name a folder or file");
-    if ((rc = build_lib_get(err)) != 0)
+    if ((rc = dw__build_lib_get(err)) != 0)
         return rc;
     b = calloc(1, sizeof(*b));
     if (!b) {
-        build_lib_put();
+        dw__build_lib_put();
         return dw__set_error(err, DW_ENOMEM, "out of memory");
     }
     b->opts = o;
@@ -698,5 +698,5 @@ void dw_build_free(struct dw_build *b)
     }
     free(b->system_area);
     free(b);
-    build_lib_put();
+    dw__build_lib_put();
 }

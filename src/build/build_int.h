@@ -24,6 +24,11 @@ struct dw_build {
     int64_t stream_bytes;   /* and how many bytes, -1 before */
 };
 
+/* libisofs's process-wide start (iso_init, UTF-8 names, messages queued,
+ * never printed), counted: every get is paired with a put. */
+int dw__build_lib_get(struct dw_error_detail *err);
+void dw__build_lib_put(void);
+
 /* libisofs write options for b's flags (level 3, Rock Ridge, Joliet,
  * ISO 9660:1999, hard links, MD5 tags, fixed times, system area); the
  * caller frees *wo with iso_write_opts_free. */

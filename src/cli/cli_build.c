@@ -290,3 +290,46 @@ out:
     free(excludes);
     return status;
 }
+
+int cli_verify_md5(struct cli *cli, const char *source)
+{
+    struct dw_build_md5_check res;
+    struct dw_error_detail err;
+    struct dw_callbacks cb;
+    if (cli->json) {
+        cli_errorf("verify without an IMAGE (the MD5 tags) has no JSON report: leave out "
+                   "--json");
+        return EXIT_USAGE;
+    }
+    cli_callbacks(cli, &cb);
+    cli_install_signals();
+    int rc = dw_build_check_md5(source, &cb, &res, &err);
+    cli_progress_done();
+    if (!cli->quiet && rc != DW_EUNSUPPORTED) {
+        printf("verify %s against its MD5 tags (the newest session):\n",
+               cli_safe(source));
+        if (res.session_tag)
+            printf("  session: blocks %d-%d %s\n", res.session_start_lba,
+                   res.session_end_lba - 1,
+                   res.session_match        ? "match their MD5 tag"
+                   : res.session_unreadable ? "could not all be read"
+                                            : "DIFFER from their MD5 tag");
+        else
+            printf("  session: no MD5 tag\n");
+        printf(
+            "  %lld files, %lld with an MD5 tag: %lld match, %lld differ, %lld "
+            "unreadable\n",
+            (long long)res.files, (long long)res.files_with_md5,
+            (long long)(res.files_with_md5 - res.files_mismatch - res.files_unreadable),
+            (long long)res.files_mismatch, (long long)res.files_unreadable);
+        if (!rc)
+            printf("  identical to what was recorded\n");
+    }
+    if (rc) {
+        cli_error(&err, rc);
+        return rc == DW_EMISMATCH ? EXIT_MISMATCH
+               : rc == DW_EREAD   ? EXIT_BAD_SECTORS
+                                  : EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}

@@ -53,4 +53,8 @@ bool cli_burn_wants_tree(int argc, char **argv);
 /* burn PATH... --drive D with folders: the whole command. */
 int cli_burn_tree(struct cli *cli, int argc, char **argv);
 
+/* verify SOURCE with no IMAGE: check the --md5 tags (session and files);
+ * returns the exit status (0, 1, 3 unreadable, 4 mismatch). */
+int cli_verify_md5(struct cli *cli, const char *source);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_build.h"
 #include "discwright/drive.h"
 #include "discwright/verify.h"
 
@@ -18,6 +19,8 @@ static const char usage[] =
     "  -r, --retries N  re-reads of an unreadable sector (default 2)\n"
     "  -q, --quiet   no progress line      --json  print the JSON report\n"
     "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file\n"
+    "Without IMAGE: check the MD5 tags that 'mkiso --md5' or 'burn --md5' recorded\n"
+    "(the session and every file; files that differ are named).\n"
     "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
     "read, 4 mismatch (ranges listed with their first differing byte)\n";
 
@@ -159,6 +162,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (optind + 1 == argc) /* no IMAGE: the MD5 tags of mkiso/burn --md5 */
+        return cli_verify_md5(cli, argv[optind]);
     if (optind + 2 != argc) {
         cli_errorf("verify needs SOURCE and IMAGE");
         fputs(usage, stderr);

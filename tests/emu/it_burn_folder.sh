@@ -35,6 +35,9 @@ for kind in cdr dvdpr dvdprw bdr; do
   grep -q "MD5 tag range.*md5_match" "$work/media.txt" &&
     ok "$kind: xorriso -check_media: the session tag matches" ||
     bad "$kind: xorriso -check_media: $(grep -e 'MD5' -e region "$work/media.txt" | tr '\n' ' ')"
+  expect_exit 0 "$kind: discwright verify DRIVE checks the MD5 tags on the medium" -- \
+    emu "$DW" verify "$EMU_DEVICE"
+  expect_stdout "identical to what was recorded" "$kind: every tag matches"
   rm -rf "$work/x"
   emu_tool xorriso -osirrox on -indev "$EMU_DEVICE" -extract / "$work/x" >/dev/null 2>&1
   cmp -s "$work/x/photos/2024/a.jpg" "$src/photos/2024/a.jpg" &&

@@ -107,6 +107,27 @@ if have isoinfo; then
     ok "  Joliet and Rock Ridge are there by default" || bad "  isoinfo -d lacks Joliet or Rock Ridge"
 fi
 
+# verify with no IMAGE checks the --md5 tags; one changed byte in a file
+# is found by path, as xorriso -check_md5_r finds it.
+expect_exit 0 "verify IMAGE alone checks its MD5 tags" -- "$DW" verify "$iso"
+expect_stdout "session: blocks 0-" "  the session tag"
+expect_stdout "identical to what was recorded" "  every tag matches"
+cp "$iso" "$work/bad.iso"
+if have xorriso; then
+  rlba=$(xorriso -indev "$iso" -find /sub/rand.bin -exec report_lba 2>/dev/null |
+    sed -n "s/^File data lba: *0 , *\([0-9]*\) ,.*/\1/p")
+  printf 'XX' | dd of="$work/bad.iso" bs=1 seek=$((rlba * 2048 + 1000)) conv=notrunc status=none
+  expect_exit 4 "verify of an image with a changed byte in /sub/rand.bin" -- "$DW" verify "$work/bad.iso"
+  expect_stderr "file '/sub/rand.bin': MD5 differs from its tag" "  names the file"
+  expect_stdout "1 differ" "  and counts one file"
+  xorriso -md5 on -indev "$work/bad.iso" -check_md5_r FAILURE / -- >"$work/badmd5.txt" 2>&1
+  grep -q "MD5 MISMATCH: '/sub/rand.bin'" "$work/badmd5.txt" &&
+    ok "  xorriso -check_md5_r finds the same file" || bad "  xorriso: $(grep -i mismatch "$work/badmd5.txt" | head -2)"
+fi
+"$DW" -q mkiso "$src" -o "$work/nomd5.iso"
+expect_exit 1 "verify IMAGE alone without MD5 tags" -- "$DW" verify "$work/nomd5.iso"
+expect_stderr "no MD5 tags" "  says there are none"
+
 # Reproducible: the same tree under SOURCE_DATE_EPOCH gives the same bytes,
 # also after its files were read (other atimes).  (A copy of the tree made
 # in another inode order differs in Rock Ridge inode numbers: libisofs
