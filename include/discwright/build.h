@@ -182,6 +182,44 @@ struct dw_build_md5_check {
 DW_API int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
                               struct dw_build_md5_check *res, struct dw_error_detail *err);
 
+/* ---- media management ---------------------------------------------------- */
+
+#define DW_FORMAT_NO_SPARE 0x1u /* BD-RE/BD-R: no spare areas (no defect
+                                   management, no certification): more room */
+#define DW_FORMAT_FORCE 0x2u    /* format a medium that is formatted already */
+#define DW_FORMAT_IF_NEEDED 0x4u /* only an unformatted DVD+RW or BD-RE is
+                                    formatted; any other medium (or none, or a
+                                    stdio: file) is left alone and is no error:
+                                    what a burn does first */
+
+/* What dw_build_format did. */
+struct dw_format_result {
+    int profile;              /* MMC-6 profile after formatting (0x13 DVD-RW
+                                 restricted overwrite, 0x1a DVD+RW, 0x43 BD-RE...) */
+    char profile_name[80];    /* libburn's name for it */
+    bool already_formatted;   /* nothing was done: it was formatted (and no
+                                 DW_FORMAT_FORCE) */
+    bool formatted_now;       /* FORMAT UNIT was sent and succeeded */
+    int64_t formatted_bytes;  /* the formatted (writable) size, 0 if unknown */
+};
+
+/* Format the medium in drive_address ("/dev/srN") so that it can be
+ * written at random (MMC-6 6.5 FORMAT UNIT, through libburn's
+ * burn_disc_format with the default size): an unformatted DVD+RW (format
+ * type 26h), a DVD-RW in sequential recording (to restricted overwrite,
+ * profile 0x13), a BD-RE (with spare areas, or without under
+ * DW_FORMAT_NO_SPARE) and a BD-R (SRM with defect management).  A medium
+ * that is formatted already is left alone (res->already_formatted) unless
+ * DW_FORMAT_FORCE.  Progress phase "format", done_sectors 0..65536 of
+ * 65536 (libburn's steps); it cannot be stopped.  Holds the library's
+ * libburn lock (burn.h, "Process-wide").  Errors: DW_EINVAL (flags),
+ * DW_EMEDIUM (a stdio: file, CD or other medium that is not formatted),
+ * DW_ENOMEDIUM, DW_ENODRIVE (no drive, or in use), DW_EWRITE (FORMAT UNIT
+ * failed), DW_ELIB. */
+DW_API int dw_build_format(const char *drive_address, unsigned flags,
+                           const struct dw_callbacks *cb, struct dw_format_result *res,
+                           struct dw_error_detail *err);
+
 /* Free a tree; NULL is a no-op. */
 DW_API void dw_build_free(struct dw_build *b);
 

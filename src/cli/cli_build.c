@@ -333,3 +333,22 @@ int cli_verify_md5(struct cli *cli, const char *source)
     }
     return EXIT_OK;
 }
+
+int cli_format_if_needed(struct cli *cli, const char *drive)
+{
+    struct dw_format_result res;
+    struct dw_error_detail err;
+    struct dw_callbacks cb;
+    cli_callbacks(cli, &cb);
+    int rc = dw_build_format(drive, DW_FORMAT_IF_NEEDED, &cb, &res, &err);
+    cli_progress_done();
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (res.formatted_now && !cli->quiet && !cli->json)
+        printf("formatted the unformatted %s in %s first (%lld sectors)\n",
+               cli_safe(res.profile_name), cli_safe(drive),
+               (long long)res.formatted_bytes / 2048);
+    return EXIT_OK;
+}

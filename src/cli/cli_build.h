@@ -57,4 +57,8 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv);
  * returns the exit status (0, 1, 3 unreadable, 4 mismatch). */
 int cli_verify_md5(struct cli *cli, const char *source);
 
+/* Before a burn: format an unformatted DVD+RW or BD-RE in drive, saying
+ * so (dw_build_format, DW_FORMAT_IF_NEEDED); returns an exit status. */
+int cli_format_if_needed(struct cli *cli, const char *drive);
+
 #endif

@@ -112,6 +112,8 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     cli_callbacks(cli, &cb);
     size_t len = strlen(image);
     bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
+    if (!cue && !opts.dummy && cli_format_if_needed(cli, drive) != EXIT_OK)
+        return EXIT_FAILURE_; /* an unformatted DVD+RW or BD-RE is formatted first */
     int rc = cue ? dw_burn_cue(image, drive, &opts, &cb, &res, &err)
                  : dw_burn_iso(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();

@@ -24,6 +24,7 @@ static const struct {
     {"mkiso", cmd_mkiso, "make an ISO 9660 image of folders and files"},
     {"burn", cmd_burn, "burn an ISO to a disc or a stdio: file, then verify"},
     {"verify", cmd_verify, "compare a disc or file with its image"},
+    {"format", cmd_format, "format a DVD+RW, DVD-RW, BD-RE or BD-R for random writing"},
     {"blank", cmd_blank, "blank a rewritable disc (CD-RW, DVD-RW)"},
     {"checklog", cmd_checklog, "check the SHA-256 signature at the end of a rip log"},
 };
