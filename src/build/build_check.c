@@ -187,6 +187,8 @@ static int64_t file_sectors(IsoImage *image, IsoDir *dir)
     return n;
 }
 
+/* long function: one libisofs import and check protocol (open, data
+ * source, import, session tag, files, verdict) with one cleanup path. */
 int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
                        struct dw_build_md5_check *res, struct dw_error_detail *err)
 {
@@ -229,6 +231,17 @@ int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
     src->read_block = ds_read_block;
     src->free_data = ds_free;
     src->data = ds;
+    const struct dw_disc *disc = dw_drive_disc(ds->d);
+    bool has_data = !disc || disc->track_count == 0;
+    for (int i = 0; disc && i < disc->track_count; i++)
+        has_data = has_data || dw_track_is_data(&disc->tracks[i]);
+    if (!has_data) {
+        rc = dw__set_error(err, DW_EMEDIUM,
+                           "'%s' has no data track, so no ISO 9660 volume with MD5 tags: "
+                           "verify it against its image (verify SOURCE IMAGE)",
+                           source);
+        goto out;
+    }
     int32_t start = last_session_start(ds->d);
     if ((irc = iso_image_new("CHECK", &image)) < 0 ||
         (irc = iso_read_opts_new(&ro, 0)) < 0) {

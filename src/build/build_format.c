@@ -44,6 +44,8 @@ static bool formattable(int profile)
            profile == 0x43;
 }
 
+/* long function: libburn's format protocol in its order (initialize, grab,
+ * status, profile, formats, format, poll, re-read) with one release path. */
 int dw_build_format(const char *drive_address, unsigned flags,
                     const struct dw_callbacks *cb, struct dw_format_result *res,
                     struct dw_error_detail *err)

@@ -129,6 +129,9 @@ static const char burn_tree_usage[] =
     "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
     "read some sectors, 4 verify mismatch\n";
 
+/* long function: burn's option parsing plus mkiso's, then the build, the
+ * burn, the MD5 read-back and the eject, each a few lines (cmd_burn's
+ * order, so that both read alike). */
 int cli_burn_tree(struct cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {{"drive", required_argument, NULL, 'd'},
