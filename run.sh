@@ -39,14 +39,16 @@ fi
 # pages, built from docs/); bash-completion, zsh and man-db (the generated
 # completion and man pages are run through them); abigail-tools (the ABI
 # check against abi/, tests/integration/test_abi.sh); flac (flac -d,
-# metaflac: the FLAC output tests).
+# metaflac: the FLAC output tests); genisoimage
+# (isoinfo) and libarchive-tools (bsdtar), which read mkiso's images.
 packages=(build-essential cmake pkg-config
   libcdio-dev libcdio-cdda-dev libcdio-paranoia-dev libburn-dev libisofs-dev
   zlib1g-dev nettle-dev libjson-c-dev libcurl4-gnutls-dev libxml2-dev libcmocka-dev
   liblzma-dev libflac-dev libzstd-dev mame-tools
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
   python3-jsonschema pandoc bash-completion zsh man-db abigail-tools
-  liblz4-dev libbz2-dev xz-utils gzip bzip2 dmg2img libsndfile1-dev libdiscid-dev flac)
+  liblz4-dev libbz2-dev xz-utils gzip bzip2 dmg2img libsndfile1-dev libdiscid-dev flac
+  genisoimage libarchive-tools)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

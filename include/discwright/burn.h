@@ -149,6 +149,20 @@ DW_API int dw_burn_iso(const char *image_path, const char *drive_address,
                        struct dw_burn_result *result,
                        struct dw_error_detail *err);
 
+/* Burn a stream as dw_burn_iso burns a file: one data track of bytes
+ * bytes (a positive multiple of 2048) read from src, a libburn source
+ * (libburn.h struct burn_source, such as libisofs's
+ * iso_image_create_burn_source gives; dw_build_burn in build.h uses it).
+ * The call takes the caller's reference to src (it is freed with
+ * burn_source_free, also on failure).  name stands for the image in
+ * messages and the log.  Checks, progress, signals, result and errors as
+ * dw_burn_iso. */
+struct burn_source;
+DW_API int dw_burn_source(struct burn_source *src, int64_t bytes, const char *name,
+                          const char *drive_address, const struct dw_burn_opts *opts,
+                          const struct dw_callbacks *cb, struct dw_burn_result *result,
+                          struct dw_error_detail *err);
+
 /* Burn a BIN/CUE image (a CDRWin cue sheet and its files) to a CD through
  * libburn's cue support (burn_session_by_cue_file; libburn picks SAO for
  * audio), with pregaps, ISRC, MCN and CD-TEXT from the cue.  AUDIO and

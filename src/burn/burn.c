@@ -759,6 +759,9 @@ struct burn_job {
     struct burn_run run;
     struct target t;
     struct burn_source *file_src, *fifo;
+    struct burn_source *given_src; /* dw_burn_source: the caller's stream, its
+                                      reference owned by the job until layout */
+    int64_t given_bytes;
     struct burn_track *track;
     struct burn_session *session;
     struct burn_disc *disc;
@@ -855,7 +858,8 @@ static int job_layout(struct burn_job *j)
         }
         return 0;
     }
-    j->file_src = burn_file_source_new(j->image_path, NULL);
+    j->file_src = j->given_src ? j->given_src : burn_file_source_new(j->image_path, NULL);
+    j->given_src = NULL;
     if (j->file_src == NULL) {
         drain_messages(&j->run);
         return fail(err, DW_EIO, 0, "cannot read image '%s'%s", j->image_path,
@@ -1113,6 +1117,8 @@ static int job_check(struct burn_job *j)
                     opts->speed_x);
     if (j->cue_path)
         result->image_bytes = j->cue_bytes;
+    else if (j->given_src)
+        result->image_bytes = j->given_bytes;
     else if ((rc = check_image(j->image_path, &result->image_bytes, j->err)) != 0)
         return rc;
     j->image_sectors = j->cue_path ? j->cue_sectors : result->image_bytes / DW__BURN_SECTOR_BYTES;
@@ -1126,7 +1132,8 @@ static int job_check(struct burn_job *j)
 static int burn_job(const char *image_path, const char *cue_path, int64_t cue_bytes,
                     int64_t cue_sectors, bool audio, const char *drive_address,
                     const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
-                    struct dw_burn_result *result, struct dw_error_detail *err)
+                    struct dw_burn_result *result, struct dw_error_detail *err,
+                    struct burn_source *given_src)
 {
     static const struct dw_burn_opts defaults;
     struct dw_burn_result local_result;
@@ -1136,7 +1143,8 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
                          .cue_sectors = cue_sectors, .audio = audio,
                          .opts = opts ? opts : &defaults, .cb = cb,
                          .result = result ? result : &local_result,
-                         .err = err ? err : &local_err};
+                         .err = err ? err : &local_err, .given_src = given_src,
+                         .given_bytes = cue_bytes};
     enum stop_reason stop = STOP_NONE;
     int stop_signal = 0;
     memset(j.result, 0, sizeof *j.result);
@@ -1144,15 +1152,20 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
     j.err->sense_key = j.err->asc = j.err->ascq = -1;
     j.err->lba = DW_NO_LBA;
     int rc = job_check(&j);
-    if (rc != 0)
+    if (rc == 0)
+        rc = run_begin(&j.run, cb, j.err);
+    if (rc != 0) {
+        if (j.given_src)
+            burn_source_free(j.given_src);
         return rc;
-    if ((rc = run_begin(&j.run, cb, j.err)) != 0)
-        return rc;
+    }
     j.began = true;
     signals_install(&j.run);
     if (!(rc = job_medium(&j)) && !(rc = job_layout(&j)) && !(rc = job_write_options(&j)) &&
         !(rc = job_write(&j, &stop, &stop_signal)))
         rc = job_outcome(&j, stop, stop_signal);
+    if (j.given_src) /* stopped before the layout took it */
+        burn_source_free(j.given_src);
     return job_release(&j, rc);
 }
 
@@ -1160,7 +1173,21 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
                 const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                 struct dw_burn_result *result, struct dw_error_detail *err)
 {
-    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err);
+    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err, NULL);
+}
+
+int dw_burn_source(struct burn_source *src, int64_t bytes, const char *name,
+                   const char *drive_address, const struct dw_burn_opts *opts,
+                   const struct dw_callbacks *cb, struct dw_burn_result *result,
+                   struct dw_error_detail *err)
+{
+    if (src == NULL || bytes <= 0 || bytes % DW__BURN_SECTOR_BYTES) {
+        if (src)
+            burn_source_free(src);
+        return fail(err, DW_EINVAL, 0, "no stream, or a stream of %lld bytes, given to burn",
+                    (long long)bytes);
+    }
+    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src);
 }
 
 int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes,
@@ -1169,7 +1196,7 @@ int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes
                      struct dw_burn_result *result, struct dw_error_detail *err)
 {
     return burn_job(image_path, cue_path, bytes, sectors, audio, drive_address, opts, cb,
-                    result, err);
+                    result, err, NULL);
 }
 
 /* ------------------------------------------------------------------ */

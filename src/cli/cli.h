@@ -36,6 +36,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_convert(struct cli *cli, int argc, char **argv);
 int cmd_blank(struct cli *cli, int argc, char **argv);
 int cmd_checklog(struct cli *cli, int argc, char **argv);
+int cmd_mkiso(struct cli *cli, int argc, char **argv);
+int cmd_format(struct cli *cli, int argc, char **argv);
 
 /* Run a verify and print its summary; with --json also its JSON report,
  * unless report_out is not NULL: then *report_out gets the report (NULL

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "cli/cli.h"
+#include "cli/cli_build.h"
 #include "cli/cli_opts.h"
 #include "discwright/burn.h"
 #include "discwright/drive.h"
@@ -45,12 +46,14 @@ const struct cli_spec cli_spec_burn = {
         "blank CD-R/RW with its pregaps, indexes, ISRC, MCN, flags and CD-TEXT: audio or "
         "Mode 1 cues through libburn, everything else (mixed mode, Mode 2, CD-Extra, a "
         "write offset) session at once through discwright's own writer, sector for sector "
-        "as the image holds them.  A raw .bin without its cue is refused.",
+        "as the image holds them.  A raw .bin without its cue is refused.\n"
+        "Folders (discwright burn PATH... --drive DRIVE) are burned as an ISO 9660 image made "
+        "on the fly with libisofs, with mkiso's options (the ones marked 'folders').",
     .footer = "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
               "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
               "read some sectors, 4 verify mismatch\n",
     .operand = CLI_COMPLETE_FILE,
-    .groups = {burn_opts, cli_common_opts},
+    .groups = {burn_opts, cli_build_opts, cli_common_opts},
 };
 
 /* --write-mode and --write-offset into opts; 0, or -1 after a message. */
@@ -99,6 +102,9 @@ static void print_summary(const struct cli *cli, const char *image,
 
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
+    /* Folders (or graft points) among the arguments: a build burn. */
+    if (cli_burn_wants_tree(argc, argv))
+        return cli_burn_tree(cli, argc, argv);
     struct dw_burn_opts opts = {0};
     const char *drive = NULL;
     bool verify = true;
@@ -172,6 +178,10 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
     cli_callbacks(cli, &cb);
     /* Ctrl-C stops our SAO writer between two WRITEs through the progress
      * callback; libburn's burns catch it themselves while they run. */
+    size_t len = strlen(image);
+    bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
+    if (!cue && !opts.dummy && cli_format_if_needed(cli, drive) != EXIT_OK)
+        return EXIT_FAILURE_; /* an unformatted DVD+RW or BD-RE is formatted first */
     cli_install_signals();
     int rc = dw_burn_image(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();

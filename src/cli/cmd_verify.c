@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/cli_build.h"
 #include "cli/cli_opts.h"
 #include "discwright/drive.h"
 #include "discwright/verify.h"
@@ -27,13 +28,15 @@ static const struct cli_opt verify_opts[] = {
 const struct cli_spec cli_spec_verify = {
     .name = "verify",
     .summary = "compare a disc or file with its image",
-    .synopsis = "SOURCE IMAGE [options]",
+    .synopsis = "SOURCE IMAGE [options]\nSOURCE",
     .description = "Read SOURCE and compare it with IMAGE over the image's exact length; "
                    "padding and run-out blocks after it are not errors.  An ISO is compared "
                    "as 2048-byte user data, a BIN/CUE (or any image of a CD) as raw 2352-byte "
                    "sectors, audio with the read offset corrected.",
     .footer = "SOURCE: a drive (/dev/sr0), stdio:FILE, or an image file (its formats: man\n"
               "discwright, SOURCES)\n"
+              "Without IMAGE: check the MD5 tags that 'mkiso --md5' or 'burn --md5' recorded\n"
+              "(the session and every file; files that differ are named).\n"
               "exit status: 0 identical, 1 failure, 2 usage, 3 some sectors could not be\n"
               "read, 4 mismatch (ranges listed with their first differing byte or sample)\n",
     .operand = CLI_COMPLETE_SOURCE,
@@ -282,6 +285,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (optind + 1 == argc) /* no IMAGE: the MD5 tags of mkiso/burn --md5 */
+        return cli_verify_md5(cli, argv[optind]);
     if (optind + 2 != argc) {
         cli_errorf("verify needs SOURCE and IMAGE");
         cli_usage(&cli_spec_verify, stderr);

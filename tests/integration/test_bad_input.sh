@@ -160,7 +160,11 @@ expect_exit 2 "no command" -- "$DW"
 expect_exit 2 "unknown command" -- "$DW" frobnicate
 expect_exit 2 "rip without -o" -- "$DW" rip "$L/cdda.cue"
 expect_exit 2 "bad --format" -- "$DW" rip "$L/cdda.cue" -o "$work/o4" --format mp3
-expect_exit 2 "verify with one argument" -- "$DW" verify "$L/cdda.cue"
+# verify with one argument checks the MD5 tags of an ISO volume (mkiso --md5):
+# an audio CD image has none.
+expect_exit 1 "verify with one argument, an audio CD image" -- "$DW" verify "$L/cdda.cue"
+expect_stderr "no data track" "  has no ISO volume with MD5 tags, and says so"
+expect_exit 2 "verify with three arguments" -- "$DW" verify "$L/cdda.cue" "$L/cdda.cue" x
 expect_exit 2 "burn without --drive" -- "$DW" burn "$FIX/debian-ipxe/ipxe.iso"
 for c in drives info rip burn verify; do
   expect_exit 0 "$c --help" -- "$DW" "$c" --help

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# discwright format (libburn burn_disc_format, FORMAT UNIT) on emulated
+# media: an unformatted BD-RE and DVD+RW become formatted (info then shows
+# the formatted capacity; a second format leaves them alone), a CD-R and a
+# stdio: file are refused; a burn to an unformatted BD-RE formats it first,
+# saying so, and verifies.
+. "$(dirname "$0")/preload_lib.sh"
+need_preload
+SAMPLE=${DW_BUILD:?DW_BUILD not set}/sample/sample.iso
+[ -f "$SAMPLE" ] || skip_all "$SAMPLE not built"
+
+for kind in bdre dvdprw; do
+  state=$work/$kind.state
+  EMU_CONFIG="blank=$kind capacity=3000 state=$state"
+  expect_exit 0 "$kind: format" -- emu "$DW" format --drive "$EMU_DEVICE"
+  expect_stdout "formatted $EMU_DEVICE" "$kind: says it formatted"
+  expect_stdout "(3000 sectors) writable" "$kind: the formatted size"
+  EMU_CONFIG="state=$state"
+  expect_exit 0 "$kind: info after formatting" -- emu "$DW" info "$EMU_DEVICE"
+  grep -q "^capacity: *3000 sectors" "$work/out.txt" && ok "$kind: info shows 3000 formatted sectors" ||
+    bad "$kind: info: $(grep -e '^medium' -e '^capacity' "$work/out.txt" | tr '\n' ' ')"
+  expect_exit 0 "$kind: format again" -- emu "$DW" format --drive "$EMU_DEVICE"
+  expect_stdout "already formatted" "$kind: a formatted medium is left alone"
+done
+
+EMU_CONFIG="blank=cdr capacity=3000 state=$work/cdr.state"
+expect_exit 1 "format a CD-R" -- emu "$DW" format --drive "$EMU_DEVICE"
+expect_stderr "cannot be formatted" "  refused, saying why"
+expect_exit 1 "format a stdio: file" -- "$DW" format --drive "stdio:$work/file.iso"
+expect_stderr "needs no formatting" "  refused, saying why"
+expect_exit 2 "format without --drive" -- "$DW" format
+
+EMU_CONFIG="blank=bdre capacity=3000 state=$work/auto.state"
+expect_exit 0 "burn an ISO to an unformatted BD-RE" -- emu "$DW" burn "$SAMPLE" --drive "$EMU_DEVICE"
+expect_stdout "formatted the unformatted BD-RE in $EMU_DEVICE first" "  formats it first, saying so"
+expect_stdout "identical" "  and the burn verifies"
+finish

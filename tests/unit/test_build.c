@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Unit tests: the build layer (include/discwright/build.h).
+ *
+ * Trees made in a temporary directory; the libisofs tree behind a
+ * struct dw_build is inspected through build_int.h (graft points, escapes,
+ * clashes, reproducible times), images are written and burned to stdio:
+ * files, and the MD5 read-back is shown to catch a changed sector.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build/build_int.h"
+#include "discwright/build.h"
+#include "discwright/burn.h"
+
+static char tmpdir[256];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *path_in(const char *leaf)
+{
+    static char buf[4][512];
+    static int k;
+    char *p = buf[k++ & 3];
+    snprintf(p, 512, "%s/%s", tmpdir, leaf);
+    return p;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof(tmpdir), "%s/dw-build-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    mkdir(path_in("src"), 0755);
+    mkdir(path_in("src/sub"), 0755);
+    mkdir(path_in("other"), 0755);
+    write_file(path_in("src/a.txt"), "alpha\n");
+    write_file(path_in("src/sub/b.txt"), "beta\n");
+    write_file(path_in("other/a.txt"), "another alpha\n");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static IsoNode *node_at(struct dw_build *b, const char *path)
+{
+    IsoNode *n = NULL;
+    return iso_tree_path_to_node(b->image, path, &n) == 1 ? n : NULL;
+}
+
+static void test_graft_points_and_escapes(void **state)
+{
+    (void)state;
+    char g1[600], g2[600];
+    snprintf(g1, sizeof(g1), "/docs/deep=%s", path_in("src/sub"));
+    snprintf(g2, sizeof(g2), "/x\\=y=%s", path_in("src/a.txt"));
+    const char *srcs[] = {path_in("src"), g1, g2};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    assert_int_equal(dw_build_new(srcs, 3, NULL, &b, &err), 0);
+    assert_non_null(node_at(b, "/a.txt"));
+    assert_non_null(node_at(b, "/sub/b.txt"));
+    assert_non_null(node_at(b, "/docs/deep/b.txt"));
+    IsoNode *x = node_at(b, "/x=y");
+    assert_non_null(x);
+    assert_true(ISO_NODE_IS_FILE(x));
+    struct dw_build_result res;
+    assert_int_equal(dw_build_write_iso(b, path_in("g.iso"), NULL, &res, &err), 0);
+    assert_int_equal(res.files, 4);
+    assert_int_equal(res.directories, 4); /* /, /sub, /docs, /docs/deep */
+    assert_int_equal(res.image_bytes % 2048, 0);
+    /* A tree is written once. */
+    assert_int_equal(dw_build_write_iso(b, path_in("g2.iso"), NULL, NULL, &err),
+                     DW_EINVAL);
+    dw_build_free(b);
+}
+
+static void test_clash_is_refused(void **state)
+{
+    (void)state;
+    const char *srcs[] = {path_in("src"), path_in("other")};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    assert_int_equal(dw_build_new(srcs, 2, NULL, &b, &err), DW_EEXIST);
+    assert_null(b);
+    assert_non_null(strstr(err.message, "'/a.txt'"));
+}
+
+static void test_bad_options(void **state)
+{
+    (void)state;
+    const char *srcs[] = {path_in("src")};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    struct dw_build_opts o = {.flags = 0x8000u};
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), DW_EINVAL);
+    o = (struct dw_build_opts){.flags = DW_BUILD_ZISOFS | DW_BUILD_NO_ROCKRIDGE};
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), DW_EINVAL);
+    o = (struct dw_build_opts){.volid = "THIS_VOLUME_ID_IS_LONGER_THAN_32_CHARS"};
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), DW_EINVAL);
+    o = (struct dw_build_opts){.boot_bios = "/nonexistent.bin"};
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), DW_ENOENT);
+    const char *rel[] = {"relative=x"};
+    assert_int_equal(dw_build_new(rel, 1, NULL, &b, &err), DW_EINVAL);
+    const char *missing[] = {path_in("nonexistent")};
+    assert_int_equal(dw_build_new(missing, 1, NULL, &b, &err), DW_ENOENT);
+    assert_null(b);
+}
+
+static void test_fixed_time(void **state)
+{
+    (void)state;
+    char g[600];
+    snprintf(g, sizeof(g), "/made/here=%s", path_in("src/sub"));
+    const char *srcs[] = {g};
+    struct dw_build_opts o = {.flags = DW_BUILD_FIXED_TIME,
+                              .source_date_epoch = 1234567890};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), 0);
+    /* The root and the folder made for the graft point get the epoch; a
+     * file keeps its mtime, its atime and ctime become that mtime. */
+    assert_int_equal(iso_node_get_mtime(node_at(b, "/")), 1234567890);
+    assert_int_equal(iso_node_get_mtime(node_at(b, "/made")), 1234567890);
+    IsoNode *f = node_at(b, "/made/here/b.txt");
+    assert_non_null(f);
+    struct stat st;
+    assert_int_equal(stat(path_in("src/sub/b.txt"), &st), 0);
+    assert_int_equal(iso_node_get_mtime(f), st.st_mtime);
+    assert_int_equal(iso_node_get_atime(f), st.st_mtime);
+    assert_int_equal(iso_node_get_ctime(f), st.st_mtime);
+    dw_build_free(b);
+}
+
+static void test_existing_output(void **state)
+{
+    (void)state;
+    char src[512];
+    snprintf(src, sizeof(src), "%s", path_in("src")); /* path_in's buffers rotate */
+    const char *srcs[] = {src};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    write_file(path_in("keep.iso"), "mine\n");
+    assert_int_equal(dw_build_new(srcs, 1, NULL, &b, &err), 0);
+    assert_int_equal(dw_build_write_iso(b, path_in("keep.iso"), NULL, NULL, &err),
+                     DW_EEXIST);
+    dw_build_free(b);
+    struct stat st;
+    assert_int_equal(stat(path_in("keep.iso"), &st), 0);
+    assert_int_equal(st.st_size, 5);
+    assert_int_not_equal(access(path_in("keep.iso.part"), F_OK), 0);
+    struct dw_build_opts o = {.flags = DW_BUILD_OVERWRITE};
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), 0);
+    assert_int_equal(dw_build_write_iso(b, path_in("keep.iso"), NULL, NULL, &err), 0);
+    dw_build_free(b);
+    assert_int_equal(stat(path_in("keep.iso"), &st), 0);
+    assert_true(st.st_size > 32768);
+}
+
+static int stop_at_once(const struct dw_progress *p, void *user)
+{
+    (void)p;
+    (void)user;
+    return 1;
+}
+
+static void test_stop_leaves_nothing(void **state)
+{
+    (void)state;
+    const char *srcs[] = {path_in("src")};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    struct dw_callbacks cb = {.progress = stop_at_once};
+    assert_int_equal(dw_build_new(srcs, 1, NULL, &b, &err), 0);
+    assert_int_equal(dw_build_write_iso(b, path_in("stopped.iso"), &cb, NULL, &err),
+                     DW_EABORTED);
+    dw_build_free(b);
+    assert_int_not_equal(access(path_in("stopped.iso"), F_OK), 0);
+    assert_int_not_equal(access(path_in("stopped.iso.part"), F_OK), 0);
+}
+
+/* Burn to stdio:, then read back: the MD5 of the stream matches the file;
+ * one changed byte in the file is a mismatch. */
+static void test_burn_and_readback(void **state)
+{
+    (void)state;
+    const char *srcs[] = {path_in("src")};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    struct dw_burn_result res;
+    char drive[600], md5[33];
+    int64_t bytes = 0;
+    snprintf(drive, sizeof(drive), "stdio:%s", path_in("burned.iso"));
+    assert_int_equal(dw_build_new(srcs, 1, NULL, &b, &err), 0);
+    assert_int_equal(dw_build_stream_md5(b, md5, &bytes), DW_EINVAL);
+    int rc = dw_build_burn(b, drive, NULL, NULL, &res, &err);
+    if (rc)
+        fail_msg("burn: %s", err.message);
+    assert_int_equal(dw_build_stream_md5(b, md5, &bytes), 0);
+    assert_int_equal(bytes, res.image_bytes);
+    assert_int_equal(strlen(md5), 32);
+    dw_build_free(b);
+    struct stat st;
+    assert_int_equal(stat(path_in("burned.iso"), &st), 0);
+    assert_int_equal(st.st_size, bytes);
+    assert_int_equal(dw_build_readback(drive, 0, bytes / 2048, md5, NULL, &err), 0);
+    /* Change one byte in the last sector. */
+    FILE *f = fopen(path_in("burned.iso"), "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)bytes - 100, SEEK_SET), 0);
+    fputc('!', f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(dw_build_readback(drive, 0, bytes / 2048, md5, NULL, &err),
+                     DW_EMISMATCH);
+    assert_non_null(strstr(err.message, "burn it again"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_graft_points_and_escapes),
+        cmocka_unit_test(test_clash_is_refused),
+        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_fixed_time),
+        cmocka_unit_test(test_existing_output),
+        cmocka_unit_test(test_stop_leaves_nothing),
+        cmocka_unit_test(test_burn_and_readback),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
