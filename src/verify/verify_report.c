@@ -55,40 +55,37 @@ static int add_range(struct dw_verify_range **ranges, int *count, int *cap, int 
 int dw__verify_report_add(struct dw_verify_report *rep, int track, int32_t lba,
                           enum dw_sector_class cls, const struct dw_verify_range *d)
 {
+    struct dw_verify_track none = {0};
     struct dw_verify_track *t =
-        track >= 0 && track < rep->track_count ? &rep->tracks[track] : NULL;
-    int64_t dummy[1], *tc = dummy;
+        track >= 0 && track < rep->track_count ? &rep->tracks[track] : &none;
     switch (cls) {
     case DW_CLASS_MATCH:
         rep->match++;
-        if (t)
-            t->match++;
+        t->match++;
         return 0;
     case DW_CLASS_MISCOMPARE:
         rep->miscompare++;
-        tc = t ? &t->miscompare : dummy;
+        t->miscompare++;
         if (d && d->edc == 1) {
             rep->edc_errors++;
-            if (t)
-                t->edc_errors++;
+            t->edc_errors++;
         }
         break;
     case DW_CLASS_UNREADABLE:
         rep->unreadable++;
-        tc = t ? &t->unreadable : dummy;
+        t->unreadable++;
         break;
     case DW_CLASS_UNTESTED:
         rep->untested++;
-        tc = t ? &t->untested : dummy;
+        t->untested++;
         break;
     case DW_CLASS_OUTSIDE:
         rep->outside++;
-        tc = t ? &t->outside : dummy;
+        t->outside++;
         break;
     }
-    (*tc)++;
-    return add_range(&rep->ranges, &rep->range_count, &rep->range_cap, t ? t->number : 0,
-                     lba, cls, d);
+    return add_range(&rep->ranges, &rep->range_count, &rep->range_cap, t->number, lba, cls,
+                     d);
 }
 
 int dw__verify_report_add_q(struct dw_verify_report *rep, int track, int32_t lba,
@@ -96,7 +93,7 @@ int dw__verify_report_add_q(struct dw_verify_report *rep, int track, int32_t lba
 {
     struct dw_verify_track *t =
         track >= 0 && track < rep->track_count ? &rep->tracks[track] : NULL;
-    struct dw_verify_track none;
+    struct dw_verify_track none = {0};
     if (!t)
         t = &none;
     if (!compared) {
@@ -112,7 +109,7 @@ int dw__verify_report_add_q(struct dw_verify_report *rep, int track, int32_t lba
     t->q_miscompare++;
     struct dw_verify_range d = {.first_diff_byte = diff_byte, .first_diff_sample = -1, .edc = -1};
     return add_range(&rep->q_ranges, &rep->q_range_count, &rep->q_range_cap,
-                     t == &none ? 0 : t->number, lba, DW_CLASS_MISCOMPARE, &d);
+                     t->number, lba, DW_CLASS_MISCOMPARE, &d);
 }
 
 void dw__verify_report_finish(struct dw_verify_report *rep, const char *error)
