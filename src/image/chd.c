@@ -211,6 +211,10 @@ static int huff_decode(const struct huff *h, struct bits *b, unsigned *sym)
     if (l == 0xffff)
         return DW_EPARSE;
     b->pos += l & 0xf;
+    if (b->pos > b->bytes * 8) {
+        b->overflow = true; /* ran past the map: stop now, not after every hunk */
+        return DW_EPARSE;
+    }
     *sym = l >> 4;
     return 0;
 }
@@ -344,6 +348,10 @@ static int read_compressed_map(struct dw__chd *c, struct dw_error_detail *err)
         e->offset = offset;
         e->bytes = length;
         e->crc = hcrc;
+        if (b.overflow) {
+            rc = map_fail(c, err, "it ends early");
+            goto out;
+        }
     }
     if (b.overflow) {
         rc = map_fail(c, err, "it ends early");
