@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     int rc = dw__image_sniff_verdict(name, f, data, head, size, &err);
     bool readable = f == DW_IMAGE_CUE || f == DW_IMAGE_TOC || f == DW_IMAGE_NRG ||
-                    f == DW_IMAGE_ISO;
+                    f == DW_IMAGE_ISO || f == DW_IMAGE_CHD;
     if (readable != (rc == 0))
         abort();
     if (rc != 0 && (rc != DW_EUNSUPPORTED || !strstr(err.message, name)))
