@@ -10,6 +10,7 @@
  * smallest of cdlz, cdzl and cdfl as `chdman createcd` does.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,9 @@ static int chd_open(struct dw__sink **out, const char *dst_path, const struct dw
                                  "cdlz, cdzl, cdfl or cdzs (or none: the smallest of cdlz, "
                                  "cdzl and cdfl for each hunk)", opts->codec);
     }
+    if (access(dst_path, F_OK) == 0) /* found before the work, checked again at commit */
+        return dw__set_error(err, DW_EEXIST, "cannot write '%s': it exists; remove it or "
+                             "choose another name", dst_path);
     if (!(s = calloc(1, sizeof(*s))) || !(s->path = strdup(dst_path)) ||
         !(s->part = malloc(strlen(dst_path) + 6))) {
         if (s)
@@ -119,10 +123,13 @@ static int chd_commit(struct dw__sink *s, struct dw_error_detail *err)
 {
     int rc = dw__chd_writer_finish(s->w, err);
     s->w = NULL;
-    if (!rc && link(s->part, s->path) != 0)
-        rc = dw__set_error_errno(err, errno, "cannot create '%s'%s", s->path,
-                                 errno == EEXIST ? ": it exists; remove it or choose another "
-                                                   "name" : "");
+    /* Never over an existing file: rename without replacing, or where the
+     * file system cannot, a hard link (the .part is removed below). */
+    if (!rc && renameat2(AT_FDCWD, s->part, AT_FDCWD, s->path, RENAME_NOREPLACE) != 0 &&
+        (errno != EINVAL || link(s->part, s->path) != 0))
+        rc = errno == EEXIST ? dw__set_error(err, DW_EEXIST, "cannot write '%s': it exists; "
+                                             "remove it or choose another name", s->path)
+                             : dw__set_error_errno(err, errno, "cannot create '%s'", s->path);
     chd_abort(s); /* removes the .part */
     return rc;
 }

@@ -211,6 +211,10 @@ static int huff_decode(const struct huff *h, struct bits *b, unsigned *sym)
     if (l == 0xffff)
         return DW_EPARSE;
     b->pos += l & 0xf;
+    if (b->pos > b->bytes * 8) {
+        b->overflow = true; /* ran past the map: stop now, not after every hunk */
+        return DW_EPARSE;
+    }
     *sym = l >> 4;
     return 0;
 }
@@ -219,6 +223,84 @@ static int map_fail(struct dw__chd *c, struct dw_error_detail *err, const char *
 {
     return dw__set_error(err, DW_EPARSE, "'%s': its hunk map is damaged (%s); the file cannot "
                          "be read", c->src.name, what);
+}
+
+/* The map's second part: per hunk its length and CRC-16, or its
+ * reference, into c->map; *crc_out the CRC-16 of the entries as MAME lays
+ * them out (type, u24 length, u48 offset, u16 CRC). */
+static int map_entries(struct dw__chd *c, struct bits *b, const uint8_t *types,
+                       uint64_t first_offset, int len_bits, int self_bits, int parent_bits,
+                       uint16_t *crc_out, struct dw_error_detail *err)
+{
+    uint64_t cur = first_offset, last_self = 0, last_parent = 0;
+    /* CRC over the entries as MAME lays them out: type, u24 length, u48
+     * offset, u16 crc; computed on the fly. */
+    uint16_t crc = 0xffff;
+    for (uint64_t i = 0; i < c->hunk_count; i++) {
+        struct map_entry *e = &c->map[i];
+        uint64_t offset = cur;
+        uint32_t length = 0;
+        uint16_t hcrc = 0;
+        unsigned t = types[i];
+        switch (t) {
+        case MAP_CODEC0: case MAP_CODEC1: case MAP_CODEC2: case MAP_CODEC3:
+            length = (uint32_t)bits_read(b, len_bits);
+            cur += length;
+            hcrc = (uint16_t)bits_read(b, 16);
+            break;
+        case MAP_NONE:
+            length = c->hunk_bytes;
+            cur += length;
+            hcrc = (uint16_t)bits_read(b, 16);
+            break;
+        case MAP_SELF:
+            last_self = offset = bits_read(b, self_bits);
+            break;
+        case MAP_PARENT:
+            last_parent = offset = bits_read(b, parent_bits);
+            break;
+        case MAP_SELF_1:
+            last_self++;
+            /* fall through */
+        case MAP_SELF_0:
+            t = MAP_SELF;
+            offset = last_self;
+            break;
+        case MAP_PARENT_SELF:
+            t = MAP_PARENT;
+            last_parent = offset = i * c->hunk_bytes / c->unit_bytes;
+            break;
+        case MAP_PARENT_1:
+            last_parent += c->hunk_bytes / c->unit_bytes;
+            /* fall through */
+        case MAP_PARENT_0:
+            t = MAP_PARENT;
+            offset = last_parent;
+            break;
+        default:
+            return map_fail(c, err, "an unknown hunk type");
+        }
+        uint8_t rec[12] = {(uint8_t)t, (uint8_t)(length >> 16), (uint8_t)(length >> 8),
+                           (uint8_t)length};
+        for (int k = 0; k < 6; k++)
+            rec[4 + k] = (uint8_t)(offset >> (40 - 8 * k));
+        rec[10] = (uint8_t)(hcrc >> 8);
+        rec[11] = (uint8_t)hcrc;
+        /* CRC-16 of the concatenated records: continue the running CRC. */
+        for (int k = 0; k < 12; k++) {
+            crc ^= (uint16_t)(rec[k] << 8);
+            for (int bit = 0; bit < 8; bit++)
+                crc = (uint16_t)((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
+        }
+        e->type = (uint8_t)t;
+        e->offset = offset;
+        e->bytes = length;
+        e->crc = hcrc;
+        if (b->overflow)
+            return map_fail(c, err, "it ends early");
+    }
+    *crc_out = crc;
+    return 0;
 }
 
 static int read_compressed_map(struct dw__chd *c, struct dw_error_detail *err)
@@ -279,76 +361,10 @@ static int read_compressed_map(struct dw__chd *c, struct dw_error_detail *err)
             goto out;
         }
     }
-    uint64_t cur = first_offset, last_self = 0, last_parent = 0;
-    /* CRC over the entries as MAME lays them out: type, u24 length, u48
-     * offset, u16 crc; computed on the fly. */
-    uint16_t crc = 0xffff;
-    for (uint64_t i = 0; i < c->hunk_count; i++) {
-        struct map_entry *e = &c->map[i];
-        uint64_t offset = cur;
-        uint32_t length = 0;
-        uint16_t hcrc = 0;
-        unsigned t = types[i];
-        switch (t) {
-        case MAP_CODEC0: case MAP_CODEC1: case MAP_CODEC2: case MAP_CODEC3:
-            length = (uint32_t)bits_read(&b, len_bits);
-            cur += length;
-            hcrc = (uint16_t)bits_read(&b, 16);
-            break;
-        case MAP_NONE:
-            length = c->hunk_bytes;
-            cur += length;
-            hcrc = (uint16_t)bits_read(&b, 16);
-            break;
-        case MAP_SELF:
-            last_self = offset = bits_read(&b, self_bits);
-            break;
-        case MAP_PARENT:
-            last_parent = offset = bits_read(&b, parent_bits);
-            break;
-        case MAP_SELF_1:
-            last_self++;
-            /* fall through */
-        case MAP_SELF_0:
-            t = MAP_SELF;
-            offset = last_self;
-            break;
-        case MAP_PARENT_SELF:
-            t = MAP_PARENT;
-            last_parent = offset = i * c->hunk_bytes / c->unit_bytes;
-            break;
-        case MAP_PARENT_1:
-            last_parent += c->hunk_bytes / c->unit_bytes;
-            /* fall through */
-        case MAP_PARENT_0:
-            t = MAP_PARENT;
-            offset = last_parent;
-            break;
-        default:
-            rc = map_fail(c, err, "an unknown hunk type");
-            goto out;
-        }
-        uint8_t rec[12] = {(uint8_t)t, (uint8_t)(length >> 16), (uint8_t)(length >> 8),
-                           (uint8_t)length};
-        for (int k = 0; k < 6; k++)
-            rec[4 + k] = (uint8_t)(offset >> (40 - 8 * k));
-        rec[10] = (uint8_t)(hcrc >> 8);
-        rec[11] = (uint8_t)hcrc;
-        /* CRC-16 of the concatenated records: continue the running CRC. */
-        for (int k = 0; k < 12; k++) {
-            crc ^= (uint16_t)(rec[k] << 8);
-            for (int bit = 0; bit < 8; bit++)
-                crc = (uint16_t)((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
-        }
-        e->type = (uint8_t)t;
-        e->offset = offset;
-        e->bytes = length;
-        e->crc = hcrc;
-    }
-    if (b.overflow) {
-        rc = map_fail(c, err, "it ends early");
+    uint16_t crc = 0;
+    if ((rc = map_entries(c, &b, types, first_offset, len_bits, self_bits, parent_bits, &crc,
+                          err)))
         goto out;
-    }
     if (crc != map_crc) {
         rc = map_fail(c, err, "its CRC does not match");
         goto out;
@@ -506,6 +522,52 @@ void dw__chd_free(struct dw__chd *c)
     free(c);
 }
 
+/* The header's fields into c, checked against each other and the file. */
+static int parse_header(struct dw__chd *c, const uint8_t *h, const struct dw__chd_source *src,
+                        struct dw_error_detail *err)
+{
+    for (int i = 0; i < 4; i++)
+        c->codecs[i] = (uint32_t)be(h + 16 + 4 * i, 4);
+    c->logical_bytes = be(h + 32, 8);
+    c->map_offset = be(h + 40, 8);
+    c->meta_offset = be(h + 48, 8);
+    c->hunk_bytes = (uint32_t)be(h + 56, 4);
+    c->unit_bytes = (uint32_t)be(h + 60, 4);
+    memcpy(c->raw_sha1, h + 64, 20);
+    memcpy(c->sha1, h + 84, 20);
+    memcpy(c->parent_sha1, h + 104, 20);
+    if (c->hunk_bytes == 0 || c->hunk_bytes > CHD_MAX_HUNK_BYTES || c->unit_bytes == 0 ||
+        c->hunk_bytes % c->unit_bytes) {
+        int rc = dw__set_error(err, DW_EPARSE,
+                           "'%s': its header gives a hunk of %u bytes in units of %u; the "
+                           "file is damaged",
+                           src->name, c->hunk_bytes, c->unit_bytes);
+        return rc;
+    }
+    c->hunk_count = (c->logical_bytes + c->hunk_bytes - 1) / c->hunk_bytes;
+    if (c->hunk_count > CHD_MAX_HUNKS ||
+        c->logical_bytes > (uint64_t)DW__MAX_MEDIUM_SECTORS * DW__CHD_FRAME_BYTES) {
+        int rc = dw__set_error(err, DW_EPARSE,
+                           "'%s': its header gives %" PRIu64 " bytes of content, more than any "
+                           "disc holds; the file is damaged",
+                           src->name, c->logical_bytes);
+        return rc;
+    }
+    /* The map cannot describe more hunks than its bits can code: an RLE
+     * run of up to 274 hunks takes three symbols of at least one bit each
+     * (compressed map); four bytes a hunk (plain map).  So a small file
+     * cannot make us allocate a large map. */
+    if ((c->codecs[0] && c->hunk_count > src->size_bytes * 8 * 92 + 1024) ||
+        (!c->codecs[0] && c->hunk_count > src->size_bytes / 4)) {
+        int rc = dw__set_error(err, DW_EPARSE,
+                           "'%s': its header gives %" PRIu64 " hunks, more than a file of "
+                           "%" PRIu64 " bytes can map; the file is damaged or truncated",
+                           src->name, c->hunk_count, src->size_bytes);
+        return rc;
+    }
+    return 0;
+}
+
 int dw__chd_open(const struct dw__chd_source *src, struct dw__chd **out,
                  struct dw_error_detail *err)
 {
@@ -535,45 +597,8 @@ int dw__chd_open(const struct dw__chd_source *src, struct dw__chd **out,
                            src->name);
         goto out;
     }
-    for (int i = 0; i < 4; i++)
-        c->codecs[i] = (uint32_t)be(h + 16 + 4 * i, 4);
-    c->logical_bytes = be(h + 32, 8);
-    c->map_offset = be(h + 40, 8);
-    c->meta_offset = be(h + 48, 8);
-    c->hunk_bytes = (uint32_t)be(h + 56, 4);
-    c->unit_bytes = (uint32_t)be(h + 60, 4);
-    memcpy(c->raw_sha1, h + 64, 20);
-    memcpy(c->sha1, h + 84, 20);
-    memcpy(c->parent_sha1, h + 104, 20);
-    if (c->hunk_bytes == 0 || c->hunk_bytes > CHD_MAX_HUNK_BYTES || c->unit_bytes == 0 ||
-        c->hunk_bytes % c->unit_bytes) {
-        rc = dw__set_error(err, DW_EPARSE,
-                           "'%s': its header gives a hunk of %u bytes in units of %u; the "
-                           "file is damaged",
-                           src->name, c->hunk_bytes, c->unit_bytes);
+    if ((rc = parse_header(c, h, src, err)))
         goto out;
-    }
-    c->hunk_count = (c->logical_bytes + c->hunk_bytes - 1) / c->hunk_bytes;
-    if (c->hunk_count > CHD_MAX_HUNKS ||
-        c->logical_bytes > (uint64_t)DW__MAX_MEDIUM_SECTORS * DW__CHD_FRAME_BYTES) {
-        rc = dw__set_error(err, DW_EPARSE,
-                           "'%s': its header gives %" PRIu64 " bytes of content, more than any "
-                           "disc holds; the file is damaged",
-                           src->name, c->logical_bytes);
-        goto out;
-    }
-    /* The map cannot describe more hunks than its bits can code: an RLE
-     * run of up to 274 hunks takes three symbols of at least one bit each
-     * (compressed map); four bytes a hunk (plain map).  So a small file
-     * cannot make us allocate a large map. */
-    if ((c->codecs[0] && c->hunk_count > src->size_bytes * 8 * 92 + 1024) ||
-        (!c->codecs[0] && c->hunk_count > src->size_bytes / 4)) {
-        rc = dw__set_error(err, DW_EPARSE,
-                           "'%s': its header gives %" PRIu64 " hunks, more than a file of "
-                           "%" PRIu64 " bytes can map; the file is damaged or truncated",
-                           src->name, c->hunk_count, src->size_bytes);
-        goto out;
-    }
     static const uint8_t zero[20];
     if (memcmp(c->parent_sha1, zero, 20) != 0) {
         rc = dw__set_error(err, DW_EUNSUPPORTED,

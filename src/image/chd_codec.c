@@ -24,6 +24,7 @@
 #include <FLAC/stream_decoder.h>
 #include <FLAC/stream_encoder.h>
 #include <lzma.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -44,19 +45,23 @@ const char *dw__chd_codec_name(uint32_t tag, char buf[5])
     return buf;
 }
 
+static uint16_t crc16_table[256];
+
+static void crc16_init(void)
+{
+    for (unsigned i = 0; i < 256; i++) {
+        uint16_t c = (uint16_t)(i << 8);
+        for (int b = 0; b < 8; b++)
+            c = (uint16_t)((c & 0x8000) ? (c << 1) ^ 0x1021 : c << 1);
+        crc16_table[i] = c;
+    }
+}
+
 uint16_t dw__chd_crc16(const uint8_t *data, size_t bytes)
 {
-    static uint16_t table[256];
-    static int ready;
-    if (!ready) {
-        for (unsigned i = 0; i < 256; i++) {
-            uint16_t c = (uint16_t)(i << 8);
-            for (int b = 0; b < 8; b++)
-                c = (uint16_t)((c & 0x8000) ? (c << 1) ^ 0x1021 : c << 1);
-            table[i] = c;
-        }
-        ready = 1; /* racing threads compute the same table */
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    const uint16_t *table = crc16_table;
+    pthread_once(&once, crc16_init);
     uint16_t crc = 0xffff;
     for (size_t i = 0; i < bytes; i++)
         crc = (uint16_t)((crc << 8) ^ table[((crc >> 8) ^ data[i]) & 0xff]);
@@ -91,7 +96,8 @@ static int deflate_raw(const uint8_t *src, size_t src_bytes, int level, uint8_t 
 {
     z_stream z;
     memset(&z, 0, sizeof(z));
-    if (deflateInit2(&z, level < 0 ? Z_BEST_COMPRESSION : level, Z_DEFLATED, -MAX_WBITS, 8,
+    if (deflateInit2(&z, level < 0 || level > 9 ? Z_BEST_COMPRESSION : level, Z_DEFLATED,
+                     -MAX_WBITS, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK)
         return DW_ENOMEM;
     z.next_in = (Bytef *)src;
@@ -181,7 +187,8 @@ static int unzstd(const uint8_t *src, size_t src_bytes, uint8_t *dst, size_t dst
 static int enzstd(const uint8_t *src, size_t src_bytes, int level, uint8_t *dst,
                   size_t *dst_bytes)
 {
-    size_t r = ZSTD_compress(dst, *dst_bytes, src, src_bytes, level < 0 ? 19 : level);
+    size_t r = ZSTD_compress(dst, *dst_bytes, src, src_bytes,
+                             level < 0 || level > ZSTD_maxCLevel() ? 19 : level);
     if (ZSTD_isError(r))
         return DW_ERANGE;
     *dst_bytes = r;
@@ -352,7 +359,7 @@ static int enflac(const uint8_t *src, size_t samples, unsigned block, int level,
     FLAC__stream_encoder_set_channels(enc, 2);
     FLAC__stream_encoder_set_bits_per_sample(enc, 16);
     FLAC__stream_encoder_set_sample_rate(enc, 44100);
-    FLAC__stream_encoder_set_compression_level(enc, (unsigned)(level < 0 ? 8 : level));
+    FLAC__stream_encoder_set_compression_level(enc, (unsigned)(level < 0 || level > 8 ? 8 : level));
     FLAC__stream_encoder_set_blocksize(enc, block);
     if (FLAC__stream_encoder_init_stream(enc, flac_enc_write, NULL, NULL, NULL, &o) !=
         FLAC__STREAM_ENCODER_INIT_STATUS_OK)

@@ -432,21 +432,17 @@ static int bits_for(uint64_t v)
     return n;
 }
 
-static int write_map(struct dw__chd_writer *w, uint64_t map_offset, uint64_t *end,
-                     struct dw_error_detail *err)
+/* The map's type stream: types[i] the symbol of hunk i (a self reference
+ * to the last one or the one after it as SELF_0 / SELF_1), stream the
+ * symbols with runs of the previous type as RLE codes (3-18 hunks small,
+ * 19-274 large) and their argument symbols; returns the stream's length.
+ * *max_len and *max_self: the widths the second part needs. */
+static size_t type_stream(const struct dw__chd_writer *w, uint8_t *types, uint8_t *stream,
+                          uint64_t *max_len_out, uint64_t *max_self_out)
 {
     uint64_t n = w->hunk_count;
-    uint32_t counts[16] = {0};
-    struct bitw b = {0};
-    int rc = DW_ENOMEM;
-    /* the type stream: one symbol a hunk, RLE codes with their arguments */
     size_t count = 0;
-    uint8_t *stream = malloc((size_t)n * 3 + 4), *types = NULL;
-    if (!stream)
-        goto out;
     uint64_t last_self = 0, max_len = 0, max_self = 0;
-    if (!(types = malloc(n ? n : 1)))
-        goto out;
     for (uint64_t i = 0; i < n; i++) {
         struct entry *e = &w->map[i];
         uint8_t t = e->type;
@@ -483,6 +479,27 @@ static int write_map(struct dw__chd_writer *w, uint64_t map_offset, uint64_t *en
             i++;
         }
     }
+    *max_len_out = max_len;
+    *max_self_out = max_self;
+    return count;
+}
+
+static int write_map(struct dw__chd_writer *w, uint64_t map_offset, uint64_t *end,
+                     struct dw_error_detail *err)
+{
+    uint64_t n = w->hunk_count;
+    uint32_t counts[16] = {0};
+    struct bitw b = {0};
+    int rc = DW_ENOMEM;
+    /* the type stream: one symbol a hunk, RLE codes with their arguments */
+    size_t count = 0;
+    uint8_t *stream = malloc((size_t)n * 3 + 4), *types = NULL;
+    if (!stream)
+        goto out;
+    uint64_t max_len, max_self;
+    if (!(types = malloc(n ? n : 1)))
+        goto out;
+    count = type_stream(w, types, stream, &max_len, &max_self);
     for (size_t i = 0; i < count; i++)
         counts[stream[i]]++;
     uint8_t len[16];
