@@ -4,8 +4,10 @@
  * the writer and write type, then write through libburn (ISO, cues it
  * takes) or our SAO CD writer (cdwrite.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <libburn/libburn.h>
 #include "burn/burn_int.h"
 #include "burn/cdwrite.h"
 #include "discwright/burn.h"
@@ -24,20 +26,118 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* An ISO decoded from a container (CSO/ZSO, DMG, gzip/xz, a DVD CHD or
+ * MDS): the user data the image drive serves, as a libburn source, so that
+ * the disc gets the ISO and not the container's bytes. */
+#define DECODED_CHUNK_SECTORS 64
+
+struct decoded_source {
+    struct dw_drive *drive;  /* owned */
+    int64_t sectors;         /* the ISO's sectors */
+    int64_t next_lba;        /* first sector not yet in buf */
+    off_t fixed_bytes;       /* burn_track_set_size's, 0: none */
+    size_t have, used;       /* bytes in buf, bytes handed out */
+    uint8_t buf[DECODED_CHUNK_SECTORS * 2048];
+};
+
+/* libburn's read: exactly size bytes, 0 at the end, -1 on a read error
+ * (the burn then fails; libburn reports it). */
+static int decoded_read(struct burn_source *src, unsigned char *out, int size)
+{
+    struct decoded_source *d = src->data;
+    int done = 0;
+    while (done < size) {
+        if (d->used == d->have) {
+            if (d->next_lba >= d->sectors)
+                break;
+            int32_t n = d->sectors - d->next_lba < DECODED_CHUNK_SECTORS
+                            ? (int32_t)(d->sectors - d->next_lba)
+                            : DECODED_CHUNK_SECTORS;
+            if (dw_drive_read_user(d->drive, (int32_t)d->next_lba, n, d->buf) != 0)
+                return -1;
+            d->next_lba += n;
+            d->have = (size_t)n * 2048;
+            d->used = 0;
+        }
+        size_t k = d->have - d->used < (size_t)(size - done) ? d->have - d->used
+                                                            : (size_t)(size - done);
+        memcpy(out + done, d->buf + d->used, k);
+        d->used += k;
+        done += (int)k;
+    }
+    return done;
+}
+
+static off_t decoded_get_size(struct burn_source *src)
+{
+    struct decoded_source *d = src->data;
+    return d->fixed_bytes ? d->fixed_bytes : (off_t)d->sectors * 2048;
+}
+
+static int decoded_set_size(struct burn_source *src, off_t size)
+{
+    ((struct decoded_source *)src->data)->fixed_bytes = size;
+    return 1;
+}
+
+static void decoded_free(struct burn_source *src)
+{
+    struct decoded_source *d = src->data;
+    dw_drive_free(d->drive);
+    free(d);
+}
+
+/* Burn the ISO image_path's container holds through dw_burn_source. */
+static int burn_decoded_iso(const char *image_path, const char *drive_address,
+                            const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
+                            struct dw_burn_result *result, struct dw_error_detail *err)
+{
+    struct decoded_source *d = calloc(1, sizeof *d);
+    struct burn_source *src = calloc(1, sizeof *src);
+    struct dw_medium_info medium;
+    int rc;
+    if (!d || !src) {
+        free(d);
+        free(src);
+        return dw__set_error(err, DW_ENOMEM, "out of memory");
+    }
+    if ((rc = dw_drive_open(image_path, 0, &d->drive, err)) ||
+        (rc = dw_drive_medium(d->drive, &medium))) {
+        if (!err->message[0] && d->drive)
+            *err = *dw_drive_last_error(d->drive);
+        dw_drive_free(d->drive);
+        free(d);
+        free(src);
+        return rc ? rc : DW_EIO;
+    }
+    d->sectors = medium.capacity_sectors;
+    src->refcount = 1;
+    src->read = decoded_read;
+    src->get_size = decoded_get_size;
+    src->set_size = decoded_set_size;
+    src->free_data = decoded_free;
+    src->data = d;
+    return dw_burn_source(src, d->sectors * 2048, image_path, drive_address, opts, cb, result,
+                          err);
+}
+
 /* What the image is, from its reader: an ISO (or other 2048-byte data
  * image), or a CD layout, and for a cue whether libburn writes it as it
- * is.  Refuses files the readers refuse when they look like raw CD data
- * (a .bin without its cue), so that nothing is written from them. */
-static int classify(const char *image_path, bool *cd, bool *libburn_cue,
+ * is; *decoded_iso when the ISO is the content of a container (its bytes
+ * on disk are not the ISO's).  Refuses files the readers refuse when they
+ * look like raw CD data (a .bin without its cue), so that nothing is
+ * written from them. */
+static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *decoded_iso,
                     struct dw_error_detail *err)
 {
+    struct dw_medium_info medium;
     struct dw_drive *src = NULL;
     struct dw_drive_info info;
     struct dw__cue_plan plan;
     char msg[512];
     int rc;
 
-    *cd = *libburn_cue = false;
+    *cd = *libburn_cue = *decoded_iso = false;
     rc = dw_drive_open(image_path, 0, &src, err);
     if (rc) {
         /* A plain data file: dw_burn_iso takes any whole number of 2048-byte
@@ -54,6 +154,10 @@ static int classify(const char *image_path, bool *cd, bool *libburn_cue,
         goto out;
     if (!strcmp(info.backend, "iso"))
         goto out;
+    if (dw_drive_medium(src, &medium) == 0 && !medium.is_cd) {
+        *decoded_iso = true; /* an ISO (or DVD image) inside a container */
+        goto out;
+    }
     *cd = true;
     const struct dw_disc *disc = dw_drive_disc(src);
     if (!disc) {
@@ -92,7 +196,7 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     struct dw_error_detail local_err;
     struct dw_burn_result local_result;
     struct dw_burn_opts none = {0};
-    bool cd, libburn_cue;
+    bool cd, libburn_cue, decoded_iso;
     int rc;
 
     if (!err)
@@ -108,7 +212,7 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     snprintf(result->drive_address, sizeof result->drive_address, "%s", drive_address);
     if (opts->write_mode < DW_BURN_MODE_AUTO || opts->write_mode > DW_BURN_MODE_TAO)
         return dw__set_error(err, DW_EINVAL, "unknown write mode %d", opts->write_mode);
-    if ((rc = classify(image_path, &cd, &libburn_cue, err)))
+    if ((rc = classify(image_path, &cd, &libburn_cue, &decoded_iso, err)))
         return rc;
     if (!cd) {
         if (opts->write_mode == DW_BURN_MODE_SAO || opts->write_mode == DW_BURN_MODE_RAW)
@@ -116,6 +220,10 @@ int dw_burn_image(const char *image_path, const char *drive_address,
                                  "'%s' is a data image, written by libburn: leave out "
                                  "--write-mode or use --write-mode tao",
                                  image_path);
+        if (decoded_iso)
+            return by_libburn(
+                burn_decoded_iso(image_path, drive_address, opts, cb, result, err), image_path,
+                result, false);
         return by_libburn(dw_burn_iso(image_path, drive_address, opts, cb, result, err),
                           image_path, result, false);
     }

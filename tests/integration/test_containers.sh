@@ -174,4 +174,17 @@ expect_exit 3 "DMG with a damaged chunk: rip" -- "$DW" rip "$work/bad-chunk.dmg"
 expect_stderr "sectors stayed bad" "DMG damaged chunk: the rip says sectors stayed bad"
 if grep -q "sector 64 stays unreadable: .*the zlib chunk of bytes 131072-163839 of the disk" "$work/o-dmg-chunk/bad-chunk.log"; then ok "DMG damaged chunk: the log names the first sector and the chunk"; else bad "DMG damaged chunk: the log lacks sector 64 and its chunk"; fi
 
+
+# Burning a container burns the ISO it holds, not its bytes: a CSO and an
+# iso.gz to stdio: targets give the source ISO exactly, and the read-back
+# against the container is identical.
+"$DW" -q convert "$iso" -o "$work/burn-src.cso" >/dev/null 2>&1 || bad "convert to CSO for the burn"
+gzip -c "$iso" > "$work/burn-src.iso.gz"
+for c in cso iso.gz; do
+  expect_exit 0 "burn of a $c to stdio:" -- "$DW" burn "$work/burn-src.$c" --drive "stdio:$work/burned-$c.iso"
+  expect_stdout "identical" "burn of a $c: verified"
+  cmp -s "$work/burned-$c.iso" "$iso" && ok "burn of a $c: the target holds the ISO" ||
+    bad "burn of a $c: the target is not the ISO it holds"
+done
+
 finish
