@@ -5,8 +5,10 @@
 # lists is offered by the bash completion after "--" (run through
 # bash-completion's _init_completion, as a shell would), appears in the zsh
 # completion (which zsh parses), and is in the OPTIONS section of its man
-# page as man(1) renders it; the completion offers every command, and the
-# words of --format/--mode.
+# page as man(1) renders it, and is described in the narrative page
+# docs/discwright-COMMAND.md (the man page's OPTIONS come from the table; the
+# markdown page keeps the longer text); the completion offers every command,
+# and the words of --format/--mode.
 . "$(dirname "$0")/lib.sh"
 build=${DW_BUILD:?DW_BUILD not set}
 bash_completion=/usr/share/bash-completion/bash_completion
@@ -60,6 +62,13 @@ for c in $commands; do
     grep -q -- "$o" "$build/completion/_discwright" || missing="$missing $o"
   done
   [ -z "$missing" ] && ok "$c: zsh completion has its options" || bad "$c: zsh lacks$missing"
+  missing=""
+  for o in $(cat "$work/opts-$c.txt"); do
+    case $o in --help | --quiet | --json | --raw) continue ;; esac # discwright(1)
+    grep -q -- "$o" "${DW_SOURCE:?}/docs/discwright-$c.md" || missing="$missing $o"
+  done
+  [ -z "$missing" ] && ok "$c: docs/discwright-$c.md describes its options" ||
+    bad "$c: docs/discwright-$c.md does not mention$missing"
   page=$build/man/discwright-$c.1
   if [ -f "$page" ]; then
     MANWIDTH=200 man -l "$page" 2>/dev/null | sed -n '/^OPTIONS/,/^[A-Z]/p' >"$work/man-$c.txt"
