@@ -308,8 +308,12 @@ static FLAC__StreamEncoderSeekStatus flac_seek(const FLAC__StreamEncoder *enc,
 {
     struct flac_sink *s = data;
     (void)enc;
-    return fseeko(s->fp, (off_t)offset, SEEK_SET) == 0 ? FLAC__STREAM_ENCODER_SEEK_STATUS_OK
-                                                       : FLAC__STREAM_ENCODER_SEEK_STATUS_ERROR;
+    /* A seek flushes the stream's buffer: a full disk shows here. */
+    if (fseeko(s->fp, (off_t)offset, SEEK_SET) == 0)
+        return FLAC__STREAM_ENCODER_SEEK_STATUS_OK;
+    if (!s->write_errno)
+        s->write_errno = errno ? errno : EIO;
+    return FLAC__STREAM_ENCODER_SEEK_STATUS_ERROR;
 }
 
 static FLAC__StreamEncoderTellStatus flac_tell(const FLAC__StreamEncoder *enc,
