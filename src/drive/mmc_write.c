@@ -112,7 +112,10 @@ int dw__mmc_parse_atip(const uint8_t *buf, size_t bytes, struct dw__mmc_atip *ou
     memset(out, 0, sizeof(*out));
     if (!buf || bytes < 16 || ((size_t)buf[0] << 8 | buf[1]) < 14)
         return DW_EPARSE;
-    if (buf[9] >= 60 || buf[10] >= 75 || buf[13] >= 60 || buf[14] >= 75)
+    /* MSF times of a CD: minutes 0-99 (90-99 are the negative lead-in
+     * times), seconds 0-59, frames 0-74. */
+    if (buf[8] >= 100 || buf[9] >= 60 || buf[10] >= 75 || buf[12] >= 100 || buf[13] >= 60 ||
+        buf[14] >= 75)
         return DW_EPARSE;
     out->rewritable = (buf[6] & 0x40) != 0;
     out->leadin_lba = atip_lba(buf + 8);
