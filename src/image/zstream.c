@@ -445,7 +445,10 @@ static int zstream_pread(void *ctx, void *buf, size_t bytes, uint64_t offset,
         return 0;
     if ((rc = position(z, offset, err)))
         return rc;
+    int stalls = 0; /* decode calls in a row that neither read nor made a byte */
     while (bytes > 0) {
+        uint64_t in_pos = z->in_pos;
+        size_t in_next = z->in_next;
         if (z->ended)
             return dw__set_error(err, DW_ETRUNC,
                                  "'%s' decodes to fewer bytes than its index or the pass at "
@@ -460,6 +463,11 @@ static int zstream_pread(void *ctx, void *buf, size_t bytes, uint64_t offset,
             offset += made;
             bytes -= made;
         }
+        if (!rc && made == 0 && z->in_pos == in_pos && z->in_next == in_next &&
+            ++stalls >= 3)
+            rc = damaged(z, "a block that decodes to nothing", err);
+        else if (made || z->in_pos != in_pos || z->in_next != in_next)
+            stalls = 0;
         if (rc) {
             z->positioned = false;
             return rc;

@@ -69,12 +69,14 @@ static inline void dw_fuzz_check_container(const uint8_t *data, size_t size,
                 abort();
             break;
         }
-        /* the first bytes again (a backward seek: at the first range and
-         * every 16th, since a stream without random access decodes from its
-         * start each time), then this range again */
+        /* Every 16th range: the first bytes again, then this range again
+         * (backward seeks; not on every range, since a stream without
+         * random access, a single-block xz, decodes from its start for
+         * each, and the harness would time out on its own cost). */
+        if ((off / chunk) % 16 != 0)
+            continue;
         size_t m = n < 100 ? n : 100;
-        if ((off / chunk) % 16 == 0 && d.ops->pread(d.ctx, b, m, 0, &e2) == 0 && off == 0 &&
-            memcmp(a, b, m))
+        if (d.ops->pread(d.ctx, b, m, 0, &e2) == 0 && off == 0 && memcmp(a, b, m))
             abort();
         int r2 = d.ops->pread(d.ctx, b, n, off, &e2);
         if (r2 || memcmp(a, b, n))
