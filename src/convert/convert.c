@@ -55,7 +55,6 @@ struct dw_convert_report {
     bool verified, user_compare;
     int64_t verify_sectors, miscompare, q_miscompare;
     struct dw__lba_ranges bad;         /* source LBAs that differ */
-    char verify_note[512];             /* why verify did not run, "" */
 };
 
 /* The job's state. */
@@ -162,8 +161,6 @@ static void report_json(struct dw_convert_report *rep)
         json_object_object_add(v, "q_miscompare", json_object_new_int64(rep->q_miscompare));
         json_object_object_add(v, "ranges", dw__json_ranges(&rep->bad, NULL));
     }
-    if (rep->verify_note[0])
-        json_object_object_add(v, "note", json_object_new_string(rep->verify_note));
     json_object_object_add(o, "verify", v);
     const char *verdict = rep->exit_status == 1   ? "failed"
                           : rep->exit_status == 4 ? "mismatch"
@@ -515,68 +512,6 @@ out:
     return rc;
 }
 
-/* A CloneCD set when this build has no CloneCD reader: its .img read
- * through a cue sheet written for it (dw_cue_write, in a temporary file
- * beside it, removed after), its .sub compared byte for byte. */
-static int verify_ccd_by_cue(struct job *j, int32_t chunk)
-{
-    const struct dw_disc *d = j->disc;
-    char *base = dw__sink_base(j->rep->output);
-    char cue[4200], img[4200], sub[4200];
-    int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS], expect = j->first_lba;
-    int gap_count = 0, rc, fd;
-    FILE *fp = NULL, *subfp = NULL;
-    struct dw_drive *out = NULL;
-    struct dw_error_detail oerr = {0};
-    if (!base)
-        return dw__set_error(j->err, DW_ENOMEM, "out of memory");
-    snprintf(cue, sizeof(cue), "%s.verify-XXXXXX", base);
-    snprintf(img, sizeof(img), "%s.img", base);
-    snprintf(sub, sizeof(sub), "%s.sub", base);
-    free(base);
-    for (int i = 0; i < d->track_count; i++) {
-        int32_t f = track_read_first(j, &d->tracks[i]);
-        if (f > expect && gap_count < DW_MAX_SESSIONS) {
-            gap_lba[gap_count] = f;
-            gap_sectors[gap_count++] = f - expect;
-        }
-        expect = d->tracks[i].end_lba;
-    }
-    const char *leaf = strrchr(img, '/') ? strrchr(img, '/') + 1 : img;
-    struct dw_cue_write_opts co = {.bin_name = leaf, .bin_first_lba = j->first_lba,
-                                   .gap_lba = gap_lba, .gap_sectors = gap_sectors,
-                                   .gap_count = gap_count};
-    if ((fd = mkstemp(cue)) < 0 || !(fp = fdopen(fd, "w"))) {
-        if (fd >= 0)
-            close(fd);
-        return dw__set_error_errno(j->err, errno, "cannot create '%s' to read the .img back",
-                                   cue);
-    }
-    rc = dw_cue_write(d, &co, fp);
-    if (fclose(fp) != 0 && !rc)
-        rc = DW_EIO;
-    if (rc) {
-        rc = dw__set_error(j->err, rc, "cannot write '%s' to read the .img back", cue);
-        goto out;
-    }
-    if (!(subfp = fopen(sub, "rb"))) {
-        rc = dw__set_error_errno(j->err, errno, "cannot open '%s' again", sub);
-        goto out;
-    }
-    if ((rc = dw_drive_open(cue, 0, &out, &oerr))) {
-        rc = dw__set_error(j->err, DW_EMISMATCH, "the .img does not open again: %s",
-                           oerr.message);
-        goto out;
-    }
-    rc = verify_output(j, out, subfp, chunk);
-out:
-    dw_drive_free(out);
-    if (subfp)
-        fclose(subfp);
-    unlink(cue);
-    return rc;
-}
-
 /* ---- the job ----------------------------------------------------------- */
 
 /* The report's path into path[4200]: opts->report_path or NAME.json. */
@@ -708,23 +643,15 @@ static int run(struct job *j)
     struct dw_error_detail oerr = {0};
     unsigned of = !strcmp(rep->format, "iso") ? DW_DRIVE_OPEN_RAW_ISO : 0u;
     rc = dw_drive_open(rep->output, of, &out, &oerr);
-    if (rc == DW_EUNSUPPORTED && !strcmp(rep->format, "ccd")) {
-        log_line(j, DW_LOG_INFO, "'%s' is read back through a cue sheet for its .img (%s)",
-                 rep->output, oerr.message);
-        rc = verify_ccd_by_cue(j, chunk);
-    } else if (rc == DW_EUNSUPPORTED) {
-        /* A format whose reader is not in this build: say so, do not fail. */
-        snprintf(rep->verify_note, sizeof(rep->verify_note),
-                 "not read back: %.480s", oerr.message);
-        log_line(j, DW_LOG_WARN, "the output was not verified: %s", oerr.message);
-        return 0;
-    } else if (rc) {
+    if (rc) {
+        /* every output format has its reader: one that does not open is
+         * not a good output */
+        dw_drive_free(out);
         return dw__set_error(j->err, DW_EMISMATCH, "the output does not open again: %s",
                              oerr.message);
-    } else {
-        rc = verify_output(j, out, NULL, chunk);
-        dw_drive_free(out);
     }
+    rc = verify_output(j, out, NULL, chunk);
+    dw_drive_free(out);
     if (!rc && rep->miscompare) {
         rc = dw__set_error(j->err, DW_EMISMATCH,
                            "'%s' differs from the source in %lld sectors (first: LBA %ld); "
