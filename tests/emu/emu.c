@@ -241,6 +241,13 @@ static int apply_key(struct dw_emu *e, const char *key, const char *value,
             goto bad;
         return 0;
     }
+    if (!strcmp(key, "rawwrite")) {
+        bool yes;
+        if (!parse_bool(value, &yes))
+            goto bad;
+        p->no_raw_write = !yes;
+        return 0;
+    }
     if (!strcmp(key, "accurate")) {
         bool yes;
         if (!parse_bool(value, &yes))
@@ -1035,11 +1042,11 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             dw__emu_put16(d + 2, 0x0101);
             n = feature(f, code, 2, false, current, d, 4);
             break;
-        case 16: /* 002Eh CD Mastering: BUF, SAO, Test Write, CD-RW (no raw);
-                    maximum cue sheet length 64 KiB */
+        case 16: /* 002Eh CD Mastering: BUF, SAO, Raw (unless rawwrite=no),
+                    Test Write, CD-RW; maximum cue sheet length 64 KiB */
             code = 0x002E;
             current = have && (profile == 0x09 || profile == 0x0A);
-            d[0] = 0x40 | 0x20 | 0x04 | 0x02;
+            d[0] = 0x40 | 0x20 | 0x04 | 0x02 | (e->pers.no_raw_write ? 0 : 0x08);
             dw__emu_put24(d + 1, 0x010000);
             n = feature(f, code, 1, false, current, d, 4);
             break;
