@@ -13,6 +13,7 @@
 #include "discwright/burn.h"
 #include "discwright/disc.h"
 #include "discwright/drive.h"
+#include "drive/drive_int.h"
 #include "errors_int.h"
 
 static bool is_stdio(const char *address)
@@ -128,7 +129,7 @@ static int burn_decoded_iso(const char *image_path, const char *drive_address,
  * look like raw CD data (a .bin without its cue), so that nothing is
  * written from them. */
 static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *decoded_iso,
-                    struct dw_error_detail *err)
+                    bool *has_sub, struct dw_error_detail *err)
 {
     struct dw_medium_info medium;
     struct dw_drive *src = NULL;
@@ -137,7 +138,7 @@ static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *d
     char msg[512];
     int rc;
 
-    *cd = *libburn_cue = *decoded_iso = false;
+    *cd = *libburn_cue = *decoded_iso = *has_sub = false;
     rc = dw_drive_open(image_path, 0, &src, err);
     if (rc) {
         /* A plain data file: dw_burn_iso takes any whole number of 2048-byte
@@ -164,6 +165,7 @@ static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *d
         rc = dw__set_error(err, DW_EPARSE, "%s", dw_drive_last_error(src)->message);
         goto out;
     }
+    *has_sub = dw__drive_sub_stored(src); /* CloneCD .sub, rip --subchannel */
     *libburn_cue = !strcmp(info.backend, "cue") &&
                    dw__burn_cue_plan(disc, image_path, &plan, msg, sizeof msg) == 0;
 out:
@@ -196,7 +198,7 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     struct dw_error_detail local_err;
     struct dw_burn_result local_result;
     struct dw_burn_opts none = {0};
-    bool cd, libburn_cue, decoded_iso;
+    bool cd, libburn_cue, decoded_iso, has_sub;
     int rc;
 
     if (!err)
@@ -212,7 +214,7 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     snprintf(result->drive_address, sizeof result->drive_address, "%s", drive_address);
     if (opts->write_mode < DW_BURN_MODE_AUTO || opts->write_mode > DW_BURN_MODE_TAO)
         return dw__set_error(err, DW_EINVAL, "unknown write mode %d", opts->write_mode);
-    if ((rc = classify(image_path, &cd, &libburn_cue, &decoded_iso, err)))
+    if ((rc = classify(image_path, &cd, &libburn_cue, &decoded_iso, &has_sub, err)))
         return rc;
     if (!cd) {
         if (opts->write_mode == DW_BURN_MODE_SAO || opts->write_mode == DW_BURN_MODE_RAW)
@@ -227,11 +229,6 @@ int dw_burn_image(const char *image_path, const char *drive_address,
         return by_libburn(dw_burn_iso(image_path, drive_address, opts, cb, result, err),
                           image_path, result, false);
     }
-    if (opts->write_mode == DW_BURN_MODE_RAW)
-        return dw__set_error(err, DW_EUNSUPPORTED,
-                             "raw writing (RAW96R, with sub-channel) is not written yet: "
-                             "burn '%s' with --write-mode sao",
-                             image_path);
     if (opts->write_mode == DW_BURN_MODE_TAO)
         return dw__set_error(err, DW_EUNSUPPORTED,
                              "'%s' is a CD image, written session at once: leave out "
@@ -246,12 +243,15 @@ int dw_burn_image(const char *image_path, const char *drive_address,
                                    "'%s' is a CD image with audio, Mode 2 or several "
                                    "modes: it needs a CD-R in a drive, not the file '%s'",
                                    image_path, drive_address);
-    if (libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO && opts->write_offset_samples == 0)
+    if (libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO && !has_sub &&
+        opts->write_offset_samples == 0)
         return by_libburn(dw_burn_cue(image_path, drive_address, opts, cb, result, err),
                           image_path, result, true);
     struct dw__cdwrite_opts cw = {.dummy = opts->dummy,
                                   .speed_x = opts->speed_x,
-                                  .write_offset_samples = opts->write_offset_samples};
+                                  .write_offset_samples = opts->write_offset_samples,
+                                  .raw = opts->write_mode == DW_BURN_MODE_RAW,
+                                  .raw_or_sao = opts->write_mode == DW_BURN_MODE_AUTO && has_sub};
     rc = dw__cdwrite_disc(image_path, drive_address, &cw, cb, result, err);
     if (opts->eject && result->writer[0]) { /* a burn was started */
         struct dw_drive *d = NULL;

@@ -24,8 +24,10 @@
 #include "errors_int.h"
 #include "util.h"
 
-/* WRITE(10) of at most 64 KiB: 27 raw sectors. */
+/* WRITE(10) of at most 64 KiB: 27 raw sectors, 26 RAW96R blocks. */
 #define CHUNK_SECTORS 27
+#define RAW_CHUNK_SECTORS 26
+#define RAW_BLOCK_BYTES (DW_SECTOR_RAW_BYTES + DW_SUBCHANNEL_BYTES)
 /* Lead-in WRITEs: 96 bytes a sector, 64 KiB at most. */
 #define LEADIN_CHUNK_SECTORS 682
 /* How long a drive may say "busy" before the writer gives up. */
@@ -50,6 +52,11 @@ struct cdw {
     /* Audio written shifted by the write offset: the image's samples come
      * from the raw stream at a byte distance from where they are sent. */
     int64_t shift_bytes;
+    bool raw;                  /* RAW96R run (cdwrite.h) */
+    int32_t run_first_lba;     /* first LBA the WRITEs of the run send */
+    int32_t run_end_lba;       /* and the one after the last */
+    size_t block_bytes;        /* 2352 (SAO) or 2448 (RAW96R) */
+    int32_t chunk_sectors;     /* blocks a WRITE sends at most */
 };
 
 static void logf_(const struct cdw *w, enum dw_log_level level, const char *fmt, ...)
@@ -208,13 +215,37 @@ static int check_medium(struct cdw *w)
     return 0;
 }
 
+/* Whether the drive offers write type RAW: GET CONFIGURATION feature
+ * 002Eh (CD Mastering), byte 4 bit 3 Raw (MMC-6 5.3.12). */
+static int check_raw(struct cdw *w)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX], reply[64];
+    const uint8_t *desc;
+    size_t desc_bytes;
+    struct dw__mmc_status st;
+    size_t n = dw__mmc_build_get_configuration(cdb, DW_MMC_RT_ONE, 0x002E, sizeof reply);
+
+    memset(reply, 0, sizeof reply);
+    if (dw__mmc_exec(w->dev, cdb, n, DW_MMC_DIR_FROM_DEV, reply, sizeof reply, 0, &st) ||
+        dw__mmc_find_feature(reply, sizeof reply, 0x002E, &desc, &desc_bytes) ||
+        desc_bytes < 5 || !(desc[4] & 0x08))
+        return dw__set_error(w->err, DW_EUNSUPPORTED,
+                             "the drive '%s' does not offer raw writing (GET CONFIGURATION "
+                             "feature 002Eh without its Raw bit): burn '%s' with "
+                             "--write-mode sao (the sub-channel is then the drive's)",
+                             w->drive_address, w->image_path);
+    return 0;
+}
+
 /* ---- write ---------------------------------------------------------------- */
 
 /* Page 05h for the session (left open for the next one unless it is the
- * last), the speed and OPC before the first, the session's cue sheet. */
+ * last), the speed and OPC before the first, the session's cue sheet.  A
+ * raw run: page 05h write type RAW, data block type RAW96R, no cue sheet. */
 static int send_parameters(struct cdw *w)
 {
-    struct dw__mmc_write_params p = {.write_type = DW_MMC_WT_SAO,
+    struct dw__mmc_write_params p = {.write_type = w->raw ? DW_MMC_WT_RAW : DW_MMC_WT_SAO,
+                                     .data_block_type = w->raw ? DW_MMC_DBT_RAW96R : 0,
                                      .test_write = w->opts->dummy,
                                      .bufe = true,
                                      .multi_session = w->session < w->disc->session_count,
@@ -224,6 +255,8 @@ static int send_parameters(struct cdw *w)
 
     free(w->cue);
     w->cue = NULL;
+    if (w->raw)
+        goto page;
     if ((rc = dw__cdwrite_cue_sheet(w->disc, w->session, w->packs && w->session == 1, &w->cue,
                                     &w->cue_bytes)))
         return dw__set_error(w->err, rc, "cannot make the cue sheet of session %d of '%s': %s",
@@ -233,16 +266,19 @@ static int send_parameters(struct cdw *w)
             (w->disc->tracks[i].mode == DW_MODE_MODE2 ||
              w->disc->tracks[i].mode == DW_MODE_MODE2_XA))
             p.session_format = 0x20; /* CD-ROM XA */
+page:;
     size_t lb = dw__mmc_build_write_params(list, &p);
     size_t n = dw__mmc_build_mode_select10(cdb, (uint16_t)lb);
-    if ((rc = send(w, "MODE SELECT (write parameters, SAO)", DW_LBA_NONE, cdb, n,
-                   DW_MMC_DIR_TO_DEV, list, lb)))
+    if ((rc = send(w, w->raw ? "MODE SELECT (write parameters, RAW96R)"
+                             : "MODE SELECT (write parameters, SAO)",
+                   DW_LBA_NONE, cdb, n, DW_MMC_DIR_TO_DEV, list, lb)))
         return rc == DW_EWRITE ? dw__set_error(w->err, DW_EUNSUPPORTED,
-                                               "the drive '%s' refuses session-at-once "
-                                               "writing%s: %s",
+                                               "the drive '%s' refuses %s writing%s: %s%s",
                                                w->drive_address,
+                                               w->raw ? "raw (RAW96R)" : "session-at-once",
                                                w->opts->dummy ? " as a test write" : "",
-                                               w->err->message)
+                                               w->err->message,
+                                               w->raw ? "; burn with --write-mode sao" : "")
                                : rc;
     if (w->session > 1)
         goto cue;
@@ -257,6 +293,8 @@ static int send_parameters(struct cdw *w)
         logf_(w, DW_LOG_WARN, "%s (the drive calibrates itself when it starts)",
               w->err->message);
     memset(w->err, 0, sizeof *w->err);
+    if (w->raw)
+        return 0;
 cue:
     n = dw__mmc_build_send_cue_sheet(cdb, (uint32_t)w->cue_bytes);
     return send(w, "SEND CUE SHEET", DW_LBA_NONE, cdb, n, DW_MMC_DIR_TO_DEV, w->cue,
@@ -360,12 +398,137 @@ static int fill(struct cdw *w, int32_t lba, int32_t n, uint8_t *out, uint8_t *sp
     return 0;
 }
 
+/* ---- raw (RAW96R) blocks -------------------------------------------------- */
+
+/* CONTROL of a track as Q and the TOC carry it: its flags, and the data
+ * bit for data tracks. */
+static unsigned q_control(const struct dw_track *t)
+{
+    return (t->control & 0x0F) | (t->mode != DW_MODE_AUDIO ? DW_CTL_DATA : 0);
+}
+
+static void put_bcd_msf(uint8_t p[3], int32_t frames)
+{
+    p[0] = dw_bcd_encode((unsigned)(frames / 4500 % 100));
+    p[1] = dw_bcd_encode((unsigned)(frames / 75 % 60));
+    p[2] = dw_bcd_encode((unsigned)(frames % 75));
+}
+
+void dw__cdwrite_leadin_q(const struct dw_disc *d, int32_t atip_leadin_lba, int32_t lba,
+                          uint8_t q[12])
+{
+    const struct dw_track *first = &d->tracks[0], *last = &d->tracks[d->track_count - 1];
+    const struct dw_track *t;
+    int32_t rel = lba - atip_leadin_lba;
+    int points = 3 + d->track_count, k = (int)((rel / 3) % points);
+    uint8_t point;
+
+    memset(q, 0, 12);
+    if (k == 0) { /* A0h: first track, disc type */
+        t = first;
+        point = 0xA0;
+        q[7] = dw_bcd_encode((unsigned)first->number);
+        for (int i = 0; i < d->track_count; i++)
+            if (d->tracks[i].mode == DW_MODE_MODE2 || d->tracks[i].mode == DW_MODE_MODE2_XA)
+                q[8] = 0x20; /* CD-ROM XA */
+    } else if (k == 1) { /* A1h: last track */
+        t = last;
+        point = 0xA1;
+        q[7] = dw_bcd_encode((unsigned)last->number);
+    } else if (k == 2) { /* A2h: the lead-out */
+        t = last;
+        point = 0xA2;
+        put_bcd_msf(q + 7, d->leadout_lba + 150);
+    } else {
+        t = &d->tracks[k - 3];
+        point = dw_bcd_encode((unsigned)t->number);
+        put_bcd_msf(q + 7, t->index_lba[1] + 150);
+    }
+    q[0] = (uint8_t)(q_control(t) << 4 | 1);
+    q[2] = point;
+    put_bcd_msf(q + 3, rel);
+    uint16_t crc = dw_q_crc(q);
+    q[10] = (uint8_t)(crc >> 8);
+    q[11] = (uint8_t)crc;
+}
+
+/* The main channel of a lead-in or lead-out block: silence after audio, an
+ * empty sector of the track's mode after data, its header address in the
+ * lead-in 90:00:00 and up (LBA + 450150). */
+static void gen_main(const struct dw_disc *d, int32_t lba, uint8_t out[DW_SECTOR_RAW_BYTES])
+{
+    static const uint8_t zero[DW_SECTOR_FORM2_BYTES];
+    static const uint8_t sub_form2[4] = {0, 0, 0x20, 0};
+    const struct dw_track *t = lba < 0 ? &d->tracks[0] : &d->tracks[d->track_count - 1];
+    int32_t header_lba = lba < -150 ? lba + 450000 : lba;
+    if (t->mode == DW_MODE_AUDIO)
+        memset(out, 0, DW_SECTOR_RAW_BYTES);
+    else if (t->mode == DW_MODE_MODE1)
+        dw_sector_encode_mode1(out, header_lba, zero);
+    else
+        dw_sector_encode_mode2(out, header_lba, 2, sub_form2, zero);
+}
+
+/* RAW96R blocks lba .. lba+n-1 into out (n * 2448 bytes): the main channel
+ * as fill() makes it for the program area (the write offset applied) and
+ * gen_main outside it; P-W from the image (stored, or synthesized by its
+ * drive), the lead-in's TOC Q with CD-TEXT packs in R-W, dw_disc_synth_pw
+ * for LBA -150..-1 and the lead-out; data sectors scrambled.  span as for
+ * fill; subs: RAW_CHUNK_SECTORS * 2448 bytes of scratch.  Runs on the
+ * reader thread; *pack_next is its CD-TEXT position. */
+static int fill_raw(struct cdw *w, int32_t lba, int32_t n, uint8_t *out, uint8_t *span,
+                    uint8_t *subs, size_t *pack_next, struct dw_error_detail *err)
+{
+    const struct dw_disc *d = w->disc;
+    int32_t p_lo = lba < -150 ? -150 : lba;
+    int32_t p_hi = lba + n > d->leadout_lba ? d->leadout_lba : lba + n;
+    int32_t s_lo = p_lo < 0 ? 0 : p_lo;
+    int rc;
+
+    for (int32_t i = 0; i < n; i++)
+        if (lba + i < p_lo || lba + i >= p_hi)
+            gen_main(d, lba + i, out + (size_t)i * DW_SECTOR_RAW_BYTES);
+    if (p_hi > p_lo &&
+        (rc = fill(w, p_lo, p_hi - p_lo, out + (size_t)(p_lo - lba) * DW_SECTOR_RAW_BYTES, span,
+                   err)))
+        return rc;
+    for (int32_t i = n - 1; i >= 0; i--)
+        memmove(out + (size_t)i * RAW_BLOCK_BYTES, out + (size_t)i * DW_SECTOR_RAW_BYTES,
+                DW_SECTOR_RAW_BYTES);
+    if (p_hi > s_lo && dw_drive_read_raw_sub(w->src, s_lo, p_hi - s_lo, subs))
+        return dw__set_error(err, DW_EREAD, "%s", dw_drive_last_error(w->src)->message);
+    for (int32_t i = 0; i < n; i++) {
+        int32_t l = lba + i;
+        uint8_t *block = out + (size_t)i * RAW_BLOCK_BYTES, *pw = block + DW_SECTOR_RAW_BYTES;
+        if (l < -150) {
+            uint8_t q[12], rw[DW_SUBCHANNEL_BYTES];
+            dw__cdwrite_leadin_q(d, w->atip.leadin_lba, l, q);
+            memset(rw, 0, sizeof rw);
+            if (w->packs)
+                *pack_next = dw__cdwrite_leadin_sub(w->packs, w->pack_bytes / 18, *pack_next, rw);
+            for (int k = 0; k < DW_SUBCHANNEL_BYTES; k++)
+                pw[k] = (uint8_t)(((q[k / 8] >> (7 - k % 8)) & 1) << 6 | (rw[k] & 0x3F));
+        } else if (l >= s_lo && l < p_hi) {
+            memcpy(pw, subs + (size_t)(l - s_lo) * RAW_BLOCK_BYTES + DW_SECTOR_RAW_BYTES,
+                   DW_SUBCHANNEL_BYTES);
+        } else if (dw_disc_synth_pw(d, l, pw)) {
+            memset(pw, 0, DW_SUBCHANNEL_BYTES);
+        }
+        /* A raw writer sends data sectors scrambled (ECMA-130 Annex B; the
+         * drive writes the block as it comes, as cdrecord's clone mode
+         * expects); audio as it is. */
+        if (!audio_at(d, l) && dw_sector_has_sync(block))
+            dw_scramble(block);
+    }
+    return 0;
+}
+
 static int progress(struct cdw *w)
 {
     struct dw_progress p = {.phase = "burn",
                             .done_sectors = w->done_sectors,
                             .total_sectors = w->total_sectors,
-                            .sector_bytes = DW_SECTOR_RAW_BYTES,
+                            .sector_bytes = (int)w->block_bytes,
                             .buffer_fill_percent = -1};
     if (!w->cb || !w->cb->progress)
         return 0;
@@ -383,11 +546,12 @@ static int progress(struct cdw *w)
  * the image overlaps the drive's writes, as cdrdao's reader process and
  * libburn's FIFO do.  Bounded: RING_CHUNKS chunks of 27 sectors (1 MiB). */
 #define RING_CHUNKS 16
-#define CHUNK_BYTES ((size_t)CHUNK_SECTORS * DW_SECTOR_RAW_BYTES)
+#define CHUNK_BYTES ((size_t)CHUNK_SECTORS * RAW_BLOCK_BYTES) /* room for either */
+#define SPAN_BYTES ((size_t)(CHUNK_SECTORS + 2) * DW_SECTOR_RAW_BYTES)
 
 struct ring {
     struct cdw *w;
-    uint8_t *mem; /* RING_CHUNKS chunks, then the reader's span scratch */
+    uint8_t *mem; /* RING_CHUNKS chunks, then the reader's span and sub scratch */
     int32_t lba[RING_CHUNKS], n[RING_CHUNKS];
     int head, count; /* the oldest filled chunk, filled chunks */
     bool stop, done;
@@ -401,13 +565,14 @@ static void *ring_reader(void *arg)
 {
     struct ring *r = arg;
     struct cdw *w = r->w;
-    uint8_t *span = r->mem + RING_CHUNKS * CHUNK_BYTES;
+    uint8_t *span = r->mem + RING_CHUNKS * CHUNK_BYTES, *subs = span + SPAN_BYTES;
+    size_t pack_next = 0;
     int tail = 0, rc = 0;
 
-    for (int32_t lba = w->session_first_lba; lba < w->session_leadout_lba;) {
-        int32_t n = w->session_leadout_lba - lba;
-        if (n > CHUNK_SECTORS)
-            n = CHUNK_SECTORS;
+    for (int32_t lba = w->run_first_lba; lba < w->run_end_lba;) {
+        int32_t n = w->run_end_lba - lba;
+        if (n > w->chunk_sectors)
+            n = w->chunk_sectors;
         pthread_mutex_lock(&r->mu);
         while (r->count == RING_CHUNKS && !r->stop)
             pthread_cond_wait(&r->cv, &r->mu);
@@ -415,7 +580,9 @@ static void *ring_reader(void *arg)
         pthread_mutex_unlock(&r->mu);
         if (stop)
             break;
-        rc = fill(w, lba, n, r->mem + (size_t)tail * CHUNK_BYTES, span, &r->err);
+        rc = w->raw ? fill_raw(w, lba, n, r->mem + (size_t)tail * CHUNK_BYTES, span, subs,
+                               &pack_next, &r->err)
+                    : fill(w, lba, n, r->mem + (size_t)tail * CHUNK_BYTES, span, &r->err);
         pthread_mutex_lock(&r->mu);
         if (rc) {
             r->rc = rc;
@@ -456,7 +623,7 @@ static int ring_send(struct cdw *w, struct ring *r)
         int32_t lba = r->lba[slot], n = r->n[slot];
         size_t c = dw__mmc_build_write10(cdb, lba, (uint16_t)n);
         if ((rc = send(w, "WRITE", lba, cdb, c, DW_MMC_DIR_TO_DEV,
-                       r->mem + (size_t)slot * CHUNK_BYTES, (size_t)n * DW_SECTOR_RAW_BYTES)))
+                       r->mem + (size_t)slot * CHUNK_BYTES, (size_t)n * w->block_bytes)))
             break;
         pthread_mutex_lock(&r->mu);
         r->head = (r->head + 1) % RING_CHUNKS;
@@ -464,7 +631,7 @@ static int ring_send(struct cdw *w, struct ring *r)
         pthread_cond_broadcast(&r->cv);
         pthread_mutex_unlock(&r->mu);
         w->done_sectors += n;
-        w->result->written_bytes += (int64_t)n * DW_SECTOR_RAW_BYTES;
+        w->result->written_bytes += (int64_t)n * (int64_t)w->block_bytes;
         if ((rc = progress(w)))
             break;
     }
@@ -477,7 +644,8 @@ static int write_program(struct cdw *w)
     pthread_t reader;
     int rc;
 
-    r.mem = malloc(RING_CHUNKS * CHUNK_BYTES + (size_t)(CHUNK_SECTORS + 2) * DW_SECTOR_RAW_BYTES);
+    r.mem = malloc(RING_CHUNKS * CHUNK_BYTES + SPAN_BYTES +
+                   (size_t)RAW_CHUNK_SECTORS * RAW_BLOCK_BYTES);
     if (!r.mem)
         return dw__set_error(w->err, DW_ENOMEM, "out of memory");
     pthread_mutex_init(&r.mu, NULL);
@@ -510,8 +678,11 @@ static void log_plan(const struct cdw *w)
     const struct dw_disc *d = w->disc;
     static const char *const mode_name[] = {"audio", "Mode 1", "Mode 2", "Mode 2 XA"};
     logf_(w, DW_LOG_INFO,
-          "plan: write type SAO (raw 2352-byte sectors, our MMC writer), %d track%s, "
+          "plan: write type %s, our MMC writer), %d track%s, "
           "lead-out at LBA %d of %d, %s%s",
+          w->raw ? "RAW96R (2448-byte blocks with P-W from the ATIP lead-in start to the end "
+                   "of the lead-out"
+                 : "SAO (raw 2352-byte sectors",
           d->track_count, d->track_count == 1 ? "" : "s", d->leadout_lba,
           w->atip.last_leadout_lba, w->opts->dummy ? "test write (dummy)" : "real write",
           w->packs ? ", CD-TEXT in the lead-in" : "");
@@ -595,11 +766,33 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
                              "write offset %d samples is beyond the +-1176 samples the "
                              "writer shifts: check --write-offset",
                              w.opts->write_offset_samples);
-    snprintf(w.result->write_type, sizeof w.result->write_type, "SAO");
+    w.raw = w.opts->raw || w.opts->raw_or_sao;
     w.result->write_offset_samples = w.opts->write_offset_samples;
     w.result->dummy = w.opts->dummy;
     if ((rc = prepare(&w)))
         goto out;
+    if (w.raw && w.disc->session_count > 1) {
+        if (!w.opts->raw_or_sao) {
+            rc = dw__set_error(w.err, DW_EUNSUPPORTED,
+                               "'%s' has %d sessions; raw writing writes one: burn it with "
+                               "--write-mode sao",
+                               image_path, w.disc->session_count);
+            goto out;
+        }
+        w.raw = false;
+    }
+    if (w.raw && (rc = check_raw(&w))) {
+        if (!w.opts->raw_or_sao)
+            goto out;
+        logf_(&w, DW_LOG_WARN, "%s; writing session-at-once instead", w.err->message);
+        memset(w.err, 0, sizeof *w.err);
+        rc = 0;
+        w.raw = false;
+    }
+    snprintf(w.result->write_type, sizeof w.result->write_type, "%s",
+             w.raw ? "RAW96R" : "SAO");
+    w.block_bytes = w.raw ? RAW_BLOCK_BYTES : DW_SECTOR_RAW_BYTES;
+    w.chunk_sectors = w.raw ? RAW_CHUNK_SECTORS : CHUNK_SECTORS;
     {
         struct dw_drive_info info;
         if (dw_drive_info(w.dev, &info) == 0) {
@@ -615,6 +808,8 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
         w.total_sectors += w.disc->sessions[k - 1].leadout_lba -
                            dw__cdwrite_session_start(session_first_track(w.disc, k));
     w.result->image_bytes = w.total_sectors * DW_SECTOR_RAW_BYTES;
+    if (w.raw) /* the lead-in before, the lead-out after */
+        w.total_sectors += -150 - w.atip.leadin_lba + DW__RAW_LEADOUT_SECTORS;
     log_plan(&w);
     for (w.session = 1; w.session <= w.disc->session_count; w.session++) {
         if (w.opts->dummy && w.session > 1) {
@@ -628,10 +823,12 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
         }
         w.session_first_lba = dw__cdwrite_session_start(session_first_track(w.disc, w.session));
         w.session_leadout_lba = w.disc->sessions[w.session - 1].leadout_lba;
+        w.run_first_lba = w.raw ? w.atip.leadin_lba : w.session_first_lba;
+        w.run_end_lba = w.session_leadout_lba + (w.raw ? DW__RAW_LEADOUT_SECTORS : 0);
         check_lost_samples(&w);
         if ((rc = send_parameters(&w)))
             goto out;
-        if (w.session == 1 && w.packs && (rc = write_leadin(&w)))
+        if (!w.raw && w.session == 1 && w.packs && (rc = write_leadin(&w)))
             goto out;
         if ((rc = write_program(&w)))
             goto out;

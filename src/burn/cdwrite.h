@@ -68,9 +68,42 @@ struct dw__cdwrite_opts {
     int write_offset_samples; /* audio lands that many samples later on the
                                  disc than sent (the drive's write offset);
                                  the writer sends the stream shifted by it */
+    bool raw;              /* write type RAW, RAW96R (see below) */
+    bool raw_or_sao;       /* raw when the drive offers it, else SAO (auto) */
 };
 
-/* Write the CD image image_path to the blank CD-R/RW in drive_address
+/* Sectors of lead-out a raw run writes after the program area: 90 s, the
+ * first session's lead-out (Orange Book). */
+#define DW__RAW_LEADOUT_SECTORS 6750
+
+/* The lead-in Q of a raw run at lba (atip_leadin_lba <= lba < -150) for
+ * the single-session disc: the TOC as mode-1 Q frames (ECMA-130 22.3.4.2:
+ * TNO 00, POINT A0h first track and disc type (00h, or 20h with Mode 2
+ * tracks), A1h last track, A2h the lead-out, then each track's INDEX 01),
+ * each point on three frames in a row, round and round; MIN:SEC:FRAME
+ * count the lead-in time from its start; CONTROL is the point's track's;
+ * CRC as dw_q_crc.  q holds 12 bytes. */
+void dw__cdwrite_leadin_q(const struct dw_disc *disc, int32_t atip_leadin_lba, int32_t lba,
+                          uint8_t q[12]);
+
+/* Write the CD image image_path to the blank CD-R/RW in drive_address.
+ *
+ * With opts->raw the write type is RAW, data block type 3 (RAW96R: 2352
+ * bytes and 96 bytes of raw P-W a block; MMC-6 7.5.4.2, as cdrdao's
+ * generic-mmc-raw and cdrecord -raw96r write): one session, every block
+ * from the ATIP lead-in start (the TOC in Q, dw__cdwrite_leadin_q; CD-TEXT
+ * packs in R-W) through LBA -150, the program area with the P-W the image
+ * stores (dw_drive_read_raw_sub: a CloneCD .sub, our rip's .sub) or, where
+ * it stores none, the P and Q a pressed disc carries (dw_disc_synth_pw),
+ * and DW__RAW_LEADOUT_SECTORS of lead-out; data sectors (a sync in a data
+ * track) scrambled (ECMA-130 Annex B) as a raw writer sends them.  The
+ * drive must list feature 002Eh with its Raw bit and take page 05h (else
+ * DW_EUNSUPPORTED naming --write-mode sao; with opts->raw_or_sao the disc
+ * is written SAO instead, with a warning).  A multi-session image is
+ * DW_EUNSUPPORTED in raw.  result's write type is "RAW96R" and its
+ * written bytes 2448 a block.
+ *
+ * Without opts->raw: write 
  * session-at-once, session by session (all but the last left open, page
  * 05h multi-session 11b).  Checks first, before anything is written: the
  * medium is a blank CD-R/RW (MMC-6 GET CONFIGURATION profile 09h/0Ah, READ

@@ -777,15 +777,20 @@ static bool raw_layout(struct dw_emu *e)
     } pts[100];
     int first = 0, last = 0, disc_type = 0, cur = 0;
     int32_t leadout = INT32_MIN, end = w->raw.nwa;
-    uint8_t pw[96], q[12], raw[DW_SECTOR_RAW_BYTES];
+    uint8_t pw[96], q[12], raw[DW_SECTOR_RAW_BYTES], rw[96];
+    struct dw__emu_sao text; /* CD-TEXT packs in the lead-in's R-W */
 
     memset(pts, 0, sizeof(pts));
+    memset(&text, 0, sizeof(text));
     w->raw_sub = true; /* dw__emu_wsub reads what the run wrote */
     w->raw_end = end;
     for (int32_t l = LEADIN_START_LBA; l < -150 && l < end; l++) {
         int point;
         if (dw__emu_wsub(m, l, pw))
             break;
+        for (int k = 0; k < 96; k++)
+            rw[k] = pw[k] & 0x3F;
+        collect_packs(&text, rw, 4);
         dw_subchannel_q(pw, q);
         if (dw_q_crc(q) != (uint16_t)(q[10] << 8 | q[11]) || (q[0] & 0x0F) != 1 || q[1] != 0)
             continue;
@@ -808,6 +813,13 @@ static bool raw_layout(struct dw_emu *e)
             pts[t].ctl = q[0] >> 4;
         }
     }
+    if (text.pack_count > 0) {
+        free(m->cdtext_packs);
+        m->cdtext_packs = text.packs;
+        m->cdtext_bytes = (size_t)text.pack_count * 18;
+        text.packs = NULL;
+    }
+    dw__emu_sao_reset(&text);
     if (first < 1 || last < first || last > 99 || leadout == INT32_MIN || end <= leadout ||
         leadout > w->total_sectors)
         return false;
