@@ -68,6 +68,9 @@ struct dw__cdwrite_opts {
     int write_offset_samples; /* audio lands that many samples later on the
                                  disc than sent (the drive's write offset);
                                  the writer sends the stream shifted by it */
+    const char *write_offset_source;  /* for the plan: "option", "profile",
+                                         "none"; NULL: "option" */
+    const char *write_offset_profile; /* with "profile": its file */
 };
 
 /* Write the CD image image_path to the blank CD-R/RW in drive_address
