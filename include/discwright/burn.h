@@ -214,9 +214,15 @@ DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
  * once a burn was started (its checks passed), as libburn does.
  * result->write_type says which
  * writer and type ran ("SAO" for ours, libburn's otherwise).  Arguments,
- * callbacks, other errors and signals as dw_burn_iso (our writer installs
- * no signal handlers: a signal ends the process mid-burn and leaves the
- * CD-R unusable, as cutting power does). */
+ * callbacks, other errors and signals as dw_burn_iso, except that our
+ * writer installs no signal handlers: the caller stops it through the
+ * progress callback (the CLI's SIGINT handler makes it return non-zero),
+ * between two WRITEs; it then sends SYNCHRONIZE CACHE, unlocks the tray it
+ * locked for the write (PREVENT ALLOW MEDIUM REMOVAL, MMC-6/SPC-4) and
+ * returns DW_EABORTED, the message naming the sector and saying that the
+ * CD-R is now likely unusable.  A signal the caller does not catch ends
+ * the process mid-burn and leaves the CD-R unusable, as cutting power
+ * does. */
 DW_API int dw_burn_image(const char *image_path, const char *drive_address,
                          const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                          struct dw_burn_result *result, struct dw_error_detail *err);

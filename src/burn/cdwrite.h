@@ -88,7 +88,10 @@ struct dw__cdwrite_opts {
  * offset, start LBA 0, image and written bytes (2352 a sector from each
  * session's first pregap sector to its lead-out).  Progress phase "burn"
  * in 2352-byte sectors; a non-zero return of the callback stops between
- * two WRITEs (the disc is then damaged, as any SAO run cut short).
+ * two WRITEs (the disc is then damaged, as any SAO run cut short): the
+ * drive gets SYNCHRONIZE CACHE and, as on every way out, the tray the
+ * writer locked while it wrote (PREVENT ALLOW MEDIUM REMOVAL 1) is
+ * unlocked again.
  * Thread rules: one call per drive; cb is called on the caller's thread.
  * Returns 0, DW_EUNSUPPORTED (a session not where a drive writes it; the
  * drive refuses SAO), DW_EMEDIUM (not a blank CD-R/RW), DW_ENOSPC (does
