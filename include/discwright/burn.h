@@ -51,7 +51,11 @@ struct dw_burn_opts {
                         offset N puts audio N samples later on the disc than
                         it was sent, so our CD writer sends the image's
                         audio N samples ahead to make the disc equal to the
-                        image.  Needs write mode SAO (ours). */
+                        image.  Needs write mode SAO (ours).  Given when
+                        non-zero or with DW_BURN_WRITE_OFFSET; otherwise
+                        dw_burn_image takes the drive profile's
+                        write_offset_samples (drive_profile.h) for images
+                        with audio, when the profile has one. */
 };
 
 /* Write modes of dw_burn_image (struct dw_burn_opts.write_mode). */
@@ -71,6 +75,9 @@ struct dw_burn_opts {
  * neither a regular file nor a block device (/dev/null, a FIFO) is refused
  * either way (DW_EINVAL). */
 #define DW_BURN_OVERWRITE 0x1u
+/* write_offset_samples is the write offset to use, also when it is 0 (the
+ * drive profile's is then not looked up). */
+#define DW_BURN_WRITE_OFFSET 0x2u
 
 /* What a burn did.  Filled as far as the burn got, also on failure. */
 struct dw_burn_result {
@@ -97,6 +104,10 @@ struct dw_burn_result {
     int sessions;            /* sessions written (planned, when it failed) */
     int tracks;              /* tracks written */
     int write_offset_samples;/* the write offset applied to audio */
+    char write_offset_source[16]; /* where it came from: "option" (given in
+                                opts), "profile" (the drive profile's),
+                                "none" (neither: 0); "" for dw_burn_iso/cue */
+    char write_offset_profile[512]; /* with "profile": the profile file */
 };
 
 /* Burn an ISO 9660 (or any 2048-byte-sector) image as one data track
@@ -203,9 +214,15 @@ DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
  * once a burn was started (its checks passed), as libburn does.
  * result->write_type says which
  * writer and type ran ("SAO" for ours, libburn's otherwise).  Arguments,
- * callbacks, other errors and signals as dw_burn_iso (our writer installs
- * no signal handlers: a signal ends the process mid-burn and leaves the
- * CD-R unusable, as cutting power does). */
+ * callbacks, other errors and signals as dw_burn_iso, except that our
+ * writer installs no signal handlers: the caller stops it through the
+ * progress callback (the CLI's SIGINT handler makes it return non-zero),
+ * between two WRITEs; it then sends SYNCHRONIZE CACHE, unlocks the tray it
+ * locked for the write (PREVENT ALLOW MEDIUM REMOVAL, MMC-6/SPC-4) and
+ * returns DW_EABORTED, the message naming the sector and saying that the
+ * CD-R is now likely unusable.  A signal the caller does not catch ends
+ * the process mid-burn and leaves the CD-R unusable, as cutting power
+ * does. */
 DW_API int dw_burn_image(const char *image_path, const char *drive_address,
                          const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                          struct dw_burn_result *result, struct dw_error_detail *err);

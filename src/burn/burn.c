@@ -1108,7 +1108,7 @@ static int job_check(struct burn_job *j)
         return fail(j->err, DW_EINVAL, 0, "no image or no drive given to burn");
     copy_str(result->drive_address, sizeof result->drive_address, j->drive_address);
     result->dummy = opts->dummy;
-    if (opts->flags & ~DW_BURN_OVERWRITE)
+    if (opts->flags & ~(DW_BURN_OVERWRITE | DW_BURN_WRITE_OFFSET))
         return fail(j->err, DW_EINVAL, 0, "unknown burn flags 0x%x", opts->flags);
     if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
         return fail(j->err, DW_EINVAL, 0,

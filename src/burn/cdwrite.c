@@ -534,8 +534,8 @@ static int progress(struct cdw *w)
         return 0;
     if (w->cb->progress(&p, w->cb->user))
         return dw__set_error(w->err, DW_EABORTED,
-                             "burn to '%s' stopped at sector %lld of %lld: the CD-R is "
-                             "unusable now",
+                             "burn to '%s' stopped at sector %lld of %lld: the CD-R is now "
+                             "likely unusable (a CD-RW can be blanked and written again)",
                              w->drive_address, (long long)w->done_sectors,
                              (long long)w->total_sectors);
     return 0;
@@ -692,8 +692,17 @@ static void log_plan(const struct cdw *w)
               mode_name[t->mode], t->index_lba[1], t->end_lba - 1, t->isrc[0] ? " ISRC " : "",
               t->isrc);
     }
-    logf_(w, DW_LOG_INFO, "plan: write offset %d samples%s", w->opts->write_offset_samples,
-          w->opts->write_offset_samples ? " (audio sent shifted so the disc matches the image)"
+    const char *source = w->opts->write_offset_source ? w->opts->write_offset_source
+                                                        : "option";
+    logf_(w, DW_LOG_INFO, "plan: write offset %d samples from %s%s%s",
+          w->opts->write_offset_samples,
+          !strcmp(source, "option")    ? "the option --write-offset"
+          : !strcmp(source, "profile") ? "the drive profile "
+                                       : "nowhere (none given, none in a drive profile)",
+          !strcmp(source, "profile") && w->opts->write_offset_profile
+              ? w->opts->write_offset_profile
+              : "",
+          w->opts->write_offset_samples ? ": audio sent shifted so the disc matches the image"
                                         : "");
 }
 
@@ -755,6 +764,7 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
                     .opts = opts ? opts : &no_opts, .cb = cb,
                     .result = result ? result : &local_result,
                     .err = err ? err : &local_err};
+    bool locked = false;
     int rc;
 
     memset(w.err, 0, sizeof *w.err);
@@ -811,6 +821,14 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     if (w.raw) /* the lead-in before, the lead-out after */
         w.total_sectors += -150 - w.atip.leadin_lba + DW__RAW_LEADOUT_SECTORS;
     log_plan(&w);
+    /* The tray stays shut while the drive writes (PREVENT ALLOW MEDIUM
+     * REMOVAL 1, as libburn and cdrdao lock it); undone below on every
+     * way out. */
+    if (dw_drive_lock(w.dev, true) == 0)
+        locked = true;
+    else
+        logf_(&w, DW_LOG_WARN, "cannot lock the tray of '%s': %s (writing anyway)",
+              drive_address, dw_drive_last_error(w.dev)->message);
     for (w.session = 1; w.session <= w.disc->session_count; w.session++) {
         if (w.opts->dummy && w.session > 1) {
             /* A test write leaves the disc blank: a drive takes the next
@@ -834,6 +852,22 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
             goto out;
     }
 out:
+    if (rc && w.done_sectors > 0) {
+        /* Stopped mid-write (Ctrl-C, a refused WRITE, the image): what the
+         * drive holds in its buffer goes to the disc and the drive ends
+         * the run, so it is left idle, not writing (MMC-6 6.41). */
+        uint8_t sync[DW_MMC_CDB_MAX];
+        struct dw_error_detail kept = *w.err, e2;
+        w.err = &e2;
+        size_t c = dw__mmc_build_sync_cache(sync, false);
+        if (send(&w, "SYNCHRONIZE CACHE", DW_LBA_NONE, sync, c, DW_MMC_DIR_NONE, NULL, 0))
+            logf_(&w, DW_LOG_WARN, "after the stop: %s", e2.message);
+        w.err = err ? err : &local_err;
+        *w.err = kept;
+    }
+    if (locked && dw_drive_lock(w.dev, false))
+        logf_(&w, DW_LOG_WARN, "cannot unlock the tray of '%s': %s", drive_address,
+              dw_drive_last_error(w.dev)->message);
     free(w.buf);
     free(w.cue);
     free(w.packs);

@@ -70,6 +70,9 @@ struct dw__cdwrite_opts {
                                  the writer sends the stream shifted by it */
     bool raw;              /* write type RAW, RAW96R (see below) */
     bool raw_or_sao;       /* raw when the drive offers it, else SAO (auto) */
+    const char *write_offset_source;  /* for the plan: "option", "profile",
+                                         "none"; NULL: "option" */
+    const char *write_offset_profile; /* with "profile": its file */
 };
 
 /* Sectors of lead-out a raw run writes after the program area: 90 s, the
@@ -118,7 +121,10 @@ void dw__cdwrite_leadin_q(const struct dw_disc *disc, int32_t atip_leadin_lba, i
  * offset, start LBA 0, image and written bytes (2352 a sector from each
  * session's first pregap sector to its lead-out).  Progress phase "burn"
  * in 2352-byte sectors; a non-zero return of the callback stops between
- * two WRITEs (the disc is then damaged, as any SAO run cut short).
+ * two WRITEs (the disc is then damaged, as any SAO run cut short): the
+ * drive gets SYNCHRONIZE CACHE and, as on every way out, the tray the
+ * writer locked while it wrote (PREVENT ALLOW MEDIUM REMOVAL 1) is
+ * unlocked again.
  * Thread rules: one call per drive; cb is called on the caller's thread.
  * Returns 0, DW_EUNSUPPORTED (a session not where a drive writes it; the
  * drive refuses SAO), DW_EMEDIUM (not a blank CD-R/RW), DW_ENOSPC (does

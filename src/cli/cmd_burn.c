@@ -79,6 +79,7 @@ static int parse_write_option(int c, const char *arg, struct dw_burn_opts *opts)
         return -1;
     }
     opts->write_offset_samples = (int)v;
+    opts->flags |= DW_BURN_WRITE_OFFSET; /* given, also when 0: no profile lookup */
     return 0;
 }
 
@@ -94,10 +95,16 @@ static void print_summary(const struct cli *cli, const char *image,
            (long long)res->written_bytes, (long long)res->image_bytes, res->start_lba);
     if (!strcmp(res->writer, "discwright"))
         printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
-               "samples%s\n",
+               "samples%s%s%s\n",
                res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
                res->tracks == 1 ? "" : "s", res->write_offset_samples,
-               res->write_offset_samples ? " (from --write-offset)" : "");
+               !strcmp(res->write_offset_source, "option")    ? " (from --write-offset)"
+               : !strcmp(res->write_offset_source, "profile") ? " (from the drive profile "
+                                                               : "",
+               !strcmp(res->write_offset_source, "profile")
+                   ? cli_safe(res->write_offset_profile)
+                   : "",
+               !strcmp(res->write_offset_source, "profile") ? ")" : "");
 }
 
 int cmd_burn(struct cli *cli, int argc, char **argv)

@@ -311,6 +311,8 @@ void dw__emu_read_track_info(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_format_capacities(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_disc_structure(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read10(struct dw_emu *e, struct dw__emu_cmd *c);
+/* The timing model of a WRITE of `sectors` (emu_read.c; speed=N). */
+void dw__emu_account_write(struct dw_emu *e, int64_t sectors);
 void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_subchannel(struct dw_emu *e, struct dw__emu_cmd *c);
 

@@ -81,6 +81,26 @@ static void account_read(struct dw_emu *e, int32_t lba, int32_t sectors)
     }
 }
 
+/* Account (and, unless timing=virtual, sleep) the time a drive of the
+ * configured nominal speed takes to write `sectors` (no seeks: writes
+ * stream at the NWA), so that a burn takes its time and can be
+ * interrupted mid-way in a test. */
+void dw__emu_account_write(struct dw_emu *e, int64_t sectors)
+{
+    const struct dw__emu_personality *p = &e->pers;
+    uint64_t ns;
+
+    if (!p->speed_x || sectors <= 0 || !e->medium)
+        return;
+    ns = transfer_ns(e->medium->family, p->speed_x, sectors);
+    e->media_time_ns += ns;
+    if (!p->timing_virtual && ns) {
+        struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+    }
+}
+
 /* ---- READ(10), READ(12) -------------------------------------------------------------
  */
 

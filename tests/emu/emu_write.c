@@ -1002,6 +1002,7 @@ void dw__emu_write10(struct dw_emu *e, struct dw__emu_cmd *c)
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
         return;
     }
+    dw__emu_account_write(e, sectors); /* timing model (speed=N) */
     if (overwritable(m))
         write_random(e, c, lba, sectors);
     else if (w->finalized || w->damaged)
