@@ -39,8 +39,11 @@
  * LBAs); a sector suspicious only for its alignment by one clean proven
  * read.  A sector never confirmed
  * keeps its best read and is listed bad.  Pass 3 hashes the window (CRC-32,
- * MD5, SHA-1, AccurateRip, EAC CRCs) from the file, so every checksum
- * covers the final bytes.
+ * MD5, SHA-1, AccurateRip, EAC CRCs) and writes it to the .part: the
+ * window is held in memory (at most SECURE_WINDOW_SECTORS) from pass 1 to
+ * here, so every checksum covers the final bytes without reading the .part
+ * back, and a window that nothing flagged costs the drive no more reads
+ * than a burst rip (one sector of overlap per command).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -267,22 +270,48 @@ struct win {
     bool edge_before;    /* no audio of the session lies before first */
     int32_t cmd_sectors; /* sectors a read command asks for: one drive command */
     bool have_c2;
+    uint8_t *img;        /* the window's sectors as they stand, (end - first)
+                            sectors: pass 1 fills it, the later passes mend
+                            it, and it is hashed and written to the .part
+                            (at base) once settled, never read back */
     uint8_t *why;        /* per sector: SUS_* bits, 0 when proven */
     int32_t *owner;      /* per sector: the LBA its pass-1 command started at */
     struct dw_secure_stats *stats;
 };
 
-/* The window's sectors, and those `before` it, as they are in the .part. */
+/* The window's sectors, and those `before` it, as they stand: a window's
+ * own from w->img (the .part gets them once the window is settled), the
+ * final ones before it from the .part. */
 static int file_sectors(struct win *w, int32_t lba, int32_t n, uint8_t *buf)
 {
-    return read_at(w->r, w->base + (off_t)(lba - w->first) * (off_t)S_BYTES, buf,
-                   (size_t)n * S_BYTES);
+    if (lba < w->first) {
+        int32_t k = w->first - lba < n ? w->first - lba : n;
+        int rc = read_at(w->r, w->base - (off_t)(w->first - lba) * (off_t)S_BYTES, buf,
+                         (size_t)k * S_BYTES);
+        if (rc)
+            return rc;
+        lba += k;
+        n -= k;
+        buf += (size_t)k * S_BYTES;
+    }
+    if (n > 0 && lba + n > w->end)
+        return dw__set_error(w->r->err, DW_EINVAL, "secure mode: sector %d is outside its "
+                             "window %d-%d (a bug: please report it)", lba + n - 1, w->first,
+                             w->end - 1);
+    if (n > 0)
+        memcpy(buf, w->img + (size_t)(lba - w->first) * S_BYTES, (size_t)n * S_BYTES);
+    return 0;
 }
 
+/* Replace n of the window's sectors from lba (all inside it). */
 static int file_write(struct win *w, int32_t lba, int32_t n, const uint8_t *buf)
 {
-    return write_at(w->r, w->base + (off_t)(lba - w->first) * (off_t)S_BYTES, buf,
-                    (size_t)n * S_BYTES);
+    if (lba < w->first || lba + n > w->end)
+        return dw__set_error(w->r->err, DW_EINVAL, "secure mode: sectors %d-%d are outside "
+                             "their window %d-%d (a bug: please report it)", lba, lba + n - 1,
+                             w->first, w->end - 1);
+    memcpy(w->img + (size_t)(lba - w->first) * S_BYTES, buf, (size_t)n * S_BYTES);
+    return 0;
 }
 
 /* Whether lba's bytes in the .part are final and proven. */
@@ -382,7 +411,7 @@ static int pass1_reread_run(struct win *w, int32_t lba, int32_t n, uint8_t *buf,
 
 /* What command c of pass 1 wrote: its own sectors (after its overlap)
  * marked as its, their suspicion from C2 flags and read errors, and their
- * bytes appended to the image.  buf, c2 and missed are the chunk read at
+ * bytes into the window's image.  buf, c2 and missed are the chunk read at
  * start. */
 static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *buf,
                      const uint8_t *c2, const bool *missed)
@@ -401,14 +430,12 @@ static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const ui
         }
     }
     int32_t own = c->start + c->n - c->own_first;
-    size_t bytes = (size_t)own * S_BYTES;
-    if (own > 0 && fwrite(buf + (size_t)(c->own_first - start) * S_BYTES, 1, bytes,
-                          r->image.fp) != bytes) {
-        int rc = dw__outfile_check(&r->image, r->err);
-        return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
-    }
-    r->done_sectors += own;
-    return 0;
+    int rc = own > 0 ? file_write(w, c->own_first, own,
+                                  buf + (size_t)(c->own_first - start) * S_BYTES)
+                     : 0;
+    if (!rc)
+        r->done_sectors += own;
+    return rc;
 }
 
 /* Pass 1 over the window: chunks of cmd_sectors, each starting one sector
@@ -416,7 +443,7 @@ static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const ui
  * to find what does not read, then each run of sectors that did is read
  * again as one command, so that links hold up to the unreadable sectors
  * (each run and each unreadable sector is a struct cmd of its own).
- * Everything read is written out; *ovl_out gets each linked command's copy
+ * Everything read goes into the window's image; *ovl_out gets each linked command's copy
  * of its first sector (cmd.ovl indexes it). */
 static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t **ovl_out)
 {
@@ -1294,7 +1321,7 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
                     .have_c2 = r->secure_have_c2};
     int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
     struct cmd *cmds = NULL;
-    uint8_t *ovl = NULL, *buf = NULL;
+    uint8_t *ovl = NULL;
     int nc = 0, rc = 0;
     uint32_t test_crc32 = stats->test_crc32; /* runs on from the window before */
     memset(stats, 0, sizeof(*stats));
@@ -1306,8 +1333,8 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
         w.cmd_sectors = 2;
     w.why = calloc((size_t)(end - first), 1);
     w.owner = calloc((size_t)(end - first), sizeof(int32_t));
-    buf = malloc((size_t)transfer * S_BYTES);
-    if (!w.why || !w.owner || !buf) {
+    w.img = malloc((size_t)(end - first) * S_BYTES);
+    if (!w.why || !w.owner || !w.img) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -1324,10 +1351,6 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
     /* Pass 1, then what its overlaps say. */
     if ((rc = pass1(&w, &cmds, &nc, &ovl)))
         goto out;
-    if (fflush(r->image.fp) != 0) {
-        rc = dw__outfile_check(&r->image, r->err);
-        goto out;
-    }
     if ((rc = settle_pass1(&w, cmds, nc, ovl)))
         goto out;
 
@@ -1354,28 +1377,26 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
     if ((rc = pass2(&w, suspects)))
         goto out;
 
-    /* Pass 3: checksums over the final bytes. */
-    for (int32_t lba = first; lba < end;) {
-        int32_t n = end - lba < transfer ? end - lba : transfer;
-        size_t bytes = (size_t)n * S_BYTES;
-        if ((rc = file_sectors(&w, lba, n, buf)))
-            goto out;
-        dw_hash_update(image_hash, buf, bytes);
-        dw_hash_update(track_hash, buf, bytes);
-        dw__rip_feed_audio(r, lba, buf, n);
-        lba += n;
-    }
+    /* Pass 3: checksums over the final bytes, straight from the window's
+     * image (what goes to the .part next, byte for byte), then the window
+     * into the .part in one write. */
+    size_t win_bytes = (size_t)(end - first) * S_BYTES;
+    dw_hash_update(image_hash, w.img, win_bytes);
+    dw_hash_update(track_hash, w.img, win_bytes);
+    dw__rip_feed_audio(r, first, w.img, end - first);
+    if ((rc = write_at(r, w.base, w.img, win_bytes)))
+        goto out;
     /* After the window: a resumed rip may have more of the file behind it. */
-    if (fseeko(r->image.fp, w.base + (off_t)(end - first) * (off_t)S_BYTES, SEEK_SET) != 0)
+    if (fseeko(r->image.fp, w.base + (off_t)win_bytes, SEEK_SET) != 0)
         rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
 out:
     r->secure_have_c2 = w.have_c2;
     stats->have_c2 = w.have_c2;
     free(w.why);
     free(w.owner);
+    free(w.img);
     free(cmds);
     free(ovl);
-    free(buf);
     return rc;
 }
 
