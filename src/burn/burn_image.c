@@ -295,8 +295,6 @@ int dw_burn_image(const char *image_path, const char *drive_address,
                                   .raw_or_sao = opts->write_mode == DW_BURN_MODE_AUTO && has_sub,
                                   .write_offset_source = result->write_offset_source,
                                   .write_offset_profile = result->write_offset_profile};
-                                  .write_offset_source = result->write_offset_source,
-                                  .write_offset_profile = result->write_offset_profile};
     rc = dw__cdwrite_disc(image_path, drive_address, &cw, cb, result, err);
     if (opts->eject && result->writer[0]) { /* a burn was started */
         struct dw_drive *d = NULL;
