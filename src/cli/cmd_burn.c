@@ -103,6 +103,18 @@ static void print_summary(const struct cli *cli, const char *image,
                res->write_offset_samples ? " (from --write-offset)" : "");
 }
 
+/* Read the burn back and compare it with the image; a raw burn wrote the
+ * image's Q, so its Q is read back and compared frame by frame too. */
+static int verify_burn(struct cli *cli, const char *image, const struct dw_burn_result *res,
+                       struct dw_verify_report **vrep)
+{
+    struct dw_verify_opts vo = {
+        .source_lba = res->start_lba,
+        .retries = -1,
+        .flags = !strcmp(res->write_type, "RAW96R") ? DW_VERIFY_SUBCHANNEL_Q : 0};
+    return cli_verify_run_opts(cli, res->drive_address, image, &vo, vrep);
+}
+
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
     /* Folders (or graft points) among the arguments: a build burn. */
@@ -198,16 +210,8 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;
-        if (verify && !res.dummy) {
-            /* A raw burn wrote the image's Q: it is read back and compared
-             * frame by frame too. */
-            struct dw_verify_opts vo = {
-                .source_lba = res.start_lba,
-                .retries = -1,
-                .flags = !strcmp(res.write_type, "RAW96R") ? DW_VERIFY_SUBCHANNEL_Q : 0};
-            status = cli_verify_run_opts(cli, res.drive_address, image, &vo,
-                                         cli->json ? &vrep : NULL);
-        }
+        if (verify && !res.dummy)
+            status = verify_burn(cli, image, &res, cli->json ? &vrep : NULL);
         if (eject_after) {
             struct dw_drive *d = NULL;
             if (dw_drive_open(res.drive_address, 0, &d, &err))
