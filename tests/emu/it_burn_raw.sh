@@ -16,6 +16,8 @@
 #  - a CloneCD set made by `discwright convert` from libcdio's cdda.cue,
 #    burned with the default write mode (auto takes raw for an image with
 #    its .sub): the rip --subchannel gives .img and .sub back;
+#  - the same set on a drive with write offset +30: with --write-offset 30
+#    the ripped .img and .sub are the image's, without it the audio moves;
 #  - the sample's cue (no .sub) with --write-mode raw: P and Q generated,
 #    the rip gives the bin and cue back;
 #  - refusals, the CD-R left blank: a drive without raw writing
@@ -130,6 +132,24 @@ if have cd-info >/dev/null; then
     && ok "cd-info reads the tracks, MCN, ISRC and CD-TEXT of the raw-written disc" \
     || bad "cd-info: $(grep -e MCN -e ISRC -e '^ *[0-9]:' -e TITLE "$work/cdi.txt" | head -8 | tr '\n' ' ')"
 fi
+
+# ---- a drive with a write offset: --write-offset shifts the audio, not the P-W -------
+for wo in 30 0; do
+  state=$work/wo$wo.state
+  EMU_CONFIG="blank=cdr capacity=20000 state=$state write_offset=30"
+  expect_exit 0 "write offset +30 drive: burn raw with --write-offset $wo" -- \
+    emu "$DW" burn "$work/set/disc.ccd" --drive "$EMU_DEVICE" --write-mode raw --write-offset $wo
+  EMU_CONFIG="state=$state"
+  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/wo$wo" --name disc --subchannel >/dev/null 2>&1
+  same_file "$work/wo$wo/disc.sub" "$work/set/disc.sub" "write offset, --write-offset $wo: the .sub is the image's"
+  if [ "$wo" = 30 ]; then
+    same_file "$work/wo$wo/disc.img" "$work/set/disc.img" "write offset, --write-offset 30: the .img is the image's"
+  else
+    cmp -s "$work/wo$wo/disc.img" "$work/set/disc.img" \
+      && bad "write offset, --write-offset 0: the audio should land 30 samples late" \
+      || ok "write offset, --write-offset 0: the audio lands 30 samples late (the .img differs)"
+  fi
+done
 
 # ---- a CloneCD set from discwright convert; auto writes it raw ----------------------
 CDDA=$L/cdda.cue
