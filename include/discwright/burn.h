@@ -61,11 +61,15 @@ struct dw_burn_opts {
 /* Write modes of dw_burn_image (struct dw_burn_opts.write_mode). */
 #define DW_BURN_MODE_AUTO 0 /* ISO and what libburn writes from a cue (audio
                                or Mode 1 only, one session): libburn;
-                               everything else on a CD: our SAO writer */
+                               a one-session CD image that stores its
+                               sub-channel: our raw writer when the drive
+                               offers RAW (else SAO); everything else on
+                               a CD: our SAO writer */
 #define DW_BURN_MODE_SAO 1  /* our session-at-once CD writer (MMC-6 SEND CUE
                                SHEET, raw 2352-byte sectors) */
-#define DW_BURN_MODE_RAW 2  /* raw writing with P-W sub-channel: not yet
-                               (DW_EUNSUPPORTED) */
+#define DW_BURN_MODE_RAW 2  /* our raw CD writer: write type RAW, RAW96R
+                               (2352 + 96 bytes of P-W a block from the
+                               lead-in through the lead-out), one session */
 #define DW_BURN_MODE_TAO 3  /* libburn, track at once: ISO images only */
 
 /* A stdio: target that exists as a regular file holding no disc image (no
@@ -89,7 +93,8 @@ struct dw_burn_result {
                                 ...); 0xffff for stdio: (libburn's own) */
     char profile_name[80];   /* libburn's name, e.g. "stdio file" */
     char write_type[8];      /* write type libburn chose: "TAO", "SAO",
-                                "RAW", or "" before it was chosen */
+                                "RAW"; our writer's "SAO" or "RAW96R"; or
+                                "" before it was chosen */
     int32_t start_lba;       /* LBA where the track begins on the medium
                                 (next writable address); 0 for blank and
                                 overwritable media and stdio: files */
@@ -204,16 +209,26 @@ DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
  *    and copy flags in the cue sheet, CD-TEXT packs in the lead-in, audio
  *    shifted by opts->write_offset_samples; --dummy is a test write.  It
  *    takes blank CD-R/RW media and one session; tracks under Red Book's
- *    4 s are written as they are, with a warning through cb->log.
+ *    4 s are written as they are, with a warning through cb->log;
+ *  - write mode RAW, or AUTO for a one-session CD image whose every
+ *    stored sector has its P-W (CloneCD .sub, rip --subchannel, MDF/CHD
+ *    with P-W): our raw writer (MMC-6 7.5.4.2 write type RAW, data block
+ *    type 3 RAW96R): the lead-in with the TOC in Q and CD-TEXT in R-W from
+ *    the ATIP lead-in start, every sector with the image's P-W (or the
+ *    P and Q of its layout, ECMA-130 22.3), 6750 sectors of lead-out, data
+ *    sectors scrambled (ECMA-130 Annex B); it needs GET CONFIGURATION
+ *    feature 002Eh with the Raw bit (RAW: else DW_EUNSUPPORTED; AUTO: SAO
+ *    with a warning) and one session (RAW: else DW_EUNSUPPORTED).
  * Refused before anything is written: a file that is not an image
  * (a raw .bin without its cue: DW_EUNSUPPORTED with the reader's message),
  * a CD image for a stdio: target or a DVD/BD medium (DW_EMEDIUM), several
  * sessions (DW_EUNSUPPORTED), an empty track (DW_EINVAL), a lead-out
  * past the blank's last possible lead-out (ATIP; DW_ENOSPC), write mode
- * RAW (DW_EUNSUPPORTED, not written yet).  opts->eject: our writer ejects
+ * RAW on a drive without raw writing or for several sessions
+ * (DW_EUNSUPPORTED).  opts->eject: our writer ejects
  * once a burn was started (its checks passed), as libburn does.
  * result->write_type says which
- * writer and type ran ("SAO" for ours, libburn's otherwise).  Arguments,
+ * writer and type ran ("SAO" or "RAW96R" for ours, libburn's otherwise).  Arguments,
  * callbacks, other errors and signals as dw_burn_iso, except that our
  * writer installs no signal handlers: the caller stops it through the
  * progress callback (the CLI's SIGINT handler makes it return non-zero),

@@ -153,8 +153,8 @@ int dw__emu_wsub(const struct dw__emu_medium *m, int32_t lba, uint8_t pw[96])
 {
     const struct dw__emu_wstate *w = m->w;
     size_t got = 0;
-    if (!w || !w->raw_sub || w->sub_fd < 0 || lba < DW_EMU_LEADIN_START_LBA ||
-        lba >= w->raw_end)
+    if (!w || !(w->raw_sub || w->raw.active) || w->sub_fd < 0 ||
+        lba < DW_EMU_LEADIN_START_LBA || lba >= (w->raw.active ? w->raw.nwa : w->raw_end))
         return -1;
     while (got < 96) {
         ssize_t n = pread(w->sub_fd, pw + got, 96 - got, sub_offset(lba) + (off_t)got);

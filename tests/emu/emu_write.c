@@ -563,12 +563,29 @@ static void write_random(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
     dw__emu_done(c, (size_t)sectors * DW_SECTOR_USER_BYTES);
 }
 
+/* Whether slot s takes shifted audio bytes in a raw run writing l: a
+ * slot written before (s < l) when its Q says audio; the next ones always
+ * (a data block written there later replaces the whole slot). */
+static bool raw_audio_slot(struct dw__emu_medium *m, int32_t s, int32_t l)
+{
+    uint8_t pw[96], q[12];
+    if (s < -150)
+        return false;
+    if (s >= l)
+        return true;
+    if (dw__emu_wsub(m, s, pw))
+        return false;
+    dw_subchannel_q(pw, q);
+    return !((q[0] >> 4) & DW_CTL_DATA);
+}
+
 /* Store audio sector l as a drive with a write offset writes it: its
  * bytes land write_offset_samples * 4 bytes later in the stream (earlier
  * for a negative offset), across the neighbouring slot; bytes that would
  * fall before LBA -150, past the lead-out or into a data sector are lost,
- * as on a disc. */
-static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw)
+ * as on a disc.  In a raw run (raw_run) the slots' kinds come from the Q
+ * written with them. */
+static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw, bool raw_run)
 {
     struct dw__emu_medium *m = e->medium;
     const struct dw__emu_sao *sao = &m->w->sao;
@@ -586,7 +603,10 @@ static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw)
         int64_t from = dst > lo ? dst : lo, to = dst + DW_SECTOR_RAW_BYTES < hi
                                                      ? dst + DW_SECTOR_RAW_BYTES
                                                      : hi;
-        if (from >= to || s < -150 || s >= sao->leadout_lba || !p || (p->form & 0x3F) != 0)
+        if (from >= to)
+            continue;
+        if (raw_run ? !raw_audio_slot(m, (int32_t)s, l)
+                    : (s < -150 || s >= sao->leadout_lba || !p || (p->form & 0x3F) != 0))
             continue;
         if (dw__emu_wstore_raw(m, NULL, (int32_t)s, slot))
             return -1;
@@ -648,7 +668,7 @@ static void write_sao(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
         }
         if (!test) {
             build_raw(raw, l, p->form, c->data + off);
-            if ((p->form & 0x3F) == 0 ? put_audio_shifted(e, l, raw)
+            if ((p->form & 0x3F) == 0 ? put_audio_shifted(e, l, raw, false)
                                       : dw__emu_wput(m, l, raw)) {
                 dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
                 goto out;
@@ -745,9 +765,10 @@ static void write_raw(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
             /* Stored as a reader returns it: data sectors (Q CONTROL data
              * bit, a sync) descrambled. */
             dw_subchannel_q(pw, q);
-            if ((q[0] >> 4) & DW_CTL_DATA && dw_sector_has_sync(main_))
+            bool data = (q[0] >> 4) & DW_CTL_DATA;
+            if (data && dw_sector_has_sync(main_))
                 dw_scramble(main_);
-            if (dw__emu_wput(m, l, main_)) {
+            if (data ? dw__emu_wput(m, l, main_) : put_audio_shifted(e, l, main_, true)) {
                 dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
                 return;
             }

@@ -3,7 +3,9 @@
  *
  * Blank media written CDB by CDB the way libburn 1.5.4 writes them (mode
  * page 05h, READ TRACK INFORMATION for the NWA, WRITE, SYNCHRONIZE CACHE,
- * CLOSE TRACK/SESSION, SEND CUE SHEET, RESERVE TRACK, FORMAT UNIT, BLANK),
+ * CLOSE TRACK/SESSION, SEND CUE SHEET, RESERVE TRACK, FORMAT UNIT, BLANK;
+ * raw CD runs with RAW96R and RAW16 blocks as cdrdao's generic-mmc-raw
+ * writes them),
  * then read back through the read side and discwright's own MMC reply
  * parsers (src/drive/mmc.h): TOC, full TOC, disc and track information,
  * READ CD raw sectors checked per ECMA-130, Q sub-channel, CD-TEXT.  Also
@@ -887,6 +889,55 @@ static void test_cd_raw(void **state)
     free(chunk);
 }
 
+/* RAW16 (data block type 1): 2352 bytes and 16 bytes of P-Q a block; the
+ * P-W read back is P and Q with R-W zero. */
+static void test_cd_raw16(void **state)
+{
+    struct dw_emu *e = emu_open("blank=cdr capacity=5000");
+    struct dw_emu_result res;
+    struct page05 raw16 = {.write_type = 3, .block_type = 1};
+    uint8_t *chunk = malloc(26 * 2368), block[2448], got[2448];
+    struct dw__mmc_toc toc;
+    (void)state;
+    assert_non_null(chunk);
+    assert_int_equal(mode_select_05(e, &raw16, &res), 0);
+    for (int32_t lba = -11625; lba < RAW_LEADOUT + 10;) {
+        int32_t k = RAW_LEADOUT + 10 - lba < 26 ? RAW_LEADOUT + 10 - lba : 26;
+        for (int32_t i = 0; i < k; i++) {
+            uint8_t *b = chunk + (size_t)i * 2368;
+            raw_block(lba + i, block, NULL);
+            memcpy(b, block, 2352);
+            raw_q(lba + i, b + 2352);
+            memset(b + 2364, 0, 4);
+            b[2367] = block[2352] & 0x80; /* P */
+        }
+        /* 2448-byte blocks are not what page 05h announced: too few bytes. */
+        if (lba == 0) {
+            write10(e, lba, (uint16_t)k, chunk, (size_t)k * 2368 - 1, &res);
+            check_sense(&res, 5, 0x24, 0x00);
+        }
+        assert_int_equal(write10(e, lba, (uint16_t)k, chunk, (size_t)k * 2368, &res), 0);
+        lba += k;
+    }
+    assert_int_equal(sync_cache(e, &res), 0);
+    toc = read_toc(e);
+    assert_int_equal(toc.track_count, 2);
+    assert_int_equal(toc.tracks[1].lba, RAW_T2_START);
+    assert_int_equal(toc.leadout.lba, RAW_LEADOUT);
+    for (int32_t lba = 0; lba < RAW_LEADOUT; lba += 53) {
+        uint8_t q[12];
+        raw_q(lba, q);
+        raw_block(lba, block, NULL);
+        assert_int_equal(read_cd(e, lba, 1, DW_MMC_READ_CD_SUB_RAW, got, 2448, &res), 0);
+        for (int i = 0; i < 96; i++) /* P and Q as written, R-W zero */
+            assert_int_equal(got[2352 + i], block[2352 + i] & 0xC0);
+        assert_int_equal(read_cd(e, lba, 1, DW_MMC_READ_CD_SUB_Q, got, 2352 + 16, &res), 0);
+        assert_memory_equal(got + 2352, q, 12);
+    }
+    dw_emu_free(e);
+    free(chunk);
+}
+
 /* ---- DVD+R, DVD-R, BD-R -------------------------------------------------------------
  */
 
@@ -1334,6 +1385,7 @@ int main(void)
         cmocka_unit_test(test_cd_multisession),
         cmocka_unit_test(test_cd_sao),
         cmocka_unit_test(test_cd_raw),
+        cmocka_unit_test(test_cd_raw16),
         cmocka_unit_test(test_dvd_plus_r),
         cmocka_unit_test(test_dvd_minus_r_and_bd_r),
         cmocka_unit_test(test_overwritable),
