@@ -21,7 +21,8 @@ static const struct cli_opt burn_opts[] = {
     {"dummy", 0, 'D', NULL, "simulate: the laser stays off, nothing is written",
      CLI_COMPLETE_NONE, NULL},
     {"write-mode", 0, 'M', "MODE",
-     "auto (default), sao (discwright's writer), tao (ISO only); raw is not written yet",
+     "auto (default), sao (discwright's writer), tao (ISO; CD images of audio and Mode 1: "
+     "discwright's writer); raw is not written yet",
      CLI_COMPLETE_WORDS, "auto sao tao raw"},
     {"write-offset", 0, 'O', "N",
      "the drive's write offset in samples: audio is sent N samples ahead so the disc equals "
@@ -94,9 +95,9 @@ static void print_summary(const struct cli *cli, const char *image,
            cli_safe(res->write_type), res->dummy ? ", dummy run: nothing written" : "",
            (long long)res->written_bytes, (long long)res->image_bytes, res->start_lba);
     if (!strcmp(res->writer, "discwright"))
-        printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
+        printf("plan: discwright's %s writer, %d session%s, %d track%s, write offset %d "
                "samples%s%s%s\n",
-               res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
+               res->write_type, res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
                res->tracks == 1 ? "" : "s", res->write_offset_samples,
                !strcmp(res->write_offset_source, "option")    ? " (from --write-offset)"
                : !strcmp(res->write_offset_source, "profile") ? " (from the drive profile "
@@ -202,7 +203,11 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;
-        if (verify && !res.dummy)
+        if (verify && !res.dummy && res.layout_changed) {
+            if (!cli->quiet && !cli->json)
+                printf("not verified: the disc's layout differs from the image's (see the "
+                       "warnings); check it with discwright info and rip\n");
+        } else if (verify && !res.dummy)
             status = cli_verify_run(cli, res.drive_address, image, res.start_lba, -1,
                                     cli->json ? &vrep : NULL);
         if (eject_after) {
