@@ -70,7 +70,15 @@ struct dw_burn_opts {
 #define DW_BURN_MODE_RAW 2  /* our raw CD writer: write type RAW, RAW96R
                                (2352 + 96 bytes of P-W a block from the
                                lead-in through the lead-out), one session */
-#define DW_BURN_MODE_TAO 3  /* libburn, track at once: ISO images only */
+#define DW_BURN_MODE_TAO 3  /* track at once: ISO images through libburn;
+                               CD images (one session of audio and Mode 1
+                               tracks) through our writer (MMC-6 4.3.4:
+                               page 05h write type 1 per track, data block
+                               type 0 or 8, WRITE, SYNCHRONIZE CACHE, CLOSE
+                               SESSION), the drive writing 150-sector
+                               pregaps and run-outs: what of the image's
+                               layout TAO cannot keep is a warning through
+                               cb->log and result->layout_changed */
 
 /* A stdio: target that exists as a regular file holding no disc image (no
  * ISO 9660 or UDF volume descriptor at 32 KiB) is a user's file: it is
@@ -113,6 +121,11 @@ struct dw_burn_result {
                                 opts), "profile" (the drive profile's),
                                 "none" (neither: 0); "" for dw_burn_iso/cue */
     char write_offset_profile[512]; /* with "profile": the profile file */
+    bool layout_changed;     /* the disc's layout differs from the image's
+                                (a track-at-once write that could not keep
+                                it: the log's warnings say how), so the
+                                image cannot be compared with it sector by
+                                sector */
 };
 
 /* Burn an ISO 9660 (or any 2048-byte-sector) image as one data track

@@ -267,11 +267,6 @@ int dw_burn_image(const char *image_path, const char *drive_address,
         return by_libburn(dw_burn_iso(image_path, drive_address, opts, cb, result, err),
                           image_path, result, false, "");
     }
-    if (opts->write_mode == DW_BURN_MODE_TAO)
-        return dw__set_error(err, DW_EUNSUPPORTED,
-                             "'%s' is a CD image, written session at once: leave out "
-                             "--write-mode or use --write-mode sao",
-                             image_path);
     resolve_write_offset(drive_address, audio, &o, result);
     char source[sizeof result->write_offset_source];
     snprintf(source, sizeof source, "%s", result->write_offset_source);
@@ -294,7 +289,8 @@ int dw_burn_image(const char *image_path, const char *drive_address,
                                   .raw = opts->write_mode == DW_BURN_MODE_RAW,
                                   .raw_or_sao = opts->write_mode == DW_BURN_MODE_AUTO && has_sub,
                                   .write_offset_source = result->write_offset_source,
-                                  .write_offset_profile = result->write_offset_profile};
+                                  .write_offset_profile = result->write_offset_profile,
+                                  .tao = opts->write_mode == DW_BURN_MODE_TAO};
     rc = dw__cdwrite_disc(image_path, drive_address, &cw, cb, result, err);
     if (opts->eject && result->writer[0]) { /* a burn was started */
         struct dw_drive *d = NULL;

@@ -57,6 +57,8 @@ struct cdw {
     int32_t run_end_lba;       /* and the one after the last */
     size_t block_bytes;        /* 2352 (SAO) or 2448 (RAW96R) */
     int32_t chunk_sectors;     /* blocks a WRITE sends at most */
+    struct dw__tao_plan *tao; /* track at once: the plan; NULL for SAO */
+    int32_t needed_leadout_lba; /* where the write puts the lead-out */
 };
 
 static void logf_(const struct cdw *w, enum dw_log_level level, const char *fmt, ...)
@@ -206,12 +208,22 @@ static int check_medium(struct cdw *w)
         return dw__set_error(w->err, DW_EMEDIUM,
                              "the CD-R in '%s' has no readable ATIP: try another blank",
                              w->drive_address);
-    if (w->disc->leadout_lba > w->atip.last_leadout_lba)
-        return dw__set_error(w->err, DW_ENOSPC,
-                             "'%s' needs %d sectors up to its lead-out; the %s in '%s' "
-                             "holds %d: use a larger blank",
-                             w->image_path, w->disc->leadout_lba, mi.profile_name,
-                             w->drive_address, w->atip.last_leadout_lba);
+    /* The lead-out must start by the ATIP's last possible lead-out start:
+     * the program area with every pregap, run-out and padding the write
+     * makes (the lead-in before LBA -150 and the lead-out after it are
+     * what the ATIP leaves room for). */
+    if (w->needed_leadout_lba > w->atip.last_leadout_lba)
+        return dw__set_error(
+            w->err, DW_ENOSPC,
+            "'%s' needs %d sectors (%d:%02d) up to its lead-out%s; the %s in '%s' holds "
+            "%d (%d:%02d): use a larger blank",
+            w->image_path, w->needed_leadout_lba, (w->needed_leadout_lba + 150) / 4500,
+            (w->needed_leadout_lba + 150) / 75 % 60,
+            w->tao ? " written track at once (with the drive's pregaps, run-outs and "
+                     "padding)"
+                   : "",
+            mi.profile_name, w->drive_address, w->atip.last_leadout_lba,
+            (w->atip.last_leadout_lba + 150) / 4500, (w->atip.last_leadout_lba + 150) / 75 % 60);
     return 0;
 }
 
@@ -238,6 +250,25 @@ static int check_raw(struct cdw *w)
 }
 
 /* ---- write ---------------------------------------------------------------- */
+
+/* The write speed (SET CD SPEED, for --speed) and OPC before the first
+ * write; a refusal of either is only a warning. */
+static void calibrate(struct cdw *w)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    size_t n;
+    if (w->opts->speed_x > 0) {
+        double kbps = ceil(w->opts->speed_x * 176.4);
+        n = dw__mmc_build_set_cd_speed(cdb, (uint16_t)(kbps > 0xFFFE ? 0xFFFE : kbps));
+        if (send(w, "SET CD SPEED", DW_LBA_NONE, cdb, n, DW_MMC_DIR_NONE, NULL, 0))
+            logf_(w, DW_LOG_WARN, "%s (writing at the drive's speed)", w->err->message);
+    }
+    n = dw__mmc_build_send_opc(cdb);
+    if (send(w, "SEND OPC INFORMATION", DW_LBA_NONE, cdb, n, DW_MMC_DIR_NONE, NULL, 0))
+        logf_(w, DW_LOG_WARN, "%s (the drive calibrates itself when it starts)",
+              w->err->message);
+    memset(w->err, 0, sizeof *w->err);
+}
 
 /* Page 05h for the session (left open for the next one unless it is the
  * last), the speed and OPC before the first, the session's cue sheet.  A
@@ -280,22 +311,10 @@ page:;
                                                w->err->message,
                                                w->raw ? "; burn with --write-mode sao" : "")
                                : rc;
-    if (w->session > 1)
-        goto cue;
-    if (w->opts->speed_x > 0) {
-        double kbps = ceil(w->opts->speed_x * 176.4);
-        n = dw__mmc_build_set_cd_speed(cdb, (uint16_t)(kbps > 0xFFFE ? 0xFFFE : kbps));
-        if (send(w, "SET CD SPEED", DW_LBA_NONE, cdb, n, DW_MMC_DIR_NONE, NULL, 0))
-            logf_(w, DW_LOG_WARN, "%s (writing at the drive's speed)", w->err->message);
-    }
-    n = dw__mmc_build_send_opc(cdb);
-    if (send(w, "SEND OPC INFORMATION", DW_LBA_NONE, cdb, n, DW_MMC_DIR_NONE, NULL, 0))
-        logf_(w, DW_LOG_WARN, "%s (the drive calibrates itself when it starts)",
-              w->err->message);
-    memset(w->err, 0, sizeof *w->err);
+    if (w->session == 1)
+        calibrate(w);
     if (w->raw)
         return 0;
-cue:
     n = dw__mmc_build_send_cue_sheet(cdb, (uint32_t)w->cue_bytes);
     return send(w, "SEND CUE SHEET", DW_LBA_NONE, cdb, n, DW_MMC_DIR_TO_DEV, w->cue,
                 w->cue_bytes);
@@ -673,10 +692,184 @@ out:
     return send(w, "SYNCHRONIZE CACHE", DW_LBA_NONE, sync, c, DW_MMC_DIR_NONE, NULL, 0);
 }
 
+/* ---- track at once -------------------------------------------------------- */
+
+/* The next writable address of the invisible track (READ TRACK
+ * INFORMATION 52h, address type 01b track FFh; NWA in bytes 12-15, valid
+ * with byte 7 bit 0: MMC-6 6.27). */
+static int next_writable(struct cdw *w, int32_t *nwa)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX] = {0x52, 0x01, 0, 0, 0, 0xFF, 0, 0, 28, 0}, r[28];
+    int rc;
+    memset(r, 0, sizeof r);
+    if ((rc = send(w, "READ TRACK INFORMATION", DW_LBA_NONE, cdb, 10, DW_MMC_DIR_FROM_DEV, r,
+                   sizeof r)))
+        return rc;
+    if (!(r[7] & 0x01))
+        return dw__set_error(w->err, DW_EMEDIUM,
+                             "the CD-R in '%s' has no next writable address: it takes no "
+                             "more tracks",
+                             w->drive_address);
+    *nwa = (int32_t)((uint32_t)r[12] << 24 | (uint32_t)r[13] << 16 | (uint32_t)r[14] << 8 |
+                     r[15]);
+    return 0;
+}
+
+/* Page 05h for one TAO track: write type 1, the track's CONTROL, data
+ * block type 0 (2352 bytes of audio) or 8 (Mode 1, 2048 bytes of user
+ * data), the MCN (MCVAL, bytes 16-29) and the track's ISRC (TCVAL, bytes
+ * 32-44) as MMC-6 7.5.4.2 places them. */
+static int tao_parameters(struct cdw *w, const struct dw_track *t)
+{
+    bool audio = t->mode == DW_MODE_AUDIO;
+    struct dw__mmc_write_params p = {.write_type = DW_MMC_WT_TAO,
+                                     .test_write = w->opts->dummy,
+                                     .bufe = true,
+                                     .track_mode = t->control & 0x0F,
+                                     .data_block_type = audio ? 0 : 8,
+                                     .audio_pause_sectors = 150};
+    uint8_t list[DW_MMC_WRITE_PARAMS_BYTES], cdb[DW_MMC_CDB_MAX];
+    size_t lb = dw__mmc_build_write_params(list, &p);
+    uint8_t *page = list + 8;
+    if (w->disc->mcn[0]) {
+        page[16] = 0x80;
+        memcpy(page + 17, w->disc->mcn, 13);
+    }
+    if (t->isrc[0]) {
+        page[32] = 0x80;
+        memcpy(page + 33, t->isrc, 12);
+    }
+    size_t n = dw__mmc_build_mode_select10(cdb, (uint16_t)lb);
+    int rc = send(w, "MODE SELECT (write parameters, TAO)", DW_LBA_NONE, cdb, n,
+                  DW_MMC_DIR_TO_DEV, list, lb);
+    if (rc == DW_EWRITE)
+        return dw__set_error(w->err, DW_EUNSUPPORTED,
+                             "the drive '%s' refuses track-at-once writing of track %02d%s: "
+                             "%s",
+                             w->drive_address, t->number,
+                             w->opts->dummy ? " as a test write" : "", w->err->message);
+    return rc;
+}
+
+/* Audio pregaps TAO keeps in place are the drive's silence: say so when
+ * the image has sound there (it is not written). */
+static void tao_check_pregaps(struct cdw *w)
+{
+    const struct dw_disc *d = w->disc;
+    for (int i = 1; i < d->track_count; i++) {
+        const struct dw_track *t = &d->tracks[i];
+        if (t->mode != DW_MODE_AUDIO || t->index_lba[0] == DW_LBA_NONE ||
+            w->tao->tracks[i].start_lba != t->index_lba[1])
+            continue;
+        for (int32_t lba = t->index_lba[0]; lba < t->index_lba[1]; lba++) {
+            bool sound = false;
+            if (read_image(w, lba, 1, w->buf, w->err))
+                return;
+            for (size_t k = 0; k < DW_SECTOR_RAW_BYTES && !sound; k++)
+                sound = w->buf[k] != 0;
+            if (sound) {
+                logf_(w, DW_LOG_WARN,
+                      "track %02d: its pregap holds audio (from LBA %d); a TAO drive "
+                      "writes silence there",
+                      t->number, lba);
+                w->result->layout_changed = true;
+                break;
+            }
+        }
+    }
+}
+
+/* Write every track at once: page 05h, the NWA, WRITEs of its user data
+ * (audio shifted by the write offset) and padding, SYNCHRONIZE CACHE
+ * (which ends a TAO track); then CLOSE SESSION (the disc is closed). */
+static int write_tao(struct cdw *w)
+{
+    const struct dw_disc *d = w->disc;
+    uint8_t cdb[DW_MMC_CDB_MAX];
+    uint8_t *out = malloc(CHUNK_BYTES), *span = malloc((size_t)(CHUNK_SECTORS + 2) *
+                                                        DW_SECTOR_RAW_BYTES);
+    int rc = 0;
+
+    if (!out || !span) {
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
+        goto out;
+    }
+    w->session_first_lba = -150;
+    w->session_leadout_lba = d->leadout_lba;
+    calibrate(w);
+    for (int i = 0; i < d->track_count && !rc; i++) {
+        const struct dw_track *t = &d->tracks[i];
+        const struct dw__tao_track *pt = &w->tao->tracks[i];
+        bool audio = t->mode == DW_MODE_AUDIO;
+        size_t bs = audio ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
+        int32_t nwa = pt->start_lba, total = pt->sectors + pt->pad_sectors;
+        if ((rc = tao_parameters(w, t)))
+            break;
+        if (!w->opts->dummy && (rc = next_writable(w, &nwa)))
+            break;
+        if (nwa != pt->start_lba) {
+            logf_(w, DW_LOG_WARN,
+                  "the drive puts track %02d at LBA %d, not at LBA %d as planned", t->number,
+                  nwa, pt->start_lba);
+            w->result->layout_changed = true;
+        }
+        for (int32_t k = 0; k < total && !rc; ) {
+            int32_t n = total - k < CHUNK_SECTORS ? total - k : CHUNK_SECTORS;
+            int32_t m = pt->sectors - k < n ? pt->sectors - k : n; /* from the image */
+            if (m < 0)
+                m = 0;
+            memset(out, 0, (size_t)n * DW_SECTOR_RAW_BYTES);
+            if (m > 0 && audio)
+                rc = fill(w, t->index_lba[1] + k, m, out, span, w->err);
+            else if (m > 0) {
+                /* Mode 1: the user data of the raw sectors, in place. */
+                if (!(rc = read_image(w, t->index_lba[1] + k, m, out, w->err)))
+                    for (int32_t j = 0; j < m; j++)
+                        memmove(out + (size_t)j * DW_SECTOR_USER_BYTES,
+                                out + (size_t)j * DW_SECTOR_RAW_BYTES + 16,
+                                DW_SECTOR_USER_BYTES);
+                if (!rc)
+                    memset(out + (size_t)m * DW_SECTOR_USER_BYTES, 0,
+                           (size_t)(n - m) * DW_SECTOR_USER_BYTES);
+            }
+            if (rc)
+                break;
+            size_t c = dw__mmc_build_write10(cdb, nwa + k, (uint16_t)n);
+            if ((rc = send(w, "WRITE", nwa + k, cdb, c, DW_MMC_DIR_TO_DEV, out,
+                           (size_t)n * bs)))
+                break;
+            k += n;
+            w->done_sectors += n;
+            w->result->written_bytes += (int64_t)n * (int64_t)bs;
+            rc = progress(w);
+        }
+        if (rc)
+            break;
+        size_t c = dw__mmc_build_sync_cache(cdb, false);
+        rc = send(w, "SYNCHRONIZE CACHE (end of track)", DW_LBA_NONE, cdb, c, DW_MMC_DIR_NONE,
+                  NULL, 0);
+    }
+    if (!rc) {
+        size_t c = dw__mmc_build_close(cdb, 2, 0);
+        rc = send(w, "CLOSE SESSION", DW_LBA_NONE, cdb, c, DW_MMC_DIR_NONE, NULL, 0);
+    }
+out:
+    free(out);
+    free(span);
+    return rc;
+}
+
 static void log_plan(const struct cdw *w)
 {
     const struct dw_disc *d = w->disc;
     static const char *const mode_name[] = {"audio", "Mode 1", "Mode 2", "Mode 2 XA"};
+    if (w->tao)
+        logf_(w, DW_LOG_INFO,
+              "plan: write type TAO (audio 2352-byte, Mode 1 2048-byte sectors, our MMC "
+              "writer), %d track%s, lead-out at LBA %d of %d, %s",
+              d->track_count, d->track_count == 1 ? "" : "s", w->needed_leadout_lba,
+              w->atip.last_leadout_lba, w->opts->dummy ? "test write (dummy)" : "real write");
+    else
     logf_(w, DW_LOG_INFO,
           "plan: write type %s, our MMC writer), %d track%s, "
           "lead-out at LBA %d of %d, %s%s",
@@ -738,8 +931,24 @@ static int prepare(struct cdw *w)
                              "%s", dw_drive_last_error(w->src)->message);
     if (w->disc->track_count == 0)
         return dw__set_error(w->err, DW_EINVAL, "'%s' has no tracks to burn", w->image_path);
-    if ((rc = check_layout(w)))
+    w->needed_leadout_lba = w->disc->leadout_lba;
+    if (w->opts->tao) {
+        char msg[512];
+        if (!(w->tao = malloc(sizeof *w->tao)))
+            return dw__set_error(w->err, DW_ENOMEM, "out of memory");
+        if ((rc = dw__cdwrite_tao_plan(w->disc, w->image_path, w->tao, msg, sizeof msg)))
+            return dw__set_error(w->err, rc, "%s", msg);
+        w->needed_leadout_lba = w->tao->leadout_lba;
+        w->result->layout_changed = !w->tao->layout_kept;
+        /* What TAO cannot keep, a warning a line, before anything is written. */
+        for (const char *line = w->tao->warnings; *line;) {
+            size_t n = strcspn(line, "\n");
+            logf_(w, DW_LOG_WARN, "%.*s", (int)n, line);
+            line += n + (line[n] == '\n');
+        }
+    } else if ((rc = check_layout(w))) {
         return rc;
+    }
     if (w->disc->has_cdtext && (rc = dw_cdtext_encode(w->disc, &w->packs, &w->pack_bytes)))
         return dw__set_error(w->err, rc, "cannot encode the CD-TEXT of '%s': %s",
                              w->image_path, dw_strerror(rc));
@@ -800,7 +1009,7 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
         w.raw = false;
     }
     snprintf(w.result->write_type, sizeof w.result->write_type, "%s",
-             w.raw ? "RAW96R" : "SAO");
+             w.raw ? "RAW96R" : w.opts->tao ? "TAO" : "SAO");
     w.block_bytes = w.raw ? RAW_BLOCK_BYTES : DW_SECTOR_RAW_BYTES;
     w.chunk_sectors = w.raw ? RAW_CHUNK_SECTORS : CHUNK_SECTORS;
     {
@@ -814,12 +1023,20 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     snprintf(w.result->writer, sizeof w.result->writer, "discwright");
     w.result->sessions = w.disc->session_count;
     w.result->tracks = w.disc->track_count;
-    for (int k = 1; k <= w.disc->session_count; k++)
+    for (int k = 1; !w.tao && k <= w.disc->session_count; k++)
         w.total_sectors += w.disc->sessions[k - 1].leadout_lba -
                            dw__cdwrite_session_start(session_first_track(w.disc, k));
     w.result->image_bytes = w.total_sectors * DW_SECTOR_RAW_BYTES;
     if (w.raw) /* the lead-in before, the lead-out after */
         w.total_sectors += -150 - w.atip.leadin_lba + DW__RAW_LEADOUT_SECTORS;
+    for (int i = 0; w.tao && i < w.disc->track_count; i++) {
+        const struct dw__tao_track *pt = &w.tao->tracks[i];
+        w.total_sectors += pt->sectors + pt->pad_sectors;
+        w.result->image_bytes += (int64_t)pt->sectors *
+                                 (w.disc->tracks[i].mode == DW_MODE_AUDIO
+                                      ? DW_SECTOR_RAW_BYTES
+                                      : DW_SECTOR_USER_BYTES);
+    }
     log_plan(&w);
     /* The tray stays shut while the drive writes (PREVENT ALLOW MEDIUM
      * REMOVAL 1, as libburn and cdrdao lock it); undone below on every
@@ -829,6 +1046,12 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     else
         logf_(&w, DW_LOG_WARN, "cannot lock the tray of '%s': %s (writing anyway)",
               drive_address, dw_drive_last_error(w.dev)->message);
+    if (w.tao) {
+        tao_check_pregaps(&w);
+        memset(w.err, 0, sizeof *w.err);
+        rc = write_tao(&w);
+        goto out;
+    }
     for (w.session = 1; w.session <= w.disc->session_count; w.session++) {
         if (w.opts->dummy && w.session > 1) {
             /* A test write leaves the disc blank: a drive takes the next
@@ -871,6 +1094,7 @@ out:
     free(w.buf);
     free(w.cue);
     free(w.packs);
+    free(w.tao);
     dw_drive_free(w.dev);
     dw_drive_free(w.src);
     return rc;

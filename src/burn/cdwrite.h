@@ -61,6 +61,38 @@ int dw__cdwrite_cue_sheet(const struct dw_disc *disc, int session, bool cdtext,
 size_t dw__cdwrite_leadin_sub(const uint8_t *packs, size_t pack_count, size_t first,
                               uint8_t sub[96]);
 
+/* What a track-at-once write makes of a disc (MMC-6 4.3.4, write type 1):
+ * track i's INDEX 01 on the disc (the first at LBA 0, each later one 150
+ * sectors of drive-written pregap after the end of the one before), its
+ * sectors from the image (INDEX 01 to its end), the silence or zeros that
+ * pad it to Red Book's 4 s (300 sectors), the 2 run-out sectors a drive
+ * writes after a data track, and the lead-out LBA that results. */
+struct dw__tao_track {
+    int32_t start_lba;      /* INDEX 01 on the disc */
+    int32_t sectors;        /* sent from the image */
+    int32_t pad_sectors;    /* sent after them: silence (audio), zeros (Mode 1) */
+    int32_t runout_sectors; /* written by the drive: 2 after a data track */
+};
+struct dw__tao_plan {
+    struct dw__tao_track tracks[DW_MAX_TRACKS];
+    int32_t leadout_lba;     /* where the drive starts the lead-out */
+    bool layout_kept;        /* every track at the image's LBAs, nothing of
+                                the image left out (run-out sectors aside) */
+    bool silent_pregap_check;/* audio pregaps kept in place: the writer
+                                checks that the image has silence there */
+    char warnings[16384];    /* what TAO cannot keep, one line each ("\n") */
+};
+
+/* Plan a TAO write of disc (one session of audio and Mode 1 tracks) into
+ * *plan: the layout above, and a warning line for everything of the image
+ * TAO cannot keep (as cdrecord -tao): a pregap other than 150 sectors
+ * (the tracks move), track 1 not at LBA 0 (a hidden track), INDEX 02+,
+ * tracks under 4 s (padded), cue PREGAP/POSTGAP, CD-TEXT.  Returns 0, or
+ * DW_EUNSUPPORTED (several sessions, a Mode 2 track) / DW_EINVAL (no
+ * tracks, an empty track) with msg (may be NULL) saying what to do. */
+int dw__cdwrite_tao_plan(const struct dw_disc *disc, const char *image_path,
+                         struct dw__tao_plan *plan, char *msg, size_t msg_bytes);
+
 /* What the writer is asked to do. */
 struct dw__cdwrite_opts {
     bool dummy;            /* test write (page 05h byte 2 bit 4) */
@@ -73,6 +105,8 @@ struct dw__cdwrite_opts {
     const char *write_offset_source;  /* for the plan: "option", "profile",
                                          "none"; NULL: "option" */
     const char *write_offset_profile; /* with "profile": its file */
+    bool tao;              /* track at once (dw__cdwrite_tao_plan) instead of
+                              session at once */
 };
 
 /* Sectors of lead-out a raw run writes after the program area: 90 s, the

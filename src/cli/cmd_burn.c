@@ -22,7 +22,8 @@ static const struct cli_opt burn_opts[] = {
      CLI_COMPLETE_NONE, NULL},
     {"write-mode", 0, 'M', "MODE",
      "auto (default; raw for images with a .sub), sao (discwright's writer), raw (RAW96R, "
-     "with the image's sub-channel), tao (ISO only)",
+     "with the image's sub-channel), tao (ISO; CD images of audio and Mode 1: discwright's "
+     "writer)",
      CLI_COMPLETE_WORDS, "auto sao tao raw"},
     {"write-offset", 0, 'O', "N",
      "the drive's write offset in samples: audio is sent N samples ahead so the disc equals "
@@ -217,7 +218,11 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;
-        if (verify && !res.dummy)
+        if (verify && !res.dummy && res.layout_changed) {
+            if (!cli->quiet && !cli->json)
+                printf("not verified: the disc's layout differs from the image's (see the "
+                       "warnings); check it with discwright info and rip\n");
+        } else if (verify && !res.dummy)
             status = verify_burn(cli, image, &res, cli->json ? &vrep : NULL);
         if (eject_after) {
             struct dw_drive *d = NULL;

@@ -441,6 +441,9 @@ bool dw__emu_page05_ok(const struct dw_emu *e, const uint8_t *page, size_t bytes
  * as the whole medium: the written size of pressed media, the capacity of
  * writable ones. */
 int32_t dw__emu_medium_sectors(const struct dw__emu_medium *m);
+/* Whether a writable DVD/BD medium has two layers (DVD-R DL, DVD+R DL, or
+ * more sectors than one layer of its family holds). */
+bool dw__emu_medium_dual_layer(const struct dw__emu_medium *m);
 
 /* Internals shared by emu_wmedium.c and emu_write.c. */
 int dw__emu_wput(struct dw__emu_medium *m, int32_t lba, const uint8_t *slot);

@@ -43,7 +43,25 @@ static const struct {
     {"cdr", 0x09, 359849},    {"cdrw", 0x0A, 359849},   {"dvdr", 0x11, 2295104},
     {"dvdrw", 0x14, 2295104}, {"dvdpr", 0x1B, 2295104}, {"dvdprw", 0x1A, 2295104},
     {"bdr", 0x41, 12219392},  {"bdre", 0x43, 12219392},
+    /* Dual layer: DVD-R DL (profile 15h, sequential), DVD+R DL (2Bh), and
+     * BD-R/BD-RE of two layers (the same profiles as one layer). */
+    {"dvdrdl", 0x15, 4171712}, {"dvdprdl", 0x2B, 4173824},
+    {"bdrdl", 0x41, 24438784}, {"bdredl", 0x43, 24438784},
 };
+
+/* The most user sectors a one-layer medium of the family holds. */
+static int32_t single_layer_sectors(const struct dw__emu_medium *m)
+{
+    return m->family == DW_EMU_BD ? 12219392 : 2295104;
+}
+
+bool dw__emu_medium_dual_layer(const struct dw__emu_medium *m)
+{
+    if (!m || m->family == DW_EMU_CD)
+        return false;
+    return m->profile == 0x15 || m->profile == 0x2B ||
+           dw__emu_medium_sectors(m) > single_layer_sectors(m);
+}
 
 static void set_msg(char *msg, size_t msg_bytes, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -111,8 +129,15 @@ int dw__emu_wput(struct dw__emu_medium *m, int32_t lba, const uint8_t *slot)
 {
     const struct dw__emu_wstate *w = m->w;
     size_t done = 0;
+    struct stat st;
     if (lba < w->slot_base)
         return -1;
+    /* A slot of zeros past the end of the file reads back as zeros
+     * (read_slot): it is left a hole, so that a sparse image of many GB
+     * burned in a test takes no disk space. */
+    if (!slot[0] && !memcmp(slot, slot + 1, w->slot_bytes - 1) && fstat(w->fd, &st) == 0 &&
+        slot_offset(w, lba) >= st.st_size)
+        return 0;
     while (done < w->slot_bytes) {
         ssize_t n = pwrite(w->fd, slot + done, w->slot_bytes - done,
                            slot_offset(w, lba) + (off_t)done);
@@ -702,7 +727,7 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
             set_msg(
                 msg, msg_bytes,
                 "emulator key 'blank': '%s' is not a blank medium kind (cdr cdrw dvdr "
-                "dvdrw dvdpr dvdprw bdr bdre)",
+                "dvdrw dvdpr dvdprw bdr bdre dvdrdl dvdprdl bdrdl bdredl)",
                 kind);
             goto fail;
         }
@@ -734,8 +759,9 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
         sf_loaded = true;
         kind_index = -1;
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-            if (kinds[i].profile == m->profile)
-                kind_index = (int)i;
+            if (kinds[i].profile == m->profile &&
+                (kind_index < 0 || (kind && !strcasecmp(kind, kinds[i].name))))
+                kind_index = (int)i; /* bdr and bdrdl share a profile */
         if (kind_index < 0 || w->total_sectors <= 0) {
             set_msg(msg, msg_bytes, "emulator state file '%s' holds no writable medium",
                     state_path);

@@ -57,7 +57,7 @@ static bool overwritable(const struct dw__emu_medium *m)
 
 static bool dvd_minus(const struct dw__emu_medium *m)
 {
-    return m->profile == 0x11 || m->profile == 0x14;
+    return m->profile == 0x11 || m->profile == 0x14 || m->profile == 0x15;
 }
 
 /* Test write (mode page 05h byte 2 bit 4) on media that can simulate. */

@@ -981,6 +981,46 @@ static void test_dvd_plus_r(void **state)
     dw_emu_free(e);
 }
 
+/* Dual-layer kinds: profile, the capacity READ TRACK INFORMATION gives as
+ * free blocks, READ DISC STRUCTURE 00h's number of layers (byte 6 bits
+ * 6-5) for DVD±R DL, and one layer for a DVD+R. */
+static void test_dual_layer(void **state)
+{
+    static const struct {
+        const char *kind;
+        int profile;
+        uint16_t feature;
+        uint32_t sectors;
+    } kinds[] = {{"dvdprdl", 0x2B, 0x002B, 4173824},
+                 {"dvdrdl", 0x15, 0x002F, 4171712},
+                 {"bdrdl", 0x41, 0x0041, 24438784},
+                 {"bdredl", 0x43, 0x0041, 24438784},
+                 {"dvdpr", 0x1B, 0x002B, 2295104}};
+    struct dw_emu_result res;
+    uint8_t r[34], pfi[4 + 2048];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        struct dw_emu *e = emu_open("blank=%s", kinds[i].kind);
+        assert_int_equal(current_profile(e), kinds[i].profile);
+        assert_true(feature_current(e, kinds[i].feature));
+        if (kinds[i].profile != 0x43) { /* BD-RE: formatted first */
+            assert_int_equal(track_info(e, 1, r, &res), 0);
+            assert_int_equal(get32(r + 16), kinds[i].sectors); /* free blocks */
+        }
+        if (kinds[i].profile == 0x2B || kinds[i].profile == 0x15 ||
+            kinds[i].profile == 0x1B) {
+            memset(pfi, 0, sizeof pfi);
+            assert_int_equal(RUN(e, pfi, sizeof pfi, &res, 0xAD, 0, 0, 0, 0, 0, 0, 0x00,
+                                 (4 + 2048) >> 8, (4 + 2048) & 0xFF, 0, 0),
+                             0);
+            assert_int_equal((pfi[6] >> 5) & 3, kinds[i].profile == 0x1B ? 0 : 1);
+            assert_int_equal(get32(pfi + 12) - get32(pfi + 8) + 1, kinds[i].sectors);
+        }
+        dw_emu_free(e);
+    }
+}
+
 static void test_dvd_minus_r_and_bd_r(void **state)
 {
     struct dw_emu_result res;
@@ -1388,6 +1428,7 @@ int main(void)
         cmocka_unit_test(test_cd_raw16),
         cmocka_unit_test(test_dvd_plus_r),
         cmocka_unit_test(test_dvd_minus_r_and_bd_r),
+        cmocka_unit_test(test_dual_layer),
         cmocka_unit_test(test_overwritable),
         cmocka_unit_test(test_blank),
         cmocka_unit_test(test_test_write),

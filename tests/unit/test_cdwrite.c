@@ -292,6 +292,76 @@ static void test_atip(void **state)
     assert_int_equal(dw__mmc_parse_atip(r, 10, &a), DW_EPARSE);
 }
 
+/* TAO of the mixed sample: the data track padded to 300 sectors and its 2
+ * run-out sectors, a 150-sector pregap before every later track, short
+ * audio tracks padded, a warning for each change; then a layout TAO keeps
+ * and the refusals. */
+static void test_tao_plan(void **state)
+{
+    (void)state;
+    struct dw_disc *d = sample_disc();
+    struct dw__tao_plan *p = malloc(sizeof *p);
+    char msg[512];
+    assert_non_null(p);
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    static const int32_t start[] = {0, 452, 902, 1352}, sectors[] = {184, 300, 225, 150},
+                         pad[] = {116, 0, 75, 150}, runout[] = {2, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(p->tracks[i].start_lba, start[i]);
+        assert_int_equal(p->tracks[i].sectors, sectors[i]);
+        assert_int_equal(p->tracks[i].pad_sectors, pad[i]);
+        assert_int_equal(p->tracks[i].runout_sectors, runout[i]);
+    }
+    assert_int_equal(p->leadout_lba, 1652);
+    assert_false(p->layout_kept);
+    assert_non_null(strstr(p->warnings, "track 02: its pregap of 150 sectors becomes the 150 "
+                                        "sectors a TAO drive writes after the 2 run-out "
+                                        "sectors of the data track before it: the track "
+                                        "moves from LBA 334 to LBA 452\n"));
+    assert_non_null(strstr(p->warnings, "track 03: INDEX 02"));
+    assert_non_null(strstr(p->warnings, "padded with 116 sectors of zeros\n"));
+    assert_non_null(strstr(p->warnings, "padded with 150 sectors of silence\n"));
+    assert_null(strstr(p->warnings, "CD-TEXT")); /* the model has none */
+
+    /* Audio only, 150-sector pregaps, 4 s and longer: kept as it is. */
+    d->tracks[0].mode = DW_MODE_AUDIO;
+    d->tracks[0].control = 0;
+    d->tracks[0].end_lba = 300;
+    d->tracks[1].index_lba[0] = 300;
+    d->tracks[1].index_lba[1] = 450;
+    d->tracks[1].end_lba = 750;
+    d->tracks[2].index_lba[0] = 750;
+    d->tracks[2].index_lba[1] = 900;
+    d->tracks[2].index_count = 2;
+    d->tracks[2].end_lba = 1200;
+    d->tracks[3].index_lba[0] = 1200;
+    d->tracks[3].index_lba[1] = 1350;
+    d->tracks[3].end_lba = d->leadout_lba = d->sessions[0].leadout_lba = 1650;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    assert_true(p->layout_kept);
+    assert_string_equal(p->warnings, "");
+    assert_int_equal(p->leadout_lba, 1650);
+    assert_int_equal(p->tracks[3].start_lba, 1350);
+    d->has_cdtext = true;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    assert_false(p->layout_kept);
+    assert_non_null(strstr(p->warnings, "CD-TEXT of 's.cue' is not written"));
+
+    /* Refused: Mode 2, two sessions, no tracks. */
+    d->tracks[2].mode = DW_MODE_MODE2_XA;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EUNSUPPORTED);
+    assert_non_null(strstr(msg, "track 03 of 's.cue' is Mode 2"));
+    d->tracks[2].mode = DW_MODE_AUDIO;
+    d->session_count = 2;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EUNSUPPORTED);
+    assert_non_null(strstr(msg, "--write-mode sao"));
+    d->session_count = 1;
+    d->track_count = 0;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EINVAL);
+    free(p);
+    dw_disc_free(d);
+}
+
 static void test_busy_senses(void **state)
 {
     (void)state;
@@ -314,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_leadin_q),
         cmocka_unit_test(test_atip),
         cmocka_unit_test(test_busy_senses),
+        cmocka_unit_test(test_tao_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
