@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include "discwright/errors.h"
 #include "discwright/progress.h"
 #include "discwright/version.h"
@@ -90,6 +91,17 @@ struct dw_burn_opts {
 /* write_offset_samples is the write offset to use, also when it is 0 (the
  * drive profile's is then not looked up). */
 #define DW_BURN_WRITE_OFFSET 0x2u
+
+/* Multi-session (dw_burn_session, and dw_burn_source/dw_burn_iso on a
+ * blank medium): DW_BURN_APPEND writes a session after the ones already on
+ * an appendable CD-R/RW, DVD-R/RW, DVD+R or BD-R (or the first session on
+ * a blank one) and leaves the disc open for more (MMC-6 mode page 05h
+ * multi-session 11b; on DVD+R and BD-R the session is closed, the disc is
+ * not); with DW_BURN_CLOSE as well the disc is closed after it (no
+ * further session).  Without DW_BURN_APPEND a medium that holds a
+ * session is refused (DW_EMEDIUM). */
+#define DW_BURN_APPEND 0x2u
+#define DW_BURN_CLOSE 0x4u
 
 /* What a burn did.  Filled as far as the burn got, also on failure. */
 struct dw_burn_result {
@@ -191,6 +203,68 @@ DW_API int dw_burn_source(struct burn_source *src, int64_t bytes, const char *na
                           const char *drive_address, const struct dw_burn_opts *opts,
                           const struct dw_callbacks *cb, struct dw_burn_result *result,
                           struct dw_error_detail *err);
+
+/* The state of the medium in a drive, for a multi-session burn. */
+enum dw_burn_medium_status {
+    DW_BURN_MEDIUM_EMPTY = 0,  /* no medium */
+    DW_BURN_MEDIUM_BLANK,      /* blank (nothing written) */
+    DW_BURN_MEDIUM_APPENDABLE, /* holds sessions, another may follow */
+    DW_BURN_MEDIUM_CLOSED,     /* holds sessions, closed (or full) */
+    DW_BURN_MEDIUM_OTHER,      /* unsuitable or unknown */
+};
+
+/* What dw_burn_medium_probe found. */
+struct dw_burn_medium {
+    enum dw_burn_medium_status status; /* READ DISC INFORMATION disc status */
+    int profile;                       /* MMC-6 current profile */
+    char profile_name[80];             /* libburn's name for it */
+    bool overwritable;   /* written in place at any LBA (DVD+RW, BD-RE,
+                            DVD-RW restricted overwrite, DVD-RAM, a
+                            stdio: file): a new session grows the ISO */
+    int32_t next_lba;    /* sequential media: the first LBA of a new
+                            session (MMC-6 READ TRACK INFORMATION next
+                            writable address of the invisible track, as
+                            libburn's burn_disc_track_lba_nwa gives it);
+                            -1 on overwritable, closed or absent media */
+    int32_t last_session_lba; /* sequential media holding sessions: the
+                            first LBA of the last one (its data track's
+                            start, READ TOC format 1 / READ TRACK
+                            INFORMATION; libburn's burn_disc_get_msc1),
+                            -1 otherwise */
+    int64_t free_bytes;  /* bytes a new session may hold (MMC-6 READ DISC
+                            INFORMATION / READ FORMAT CAPACITIES through
+                            burn_disc_available_space; the whole capacity
+                            on overwritable media), -1 unknown */
+};
+
+/* Probe the medium in drive_address ("/dev/srN" or "stdio:PATH") for a
+ * multi-session burn: grab the drive with libburn, read its status,
+ * profile, next writable address and free space, release it.  Holds the
+ * library's libburn lock.  Returns 0 (also for no medium: status EMPTY),
+ * or DW_EINVAL, DW_ENODRIVE, DW_EBUSY, DW_EACCES, DW_ELIB. */
+DW_API int dw_burn_medium_probe(const char *drive_address, struct dw_burn_medium *m,
+                                struct dw_error_detail *err);
+
+/* Burn a stream as a new session (ECMA-119 multi-session, MMC-6 4.5):
+ * as dw_burn_source, with opts->flags holding DW_BURN_APPEND (and
+ * DW_BURN_CLOSE to close the disc after it).
+ *   Sequential media (CD-R/RW, DVD-R/RW, DVD+R, BD-R; blank or
+ *   appendable): the session must start at start_lba, the next_lba
+ *   dw_burn_medium_probe gave (the image was made for it); a medium whose
+ *   next writable address differs is DW_EMEDIUM, nothing written.  head
+ *   must be NULL.
+ *   Overwritable media (DVD+RW, BD-RE, DVD-RW restricted overwrite,
+ *   stdio: files): the stream is written from start_lba on, then the
+ *   head_bytes of head (a multiple of 2048, at most 64 KiB: the volume
+ *   descriptors of the grown ISO, libisofs's overwrite buffer) at LBA 0
+ *   (libburn burn_random_access_write), as growisofs -M does.
+ * result->start_lba is where the session went.  Errors as dw_burn_iso,
+ * and DW_EMEDIUM for a closed disc. */
+DW_API int dw_burn_session(struct burn_source *src, int64_t bytes, const char *name,
+                           const char *drive_address, int32_t start_lba, const void *head,
+                           size_t head_bytes, const struct dw_burn_opts *opts,
+                           const struct dw_callbacks *cb, struct dw_burn_result *result,
+                           struct dw_error_detail *err);
 
 /* Burn a BIN/CUE image (a CDRWin cue sheet and its files) to a CD through
  * libburn's cue support (burn_session_by_cue_file; libburn picks SAO for

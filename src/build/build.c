@@ -209,6 +209,10 @@ static int merge_dirs(struct dw_build *b, IsoDir *into, IsoDir *from,
                 iso_node_remove(node);
                 continue;
             }
+            if (b->replace) { /* appending: the new file replaces the old one */
+                iso_node_remove(have);
+                continue;
+            }
             char *path = iso_tree_get_node_path(have);
             rc =
                 dw__set_error(err, DW_EEXIST,
@@ -324,6 +328,8 @@ static int add_source(struct dw_build *b, const char *arg, struct dw_error_detai
     if ((rc = iso_mkdir_p(b, target, &parent, err)) != 0)
         goto out;
     IsoNode *node;
+    if (b->replace && iso_dir_get_node(parent, name, &node) == 1)
+        iso_node_remove(node); /* appending: the new file replaces the old one */
     if ((irc = iso_tree_add_new_node(b->image, parent, name, source, &node)) < 0) {
         rc = lib_error(b, irc, err, "cannot add '%s'", source);
         goto out;
@@ -363,7 +369,9 @@ static int walk_tree(struct dw_build *b, IsoDir *dir, struct dw_error_detail *er
              * tree copied elsewhere gives the same image. */
             iso_node_set_sort_weight(node,
                                      (int)(0x7fffffff - (b->result.files & 0x3fffffff)));
-            if (b->opts.flags & DW_BUILD_ZISOFS) {
+            uint32_t old_lba; /* a file of an imported session stays as it is */
+            if ((b->opts.flags & DW_BUILD_ZISOFS) &&
+                iso_file_get_old_image_lba((IsoFile *)node, &old_lba, 0) == 0) {
                 irc = iso_file_add_zisofs_filter((IsoFile *)node, 1);
                 if (irc == 1)
                     b->result.zisofs_files++;
@@ -469,6 +477,13 @@ int dw_build_new(const char *const *sources, size_t path_count,
                  const struct dw_build_opts *opts, struct dw_build **out,
                  struct dw_error_detail *err)
 {
+    return dw__build_new_ex(sources, path_count, opts, NULL, NULL, out, err);
+}
+
+int dw__build_new_ex(const char *const *sources, size_t path_count,
+                     const struct dw_build_opts *opts, dw__build_prepare_fn prepare,
+                     void *prepare_arg, struct dw_build **out, struct dw_error_detail *err)
+{
     struct dw_build *b = NULL;
     int rc = 0, irc;
     if (err)
@@ -521,6 +536,8 @@ int dw_build_new(const char *const *sources, size_t path_count,
     iso_tree_set_ignore_special(b->image, 0);
     if (o.flags & DW_BUILD_FIXED_TIME)
         set_times((IsoNode *)iso_image_get_root(b->image), (time_t)o.source_date_epoch);
+    if (prepare && (rc = prepare(b, prepare_arg, err)) != 0)
+        goto out;
     for (size_t i = 0; i < o.exclude_count; i++)
         if ((irc = iso_tree_add_exclude(b->image, o.excludes[i])) < 0) {
             rc = lib_error(b, irc, err, "cannot exclude '%s'", o.excludes[i]);
@@ -692,6 +709,7 @@ void dw_build_free(struct dw_build *b)
         return;
     if (b->image)
         iso_image_unref(b->image);
+    dw__build_append_free(b->append);
     if (b->nowtime_set) {
         time_t t = 0;
         iso_nowtime(&t, 2);

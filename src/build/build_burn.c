@@ -91,6 +91,8 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     b->stream_bytes = -1;
     if ((rc = dw__build_write_opts(b, &wo, err)) != 0)
         goto out;
+    if (b->append && (rc = dw__build_append_opts(b, wo)) != 0)
+        goto out;
     if ((irc = iso_image_create_burn_source(b->image, wo, &iso_src)) < 0) {
         dw__build_drain_messages(b, cb);
         rc = dw__set_error(err, DW_ELIB, "cannot start the image of the tree: %s%s%s",
@@ -121,8 +123,9 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     int64_t bytes = (int64_t)src->get_size(src);
     b->result.image_bytes = bytes;
     /* dw_burn_source takes src (and with it libisofs's source) in every case. */
-    rc = dw_burn_source(src, bytes, "the folder image", drive_address, opts, cb, result,
-                        err);
+    rc = b->append ? dw__build_append_burn(b, src, bytes, opts, cb, result, err)
+                   : dw_burn_source(src, bytes, "the folder image", drive_address, opts, cb,
+                                    result, err);
     src = NULL;
     dw__build_drain_messages(b, cb);
 out:

@@ -762,6 +762,9 @@ struct burn_job {
     struct burn_source *given_src; /* dw_burn_source: the caller's stream, its
                                       reference owned by the job until layout */
     int64_t given_bytes;
+    int32_t session_lba;    /* dw_burn_session: where the session starts, -1 */
+    const void *head;       /* dw_burn_session on overwritable media: written */
+    size_t head_bytes;      /* at LBA 0 after the session */
     struct burn_track *track;
     struct burn_session *session;
     struct burn_disc *disc;
@@ -801,6 +804,13 @@ static int job_medium(struct burn_job *j)
     case BURN_DISC_APPENDABLE:
         if (j->overwritable)
             break; /* DVD+RW, DVD-RAM, BD-RE, stdio files: overwrite from LBA 0 */
+        if (dstatus == BURN_DISC_APPENDABLE && (j->opts->flags & DW_BURN_APPEND))
+            break; /* a new session after the ones there */
+        if (dstatus == BURN_DISC_FULL && (j->opts->flags & DW_BURN_APPEND))
+            return fail(err, DW_EMEDIUM, 0,
+                        "the disc in '%s' (%s) is closed: no session can be added to it; "
+                        "use a blank disc",
+                        drive_address, result->profile_name);
         if (dstatus == BURN_DISC_FULL)
             return fail(err, DW_EMEDIUM, 0,
                         "the disc in '%s' (%s) is closed or read-only and cannot be "
@@ -809,8 +819,9 @@ static int job_medium(struct burn_job *j)
                         drive_address, result->profile_name);
         return fail(err, DW_EMEDIUM, 0,
                     "the disc in '%s' (%s) already holds a session, and an ISO image "
-                    "is made to start at sector 0: use a blank disc (or blank this "
-                    "one with 'discwright blank' if it is rewritable)",
+                    "is made to start at sector 0: add folders with --append to add a "
+                    "session, or use a blank disc (or blank this one with 'discwright "
+                    "blank' if it is rewritable)",
                     drive_address, result->profile_name);
     case BURN_DISC_UNSUITABLE:
         return fail(err, DW_EMEDIUM, 0,
@@ -899,7 +910,10 @@ static int job_write_options(struct burn_job *j)
                     j->image_path);
     burn_write_opts_set_perform_opc(j->wopts, 1);
     (void)burn_write_opts_set_underrun_proof(j->wopts, 1); /* 0 = drive lacks it */
-    burn_write_opts_set_multi(j->wopts, 0);
+    /* MMC-6 mode page 05h multi-session: 11b (another may follow) when
+     * appending without closing on sequential media, else 00b (closed) */
+    burn_write_opts_set_multi(j->wopts, (opts->flags & DW_BURN_APPEND) && !j->overwritable &&
+                                            !(opts->flags & DW_BURN_CLOSE));
     if (burn_disc_get_multi_caps(j->run.drive, BURN_WRITE_NONE, &j->caps, 0) < 0)
         j->caps = NULL;
     if (opts->dummy && j->caps != NULL && !j->caps->might_simulate)
@@ -915,7 +929,9 @@ static int job_write_options(struct burn_job *j)
                     libburn_reason(&j->run, j->why, sizeof j->why));
     }
     if (j->overwritable && j->caps != NULL && j->caps->start_adr)
-        burn_write_opts_set_start_byte(j->wopts, 0);
+        burn_write_opts_set_start_byte(j->wopts, j->session_lba > 0
+                                                     ? (off_t)j->session_lba * 2048
+                                                     : 0);
     reasons[0] = '\0';
     enum burn_write_types wt = burn_write_opts_auto_write_type(j->wopts, j->disc, reasons, 0);
     drain_messages(&j->run);
@@ -943,7 +959,12 @@ static int job_write_options(struct burn_job *j)
         burn_disc_track_lba_nwa(j->run.drive, j->wopts, 0, &lba, &nwa) == 1)
         result->start_lba = nwa;
     else
-        result->start_lba = 0;
+        result->start_lba = j->overwritable && j->session_lba > 0 ? j->session_lba : 0;
+    if (j->session_lba >= 0 && result->start_lba != j->session_lba)
+        return fail(err, DW_EMEDIUM, 0,
+                    "the next session on the medium in '%s' starts at LBA %d, not at LBA "
+                    "%d as the image was made for: the medium changed; try again",
+                    j->drive_address, result->start_lba, j->session_lba);
     result->speed_kbps = dw__burn_speed_kbps(result->profile, opts->speed_x);
     burn_drive_set_speed(j->run.drive, 0 /* read: max */, result->speed_kbps /* write */);
     j->media_rate = profile_family(result->profile) == FAMILY_CD
@@ -1108,7 +1129,7 @@ static int job_check(struct burn_job *j)
         return fail(j->err, DW_EINVAL, 0, "no image or no drive given to burn");
     copy_str(result->drive_address, sizeof result->drive_address, j->drive_address);
     result->dummy = opts->dummy;
-    if (opts->flags & ~(DW_BURN_OVERWRITE | DW_BURN_WRITE_OFFSET))
+    if (opts->flags & ~(DW_BURN_OVERWRITE | DW_BURN_WRITE_OFFSET | DW_BURN_APPEND | DW_BURN_CLOSE))
         return fail(j->err, DW_EINVAL, 0, "unknown burn flags 0x%x", opts->flags);
     if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
         return fail(j->err, DW_EINVAL, 0,
@@ -1125,6 +1146,26 @@ static int job_check(struct burn_job *j)
     return check_target(&j->t, j->drive_address, opts->flags, j->err);
 }
 
+/* Overwritable media, after the session: the volume descriptors of the
+ * grown ISO at LBA 0 (MMC-6 WRITE(10) through burn_random_access_write,
+ * synchronized: flag bit0), so that the medium mounts with the new tree. */
+static int job_write_head(struct burn_job *j)
+{
+    if (burn_random_access_write(j->run.drive, 0, (char *)j->head, (off_t)j->head_bytes,
+                                 1) != 1) {
+        drain_messages(&j->run);
+        return fail(j->err, DW_EWRITE, j->run.worst_errno,
+                    "the session was written to '%s' but its volume descriptors at LBA 0 "
+                    "were not%s: the medium still mounts with its previous tree; burn "
+                    "again with --append",
+                    j->drive_address, libburn_reason(&j->run, j->why, sizeof j->why));
+    }
+    log_line(&j->run, DW_LOG_INFO,
+             "wrote the grown volume descriptors (%zu bytes) at LBA 0 of '%s'",
+             j->head_bytes, j->drive_address);
+    return 0;
+}
+
 /* Burn one job: an ISO file (cue_path NULL) as one Mode 1/DVD/BD data
  * track, or a cue sheet that libburn's burn_session_by_cue_file takes as it
  * is (AUDIO and MODE1/2048 tracks; cue_bytes and cue_sectors its data size,
@@ -1133,7 +1174,7 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
                     int64_t cue_sectors, bool audio, const char *drive_address,
                     const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                     struct dw_burn_result *result, struct dw_error_detail *err,
-                    struct burn_source *given_src)
+                    struct burn_source *given_src, const struct burn_job *session)
 {
     static const struct dw_burn_opts defaults;
     struct dw_burn_result local_result;
@@ -1144,7 +1185,12 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
                          .opts = opts ? opts : &defaults, .cb = cb,
                          .result = result ? result : &local_result,
                          .err = err ? err : &local_err, .given_src = given_src,
-                         .given_bytes = cue_bytes};
+                         .given_bytes = cue_bytes, .session_lba = -1};
+    if (session) {
+        j.session_lba = session->session_lba;
+        j.head = session->head;
+        j.head_bytes = session->head_bytes;
+    }
     enum stop_reason stop = STOP_NONE;
     int stop_signal = 0;
     memset(j.result, 0, sizeof *j.result);
@@ -1164,6 +1210,8 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
     if (!(rc = job_medium(&j)) && !(rc = job_layout(&j)) && !(rc = job_write_options(&j)) &&
         !(rc = job_write(&j, &stop, &stop_signal)))
         rc = job_outcome(&j, stop, stop_signal);
+    if (rc == 0 && j.head && j.head_bytes && !j.opts->dummy)
+        rc = job_write_head(&j);
     if (j.given_src) /* stopped before the layout took it */
         burn_source_free(j.given_src);
     return job_release(&j, rc);
@@ -1173,7 +1221,8 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
                 const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                 struct dw_burn_result *result, struct dw_error_detail *err)
 {
-    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err, NULL);
+    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err, NULL,
+                    NULL);
 }
 
 int dw_burn_source(struct burn_source *src, int64_t bytes, const char *name,
@@ -1187,7 +1236,93 @@ int dw_burn_source(struct burn_source *src, int64_t bytes, const char *name,
         return fail(err, DW_EINVAL, 0, "no stream, or a stream of %lld bytes, given to burn",
                     (long long)bytes);
     }
-    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src);
+    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src,
+                    NULL);
+}
+
+int dw_burn_session(struct burn_source *src, int64_t bytes, const char *name,
+                    const char *drive_address, int32_t start_lba, const void *head,
+                    size_t head_bytes, const struct dw_burn_opts *opts,
+                    const struct dw_callbacks *cb, struct dw_burn_result *result,
+                    struct dw_error_detail *err)
+{
+    struct burn_job session = {.session_lba = start_lba, .head = head,
+                               .head_bytes = head_bytes};
+    if (src == NULL || bytes <= 0 || bytes % DW__BURN_SECTOR_BYTES || start_lba < 0 ||
+        opts == NULL || !(opts->flags & DW_BURN_APPEND) || head_bytes % 2048 ||
+        head_bytes > 65536 || (head_bytes && !head)) {
+        if (src)
+            burn_source_free(src);
+        return fail(err, DW_EINVAL, 0, "dw_burn_session: bad arguments");
+    }
+    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src,
+                    &session);
+}
+
+int dw_burn_medium_probe(const char *drive_address, struct dw_burn_medium *m,
+                         struct dw_error_detail *err)
+{
+    struct dw_error_detail local_err;
+    struct burn_run run;
+    struct target t;
+    struct burn_write_opts *wo = NULL;
+    int rc, lba = 0, nwa = 0;
+    if (err == NULL)
+        err = &local_err;
+    memset(err, 0, sizeof *err);
+    err->lba = DW_NO_LBA;
+    if (drive_address == NULL || m == NULL)
+        return fail(err, DW_EINVAL, 0, "no drive given to probe");
+    memset(m, 0, sizeof *m);
+    m->next_lba = m->last_session_lba = -1;
+    m->free_bytes = -1;
+    /* An existing image file is a medium to grow, so no DW_BURN_OVERWRITE. */
+    if ((rc = check_target(&t, drive_address, DW_BURN_OVERWRITE, err)) != 0)
+        return rc;
+    if (t.via_part) { /* a stdio: file not made yet: blank, grown in place */
+        m->status = DW_BURN_MEDIUM_BLANK;
+        m->profile = 0xffff;
+        copy_str(m->profile_name, sizeof m->profile_name, "stdio file");
+        m->overwritable = true;
+        return 0;
+    }
+    if ((rc = run_begin(&run, NULL, err)) != 0)
+        return rc;
+    if ((rc = run_grab(&run, t.adr, drive_address, err)) != 0)
+        goto out;
+    enum burn_disc_status st = medium_status(&run);
+    if (burn_disc_get_profile(run.drive, &m->profile, m->profile_name) != 1)
+        m->profile = 0;
+    m->overwritable = dw__burn_profile_overwritable(m->profile,
+                                                    burn_drive_get_drive_role(run.drive));
+    m->status = st == BURN_DISC_EMPTY        ? DW_BURN_MEDIUM_EMPTY
+                : st == BURN_DISC_BLANK      ? DW_BURN_MEDIUM_BLANK
+                : st == BURN_DISC_APPENDABLE ? DW_BURN_MEDIUM_APPENDABLE
+                : st == BURN_DISC_FULL       ? DW_BURN_MEDIUM_CLOSED
+                                             : DW_BURN_MEDIUM_OTHER;
+    if (m->status == DW_BURN_MEDIUM_EMPTY || m->status == DW_BURN_MEDIUM_OTHER)
+        goto out;
+    if ((wo = burn_write_opts_new(run.drive)) == NULL) {
+        rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory probing '%s'", drive_address);
+        goto out;
+    }
+    burn_write_opts_set_multi(wo, 1);
+    /* what a data session is written with: TAO Mode 1 on CD */
+    burn_write_opts_set_write_type(wo, BURN_WRITE_TAO, BURN_BLOCK_MODE1);
+    off_t avail = burn_disc_available_space(run.drive, wo);
+    m->free_bytes = (int64_t)avail;
+    if (!m->overwritable && m->status != DW_BURN_MEDIUM_CLOSED &&
+        burn_disc_track_lba_nwa(run.drive, wo, 0, &lba, &nwa) == 1)
+        m->next_lba = nwa;
+    if (!m->overwritable && m->status != DW_BURN_MEDIUM_BLANK &&
+        burn_disc_get_msc1(run.drive, &lba) == 1)
+        m->last_session_lba = lba;
+    drain_messages(&run);
+out:
+    if (wo)
+        burn_write_opts_free(wo);
+    run_end(&run, false);
+    return rc;
 }
 
 int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes,
@@ -1196,7 +1331,7 @@ int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes
                      struct dw_burn_result *result, struct dw_error_detail *err)
 {
     return burn_job(image_path, cue_path, bytes, sectors, audio, drive_address, opts, cb,
-                    result, err, NULL);
+                    result, err, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */

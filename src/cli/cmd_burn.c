@@ -57,7 +57,7 @@ const struct cli_spec cli_spec_burn = {
               "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
               "read some sectors, 4 verify mismatch\n",
     .operand = CLI_COMPLETE_FILE,
-    .groups = {burn_opts, cli_build_opts, cli_common_opts},
+    .groups = {burn_opts, cli_build_opts, cli_build_session_opts, cli_common_opts},
 };
 
 /* --write-mode and --write-offset into opts; 0, or -1 after a message. */
