@@ -248,12 +248,13 @@ static uint8_t *random_bytes(size_t n, uint32_t seed)
 static void test_hashset_tracks_and_image(void **state)
 {
     (void)state;
-    const size_t total = 7u * 1024 * 1024 + 4321;
+    /* 3 MiB and a bit: more than the worker's 2 MiB ring. */
+    const size_t total = 3u * 1024 * 1024 + 4321;
     uint8_t *data = random_bytes(total, 88172645u);
-    static const size_t one[] = {7u * 1024 * 1024 + 4321};
-    static const size_t many[] = {1, 2352 * 300 + 17, 2352 * 300 + 17, 1024 * 1024,
-                                  3u * 1024 * 1024 + 99, 5u * 1024 * 1024, 5u * 1024 * 1024 + 1,
-                                  7u * 1024 * 1024 + 4321};
+    static const size_t one[] = {3u * 1024 * 1024 + 4321};
+    static const size_t many[] = {1, 2352 * 100 + 17, 2352 * 100 + 17, 1024 * 1024,
+                                  2u * 1024 * 1024 + 99, 2621440, 2621441,
+                                  3u * 1024 * 1024 + 4321};
     static const size_t empty[] = {0};
     static const size_t chunks_a[] = {2352 * 27};
     static const size_t chunks_b[] = {1, 262144, 4095, 1048576 + 7, 2352};
