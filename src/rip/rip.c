@@ -475,23 +475,34 @@ static int read_plain_ahead(struct dw__rip *r, const struct dw_track *t, int32_t
                                t->number, lba);
             goto out;
         }
-        if (s->rc && (rc = raw_ahead_finish(r, t, s)))
-            goto out;
-        size_t bytes = (size_t)s->n * DW_SECTOR_RAW_BYTES;
-        if ((rc = write_direct(&r->image, s->buf, bytes, r->err)))
-            goto out;
-        dw_hash_update(image_hash, s->buf, bytes);
-        dw_hash_update(track_hash, s->buf, bytes);
-        if (!dw_track_is_data(t))
-            dw__rip_feed_audio(r, lba, s->buf, s->n);
-        lba += s->n;
-        r->done_sectors += s->n;
+        /* The slot's good transfers, then the one that stopped the reader
+         * (handled as the single-thread loop would, once what came before
+         * it is written: a fatal error keeps as much as that loop does). */
+        for (int part = 0; part < (s->rc ? 2 : 1); part++) {
+            int32_t from = part ? s->fail_lba : s->lba;
+            int32_t to = s->rc && !part ? s->fail_lba : s->lba + s->n;
+            uint8_t *p = s->buf + (size_t)(from - s->lba) * DW_SECTOR_RAW_BYTES;
+            size_t bytes = (size_t)(to - from) * DW_SECTOR_RAW_BYTES;
+            if (part && (rc = raw_ahead_finish(r, t, s)))
+                goto out;
+            if (to == from)
+                continue;
+            if ((rc = write_direct(&r->image, p, bytes, r->err)))
+                goto out;
+            dw_hash_update(image_hash, p, bytes);
+            dw_hash_update(track_hash, p, bytes);
+            if (!dw_track_is_data(t))
+                dw__rip_feed_audio(r, from, p, to - from);
+            lba = to;
+            r->done_sectors += to - from;
+            if ((rc = dw__rip_mark_final(r, lba, false)))
+                goto out;
+        }
         if (s->rc) { /* the reader stopped there: a new one after it */
             dw__readahead_free(ra);
             ra = NULL;
         }
-        if ((rc = dw__rip_mark_final(r, lba, false)) ||
-            (rc = dw__rip_progress(r, t->number, false)))
+        if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
 out:
