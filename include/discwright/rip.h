@@ -73,6 +73,12 @@ struct dw_rip_opts {
      * profile_file is not read); profile_file may be NULL alone. */
     const char *profile_name;
     const char *profile_file;
+    /* Threads the rip's sequential reads may use: 1 reads, checks, hashes
+     * and writes on the caller's thread; 0 (automatic: when more than one
+     * CPU is online) or 2 and more add a reader thread that reads ahead
+     * into a ring of at most 8 MiB for burst BIN/CUE and --format iso rips
+     * (same reads, retries, errors and outputs either way). */
+    unsigned threads;
 };
 
 /* Rip a drive's CD with the layout of its TOC alone: no Q sub-channel scan

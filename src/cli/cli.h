@@ -21,6 +21,7 @@ struct cli {
     bool json;         /* --json: machine-readable report on stdout */
     bool raw;          /* --raw: a file without an ISO 9660/UDF volume descriptor
                           opens as plain 2048-byte sectors (DW_DRIVE_OPEN_RAW_ISO) */
+    unsigned threads;  /* --threads N (0: automatic), for the jobs' options */
     const char *argv0;
     char command_line[4096];
 };

@@ -159,6 +159,7 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
     memset(a, 0, sizeof(*a));
     a->opts.data_retries = -1;
     a->opts.command_line = cli->command_line;
+    a->opts.threads = cli->threads;
     while ((c = cli_getopt(&cli_spec_rip, argc, argv)) != -1) {
         switch (c) {
         case 'o':

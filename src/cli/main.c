@@ -25,8 +25,9 @@ static void usage(FILE *out)
                  "  --json         print the machine-readable report on stdout\n"
                  "  --raw          open a file without an ISO 9660/UDF volume descriptor as\n"
                  "                 plain 2048-byte sectors (otherwise it is refused)\n"
-                 "  --threads N    threads a checksum may use: 1 keeps every digest on one\n"
-                 "                 thread; 0 (default) uses a second core when there is one\n"
+                 "  --threads N    threads a checksum or a rip's read-ahead may use: 1 keeps\n"
+                 "                 everything on one thread; 0 (default) uses a second core\n"
+                 "                 when there is one\n"
                  "  --version      print the version, the linked libraries' and the profile\n"
                  "                 directories searched\n"
                  "  -h, --help     this help; 'discwright <command> --help' for a command\n"
@@ -102,6 +103,7 @@ static int run(int argc, char **argv)
                 return EXIT_USAGE;
             }
             dw_hash_set_threads((unsigned)v);
+            cli.threads = (unsigned)v;
             i++;
         } else if (!strcmp(argv[i], "--version")) {
             return print_version();

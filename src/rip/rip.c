@@ -25,6 +25,7 @@
 #include "report/outfile.h"
 #include "report/report_int.h"
 #include "rip/accuracy.h"
+#include "rip/readahead.h"
 #include "rip/rip_int.h"
 #include "rip/ripmap.h"
 #include "rip/rip_report.h"
@@ -141,12 +142,11 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
     return 1;
 }
 
-/* Read [lba, lba+n) raw into buf (n <= transfer), checking data sectors and
- * re-reading the failures one by one.  Bad sectors are recorded. */
-int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
-                         uint8_t *buf)
+/* The second half of dw__rip_read_checked: rc is the bulk read's result
+ * (buf holds its sectors when 0). */
+static int read_checked_after(struct dw__rip *r, const struct dw_track *t, int32_t lba,
+                              int32_t n, uint8_t *buf, int rc)
 {
-    int rc = dw__rip_read_raw(r, t, lba, n, buf);
     bool bulk_ok = rc == 0;
     if (dw__read_error_is_fatal(rc))
         return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
@@ -180,6 +180,74 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
                         lba + i, t->number, attempts, why);
         }
     }
+    return 0;
+}
+
+/* Read [lba, lba+n) raw into buf (n <= transfer), checking data sectors and
+ * re-reading the failures one by one.  Bad sectors are recorded. */
+int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+                         uint8_t *buf)
+{
+    return read_checked_after(r, t, lba, n, buf, dw__rip_read_raw(r, t, lba, n, buf));
+}
+
+/* Read-ahead (readahead.h) of raw sectors of one track: the reader thread's
+ * half of dw__rip_read_checked, which stops the reader at a transfer that
+ * failed or holds a data sector that is not good (ECC repair, re-reads and
+ * the records of them are read_checked_after's, on the rip's thread). */
+struct raw_ahead {
+    struct dw__rip *r;
+    const struct dw_track *t;
+};
+
+static int raw_ahead_read(void *ctx, int32_t lba, int32_t n, uint8_t *slot, int32_t at)
+{
+    const struct raw_ahead *a = ctx;
+    uint8_t *buf = slot + (size_t)at * DW_SECTOR_RAW_BYTES;
+    int rc = dw__rip_read_raw(a->r, a->t, lba, n, buf);
+    if (rc || !dw_track_is_data(a->t))
+        return rc;
+    for (int32_t i = 0; i < n; i++)
+        if (dw_sector_check(buf + (size_t)i * DW_SECTOR_RAW_BYTES, lba + i, NULL) !=
+            DW_SECTOR_GOOD)
+            return 1;
+    return 0;
+}
+
+/* What the reader left of a slot that stopped it: the failed or not good
+ * transfer [s->fail_lba, s->lba + s->n), as the single-thread loop would
+ * have handled it (the reader has stopped: the drive is the caller's). */
+static int raw_ahead_finish(struct dw__rip *r, const struct dw_track *t,
+                            const struct dw__readahead_slot *s)
+{
+    int32_t k = s->fail_lba - s->lba;
+    return read_checked_after(r, t, s->fail_lba, s->n - k,
+                              s->buf + (size_t)k * DW_SECTOR_RAW_BYTES, s->rc == 1 ? 0 : s->rc);
+}
+
+/* Write bytes at the stream's position straight from buf (no copy into
+ * its stdio buffer), for the large blocks of the read-ahead loops.  After
+ * fflush the descriptor's offset is the stream's position; the fflush
+ * after the write makes the stream forget the offset it had cached, so
+ * that it asks the descriptor again.  (An fseeko there would read the
+ * block it lands in back from the file: glibc does so on streams open for
+ * reading too.) */
+static int write_direct(struct dw__outfile *of, const uint8_t *buf, size_t bytes,
+                        struct dw_error_detail *err)
+{
+    if (fflush(of->fp) != 0)
+        return dw__outfile_write_error(of, errno, err);
+    int fd = fileno(of->fp);
+    for (size_t done = 0; done < bytes;) {
+        ssize_t w = write(fd, buf + done, bytes - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return dw__outfile_write_error(of, w < 0 ? errno : EIO, err);
+        done += (size_t)w;
+    }
+    if (fflush(of->fp) != 0)
+        return dw__outfile_write_error(of, errno, err);
     return 0;
 }
 
@@ -377,12 +445,81 @@ static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first,
     return dw__rip_mark_final(r, end, false);
 }
 
+/* read_plain with a reader thread: the same transfers, checks, re-reads
+ * and outputs, the slots written and hashed whole. */
+static int read_plain_ahead(struct dw__rip *r, const struct dw_track *t, int32_t first,
+                            int32_t end, int32_t transfer, struct dw_hash *image_hash,
+                            struct dw_hash *track_hash, bool *fallback)
+{
+    struct raw_ahead ctx = {.r = r, .t = t};
+    struct dw__readahead *ra = NULL;
+    int rc = 0;
+    for (int32_t lba = first; lba < end;) {
+        /* A new reader at lba: the transfers from there are those of the
+         * single-thread loop (an error ends a transfer, never splits it). */
+        if (!ra && (rc = dw__readahead_start(&ra, raw_ahead_read, &ctx, lba, end, transfer,
+                                              DW_SECTOR_RAW_BYTES))) {
+            if (rc == DW_ELIB && lba == first) { /* no thread: read on our own */
+                *fallback = true;
+                return 0;
+            }
+            rc = dw__set_error(r->err, rc, "out of memory");
+            goto out;
+        }
+        const struct dw__readahead_slot *s = dw__readahead_next(ra);
+        if (!s || s->lba != lba) {
+            rc = dw__set_error(r->err, DW_EIO, "the read-ahead of track %d stopped at sector %d "
+                               "(a bug: please report it; --threads 1 reads without it)",
+                               t->number, lba);
+            goto out;
+        }
+        /* The slot's good transfers, then the one that stopped the reader
+         * (handled as the single-thread loop would, once what came before
+         * it is written: a fatal error keeps as much as that loop does). */
+        for (int part = 0; part < (s->rc ? 2 : 1); part++) {
+            int32_t from = part ? s->fail_lba : s->lba;
+            int32_t to = s->rc && !part ? s->fail_lba : s->lba + s->n;
+            uint8_t *p = s->buf + (size_t)(from - s->lba) * DW_SECTOR_RAW_BYTES;
+            size_t bytes = (size_t)(to - from) * DW_SECTOR_RAW_BYTES;
+            if (part && (rc = raw_ahead_finish(r, t, s)))
+                goto out;
+            if (to == from)
+                continue;
+            if ((rc = write_direct(&r->image, p, bytes, r->err)))
+                goto out;
+            dw_hash_update(image_hash, p, bytes);
+            dw_hash_update(track_hash, p, bytes);
+            if (!dw_track_is_data(t))
+                dw__rip_feed_audio(r, from, p, to - from);
+            lba = to;
+            r->done_sectors += to - from;
+            if ((rc = dw__rip_mark_final(r, lba, false)))
+                goto out;
+        }
+        if (s->rc) { /* the reader stopped there: a new one after it */
+            dw__readahead_free(ra);
+            ra = NULL;
+        }
+        if ((rc = dw__rip_progress(r, t->number, false)))
+            goto out;
+    }
+out:
+    dw__readahead_free(ra);
+    return rc;
+}
+
 /* Burst reading of [first, end) of track t: one pass, data sectors checked
- * and re-read (dw__rip_read_checked). */
+ * and re-read (dw__rip_read_checked); with a reader thread ahead of it
+ * unless r->opts->threads says one thread. */
 static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
                       uint8_t *buf, int32_t transfer, struct dw__hashset *hs)
 {
     int rc;
+    bool fallback = false;
+    if (dw__readahead_wanted(r->opts->threads) && end - first > transfer &&
+        ((rc = read_plain_ahead(r, t, first, end, transfer, image_hash, track_hash,
+                                &fallback)) || !fallback))
+        return rc;
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
         if ((rc = dw__rip_read_checked(r, t, lba, n, buf)))
@@ -689,9 +826,9 @@ static int32_t iso_volume_sectors(struct dw__rip *r, const struct dw_track *t, i
 /* User data of n sectors of a DVD/BD from lba into buf: one read, or
  * sector by sector with retries when it fails; unreadable ones are zero
  * and listed bad. */
-static int read_user_retrying(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf)
+static int read_user_retrying_after(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf,
+                                    int rc)
 {
-    int rc = dw_drive_read_user(r->drive, lba, n, buf);
     if (rc == DW_ENOMEDIUM || !rc)
         return rc;
     for (int32_t i = 0; i < n; i++) {
@@ -711,14 +848,16 @@ static int read_user_retrying(struct dw__rip *r, int32_t lba, int32_t n, uint8_t
     return 0;
 }
 
-/* The 2048-byte user data of n raw CD sectors read (and checked) from lba,
- * packed at the start of buf. */
-static int read_cd_user(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+static int read_user_retrying(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf)
+{
+    return read_user_retrying_after(r, lba, n, buf, dw_drive_read_user(r->drive, lba, n, buf));
+}
+
+/* read_cd_user's packing: the user data of the n checked raw sectors in
+ * buf to its start. */
+static int pack_cd_user(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
                         uint8_t *buf)
 {
-    int rc = dw__rip_read_checked(r, t, lba, n, buf);
-    if (rc)
-        return rc;
     for (int32_t i = 0; i < n; i++) {
         const uint8_t *user;
         if (user_data_of(buf + (size_t)i * DW_SECTOR_RAW_BYTES, &user))
@@ -729,6 +868,104 @@ static int read_cd_user(struct dw__rip *r, const struct dw_track *t, int32_t lba
         memmove(buf + (size_t)i * DW_SECTOR_USER_BYTES, user, DW_SECTOR_USER_BYTES);
     }
     return 0;
+}
+
+/* The 2048-byte user data of n raw CD sectors read (and checked) from lba,
+ * packed at the start of buf. */
+static int read_cd_user(struct dw__rip *r, const struct dw_track *t, int32_t lba, int32_t n,
+                        uint8_t *buf)
+{
+    int rc = dw__rip_read_checked(r, t, lba, n, buf);
+    return rc ? rc : pack_cd_user(r, t, lba, n, buf);
+}
+
+/* Read-ahead of an ISO track's user data: on a CD raw sectors checked and
+ * their user data packed to slot + at * 2048 (a transfer that failed, holds
+ * a sector that is not good or has no 2048-byte user data stops the reader
+ * and stays raw at slot + at * 2352 for the rip's thread); on a DVD/BD the
+ * user data as read. */
+static int user_ahead_read(void *ctx, int32_t lba, int32_t n, uint8_t *slot, int32_t at)
+{
+    const struct raw_ahead *a = ctx;
+    if (!a->t) /* not a CD */
+        return dw_drive_read_user(a->r->drive, lba, n, slot + (size_t)at * DW_SECTOR_USER_BYTES);
+    uint8_t *raw = slot + (size_t)at * DW_SECTOR_RAW_BYTES;
+    int rc = dw_drive_read_raw(a->r->drive, lba, n, raw);
+    if (rc)
+        return rc;
+    const uint8_t *user;
+    for (int32_t i = 0; i < n; i++) {
+        const uint8_t *s = raw + (size_t)i * DW_SECTOR_RAW_BYTES;
+        if (dw_sector_check(s, lba + i, NULL) != DW_SECTOR_GOOD || user_data_of(s, &user))
+            return 1;
+    }
+    for (int32_t i = 0; i < n; i++) { /* into place: never past a sector not yet moved */
+        user_data_of(raw + (size_t)i * DW_SECTOR_RAW_BYTES, &user);
+        memmove(slot + (size_t)(at + i) * DW_SECTOR_USER_BYTES, user, DW_SECTOR_USER_BYTES);
+    }
+    return 0;
+}
+
+/* Read [*lba, vol_end) of ISO track t into of and h with a reader thread:
+ * what the single-thread loop of rip_iso_track does there, the slots
+ * written and hashed whole; *lba advances.  *fallback: no thread could be
+ * started, nothing done. */
+static int iso_read_ahead(struct dw__rip *r, const struct dw_track *t, bool is_cd,
+                          struct dw__outfile *of, struct dw_hash *h, int32_t *lba,
+                          int32_t vol_end, int32_t transfer, bool *fallback)
+{
+    struct raw_ahead ctx = {.r = r, .t = is_cd ? t : NULL};
+    size_t in_bytes = is_cd ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
+    struct dw__readahead *ra = NULL;
+    int rc = 0;
+    int32_t start = *lba;
+    while (*lba < vol_end) {
+        if (!ra && (rc = dw__readahead_start(&ra, user_ahead_read, &ctx, *lba, vol_end,
+                                              transfer, in_bytes))) {
+            if (rc == DW_ELIB && *lba == start) {
+                *fallback = true;
+                return 0;
+            }
+            rc = dw__set_error(r->err, rc, "out of memory");
+            goto out;
+        }
+        const struct dw__readahead_slot *s = dw__readahead_next(ra);
+        if (!s || s->lba != *lba) {
+            rc = dw__set_error(r->err, DW_EIO, "the read-ahead of track %d stopped at sector %d "
+                               "(a bug: please report it; --threads 1 reads without it)",
+                               t->number, *lba);
+            goto out;
+        }
+        if (s->rc) { /* the transfer that stopped the reader, as the loop would */
+            int32_t k = s->fail_lba - s->lba, m = s->n - k;
+            uint8_t *at = s->buf + (size_t)k * in_bytes;
+            int bulk = s->rc == 1 ? 0 : s->rc;
+            if (is_cd)
+                rc = read_checked_after(r, t, s->fail_lba, m, at, bulk);
+            else
+                rc = read_user_retrying_after(r, s->fail_lba, m, at, bulk);
+            if (!rc && is_cd && !(rc = pack_cd_user(r, t, s->fail_lba, m, at)))
+                memmove(s->buf + (size_t)k * DW_SECTOR_USER_BYTES, at,
+                        (size_t)m * DW_SECTOR_USER_BYTES);
+            if (rc)
+                goto out;
+        }
+        size_t bytes = (size_t)s->n * DW_SECTOR_USER_BYTES;
+        if ((rc = write_direct(of, s->buf, bytes, r->err)))
+            goto out;
+        dw_hash_update(h, s->buf, bytes);
+        *lba += s->n;
+        r->done_sectors += s->n;
+        if (s->rc) {
+            dw__readahead_free(ra);
+            ra = NULL;
+        }
+        if ((rc = dw__rip_progress(r, t->number, false)))
+            goto out;
+    }
+out:
+    dw__readahead_free(ra);
+    return rc;
 }
 
 static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char *path,
@@ -748,7 +985,16 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
     int32_t vol = iso_volume_sectors(r, t, first, &end, buf, is_cd);
     if ((rc = dw__outfile_open(&of, path, r->err)))
         goto out;
+    bool ahead = dw__readahead_wanted(r->opts->threads);
     for (int32_t lba = first; lba < end;) {
+        int32_t vol_end = vol > 0 ? first + vol : end;
+        if (ahead && vol_end - lba > transfer) { /* the volume, read ahead */
+            bool fallback = false;
+            if ((rc = iso_read_ahead(r, t, is_cd, &of, h, &lba, vol_end, transfer, &fallback)))
+                goto out;
+            ahead = false;
+            continue;
+        }
         int32_t n = end - lba < transfer ? end - lba : transfer;
         /* A transfer stops at the volume's end: what follows is read as the
          * tail (kept while it reads), not as the volume. */

@@ -1384,8 +1384,12 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
     dw__rip_feed_audio(r, first, w.img, end - first);
     if ((rc = write_at(r, w.base, w.img, win_bytes)))
         goto out;
-    /* After the window: a resumed rip may have more of the file behind it. */
-    if (fseeko(r->image.fp, w.base + (off_t)win_bytes, SEEK_SET) != 0)
+    /* After the window (a resumed rip may have more of the file behind
+     * it): the descriptor moved there, and the stream (flushed before the
+     * window, untouched since) told to forget the offset it cached.  Not
+     * fseeko: glibc would read the block it lands in back from the file. */
+    if (lseek(fileno(r->image.fp), w.base + (off_t)win_bytes, SEEK_SET) < 0 ||
+        fflush(r->image.fp) != 0)
         rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
 out:
     r->secure_have_c2 = w.have_c2;
