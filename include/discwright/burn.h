@@ -158,7 +158,8 @@ struct dw_burn_result {
  * opts:          may be NULL for the defaults.
  * cb:            may be NULL.  progress gets phase "burn", done_sectors
  *                and total_sectors in 2048-byte sectors of the image,
- *                buffer_fill_percent of libburn's FIFO, about 10 times a
+ *                buffer_fill_percent of libburn's FIFO (-1 on a stdio:
+ *                target, which is written without one), about 10 times a
  *                second and once at the end; returning non-zero stops the
  *                burn (burn_drive_cancel) and the call returns DW_EABORTED.
  *                log gets libburn's messages (burn_msgs_obtain).
