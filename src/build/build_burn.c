@@ -19,14 +19,18 @@ struct md5_source {
     int64_t bytes;
 };
 
-/* libisofs's source hands out whole 2048-byte blocks and answers a larger
- * request near the end with nothing: ask it block by block. */
+/* libisofs's source answers a request that runs past the end of the image
+ * with nothing (what was left is lost), but the image's size is known: ask
+ * for all of size or for what is left, so that its ring buffer is locked
+ * once per request and not once per 2048-byte block. */
 static int md5_read(struct burn_source *src, unsigned char *buf, int size)
 {
     struct md5_source *m = src->data;
+    int64_t total_bytes = (int64_t)m->inner->get_size(m->inner);
     int got = 0;
-    while (got < size) {
-        int ask = size - got < 2048 ? size - got : 2048;
+    while (got < size && m->bytes + got < total_bytes) {
+        int64_t left = total_bytes - (m->bytes + got);
+        int ask = left < size - got ? (int)left : size - got;
         int n = m->inner->read_xt ? m->inner->read_xt(m->inner, buf + got, ask)
                                   : m->inner->read(m->inner, buf + got, ask);
         if (n < 0)
