@@ -100,8 +100,8 @@ struct dw_burn_opts {
  * not); with DW_BURN_CLOSE as well the disc is closed after it (no
  * further session).  Without DW_BURN_APPEND a medium that holds a
  * session is refused (DW_EMEDIUM). */
-#define DW_BURN_APPEND 0x2u
-#define DW_BURN_CLOSE 0x4u
+#define DW_BURN_APPEND 0x4u
+#define DW_BURN_CLOSE 0x8u
 
 /* What a burn did.  Filled as far as the burn got, also on failure. */
 struct dw_burn_result {
