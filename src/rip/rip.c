@@ -448,8 +448,8 @@ static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first,
 /* read_plain with a reader thread: the same transfers, checks, re-reads
  * and outputs, the slots written and hashed whole. */
 static int read_plain_ahead(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                            int32_t end, int32_t transfer, struct dw_hash *image_hash,
-                            struct dw_hash *track_hash, bool *fallback)
+                            int32_t end, int32_t transfer, struct dw__hashset *hs,
+                            bool *fallback)
 {
     struct raw_ahead ctx = {.r = r, .t = t};
     struct dw__readahead *ra = NULL;
@@ -487,8 +487,7 @@ static int read_plain_ahead(struct dw__rip *r, const struct dw_track *t, int32_t
                 continue;
             if ((rc = write_direct(&r->image, p, bytes, r->err)))
                 goto out;
-            dw_hash_update(image_hash, p, bytes);
-            dw_hash_update(track_hash, p, bytes);
+            dw__hashset_update(hs, p, bytes);
             if (!dw_track_is_data(t))
                 dw__rip_feed_audio(r, from, p, to - from);
             lba = to;
@@ -517,8 +516,7 @@ static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first
     int rc;
     bool fallback = false;
     if (dw__readahead_wanted(r->opts->threads) && end - first > transfer &&
-        ((rc = read_plain_ahead(r, t, first, end, transfer, image_hash, track_hash,
-                                &fallback)) || !fallback))
+        ((rc = read_plain_ahead(r, t, first, end, transfer, hs, &fallback)) || !fallback))
         return rc;
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
