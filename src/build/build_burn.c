@@ -17,16 +17,19 @@ struct md5_source {
     struct dw_hash *hash;
     struct dw_build *b; /* gets the MD5 and the byte count when freed */
     int64_t bytes;
+    int64_t image_bytes; /* what libisofs makes: its size before any set_size */
 };
 
 /* libisofs's source answers a request that runs past the end of the image
  * with nothing (what was left is lost), but the image's size is known: ask
  * for all of size or for what is left, so that its ring buffer is locked
- * once per request and not once per 2048-byte block. */
+ * once per request and not once per 2048-byte block.  The size is the one
+ * libisofs gave at the start: libburn may set_size the track larger (a CD
+ * track padded to 300 sectors) and pads what the source does not give. */
 static int md5_read(struct burn_source *src, unsigned char *buf, int size)
 {
     struct md5_source *m = src->data;
-    int64_t total_bytes = (int64_t)m->inner->get_size(m->inner);
+    int64_t total_bytes = m->image_bytes;
     int got = 0;
     while (got < size && m->bytes + got < total_bytes) {
         int64_t left = total_bytes - (m->bytes + got);
@@ -113,6 +116,7 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
         goto out;
     }
     m->inner = iso_src;
+    m->image_bytes = (int64_t)iso_src->get_size(iso_src);
     m->b = b;
     iso_src = NULL;
     src->refcount = 1;
