@@ -249,6 +249,30 @@ static int check_raw(struct cdw *w)
     return 0;
 }
 
+/* Whether a raw run stays raw: one session only, and a drive that offers
+ * raw writing; with opts->raw_or_sao (auto) either lack means SAO. */
+static int choose_raw(struct cdw *w)
+{
+    int rc;
+    if (w->raw && w->disc->session_count > 1) {
+        if (!w->opts->raw_or_sao) {
+            return dw__set_error(w->err, DW_EUNSUPPORTED,
+                                 "'%s' has %d sessions; raw writing writes one: burn it "
+                                 "with --write-mode sao",
+                                 w->image_path, w->disc->session_count);
+        }
+        w->raw = false;
+    }
+    if (w->raw && (rc = check_raw(w))) {
+        if (!w->opts->raw_or_sao)
+            return rc;
+        logf_(w, DW_LOG_WARN, "%s; writing session-at-once instead", w->err->message);
+        memset(w->err, 0, sizeof *w->err);
+        w->raw = false;
+    }
+    return 0;
+}
+
 /* ---- write ---------------------------------------------------------------- */
 
 /* The write speed (SET CD SPEED, for --speed) and OPC before the first
@@ -990,24 +1014,8 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     w.result->dummy = w.opts->dummy;
     if ((rc = prepare(&w)))
         goto out;
-    if (w.raw && w.disc->session_count > 1) {
-        if (!w.opts->raw_or_sao) {
-            rc = dw__set_error(w.err, DW_EUNSUPPORTED,
-                               "'%s' has %d sessions; raw writing writes one: burn it with "
-                               "--write-mode sao",
-                               image_path, w.disc->session_count);
-            goto out;
-        }
-        w.raw = false;
-    }
-    if (w.raw && (rc = check_raw(&w))) {
-        if (!w.opts->raw_or_sao)
-            goto out;
-        logf_(&w, DW_LOG_WARN, "%s; writing session-at-once instead", w.err->message);
-        memset(w.err, 0, sizeof *w.err);
-        rc = 0;
-        w.raw = false;
-    }
+    if ((rc = choose_raw(&w)))
+        goto out;
     snprintf(w.result->write_type, sizeof w.result->write_type, "%s",
              w.raw ? "RAW96R" : w.opts->tao ? "TAO" : "SAO");
     w.block_bytes = w.raw ? RAW_BLOCK_BYTES : DW_SECTOR_RAW_BYTES;
