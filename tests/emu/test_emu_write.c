@@ -834,6 +834,28 @@ static void test_cd_raw(void **state)
     assert_int_equal(toc.tracks[1].lba, RAW_T2_START);
     assert_int_equal(toc.tracks[1].control, DW_CTL_DATA);
     assert_int_equal(toc.leadout.lba, RAW_LEADOUT);
+    /* Full TOC (format 2, MSF) and session information (format 1). */
+    {
+        uint8_t b[1024];
+        struct dw__mmc_full_toc full;
+        struct dw__mmc_session_info si;
+        size_t k = dw__mmc_build_read_toc(cdb, DW_MMC_TOC_FMT_FULL, true, 1, sizeof(b));
+        assert_int_equal(run(e, cdb, k, b, sizeof(b), &res), 0);
+        assert_int_equal(dw__mmc_parse_full_toc(b, res.data_bytes, &full), 0);
+        assert_int_equal(full.session_count, 1);
+        assert_int_equal(full.sessions[0].first_track, 1);
+        assert_int_equal(full.sessions[0].last_track, 2);
+        assert_int_equal(full.sessions[0].disc_type, 0x00);
+        assert_int_equal(full.sessions[0].leadout_lba, RAW_LEADOUT);
+        assert_int_equal(full.track_count, 2);
+        assert_int_equal(full.tracks[1].lba, RAW_T2_START);
+        assert_int_equal(full.tracks[1].control, DW_CTL_DATA);
+        k = dw__mmc_build_read_toc(cdb, DW_MMC_TOC_FMT_SESSION, false, 0, sizeof(b));
+        assert_int_equal(run(e, cdb, k, b, sizeof(b), &res), 0);
+        assert_int_equal(dw__mmc_parse_session_info(b, res.data_bytes, &si), 0);
+        assert_int_equal(si.first_track_last_session, 1);
+        assert_int_equal(si.first_track_last_session_lba, 0);
+    }
     /* Main channel as a reader returns it (data descrambled), the P-W as
      * written (READ CD sub-channel 001b), formatted Q (010b); pregap of
      * track 2 and its data sectors included. */
