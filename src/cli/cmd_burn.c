@@ -21,8 +21,8 @@ static const struct cli_opt burn_opts[] = {
     {"dummy", 0, 'D', NULL, "simulate: the laser stays off, nothing is written",
      CLI_COMPLETE_NONE, NULL},
     {"write-mode", 0, 'M', "MODE",
-     "auto (default), sao (discwright's writer), tao (ISO; CD images of audio and Mode 1: "
-     "discwright's writer); raw is not written yet",
+     "auto (default), sao (discwright's writer), tao (ISO; CD images of audio, Mode 1 and "
+     "Mode 2 XA: discwright's writer); raw is not written yet",
      CLI_COMPLETE_WORDS, "auto sao tao raw"},
     {"write-offset", 0, 'O', "N",
      "the drive's write offset in samples: audio is sent N samples ahead so the disc equals "
