@@ -72,10 +72,11 @@ struct dw_burn_opts {
                                (2352 + 96 bytes of P-W a block from the
                                lead-in through the lead-out), one session */
 #define DW_BURN_MODE_TAO 3  /* track at once: ISO images through libburn;
-                               CD images (one session of audio and Mode 1
-                               tracks) through our writer (MMC-6 4.3.4:
-                               page 05h write type 1 per track, data block
-                               type 0 or 8, WRITE, SYNCHRONIZE CACHE, CLOSE
+                               CD images (one session of audio, Mode 1 and
+                               Mode 2 XA tracks) through our writer (MMC-6
+                               4.3.4: page 05h write type 1 per track, data
+                               block type 0, 8 or 13, WRITE, SYNCHRONIZE
+                               CACHE, CLOSE
                                SESSION), the drive writing 150-sector
                                pregaps and run-outs: what of the image's
                                layout TAO cannot keep is a warning through

@@ -136,11 +136,11 @@ struct dw_drive_profile {
                                      session at once lands this many samples
                                      later on the disc than it was sent (the
                                      sign of burn --write-offset); -1176..1176.
-                                     No probe measures it: the user writes it
-                                     into the profile file (burn a disc, read
-                                     it with a known read offset: the shift
-                                     left is the write offset); burn uses it
-                                     when --write-offset is not given */
+                                     dw_drive_probe does not measure it;
+                                     `discwright offset --burned` does (on a
+                                     disc the drive burned with write offset
+                                     0) and saves it; burn uses it when
+                                     --write-offset is not given */
 
     /* Why a probe said unknown or unsupported, one line each ("c2: READ CD
      * error field 01b refused: invalid field in cdb (sense 5/24/00)");

@@ -326,15 +326,17 @@ page:;
     size_t n = dw__mmc_build_mode_select10(cdb, (uint16_t)lb);
     if ((rc = send(w, w->raw ? "MODE SELECT (write parameters, RAW96R)"
                              : "MODE SELECT (write parameters, SAO)",
-                   DW_LBA_NONE, cdb, n, DW_MMC_DIR_TO_DEV, list, lb)))
+                   DW_LBA_NONE, cdb, n, DW_MMC_DIR_TO_DEV, list, lb))) {
+        char why[sizeof w->err->message];
+        snprintf(why, sizeof why, "%s", w->err->message); /* not formatted into itself */
         return rc == DW_EWRITE ? dw__set_error(w->err, DW_EUNSUPPORTED,
                                                "the drive '%s' refuses %s writing%s: %s%s",
                                                w->drive_address,
                                                w->raw ? "raw (RAW96R)" : "session-at-once",
-                                               w->opts->dummy ? " as a test write" : "",
-                                               w->err->message,
+                                               w->opts->dummy ? " as a test write" : "", why,
                                                w->raw ? "; burn with --write-mode sao" : "")
                                : rc;
+    }
     if (w->session == 1)
         calibrate(w);
     if (w->raw)
@@ -739,19 +741,38 @@ static int next_writable(struct cdw *w, int32_t *nwa)
     return 0;
 }
 
-/* Page 05h for one TAO track: write type 1, the track's CONTROL, data
- * block type 0 (2352 bytes of audio) or 8 (Mode 1, 2048 bytes of user
- * data), the MCN (MCVAL, bytes 16-29) and the track's ISRC (TCVAL, bytes
+/* TAO data block types (MMC-6 7.5.4.2 table "Data Block Type Codes") and
+ * the bytes the host sends a sector for each track mode: audio 0 (2352),
+ * Mode 1 8 (2048 bytes of user data), Mode 2 XA 13 (the 8-byte subheader
+ * and 2324 bytes, Form 1 and Form 2 mixed); the drive makes sync, header,
+ * EDC and ECC. */
+static unsigned tao_block_type(const struct dw_track *t)
+{
+    return t->mode == DW_MODE_AUDIO ? 0 : t->mode == DW_MODE_MODE1 ? 8 : 13;
+}
+
+static size_t tao_block_bytes(const struct dw_track *t)
+{
+    return t->mode == DW_MODE_AUDIO   ? DW_SECTOR_RAW_BYTES
+           : t->mode == DW_MODE_MODE1 ? DW_SECTOR_USER_BYTES
+                                      : 8 + DW_SECTOR_FORM2_BYTES;
+}
+
+/* Page 05h for one TAO track: write type 1, the track's CONTROL, its data
+ * block type, session format CD-ROM XA (20h) when the disc has Mode 2
+ * tracks, the MCN (MCVAL, bytes 16-29) and the track's ISRC (TCVAL, bytes
  * 32-44) as MMC-6 7.5.4.2 places them. */
 static int tao_parameters(struct cdw *w, const struct dw_track *t)
 {
-    bool audio = t->mode == DW_MODE_AUDIO;
     struct dw__mmc_write_params p = {.write_type = DW_MMC_WT_TAO,
                                      .test_write = w->opts->dummy,
                                      .bufe = true,
                                      .track_mode = t->control & 0x0F,
-                                     .data_block_type = audio ? 0 : 8,
+                                     .data_block_type = tao_block_type(t),
                                      .audio_pause_sectors = 150};
+    for (int i = 0; i < w->disc->track_count; i++)
+        if (w->disc->tracks[i].mode == DW_MODE_MODE2_XA)
+            p.session_format = 0x20;
     uint8_t list[DW_MMC_WRITE_PARAMS_BYTES], cdb[DW_MMC_CDB_MAX];
     size_t lb = dw__mmc_build_write_params(list, &p);
     uint8_t *page = list + 8;
@@ -766,12 +787,15 @@ static int tao_parameters(struct cdw *w, const struct dw_track *t)
     size_t n = dw__mmc_build_mode_select10(cdb, (uint16_t)lb);
     int rc = send(w, "MODE SELECT (write parameters, TAO)", DW_LBA_NONE, cdb, n,
                   DW_MMC_DIR_TO_DEV, list, lb);
-    if (rc == DW_EWRITE)
+    if (rc == DW_EWRITE) {
+        char why[sizeof w->err->message];
+        snprintf(why, sizeof why, "%s", w->err->message); /* not formatted into itself */
         return dw__set_error(w->err, DW_EUNSUPPORTED,
                              "the drive '%s' refuses track-at-once writing of track %02d%s: "
                              "%s",
                              w->drive_address, t->number,
-                             w->opts->dummy ? " as a test write" : "", w->err->message);
+                             w->opts->dummy ? " as a test write" : "", why);
+    }
     return rc;
 }
 
@@ -825,7 +849,8 @@ static int write_tao(struct cdw *w)
         const struct dw_track *t = &d->tracks[i];
         const struct dw__tao_track *pt = &w->tao->tracks[i];
         bool audio = t->mode == DW_MODE_AUDIO;
-        size_t bs = audio ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
+        size_t bs = tao_block_bytes(t);
+        size_t from = 16; /* data: after the 12-byte sync and the 4-byte header */
         int32_t nwa = pt->start_lba, total = pt->sectors + pt->pad_sectors;
         if ((rc = tao_parameters(w, t)))
             break;
@@ -846,15 +871,17 @@ static int write_tao(struct cdw *w)
             if (m > 0 && audio)
                 rc = fill(w, t->index_lba[1] + k, m, out, span, w->err);
             else if (m > 0) {
-                /* Mode 1: the user data of the raw sectors, in place. */
+                /* Data: what follows sync and header in each raw sector (Mode 1
+                 * user data; Mode 2 XA subheader and data), in place. */
                 if (!(rc = read_image(w, t->index_lba[1] + k, m, out, w->err)))
                     for (int32_t j = 0; j < m; j++)
-                        memmove(out + (size_t)j * DW_SECTOR_USER_BYTES,
-                                out + (size_t)j * DW_SECTOR_RAW_BYTES + 16,
-                                DW_SECTOR_USER_BYTES);
+                        memmove(out + (size_t)j * bs, out + (size_t)j * DW_SECTOR_RAW_BYTES + from,
+                                bs);
                 if (!rc)
-                    memset(out + (size_t)m * DW_SECTOR_USER_BYTES, 0,
-                           (size_t)(n - m) * DW_SECTOR_USER_BYTES);
+                    memset(out + (size_t)m * bs, 0, (size_t)(n - m) * bs);
+                /* Padding of a Mode 2 track: Form 2 sectors of zeros. */
+                for (int32_t j = m; !rc && j < n && t->mode == DW_MODE_MODE2_XA; j++)
+                    out[(size_t)j * bs + 2] = out[(size_t)j * bs + 6] = 0x20;
             }
             if (rc)
                 break;
@@ -1040,10 +1067,8 @@ int dw__cdwrite_disc(const char *image_path, const char *drive_address,
     for (int i = 0; w.tao && i < w.disc->track_count; i++) {
         const struct dw__tao_track *pt = &w.tao->tracks[i];
         w.total_sectors += pt->sectors + pt->pad_sectors;
-        w.result->image_bytes += (int64_t)pt->sectors *
-                                 (w.disc->tracks[i].mode == DW_MODE_AUDIO
-                                      ? DW_SECTOR_RAW_BYTES
-                                      : DW_SECTOR_USER_BYTES);
+        w.result->image_bytes +=
+            (int64_t)pt->sectors * (int64_t)tao_block_bytes(&w.disc->tracks[i]);
     }
     log_plan(&w);
     /* The tray stays shut while the drive writes (PREVENT ALLOW MEDIUM

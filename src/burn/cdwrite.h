@@ -83,12 +83,13 @@ struct dw__tao_plan {
     char warnings[16384];    /* what TAO cannot keep, one line each ("\n") */
 };
 
-/* Plan a TAO write of disc (one session of audio and Mode 1 tracks) into
+/* Plan a TAO write of disc (one session of audio, Mode 1 and Mode 2 XA
+ * tracks) into
  * *plan: the layout above, and a warning line for everything of the image
  * TAO cannot keep (as cdrecord -tao): a pregap other than 150 sectors
  * (the tracks move), track 1 not at LBA 0 (a hidden track), INDEX 02+,
- * tracks under 4 s (padded), cue PREGAP/POSTGAP, CD-TEXT.  Returns 0, or
- * DW_EUNSUPPORTED (several sessions, a Mode 2 track) / DW_EINVAL (no
+ * tracks under 4 s (padded), CD-TEXT.  Returns 0, or
+ * DW_EUNSUPPORTED (several sessions, a Mode 2 formless track) / DW_EINVAL (no
  * tracks, an empty track) with msg (may be NULL) saying what to do. */
 int dw__cdwrite_tao_plan(const struct dw_disc *disc, const char *image_path,
                          struct dw__tao_plan *plan, char *msg, size_t msg_bytes);

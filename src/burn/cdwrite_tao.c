@@ -56,12 +56,12 @@ int dw__cdwrite_tao_plan(const struct dw_disc *d, const char *image_path,
         const struct dw_track *t = &d->tracks[i];
         struct dw__tao_track *pt = &p->tracks[i];
         bool audio = t->mode == DW_MODE_AUDIO;
-        if (t->mode != DW_MODE_AUDIO && t->mode != DW_MODE_MODE1) {
+        if (t->mode == DW_MODE_MODE2) {
             if (msg && msg_bytes)
                 snprintf(msg, msg_bytes,
-                         "track %02d of '%s' is Mode 2: our track-at-once writer sends "
-                         "audio and Mode 1 only; burn it with --write-mode sao (Mode 2 "
-                         "sectors written raw, byte for byte)",
+                         "track %02d of '%s' is Mode 2 formless: our track-at-once writer "
+                         "sends audio, Mode 1 and Mode 2 XA (Form 1/2) tracks; burn it "
+                         "with --write-mode sao (sectors written raw, byte for byte)",
                          t->number, image_path);
             return DW_EUNSUPPORTED;
         }
@@ -114,11 +114,6 @@ int dw__cdwrite_tao_plan(const struct dw_disc *d, const char *image_path,
                  "track %02d is %d sectors long, shorter than Red Book's 4 seconds "
                  "(300 sectors): padded with %d sectors of %s",
                  t->number, pt->sectors, pt->pad_sectors, audio ? "silence" : "zeros");
-            p->layout_kept = false;
-        }
-        if (t->pregap_silence_sectors || t->postgap_silence_sectors) {
-            warn(p, "track %02d: the cue's PREGAP/POSTGAP silence is not written in TAO",
-                 t->number);
             p->layout_kept = false;
         }
     }

@@ -22,8 +22,8 @@ static const struct cli_opt burn_opts[] = {
      CLI_COMPLETE_NONE, NULL},
     {"write-mode", 0, 'M', "MODE",
      "auto (default; raw for images with a .sub), sao (discwright's writer), raw (RAW96R, "
-     "with the image's sub-channel), tao (ISO; CD images of audio and Mode 1: discwright's "
-     "writer)",
+     "with the image's sub-channel), tao (ISO; CD images of audio, Mode 1 and Mode 2 XA: "
+     "discwright's writer)",
      CLI_COMPLETE_WORDS, "auto sao tao raw"},
     {"write-offset", 0, 'O', "N",
      "the drive's write offset in samples: audio is sent N samples ahead so the disc equals "

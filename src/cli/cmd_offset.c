@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
 #include "cli/cli_ar.h"
+#include "cli/cli_write_offset.h"
 #include "discwright/drive.h"
 #include "discwright/offset.h"
 
@@ -16,6 +17,13 @@ static const struct cli_opt offset_opts[] = {
      CLI_COMPLETE_NONE, NULL},
     {"no-database", 0, 'D', NULL, "skip (a)", CLI_COMPLETE_NONE, NULL},
     {"no-data-track", 0, 'T', NULL, "skip (b)", CLI_COMPLETE_NONE, NULL},
+    {"burned", 0, 'B', "IMAGE",
+     "the CD in SOURCE was burned by this drive from IMAGE with --write-offset 0: measure "
+     "the drive's write offset and save it in its profile",
+     CLI_COMPLETE_FILE, NULL},
+    {"offset", 0, 'o', "N", "with --burned: the drive's read offset (default: its profile "
+                            "or the offset table)",
+     CLI_COMPLETE_NONE, NULL},
     CLI_OPTS_END};
 
 const struct cli_spec cli_spec_offset = {
@@ -27,7 +35,8 @@ const struct cli_spec cli_spec_offset = {
                    "pressing's frame-450 checksum in the database; (b) a data track's sync "
                    "pattern, where the drive shows it (the combined read + write offset).  "
                    "With -q only the offset is printed.",
-    .footer = "exit status: 0 an offset was found, 1 none was (or SOURCE could not be\n"
+    .footer = "With --burned IMAGE the write offset is measured instead (burn uses it).\n"
+              "exit status: 0 an offset was found, 1 none was (or SOURCE could not be\n"
               "read), 2 usage\n",
     .operand = CLI_COMPLETE_DRIVE,
     .groups = {offset_opts, cli_ar_lookup_opts, cli_common_opts},
@@ -47,6 +56,9 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
 {
     struct dw_offset_find_opts opts = {0};
     struct cli_ar ar = {0};
+    const char *burned = NULL;
+    bool have_read_offset = false;
+    int32_t read_offset = 0;
     int c;
     while ((c = cli_getopt(&cli_spec_offset, argc, argv)) != -1) {
         switch (c) {
@@ -64,6 +76,21 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
         case 'D':
             opts.flags |= DW_OFFSET_NO_DATABASE;
             break;
+        case 'B':
+            burned = optarg;
+            break;
+        case 'o': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!optarg[0] || *end || v < -5880 || v > 5880) {
+                cli_errorf("--offset needs a number of samples from -5880 to 5880, not '%s'",
+                           optarg);
+                return EXIT_USAGE;
+            }
+            have_read_offset = true;
+            read_offset = (int32_t)v;
+            break;
+        }
         case 'T':
             opts.flags |= DW_OFFSET_NO_DATA_TRACK;
             break;
@@ -90,6 +117,12 @@ int cmd_offset(struct cli *cli, int argc, char **argv)
         cli_usage(&cli_spec_offset, stderr);
         return EXIT_USAGE;
     }
+    if (have_read_offset && !burned) {
+        cli_errorf("--offset goes with --burned");
+        return EXIT_USAGE;
+    }
+    if (burned)
+        return cli_offset_burned(cli, argv[optind], burned, have_read_offset, read_offset);
     opts.accuraterip = &ar.ardb;
     struct dw_drive *d = NULL;
     struct dw_error_detail err;

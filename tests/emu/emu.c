@@ -1035,11 +1035,11 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             n = feature(f, code, 0, false, current, d, 4);
             break;
         case 15: /* 002Dh CD Track at Once: BUF, Test Write, CD-RW; data block
-                    types 0 (raw audio) and 8 (Mode 1) */
+                    types 0 (raw audio), 8 (Mode 1) and 13 (Mode 2 mixed form) */
             code = 0x002D;
             current = have && (profile == 0x09 || profile == 0x0A);
             d[0] = 0x40 | 0x04 | 0x02;
-            dw__emu_put16(d + 2, 0x0101);
+            dw__emu_put16(d + 2, 0x2101);
             n = feature(f, code, 2, false, current, d, 4);
             break;
         case 16: /* 002Eh CD Mastering: BUF, SAO, Raw (unless rawwrite=no),

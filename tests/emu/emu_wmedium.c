@@ -872,8 +872,8 @@ bool dw__emu_page05_ok(const struct dw_emu *e, const uint8_t *page, size_t bytes
     switch (write_type) {
     case 0: /* packet / incremental: DVD-R/RW only here */
         return fam != DW_EMU_CD;
-    case 1: /* TAO: raw 2352 (audio) and Mode 1 */
-        return block_type == 0 || block_type == 8;
+    case 1: /* TAO: raw 2352 (audio), Mode 1, Mode 2 mixed form (subheader + 2324) */
+        return block_type == 0 || block_type == 8 || block_type == 13;
     case 2: /* SAO (CD, with a cue sheet) / DAO (DVD-R) */
         return true;
     case 3: /* RAW (CD): 2352 + 16 bytes of P-Q, or 2352 + 96 bytes of raw P-W */

@@ -196,7 +196,9 @@ static struct dw__emu_wtrack *new_track(struct dw_emu *e, int32_t start, int32_t
     t->reserved_sectors = reserved;
     if (m->family == DW_EMU_CD) {
         unsigned block_type = e->page05[4] & 0x0F;
-        t->mode = block_type == 0 ? DW_MODE_AUDIO : DW_MODE_MODE1;
+        t->mode = block_type == 0    ? DW_MODE_AUDIO
+                  : block_type == 13 ? DW_MODE_MODE2_XA /* TAO Mode 2, mixed forms */
+                                     : DW_MODE_MODE1;
         t->control = e->page05[3] & 0x0F;
         if (t->mode == DW_MODE_AUDIO)
             t->control &= ~(unsigned)DW_CTL_DATA;
@@ -945,6 +947,9 @@ static void write_sequential(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lb
         if ((e->page05[4] & 0x0F) == 0) {
             form = 0x00;
             bs = DW_SECTOR_RAW_BYTES;
+        } else if ((e->page05[4] & 0x0F) == 13) { /* subheader + 2324 bytes */
+            form = 0x20;
+            bs = 8 + DW_SECTOR_FORM2_BYTES;
         }
     }
     if (test && w->sim_nwa != INT32_MIN)

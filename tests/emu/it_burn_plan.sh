@@ -9,7 +9,10 @@
 #    line, JSON "write_offset_source"/"write_offset_profile"), and the rip
 #    with the read offset gives the image's bytes (cmp); --write-offset 0
 #    wins over the profile ("option") and the disc then differs by the
-#    drive's 12 samples; without a profile the source is "none".
+#    drive's 12 samples; without a profile the source is "none";
+#  - `offset SOURCE --burned IMAGE` on the disc burned with --write-offset 0
+#    measures -12 (combined -6 less the table's +6), saves it in the user's
+#    profile, and the next burn takes it from there.
 . "$(dirname "$0")/preload_lib.sh"
 need_preload
 
@@ -93,5 +96,35 @@ import json, sys
 b = json.load(open(sys.argv[1]))["burn"]
 assert b["write_offset_samples"] == 0 and b["write_offset_source"] == "none", b
 EOF
+
+# ---- measured by 'offset --burned', then used -----------------------------------------
+# A fresh user configuration: only the offset table knows the read offset.
+export XDG_CONFIG_HOME=$work/config2
+mkdir -p "$XDG_CONFIG_HOME/discwright/profiles/drives"
+printf 'WOFS\tTEST WRITER\t+6\n' >"$XDG_CONFIG_HOME/discwright/profiles/drives/offsets.tsv"
+state=$work/measure.state
+EMU_CONFIG="blank=cdr capacity=20000 state=$state $drive"
+expect_exit 0 "measure: burn with --write-offset 0" -- \
+  emu "$DW" burn "$work/a.cue" --drive "$EMU_DEVICE" --write-offset 0 --write-mode sao --no-verify
+EMU_CONFIG="state=$state $drive"
+expect_exit 0 "measure: discwright offset --burned a.cue" -- \
+  emu "$DW" offset "$EMU_DEVICE" --burned "$work/a.cue"
+expect_stdout "write offset: -12 samples (the disc's audio lies -6 samples from the image; read offset +6 from table)" \
+  "measure: the write offset is the combined offset less the table's read offset"
+prof=$XDG_CONFIG_HOME/discwright/profiles/drives/wofs_test_writer.json
+expect_stdout "saved in $prof" "measure: saved in the user's drive profile"
+grep -q '"write_offset_samples":-12' "$prof" && ok "measure: the profile holds write_offset_samples -12" ||
+  bad "measure: profile: $(grep offset "$prof" | tr -d '\n')"
+state=$work/measured.state
+EMU_CONFIG="blank=cdr capacity=20000 state=$state $drive"
+expect_exit 0 "measure: the next burn without --write-offset" -- \
+  emu "$DW" burn "$work/a.cue" --drive "$EMU_DEVICE"
+expect_stdout "write offset -12 samples (from the drive profile $prof)" "measure: uses the measured offset"
+expect_stdout "identical" "measure: and its verify finds the disc identical"
+EMU_CONFIG="state=$work/measure.state vendor=OTHER model=\"NO TABLE\" write_offset=-12"
+expect_exit 1 "measure: --burned on a drive whose read offset nobody knows" -- \
+  emu "$DW" offset "$EMU_DEVICE" --burned "$work/a.cue"
+expect_stderr "the read offset of 'OTHER NO TABLE' is not known" "measure: refused, saying what to do"
+expect_exit 2 "measure: --offset without --burned" -- "$DW" offset "$work/a.cue" --offset 6
 
 finish

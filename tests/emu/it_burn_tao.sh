@@ -16,6 +16,8 @@
 #  - the capacity check counts what TAO adds: an image that fits a blank
 #    session at once but not with the drive's pregaps and the 4 s padding
 #    is refused before writing, with both sizes, and the blank stays blank;
+#  - libcdio's videocd.nrg (Mode 2 XA, data block type 13): cd-info sees a
+#    Mode 2 disc with its ISO 9660 volume, the sectors read back;
 #  - refusals: several sessions, a stdio: target; --dummy writes nothing.
 . "$(dirname "$0")/preload_lib.sh"
 need_preload
@@ -107,6 +109,41 @@ same_file <(head -c $((184 * 2352)) "$work/rip-mixed/disc.bin") <(head -c $((184
 same_file <(bytes_of "$work/rip-mixed/disc.bin" $((452 * 2352)) $((300 * 2352))) \
   <(bytes_of "$S/sample.bin" $((334 * 2352)) $((300 * 2352))) \
   "mixed: track 2's audio is on the disc at its new LBA 452"
+
+# ---- Mode 2 XA: libcdio's Video CD (data block type 13) --------------------------------------
+if [ -n "${L:-}" ] && have_file "$L/videocd.nrg"; then
+  state=$work/vcd.state
+  EMU_CONFIG="blank=cdr capacity=20000 state=$state"
+  expect_exit 0 "videocd: burn videocd.nrg --write-mode tao (five Mode 2 XA tracks)" -- \
+    emu "$DW" burn "$L/videocd.nrg" --drive "$EMU_DEVICE" --write-mode tao
+  expect_stderr "track 02: its pregap of 150 sectors becomes the 150 sectors a TAO drive writes after the 2 run-out sectors of the data track before it: the track moves from LBA 826 to LBA 828" \
+    "videocd: the run-out of the data track before moves track 2 (warned)"
+  EMU_CONFIG="state=$state"
+  if have cd-info >/dev/null; then
+    emu_tool cd-info --no-header --no-device-info "$EMU_DEVICE" >"$work/cdi.txt" 2>&1
+    grep -q "^Disc mode is listed as: CD DATA (Mode 2)" "$work/cdi.txt" &&
+      grep -qE "^ +2: 00:13:03  000828 data " "$work/cdi.txt" &&
+      grep -qE "^170: 00:35:11  002486 leadout" "$work/cdi.txt" &&
+      grep -q "label .SVIDEOCD" "$work/cdi.txt" \
+      && ok "videocd: cd-info sees a Mode 2 disc, track 2 at LBA 828, and the ISO 9660 volume" \
+      || bad "videocd: cd-info: $(grep -e 'Disc mode' -e '^ *[0-9]*:' "$work/cdi.txt" | tr '\n' ' ')"
+  fi
+  expect_exit 0 "videocd: rip of the image" -- "$DW" -q rip "$L/videocd.nrg" -o "$work/rip-vcd-img" --name disc
+  emu "$DW" -q rip "$EMU_DEVICE" -o "$work/rip-vcd" --name disc >/dev/null 2>&1
+  same_file <(head -c $((676 * 2352)) "$work/rip-vcd/disc.bin") <(head -c $((676 * 2352)) "$work/rip-vcd-img/disc.bin") \
+    "videocd: track 1's 676 Form 1/Form 2 sectors read back as the image's (the drive's EDC/ECC from subheader + data)"
+  # Track 2 moved by 2 sectors: its sectors after the header (whose MSF
+  # names the new LBA) equal the image's.
+  python3 - "$work/rip-vcd/disc.bin" "$work/rip-vcd-img/disc.bin" <<'PY' &&
+import sys
+a, b = (open(f, "rb").read() for f in sys.argv[1:3])
+sec = lambda d, lba: d[lba * 2352 + 16:(lba + 1) * 2352]
+assert all(sec(a, 828 + i) == sec(b, 826 + i) for i in range(75))
+assert a[828 * 2352 + 12:828 * 2352 + 15] == bytes([0x00, 0x13, 0x03])  # 00:13:03
+PY
+    ok "videocd: track 2's 75 sectors at their new LBA 828 (subheader and data as the image's, header MSF 00:13:03)" ||
+    bad "videocd: track 2 at LBA 828 differs from the image's track 2"
+fi
 
 # ---- capacity: TAO's pregaps and padding count --------------------------------------------
 # 20 audio tracks of 100 sectors, no pregaps: 2000 sectors session at once,

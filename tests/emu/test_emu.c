@@ -403,7 +403,7 @@ static void test_get_configuration(void **state)
         }
     }
     assert_true(found_current);
-    assert_int_equal(desc_bytes, 4 + 4 * 14); /* with DVD-R DL and DVD+R DL */
+    assert_int_equal(desc_bytes, 4 + 4 * 14); /* 14 profiles: DVD-R DL, DVD+R DL too */
     assert_int_equal(dw__mmc_parse_feature_cd_read(buf, res.data_bytes, &cdr), 0);
     assert_true(cdr.present && cdr.current && cdr.c2 && cdr.cdtext && cdr.dap);
     assert_int_equal(

@@ -348,9 +348,12 @@ static void test_tao_plan(void **state)
     assert_non_null(strstr(p->warnings, "CD-TEXT of 's.cue' is not written"));
 
     /* Refused: Mode 2, two sessions, no tracks. */
-    d->tracks[2].mode = DW_MODE_MODE2_XA;
+    d->tracks[2].mode = DW_MODE_MODE2_XA; /* XA: data block type 13 */
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    assert_int_equal(p->tracks[2].runout_sectors, 2);
+    d->tracks[2].mode = DW_MODE_MODE2;
     assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EUNSUPPORTED);
-    assert_non_null(strstr(msg, "track 03 of 's.cue' is Mode 2"));
+    assert_non_null(strstr(msg, "track 03 of 's.cue' is Mode 2 formless"));
     d->tracks[2].mode = DW_MODE_AUDIO;
     d->session_count = 2;
     assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EUNSUPPORTED);
