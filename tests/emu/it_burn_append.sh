@@ -78,6 +78,31 @@ for kind in cdr dvdpr bdr; do
   cmp -s "$work/y" "$src/s1/docs/a.txt" &&
     ok "$kind: session 2 (LBA $lba2) still holds the first a.txt" ||
     bad "$kind: session 2's /docs/a.txt differs"
+  # info: every session with its start and its volume id.
+  expect_exit 0 "$kind: info of the three-session disc" -- emu "$DW" info "$EMU_DEVICE"
+  grep -q "^sessions: 3 " "$work/out.txt" &&
+    grep -q "^  session 1: start LBA $lba1, .* ISO 9660 volume 'MULTI'$" "$work/out.txt" &&
+    grep -q "^  session 2: start LBA $lba2, .* ISO 9660 volume 'MULTI'$" "$work/out.txt" &&
+    grep -q "^  session 3: start LBA $lba3, .* ISO 9660 volume 'MULTI'$" "$work/out.txt" &&
+    ok "$kind: info lists 3 sessions at $lba1 $lba2 $lba3, each volume 'MULTI'" ||
+    bad "$kind: info: $(grep -e '^sessions' -e '^  session' "$work/out.txt" | tr '\n' ' ')"
+  # rip --session 2 equals the sectors xorriso reads of session 2.
+  len2=$(sed -n 's/^  session 2: start LBA [0-9]*, \([0-9]*\) sectors.*/\1/p' "$work/out.txt")
+  expect_exit 0 "$kind: rip --format iso --session 2" -- \
+    emu "$DW" rip "$EMU_DEVICE" --format iso --session 2 -o "$work/rip-$kind" -n s2
+  got=$(($(stat -c %s "$work/rip-$kind/s2.iso") / 2048))
+  rm -f "$work/cm.bin"
+  emu_tool xorriso -indev "$EMU_DEVICE" -check_media what=disc min_lba="$lba2" \
+    max_lba=$((lba2 + got - 1)) data_to="$work/cm.bin" -- >/dev/null 2>&1
+  [ "$got" -gt 0 ] && [ "$got" -le "$len2" ] &&
+    tail -c +$((lba2 * 2048 + 1)) "$work/cm.bin" | head -c $((got * 2048)) |
+    cmp -s - "$work/rip-$kind/s2.iso" &&
+    ok "$kind: s2.iso ($got sectors) equals xorriso -check_media data_to= of LBA $lba2..." ||
+    bad "$kind: s2.iso ($got of $len2 sectors) differs from what xorriso read"
+  expect_exit 1 "$kind: rip --session 4" -- \
+    emu "$DW" rip "$EMU_DEVICE" --format iso --session 4 -o "$work/rip-$kind" -n s4
+  expect_stderr "has 3 sessions (1-3): there is no session 4" "  names the sessions there are"
+  [ ! -e "$work/rip-$kind/s4.iso" ] && ok "  no s4.iso" || bad "  s4.iso was written"
 done
 
 # Growth on overwritable media: one session, the newest tree.
@@ -129,6 +154,9 @@ emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/toc.txt" 2>&1
 grep -q "is closed" "$work/toc.txt" && [ "$(grep -c '^ISO session' "$work/toc.txt")" -eq 2 ] &&
   ok "  xorriso: closed, 2 sessions" ||
   bad "  xorriso: $(grep -e '^Media status' -e '^ISO session' "$work/toc.txt" | tr '\n' ' ')"
+expect_exit 2 "rip --session without --format iso" -- \
+  "$DW" rip "$iso" --session 1 -o "$work/rip-x"
+expect_stderr "add --format iso" "  is a usage error naming --format iso"
 expect_exit 2 "--close without --append" -- "$DW" burn "$src/s1" --close --drive "stdio:$work/c.iso"
 expect_stderr "--close goes with --append" "  is a usage error naming --append"
 
