@@ -67,7 +67,7 @@ static enum dw__emu_family family_of(int profile)
 
 static bool overwritable(int profile)
 {
-    return profile == 0x1A || profile == 0x43;
+    return profile == 0x1A || profile == 0x43 || profile == 0x13;
 }
 
 int32_t dw__emu_medium_sectors(const struct dw__emu_medium *m)
@@ -671,8 +671,8 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
         fclose(sf);
         sf = NULL;
         kind_index = -1;
-        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-            if (kinds[i].profile == m->profile)
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) /* a formatted */
+            if (kinds[i].profile == (m->profile == 0x13 ? 0x14 : m->profile)) /* DVD-RW */
                 kind_index = (int)i;
         if (kind_index < 0 || w->total_sectors <= 0) {
             set_msg(msg, msg_bytes, "emulator state file '%s' holds no writable medium",
@@ -721,7 +721,7 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
     m->family = family_of(m->profile);
     m->status = DW_STATUS_BLANK;
     m->erasable = m->profile == 0x0A || m->profile == 0x14 || m->profile == 0x1A ||
-                  m->profile == 0x43;
+                  m->profile == 0x43 || m->profile == 0x13;
     w->slot_bytes = m->family == DW_EMU_CD ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
     w->slot_base = m->family == DW_EMU_CD ? -150 : 0;
     m->store.raw = m->family == DW_EMU_CD;

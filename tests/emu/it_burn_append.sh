@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # discwright burn PATH... --append: a three-session disc (burn, append new
-# files, append a file that replaces an old one) on emulated CD-R, DVD+R
-# and BD-R, read by xorriso through the emulator: -toc lists three
+# files, append a file that replaces an old one) on emulated CD-R, DVD+R,
+# BD-R and DVD-R (multi-border), read by xorriso through the emulator: -toc lists three
 # sessions at the LBAs discwright reported, the newest tree holds every
 # file with the content of its newest version (extracted and compared
 # with the sources), and the second session's own tree still holds the
-# old version.  On DVD+RW, BD-RE and a stdio: file the ISO grows in place
+# old version.  On DVD+RW, BD-RE, a DVD-RW formatted to restricted
+# overwrite and a stdio: file the ISO grows in place
 # (one session, the newest tree).  --close then --append is refused, a
 # plain burn of a written disc names --append, and an addition larger
 # than the free space is refused before writing.
@@ -43,7 +44,13 @@ newest_tree_ok() {
 
 three_burns() { # KIND: burn, append, append with a replaced file
   local kind=$1
-  EMU_CONFIG="blank=$kind capacity=40000 state=$work/$kind.state"
+  EMU_CONFIG="blank=${kind%-ro} capacity=40000 state=$work/$kind.state"
+  if [ "$kind" = dvdrw-ro ]; then # FORMAT UNIT: sequential to restricted overwrite
+    expect_exit 0 "$kind: format a sequential DVD-RW" -- emu "$DW" format --drive "$EMU_DEVICE"
+    EMU_CONFIG="state=$work/$kind.state"
+    expect_exit 0 "$kind: info" -- emu "$DW" info "$EMU_DEVICE"
+    expect_stdout "DVD-RW overwrite" "$kind: the DVD-RW is in restricted overwrite (13h)"
+  fi
   expect_exit 0 "$kind: burn --append of a blank medium" -- \
     emu "$DW" burn "$src/s1" --append --volid MULTI --drive "$EMU_DEVICE"
   lba1=$(sed -n 's/.*track at LBA \([0-9]*\)$/\1/p' "$work/out.txt")
@@ -57,7 +64,7 @@ three_burns() { # KIND: burn, append, append with a replaced file
   lba3=$(sed -n 's/.*track at LBA \([0-9]*\)$/\1/p' "$work/out.txt")
 }
 
-for kind in cdr dvdpr bdr; do
+for kind in cdr dvdpr bdr dvdr; do
   three_burns "$kind"
   expect_stdout "the disc stays appendable" "$kind: says the disc stays appendable"
   emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/toc.txt" 2>&1
@@ -106,7 +113,7 @@ for kind in cdr dvdpr bdr; do
 done
 
 # Growth on overwritable media: one session, the newest tree.
-for kind in dvdprw bdre; do
+for kind in dvdprw bdre dvdrw-ro; do
   three_burns "$kind"
   expect_stdout "growing the ISO volume" "$kind: says it grows the volume"
   emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/toc.txt" 2>&1
