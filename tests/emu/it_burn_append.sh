@@ -143,6 +143,18 @@ if have iso-info; then
     bad "iso-info -l: $(head -5 "$work/isoinfo.txt" | tr '\n' ' ')"
 fi
 
+# --md5: the imported files keep their MD5s, the new ones get theirs.
+md5iso=$work/md5.iso
+expect_exit 0 "stdio: --md5 first session" -- "$DW" burn "$src/s1" --md5 --append --drive "stdio:$md5iso"
+expect_exit 0 "stdio: --md5 second" -- "$DW" burn "$src/s2" --md5 --append --drive "stdio:$md5iso"
+expect_exit 0 "verify of the grown file against its MD5 tags" -- "$DW" verify "stdio:$md5iso"
+expect_stdout "4 files, 4 with an MD5 tag: 4 match" "  every file of both sessions has its tag and matches"
+xorriso -md5 on -indev "$md5iso" -check_md5_r FAILURE / -- >"$work/md5.txt" 2>&1
+grep -q "File contents and their MD5 checksums match" "$work/md5.txt" &&
+  ! grep -q "no MD5" "$work/md5.txt" &&
+  ok "  xorriso -check_md5_r: every file has an MD5 and matches" ||
+  bad "  xorriso -check_md5_r: $(tail -3 "$work/md5.txt" | tr '\n' ' ')"
+
 # --close, then --append: refused; a plain burn names --append.
 EMU_CONFIG="blank=dvdpr capacity=40000 state=$work/close.state"
 expect_exit 0 "dvdpr: first session, left open" -- \
