@@ -276,6 +276,20 @@ DW_API int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
                   const struct dw_callbacks *cb, struct dw_rip_report **report,
                   struct dw_error_detail *err);
 
+/* As dw_rip with opts->format DW_RIP_ISO, for one session of a
+ * multi-session disc (ECMA-119 multi-session, MMC-6 4.5): the 2048-byte
+ * user data of session's data tracks (numbered from 1 as the TOC or, on
+ * DVD and BD, READ TRACK INFORMATION gives them), the first to NAME.iso,
+ * any further one to NAME-NN.iso.  The directory records of a later
+ * session's ISO 9660 volume point at absolute LBAs: the file holds that
+ * session's sectors only.  Errors as dw_rip, and DW_EINVAL for a session
+ * below 1, another format, or a session the disc does not have (the
+ * message names the sessions there are; nothing is written);
+ * DW_EUNSUPPORTED when the session holds no data track. */
+DW_API int dw_rip_session(struct dw_drive *drive, const struct dw_rip_opts *opts, int session,
+                          const struct dw_callbacks *cb, struct dw_rip_report **report,
+                          struct dw_error_detail *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -113,6 +113,7 @@ static int prepare(struct dw_build *b, void *arg, struct dw_error_detail *err)
     iso_read_opts_set_start_block(ro, (uint32_t)start);
     iso_read_opts_set_no_joliet(ro, 1);  /* Joliet is made anew from the tree */
     iso_read_opts_set_no_iso1999(ro, 1);
+    iso_read_opts_set_no_aaip(ro, 0);    /* ACLs, xattr and the files' MD5 index */
     iso_read_opts_set_no_md5(ro, 2);     /* keep the files' MD5s, tags not checked */
     irc = iso_image_import(b->image, a->src, ro, &features);
     iso_read_opts_free(ro);

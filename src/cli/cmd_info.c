@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/cli_opts.h"
+#include "discwright/disc.h"
 #include "discwright/drive.h"
 #include "discwright/report.h"
 
@@ -22,6 +23,42 @@ const struct cli_spec cli_spec_info = {
     .operand = CLI_COMPLETE_SOURCE,
     .groups = {cli_common_opts},
 };
+
+/* A multi-session disc: each session's start, length and, for a data
+ * session, the volume id of
+ * the ISO 9660 volume whose primary volume descriptor is at its first data
+ * track + 16 (ECMA-119 8.4: type 1, "CD001", the id in bytes 40-71). */
+static void print_session_volumes(struct dw_drive *d, const struct dw_disc *disc)
+{
+    uint8_t pvd[2048];
+    for (int s = 0; s < disc->session_count; s++) {
+        const struct dw_session *ss = &disc->sessions[s];
+        int32_t start = DW_LBA_NONE, data = DW_LBA_NONE;
+        for (int i = 0; i < disc->track_count; i++) {
+            const struct dw_track *t = &disc->tracks[i];
+            if (t->session != ss->number)
+                continue;
+            if (start == DW_LBA_NONE)
+                start = t->index_lba[1];
+            if (data == DW_LBA_NONE && dw_track_is_data(t))
+                data = t->index_lba[1];
+        }
+        if (start == DW_LBA_NONE)
+            continue;
+        printf("%s  session %d: start LBA %d, %d sectors", s == 0 ? "\n" : "", ss->number, start,
+               ss->leadout_lba - start);
+        char id[33] = "";
+        if (data != DW_LBA_NONE && dw_drive_read_user(d, data + 16, 1, pvd) == 0 &&
+            pvd[0] == 1 && !memcmp(pvd + 1, "CD001", 5)) {
+            memcpy(id, pvd + 40, 32);
+            for (int k = 31; k >= 0 && (id[k] == ' ' || id[k] == '\0'); k--)
+                id[k] = '\0';
+            printf(", ISO 9660 volume '%s'\n", cli_safe(id));
+        } else {
+            printf(data != DW_LBA_NONE ? ", no ISO 9660 volume\n" : ", audio\n");
+        }
+    }
+}
 
 int cmd_info(struct cli *cli, int argc, char **argv)
 {
@@ -83,6 +120,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         if (disc) {
             printf("sessions: %d   tracks: %d\n\n", disc->session_count, disc->track_count);
             dw_disc_write_text(disc, stdout);
+            if (disc->session_count > 1)
+                print_session_volumes(d, disc);
         } else {
             printf("blank: no sessions, no tracks\n");
         }

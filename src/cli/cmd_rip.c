@@ -61,6 +61,10 @@ static const struct cli_opt rip_opts[] = {
      "bincue: also write the hidden track before track 1 (HTOA, kept in the bin as INDEX 00 "
      "of track 1) as NAME-htoa.wav, when the disc has one",
      CLI_COMPLETE_NONE, NULL},
+    {"session", 0, 'e', "N",
+     "iso: rip session N of a multi-session disc alone (its data track to NAME.iso); "
+     "default: every data track of every session",
+     CLI_COMPLETE_NONE, NULL},
     CLI_OPTS_END};
 
 const struct cli_spec cli_spec_rip = {
@@ -149,6 +153,7 @@ struct rip_args {
     const char *profile_arg;
     bool list_profiles, mode_given, retries_given;
     const char *convert_to; /* --format of convert's list: rip to BIN/CUE, convert */
+    int session;            /* --session N, 0 = all */
 };
 
 /* Parse the options into *a.  Returns -1 to go on, else the exit status
@@ -227,6 +232,16 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
         case 'H':
             a->opts.flags |= DW_RIP_HTOA_FILE;
             break;
+        case 'e': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 99) {
+                cli_errorf("--session needs a session number from 1 to 99, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            a->session = (int)v;
+            break;
+        }
         case 'W':
             a->opts.flags |= DW_RIP_OVERWRITE;
             break;
@@ -347,6 +362,10 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         return cli_rip_list_profiles(cli);
     if ((rc = rip_apply_profile(&a)) >= 0)
         return rc;
+    if (a.session && (a.opts.format != DW_RIP_ISO || a.convert_to)) {
+        cli_errorf("--session %d rips one session as ISO: add --format iso", a.session);
+        return EXIT_USAGE;
+    }
     struct dw_drive *d = NULL;
     struct dw_error_detail err;
     if ((rc = dw_drive_open(argv[optind], CLI_OPEN_FLAGS(cli), &d, &err))) {
@@ -369,7 +388,8 @@ int cmd_rip(struct cli *cli, int argc, char **argv)
         a.opts.output_dir = work;
     cli_callbacks(cli, &cb);
     cli_install_signals();
-    rc = dw_rip(d, &a.opts, &cb, &rep, &err);
+    rc = a.session ? dw_rip_session(d, &a.opts, a.session, &cb, &rep, &err)
+                   : dw_rip(d, &a.opts, &cb, &rep, &err);
     cli_progress_done();
     dw_drive_free(d);
     if (cli->json && dw_rip_report_json(rep))

@@ -85,6 +85,7 @@ static inline void dw__mmc_put_be32(uint8_t *p, uint32_t v)
 #define DW_MMC_READ_TOC 0x43          /* MMC-6 READ TOC/PMA/ATIP */
 #define DW_MMC_GET_CONFIGURATION 0x46 /* MMC-6 GET CONFIGURATION */
 #define DW_MMC_READ_DISC_INFO 0x51    /* MMC-6 READ DISC INFORMATION */
+#define DW_MMC_READ_TRACK_INFO 0x52   /* MMC-6 READ TRACK INFORMATION */
 #define DW_MMC_MODE_SENSE_10 0x5A     /* SPC-4 MODE SENSE(10); MMC mode pages */
 #define DW_MMC_READ_CD 0xBE           /* MMC-6 READ CD */
 
@@ -229,6 +230,28 @@ struct dw__mmc_disc_info {
  * or DW_EPARSE. */
 int dw__mmc_parse_disc_info(const uint8_t *buf, size_t bytes,
                             struct dw__mmc_disc_info *out);
+
+/* READ TRACK INFORMATION (MMC-6 6.27), address/number type 01b (track
+ * number) in byte 1 bits 1-0, the track number in bytes 2-5, allocation
+ * length in bytes 7-8.  Returns 10. */
+size_t dw__mmc_build_read_track_info(uint8_t cdb[DW_MMC_CDB_MAX], int track,
+                                     uint16_t alloc_bytes);
+
+/* Track Information (MMC-6 6.27.3), the fields a session table needs. */
+struct dw__mmc_track_info {
+    int track;           /* bytes 32 (MSB) and 2 (LSB) */
+    int session;         /* bytes 33 (MSB) and 3 (LSB) */
+    bool blank;          /* byte 6 bit 6: nothing written (the invisible track) */
+    int32_t start_lba;   /* bytes 8-11: track start address */
+    int32_t size_sectors; /* bytes 24-27: track size */
+};
+
+/* Parse Track Information.  Needs the first 28 bytes (through the track
+ * size; the MSBs in bytes 32-33 are read when the reply holds them).
+ * Returns 0, or DW_EPARSE (short, a start or size beyond LBA 2^31-1, a
+ * track or session number of 0). */
+int dw__mmc_parse_track_info(const uint8_t *buf, size_t bytes,
+                             struct dw__mmc_track_info *out);
 
 /* ---- READ TOC/PMA/ATIP (MMC-6) ----------------------------------------- */
 

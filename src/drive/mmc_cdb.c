@@ -469,6 +469,51 @@ int dw__mmc_parse_disc_info(const uint8_t *buf, size_t bytes,
     return 0;
 }
 
+/* ---- READ TRACK INFORMATION ----------------------------------------------- */
+
+size_t dw__mmc_build_read_track_info(uint8_t cdb[DW_MMC_CDB_MAX], int track,
+                                     uint16_t alloc_bytes)
+{
+    cdb_clear(cdb);
+    cdb[0] = DW_MMC_READ_TRACK_INFO;
+    cdb[1] = 0x01; /* bytes 2-5 hold a track number */
+    cdb[2] = (uint8_t)((uint32_t)track >> 24);
+    cdb[3] = (uint8_t)((uint32_t)track >> 16);
+    cdb[4] = (uint8_t)((uint32_t)track >> 8);
+    cdb[5] = (uint8_t)track;
+    dw__mmc_put_be16(cdb + 7, alloc_bytes);
+    return 10;
+}
+
+int dw__mmc_parse_track_info(const uint8_t *buf, size_t bytes,
+                             struct dw__mmc_track_info *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (bytes < 28)
+        return DW_EPARSE;
+    size_t len = (size_t)dw__mmc_get_be16(buf) + 2;
+    if (len < 28)
+        return DW_EPARSE;
+    if (len > bytes)
+        len = bytes;
+    out->track = buf[2];
+    out->session = buf[3];
+    if (len >= 34) {
+        out->track |= buf[32] << 8;
+        out->session |= buf[33] << 8;
+    }
+    out->blank = (buf[6] & 0x40) != 0;
+    uint32_t start = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
+                     (uint32_t)buf[10] << 8 | buf[11];
+    uint32_t size = (uint32_t)buf[24] << 24 | (uint32_t)buf[25] << 16 |
+                    (uint32_t)buf[26] << 8 | buf[27];
+    if (start > INT32_MAX || size > INT32_MAX || out->track == 0 || out->session == 0)
+        return DW_EPARSE;
+    out->start_lba = (int32_t)start;
+    out->size_sectors = (int32_t)size;
+    return 0;
+}
+
 /* ---- READ TOC/PMA/ATIP ---------------------------------------------------- */
 
 size_t dw__mmc_build_read_toc(uint8_t cdb[DW_MMC_CDB_MAX], unsigned format, bool msf,

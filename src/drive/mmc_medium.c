@@ -299,6 +299,69 @@ out:
     return rc;
 }
 
+/* DVD and BD with more than one track (multi-session DVD-R, DVD+R, BD-R):
+ * one data track per recorded track and the session table, from READ DISC
+ * INFORMATION and READ TRACK INFORMATION (MMC-6 6.26, 6.27), as libburn
+ * reads them.  Returns true when disc was filled; false leaves it alone
+ * (one track, or a drive that does not answer: the caller's one track
+ * over the capacity). */
+static bool mmc_load_dvd_sessions(struct dw__mmc_drive *m, struct dw_disc *disc,
+                                  int64_t capacity_sectors)
+{
+    struct dw__scsi_result res;
+    uint8_t cdb[DW_MMC_CDB_MAX], buf[48];
+    struct dw__mmc_disc_info di;
+    struct dw__mmc_track_info ti;
+    size_t n = dw__mmc_build_read_disc_info(cdb, 34);
+    if (dw__mmc_run_in(m, cdb, n, buf, 34, &res) != 0 ||
+        dw__mmc_parse_disc_info(buf, 34, &di) != 0 || di.first_track < 1 ||
+        di.last_track_last_session <= di.first_track ||
+        di.last_track_last_session - di.first_track >= DW_MAX_TRACKS)
+        return false;
+    int count = 0, sessions = 0;
+    for (int tn = di.first_track; tn <= di.last_track_last_session; tn++) {
+        memset(buf, 0, sizeof(buf));
+        n = dw__mmc_build_read_track_info(cdb, tn, 36);
+        if (dw__mmc_run_in(m, cdb, n, buf, 36, &res) != 0 ||
+            dw__mmc_parse_track_info(buf, 36, &ti) != 0)
+            return false;
+        if (ti.blank || ti.size_sectors <= 0)
+            continue; /* the invisible track of an open disc */
+        if (ti.start_lba >= capacity_sectors ||
+            (count > 0 && (ti.start_lba < disc->tracks[count - 1].index_lba[1] ||
+                           ti.session < disc->tracks[count - 1].session)) ||
+            (sessions == DW_MAX_SESSIONS && disc->sessions[sessions - 1].number != ti.session))
+            return false;
+        struct dw_track *t = &disc->tracks[count++];
+        memset(t, 0, sizeof(*t));
+        t->number = count;
+        t->session = ti.session;
+        t->mode = DW_MODE_MODE1;
+        t->control = DW_CTL_DATA;
+        t->index_lba[0] = DW_LBA_NONE;
+        t->index_lba[1] = ti.start_lba;
+        t->index_count = 2;
+        struct dw_session *s = sessions ? &disc->sessions[sessions - 1] : NULL;
+        if (!s || s->number != ti.session) {
+            s = &disc->sessions[sessions++];
+            memset(s, 0, sizeof(*s));
+            s->number = ti.session;
+            s->first_track = t->number;
+        }
+        s->last_track = t->number;
+        int64_t end = (int64_t)ti.start_lba + ti.size_sectors;
+        s->leadout_lba = (int32_t)(end < capacity_sectors ? end : capacity_sectors);
+    }
+    if (count < 2) {
+        memset(disc->sessions, 0, sizeof(disc->sessions[0]) * DW_MAX_SESSIONS);
+        return false;
+    }
+    disc->track_count = count;
+    disc->session_count = sessions;
+    disc->leadout_lba = disc->sessions[sessions - 1].leadout_lba;
+    return true;
+}
+
 /* ops->load_disc: build d->disc.  CDs from their TOC (mmc_load_cd); DVD, BD
  * and other media as one Mode 1 data track from LBA 0 to the capacity.
  * Blank media fail with DW_EMEDIUM; the result passes dw_disc_finish. */
@@ -328,7 +391,7 @@ int dw__mmc_op_load_disc(struct dw_drive *d)
         rc = dw__mmc_fail_plain(d, DW_EMEDIUM, DW_NO_LBA,
                             "the %s in '%s' reports no readable sectors", mi.profile_name,
                             m->device);
-    } else {
+    } else if (!mmc_load_dvd_sessions(m, disc, mi.capacity_sectors)) {
         /* DVD, BD and the rest: one data track over the whole capacity. */
         struct dw_track *t = &disc->tracks[0];
         disc->track_count = 1;

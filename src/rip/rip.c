@@ -1050,20 +1050,37 @@ static int rip_iso(struct dw__rip *r, bool is_cd)
     const struct dw_disc *disc = r->disc;
     int data_tracks = 0, rc = 0;
     r->rep->have_tracks = true;
+    if (r->session > 0) { /* dw_rip_session: that session's tracks only */
+        bool there = false;
+        for (int s = 0; s < disc->session_count; s++)
+            there = there || disc->sessions[s].number == r->session;
+        if (!there)
+            return dw__set_error(r->err, DW_EINVAL,
+                                 "'%s' has %d session%s (1-%d): there is no session %d",
+                                 r->source, disc->session_count,
+                                 disc->session_count == 1 ? "" : "s", disc->session_count,
+                                 r->session);
+    }
+#define IN_SESSION(t) (r->session <= 0 || (t)->session == r->session)
     for (int i = 0; i < disc->track_count; i++)
-        data_tracks += dw_track_is_data(&disc->tracks[i]);
+        data_tracks += dw_track_is_data(&disc->tracks[i]) && IN_SESSION(&disc->tracks[i]);
+    if (!data_tracks && r->session > 0)
+        return dw__set_error(r->err, DW_EUNSUPPORTED,
+                             "session %d of '%s' has no data track: rip it with --format "
+                             "bincue",
+                             r->session, r->source);
     if (!data_tracks)
         return dw__set_error(r->err, DW_EUNSUPPORTED,
                              "the disc in '%s' has no data track: rip it with --format bincue",
                              r->source);
     r->total_sectors = 0;
     for (int i = 0; i < disc->track_count; i++)
-        if (dw_track_is_data(&disc->tracks[i]))
+        if (dw_track_is_data(&disc->tracks[i]) && IN_SESSION(&disc->tracks[i]))
             r->total_sectors += dw_track_length_sectors(&disc->tracks[i]);
     int done = 0;
     for (int i = 0; i < disc->track_count && !rc; i++) {
         const struct dw_track *t = &disc->tracks[i];
-        if (!dw_track_is_data(t))
+        if (!dw_track_is_data(t) || !IN_SESSION(t))
             continue;
         char path[4096];
         if (done++ == 0) {
@@ -1078,6 +1095,7 @@ static int rip_iso(struct dw__rip *r, bool is_cd)
         if (!rc && done == 1)
             rc = dw__rip_report_set_output(r->rep, DW__RR_OUT_IMAGE, path);
     }
+#undef IN_SESSION
     return rc;
 }
 
@@ -1663,9 +1681,36 @@ static void rip_release(struct dw__rip *r)
     (DW_RIP_NO_QSCAN | DW_RIP_READ_OFFSET | DW_RIP_NO_ACCURATERIP | DW_RIP_SUBCHANNEL |     \
      DW_RIP_TOC | DW_RIP_RESUME | DW_RIP_HTOA_FILE | DW_RIP_OVERWRITE)
 
+static int rip_main(struct dw_drive *drive, const struct dw_rip_opts *opts, int session,
+                    const struct dw_callbacks *cb, struct dw_rip_report **report,
+                    struct dw_error_detail *err);
+
 int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
            const struct dw_callbacks *cb, struct dw_rip_report **report,
            struct dw_error_detail *err)
+{
+    return rip_main(drive, opts, 0, cb, report, err);
+}
+
+int dw_rip_session(struct dw_drive *drive, const struct dw_rip_opts *opts, int session,
+                   const struct dw_callbacks *cb, struct dw_rip_report **report,
+                   struct dw_error_detail *err)
+{
+    if (report)
+        *report = NULL;
+    if (session < 1 || !opts || opts->format != DW_RIP_ISO) {
+        if (err)
+            memset(err, 0, sizeof(*err));
+        return dw__set_error(err, DW_EINVAL,
+                             session < 1 ? "a session number starts at 1"
+                                         : "one session is ripped with --format iso only");
+    }
+    return rip_main(drive, opts, session, cb, report, err);
+}
+
+static int rip_main(struct dw_drive *drive, const struct dw_rip_opts *opts, int session,
+                    const struct dw_callbacks *cb, struct dw_rip_report **report,
+                    struct dw_error_detail *err)
 {
     struct dw__rip r = {0};
     struct dw_error_detail local;
@@ -1693,6 +1738,7 @@ int dw_rip(struct dw_drive *drive, const struct dw_rip_opts *opts,
     r.err = err;
     r.rep = rep;
     r.lock_fd = -1;
+    r.session = session;
     r.retries = opts->data_retries < 0 ? DEFAULT_DATA_RETRIES : opts->data_retries;
     r.secure_have_c2 = true;
     r.cache_defeat_sectors = 2000;

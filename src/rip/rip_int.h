@@ -33,6 +33,7 @@ struct dw__rip {
     char image_path[4096], cue_path[4096], log_path[4096], report_path[4096];
     const char *name;
     const char *source; /* the source's address, for messages */
+    int session;        /* dw_rip_session: the one session to rip, 0 = all */
     int retries;
     struct dw__outfile image, log;
     /* Outputs written and finished (flushed, fsynced, closed as NAME.part)

@@ -1009,7 +1009,8 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             break;
         case 10: /* 0023h Formattable (BD: no certification flags) */
             code = 0x0023;
-            current = have && (profile == 0x1A || profile == 0x41 || profile == 0x43);
+            current = have && (profile == 0x1A || profile == 0x41 || profile == 0x43 ||
+                               profile == 0x14 || profile == 0x13);
             n = feature(f, code, 0, false, current, d, 8);
             break;
         case 11: /* 0024h Hardware Defect Management: BD-RE */
@@ -1017,9 +1018,9 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             current = have && profile == 0x43;
             n = feature(f, code, 1, false, current, d, 4);
             break;
-        case 12: /* 0026h Restricted Overwrite (DVD-RW 13h, not modelled) */
+        case 12: /* 0026h Restricted Overwrite: DVD-RW 13h */
             code = 0x0026;
-            current = false;
+            current = have && profile == 0x13;
             n = feature(f, code, 0, false, current, d, 0);
             break;
         case 13: /* 002Ah DVD+RW: Write */

@@ -85,7 +85,7 @@ static enum dw__emu_family family_of(int profile)
 
 static bool overwritable(int profile)
 {
-    return profile == 0x1A || profile == 0x43;
+    return profile == 0x1A || profile == 0x43 || profile == 0x13;
 }
 
 int32_t dw__emu_medium_sectors(const struct dw__emu_medium *m)
@@ -759,7 +759,7 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
         sf_loaded = true;
         kind_index = -1;
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-            if (kinds[i].profile == m->profile &&
+            if (kinds[i].profile == (m->profile == 0x13 ? 0x14 : m->profile) && /* DVD-RW */
                 (kind_index < 0 || (kind && !strcasecmp(kind, kinds[i].name))))
                 kind_index = (int)i; /* bdr and bdrdl share a profile */
         if (kind_index < 0 || w->total_sectors <= 0) {
@@ -825,7 +825,7 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
     }
     m->status = DW_STATUS_BLANK;
     m->erasable = m->profile == 0x0A || m->profile == 0x14 || m->profile == 0x1A ||
-                  m->profile == 0x43;
+                  m->profile == 0x43 || m->profile == 0x13;
     w->slot_bytes = m->family == DW_EMU_CD ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
     w->slot_base = m->family == DW_EMU_CD ? -150 : 0;
     m->store.raw = m->family == DW_EMU_CD;

@@ -38,6 +38,10 @@
  *               reader finds on such a disc: the TOC from the lead-in's
  *               mode-1 Q (points A0h, A1h, A2h and the tracks), pregaps,
  *               indexes, ISRC and MCN from the program area's Q.
+ *   DVD-RW      FORMAT UNIT 00h/10h (full) or 15h (quick) turns a sequential
+ *               DVD-RW (14h) into restricted overwrite (13h), which 13h
+ *               (quick grow) leaves as it is (the whole disc is formatted
+ *               already); then WRITE anywhere inside.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +56,7 @@
 
 static bool overwritable(const struct dw__emu_medium *m)
 {
-    return m->profile == 0x1A || m->profile == 0x43;
+    return m->profile == 0x1A || m->profile == 0x43 || m->profile == 0x13;
 }
 
 static bool dvd_minus(const struct dw__emu_medium *m)
@@ -1222,7 +1226,8 @@ void dw__emu_format_unit(struct dw_emu *e, struct dw__emu_cmd *c)
     unsigned type = 0;
     uint32_t blocks = 0xFFFFFFFFu;
 
-    if (!w || !(m->profile == 0x1A || m->profile == 0x43 || m->profile == 0x41)) {
+    if (!w || !(m->profile == 0x1A || m->profile == 0x43 || m->profile == 0x41 ||
+                m->profile == 0x14 || m->profile == 0x13)) {
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x30, 0x06);
         return;
     }
@@ -1239,12 +1244,24 @@ void dw__emu_format_unit(struct dw_emu *e, struct dw__emu_cmd *c)
         blocks = dw__emu_get32(d + 4);
         type = d[8] >> 2;
     } else {
-        type = m->profile == 0x1A ? 0x26 : 0x00;
+        type = m->profile == 0x1A ? 0x26 : m->profile == 0x14 ? 0x15 : 0x00;
     }
     switch (m->profile) {
     case 0x1A: /* DVD+RW basic format: the whole disc */
         if (type != 0x26)
             goto bad;
+        blocks = (uint32_t)w->total_sectors;
+        break;
+    case 0x14: /* DVD-RW sequential: full or quick, to restricted overwrite */
+    case 0x13: /* restricted overwrite: again, or quick grow (13h) */
+        if (type != 0x00 && type != 0x10 && type != 0x15 &&
+            !(type == 0x13 && m->profile == 0x13))
+            goto bad;
+        if (type == 0x13 && w->formatted) { /* quick grow: the data stays */
+            dw__emu_done(c, (c->cdb[1] & 0x10) ? 4 + (size_t)dw__emu_get16(d + 2) : 0);
+            return;
+        }
+        m->profile = 0x13;
         blocks = (uint32_t)w->total_sectors;
         break;
     case 0x43: /* BD-RE: full format, with or without spare areas */
@@ -1585,6 +1602,8 @@ void dw__emu_wread_format_capacities(struct dw_emu *e, struct dw__emu_cmd *c)
         static const uint8_t dvdprw[] = {0x26};
         static const uint8_t bdre[] = {0x00, 0x30, 0x31};
         static const uint8_t bdr[] = {0x00, 0x32};
+        static const uint8_t dvdrw[] = {0x00, 0x10, 0x15};
+        static const uint8_t dvdrw_ro[] = {0x00, 0x10, 0x13, 0x15};
         const uint8_t *types = NULL;
         size_t n = 0;
         if (m->profile == 0x1A) {
@@ -1593,6 +1612,12 @@ void dw__emu_wread_format_capacities(struct dw_emu *e, struct dw__emu_cmd *c)
         } else if (m->profile == 0x43) {
             types = bdre;
             n = sizeof(bdre);
+        } else if (m->profile == 0x14) {
+            types = dvdrw;
+            n = sizeof(dvdrw);
+        } else if (m->profile == 0x13) {
+            types = dvdrw_ro;
+            n = sizeof(dvdrw_ro);
         } else if (m->profile == 0x41 && w->track_count == 0) {
             types = bdr;
             n = sizeof(bdr);

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # discwright burn PATH... --append: a three-session disc (burn, append new
-# files, append a file that replaces an old one) on emulated CD-R, DVD+R
-# and BD-R, read by xorriso through the emulator: -toc lists three
+# files, append a file that replaces an old one) on emulated CD-R, DVD+R,
+# BD-R and DVD-R (multi-border), read by xorriso through the emulator: -toc lists three
 # sessions at the LBAs discwright reported, the newest tree holds every
 # file with the content of its newest version (extracted and compared
 # with the sources), and the second session's own tree still holds the
-# old version.  On DVD+RW, BD-RE and a stdio: file the ISO grows in place
+# old version.  On DVD+RW, BD-RE, a DVD-RW formatted to restricted
+# overwrite and a stdio: file the ISO grows in place
 # (one session, the newest tree).  --close then --append is refused, a
 # plain burn of a written disc names --append, and an addition larger
 # than the free space is refused before writing.
@@ -43,7 +44,13 @@ newest_tree_ok() {
 
 three_burns() { # KIND: burn, append, append with a replaced file
   local kind=$1
-  EMU_CONFIG="blank=$kind capacity=40000 state=$work/$kind.state"
+  EMU_CONFIG="blank=${kind%-ro} capacity=40000 state=$work/$kind.state"
+  if [ "$kind" = dvdrw-ro ]; then # FORMAT UNIT: sequential to restricted overwrite
+    expect_exit 0 "$kind: format a sequential DVD-RW" -- emu "$DW" format --drive "$EMU_DEVICE"
+    EMU_CONFIG="state=$work/$kind.state"
+    expect_exit 0 "$kind: info" -- emu "$DW" info "$EMU_DEVICE"
+    expect_stdout "DVD-RW overwrite" "$kind: the DVD-RW is in restricted overwrite (13h)"
+  fi
   expect_exit 0 "$kind: burn --append of a blank medium" -- \
     emu "$DW" burn "$src/s1" --append --volid MULTI --drive "$EMU_DEVICE"
   lba1=$(sed -n 's/.*track at LBA \([0-9]*\)$/\1/p' "$work/out.txt")
@@ -57,7 +64,7 @@ three_burns() { # KIND: burn, append, append with a replaced file
   lba3=$(sed -n 's/.*track at LBA \([0-9]*\)$/\1/p' "$work/out.txt")
 }
 
-for kind in cdr dvdpr bdr; do
+for kind in cdr dvdpr bdr dvdr; do
   three_burns "$kind"
   expect_stdout "the disc stays appendable" "$kind: says the disc stays appendable"
   emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/toc.txt" 2>&1
@@ -78,10 +85,35 @@ for kind in cdr dvdpr bdr; do
   cmp -s "$work/y" "$src/s1/docs/a.txt" &&
     ok "$kind: session 2 (LBA $lba2) still holds the first a.txt" ||
     bad "$kind: session 2's /docs/a.txt differs"
+  # info: every session with its start and its volume id.
+  expect_exit 0 "$kind: info of the three-session disc" -- emu "$DW" info "$EMU_DEVICE"
+  grep -q "^sessions: 3 " "$work/out.txt" &&
+    grep -q "^  session 1: start LBA $lba1, .* ISO 9660 volume 'MULTI'$" "$work/out.txt" &&
+    grep -q "^  session 2: start LBA $lba2, .* ISO 9660 volume 'MULTI'$" "$work/out.txt" &&
+    grep -q "^  session 3: start LBA $lba3, .* ISO 9660 volume 'MULTI'$" "$work/out.txt" &&
+    ok "$kind: info lists 3 sessions at $lba1 $lba2 $lba3, each volume 'MULTI'" ||
+    bad "$kind: info: $(grep -e '^sessions' -e '^  session' "$work/out.txt" | tr '\n' ' ')"
+  # rip --session 2 equals the sectors xorriso reads of session 2.
+  len2=$(sed -n 's/^  session 2: start LBA [0-9]*, \([0-9]*\) sectors.*/\1/p' "$work/out.txt")
+  expect_exit 0 "$kind: rip --format iso --session 2" -- \
+    emu "$DW" rip "$EMU_DEVICE" --format iso --session 2 -o "$work/rip-$kind" -n s2
+  got=$(($(stat -c %s "$work/rip-$kind/s2.iso") / 2048))
+  rm -f "$work/cm.bin"
+  emu_tool xorriso -indev "$EMU_DEVICE" -check_media what=disc min_lba="$lba2" \
+    max_lba=$((lba2 + got - 1)) data_to="$work/cm.bin" -- >/dev/null 2>&1
+  [ "$got" -gt 0 ] && [ "$got" -le "$len2" ] &&
+    tail -c +$((lba2 * 2048 + 1)) "$work/cm.bin" | head -c $((got * 2048)) |
+    cmp -s - "$work/rip-$kind/s2.iso" &&
+    ok "$kind: s2.iso ($got sectors) equals xorriso -check_media data_to= of LBA $lba2..." ||
+    bad "$kind: s2.iso ($got of $len2 sectors) differs from what xorriso read"
+  expect_exit 1 "$kind: rip --session 4" -- \
+    emu "$DW" rip "$EMU_DEVICE" --format iso --session 4 -o "$work/rip-$kind" -n s4
+  expect_stderr "has 3 sessions (1-3): there is no session 4" "  names the sessions there are"
+  [ ! -e "$work/rip-$kind/s4.iso" ] && ok "  no s4.iso" || bad "  s4.iso was written"
 done
 
 # Growth on overwritable media: one session, the newest tree.
-for kind in dvdprw bdre; do
+for kind in dvdprw bdre dvdrw-ro; do
   three_burns "$kind"
   expect_stdout "growing the ISO volume" "$kind: says it grows the volume"
   emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/toc.txt" 2>&1
@@ -111,6 +143,18 @@ if have iso-info; then
     bad "iso-info -l: $(head -5 "$work/isoinfo.txt" | tr '\n' ' ')"
 fi
 
+# --md5: the imported files keep their MD5s, the new ones get theirs.
+md5iso=$work/md5.iso
+expect_exit 0 "stdio: --md5 first session" -- "$DW" burn "$src/s1" --md5 --append --drive "stdio:$md5iso"
+expect_exit 0 "stdio: --md5 second" -- "$DW" burn "$src/s2" --md5 --append --drive "stdio:$md5iso"
+expect_exit 0 "verify of the grown file against its MD5 tags" -- "$DW" verify "stdio:$md5iso"
+expect_stdout "4 files, 4 with an MD5 tag: 4 match" "  every file of both sessions has its tag and matches"
+xorriso -md5 on -indev "$md5iso" -check_md5_r FAILURE / -- >"$work/md5.txt" 2>&1
+grep -q "File contents and their MD5 checksums match" "$work/md5.txt" &&
+  ! grep -q "no MD5" "$work/md5.txt" &&
+  ok "  xorriso -check_md5_r: every file has an MD5 and matches" ||
+  bad "  xorriso -check_md5_r: $(tail -3 "$work/md5.txt" | tr '\n' ' ')"
+
 # --close, then --append: refused; a plain burn names --append.
 EMU_CONFIG="blank=dvdpr capacity=40000 state=$work/close.state"
 expect_exit 0 "dvdpr: first session, left open" -- \
@@ -129,6 +173,9 @@ emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/toc.txt" 2>&1
 grep -q "is closed" "$work/toc.txt" && [ "$(grep -c '^ISO session' "$work/toc.txt")" -eq 2 ] &&
   ok "  xorriso: closed, 2 sessions" ||
   bad "  xorriso: $(grep -e '^Media status' -e '^ISO session' "$work/toc.txt" | tr '\n' ' ')"
+expect_exit 2 "rip --session without --format iso" -- \
+  "$DW" rip "$iso" --session 1 -o "$work/rip-x"
+expect_stderr "add --format iso" "  is a usage error naming --format iso"
 expect_exit 2 "--close without --append" -- "$DW" burn "$src/s1" --close --drive "stdio:$work/c.iso"
 expect_stderr "--close goes with --append" "  is a usage error naming --append"
 

@@ -238,6 +238,64 @@ static void test_burn_and_readback(void **state)
     assert_non_null(strstr(err.message, "burn it again"));
 }
 
+/* burn --append on a stdio: file: the first burn writes at LBA 0; the
+ * second imports that tree, replaces /a.txt and grows the volume after its
+ * end (32-sector aligned); a third import sees the grown tree: the new
+ * /a.txt (its size) and the old /sub/b.txt, both from the medium. */
+static void test_append_grows_stdio(void **state)
+{
+    (void)state;
+    const char *first[] = {path_in("src")}, *second[] = {path_in("other")};
+    const char *third[] = {path_in("src/sub")};
+    struct dw_build *b = NULL;
+    struct dw_build_append_info ai;
+    struct dw_error_detail err;
+    struct dw_burn_result res;
+    char drive[600];
+    uint32_t lba;
+    snprintf(drive, sizeof(drive), "stdio:%s", path_in("grown.iso"));
+    assert_int_equal(dw_build_new_append(first, 1, NULL, NULL, &b, &err), DW_EINVAL);
+    assert_null(b);
+    assert_int_equal(dw_build_new_append(first, 1, NULL, drive, &b, &err), 0);
+    assert_int_equal(dw_build_append_info(b, &ai), 0);
+    assert_false(ai.imported);
+    assert_int_equal(ai.session_lba, 0);
+    if (dw_build_burn(b, drive, NULL, NULL, &res, &err))
+        fail_msg("first burn: %s", err.message);
+    int64_t first_sectors = res.image_bytes / 2048;
+    dw_build_free(b);
+
+    assert_int_equal(dw_build_new_append(second, 1, NULL, drive, &b, &err), 0);
+    assert_int_equal(dw_build_append_info(b, &ai), 0);
+    assert_true(ai.imported && ai.grown);
+    assert_int_equal(ai.import_lba, 0);
+    assert_true(ai.session_lba >= first_sectors && ai.session_lba % 32 == 0);
+    IsoNode *sub_b = node_at(b, "/sub/b.txt"), *a = node_at(b, "/a.txt");
+    assert_non_null(sub_b);
+    assert_non_null(a);
+    assert_int_equal(iso_file_get_old_image_lba((IsoFile *)sub_b, &lba, 0), 1);
+    assert_int_equal(iso_file_get_old_image_lba((IsoFile *)a, &lba, 0), 0); /* new */
+    assert_int_equal(iso_file_get_size((IsoFile *)a), strlen("another alpha\n"));
+    if (dw_build_burn(b, drive, NULL, NULL, &res, &err))
+        fail_msg("second burn: %s", err.message);
+    assert_int_equal(res.start_lba, ai.session_lba);
+    int32_t second_lba = ai.session_lba;
+    dw_build_free(b);
+
+    /* /b.txt at the root this time: a new name, nothing replaced. */
+    assert_int_equal(dw_build_new_append(third, 1, NULL, drive, &b, &err), 0);
+    assert_int_equal(dw_build_append_info(b, &ai), 0);
+    assert_true(ai.imported && ai.session_lba > second_lba);
+    a = node_at(b, "/a.txt");
+    assert_non_null(a);
+    assert_int_equal(iso_file_get_old_image_lba((IsoFile *)a, &lba, 0), 1);
+    assert_true((int32_t)lba >= second_lba); /* written by the second burn */
+    assert_int_equal(iso_file_get_size((IsoFile *)a), strlen("another alpha\n"));
+    assert_non_null(node_at(b, "/sub/b.txt"));
+    assert_non_null(node_at(b, "/b.txt"));
+    dw_build_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_existing_output),
         cmocka_unit_test(test_stop_leaves_nothing),
         cmocka_unit_test(test_burn_and_readback),
+        cmocka_unit_test(test_append_grows_stdio),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -521,6 +521,63 @@ static void test_parse_disc_info(void **state)
     assert_int_equal(dw__mmc_parse_disc_info(buf, sizeof(buf), &di), DW_EPARSE);
 }
 
+/* ---- READ TRACK INFORMATION ------------------------------------------------ */
+
+static void test_track_info(void **state)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX], buf[36];
+    struct dw__mmc_track_info ti;
+    (void)state;
+
+    assert_int_equal(dw__mmc_build_read_track_info(cdb, 0x0102, 36), 10);
+    assert_int_equal(cdb[0], 0x52);
+    assert_int_equal(cdb[1], 0x01); /* track number addressing */
+    assert_int_equal(cdb[2] | cdb[3], 0);
+    assert_int_equal(cdb[4], 0x01);
+    assert_int_equal(cdb[5], 0x02);
+    assert_int_equal(cdb[7] << 8 | cdb[8], 36);
+
+    /* track 2 of session 2 of a DVD+R: LBA 192, 48 sectors */
+    memset(buf, 0, sizeof(buf));
+    buf[1] = 34;
+    buf[2] = 2;
+    buf[3] = 2;
+    buf[11] = 192;
+    buf[27] = 48;
+    assert_int_equal(dw__mmc_parse_track_info(buf, sizeof(buf), &ti), 0);
+    assert_int_equal(ti.track, 2);
+    assert_int_equal(ti.session, 2);
+    assert_false(ti.blank);
+    assert_int_equal(ti.start_lba, 192);
+    assert_int_equal(ti.size_sectors, 48);
+    /* the MSBs of the numbers in bytes 32-33 */
+    buf[32] = 1;
+    buf[33] = 1;
+    assert_int_equal(dw__mmc_parse_track_info(buf, sizeof(buf), &ti), 0);
+    assert_int_equal(ti.track, 258);
+    assert_int_equal(ti.session, 258);
+    /* a reply of 28 bytes has no MSBs: they are not read */
+    buf[1] = 26;
+    assert_int_equal(dw__mmc_parse_track_info(buf, 28, &ti), 0);
+    assert_int_equal(ti.track, 2);
+    buf[1] = 34;
+    buf[32] = buf[33] = 0;
+    /* the invisible track of an open disc */
+    buf[6] = 0x40;
+    assert_int_equal(dw__mmc_parse_track_info(buf, sizeof(buf), &ti), 0);
+    assert_true(ti.blank);
+    /* refused: short, a length that claims less, track 0, a start past 2^31-1 */
+    assert_int_equal(dw__mmc_parse_track_info(buf, 27, &ti), DW_EPARSE);
+    buf[1] = 20;
+    assert_int_equal(dw__mmc_parse_track_info(buf, sizeof(buf), &ti), DW_EPARSE);
+    buf[1] = 34;
+    buf[2] = 0;
+    assert_int_equal(dw__mmc_parse_track_info(buf, sizeof(buf), &ti), DW_EPARSE);
+    buf[2] = 2;
+    buf[8] = 0x80;
+    assert_int_equal(dw__mmc_parse_track_info(buf, sizeof(buf), &ti), DW_EPARSE);
+}
+
 /* ---- READ TOC -------------------------------------------------------------- */
 
 static size_t put_toc_entry(uint8_t *p, unsigned adr_control, int track, int32_t lba)
@@ -1343,6 +1400,7 @@ int main(void)
         cmocka_unit_test(test_build_spc),
         cmocka_unit_test(test_build_config_disc_info_capacity),
         cmocka_unit_test(test_build_read_toc),
+        cmocka_unit_test(test_track_info),
         cmocka_unit_test(test_build_read_subchannel),
         cmocka_unit_test(test_build_reads),
         cmocka_unit_test(test_parse_inquiry),
