@@ -68,9 +68,12 @@ static unsigned cost(int alg)
 {
     bool sha_ni = dw__nettle_sha_ni();
     switch (alg) {
-    case ALG_MD5: return 16;
-    case ALG_SHA1: return sha_ni ? 6 : 14;
-    default: return sha_ni ? 7 : 30;
+    case ALG_MD5:
+        return 16;
+    case ALG_SHA1:
+        return sha_ni ? 6 : 14;
+    default:
+        return sha_ni ? 7 : 30;
     }
 }
 
@@ -189,7 +192,8 @@ static void ring_feed(struct ring *r, const uint8_t *p, size_t n)
     while (n) {
         size_t room = SLOT_BYTES - r->filling;
         size_t k = n < room ? n : room;
-        memcpy(r->slots + (size_t)(r->published % RING_SLOTS) * SLOT_BYTES + r->filling, p, k);
+        memcpy(r->slots + (size_t)(r->published % RING_SLOTS) * SLOT_BYTES + r->filling,
+               p, k);
         r->filling += k;
         p += k;
         n -= k;
@@ -268,7 +272,8 @@ void dw__hashset_update(struct dw__hashset *s, const void *data, size_t bytes)
 
 /* Digests of stream st (its algorithms in which) into out; the contexts
  * restart. */
-static void digest_stream(struct dw__hashset *s, int st, unsigned which, struct dw_digests *out)
+static void digest_stream(struct dw__hashset *s, int st, unsigned which,
+                          struct dw_digests *out)
 {
     uint8_t d[SHA256_DIGEST_SIZE];
     if (which & DW_HASH_MD5) {
@@ -323,8 +328,8 @@ void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image)
     image->which = s->image_which;
     image->bytes = s->image_bytes;
     if (s->image_which & DW_HASH_CRC32)
-        image->crc32 = (uint32_t)crc32_combine(s->image_crc, s->track_crc,
-                                               (z_off_t)s->track_bytes);
+        image->crc32 =
+            (uint32_t)crc32_combine(s->image_crc, s->track_crc, (z_off_t)s->track_bytes);
     if (s->first_track)
         image_from_track(s);
     digest_stream(s, IMAGE, s->image_which, image);
