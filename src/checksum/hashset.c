@@ -81,7 +81,8 @@ static unsigned cost(int alg)
  * to the worker (the track's stays here, beside CRC-32 and the caller's own
  * work); during the first track the units go, dearest first, to the thread
  * with less work so far, the caller's starting with its CRC-32 and the
- * rest of its loop (AccurateRip, I/O), counted as 4 + 3. */
+ * rest of its loop (AccurateRip, I/O), counted as 4 + 3.  A lone digest
+ * stays here. */
 static void plan(struct dw__hashset *s)
 {
     unsigned shared = 0, track = 0, image = 0;
@@ -120,6 +121,10 @@ static void plan(struct dw__hashset *s)
             here += best_cost;
         }
     }
+    /* One digest and nothing else: a worker would only add the copy. */
+    bool crc = (s->image_which | s->track_which) & DW_HASH_CRC32;
+    if (!crc && s->on_worker == s->active && !(s->active & (s->active - 1)))
+        s->on_worker = 0;
 }
 
 static void *worker_main(void *arg)
