@@ -49,6 +49,19 @@ struct dw__hashset {
     struct ring *ring; /* NULL until the worker has work */
 };
 
+uint32_t dw__crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t bytes_b)
+{
+    /* crc32_combine(a, b, n) is a's CRC register advanced over n zero
+     * bytes, xor b; the advance composes, so it goes in steps that fit. */
+    uLong a = crc_a;
+    const uint64_t step = UINT64_C(1) << 30;
+    while (bytes_b > step) {
+        a = crc32_combine(a, 0, (z_off_t)step);
+        bytes_b -= step;
+    }
+    return (uint32_t)crc32_combine(a, crc_b, (z_off_t)bytes_b);
+}
+
 static void run_units(struct dw__hashset *s, unsigned units, const uint8_t *p, size_t n)
 {
     for (int st = TRACK; st <= IMAGE; st++) {
@@ -316,7 +329,8 @@ void dw__hashset_track_end(struct dw__hashset *s, struct dw_digests *track)
     track->bytes = s->track_bytes;
     if (s->track_which & DW_HASH_CRC32)
         track->crc32 = (uint32_t)s->track_crc;
-    s->image_crc = crc32_combine(s->image_crc, s->track_crc, (z_off_t)s->track_bytes);
+    s->image_crc = dw__crc32_join((uint32_t)s->image_crc, (uint32_t)s->track_crc,
+                                  s->track_bytes);
     if (s->first_track)
         image_from_track(s);
     digest_stream(s, TRACK, s->track_which, track);
@@ -333,8 +347,8 @@ void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image)
     image->which = s->image_which;
     image->bytes = s->image_bytes;
     if (s->image_which & DW_HASH_CRC32)
-        image->crc32 =
-            (uint32_t)crc32_combine(s->image_crc, s->track_crc, (z_off_t)s->track_bytes);
+        image->crc32 = dw__crc32_join((uint32_t)s->image_crc, (uint32_t)s->track_crc,
+                                      s->track_bytes);
     if (s->first_track)
         image_from_track(s);
     digest_stream(s, IMAGE, s->image_which, image);
