@@ -329,8 +329,8 @@ void dw__hashset_track_end(struct dw__hashset *s, struct dw_digests *track)
     track->bytes = s->track_bytes;
     if (s->track_which & DW_HASH_CRC32)
         track->crc32 = (uint32_t)s->track_crc;
-    s->image_crc = dw__crc32_join((uint32_t)s->image_crc, (uint32_t)s->track_crc,
-                                  s->track_bytes);
+    s->image_crc =
+        dw__crc32_join((uint32_t)s->image_crc, (uint32_t)s->track_crc, s->track_bytes);
     if (s->first_track)
         image_from_track(s);
     digest_stream(s, TRACK, s->track_which, track);
