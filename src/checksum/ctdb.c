@@ -15,6 +15,7 @@
 #include "discwright/discid.h"
 #include "discwright/errors.h"
 #include "checksum/discid_int.h"
+#include "checksum/hashset.h"
 
 #define CTDB_TEXT_CHARS 800
 #define DW_CTDB_SECTOR_SAMPLES 588
@@ -212,7 +213,7 @@ int dw_ctdb_calc_final(const struct dw_ctdb_calc *c, struct dw_ctdb_checksums *o
         if (hi > c->pos)
             hi = c->pos;
         if (hi > lo)
-            disc = crc32_combine(disc, c->track_crc[i], (z_off_t)(hi - lo));
+            disc = dw__crc32_join((uint32_t)disc, c->track_crc[i], hi - lo);
     }
     out->crc32 = (uint32_t)disc;
     out->track_count = c->track_count;

@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include "discwright/accuraterip.h"
 #include "discwright/errors.h"
+#include "checksum/hashset.h"
 
 struct dw_eac_crc {
     uLong copy;
@@ -95,8 +96,8 @@ void dw_eac_crc_update(struct dw_eac_crc *e, const void *pcm, size_t bytes)
         size_t n = 2 * run;
         if (n >= JOIN_RUN_BYTES) {
             uLong c = crc_feed(crc32(0L, Z_NULL, 0), p + 2 * i, n);
-            e->copy = crc32_combine(e->copy, c, (z_off_t)n);
-            e->nonull = crc32_combine(e->nonull, c, (z_off_t)n);
+            e->copy = dw__crc32_join((uint32_t)e->copy, (uint32_t)c, n);
+            e->nonull = dw__crc32_join((uint32_t)e->nonull, (uint32_t)c, n);
         } else if (n) {
             e->copy = crc_feed(e->copy, p + 2 * i, n);
             e->nonull = crc_feed(e->nonull, p + 2 * i, n);

@@ -49,6 +49,19 @@ struct dw__hashset {
     struct ring *ring; /* NULL until the worker has work */
 };
 
+uint32_t dw__crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t bytes_b)
+{
+    /* crc32_combine(a, b, n) is a's CRC register advanced over n zero
+     * bytes, xor b; the advance composes, so it goes in steps that fit. */
+    uLong a = crc_a;
+    const uint64_t step = UINT64_C(1) << 30;
+    while (bytes_b > step) {
+        a = crc32_combine(a, 0, (z_off_t)step);
+        bytes_b -= step;
+    }
+    return (uint32_t)crc32_combine(a, crc_b, (z_off_t)bytes_b);
+}
+
 static void run_units(struct dw__hashset *s, unsigned units, const uint8_t *p, size_t n)
 {
     for (int st = TRACK; st <= IMAGE; st++) {
@@ -68,9 +81,12 @@ static unsigned cost(int alg)
 {
     bool sha_ni = dw__nettle_sha_ni();
     switch (alg) {
-    case ALG_MD5: return 16;
-    case ALG_SHA1: return sha_ni ? 6 : 14;
-    default: return sha_ni ? 7 : 30;
+    case ALG_MD5:
+        return 16;
+    case ALG_SHA1:
+        return sha_ni ? 6 : 14;
+    default:
+        return sha_ni ? 7 : 30;
     }
 }
 
@@ -78,7 +94,8 @@ static unsigned cost(int alg)
  * to the worker (the track's stays here, beside CRC-32 and the caller's own
  * work); during the first track the units go, dearest first, to the thread
  * with less work so far, the caller's starting with its CRC-32 and the
- * rest of its loop (AccurateRip, I/O), counted as 4 + 3. */
+ * rest of its loop (AccurateRip, I/O), counted as 4 + 3.  A lone digest
+ * stays here. */
 static void plan(struct dw__hashset *s)
 {
     unsigned shared = 0, track = 0, image = 0;
@@ -117,6 +134,10 @@ static void plan(struct dw__hashset *s)
             here += best_cost;
         }
     }
+    /* One digest and nothing else: a worker would only add the copy. */
+    bool crc = (s->image_which | s->track_which) & DW_HASH_CRC32;
+    if (!crc && s->on_worker == s->active && !(s->active & (s->active - 1)))
+        s->on_worker = 0;
 }
 
 static void *worker_main(void *arg)
@@ -189,7 +210,8 @@ static void ring_feed(struct ring *r, const uint8_t *p, size_t n)
     while (n) {
         size_t room = SLOT_BYTES - r->filling;
         size_t k = n < room ? n : room;
-        memcpy(r->slots + (size_t)(r->published % RING_SLOTS) * SLOT_BYTES + r->filling, p, k);
+        memcpy(r->slots + (size_t)(r->published % RING_SLOTS) * SLOT_BYTES + r->filling,
+               p, k);
         r->filling += k;
         p += k;
         n -= k;
@@ -268,7 +290,8 @@ void dw__hashset_update(struct dw__hashset *s, const void *data, size_t bytes)
 
 /* Digests of stream st (its algorithms in which) into out; the contexts
  * restart. */
-static void digest_stream(struct dw__hashset *s, int st, unsigned which, struct dw_digests *out)
+static void digest_stream(struct dw__hashset *s, int st, unsigned which,
+                          struct dw_digests *out)
 {
     uint8_t d[SHA256_DIGEST_SIZE];
     if (which & DW_HASH_MD5) {
@@ -306,7 +329,8 @@ void dw__hashset_track_end(struct dw__hashset *s, struct dw_digests *track)
     track->bytes = s->track_bytes;
     if (s->track_which & DW_HASH_CRC32)
         track->crc32 = (uint32_t)s->track_crc;
-    s->image_crc = crc32_combine(s->image_crc, s->track_crc, (z_off_t)s->track_bytes);
+    s->image_crc =
+        dw__crc32_join((uint32_t)s->image_crc, (uint32_t)s->track_crc, s->track_bytes);
     if (s->first_track)
         image_from_track(s);
     digest_stream(s, TRACK, s->track_which, track);
@@ -323,8 +347,8 @@ void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image)
     image->which = s->image_which;
     image->bytes = s->image_bytes;
     if (s->image_which & DW_HASH_CRC32)
-        image->crc32 = (uint32_t)crc32_combine(s->image_crc, s->track_crc,
-                                               (z_off_t)s->track_bytes);
+        image->crc32 = dw__crc32_join((uint32_t)s->image_crc, (uint32_t)s->track_crc,
+                                      s->track_bytes);
     if (s->first_track)
         image_from_track(s);
     digest_stream(s, IMAGE, s->image_which, image);

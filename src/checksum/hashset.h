@@ -46,6 +46,11 @@ void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image);
 /* Stop the worker and free; NULL is a no-op. */
 void dw__hashset_free(struct dw__hashset *s);
 
+/* The CRC-32 (zlib's) of A then B from crc_a, crc_b and B's length, as
+ * zlib's crc32_combine, for any 64-bit length (zlib's z_off_t may be 32
+ * bits wide). */
+uint32_t dw__crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t bytes_b);
+
 /* hash.c: whether a hash made now may use a worker thread
  * (dw_hash_set_threads: 1 never, 2 or more always, 0 with more than one
  * CPU online), and the lowercase hex of n bytes into out[2n + 1]. */

@@ -69,7 +69,8 @@ static const char *impl_of(const void *fn, const char *prefix)
 static void ask_nettle(void)
 {
 #if defined(__x86_64__)
-    sha1_impl = impl_of((const void *)(uintptr_t)&nettle_sha1_compress, "_nettle_sha1_compress_");
+    sha1_impl =
+        impl_of((const void *)(uintptr_t)&nettle_sha1_compress, "_nettle_sha1_compress_");
     sha256_impl = impl_of(dlsym(RTLD_DEFAULT, "_nettle_sha256_compress"),
                           "_nettle_sha256_compress_");
 #endif

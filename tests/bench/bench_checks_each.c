@@ -44,12 +44,36 @@ static int64_t track_sectors(const struct pass *p, int t)
 }
 
 enum check {
-    C_READ, C_CRC32, C_MD5, C_SHA1, C_SHA256, C_PAIR_1, C_PAIR_N, C_SET_1, C_SET_N, C_EAC,
-    C_AR, C_CTDB, C_EDC, C_ECC, C_COUNT
+    C_READ,
+    C_CRC32,
+    C_MD5,
+    C_SHA1,
+    C_SHA256,
+    C_PAIR_1,
+    C_PAIR_N,
+    C_SET_1,
+    C_SET_N,
+    C_EAC,
+    C_AR,
+    C_CTDB,
+    C_EDC,
+    C_ECC,
+    C_COUNT
 };
-static const char *const names[C_COUNT] = {
-    "read", "crc32", "md5", "sha1", "sha256", "hash_pair_1thread", "hash_pair_threads",
-    "hashset_1thread", "hashset_threads", "eac_crcs", "accuraterip", "ctdb", "edc", "ecc"};
+static const char *const names[C_COUNT] = {"read",
+                                           "crc32",
+                                           "md5",
+                                           "sha1",
+                                           "sha256",
+                                           "hash_pair_1thread",
+                                           "hash_pair_threads",
+                                           "hashset_1thread",
+                                           "hashset_threads",
+                                           "eac_crcs",
+                                           "accuraterip",
+                                           "ctdb",
+                                           "edc",
+                                           "ecc"};
 
 static double now(clockid_t id)
 {
@@ -88,7 +112,8 @@ static int run(struct pass *p, enum check c, double *cpu, double *wall)
                          (t == p->tracks - 1 ? DW_AR_LAST_TRACK : 0);
         if (c == C_EAC && !(eac[t] = dw_eac_crc_new()))
             return -1;
-        if (c == C_AR && dw_ar_calc_new((uint64_t)track_sectors(p, t) * 588, flags, &ar[t]))
+        if (c == C_AR &&
+            dw_ar_calc_new((uint64_t)track_sectors(p, t) * 588, flags, &ar[t]))
             return -1;
     }
     if (c == C_CTDB) {
@@ -111,21 +136,38 @@ static int run(struct pass *p, enum check c, double *cpu, double *wall)
             const uint8_t *b = p->buf + (size_t)k * S_BYTES;
             size_t bytes = (size_t)m * S_BYTES;
             switch (c) {
-            case C_READ: break;
-            case C_CRC32: crc = crc32_z(crc, b, bytes); break;
-            case C_MD5: md5_update(&md5, bytes, b); break;
-            case C_SHA1: sha1_update(&sha1, bytes, b); break;
-            case C_SHA256: sha256_update(&sha256, bytes, b); break;
+            case C_READ:
+                break;
+            case C_CRC32:
+                crc = crc32_z(crc, b, bytes);
+                break;
+            case C_MD5:
+                md5_update(&md5, bytes, b);
+                break;
+            case C_SHA1:
+                sha1_update(&sha1, bytes, b);
+                break;
+            case C_SHA256:
+                sha256_update(&sha256, bytes, b);
+                break;
             case C_PAIR_1:
             case C_PAIR_N:
                 dw_hash_update(image, b, bytes);
                 dw_hash_update(track, b, bytes);
                 break;
             case C_SET_1:
-            case C_SET_N: dw__hashset_update(set, b, bytes); break;
-            case C_EAC: dw_eac_crc_update(eac[t], b, bytes); break;
-            case C_AR: dw_ar_calc_update(ar[t], b, bytes); break;
-            case C_CTDB: dw_ctdb_calc_update(ctdb, b, bytes); break;
+            case C_SET_N:
+                dw__hashset_update(set, b, bytes);
+                break;
+            case C_EAC:
+                dw_eac_crc_update(eac[t], b, bytes);
+                break;
+            case C_AR:
+                dw_ar_calc_update(ar[t], b, bytes);
+                break;
+            case C_CTDB:
+                dw_ctdb_calc_update(ctdb, b, bytes);
+                break;
             case C_EDC:
                 for (int64_t s = 0; s < m; s++)
                     sink ^= dw_edc_compute(b + (size_t)s * S_BYTES, 2064);
@@ -134,7 +176,8 @@ static int run(struct pass *p, enum check c, double *cpu, double *wall)
                 for (int64_t s = 0; s < m; s++)
                     sink += dw_ecc_check(b + (size_t)s * S_BYTES, false);
                 break;
-            default: break;
+            default:
+                break;
             }
             k += m;
             left_in_track -= m;
@@ -181,14 +224,16 @@ int main(int argc, char **argv)
     struct pass p = {.fp = fopen(argv[1], "rb"), .tracks = atoi(argv[2])};
     int runs = argc > 3 ? atoi(argv[3]) : 3;
     if (!p.fp || p.tracks < 1 || p.tracks > 99 || runs < 1) {
-        fprintf(stderr, "dw-bench-checks: cannot open '%s' or bad TRACKS/RUNS\n", argv[1]);
+        fprintf(stderr, "dw-bench-checks: cannot open '%s' or bad TRACKS/RUNS\n",
+                argv[1]);
         return 2;
     }
     fseeko(p.fp, 0, SEEK_END);
     p.sectors = (int64_t)(ftello(p.fp) / S_BYTES);
     p.buf = malloc((size_t)BLOCK_SECTORS * S_BYTES);
     if (!p.buf || p.sectors < (int64_t)p.tracks * 30) {
-        fprintf(stderr, "dw-bench-checks: '%s' is too short for %d tracks\n", argv[1], p.tracks);
+        fprintf(stderr, "dw-bench-checks: '%s' is too short for %d tracks\n", argv[1],
+                p.tracks);
         return 2;
     }
     double read_cpu = 0, read_wall = 0;

@@ -308,6 +308,26 @@ static void test_hashset_open_track(void **state)
     free(data);
 }
 
+/* dw__crc32_join equals zlib's crc32_combine (whose z_off_t is 64 bits
+ * wide on this LP64 build: the reference) for lengths below, at and far
+ * above the 1 GiB steps it goes in, and joins real data right. */
+static void test_crc32_join(void **state)
+{
+    (void)state;
+    static const uint64_t lengths[] = {0, 1, 2352, (UINT64_C(1) << 30) - 1, UINT64_C(1) << 30,
+                                       (UINT64_C(1) << 30) + 1, UINT64_C(25) << 30,
+                                       (UINT64_C(1) << 40) + 12345};
+    if (sizeof(z_off_t) >= 8)
+        for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++)
+            assert_int_equal(dw__crc32_join(0x12345678u, 0x9abcdef0u, lengths[i]),
+                             (uint32_t)crc32_combine(0x12345678u, 0x9abcdef0u,
+                                                     (z_off_t)lengths[i]));
+    uint8_t *data = random_bytes(100000, 7u);
+    uint32_t a = (uint32_t)crc32(0L, data, 31337), b = (uint32_t)crc32(0L, data + 31337, 68663);
+    assert_int_equal(dw__crc32_join(a, b, 68663), (uint32_t)crc32(0L, data, 100000));
+    free(data);
+}
+
 /* nettle's SHA choice, read from its dispatch, names one of its
  * implementations on x86-64 and agrees with NETTLE_FAT_OVERRIDE when the
  * environment sets it (tests/integration runs --version with it). */
@@ -339,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_threaded_same_digests),
         cmocka_unit_test(test_hashset_tracks_and_image),
         cmocka_unit_test(test_hashset_open_track),
+        cmocka_unit_test(test_crc32_join),
         cmocka_unit_test(test_nettle_sha_impl),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
