@@ -182,6 +182,46 @@ struct dw_build_md5_check {
 DW_API int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
                               struct dw_build_md5_check *res, struct dw_error_detail *err);
 
+/* ---- multi-session ------------------------------------------------------ */
+
+/* What dw_build_new_append found and will do. */
+struct dw_build_append_info {
+    bool imported;          /* the tree of a previous session was imported */
+    int32_t import_lba;     /* the LBA its volume was read from, -1 if none */
+    bool grown;             /* overwritable medium: the volume grows in place
+                               (one session; the first 64 KiB rewritten) */
+    int32_t session_lba;    /* where the new session / tree is written */
+    int profile;            /* MMC-6 profile of the medium */
+    char profile_name[80];  /* libburn's name for it */
+    int64_t free_bytes;     /* room for the new session, -1 unknown */
+};
+
+/* Make the tree of a new session for the medium in drive_address
+ * ("/dev/srN" or "stdio:PATH"), to be burned with dw_build_burn (which
+ * then writes it as that session, burn.h dw_burn_session; opts->flags
+ * DW_BURN_CLOSE closes the disc after it).  The medium is probed with
+ * libburn (dw_burn_medium_probe) and the newest session's ISO 9660 tree
+ * (Rock Ridge names, links, attributes) imported with libisofs
+ * (iso_image_import: the first data track of the last session of an
+ * appendable CD-R/RW, DVD-R/RW, DVD+R or BD-R; the volume at LBA 0 of a
+ * DVD+RW, BD-RE, formatted DVD-RW or stdio: file); then sources are added
+ * as dw_build_new adds them, except that a source at the path of an
+ * imported file replaces it.  The old files stay where they are on the
+ * medium: only the new ones and the directory tree are written (ECMA-119
+ * 6.8.2 volume descriptor set of each session).  A blank medium gets a
+ * first session that stays open.  The volume id and publisher are the old
+ * volume's unless opts gives them.  Errors: as dw_build_new, and
+ * DW_ENOMEDIUM, DW_EMEDIUM (closed or unsuitable disc), DW_EPARSE (the
+ * last session holds no ISO 9660 volume), DW_EREAD, DW_ENODRIVE,
+ * DW_EBUSY.  The drive stays free between this call and the burn. */
+DW_API int dw_build_new_append(const char *const *sources, size_t path_count,
+                               const struct dw_build_opts *opts, const char *drive_address,
+                               struct dw_build **out, struct dw_error_detail *err);
+
+/* What dw_build_new_append decided for b.  DW_EINVAL for a tree made by
+ * dw_build_new. */
+DW_API int dw_build_append_info(const struct dw_build *b, struct dw_build_append_info *info);
+
 /* ---- media management ---------------------------------------------------- */
 
 #define DW_FORMAT_NO_SPARE 0x1u /* BD-RE/BD-R: no spare areas (no defect

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include "discwright/errors.h"
 #include "discwright/progress.h"
 #include "discwright/version.h"
@@ -51,18 +52,34 @@ struct dw_burn_opts {
                         offset N puts audio N samples later on the disc than
                         it was sent, so our CD writer sends the image's
                         audio N samples ahead to make the disc equal to the
-                        image.  Needs write mode SAO (ours). */
+                        image.  Needs write mode SAO (ours).  Given when
+                        non-zero or with DW_BURN_WRITE_OFFSET; otherwise
+                        dw_burn_image takes the drive profile's
+                        write_offset_samples (drive_profile.h) for images
+                        with audio, when the profile has one. */
 };
 
 /* Write modes of dw_burn_image (struct dw_burn_opts.write_mode). */
 #define DW_BURN_MODE_AUTO 0 /* ISO and what libburn writes from a cue (audio
                                or Mode 1 only, one session): libburn;
-                               everything else on a CD: our SAO writer */
+                               a one-session CD image that stores its
+                               sub-channel: our raw writer when the drive
+                               offers RAW (else SAO); everything else on
+                               a CD: our SAO writer */
 #define DW_BURN_MODE_SAO 1  /* our session-at-once CD writer (MMC-6 SEND CUE
                                SHEET, raw 2352-byte sectors) */
-#define DW_BURN_MODE_RAW 2  /* raw writing with P-W sub-channel: not yet
-                               (DW_EUNSUPPORTED) */
-#define DW_BURN_MODE_TAO 3  /* libburn, track at once: ISO images only */
+#define DW_BURN_MODE_RAW 2  /* our raw CD writer: write type RAW, RAW96R
+                               (2352 + 96 bytes of P-W a block from the
+                               lead-in through the lead-out), one session */
+#define DW_BURN_MODE_TAO 3  /* track at once: ISO images through libburn;
+                               CD images (one session of audio and Mode 1
+                               tracks) through our writer (MMC-6 4.3.4:
+                               page 05h write type 1 per track, data block
+                               type 0 or 8, WRITE, SYNCHRONIZE CACHE, CLOSE
+                               SESSION), the drive writing 150-sector
+                               pregaps and run-outs: what of the image's
+                               layout TAO cannot keep is a warning through
+                               cb->log and result->layout_changed */
 
 /* A stdio: target that exists as a regular file holding no disc image (no
  * ISO 9660 or UDF volume descriptor at 32 KiB) is a user's file: it is
@@ -71,6 +88,20 @@ struct dw_burn_opts {
  * neither a regular file nor a block device (/dev/null, a FIFO) is refused
  * either way (DW_EINVAL). */
 #define DW_BURN_OVERWRITE 0x1u
+/* write_offset_samples is the write offset to use, also when it is 0 (the
+ * drive profile's is then not looked up). */
+#define DW_BURN_WRITE_OFFSET 0x2u
+
+/* Multi-session (dw_burn_session, and dw_burn_source/dw_burn_iso on a
+ * blank medium): DW_BURN_APPEND writes a session after the ones already on
+ * an appendable CD-R/RW, DVD-R/RW, DVD+R or BD-R (or the first session on
+ * a blank one) and leaves the disc open for more (MMC-6 mode page 05h
+ * multi-session 11b; on DVD+R and BD-R the session is closed, the disc is
+ * not); with DW_BURN_CLOSE as well the disc is closed after it (no
+ * further session).  Without DW_BURN_APPEND a medium that holds a
+ * session is refused (DW_EMEDIUM). */
+#define DW_BURN_APPEND 0x4u
+#define DW_BURN_CLOSE 0x8u
 
 /* What a burn did.  Filled as far as the burn got, also on failure. */
 struct dw_burn_result {
@@ -82,7 +113,8 @@ struct dw_burn_result {
                                 ...); 0xffff for stdio: (libburn's own) */
     char profile_name[80];   /* libburn's name, e.g. "stdio file" */
     char write_type[8];      /* write type libburn chose: "TAO", "SAO",
-                                "RAW", or "" before it was chosen */
+                                "RAW"; our writer's "SAO" or "RAW96R"; or
+                                "" before it was chosen */
     int32_t start_lba;       /* LBA where the track begins on the medium
                                 (next writable address); 0 for blank and
                                 overwritable media and stdio: files */
@@ -97,6 +129,15 @@ struct dw_burn_result {
     int sessions;            /* sessions written (planned, when it failed) */
     int tracks;              /* tracks written */
     int write_offset_samples;/* the write offset applied to audio */
+    char write_offset_source[16]; /* where it came from: "option" (given in
+                                opts), "profile" (the drive profile's),
+                                "none" (neither: 0); "" for dw_burn_iso/cue */
+    char write_offset_profile[512]; /* with "profile": the profile file */
+    bool layout_changed;     /* the disc's layout differs from the image's
+                                (a track-at-once write that could not keep
+                                it: the log's warnings say how), so the
+                                image cannot be compared with it sector by
+                                sector */
 };
 
 /* Burn an ISO 9660 (or any 2048-byte-sector) image as one data track
@@ -117,7 +158,8 @@ struct dw_burn_result {
  * opts:          may be NULL for the defaults.
  * cb:            may be NULL.  progress gets phase "burn", done_sectors
  *                and total_sectors in 2048-byte sectors of the image,
- *                buffer_fill_percent of libburn's FIFO, about 10 times a
+ *                buffer_fill_percent of libburn's FIFO (-1 on a stdio:
+ *                target, which is written without one), about 10 times a
  *                second and once at the end; returning non-zero stops the
  *                burn (burn_drive_cancel) and the call returns DW_EABORTED.
  *                log gets libburn's messages (burn_msgs_obtain).
@@ -163,6 +205,68 @@ DW_API int dw_burn_source(struct burn_source *src, int64_t bytes, const char *na
                           const struct dw_callbacks *cb, struct dw_burn_result *result,
                           struct dw_error_detail *err);
 
+/* The state of the medium in a drive, for a multi-session burn. */
+enum dw_burn_medium_status {
+    DW_BURN_MEDIUM_EMPTY = 0,  /* no medium */
+    DW_BURN_MEDIUM_BLANK,      /* blank (nothing written) */
+    DW_BURN_MEDIUM_APPENDABLE, /* holds sessions, another may follow */
+    DW_BURN_MEDIUM_CLOSED,     /* holds sessions, closed (or full) */
+    DW_BURN_MEDIUM_OTHER,      /* unsuitable or unknown */
+};
+
+/* What dw_burn_medium_probe found. */
+struct dw_burn_medium {
+    enum dw_burn_medium_status status; /* READ DISC INFORMATION disc status */
+    int profile;                       /* MMC-6 current profile */
+    char profile_name[80];             /* libburn's name for it */
+    bool overwritable;   /* written in place at any LBA (DVD+RW, BD-RE,
+                            DVD-RW restricted overwrite, DVD-RAM, a
+                            stdio: file): a new session grows the ISO */
+    int32_t next_lba;    /* sequential media: the first LBA of a new
+                            session (MMC-6 READ TRACK INFORMATION next
+                            writable address of the invisible track, as
+                            libburn's burn_disc_track_lba_nwa gives it);
+                            -1 on overwritable, closed or absent media */
+    int32_t last_session_lba; /* sequential media holding sessions: the
+                            first LBA of the last one (its data track's
+                            start, READ TOC format 1 / READ TRACK
+                            INFORMATION; libburn's burn_disc_get_msc1),
+                            -1 otherwise */
+    int64_t free_bytes;  /* bytes a new session may hold (MMC-6 READ DISC
+                            INFORMATION / READ FORMAT CAPACITIES through
+                            burn_disc_available_space; the whole capacity
+                            on overwritable media), -1 unknown */
+};
+
+/* Probe the medium in drive_address ("/dev/srN" or "stdio:PATH") for a
+ * multi-session burn: grab the drive with libburn, read its status,
+ * profile, next writable address and free space, release it.  Holds the
+ * library's libburn lock.  Returns 0 (also for no medium: status EMPTY),
+ * or DW_EINVAL, DW_ENODRIVE, DW_EBUSY, DW_EACCES, DW_ELIB. */
+DW_API int dw_burn_medium_probe(const char *drive_address, struct dw_burn_medium *m,
+                                struct dw_error_detail *err);
+
+/* Burn a stream as a new session (ECMA-119 multi-session, MMC-6 4.5):
+ * as dw_burn_source, with opts->flags holding DW_BURN_APPEND (and
+ * DW_BURN_CLOSE to close the disc after it).
+ *   Sequential media (CD-R/RW, DVD-R/RW, DVD+R, BD-R; blank or
+ *   appendable): the session must start at start_lba, the next_lba
+ *   dw_burn_medium_probe gave (the image was made for it); a medium whose
+ *   next writable address differs is DW_EMEDIUM, nothing written.  head
+ *   must be NULL.
+ *   Overwritable media (DVD+RW, BD-RE, DVD-RW restricted overwrite,
+ *   stdio: files): the stream is written from start_lba on, then the
+ *   head_bytes of head (a multiple of 2048, at most 64 KiB: the volume
+ *   descriptors of the grown ISO, libisofs's overwrite buffer) at LBA 0
+ *   (libburn burn_random_access_write), as growisofs -M does.
+ * result->start_lba is where the session went.  Errors as dw_burn_iso,
+ * and DW_EMEDIUM for a closed disc. */
+DW_API int dw_burn_session(struct burn_source *src, int64_t bytes, const char *name,
+                           const char *drive_address, int32_t start_lba, const void *head,
+                           size_t head_bytes, const struct dw_burn_opts *opts,
+                           const struct dw_callbacks *cb, struct dw_burn_result *result,
+                           struct dw_error_detail *err);
+
 /* Burn a BIN/CUE image (a CDRWin cue sheet and its files) to a CD through
  * libburn's cue support (burn_session_by_cue_file; libburn picks SAO for
  * audio), with pregaps, ISRC, MCN and CD-TEXT from the cue.  AUDIO and
@@ -193,19 +297,35 @@ DW_API int dw_burn_cue(const char *cue_path, const char *drive_address,
  *    and copy flags in the cue sheet, CD-TEXT packs in the lead-in, audio
  *    shifted by opts->write_offset_samples; --dummy is a test write.  It
  *    takes blank CD-R/RW media and one session; tracks under Red Book's
- *    4 s are written as they are, with a warning through cb->log.
+ *    4 s are written as they are, with a warning through cb->log;
+ *  - write mode RAW, or AUTO for a one-session CD image whose every
+ *    stored sector has its P-W (CloneCD .sub, rip --subchannel, MDF/CHD
+ *    with P-W): our raw writer (MMC-6 7.5.4.2 write type RAW, data block
+ *    type 3 RAW96R): the lead-in with the TOC in Q and CD-TEXT in R-W from
+ *    the ATIP lead-in start, every sector with the image's P-W (or the
+ *    P and Q of its layout, ECMA-130 22.3), 6750 sectors of lead-out, data
+ *    sectors scrambled (ECMA-130 Annex B); it needs GET CONFIGURATION
+ *    feature 002Eh with the Raw bit (RAW: else DW_EUNSUPPORTED; AUTO: SAO
+ *    with a warning) and one session (RAW: else DW_EUNSUPPORTED).
  * Refused before anything is written: a file that is not an image
  * (a raw .bin without its cue: DW_EUNSUPPORTED with the reader's message),
  * a CD image for a stdio: target or a DVD/BD medium (DW_EMEDIUM), several
  * sessions (DW_EUNSUPPORTED), an empty track (DW_EINVAL), a lead-out
  * past the blank's last possible lead-out (ATIP; DW_ENOSPC), write mode
- * RAW (DW_EUNSUPPORTED, not written yet).  opts->eject: our writer ejects
+ * RAW on a drive without raw writing or for several sessions
+ * (DW_EUNSUPPORTED).  opts->eject: our writer ejects
  * once a burn was started (its checks passed), as libburn does.
  * result->write_type says which
- * writer and type ran ("SAO" for ours, libburn's otherwise).  Arguments,
- * callbacks, other errors and signals as dw_burn_iso (our writer installs
- * no signal handlers: a signal ends the process mid-burn and leaves the
- * CD-R unusable, as cutting power does). */
+ * writer and type ran ("SAO" or "RAW96R" for ours, libburn's otherwise).  Arguments,
+ * callbacks, other errors and signals as dw_burn_iso, except that our
+ * writer installs no signal handlers: the caller stops it through the
+ * progress callback (the CLI's SIGINT handler makes it return non-zero),
+ * between two WRITEs; it then sends SYNCHRONIZE CACHE, unlocks the tray it
+ * locked for the write (PREVENT ALLOW MEDIUM REMOVAL, MMC-6/SPC-4) and
+ * returns DW_EABORTED, the message naming the sector and saying that the
+ * CD-R is now likely unusable.  A signal the caller does not catch ends
+ * the process mid-burn and leaves the CD-R unusable, as cutting power
+ * does. */
 DW_API int dw_burn_image(const char *image_path, const char *drive_address,
                          const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                          struct dw_burn_result *result, struct dw_error_detail *err);

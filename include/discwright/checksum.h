@@ -56,8 +56,9 @@ DW_API void dw_hash_free(struct dw_hash *h);
 
 /* How many threads a hash may use, for the whole process: 1 keeps every
  * digest on the caller's thread (the single-thread code), 2 or more lets a
- * hash run its MD5 on a worker thread, 0 (the default) does so when the
- * machine has more than one CPU online.  Takes effect for hashes made
+ * hash run its MD5 on a worker thread (and a rip, convert or verify run
+ * its whole-image digests beside the per-track ones on a worker), 0 (the
+ * default) does so when the machine has more than one CPU online.  Takes effect for hashes made
  * afterwards; call it before starting jobs (it is atomic, but a job
  * already running keeps its hashes as they were made). */
 DW_API void dw_hash_set_threads(unsigned threads);

@@ -28,7 +28,7 @@
  *       "q_numbers": "bcd", "accurate_stream": "supported",
  *       "cache": "measured", "cache_sectors": 1024, "buffer_kib": 2048,
  *       "max_read_speed_kbps": 7056, "read_offset_samples": 30,
- *       "notes": ["..."]
+ *       "write_offset_samples": -12, "notes": ["..."]
  *     }
  *
  * Every measured field may be "unknown" (and the tri-state ones
@@ -131,6 +131,16 @@ struct dw_drive_profile {
     bool has_read_offset;        /* read_offset_samples is known */
     int32_t read_offset_samples; /* from the offset tables (profile.h),
                                     AccurateRip's sign */
+    bool has_write_offset;        /* write_offset_samples is known */
+    int32_t write_offset_samples; /* the drive's write offset: audio written
+                                     session at once lands this many samples
+                                     later on the disc than it was sent (the
+                                     sign of burn --write-offset); -1176..1176.
+                                     No probe measures it: the user writes it
+                                     into the profile file (burn a disc, read
+                                     it with a known read offset: the shift
+                                     left is the write offset); burn uses it
+                                     when --write-offset is not given */
 
     /* Why a probe said unknown or unsupported, one line each ("c2: READ CD
      * error field 01b refused: invalid field in cdb (sense 5/24/00)");

@@ -5,8 +5,9 @@
  * libisofs keeps process-wide state: its message queue (iso_init ...
  * iso_finish), the local character set and the "now" override.  They are
  * set up once, counted, under one mutex (dw__build_lib_get/put).  Its messages
- * never reach stderr: they are queued (iso_set_msgs_severities) and handed
- * to the log callback and to the error detail. */
+ * never reach stderr: those of UPDATE and above are queued
+ * (iso_set_msgs_severities) and handed to the log callback and to the error
+ * detail. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +23,10 @@
 #define ALL_FLAGS                                                                        \
     (DW_BUILD_NO_ROCKRIDGE | DW_BUILD_NO_JOLIET | DW_BUILD_MD5 | DW_BUILD_ZISOFS |       \
      DW_BUILD_FIXED_TIME | DW_BUILD_OVERWRITE)
+
+/* What dw_build_write_iso asks libisofs's source for at a time and hands
+ * to fwrite: 128 blocks of 2048 bytes. */
+#define WRITE_CHUNK_BYTES (256 * 1024)
 
 static pthread_mutex_t lib_lock = PTHREAD_MUTEX_INITIALIZER;
 static int lib_users;
@@ -40,7 +45,10 @@ int dw__build_lib_get(struct dw_error_detail *err)
                                iso_error_to_msg(irc));
             goto out;
         }
-        iso_set_msgs_severities("ALL", "NEVER", "libisofs : ");
+        /* Queued from UPDATE up: what dw__build_drain_messages hands on.
+         * DEBUG would queue a message per file added (kept until drained,
+         * memory growing with the tree). */
+        iso_set_msgs_severities("UPDATE", "NEVER", "libisofs : ");
         iso_set_local_charset("UTF-8", 0);
     }
     lib_users++;
@@ -209,6 +217,10 @@ static int merge_dirs(struct dw_build *b, IsoDir *into, IsoDir *from,
                 iso_node_remove(node);
                 continue;
             }
+            if (b->replace) { /* appending: the new file replaces the old one */
+                iso_node_remove(have);
+                continue;
+            }
             char *path = iso_tree_get_node_path(have);
             rc =
                 dw__set_error(err, DW_EEXIST,
@@ -324,6 +336,8 @@ static int add_source(struct dw_build *b, const char *arg, struct dw_error_detai
     if ((rc = iso_mkdir_p(b, target, &parent, err)) != 0)
         goto out;
     IsoNode *node;
+    if (b->replace && iso_dir_get_node(parent, name, &node) == 1)
+        iso_node_remove(node); /* appending: the new file replaces the old one */
     if ((irc = iso_tree_add_new_node(b->image, parent, name, source, &node)) < 0) {
         rc = lib_error(b, irc, err, "cannot add '%s'", source);
         goto out;
@@ -363,7 +377,9 @@ static int walk_tree(struct dw_build *b, IsoDir *dir, struct dw_error_detail *er
              * tree copied elsewhere gives the same image. */
             iso_node_set_sort_weight(node,
                                      (int)(0x7fffffff - (b->result.files & 0x3fffffff)));
-            if (b->opts.flags & DW_BUILD_ZISOFS) {
+            uint32_t old_lba; /* a file of an imported session stays as it is */
+            if ((b->opts.flags & DW_BUILD_ZISOFS) &&
+                iso_file_get_old_image_lba((IsoFile *)node, &old_lba, 0) == 0) {
                 irc = iso_file_add_zisofs_filter((IsoFile *)node, 1);
                 if (irc == 1)
                     b->result.zisofs_files++;
@@ -469,6 +485,13 @@ int dw_build_new(const char *const *sources, size_t path_count,
                  const struct dw_build_opts *opts, struct dw_build **out,
                  struct dw_error_detail *err)
 {
+    return dw__build_new_ex(sources, path_count, opts, NULL, NULL, out, err);
+}
+
+int dw__build_new_ex(const char *const *sources, size_t path_count,
+                     const struct dw_build_opts *opts, dw__build_prepare_fn prepare,
+                     void *prepare_arg, struct dw_build **out, struct dw_error_detail *err)
+{
     struct dw_build *b = NULL;
     int rc = 0, irc;
     if (err)
@@ -521,6 +544,8 @@ int dw_build_new(const char *const *sources, size_t path_count,
     iso_tree_set_ignore_special(b->image, 0);
     if (o.flags & DW_BUILD_FIXED_TIME)
         set_times((IsoNode *)iso_image_get_root(b->image), (time_t)o.source_date_epoch);
+    if (prepare && (rc = prepare(b, prepare_arg, err)) != 0)
+        goto out;
     for (size_t i = 0; i < o.exclude_count; i++)
         if ((irc = iso_tree_add_exclude(b->image, o.excludes[i])) < 0) {
             rc = lib_error(b, irc, err, "cannot exclude '%s'", o.excludes[i]);
@@ -621,8 +646,7 @@ int dw_build_write_iso(struct dw_build *b, const char *path,
     if ((rc = dw__outfile_open(&of, path, err)) != 0)
         goto out;
     int64_t total_bytes = (int64_t)src->get_size(src);
-    const size_t chunk = 64 * 1024;
-    buf = malloc(chunk);
+    buf = malloc(WRITE_CHUNK_BYTES);
     if (!buf) {
         rc = dw__set_error(err, DW_ENOMEM, "out of memory");
         goto out;
@@ -631,30 +655,27 @@ int dw_build_write_iso(struct dw_build *b, const char *path,
                             .total_sectors = total_bytes / 2048,
                             .sector_bytes = 2048,
                             .buffer_fill_percent = -1};
-    /* libisofs's source hands out whole 2048-byte blocks; a larger request
-     * near the end gets nothing.  Blocks are gathered into chunk-sized
-     * writes. */
+    /* libisofs's source answers a request that goes past the end of the
+     * image with nothing, but the image's size is known: each request is
+     * for a whole chunk or for what is left, so that the reader takes
+     * libisofs's ring buffer lock once per chunk, not once per block. */
     int64_t done = 0;
-    size_t fill = 0;
-    for (;;) {
-        int n =
-            done + (int64_t)fill < total_bytes ? src->read_xt(src, buf + fill, 2048) : 0;
-        if (n < 0 || (n == 0 && done + (int64_t)fill < total_bytes)) {
+    while (done < total_bytes) {
+        int64_t left = total_bytes - done;
+        int ask = left < WRITE_CHUNK_BYTES ? (int)left : WRITE_CHUNK_BYTES;
+        int n = src->read_xt(src, buf, ask);
+        if (n != ask) {
             rc = lib_error(b, n < 0 ? n : (int)ISO_WRITE_ERROR, err,
                            "cannot make the image '%s'", path);
             goto out;
         }
-        fill += (size_t)n;
-        if (fill < chunk && n > 0)
-            continue;
-        if (fill && fwrite(buf, 1, fill, of.fp) != fill) {
+        if (fwrite(buf, 1, (size_t)n, of.fp) != (size_t)n) {
             rc = dw__outfile_check(&of, err);
             if (!rc)
                 rc = dw__set_error(err, DW_EIO, "cannot write '%s'", of.part_path);
             goto out;
         }
-        done += (int64_t)fill;
-        fill = 0;
+        done += n;
         dw__build_drain_messages(b, cb);
         if (cb && cb->progress) {
             p.done_sectors = done / 2048;
@@ -663,8 +684,6 @@ int dw_build_write_iso(struct dw_build *b, const char *path,
                 goto out;
             }
         }
-        if (n == 0)
-            break;
     }
     if ((rc = dw__outfile_commit(&of, err)) != 0)
         goto out;
@@ -692,6 +711,7 @@ void dw_build_free(struct dw_build *b)
         return;
     if (b->image)
         iso_image_unref(b->image);
+    dw__build_append_free(b->append);
     if (b->nowtime_set) {
         time_t t = 0;
         iso_nowtime(&t, 2);

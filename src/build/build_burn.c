@@ -19,14 +19,18 @@ struct md5_source {
     int64_t bytes;
 };
 
-/* libisofs's source hands out whole 2048-byte blocks and answers a larger
- * request near the end with nothing: ask it block by block. */
+/* libisofs's source answers a request that runs past the end of the image
+ * with nothing (what was left is lost), but the image's size is known: ask
+ * for all of size or for what is left, so that its ring buffer is locked
+ * once per request and not once per 2048-byte block. */
 static int md5_read(struct burn_source *src, unsigned char *buf, int size)
 {
     struct md5_source *m = src->data;
+    int64_t total_bytes = (int64_t)m->inner->get_size(m->inner);
     int got = 0;
-    while (got < size) {
-        int ask = size - got < 2048 ? size - got : 2048;
+    while (got < size && m->bytes + got < total_bytes) {
+        int64_t left = total_bytes - (m->bytes + got);
+        int ask = left < size - got ? (int)left : size - got;
         int n = m->inner->read_xt ? m->inner->read_xt(m->inner, buf + got, ask)
                                   : m->inner->read(m->inner, buf + got, ask);
         if (n < 0)
@@ -91,6 +95,8 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     b->stream_bytes = -1;
     if ((rc = dw__build_write_opts(b, &wo, err)) != 0)
         goto out;
+    if (b->append && (rc = dw__build_append_opts(b, wo)) != 0)
+        goto out;
     if ((irc = iso_image_create_burn_source(b->image, wo, &iso_src)) < 0) {
         dw__build_drain_messages(b, cb);
         rc = dw__set_error(err, DW_ELIB, "cannot start the image of the tree: %s%s%s",
@@ -121,8 +127,9 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     int64_t bytes = (int64_t)src->get_size(src);
     b->result.image_bytes = bytes;
     /* dw_burn_source takes src (and with it libisofs's source) in every case. */
-    rc = dw_burn_source(src, bytes, "the folder image", drive_address, opts, cb, result,
-                        err);
+    rc = b->append ? dw__build_append_burn(b, src, bytes, opts, cb, result, err)
+                   : dw_burn_source(src, bytes, "the folder image", drive_address, opts, cb,
+                                    result, err);
     src = NULL;
     dw__build_drain_messages(b, cb);
 out:

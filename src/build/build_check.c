@@ -19,7 +19,8 @@
 /* The drive behind the IsoDataSource, with a read-ahead of 32 sectors (a
  * file's blocks are asked for one by one). */
 struct drive_source {
-    struct dw_drive *d;
+    struct dw_drive *d; /* NULL while idle (reopen) */
+    char *address;      /* for reopening */
     int32_t cache_lba, cache_sectors;
     uint8_t cache[CACHE_SECTORS * 2048];
     int32_t bad_lba; /* the first sector that could not be read, -1 */
@@ -39,7 +40,10 @@ static int ds_close(IsoDataSource *src)
 
 static void ds_free(IsoDataSource *src)
 {
-    (void)src; /* the drive_source belongs to dw_build_check_md5 */
+    struct drive_source *s = src->data;
+    dw_drive_free(s->d);
+    free(s->address);
+    free(s);
 }
 
 static int ds_read_block(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
@@ -52,6 +56,12 @@ static int ds_read_block(IsoDataSource *src, uint32_t lba, uint8_t *buffer)
         return 1;
     }
     s->cache_sectors = 0;
+    if (!s->d && dw_drive_open(s->address, 0, &s->d, NULL) != 0) {
+        s->d = NULL;
+        if (s->bad_lba < 0)
+            s->bad_lba = l;
+        return (int)ISO_DATA_SOURCE_MISHAP;
+    }
     if (dw_drive_read_user(s->d, l, CACHE_SECTORS, s->cache) == 0) {
         s->cache_lba = l;
         s->cache_sectors = CACHE_SECTORS;
@@ -84,6 +94,52 @@ static int32_t last_session_start(struct dw_drive *d)
         }
     }
     return start;
+}
+
+int dw__build_drive_source(const char *address, IsoDataSource **out,
+                           int32_t *start_lba, struct dw_error_detail *err)
+{
+    struct drive_source *ds = calloc(1, sizeof(*ds));
+    IsoDataSource *src = calloc(1, sizeof(*src));
+    int rc = 0;
+    *out = NULL;
+    if (!ds || !src || !(ds->address = strdup(address))) {
+        rc = dw__set_error(err, DW_ENOMEM, "out of memory");
+        goto fail;
+    }
+    ds->bad_lba = -1;
+    if ((rc = dw_drive_open(address, 0, &ds->d, err)) != 0)
+        goto fail;
+    if (start_lba)
+        *start_lba = last_session_start(ds->d);
+    src->refcount = 1;
+    src->open = ds_open;
+    src->close = ds_close;
+    src->read_block = ds_read_block;
+    src->free_data = ds_free;
+    src->data = ds;
+    *out = src;
+    return 0;
+fail:
+    if (ds) {
+        free(ds->address);
+        free(ds);
+    }
+    free(src);
+    return rc;
+}
+
+void dw__build_drive_source_idle(IsoDataSource *src)
+{
+    struct drive_source *s = src->data;
+    dw_drive_free(s->d);
+    s->d = NULL;
+    s->cache_sectors = 0;
+}
+
+int32_t dw__build_drive_source_bad_lba(IsoDataSource *src)
+{
+    return ((struct drive_source *)src->data)->bad_lba;
 }
 
 struct check_ctx {
@@ -209,28 +265,17 @@ int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
     res->session_start_lba = res->session_end_lba = -1;
     if (!source)
         return dw__set_error(err, DW_EINVAL, "dw_build_check_md5: no source");
-    ds = calloc(1, sizeof(*ds));
-    c = calloc(1, sizeof(*c));
-    if (!ds || !c) {
+    int32_t start = 0;
+    if (!(c = calloc(1, sizeof(*c)))) {
         rc = dw__set_error(err, DW_ENOMEM, "out of memory");
         goto out;
     }
-    ds->bad_lba = -1;
-    if ((rc = dw_drive_open(source, 0, &ds->d, err)) != 0)
+    if ((rc = dw__build_drive_source(source, &src, &start, err)) != 0)
         goto out;
+    ds = src->data;
     if ((rc = dw__build_lib_get(err)) != 0)
         goto out;
     lib = true;
-    if (!(src = calloc(1, sizeof(*src)))) {
-        rc = dw__set_error(err, DW_ENOMEM, "out of memory");
-        goto out;
-    }
-    src->refcount = 1;
-    src->open = ds_open;
-    src->close = ds_close;
-    src->read_block = ds_read_block;
-    src->free_data = ds_free;
-    src->data = ds;
     const struct dw_disc *disc = dw_drive_disc(ds->d);
     bool has_data = !disc || disc->track_count == 0;
     for (int i = 0; disc && i < disc->track_count; i++)
@@ -242,7 +287,6 @@ int dw_build_check_md5(const char *source, const struct dw_callbacks *cb,
                            source);
         goto out;
     }
-    int32_t start = last_session_start(ds->d);
     if ((irc = iso_image_new("CHECK", &image)) < 0 ||
         (irc = iso_read_opts_new(&ro, 0)) < 0) {
         rc = dw__set_error(err, DW_ENOMEM, "out of memory");
@@ -336,9 +380,6 @@ out:
         iso_data_source_unref(src);
     if (lib)
         dw__build_lib_put();
-    if (ds)
-        dw_drive_free(ds->d);
-    free(ds);
     free(c);
     return rc;
 }

@@ -41,6 +41,7 @@ _Static_assert(sizeof(off_t) == 8, "build with _FILE_OFFSET_BITS=64");
 #define STDIO_PREFIX_LEN 6
 #define POLL_MS 100
 #define FIFO_CHUNKS 2048       /* 2048 x 2048 bytes = 4 MiB, cdrskin's default */
+#define STDIO_BLOCK_BYTES (1 << 20) /* a stdio: target's reads (block_source.c) */
 #define STATUS_WAIT_MS 30000   /* how long a medium may stay BURN_DISC_UNREADY */
 #define BLANK_STEPS 0x10000    /* libburn's relative progress on blank */
 #define THREAD_END_WAIT_MS 30000
@@ -734,6 +735,8 @@ static int fifo_fill_percent(struct burn_source *fifo)
     int size = 0, free_bytes = 0, st;
     char *text = NULL;
 
+    if (fifo == NULL) /* a stdio: target: no FIFO (track_source) */
+        return -1;
     st = burn_fifo_inquire_status(fifo, &size, &free_bytes, &text);
     if (st < 0 || size <= 0)
         return -1;
@@ -759,9 +762,13 @@ struct burn_job {
     struct burn_run run;
     struct target t;
     struct burn_source *file_src, *fifo;
+    struct burn_source *block_src; /* a stdio: target's source instead of the FIFO */
     struct burn_source *given_src; /* dw_burn_source: the caller's stream, its
                                       reference owned by the job until layout */
     int64_t given_bytes;
+    int32_t session_lba;    /* dw_burn_session: where the session starts, -1 */
+    const void *head;       /* dw_burn_session on overwritable media: written */
+    size_t head_bytes;      /* at LBA 0 after the session */
     struct burn_track *track;
     struct burn_session *session;
     struct burn_disc *disc;
@@ -801,6 +808,13 @@ static int job_medium(struct burn_job *j)
     case BURN_DISC_APPENDABLE:
         if (j->overwritable)
             break; /* DVD+RW, DVD-RAM, BD-RE, stdio files: overwrite from LBA 0 */
+        if (dstatus == BURN_DISC_APPENDABLE && (j->opts->flags & DW_BURN_APPEND))
+            break; /* a new session after the ones there */
+        if (dstatus == BURN_DISC_FULL && (j->opts->flags & DW_BURN_APPEND))
+            return fail(err, DW_EMEDIUM, 0,
+                        "the disc in '%s' (%s) is closed: no session can be added to it; "
+                        "use a blank disc",
+                        drive_address, result->profile_name);
         if (dstatus == BURN_DISC_FULL)
             return fail(err, DW_EMEDIUM, 0,
                         "the disc in '%s' (%s) is closed or read-only and cannot be "
@@ -809,8 +823,9 @@ static int job_medium(struct burn_job *j)
                         drive_address, result->profile_name);
         return fail(err, DW_EMEDIUM, 0,
                     "the disc in '%s' (%s) already holds a session, and an ISO image "
-                    "is made to start at sector 0: use a blank disc (or blank this "
-                    "one with 'discwright blank' if it is rewritable)",
+                    "is made to start at sector 0: add folders with --append to add a "
+                    "session, or use a blank disc (or blank this one with 'discwright "
+                    "blank' if it is rewritable)",
                     drive_address, result->profile_name);
     case BURN_DISC_UNSUITABLE:
         return fail(err, DW_EMEDIUM, 0,
@@ -833,6 +848,21 @@ static int job_medium(struct burn_job *j)
     return 0;
 }
 
+/* The track's source, with a reference of its own to src.  A drive (libburn
+ * role 1) gets libburn's FIFO of FIFO_CHUNKS sectors, filled by a thread
+ * of its own, which keeps the drive's buffer fed (underrun protection).  A
+ * stdio: target cannot underrun, and there the FIFO only costs time: its
+ * two threads wait for each other in 50 ms sleeps, ~50 ms for every 4 MiB
+ * a file target drains faster (issue 14: 10.5 s against cdrskin's 4.7 s);
+ * it gets a block reader instead (block_source.c).  The cue path decides
+ * the same in job_layout (no FIFO for burn_session_by_cue_file). */
+static struct burn_source *track_source(struct burn_job *j, struct burn_source *src)
+{
+    if (j->role == 1)
+        return j->fifo = burn_fifo_source_new(src, DW__BURN_SECTOR_BYTES, FIFO_CHUNKS, 1);
+    return j->block_src = dw__burn_block_source_new(src, STDIO_BLOCK_BYTES);
+}
+
 /* The disc to write: the cue sheet's session as libburn reads it (tracks,
  * pregaps, ISRC, MCN, CD-TEXT), or one data track from the ISO file
  * through a FIFO (Mode 1 on CD, no offset, no tail padding). */
@@ -848,7 +878,8 @@ static int job_layout(struct burn_job *j)
         /* flag bit0: no CD-TEXT for data cues (libburn allows it only on
          * all-audio CDs and would otherwise refuse a stdio: target). */
         if (burn_session_by_cue_file(j->session, (char *)j->cue_path,
-                                     FIFO_CHUNKS * DW__BURN_SECTOR_BYTES, &j->fifo,
+                                     j->role == 1 ? FIFO_CHUNKS * DW__BURN_SECTOR_BYTES : 0,
+                                     &j->fifo,
                                      j->audio ? &j->text_packs : NULL, &j->num_packs,
                                      j->audio ? 0 : 1) <= 0 ||
             burn_disc_add_session(j->disc, j->session, BURN_POS_END) != 1) {
@@ -865,15 +896,15 @@ static int job_layout(struct burn_job *j)
         return fail(err, DW_EIO, 0, "cannot read image '%s'%s", j->image_path,
                     libburn_reason(&j->run, j->why, sizeof j->why));
     }
-    j->fifo = burn_fifo_source_new(j->file_src, DW__BURN_SECTOR_BYTES, FIFO_CHUNKS, 1);
-    burn_source_free(j->file_src); /* the FIFO holds its own reference */
+    struct burn_source *src = track_source(j, j->file_src);
+    burn_source_free(j->file_src); /* the FIFO or block reader holds its own reference */
     j->file_src = NULL;
     j->track = burn_track_create();
-    if (j->fifo == NULL || j->track == NULL)
+    if (src == NULL || j->track == NULL)
         return fail(err, DW_ENOMEM, ENOMEM, "out of memory setting up the burn of '%s'",
                     j->image_path);
     burn_track_define_data(j->track, 0, 0, 1, BURN_MODE1);
-    if (burn_track_set_source(j->track, j->fifo) != BURN_SOURCE_OK ||
+    if (burn_track_set_source(j->track, src) != BURN_SOURCE_OK ||
         burn_session_add_track(j->session, j->track, BURN_POS_END) != 1 ||
         burn_disc_add_session(j->disc, j->session, BURN_POS_END) != 1) {
         drain_messages(&j->run);
@@ -899,7 +930,10 @@ static int job_write_options(struct burn_job *j)
                     j->image_path);
     burn_write_opts_set_perform_opc(j->wopts, 1);
     (void)burn_write_opts_set_underrun_proof(j->wopts, 1); /* 0 = drive lacks it */
-    burn_write_opts_set_multi(j->wopts, 0);
+    /* MMC-6 mode page 05h multi-session: 11b (another may follow) when
+     * appending without closing on sequential media, else 00b (closed) */
+    burn_write_opts_set_multi(j->wopts, (opts->flags & DW_BURN_APPEND) && !j->overwritable &&
+                                            !(opts->flags & DW_BURN_CLOSE));
     if (burn_disc_get_multi_caps(j->run.drive, BURN_WRITE_NONE, &j->caps, 0) < 0)
         j->caps = NULL;
     if (opts->dummy && j->caps != NULL && !j->caps->might_simulate)
@@ -915,7 +949,9 @@ static int job_write_options(struct burn_job *j)
                     libburn_reason(&j->run, j->why, sizeof j->why));
     }
     if (j->overwritable && j->caps != NULL && j->caps->start_adr)
-        burn_write_opts_set_start_byte(j->wopts, 0);
+        burn_write_opts_set_start_byte(j->wopts, j->session_lba > 0
+                                                     ? (off_t)j->session_lba * 2048
+                                                     : 0);
     reasons[0] = '\0';
     enum burn_write_types wt = burn_write_opts_auto_write_type(j->wopts, j->disc, reasons, 0);
     drain_messages(&j->run);
@@ -943,7 +979,12 @@ static int job_write_options(struct burn_job *j)
         burn_disc_track_lba_nwa(j->run.drive, j->wopts, 0, &lba, &nwa) == 1)
         result->start_lba = nwa;
     else
-        result->start_lba = 0;
+        result->start_lba = j->overwritable && j->session_lba > 0 ? j->session_lba : 0;
+    if (j->session_lba >= 0 && result->start_lba != j->session_lba)
+        return fail(err, DW_EMEDIUM, 0,
+                    "the next session on the medium in '%s' starts at LBA %d, not at LBA "
+                    "%d as the image was made for: the medium changed; try again",
+                    j->drive_address, result->start_lba, j->session_lba);
     result->speed_kbps = dw__burn_speed_kbps(result->profile, opts->speed_x);
     burn_drive_set_speed(j->run.drive, 0 /* read: max */, result->speed_kbps /* write */);
     j->media_rate = profile_family(result->profile) == FAMILY_CD
@@ -1086,6 +1127,8 @@ static int job_release(struct burn_job *j, int rc)
         burn_track_free(j->track);
     if (j->fifo != NULL)
         burn_source_free(j->fifo);
+    if (j->block_src != NULL)
+        burn_source_free(j->block_src);
     if (j->file_src != NULL)
         burn_source_free(j->file_src);
     free(j->text_packs);
@@ -1108,7 +1151,7 @@ static int job_check(struct burn_job *j)
         return fail(j->err, DW_EINVAL, 0, "no image or no drive given to burn");
     copy_str(result->drive_address, sizeof result->drive_address, j->drive_address);
     result->dummy = opts->dummy;
-    if (opts->flags & ~DW_BURN_OVERWRITE)
+    if (opts->flags & ~(DW_BURN_OVERWRITE | DW_BURN_WRITE_OFFSET | DW_BURN_APPEND | DW_BURN_CLOSE))
         return fail(j->err, DW_EINVAL, 0, "unknown burn flags 0x%x", opts->flags);
     if (opts->speed_x < 0.0 || !isfinite(opts->speed_x))
         return fail(j->err, DW_EINVAL, 0,
@@ -1125,6 +1168,26 @@ static int job_check(struct burn_job *j)
     return check_target(&j->t, j->drive_address, opts->flags, j->err);
 }
 
+/* Overwritable media, after the session: the volume descriptors of the
+ * grown ISO at LBA 0 (MMC-6 WRITE(10) through burn_random_access_write,
+ * synchronized: flag bit0), so that the medium mounts with the new tree. */
+static int job_write_head(struct burn_job *j)
+{
+    if (burn_random_access_write(j->run.drive, 0, (char *)j->head, (off_t)j->head_bytes,
+                                 1) != 1) {
+        drain_messages(&j->run);
+        return fail(j->err, DW_EWRITE, j->run.worst_errno,
+                    "the session was written to '%s' but its volume descriptors at LBA 0 "
+                    "were not%s: the medium still mounts with its previous tree; burn "
+                    "again with --append",
+                    j->drive_address, libburn_reason(&j->run, j->why, sizeof j->why));
+    }
+    log_line(&j->run, DW_LOG_INFO,
+             "wrote the grown volume descriptors (%zu bytes) at LBA 0 of '%s'",
+             j->head_bytes, j->drive_address);
+    return 0;
+}
+
 /* Burn one job: an ISO file (cue_path NULL) as one Mode 1/DVD/BD data
  * track, or a cue sheet that libburn's burn_session_by_cue_file takes as it
  * is (AUDIO and MODE1/2048 tracks; cue_bytes and cue_sectors its data size,
@@ -1133,7 +1196,7 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
                     int64_t cue_sectors, bool audio, const char *drive_address,
                     const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                     struct dw_burn_result *result, struct dw_error_detail *err,
-                    struct burn_source *given_src)
+                    struct burn_source *given_src, const struct burn_job *session)
 {
     static const struct dw_burn_opts defaults;
     struct dw_burn_result local_result;
@@ -1144,7 +1207,12 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
                          .opts = opts ? opts : &defaults, .cb = cb,
                          .result = result ? result : &local_result,
                          .err = err ? err : &local_err, .given_src = given_src,
-                         .given_bytes = cue_bytes};
+                         .given_bytes = cue_bytes, .session_lba = -1};
+    if (session) {
+        j.session_lba = session->session_lba;
+        j.head = session->head;
+        j.head_bytes = session->head_bytes;
+    }
     enum stop_reason stop = STOP_NONE;
     int stop_signal = 0;
     memset(j.result, 0, sizeof *j.result);
@@ -1164,6 +1232,8 @@ static int burn_job(const char *image_path, const char *cue_path, int64_t cue_by
     if (!(rc = job_medium(&j)) && !(rc = job_layout(&j)) && !(rc = job_write_options(&j)) &&
         !(rc = job_write(&j, &stop, &stop_signal)))
         rc = job_outcome(&j, stop, stop_signal);
+    if (rc == 0 && j.head && j.head_bytes && !j.opts->dummy)
+        rc = job_write_head(&j);
     if (j.given_src) /* stopped before the layout took it */
         burn_source_free(j.given_src);
     return job_release(&j, rc);
@@ -1173,7 +1243,8 @@ int dw_burn_iso(const char *image_path, const char *drive_address,
                 const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                 struct dw_burn_result *result, struct dw_error_detail *err)
 {
-    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err, NULL);
+    return burn_job(image_path, NULL, 0, 0, false, drive_address, opts, cb, result, err, NULL,
+                    NULL);
 }
 
 int dw_burn_source(struct burn_source *src, int64_t bytes, const char *name,
@@ -1187,7 +1258,93 @@ int dw_burn_source(struct burn_source *src, int64_t bytes, const char *name,
         return fail(err, DW_EINVAL, 0, "no stream, or a stream of %lld bytes, given to burn",
                     (long long)bytes);
     }
-    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src);
+    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src,
+                    NULL);
+}
+
+int dw_burn_session(struct burn_source *src, int64_t bytes, const char *name,
+                    const char *drive_address, int32_t start_lba, const void *head,
+                    size_t head_bytes, const struct dw_burn_opts *opts,
+                    const struct dw_callbacks *cb, struct dw_burn_result *result,
+                    struct dw_error_detail *err)
+{
+    struct burn_job session = {.session_lba = start_lba, .head = head,
+                               .head_bytes = head_bytes};
+    if (src == NULL || bytes <= 0 || bytes % DW__BURN_SECTOR_BYTES || start_lba < 0 ||
+        opts == NULL || !(opts->flags & DW_BURN_APPEND) || head_bytes % 2048 ||
+        head_bytes > 65536 || (head_bytes && !head)) {
+        if (src)
+            burn_source_free(src);
+        return fail(err, DW_EINVAL, 0, "dw_burn_session: bad arguments");
+    }
+    return burn_job(name, NULL, bytes, 0, false, drive_address, opts, cb, result, err, src,
+                    &session);
+}
+
+int dw_burn_medium_probe(const char *drive_address, struct dw_burn_medium *m,
+                         struct dw_error_detail *err)
+{
+    struct dw_error_detail local_err;
+    struct burn_run run;
+    struct target t;
+    struct burn_write_opts *wo = NULL;
+    int rc, lba = 0, nwa = 0;
+    if (err == NULL)
+        err = &local_err;
+    memset(err, 0, sizeof *err);
+    err->lba = DW_NO_LBA;
+    if (drive_address == NULL || m == NULL)
+        return fail(err, DW_EINVAL, 0, "no drive given to probe");
+    memset(m, 0, sizeof *m);
+    m->next_lba = m->last_session_lba = -1;
+    m->free_bytes = -1;
+    /* An existing image file is a medium to grow, so no DW_BURN_OVERWRITE. */
+    if ((rc = check_target(&t, drive_address, DW_BURN_OVERWRITE, err)) != 0)
+        return rc;
+    if (t.via_part) { /* a stdio: file not made yet: blank, grown in place */
+        m->status = DW_BURN_MEDIUM_BLANK;
+        m->profile = 0xffff;
+        copy_str(m->profile_name, sizeof m->profile_name, "stdio file");
+        m->overwritable = true;
+        return 0;
+    }
+    if ((rc = run_begin(&run, NULL, err)) != 0)
+        return rc;
+    if ((rc = run_grab(&run, t.adr, drive_address, err)) != 0)
+        goto out;
+    enum burn_disc_status st = medium_status(&run);
+    if (burn_disc_get_profile(run.drive, &m->profile, m->profile_name) != 1)
+        m->profile = 0;
+    m->overwritable = dw__burn_profile_overwritable(m->profile,
+                                                    burn_drive_get_drive_role(run.drive));
+    m->status = st == BURN_DISC_EMPTY        ? DW_BURN_MEDIUM_EMPTY
+                : st == BURN_DISC_BLANK      ? DW_BURN_MEDIUM_BLANK
+                : st == BURN_DISC_APPENDABLE ? DW_BURN_MEDIUM_APPENDABLE
+                : st == BURN_DISC_FULL       ? DW_BURN_MEDIUM_CLOSED
+                                             : DW_BURN_MEDIUM_OTHER;
+    if (m->status == DW_BURN_MEDIUM_EMPTY || m->status == DW_BURN_MEDIUM_OTHER)
+        goto out;
+    if ((wo = burn_write_opts_new(run.drive)) == NULL) {
+        rc = fail(err, DW_ENOMEM, ENOMEM, "out of memory probing '%s'", drive_address);
+        goto out;
+    }
+    burn_write_opts_set_multi(wo, 1);
+    /* what a data session is written with: TAO Mode 1 on CD */
+    burn_write_opts_set_write_type(wo, BURN_WRITE_TAO, BURN_BLOCK_MODE1);
+    off_t avail = burn_disc_available_space(run.drive, wo);
+    m->free_bytes = (int64_t)avail;
+    if (!m->overwritable && m->status != DW_BURN_MEDIUM_CLOSED &&
+        burn_disc_track_lba_nwa(run.drive, wo, 0, &lba, &nwa) == 1)
+        m->next_lba = nwa;
+    if (!m->overwritable && m->status != DW_BURN_MEDIUM_BLANK &&
+        burn_disc_get_msc1(run.drive, &lba) == 1)
+        m->last_session_lba = lba;
+    drain_messages(&run);
+out:
+    if (wo)
+        burn_write_opts_free(wo);
+    run_end(&run, false);
+    return rc;
 }
 
 int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes,
@@ -1196,7 +1353,7 @@ int dw__burn_cue_job(const char *image_path, const char *cue_path, int64_t bytes
                      struct dw_burn_result *result, struct dw_error_detail *err)
 {
     return burn_job(image_path, cue_path, bytes, sectors, audio, drive_address, opts, cb,
-                    result, err, NULL);
+                    result, err, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */

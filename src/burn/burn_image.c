@@ -13,6 +13,8 @@
 #include "discwright/burn.h"
 #include "discwright/disc.h"
 #include "discwright/drive.h"
+#include "drive/drive_int.h"
+#include "discwright/drive_profile.h"
 #include "errors_int.h"
 
 static bool is_stdio(const char *address)
@@ -128,7 +130,7 @@ static int burn_decoded_iso(const char *image_path, const char *drive_address,
  * look like raw CD data (a .bin without its cue), so that nothing is
  * written from them. */
 static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *decoded_iso,
-                    struct dw_error_detail *err)
+                    bool *has_sub, bool *audio, struct dw_error_detail *err)
 {
     struct dw_medium_info medium;
     struct dw_drive *src = NULL;
@@ -137,7 +139,7 @@ static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *d
     char msg[512];
     int rc;
 
-    *cd = *libburn_cue = *decoded_iso = false;
+    *cd = *libburn_cue = *decoded_iso = *has_sub = *audio = false;
     rc = dw_drive_open(image_path, 0, &src, err);
     if (rc) {
         /* A plain data file: dw_burn_iso takes any whole number of 2048-byte
@@ -164,6 +166,9 @@ static int classify(const char *image_path, bool *cd, bool *libburn_cue, bool *d
         rc = dw__set_error(err, DW_EPARSE, "%s", dw_drive_last_error(src)->message);
         goto out;
     }
+    *has_sub = dw__drive_sub_stored(src); /* CloneCD .sub, rip --subchannel */
+    for (int i = 0; i < disc->track_count; i++)
+        *audio |= disc->tracks[i].mode == DW_MODE_AUDIO;
     *libburn_cue = !strcmp(info.backend, "cue") &&
                    dw__burn_cue_plan(disc, image_path, &plan, msg, sizeof msg) == 0;
 out:
@@ -173,9 +178,11 @@ out:
 
 /* A libburn burn: one session of what it wrote. */
 static int by_libburn(int rc, const char *image_path, struct dw_burn_result *result,
-                      bool cd)
+                      bool cd, const char *offset_source)
 {
     snprintf(result->writer, sizeof result->writer, "libburn");
+    snprintf(result->write_offset_source, sizeof result->write_offset_source, "%s",
+             offset_source);
     result->sessions = 1;
     result->tracks = 1;
     if (cd) { /* a cue: its tracks */
@@ -189,6 +196,36 @@ static int by_libburn(int rc, const char *image_path, struct dw_burn_result *res
     return rc;
 }
 
+/* The write offset for a CD image into o->write_offset_samples and
+ * result: the option's (opts), else for audio on a drive its profile's
+ * (drive_profile.h; the drive's INQUIRY names it), else none.  A drive
+ * that does not open here is left to the writer to report. */
+static void resolve_write_offset(const char *drive_address, bool audio,
+                                 struct dw_burn_opts *o, struct dw_burn_result *result)
+{
+    struct dw_drive *d = NULL;
+    struct dw_drive_info info;
+    struct dw_drive_profile prof;
+    struct dw_error_detail e;
+
+    if ((o->flags & DW_BURN_WRITE_OFFSET) || o->write_offset_samples) {
+        snprintf(result->write_offset_source, sizeof result->write_offset_source, "option");
+        return;
+    }
+    snprintf(result->write_offset_source, sizeof result->write_offset_source, "none");
+    if (!audio || is_stdio(drive_address) || dw_drive_open(drive_address, 0, &d, &e))
+        return;
+    if (dw_drive_info(d, &info) == 0 && info.kind == DW_DRIVE_MMC &&
+        dw_drive_profile_load(info.vendor, info.model, &prof, &e) == 0 &&
+        prof.has_write_offset) {
+        o->write_offset_samples = prof.write_offset_samples;
+        snprintf(result->write_offset_source, sizeof result->write_offset_source, "profile");
+        snprintf(result->write_offset_profile, sizeof result->write_offset_profile, "%.511s",
+                 prof.source);
+    }
+    dw_drive_free(d);
+}
+
 int dw_burn_image(const char *image_path, const char *drive_address,
                   const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                   struct dw_burn_result *result, struct dw_error_detail *err)
@@ -196,7 +233,8 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     struct dw_error_detail local_err;
     struct dw_burn_result local_result;
     struct dw_burn_opts none = {0};
-    bool cd, libburn_cue, decoded_iso;
+    struct dw_burn_opts o;
+    bool cd, libburn_cue, decoded_iso, has_sub, audio;
     int rc;
 
     if (!err)
@@ -212,8 +250,10 @@ int dw_burn_image(const char *image_path, const char *drive_address,
     snprintf(result->drive_address, sizeof result->drive_address, "%s", drive_address);
     if (opts->write_mode < DW_BURN_MODE_AUTO || opts->write_mode > DW_BURN_MODE_TAO)
         return dw__set_error(err, DW_EINVAL, "unknown write mode %d", opts->write_mode);
-    if ((rc = classify(image_path, &cd, &libburn_cue, &decoded_iso, err)))
+    if ((rc = classify(image_path, &cd, &libburn_cue, &decoded_iso, &has_sub, &audio, err)))
         return rc;
+    o = *opts;
+    opts = &o;
     if (!cd) {
         if (opts->write_mode == DW_BURN_MODE_SAO || opts->write_mode == DW_BURN_MODE_RAW)
             return dw__set_error(err, DW_EUNSUPPORTED,
@@ -223,35 +263,34 @@ int dw_burn_image(const char *image_path, const char *drive_address,
         if (decoded_iso)
             return by_libburn(
                 burn_decoded_iso(image_path, drive_address, opts, cb, result, err), image_path,
-                result, false);
+                result, false, "");
         return by_libburn(dw_burn_iso(image_path, drive_address, opts, cb, result, err),
-                          image_path, result, false);
+                          image_path, result, false, "");
     }
-    if (opts->write_mode == DW_BURN_MODE_RAW)
-        return dw__set_error(err, DW_EUNSUPPORTED,
-                             "raw writing (RAW96R, with sub-channel) is not written yet: "
-                             "burn '%s' with --write-mode sao",
-                             image_path);
-    if (opts->write_mode == DW_BURN_MODE_TAO)
-        return dw__set_error(err, DW_EUNSUPPORTED,
-                             "'%s' is a CD image, written session at once: leave out "
-                             "--write-mode or use --write-mode sao",
-                             image_path);
+    resolve_write_offset(drive_address, audio, &o, result);
+    char source[sizeof result->write_offset_source];
+    snprintf(source, sizeof source, "%s", result->write_offset_source);
     if (is_stdio(drive_address))
         return libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO &&
                        opts->write_offset_samples == 0
                    ? by_libburn(dw_burn_cue(image_path, drive_address, opts, cb, result, err),
-                                image_path, result, true)
+                                image_path, result, true, source)
                    : dw__set_error(err, DW_EMEDIUM,
                                    "'%s' is a CD image with audio, Mode 2 or several "
                                    "modes: it needs a CD-R in a drive, not the file '%s'",
                                    image_path, drive_address);
-    if (libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO && opts->write_offset_samples == 0)
+    if (libburn_cue && opts->write_mode == DW_BURN_MODE_AUTO && !has_sub &&
+        opts->write_offset_samples == 0)
         return by_libburn(dw_burn_cue(image_path, drive_address, opts, cb, result, err),
-                          image_path, result, true);
+                          image_path, result, true, source);
     struct dw__cdwrite_opts cw = {.dummy = opts->dummy,
                                   .speed_x = opts->speed_x,
-                                  .write_offset_samples = opts->write_offset_samples};
+                                  .write_offset_samples = opts->write_offset_samples,
+                                  .raw = opts->write_mode == DW_BURN_MODE_RAW,
+                                  .raw_or_sao = opts->write_mode == DW_BURN_MODE_AUTO && has_sub,
+                                  .write_offset_source = result->write_offset_source,
+                                  .write_offset_profile = result->write_offset_profile,
+                                  .tao = opts->write_mode == DW_BURN_MODE_TAO};
     rc = dw__cdwrite_disc(image_path, drive_address, &cw, cb, result, err);
     if (opts->eject && result->writer[0]) { /* a burn was started */
         struct dw_drive *d = NULL;

@@ -68,4 +68,16 @@ struct dw__cue_plan {
 int dw__burn_cue_plan(const struct dw_disc *disc, const char *image_path,
                       struct dw__cue_plan *plan, char *msg, size_t msg_bytes);
 
+struct burn_source;
+
+/* A libburn source (struct burn_source, version 1) that reads `inner` in
+ * blocks of block_bytes and hands them out in the pieces libburn asks
+ * for, in libburn's writer thread: what a stdio: target gets instead of
+ * libburn's FIFO (block_source.c says why).  Takes a reference of its own
+ * to inner (the caller keeps and frees its own); size, set_size and cancel
+ * are inner's.  A read error of inner is returned once what was read
+ * before it is handed out.  Returns NULL with errno ENOMEM or EINVAL
+ * (inner NULL, block_bytes <= 0).  Free with burn_source_free. */
+struct burn_source *dw__burn_block_source_new(struct burn_source *inner, int block_bytes);
+
 #endif

@@ -2,6 +2,7 @@
 /* The JSON of a burn ("discwright-burn-report") and of a blank: the one
  * place that writes them (burn.h, dw_burn_result_to_json and
  * dw_burn_blank_result_to_json). */
+#include <string.h>
 #include "discwright/burn.h"
 #include "discwright/verify.h"
 #include "report/report_int.h"
@@ -33,6 +34,10 @@ static json_object *burn_json(const char *image_path, const struct dw_burn_resul
     add(b, "sessions", json_object_new_int(r->sessions));
     add(b, "tracks", json_object_new_int(r->tracks));
     add(b, "write_offset_samples", json_object_new_int(r->write_offset_samples));
+    add(b, "write_offset_source",
+        r->write_offset_source[0] ? json_object_new_string(r->write_offset_source) : NULL);
+    if (!strcmp(r->write_offset_source, "profile"))
+        add(b, "write_offset_profile", json_object_new_string(r->write_offset_profile));
     add(b, "error", str_or_null(error));
     return b;
 }

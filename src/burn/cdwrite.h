@@ -61,6 +61,38 @@ int dw__cdwrite_cue_sheet(const struct dw_disc *disc, int session, bool cdtext,
 size_t dw__cdwrite_leadin_sub(const uint8_t *packs, size_t pack_count, size_t first,
                               uint8_t sub[96]);
 
+/* What a track-at-once write makes of a disc (MMC-6 4.3.4, write type 1):
+ * track i's INDEX 01 on the disc (the first at LBA 0, each later one 150
+ * sectors of drive-written pregap after the end of the one before), its
+ * sectors from the image (INDEX 01 to its end), the silence or zeros that
+ * pad it to Red Book's 4 s (300 sectors), the 2 run-out sectors a drive
+ * writes after a data track, and the lead-out LBA that results. */
+struct dw__tao_track {
+    int32_t start_lba;      /* INDEX 01 on the disc */
+    int32_t sectors;        /* sent from the image */
+    int32_t pad_sectors;    /* sent after them: silence (audio), zeros (Mode 1) */
+    int32_t runout_sectors; /* written by the drive: 2 after a data track */
+};
+struct dw__tao_plan {
+    struct dw__tao_track tracks[DW_MAX_TRACKS];
+    int32_t leadout_lba;     /* where the drive starts the lead-out */
+    bool layout_kept;        /* every track at the image's LBAs, nothing of
+                                the image left out (run-out sectors aside) */
+    bool silent_pregap_check;/* audio pregaps kept in place: the writer
+                                checks that the image has silence there */
+    char warnings[16384];    /* what TAO cannot keep, one line each ("\n") */
+};
+
+/* Plan a TAO write of disc (one session of audio and Mode 1 tracks) into
+ * *plan: the layout above, and a warning line for everything of the image
+ * TAO cannot keep (as cdrecord -tao): a pregap other than 150 sectors
+ * (the tracks move), track 1 not at LBA 0 (a hidden track), INDEX 02+,
+ * tracks under 4 s (padded), cue PREGAP/POSTGAP, CD-TEXT.  Returns 0, or
+ * DW_EUNSUPPORTED (several sessions, a Mode 2 track) / DW_EINVAL (no
+ * tracks, an empty track) with msg (may be NULL) saying what to do. */
+int dw__cdwrite_tao_plan(const struct dw_disc *disc, const char *image_path,
+                         struct dw__tao_plan *plan, char *msg, size_t msg_bytes);
+
 /* What the writer is asked to do. */
 struct dw__cdwrite_opts {
     bool dummy;            /* test write (page 05h byte 2 bit 4) */
@@ -68,9 +100,47 @@ struct dw__cdwrite_opts {
     int write_offset_samples; /* audio lands that many samples later on the
                                  disc than sent (the drive's write offset);
                                  the writer sends the stream shifted by it */
+    bool raw;              /* write type RAW, RAW96R (see below) */
+    bool raw_or_sao;       /* raw when the drive offers it, else SAO (auto) */
+    const char *write_offset_source;  /* for the plan: "option", "profile",
+                                         "none"; NULL: "option" */
+    const char *write_offset_profile; /* with "profile": its file */
+    bool tao;              /* track at once (dw__cdwrite_tao_plan) instead of
+                              session at once */
 };
 
-/* Write the CD image image_path to the blank CD-R/RW in drive_address
+/* Sectors of lead-out a raw run writes after the program area: 90 s, the
+ * first session's lead-out (Orange Book). */
+#define DW__RAW_LEADOUT_SECTORS 6750
+
+/* The lead-in Q of a raw run at lba (atip_leadin_lba <= lba < -150) for
+ * the single-session disc: the TOC as mode-1 Q frames (ECMA-130 22.3.4.2:
+ * TNO 00, POINT A0h first track and disc type (00h, or 20h with Mode 2
+ * tracks), A1h last track, A2h the lead-out, then each track's INDEX 01),
+ * each point on three frames in a row, round and round; MIN:SEC:FRAME
+ * count the lead-in time from its start; CONTROL is the point's track's;
+ * CRC as dw_q_crc.  q holds 12 bytes. */
+void dw__cdwrite_leadin_q(const struct dw_disc *disc, int32_t atip_leadin_lba, int32_t lba,
+                          uint8_t q[12]);
+
+/* Write the CD image image_path to the blank CD-R/RW in drive_address.
+ *
+ * With opts->raw the write type is RAW, data block type 3 (RAW96R: 2352
+ * bytes and 96 bytes of raw P-W a block; MMC-6 7.5.4.2, as cdrdao's
+ * generic-mmc-raw and cdrecord -raw96r write): one session, every block
+ * from the ATIP lead-in start (the TOC in Q, dw__cdwrite_leadin_q; CD-TEXT
+ * packs in R-W) through LBA -150, the program area with the P-W the image
+ * stores (dw_drive_read_raw_sub: a CloneCD .sub, our rip's .sub) or, where
+ * it stores none, the P and Q a pressed disc carries (dw_disc_synth_pw),
+ * and DW__RAW_LEADOUT_SECTORS of lead-out; data sectors (a sync in a data
+ * track) scrambled (ECMA-130 Annex B) as a raw writer sends them.  The
+ * drive must list feature 002Eh with its Raw bit and take page 05h (else
+ * DW_EUNSUPPORTED naming --write-mode sao; with opts->raw_or_sao the disc
+ * is written SAO instead, with a warning).  A multi-session image is
+ * DW_EUNSUPPORTED in raw.  result's write type is "RAW96R" and its
+ * written bytes 2448 a block.
+ *
+ * Without opts->raw: write 
  * session-at-once, session by session (all but the last left open, page
  * 05h multi-session 11b).  Checks first, before anything is written: the
  * medium is a blank CD-R/RW (MMC-6 GET CONFIGURATION profile 09h/0Ah, READ
@@ -85,7 +155,10 @@ struct dw__cdwrite_opts {
  * offset, start LBA 0, image and written bytes (2352 a sector from each
  * session's first pregap sector to its lead-out).  Progress phase "burn"
  * in 2352-byte sectors; a non-zero return of the callback stops between
- * two WRITEs (the disc is then damaged, as any SAO run cut short).
+ * two WRITEs (the disc is then damaged, as any SAO run cut short): the
+ * drive gets SYNCHRONIZE CACHE and, as on every way out, the tray the
+ * writer locked while it wrote (PREVENT ALLOW MEDIUM REMOVAL 1) is
+ * unlocked again.
  * Thread rules: one call per drive; cb is called on the caller's thread.
  * Returns 0, DW_EUNSUPPORTED (a session not where a drive writes it; the
  * drive refuses SAO), DW_EMEDIUM (not a blank CD-R/RW), DW_ENOSPC (does

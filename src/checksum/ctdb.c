@@ -114,7 +114,6 @@ struct dw_ctdb_calc {
     uint64_t total, pos;
     uint64_t skip_first, skip_last; /* samples */
     int cur;                        /* the track pos lies in */
-    uint32_t disc_crc;
     uint32_t track_crc[DW_MAX_TRACKS];
 };
 
@@ -190,7 +189,6 @@ int dw_ctdb_calc_update(struct dw_ctdb_calc *c, const void *pcm, size_t bytes)
         uint64_t hi =
             c->track_end[c->cur] < c->disc_hi ? c->track_end[c->cur] : c->disc_hi;
         c->track_crc[c->cur] = crc_range(c->track_crc[c->cur], p, c->pos, take, lo, hi);
-        c->disc_crc = crc_range(c->disc_crc, p, c->pos, take, c->disc_lo, c->disc_hi);
         c->pos += take;
         p += take;
         bytes -= take;
@@ -203,7 +201,20 @@ int dw_ctdb_calc_final(const struct dw_ctdb_calc *c, struct dw_ctdb_checksums *o
     if (!c || !out)
         return DW_EINVAL;
     memset(out, 0, sizeof(*out));
-    out->crc32 = c->disc_crc;
+    /* The tracks' ranges cut the disc CRC's range into pieces, in order:
+     * the disc CRC is their CRCs joined (zlib's crc32_combine), each byte
+     * hashed once.  Lengths are those fed so far. */
+    uLong disc = crc32(0L, Z_NULL, 0);
+    for (int i = 0; i < c->track_count; i++) {
+        uint64_t start = i ? c->track_end[i - 1] : 0;
+        uint64_t lo = start > c->disc_lo ? start : c->disc_lo;
+        uint64_t hi = c->track_end[i] < c->disc_hi ? c->track_end[i] : c->disc_hi;
+        if (hi > c->pos)
+            hi = c->pos;
+        if (hi > lo)
+            disc = crc32_combine(disc, c->track_crc[i], (z_off_t)(hi - lo));
+    }
+    out->crc32 = (uint32_t)disc;
     out->track_count = c->track_count;
     memcpy(out->track_crc32, c->track_crc, sizeof(c->track_crc));
     out->samples = c->pos / DW_CTDB_SAMPLE_BYTES;

@@ -14,6 +14,7 @@
 #include <zlib.h>
 #include "discwright/checksum.h"
 #include "discwright/errors.h"
+#include "checksum/hashset.h"
 
 /* MD5 is the one digest here that no CPU instruction speeds up (nettle
  * takes SHA-1 and SHA-256 through the SHA extensions where the CPU has
@@ -60,14 +61,19 @@ void dw_hash_set_threads(unsigned threads)
     atomic_store(&hash_threads, threads);
 }
 
-static bool want_worker(unsigned which)
+bool dw__hash_threads_allowed(void)
 {
     unsigned t = atomic_load(&hash_threads);
-    if (!(which & DW_HASH_MD5) || !(which & ~DW_HASH_MD5))
-        return false; /* nothing to run beside it */
     if (t == 0)
         return sysconf(_SC_NPROCESSORS_ONLN) > 1;
     return t > 1;
+}
+
+static bool want_worker(unsigned which)
+{
+    if (!(which & DW_HASH_MD5) || !(which & ~DW_HASH_MD5))
+        return false; /* nothing to run beside it */
+    return dw__hash_threads_allowed();
 }
 
 static void *md5_worker_main(void *arg)
@@ -229,7 +235,7 @@ void dw_hash_update(struct dw_hash *h, const void *data, size_t bytes)
     }
 }
 
-static void hex(const uint8_t *d, size_t n, char *out)
+void dw__hash_hex(const uint8_t *d, size_t n, char *out)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
@@ -251,15 +257,15 @@ void dw_hash_final(struct dw_hash *h, struct dw_digests *out)
         if (h->worker)
             worker_drain(h);
         md5_digest(&h->md5, MD5_DIGEST_SIZE, d);
-        hex(d, MD5_DIGEST_SIZE, out->md5);
+        dw__hash_hex(d, MD5_DIGEST_SIZE, out->md5);
     }
     if (h->which & DW_HASH_SHA1) {
         sha1_digest(&h->sha1, SHA1_DIGEST_SIZE, d);
-        hex(d, SHA1_DIGEST_SIZE, out->sha1);
+        dw__hash_hex(d, SHA1_DIGEST_SIZE, out->sha1);
     }
     if (h->which & DW_HASH_SHA256) {
         sha256_digest(&h->sha256, SHA256_DIGEST_SIZE, d);
-        hex(d, SHA256_DIGEST_SIZE, out->sha256);
+        dw__hash_hex(d, SHA256_DIGEST_SIZE, out->sha256);
     }
     restart(h);
 }

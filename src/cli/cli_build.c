@@ -92,6 +92,8 @@ bool cli_burn_wants_tree(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--"))
             continue;
+        if (!strcmp(a, "--append"))
+            return true; /* a new session: its PATHs are files to add */
         if (a[0] == '-') {
             /* skip the value of an option that takes one */
             if (!strchr(a, '=') &&
@@ -150,6 +152,45 @@ const struct cli_opt cli_build_opts[] = {
      CLI_COMPLETE_FILE, NULL},
     CLI_OPTS_END};
 
+const struct cli_opt cli_build_session_opts[] = {
+    {"append", 0, CLI_BUILD_APPEND, NULL,
+     "folders: add a session to an appendable CD-R, DVD±R or BD-R (or grow the ISO on a "
+     "DVD+RW, BD-RE or stdio: file): the new tree holds the files of the last session, a "
+     "PATH at the same place replaces the old file",
+     CLI_COMPLETE_NONE, NULL},
+    {"close", 0, CLI_BUILD_CLOSE, NULL,
+     "with --append: close the disc after this session (no session can follow)",
+     CLI_COMPLETE_NONE, NULL},
+    CLI_OPTS_END};
+
+/* What an --append burn is about to do, in a line. */
+static void print_append_plan(const struct cli *cli, const struct dw_build *b,
+                              const char *drive, unsigned flags)
+{
+    struct dw_build_append_info ai;
+    if (cli->json || cli->quiet || dw_build_append_info(b, &ai) != 0)
+        return;
+    if (ai.grown)
+        printf("append: growing the ISO volume on %s (%s): the new tree goes to LBA %d, "
+               "then the volume descriptors at LBA 0 are rewritten\n",
+               cli_safe(drive), cli_safe(ai.profile_name), ai.session_lba);
+    else if (ai.imported)
+        printf("append: the tree of the session at LBA %d of %s (%s) is kept; the new "
+               "session starts at LBA %d; %s\n",
+               ai.import_lba, cli_safe(drive), cli_safe(ai.profile_name), ai.session_lba,
+               (flags & DW_BURN_CLOSE) ? "the disc is closed after it (--close)"
+                                       : "the disc stays appendable (--close closes it)");
+    else
+        printf("append: %s (%s) holds no ISO volume yet: this is its first session, at "
+               "LBA %d; %s\n",
+               cli_safe(drive), cli_safe(ai.profile_name), ai.session_lba,
+               ai.profile == 0x1a || ai.profile == 0x43 || ai.profile == 0x13 ||
+                       ai.profile == 0x12 || ai.profile == 0xffff
+                   ? "a later --append grows its volume"
+               : (flags & DW_BURN_CLOSE) ? "the disc is closed after it (--close)"
+                                         : "the disc stays appendable (--close closes it)");
+}
+
 /* long function: burn's option parsing plus mkiso's, then the build, the
  * burn, the MD5 read-back and the eject, each a few lines (cmd_burn's
  * order, so that both read alike). */
@@ -159,7 +200,7 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
     struct dw_build_opts bopts = {0};
     struct dw_build *b = NULL;
     const char *drive = NULL;
-    bool verify = true;
+    bool verify = true, append = false;
     int c, status = EXIT_USAGE;
     const char **excludes = calloc((size_t)argc, sizeof(*excludes));
     if (!excludes) {
@@ -198,6 +239,13 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
         case 'E':
             opts.eject = true;
             break;
+        case CLI_BUILD_APPEND:
+            append = true;
+            opts.flags |= DW_BURN_APPEND;
+            break;
+        case CLI_BUILD_CLOSE:
+            opts.flags |= DW_BURN_CLOSE;
+            break;
         case 'M':
         case 'O':
             cli_errorf("--write-mode and --write-offset are for CD images, not folders");
@@ -226,6 +274,11 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
                    "--drive stdio:FILE");
         goto out;
     }
+    if ((opts.flags & DW_BURN_CLOSE) && !append) {
+        cli_errorf("--close goes with --append (a burn without it closes the disc anyway)");
+        status = EXIT_USAGE;
+        goto out;
+    }
     if ((status = cli_build_finish_opts(&bopts)) != EXIT_OK)
         goto out;
     bool eject_after = opts.eject && verify && !opts.dummy;
@@ -236,8 +289,15 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
     struct dw_error_detail err;
     memset(&res, 0, sizeof(res));
     cli_callbacks(cli, &cb);
-    int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind),
-                          &bopts, &b, &err);
+    /* an unformatted BD-RE or DVD+RW, as for an image burn */
+    if (!opts.dummy && (status = cli_format_if_needed(cli, drive)) != EXIT_OK)
+        goto out;
+    int rc = append ? dw_build_new_append((const char *const *)argv + optind,
+                                          (size_t)(argc - optind), &bopts, drive, &b, &err)
+                    : dw_build_new((const char *const *)argv + optind,
+                                   (size_t)(argc - optind), &bopts, &b, &err);
+    if (!rc && append)
+        print_append_plan(cli, b, drive, opts.flags);
     if (!rc)
         rc = dw_build_burn(b, drive, &opts, &cb, &res, &err);
     cli_progress_done();

@@ -22,11 +22,16 @@ enum {
     CLI_BUILD_BOOT_EFI,
     CLI_BUILD_BOOT_CATALOG,
     CLI_BUILD_MBR,
+    CLI_BUILD_APPEND,
+    CLI_BUILD_CLOSE,
 };
 
 /* The build options as an option table (cli_opts.h): mkiso's, and burn's
  * for folders. */
 extern const struct cli_opt cli_build_opts[];
+
+/* burn's multi-session options for folders (--append, --close). */
+extern const struct cli_opt cli_build_session_opts[];
 
 /* Apply getopt's value c (with its argument) to o; excludes has room for
  * every argument.  Returns 1 when c was a build option, else 0. */

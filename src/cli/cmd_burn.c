@@ -21,7 +21,9 @@ static const struct cli_opt burn_opts[] = {
     {"dummy", 0, 'D', NULL, "simulate: the laser stays off, nothing is written",
      CLI_COMPLETE_NONE, NULL},
     {"write-mode", 0, 'M', "MODE",
-     "auto (default), sao (discwright's writer), tao (ISO only); raw is not written yet",
+     "auto (default; raw for images with a .sub), sao (discwright's writer), raw (RAW96R, "
+     "with the image's sub-channel), tao (ISO; CD images of audio and Mode 1: discwright's "
+     "writer)",
      CLI_COMPLETE_WORDS, "auto sao tao raw"},
     {"write-offset", 0, 'O', "N",
      "the drive's write offset in samples: audio is sent N samples ahead so the disc equals "
@@ -46,14 +48,16 @@ const struct cli_spec cli_spec_burn = {
         "blank CD-R/RW with its pregaps, indexes, ISRC, MCN, flags and CD-TEXT: audio or "
         "Mode 1 cues through libburn, everything else (mixed mode, Mode 2, CD-Extra, a "
         "write offset) session at once through discwright's own writer, sector for sector "
-        "as the image holds them.  A raw .bin without its cue is refused.\n"
+        "as the image holds them; images with their sub-channel (CloneCD, rip --subchannel) "
+        "raw (RAW96R) with it, and their Q is verified too.  A raw .bin without its cue is "
+        "refused.\n"
         "Folders (discwright burn PATH... --drive DRIVE) are burned as an ISO 9660 image made "
         "on the fly with libisofs, with mkiso's options (the ones marked 'folders').",
     .footer = "Ctrl-C cancels the burn and releases the drive (the medium may be unusable).\n"
               "exit status: 0 burned and verified, 1 failure, 2 usage, 3 verify could not\n"
               "read some sectors, 4 verify mismatch\n",
     .operand = CLI_COMPLETE_FILE,
-    .groups = {burn_opts, cli_build_opts, cli_common_opts},
+    .groups = {burn_opts, cli_build_opts, cli_build_session_opts, cli_common_opts},
 };
 
 /* --write-mode and --write-offset into opts; 0, or -1 after a message. */
@@ -79,10 +83,11 @@ static int parse_write_option(int c, const char *arg, struct dw_burn_opts *opts)
         return -1;
     }
     opts->write_offset_samples = (int)v;
+    opts->flags |= DW_BURN_WRITE_OFFSET; /* given, also when 0: no profile lookup */
     return 0;
 }
 
-/* The summary line and, for our SAO writer, its plan. */
+/* The summary line and, for our writer (SAO or RAW96R), its plan. */
 static void print_summary(const struct cli *cli, const char *image,
                           const struct dw_burn_result *res)
 {
@@ -93,11 +98,29 @@ static void print_summary(const struct cli *cli, const char *image,
            cli_safe(res->write_type), res->dummy ? ", dummy run: nothing written" : "",
            (long long)res->written_bytes, (long long)res->image_bytes, res->start_lba);
     if (!strcmp(res->writer, "discwright"))
-        printf("plan: discwright's SAO writer, %d session%s, %d track%s, write offset %d "
-               "samples%s\n",
-               res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
+        printf("plan: discwright's %s writer, %d session%s, %d track%s, write offset %d "
+               "samples%s%s%s\n",
+               cli_safe(res->write_type), res->sessions, res->sessions == 1 ? "" : "s", res->tracks,
                res->tracks == 1 ? "" : "s", res->write_offset_samples,
-               res->write_offset_samples ? " (from --write-offset)" : "");
+               !strcmp(res->write_offset_source, "option")    ? " (from --write-offset)"
+               : !strcmp(res->write_offset_source, "profile") ? " (from the drive profile "
+                                                               : "",
+               !strcmp(res->write_offset_source, "profile")
+                   ? cli_safe(res->write_offset_profile)
+                   : "",
+               !strcmp(res->write_offset_source, "profile") ? ")" : "");
+}
+
+/* Read the burn back and compare it with the image; a raw burn wrote the
+ * image's Q, so its Q is read back and compared frame by frame too. */
+static int verify_burn(struct cli *cli, const char *image, const struct dw_burn_result *res,
+                       struct dw_verify_report **vrep)
+{
+    struct dw_verify_opts vo = {
+        .source_lba = res->start_lba,
+        .retries = -1,
+        .flags = !strcmp(res->write_type, "RAW96R") ? DW_VERIFY_SUBCHANNEL_Q : 0};
+    return cli_verify_run_opts(cli, res->drive_address, image, &vo, vrep);
 }
 
 int cmd_burn(struct cli *cli, int argc, char **argv)
@@ -195,9 +218,12 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
         /* The burned image is compared as the burn read it: any whole
          * number of 2048-byte sectors, with or without a volume descriptor. */
         cli->raw = true;
-        if (verify && !res.dummy)
-            status = cli_verify_run(cli, res.drive_address, image, res.start_lba, -1,
-                                    cli->json ? &vrep : NULL);
+        if (verify && !res.dummy && res.layout_changed) {
+            if (!cli->quiet && !cli->json)
+                printf("not verified: the disc's layout differs from the image's (see the "
+                       "warnings); check it with discwright info and rip\n");
+        } else if (verify && !res.dummy)
+            status = verify_burn(cli, image, &res, cli->json ? &vrep : NULL);
         if (eject_after) {
             struct dw_drive *d = NULL;
             if (dw_drive_open(res.drive_address, 0, &d, &err))

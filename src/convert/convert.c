@@ -18,6 +18,7 @@
 #include "discwright/sector.h"
 #include "drive/drive_int.h"
 #include "errors_int.h"
+#include "checksum/hashset.h"
 #include "image/image.h"
 #include "report/outfile.h"
 #include "report/report_int.h"
@@ -333,11 +334,11 @@ static int stream(struct job *j, struct dw__sink *sink, int32_t chunk)
     uint8_t *raw = malloc((size_t)chunk * DW_SECTOR_RAW_BYTES);
     uint8_t *sub = malloc((size_t)chunk * DW_SUBCHANNEL_BYTES);
     uint8_t *user = malloc((size_t)chunk * DW_SECTOR_USER_BYTES);
-    struct dw_hash *all = dw_hash_new(DW_HASH_ALL);
-    struct dw_hash *th = dw_hash_new(DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1);
+    struct dw__hashset *hs =
+        dw__hashset_new(DW_HASH_ALL, DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1);
     int rc = 0;
     int64_t done = 0;
-    if (!buf || !raw || !sub || !user || !all || !th) {
+    if (!buf || !raw || !sub || !user || !hs) {
         rc = dw__set_error(j->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -353,8 +354,7 @@ static int stream(struct job *j, struct dw__sink *sink, int32_t chunk)
             if ((rc = read_chunk(j, j->drive, j->is_cd, lba, n, buf, user)))
                 break;
             unstride(buf, n, raw, sub);
-            dw_hash_update(all, raw, (size_t)n * DW_SECTOR_RAW_BYTES);
-            dw_hash_update(th, raw, (size_t)n * DW_SECTOR_RAW_BYTES);
+            dw__hashset_update(hs, raw, (size_t)n * DW_SECTOR_RAW_BYTES);
             if ((rc = j->entry->ops->put(sink, lba, raw, sub, n, j->err))) {
                 if (j->err && !j->err->message[0])
                     dw__set_error(j->err, rc, "cannot write the %s output: %s",
@@ -368,16 +368,15 @@ static int stream(struct job *j, struct dw__sink *sink, int32_t chunk)
         }
         if (rc)
             break;
-        dw_hash_final(th, &ct->source);
+        dw__hashset_track_end(hs, &ct->source);
         j->rep->track_count = i + 1;
     }
     if (!rc) {
-        dw_hash_final(all, &j->rep->source_all);
+        dw__hashset_final(hs, &j->rep->source_all);
         j->rep->have_source_all = true;
     }
 out:
-    dw_hash_free(all);
-    dw_hash_free(th);
+    dw__hashset_free(hs);
     free(buf);
     free(raw);
     free(sub);
@@ -408,11 +407,11 @@ static int verify_output(struct job *j, struct dw_drive *out, FILE *subfp, int32
     uint8_t *b = malloc((size_t)chunk * DW_RAW_SUB_SECTOR_BYTES);
     uint8_t *ua = malloc((size_t)chunk * DW_SECTOR_USER_BYTES);
     uint8_t *ub = malloc((size_t)chunk * DW_SECTOR_USER_BYTES);
-    struct dw_hash *all = dw_hash_new(DW_HASH_ALL);
-    struct dw_hash *th = dw_hash_new(DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1);
+    struct dw__hashset *hs =
+        dw__hashset_new(DW_HASH_ALL, DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1);
     int rc = 0;
     int64_t done = 0;
-    if (!a || !b || !ua || !ub || !all || !th) {
+    if (!a || !b || !ua || !ub || !hs) {
         rc = dw__set_error(j->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -465,12 +464,10 @@ static int verify_output(struct job *j, struct dw_drive *out, FILE *subfp, int32
                     const uint8_t *x = sa + (sa[15] == 2 ? DW_OFF_MODE2_DATA : DW_OFF_MODE1_DATA);
                     const uint8_t *y = sb + (sb[15] == 2 ? DW_OFF_MODE2_DATA : DW_OFF_MODE1_DATA);
                     same = !memcmp(x, y, DW_SECTOR_USER_BYTES);
-                    dw_hash_update(all, y, DW_SECTOR_USER_BYTES);
-                    dw_hash_update(th, y, DW_SECTOR_USER_BYTES);
+                    dw__hashset_update(hs, y, DW_SECTOR_USER_BYTES);
                 } else {
                     same = !memcmp(sa, sb, DW_SECTOR_RAW_BYTES);
-                    dw_hash_update(all, sb, DW_SECTOR_RAW_BYTES);
-                    dw_hash_update(th, sb, DW_SECTOR_RAW_BYTES);
+                    dw__hashset_update(hs, sb, DW_SECTOR_RAW_BYTES);
                 }
                 if (q) {
                     uint8_t qa[DW_Q_BYTES], qb[DW_Q_BYTES];
@@ -495,16 +492,15 @@ static int verify_output(struct job *j, struct dw_drive *out, FILE *subfp, int32
         }
         if (rc)
             break;
-        dw_hash_final(th, &rep->tracks[i].dest);
+        dw__hashset_track_end(hs, &rep->tracks[i].dest);
         rep->tracks[i].have_dest = true;
     }
     if (!rc) {
-        dw_hash_final(all, &rep->dest_all);
+        dw__hashset_final(hs, &rep->dest_all);
         rep->have_dest_all = true;
     }
 out:
-    dw_hash_free(all);
-    dw_hash_free(th);
+    dw__hashset_free(hs);
     free(a);
     free(b);
     free(ua);

@@ -437,7 +437,10 @@ bool dw__drive_sub_stored(const struct dw_drive *d)
 {
     if (dw__drive_is_mmc(d))
         return true;
-    if (!d || d->ops != &image_ops || !d->priv)
+    /* By name, not by address: under the emulator's LD_PRELOAD library,
+     * which carries its own copy of the drive layer, dw_drive_open may be
+     * that copy's and its image_ops another table than this one. */
+    if (!d || !d->ops || !d->ops->name || strcmp(d->ops->name, "image") != 0 || !d->priv)
         return false;
     const struct dw__image *img = ((const struct image_drive *)d->priv)->img;
     int stored = 0;

@@ -80,6 +80,7 @@ struct zstream {
     lzma_index *index;
     lzma_stream xs;
     bool xs_ready;
+    lzma_block block;    /* xs's block: liblzma reads it while decoding */
     lzma_filter filters[LZMA_FILTERS_MAX + 1];
     bool filters_set;
 };
@@ -290,16 +291,19 @@ static int xz_start(struct zstream *z, uint64_t offset, struct dw_error_detail *
     z->out_pos = it.block.uncompressed_file_offset;
     if ((e = dw__pread_full(z->fd, header, 1, it.block.compressed_file_offset, &got)))
         return dw__set_error_errno(err, e, "cannot read '%s'", z->path);
-    lzma_block block = {.version = 1, .check = it.stream.flags->check};
-    block.header_size = lzma_block_header_size_decode(header[0]);
-    block.filters = z->filters;
+    /* The block decoder keeps a pointer to its lzma_block and reads it on
+     * every lzma_code (liblzma: "must remain available"): it lives in z. */
+    lzma_block *block = &z->block;
+    *block = (lzma_block){.version = 1, .check = it.stream.flags->check};
+    block->header_size = lzma_block_header_size_decode(header[0]);
+    block->filters = z->filters;
     if (got != 1 ||
-        (e = dw__pread_full(z->fd, header, block.header_size, it.block.compressed_file_offset,
+        (e = dw__pread_full(z->fd, header, block->header_size, it.block.compressed_file_offset,
                             &got)) ||
-        got != block.header_size)
+        got != block->header_size)
         return e ? dw__set_error_errno(err, e, "cannot read '%s'", z->path)
                  : damaged(z, "a block header past the end", err);
-    if (lzma_block_header_decode(&block, NULL, header) != LZMA_OK)
+    if (lzma_block_header_decode(block, NULL, header) != LZMA_OK)
         return damaged(z, "a bad block header", err);
     z->filters_set = true;
     if (lzma_raw_decoder_memusage(z->filters) > XZ_MEMLIMIT)
@@ -308,15 +312,15 @@ static int xz_start(struct zstream *z, uint64_t offset, struct dw_error_detail *
                              "dictionary is larger than any xz preset makes): decompress it "
                              "with unxz first",
                              z->path, XZ_MEMLIMIT >> 20);
-    if (lzma_block_compressed_size(&block, it.block.unpadded_size) != LZMA_OK)
+    if (lzma_block_compressed_size(block, it.block.unpadded_size) != LZMA_OK)
         return damaged(z, "a block's size disagrees with the index", err);
-    block.uncompressed_size = it.block.uncompressed_size;
+    block->uncompressed_size = it.block.uncompressed_size;
     lzma_stream init = LZMA_STREAM_INIT;
     z->xs = init;
-    if (lzma_block_decoder(&z->xs, &block) != LZMA_OK)
+    if (lzma_block_decoder(&z->xs, block) != LZMA_OK)
         return oom(z, err);
     z->xs_ready = true;
-    seek_input(z, it.block.compressed_file_offset + block.header_size);
+    seek_input(z, it.block.compressed_file_offset + block->header_size);
     z->ended = false;
     z->positioned = true;
     return 0;

@@ -164,6 +164,7 @@ static json_object *profile_object(const struct dw_drive_profile *p)
         add_number(o, int_fields[i].key, v >= 0, v);
     }
     add_number(o, "read_offset_samples", p->has_read_offset, p->read_offset_samples);
+    add_number(o, "write_offset_samples", p->has_write_offset, p->write_offset_samples);
     notes = json_object_new_array();
     for (const char *line = p->notes; notes && *line;) {
         size_t n = strcspn(line, "\n");
@@ -390,6 +391,9 @@ static int read_fields(json_object *root, struct dw_drive_profile *p, const char
     if (!rc)
         rc = read_int(root, "read_offset_samples", -100000, 100000, &p->has_read_offset,
                       &p->read_offset_samples, path, err);
+    if (!rc) /* the range our CD writer shifts (burn --write-offset) */
+        rc = read_int(root, "write_offset_samples", -1176, 1176, &p->has_write_offset,
+                      &p->write_offset_samples, path, err);
     if (!rc)
         rc = read_int(root, "probe_lba", -150, 449849, &known, &p->probe_lba, path, err);
     if (!rc && json_object_object_get_ex(root, "probe_audio", &v)) {

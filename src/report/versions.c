@@ -20,6 +20,7 @@
 #endif
 #include "discwright/errors.h"
 #include "discwright/version.h"
+#include "checksum/nettle_impl.h"
 
 /* Append a formatted word to out at *used; false when it does not fit. */
 static bool append(char *out, size_t out_bytes, size_t *used, const char *fmt, ...)
@@ -36,18 +37,28 @@ static bool append(char *out, size_t out_bytes, size_t *used, const char *fmt, .
     return true;
 }
 
-/* How nettle hashes SHA-1 and SHA-256 here: Debian builds it "fat", and
- * it takes the SHA extensions when CPUID leaf 7 says the CPU has them
- * (EBX bit 29), as its own start-up does (NETTLE_FAT_VERBOSE=1 shows
- * "using sha_ni instructions").  "" where that cannot be told. */
-static const char *nettle_sha_path(void)
+/* How nettle hashes SHA-1 and SHA-256 here, as nettle chose it at load
+ * time (checksum/nettle_impl.c follows its dispatch): "+sha_ni" when both
+ * run on the CPU's SHA instructions, "+sha1:IMPL,sha256:IMPL" otherwise
+ * (IMPL "x86_64" is nettle's assembly without them), and, where nettle's
+ * choice cannot be read, "+cpu_sha" or "+cpu_no_sha" from CPUID leaf 7
+ * (EBX bit 29: what the CPU offers, not what nettle took). */
+static void nettle_sha_path(char *out, size_t out_bytes)
 {
+    const char *s1 = dw__nettle_sha_impl(1), *s256 = dw__nettle_sha_impl(256);
+    out[0] = '\0';
+    if (s1[0] && s256[0]) {
+        if (!strcmp(s1, "sha_ni") && !strcmp(s256, "sha_ni"))
+            snprintf(out, out_bytes, "+sha_ni");
+        else
+            snprintf(out, out_bytes, "+sha1:%s,sha256:%s", s1, s256);
+        return;
+    }
 #if defined(__x86_64__) || defined(__i386__)
     unsigned a, b, c, d;
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
-        return (b >> 29) & 1 ? "+sha_ni" : "+portable_sha";
+        snprintf(out, out_bytes, "%s", (b >> 29) & 1 ? "+cpu_sha" : "+cpu_no_sha");
 #endif
-    return "";
 }
 
 /* Length of the version word of s: libcdio's strings go on with the
@@ -69,6 +80,8 @@ int dw_version_libraries(char *out, size_t out_bytes)
     long xml = strtol(xmlParserVersion, NULL, 10);
     const char *cdio = cdio_version_string, *cdda = cdio_cddap_version(),
                *paranoia = cdio_paranoia_version();
+    char sha[48];
+    nettle_sha_path(sha, sizeof(sha));
     bool fits =
         append(out, out_bytes, &used, "libdiscwright/%s libcdio/%.*s libcdio_cdda/%.*s",
                dw_version(), word_bytes(cdio), cdio, word_bytes(cdda), cdda) &&
@@ -76,7 +89,7 @@ int dw_version_libraries(char *out, size_t out_bytes)
                word_bytes(paranoia), paranoia, burn_major, burn_minor, burn_micro, iso_major,
                iso_minor, iso_micro) &&
         append(out, out_bytes, &used, " zlib/%s nettle/%d.%d%s json-c/%s %s libxml2/%ld.%ld.%ld",
-               zlibVersion(), nettle_version_major(), nettle_version_minor(), nettle_sha_path(),
+               zlibVersion(), nettle_version_major(), nettle_version_minor(), sha,
                json_c_version(), curl_version(), xml / 10000, xml / 100 % 100, xml % 100);
     if (!fits) {
         out[0] = '\0';

@@ -247,8 +247,8 @@ static int paranoia_start(struct dw__rip *r, const struct dw_track *t, int32_t f
 }
 
 int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                           int32_t end, struct dw__outfile *out, struct dw_hash *h1,
-                           struct dw_hash *h2, struct dw_paranoia_stats *stats)
+                           int32_t end, struct dw__outfile *out, struct dw__hashset *hs,
+                           struct dw_paranoia_stats *stats)
 {
     struct dw__paranoia *ps = r->paranoia;
     int rc = 0;
@@ -278,8 +278,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
             rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
             goto out;
         }
-        dw_hash_update(h1, samples, DW_SECTOR_RAW_BYTES);
-        dw_hash_update(h2, samples, DW_SECTOR_RAW_BYTES);
+        dw__hashset_update(hs, samples, DW_SECTOR_RAW_BYTES);
         dw__rip_feed_audio(r, lba, (const uint8_t *)samples, 1);
         r->done_sectors++;
         if ((rc = dw__rip_progress(r, t->number, false)))

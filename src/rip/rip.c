@@ -407,8 +407,7 @@ static int64_t bin_sectors_below(const struct dw__rip *r, int32_t lba);
  * the .part being continued, or from a complete rip's NAME.bin into the new
  * .part), into the checksums; its re-read record comes along. */
 static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
-                     uint8_t *buf, int32_t transfer, struct dw_hash *image_hash,
-                     struct dw_hash *track_hash)
+                     uint8_t *buf, int32_t transfer, struct dw__hashset *hs)
 {
     FILE *src = r->resume_bin ? r->resume_bin : r->image.fp;
     if (r->resume_bin &&
@@ -427,8 +426,7 @@ static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first,
             int rc = dw__outfile_check(&r->image, r->err);
             return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
         }
-        dw_hash_update(image_hash, buf, bytes);
-        dw_hash_update(track_hash, buf, bytes);
+        dw__hashset_update(hs, buf, bytes);
         if (!dw_track_is_data(t))
             dw__rip_feed_audio(r, lba, buf, n);
         for (int j = 0; j < r->resume->reread.count; j++) {
@@ -450,8 +448,8 @@ static int copy_kept(struct dw__rip *r, const struct dw_track *t, int32_t first,
 /* read_plain with a reader thread: the same transfers, checks, re-reads
  * and outputs, the slots written and hashed whole. */
 static int read_plain_ahead(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                            int32_t end, int32_t transfer, struct dw_hash *image_hash,
-                            struct dw_hash *track_hash, bool *fallback)
+                            int32_t end, int32_t transfer, struct dw__hashset *hs,
+                            bool *fallback)
 {
     struct raw_ahead ctx = {.r = r, .t = t};
     struct dw__readahead *ra = NULL;
@@ -489,8 +487,7 @@ static int read_plain_ahead(struct dw__rip *r, const struct dw_track *t, int32_t
                 continue;
             if ((rc = write_direct(&r->image, p, bytes, r->err)))
                 goto out;
-            dw_hash_update(image_hash, p, bytes);
-            dw_hash_update(track_hash, p, bytes);
+            dw__hashset_update(hs, p, bytes);
             if (!dw_track_is_data(t))
                 dw__rip_feed_audio(r, from, p, to - from);
             lba = to;
@@ -514,14 +511,12 @@ out:
  * and re-read (dw__rip_read_checked); with a reader thread ahead of it
  * unless r->opts->threads says one thread. */
 static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
-                      uint8_t *buf, int32_t transfer, struct dw_hash *image_hash,
-                      struct dw_hash *track_hash)
+                      uint8_t *buf, int32_t transfer, struct dw__hashset *hs)
 {
     int rc;
     bool fallback = false;
     if (dw__readahead_wanted(r->opts->threads) && end - first > transfer &&
-        ((rc = read_plain_ahead(r, t, first, end, transfer, image_hash, track_hash,
-                                &fallback)) || !fallback))
+        ((rc = read_plain_ahead(r, t, first, end, transfer, hs, &fallback)) || !fallback))
         return rc;
     for (int32_t lba = first; lba < end;) {
         int32_t n = end - lba < transfer ? end - lba : transfer;
@@ -532,8 +527,7 @@ static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first
             rc = dw__outfile_check(&r->image, r->err);
             return rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
         }
-        dw_hash_update(image_hash, buf, bytes);
-        dw_hash_update(track_hash, buf, bytes);
+        dw__hashset_update(hs, buf, bytes);
         if (!dw_track_is_data(t))
             dw__rip_feed_audio(r, lba, buf, n);
         lba += n;
@@ -547,7 +541,7 @@ static int read_plain(struct dw__rip *r, const struct dw_track *t, int32_t first
 
 /* The reading state of a BIN/CUE rip, shared by its tracks. */
 struct bin_pass {
-    struct dw_hash *image_hash, *track_hash;
+    struct dw__hashset *hs; /* the tracks' and the image's digests */
     uint8_t *buf;
     int32_t transfer;
 };
@@ -578,16 +572,15 @@ static int read_segment(struct dw__rip *r, const struct dw_track *t, int32_t a, 
     int rc;
     if (tr->secure) {
         struct dw_secure_stats part = {.test_crc32 = tr->secure_stats.test_crc32};
-        rc = dw__rip_secure_range(r, t, a, b, bp->image_hash, bp->track_hash, &part);
+        rc = dw__rip_secure_range(r, t, a, b, bp->hs, &part);
         dw__secure_stats_add(&tr->secure_stats, &part);
         return rc;
     }
     if (tr->paranoia) {
-        rc = dw__rip_paranoia_range(r, t, a, b, &r->image, bp->image_hash, bp->track_hash,
-                                    &tr->paranoia_stats);
+        rc = dw__rip_paranoia_range(r, t, a, b, &r->image, bp->hs, &tr->paranoia_stats);
         return rc ? rc : dw__rip_mark_final(r, b, false);
     }
-    return read_plain(r, t, a, b, bp->buf, bp->transfer, bp->image_hash, bp->track_hash);
+    return read_plain(r, t, a, b, bp->buf, bp->transfer, bp->hs);
 }
 
 /* One track of the bin, [first, end): what the earlier run (--resume) made
@@ -619,7 +612,7 @@ static int rip_bincue_track(struct dw__rip *r, const struct dw_track *t, int32_t
         if (fseeko(r->image.fp, ftello(r->image.fp), SEEK_SET) != 0)
             return dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
         if (keep)
-            rc = copy_kept(r, t, a, b, bp->buf, bp->transfer, bp->image_hash, bp->track_hash);
+            rc = copy_kept(r, t, a, b, bp->buf, bp->transfer, bp->hs);
         else
             rc = read_segment(r, t, a, b, bp, &tr);
         /* Bad in the earlier run and read again now: re-read sectors. */
@@ -629,7 +622,7 @@ static int rip_bincue_track(struct dw__rip *r, const struct dw_track *t, int32_t
     }
     if (rc)
         return rc;
-    dw_hash_final(bp->track_hash, &tr.digests);
+    dw__hashset_track_end(bp->hs, &tr.digests);
     tr.sectors_reread = r->reread.sectors - reread_before;
     tr.sectors_bad = r->bad.sectors - bad_before;
     tr.seconds = dw__now_seconds() - t0;
@@ -700,14 +693,14 @@ static int write_cue(struct dw__rip *r, const int32_t *gap_lba, const int32_t *g
 static int rip_bincue(struct dw__rip *r)
 {
     const struct dw_disc *disc = r->disc;
-    struct bin_pass bp = {.image_hash = dw_hash_new(DW_HASH_ALL),
-                          .track_hash = dw_hash_new(DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1),
+    struct bin_pass bp = {.hs = dw__hashset_new(DW_HASH_ALL,
+                                                DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1),
                           .transfer = dw_drive_max_transfer_sectors(r->drive)};
     int32_t gap_lba[DW_MAX_SESSIONS], gap_sectors[DW_MAX_SESSIONS];
     int gap_count = 0, rc = 0;
     bp.buf = malloc((size_t)bp.transfer * DW_SECTOR_RAW_BYTES);
     r->rep->have_tracks = true;
-    if (!bp.image_hash || !bp.track_hash || !bp.buf) {
+    if (!bp.hs || !bp.buf) {
         rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
         goto out;
     }
@@ -730,7 +723,7 @@ static int rip_bincue(struct dw__rip *r)
     }
     if (rc)
         goto out;
-    dw_hash_final(bp.image_hash, &r->rep->image_digests);
+    dw__hashset_final(bp.hs, &r->rep->image_digests);
     r->rep->have_image_digests = true;
     dw__riplog_image(r);
     /* Audio formats: the bin is cut into track files and a cue of its own. */
@@ -738,8 +731,7 @@ static int rip_bincue(struct dw__rip *r)
                   : write_cue(r, gap_lba, gap_sectors, gap_count);
 out:
     free(bp.buf);
-    dw_hash_free(bp.image_hash);
-    dw_hash_free(bp.track_hash);
+    dw__hashset_free(bp.hs);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "discwright/checksum.h"
 #include "discwright/rip.h"
+#include "checksum/hashset.h"
 #include "report/outfile.h"
 #include "report/report_int.h"
 
@@ -129,11 +130,10 @@ void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_st
 
 /* Secure audio reading of [first, end) of track t (src/rip/secure.c):
  * one pass with C2, re-reads of the suspicious sectors until two clean
- * reads agree, checksums over the final bytes into both hashes and the
+ * reads agree, checksums over the final bytes into hs (track and image) and the
  * AccurateRip/EAC state.  Bad sectors go to r->bad, re-reads to r->reread. */
 int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                         int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
-                         struct dw_secure_stats *stats);
+                         int32_t end, struct dw__hashset *hs, struct dw_secure_stats *stats);
 
 /* Feed n raw sectors starting at lba to the audio checksums (no-op outside
  * the audio tracks). */
@@ -190,8 +190,8 @@ int dw__rip_read_checked(struct dw__rip *r, const struct dw_track *t, int32_t lb
  * Paranoia's callback events are counted in *stats; sectors it had to skip
  * or could not read are added to r->bad. */
 int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                           int32_t end, struct dw__outfile *out, struct dw_hash *h1,
-                           struct dw_hash *h2, struct dw_paranoia_stats *stats);
+                           int32_t end, struct dw__outfile *out, struct dw__hashset *hs,
+                           struct dw_paranoia_stats *stats);
 /* Free r->paranoia (the rip's clean-up; NULL is a no-op).  The range calls
  * of one disc session share it: a call that starts where the last one
  * ended reads on in the same libcdio-paranoia session, so its first read

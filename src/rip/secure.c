@@ -1314,8 +1314,7 @@ out:
 /* The window                                                           */
 
 static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                         int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
-                         struct dw_secure_stats *stats)
+                         int32_t end, struct dw__hashset *hs, struct dw_secure_stats *stats)
 {
     struct win w = {.r = r, .t = t, .first = first, .end = end, .stats = stats,
                     .have_c2 = r->secure_have_c2};
@@ -1381,8 +1380,7 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
      * image (what goes to the .part next, byte for byte), then the window
      * into the .part in one write. */
     size_t win_bytes = (size_t)(end - first) * S_BYTES;
-    dw_hash_update(image_hash, w.img, win_bytes);
-    dw_hash_update(track_hash, w.img, win_bytes);
+    dw__hashset_update(hs, w.img, win_bytes);
     dw__rip_feed_audio(r, first, w.img, end - first);
     if ((rc = write_at(r, w.base, w.img, win_bytes)))
         goto out;
@@ -1428,8 +1426,7 @@ void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_st
 }
 
 int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                         int32_t end, struct dw_hash *image_hash, struct dw_hash *track_hash,
-                         struct dw_secure_stats *stats)
+                         int32_t end, struct dw__hashset *hs, struct dw_secure_stats *stats)
 {
     uint32_t test_crc32 = stats->test_crc32; /* runs on over the calls of a track */
     int rc = 0;
@@ -1441,7 +1438,7 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
         int32_t b = end - a > size ? a + size : end;
         struct dw_secure_stats w = {.test_crc32 = stats->test_crc32};
         double t0 = dw__now_seconds();
-        rc = secure_window(r, t, a, b, image_hash, track_hash, &w);
+        rc = secure_window(r, t, a, b, hs, &w);
         dw__secure_stats_add(stats, &w);
         if (!rc)
             rc = dw__rip_mark_final(r, b, true); /* settled: saved now */

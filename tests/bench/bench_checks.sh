@@ -18,7 +18,9 @@
 # one cat is near the clock's 10 ms step; "checks" is rip minus 'cat >
 # FILE': what the chain costs over the copy.  Images are random PCM and
 # random user data (bench_lib.sh), MINUTES long (74: a full CD; it needs
-# about 5 times the image size on /tmp).
+# about 5 times the image size on /tmp).  Then each check alone, per
+# sector, from dw-bench-checks (built with the tests), so that a regression
+# in one check shows.
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time: apt-get install time" >&2; exit 1; }
@@ -73,3 +75,26 @@ done
 echo
 sed 's/^/  CPU seconds, /' "$work/seconds"
 echo "  (/usr/bin/time counts in 10 ms steps: use MINUTES of 20 or more for steady ratios)"
+
+# Each check alone (dw-bench-checks, tests/bench/bench_checks_each.c): the
+# process CPU of one pass over the image with that check, minus a pass
+# that only reads; the audio image also cut into 12 equal tracks (the
+# per-track digests, AccurateRip and CTDB then run per track).
+each="$build/tests/dw-bench-checks"
+if [ -x "$each" ]; then
+  "$each" "$work/audio.bin" 1 "$runs" >"$work/each-a1"
+  "$each" "$work/audio.bin" 12 "$runs" >"$work/each-a12"
+  "$each" "$work/data.bin" 1 "$runs" >"$work/each-d1"
+  echo
+  echo "CPU (wall) per sector of each check alone, microseconds (least of $runs passes, reading subtracted):"
+  printf "%-20s %18s %18s %18s\n" "check" "audio, 1 track" "audio, 12 tracks" "data, 1 track"
+  paste -d' ' "$work/each-a1" "$work/each-a12" "$work/each-d1" |
+    awk '$1 != "read" { printf "%-20s %9s (%6s) %9s (%6s) %9s (%6s)\n", $1, $2, $3, $5, $6, $8, $9 }'
+  echo "  hash_pair: the image (CRC-32, MD5, SHA-1, SHA-256) and track (CRC-32, MD5, SHA-1)"
+  echo "  digests as two dw_hash fed the same bytes (before issue 14); hashset: the same"
+  echo "  digests through dw__hashset (each once per byte, image family on a worker);"
+  echo "  'threads' lets them use a second thread, whose CPU counts too; edc and ecc"
+  echo "  (the Mode 1 check of every sector) mean something on the data image only."
+else
+  echo "bench: $each not built: no per-check table" >&2
+fi

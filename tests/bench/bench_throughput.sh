@@ -17,6 +17,8 @@
 #   burn to stdio:               vs cdrskin to stdio:          target <= 1.0
 #   verify                       vs cmp                        target <= 1.0
 # and then the CPU per sector of each check alone (bench_checks.sh).
+# DW_BENCH_ONLY=burn runs the burn row alone (with xorriso beside cdrskin
+# when installed), on an ISO_MB image.
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time: apt-get install time" >&2; exit 1; }
@@ -55,6 +57,32 @@ row() { # label ours peer_label peer target
     "${4% *}" "$r" "$(awk -v r="$r" -v t="$5" 'BEGIN { if (t == "") print ""; else if (r <= t) print "(target <= " t ": met)"; else print "(target <= " t ": NOT met)" }')"
 }
 
+# cdrskin writes to stdio: only with --allow_emulated_drives, and not as
+# root (unless /root/cdrskin_permissions exists): as root it runs as nobody,
+# into a folder nobody may write.  Both write the same file there.
+burn_row() {
+  mkdir -p "$work/w" && chmod 1777 "$work/w" && chmod o+rx "$work" && chmod o+r "$work/big.iso"
+  local as_user=() cdrskin burn xorriso
+  [ "$(id -u)" -ne 0 ] || as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  cdrskin=$(median_of sh -c "rm -f '$work/w/burn.iso'; ${as_user[*]} cdrskin -q --allow_emulated_drives dev=stdio:$work/w/burn.iso '$work/big.iso'")
+  burn=$(median_of sh -c "rm -f '$work/w/burn.iso'; '$dw' -q --raw burn '$work/big.iso' --drive 'stdio:$work/w/burn.iso' --no-verify")
+  row "burn to stdio:" "$burn" "cdrskin" "$cdrskin" 1.0
+  if [ "${DW_BENCH_ONLY:-}" = burn ] && command -v xorriso >/dev/null; then
+    xorriso=$(median_of sh -c "rm -f '$work/w/burn.iso'; xorriso -as cdrecord dev='stdio:$work/w/burn.iso' '$work/big.iso'")
+    row "burn to stdio:" "$burn" "xorriso -as cdrecord" "$xorriso" ""
+  fi
+}
+
+if [ "${DW_BENCH_ONLY:-}" = burn ]; then
+  echo "generating a $iso_mb MB ISO..."
+  head -c $((iso_mb * 1024 * 1024)) /dev/urandom >"$work/big.iso"
+  cat "$work/big.iso" >/dev/null
+  echo
+  echo "wall time, median of $runs runs (peak memory of discwright's runs):"
+  burn_row
+  exit 0
+fi
+
 echo "generating a $minutes-minute audio image, a Mode 1 image ($sectors sectors each) and a $iso_mb MB ISO..."
 bench_audio_image "$work" audio "$sectors"
 bench_data_image "$dw" "$work" data "$sectors"
@@ -83,15 +111,7 @@ row "rip --format iso (Mode 1 cue)" "$iso_cue" "bchunk" "$bchunk" 1.0
 cat_sync=$(median_of sh -c "cat '$work/big.iso' > '$work/out.iso' && sync")
 iso_iso=$(median_of sh -c "'$dw' -q --raw rip '$work/big.iso' -o '$work/o' --format iso --offline && sync")
 row "rip --format iso ($iso_mb MB ISO)" "$iso_iso" "cat > file && sync" "$cat_sync" 1.5
-# cdrskin writes to stdio: only with --allow_emulated_drives, and not as
-# root (unless /root/cdrskin_permissions exists): as root it runs as nobody,
-# into a folder nobody may write.  Both write the same file there.
-mkdir -p "$work/w" && chmod 1777 "$work/w" && chmod o+rx "$work" && chmod o+r "$work/big.iso"
-as_user=()
-[ "$(id -u)" -ne 0 ] || as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-cdrskin=$(median_of sh -c "rm -f '$work/w/burn.iso'; ${as_user[*]} cdrskin -q --allow_emulated_drives dev=stdio:$work/w/burn.iso '$work/big.iso'")
-burn=$(median_of sh -c "rm -f '$work/w/burn.iso'; '$dw' -q --raw burn '$work/big.iso' --drive 'stdio:$work/w/burn.iso' --no-verify")
-row "burn to stdio:" "$burn" "cdrskin" "$cdrskin" 1.0
+burn_row
 cp "$work/big.iso" "$work/copy.iso"
 cmp_t=$(median_of cmp "$work/big.iso" "$work/copy.iso")
 verify=$(median_of "$dw" -q --raw verify "stdio:$work/copy.iso" "$work/big.iso")

@@ -241,6 +241,13 @@ static int apply_key(struct dw_emu *e, const char *key, const char *value,
             goto bad;
         return 0;
     }
+    if (!strcmp(key, "rawwrite")) {
+        bool yes;
+        if (!parse_bool(value, &yes))
+            goto bad;
+        p->no_raw_write = !yes;
+        return 0;
+    }
     if (!strcmp(key, "accurate")) {
         bool yes;
         if (!parse_bool(value, &yes))
@@ -882,8 +889,8 @@ static void cmd_mode_select10(struct dw_emu *e, struct dw__emu_cmd *c)
 
 /* The profiles the drive knows (MMC-6 profile list), listed descending as
  * drives do. */
-static const uint16_t drive_profiles[] = {0x43, 0x41, 0x40, 0x1B, 0x1A, 0x14,
-                                          0x13, 0x11, 0x10, 0x0A, 0x09, 0x08};
+static const uint16_t drive_profiles[] = {0x43, 0x41, 0x40, 0x2B, 0x1B, 0x1A, 0x15,
+                                          0x14, 0x13, 0x11, 0x10, 0x0A, 0x09, 0x08};
 
 /* Append one feature descriptor (MMC-6 feature descriptor header: code,
  * version, persistent, current, additional length). */
@@ -993,7 +1000,7 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
                    link sizes (CD 7, DVD 16) */
             code = 0x0021;
             current = have && (profile == 0x09 || profile == 0x0A || profile == 0x11 ||
-                               profile == 0x14);
+                               profile == 0x14 || profile == 0x15);
             dw__emu_put16(d, fam == DW_EMU_CD ? 0x0101 : 0x0100); /* types 0, 8 */
             d[2] = 0x01;                                          /* BUF */
             d[3] = 1;                                             /* one link size */
@@ -1023,7 +1030,7 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             break;
         case 14: /* 002Bh DVD+R: Write */
             code = 0x002B;
-            current = have && profile == 0x1B;
+            current = have && (profile == 0x1B || profile == 0x2B); /* DL: 003Bh too */
             d[0] = 0x01;
             n = feature(f, code, 0, false, current, d, 4);
             break;
@@ -1035,17 +1042,17 @@ static void cmd_get_configuration(struct dw_emu *e, struct dw__emu_cmd *c)
             dw__emu_put16(d + 2, 0x0101);
             n = feature(f, code, 2, false, current, d, 4);
             break;
-        case 16: /* 002Eh CD Mastering: BUF, SAO, Test Write, CD-RW (no raw);
-                    maximum cue sheet length 64 KiB */
+        case 16: /* 002Eh CD Mastering: BUF, SAO, Raw (unless rawwrite=no),
+                    Test Write, CD-RW; maximum cue sheet length 64 KiB */
             code = 0x002E;
             current = have && (profile == 0x09 || profile == 0x0A);
-            d[0] = 0x40 | 0x20 | 0x04 | 0x02;
+            d[0] = 0x40 | 0x20 | 0x04 | 0x02 | (e->pers.no_raw_write ? 0 : 0x08);
             dw__emu_put24(d + 1, 0x010000);
             n = feature(f, code, 1, false, current, d, 4);
             break;
         case 17: /* 002Fh DVD-R/-RW Write: BUF, Test Write, DVD-RW */
             code = 0x002F;
-            current = have && (profile == 0x11 || profile == 0x14);
+            current = have && (profile == 0x11 || profile == 0x14 || profile == 0x15);
             d[0] = 0x40 | 0x04 | 0x02;
             n = feature(f, code, 1, false, current, d, 4);
             break;

@@ -157,6 +157,8 @@ struct dw__emu_personality {
     bool subq_binary;       /* formatted Q with binary, not BCD, numbers */
     bool no_raw_pw;         /* READ CD refuses sub-channel 001b (raw P-W) */
     bool pw_deinterleaved;  /* raw P-W comes de-interleaved (12 bytes P, Q ...) */
+    bool no_raw_write;      /* rawwrite=no: write type RAW refused (page 05h,
+                               feature 002Eh without Raw) */
     bool no_accurate;       /* page 2Ah without "Accurate CD-DA Stream" */
     int32_t offset_samples; /* read offset: audio comes shifted by this much */
     int32_t write_offset_samples; /* write offset: audio lands this many samples
@@ -309,6 +311,8 @@ void dw__emu_read_track_info(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_format_capacities(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_disc_structure(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read10(struct dw_emu *e, struct dw__emu_cmd *c);
+/* The timing model of a WRITE of `sectors` (emu_read.c; speed=N). */
+void dw__emu_account_write(struct dw_emu *e, int64_t sectors);
 void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c);
 void dw__emu_read_subchannel(struct dw_emu *e, struct dw__emu_cmd *c);
 
@@ -365,8 +369,23 @@ struct dw__emu_sao {
     bool packs_done; /* the cycle of packs came round again */
 };
 
+/* ATIP lead-in start of the emulated CD-R/RW: 97:27:00. */
+#define DW_EMU_LEADIN_START_LBA (-11625)
+
+/* A raw (write type 3) run: the host writes every sector from the ATIP
+ * lead-in start with its sub-channel, up to the end of the lead-out. */
+struct dw__emu_raw {
+    bool active;
+    int32_t nwa; /* next LBA the host writes */
+};
+
 struct dw__emu_wstate {
     char *state_path;      /* NULL: nothing persists */
+    int sub_fd;            /* P-W of raw-written sectors: 96 bytes a sector from
+                              DW_EMU_LEADIN_START_LBA (PATH.sub or unlinked) */
+    bool raw_sub;          /* the disc was written raw: READ CD serves its P-W */
+    int32_t raw_end;       /* first LBA after what the raw run wrote */
+    struct dw__emu_raw raw;
     char *sectors_path;    /* sector file beside it (sparse) */
     int fd;                /* sector file, or an unlinked temporary file */
     size_t slot_bytes;     /* 2352 (CD, raw sectors) or 2048 */
@@ -414,13 +433,17 @@ bool dw__emu_wread_fails(const struct dw__emu_medium *m, int32_t lba, int *key, 
 
 /* Whether a mode page 05h (MMC-6 write parameters) is one this drive takes
  * for the medium: write types TAO (data block types 0 and 8), SAO/DAO, and
- * incremental on DVD-R/RW; not RAW, not CD packet writing. */
+ * incremental on DVD-R/RW, RAW on CD with data block types 1 (RAW16) and
+ * 3 (RAW96R) unless rawwrite=no; not CD packet writing. */
 bool dw__emu_page05_ok(const struct dw_emu *e, const uint8_t *page, size_t bytes);
 
 /* Sectors READ CAPACITY, GET PERFORMANCE and READ DISC STRUCTURE describe
  * as the whole medium: the written size of pressed media, the capacity of
  * writable ones. */
 int32_t dw__emu_medium_sectors(const struct dw__emu_medium *m);
+/* Whether a writable DVD/BD medium has two layers (DVD-R DL, DVD+R DL, or
+ * more sectors than one layer of its family holds). */
+bool dw__emu_medium_dual_layer(const struct dw__emu_medium *m);
 
 /* Internals shared by emu_wmedium.c and emu_write.c. */
 int dw__emu_wput(struct dw__emu_medium *m, int32_t lba, const uint8_t *slot);
@@ -432,6 +455,11 @@ struct dw__emu_wtrack *dw__emu_wopen_track(struct dw__emu_wstate *w);
 struct dw__emu_wsession *dw__emu_wsession_of(struct dw__emu_wstate *w, int number);
 void dw__emu_sao_reset(struct dw__emu_sao *sao);
 void dw__emu_sao_abandon(struct dw__emu_medium *m); /* an SAO run broke off */
+
+/* Stored P-W (96 bytes, interleaved as written) of lba on a disc written
+ * raw; 0, or -1 when the disc has none there (then synthesize). */
+int dw__emu_wsub(const struct dw__emu_medium *m, int32_t lba, uint8_t pw[96]);
+int dw__emu_wput_sub(struct dw__emu_medium *m, int32_t lba, const uint8_t pw[96]);
 
 /* Command handlers for writable media (emu_write.c); the READ DISC/TRACK
  * INFORMATION and READ FORMAT CAPACITIES handlers of emu_media.c pass

@@ -24,6 +24,7 @@ static const struct {
 } profile_names[] = {
     {"cdrom", 0x08}, {"cdr", 0x09},   {"cdrw", 0x0A},   {"dvdrom", 0x10},
     {"dvdr", 0x11},  {"dvdrw", 0x14}, {"dvdprw", 0x1A}, {"dvdpr", 0x1B},
+    {"dvdrdl", 0x15}, {"dvdprdl", 0x2B},
     {"bdrom", 0x40}, {"bdr", 0x41},   {"bdre", 0x43},
 };
 
@@ -895,7 +896,8 @@ void dw__emu_read_disc_structure(struct dw_emu *e, struct dw__emu_cmd *c)
             uint8_t layer_type;
         } books[] = {
             {0x10, 0x01, 0x01}, {0x11, 0x25, 0x02}, {0x14, 0x32, 0x04},
-            {0x1A, 0x92, 0x04}, {0x1B, 0xA1, 0x02},
+            {0x1A, 0x92, 0x04}, {0x1B, 0xA1, 0x02}, {0x15, 0x26, 0x02},
+            {0x2B, 0xE1, 0x02},
         };
         r[4] = 0x01;
         r[6] = 0x01;
@@ -904,6 +906,10 @@ void dw__emu_read_disc_structure(struct dw_emu *e, struct dw__emu_cmd *c)
                 r[4] = books[i].book;
                 r[6] = books[i].layer_type;
             }
+        /* Number of layers (bits 6-5) 1 on dual-layer media, opposite
+         * track path (bit 4) as DVD±R DL have. */
+        if (dw__emu_medium_dual_layer(m))
+            r[6] |= 0x30;
         r[5] = m->profile == 0x10 ? 0x02 : 0x0F;
         dw__emu_put32(r + 8, 0x030000);
         dw__emu_put32(r + 12, 0x030000 + (uint32_t)dw__emu_medium_sectors(m) - 1);

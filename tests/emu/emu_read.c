@@ -81,6 +81,26 @@ static void account_read(struct dw_emu *e, int32_t lba, int32_t sectors)
     }
 }
 
+/* Account (and, unless timing=virtual, sleep) the time a drive of the
+ * configured nominal speed takes to write `sectors` (no seeks: writes
+ * stream at the NWA), so that a burn takes its time and can be
+ * interrupted mid-way in a test. */
+void dw__emu_account_write(struct dw_emu *e, int64_t sectors)
+{
+    const struct dw__emu_personality *p = &e->pers;
+    uint64_t ns;
+
+    if (!p->speed_x || sectors <= 0 || !e->medium)
+        return;
+    ns = transfer_ns(e->medium->family, p->speed_x, sectors);
+    e->media_time_ns += ns;
+    if (!p->timing_virtual && ns) {
+        struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+    }
+}
+
 /* ---- READ(10), READ(12) -------------------------------------------------------------
  */
 
@@ -424,16 +444,24 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
                     put(sector, &len, c2, 0, DW_C2_BYTES + 2);
                 }
             } else if (rq.sub) {
-                uint8_t q[12], pw[96];
-                bool pch;
-                if (dw__emu_q_frame(m, l, q, &pch))
+                uint8_t q[12], pw[96], stored[96];
+                bool pch, have_stored = m->w && dw__emu_wsub(m, l, stored) == 0;
+                if (have_stored) { /* a disc written raw: its P-W as written */
+                    dw_subchannel_q(stored, q);
+                    pch = (stored[0] & 0x80) != 0;
+                } else if (dw__emu_q_frame(m, l, q, &pch)) {
                     memset(q, 0, sizeof(q));
+                }
                 if (dw__emu_fault_at(&e->faults, DW_EMU_FAULT_BADQ, l)) {
                     q[10] ^= 0xFF;
                     q[11] ^= 0x5A;
                 }
                 if (rq.sub == 1) {
                     dw__emu_pw_interleave(q, pch, pw);
+                    if (have_stored) { /* R-W as written; P and Q above */
+                        for (int k = 0; k < 96; k++)
+                            pw[k] = (uint8_t)((pw[k] & 0xC0) | (stored[k] & 0x3F));
+                    }
                     if (p->pw_deinterleaved) { /* rawpw=deinterleaved */
                         uint8_t plain[96];
                         dw_subchannel_deinterleave(pw, plain);
@@ -444,7 +472,8 @@ void dw__emu_read_cd(struct dw_emu *e, struct dw__emu_cmd *c)
                     formatted_q(e, q, pch, pw);
                     put(sector, &len, pw, 0, 16);
                 } else {
-                    memset(pw, 0, 96); /* R-W: no CD+G */
+                    for (int k = 0; k < 96; k++) /* R-W: as written, else none */
+                        pw[k] = have_stored ? (uint8_t)(stored[k] & 0x3F) : 0;
                     put(sector, &len, pw, 0, 96);
                 }
             }

@@ -43,7 +43,25 @@ static const struct {
     {"cdr", 0x09, 359849},    {"cdrw", 0x0A, 359849},   {"dvdr", 0x11, 2295104},
     {"dvdrw", 0x14, 2295104}, {"dvdpr", 0x1B, 2295104}, {"dvdprw", 0x1A, 2295104},
     {"bdr", 0x41, 12219392},  {"bdre", 0x43, 12219392},
+    /* Dual layer: DVD-R DL (profile 15h, sequential), DVD+R DL (2Bh), and
+     * BD-R/BD-RE of two layers (the same profiles as one layer). */
+    {"dvdrdl", 0x15, 4171712}, {"dvdprdl", 0x2B, 4173824},
+    {"bdrdl", 0x41, 24438784}, {"bdredl", 0x43, 24438784},
 };
+
+/* The most user sectors a one-layer medium of the family holds. */
+static int32_t single_layer_sectors(const struct dw__emu_medium *m)
+{
+    return m->family == DW_EMU_BD ? 12219392 : 2295104;
+}
+
+bool dw__emu_medium_dual_layer(const struct dw__emu_medium *m)
+{
+    if (!m || m->family == DW_EMU_CD)
+        return false;
+    return m->profile == 0x15 || m->profile == 0x2B ||
+           dw__emu_medium_sectors(m) > single_layer_sectors(m);
+}
 
 static void set_msg(char *msg, size_t msg_bytes, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -111,8 +129,15 @@ int dw__emu_wput(struct dw__emu_medium *m, int32_t lba, const uint8_t *slot)
 {
     const struct dw__emu_wstate *w = m->w;
     size_t done = 0;
+    struct stat st;
     if (lba < w->slot_base)
         return -1;
+    /* A slot of zeros past the end of the file reads back as zeros
+     * (read_slot): it is left a hole, so that a sparse image of many GB
+     * burned in a test takes no disk space. */
+    if (!slot[0] && !memcmp(slot, slot + 1, w->slot_bytes - 1) && fstat(w->fd, &st) == 0 &&
+        slot_offset(w, lba) >= st.st_size)
+        return 0;
     while (done < w->slot_bytes) {
         ssize_t n = pwrite(w->fd, slot + done, w->slot_bytes - done,
                            slot_offset(w, lba) + (off_t)done);
@@ -125,12 +150,60 @@ int dw__emu_wput(struct dw__emu_medium *m, int32_t lba, const uint8_t *slot)
     return 0;
 }
 
+/* ---- sub-channel file of raw-written discs -------------------------------------- */
+
+static off_t sub_offset(int32_t lba)
+{
+    return (off_t)(lba - DW_EMU_LEADIN_START_LBA) * 96;
+}
+
+int dw__emu_wput_sub(struct dw__emu_medium *m, int32_t lba, const uint8_t pw[96])
+{
+    const struct dw__emu_wstate *w = m->w;
+    size_t done = 0;
+    if (w->sub_fd < 0 || lba < DW_EMU_LEADIN_START_LBA)
+        return -1;
+    while (done < 96) {
+        ssize_t n = pwrite(w->sub_fd, pw + done, 96 - done, sub_offset(lba) + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+int dw__emu_wsub(const struct dw__emu_medium *m, int32_t lba, uint8_t pw[96])
+{
+    const struct dw__emu_wstate *w = m->w;
+    size_t got = 0;
+    if (!w || !(w->raw_sub || w->raw.active) || w->sub_fd < 0 ||
+        lba < DW_EMU_LEADIN_START_LBA || lba >= (w->raw.active ? w->raw.nwa : w->raw_end))
+        return -1;
+    while (got < 96) {
+        ssize_t n = pread(w->sub_fd, pw + got, 96 - got, sub_offset(lba) + (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    return 0;
+}
+
 void dw__emu_wwipe(struct dw__emu_medium *m)
 {
     struct dw__emu_wstate *w = m->w;
     if (ftruncate(w->fd, 0) != 0) {
         /* the old sectors stay readable where the layout still points: none does */
     }
+    if (w->sub_fd >= 0 && ftruncate(w->sub_fd, 0) != 0) {
+        /* as above: raw_sub is cleared, nothing reads it */
+    }
+    w->raw_sub = false;
+    w->raw_end = 0;
+    memset(&w->raw, 0, sizeof(w->raw));
     w->track_count = 0;
     w->session_count = 0;
     w->finalized = false;
@@ -404,6 +477,8 @@ int dw__emu_wstate_save(struct dw__emu_medium *m)
     fprintf(f, "formatted %d %ld\n", w->formatted ? 1 : 0, (long)w->formatted_sectors);
     fprintf(f, "finalized %d\ndamaged %d\n", w->finalized ? 1 : 0, w->damaged ? 1 : 0);
     fprintf(f, "mcn %s\n", w->mcn[0] ? w->mcn : "-");
+    if (w->raw_sub)
+        fprintf(f, "rawsub %ld\n", (long)w->raw_end);
     for (int i = 0; i < w->session_count; i++)
         fprintf(f, "session %d %d %ld\n", w->sessions[i].number,
                 w->sessions[i].closed ? 1 : 0, (long)w->sessions[i].leadout_lba);
@@ -497,6 +572,11 @@ static int state_load(struct dw__emu_medium *m, FILE *f, char *msg, size_t msg_b
             if (sscanf(line + n, "%31s", v) != 1)
                 goto bad;
             snprintf(w->mcn, sizeof(w->mcn), "%.13s", strcmp(v, "-") ? v : "");
+        } else if (!strcmp(word, "rawsub")) {
+            if (sscanf(line + n, "%ld", &a) != 1)
+                goto bad;
+            w->raw_sub = true;
+            w->raw_end = (int32_t)a;
         } else if (!strcmp(word, "session")) {
             long num, closed, leadout;
             if (w->session_count >= DW_MAX_SESSIONS ||
@@ -590,9 +670,13 @@ void dw__emu_wstate_free(struct dw__emu_medium *m)
         return;
     if (w->sao.active)
         dw__emu_sao_abandon(m);
+    if (w->raw.active) /* a raw run the host never finished */
+        w->damaged = true;
     (void)dw__emu_wstate_save(m);
     if (w->fd >= 0)
         close(w->fd);
+    if (w->sub_fd >= 0)
+        close(w->sub_fd);
     dw__emu_sao_reset(&w->sao);
     free(w->tracks);
     free(w->state_path);
@@ -622,12 +706,14 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
     struct dw__emu_wstate *w = calloc(1, sizeof(*w));
     int kind_index = -1;
     FILE *sf = NULL;
+    bool sf_loaded = false;
 
     *out = NULL;
     if (!m || !w)
         goto nomem;
     m->w = w;
     w->fd = -1;
+    w->sub_fd = -1;
     w->sim_nwa = INT32_MIN;
     w->tracks = calloc(DW_MAX_TRACKS, sizeof(*w->tracks));
     m->disc = dw_disc_new();
@@ -641,7 +727,7 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
             set_msg(
                 msg, msg_bytes,
                 "emulator key 'blank': '%s' is not a blank medium kind (cdr cdrw dvdr "
-                "dvdrw dvdpr dvdprw bdr bdre)",
+                "dvdrw dvdpr dvdprw bdr bdre dvdrdl dvdprdl bdrdl bdredl)",
                 kind);
             goto fail;
         }
@@ -670,10 +756,12 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
             goto fail;
         fclose(sf);
         sf = NULL;
+        sf_loaded = true;
         kind_index = -1;
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-            if (kinds[i].profile == m->profile)
-                kind_index = (int)i;
+            if (kinds[i].profile == m->profile &&
+                (kind_index < 0 || (kind && !strcasecmp(kind, kinds[i].name))))
+                kind_index = (int)i; /* bdr and bdrdl share a profile */
         if (kind_index < 0 || w->total_sectors <= 0) {
             set_msg(msg, msg_bytes, "emulator state file '%s' holds no writable medium",
                     state_path);
@@ -719,6 +807,22 @@ int dw__emu_wmedium_open(const char *kind, long capacity_sectors, const char *st
         goto fail;
     }
     m->family = family_of(m->profile);
+    if (m->family == DW_EMU_CD) {
+        /* P-W of raw writes beside the sectors (PATH.sub), kept with them. */
+        if (state_path) {
+            char sub_path[4096];
+            snprintf(sub_path, sizeof(sub_path), "%s.sub", state_path);
+            w->sub_fd = open(sub_path, O_RDWR | O_CREAT | (sf_loaded ? 0 : O_TRUNC) | O_CLOEXEC,
+                             0644);
+        } else {
+            w->sub_fd = open_temp_file();
+        }
+        if (w->sub_fd < 0) {
+            set_msg(msg, msg_bytes, "emulator medium: cannot open its sub-channel file: %s",
+                    strerror(errno));
+            goto fail;
+        }
+    }
     m->status = DW_STATUS_BLANK;
     m->erasable = m->profile == 0x0A || m->profile == 0x14 || m->profile == 0x1A ||
                   m->profile == 0x43;
@@ -772,7 +876,10 @@ bool dw__emu_page05_ok(const struct dw_emu *e, const uint8_t *page, size_t bytes
         return block_type == 0 || block_type == 8;
     case 2: /* SAO (CD, with a cue sheet) / DAO (DVD-R) */
         return true;
-    default: /* RAW, layer jump: not modelled */
+    case 3: /* RAW (CD): 2352 + 16 bytes of P-Q, or 2352 + 96 bytes of raw P-W */
+        return fam == DW_EMU_CD && !e->pers.no_raw_write &&
+               (block_type == 1 || block_type == 3);
+    default: /* layer jump: not modelled */
         return false;
     }
 }

@@ -27,13 +27,24 @@
  *   DVD+RW      FORMAT UNIT (format type 26h) while unformatted, WRITE
  *               anywhere, CLOSE SESSION (stops the background format).
  *   BD-RE       FORMAT UNIT (00h, 30h, 31h) once, then WRITE anywhere.
+ *   CD RAW      page 05h (write type 3, data block type 3 "RAW96R": 2352
+ *               bytes + 96 bytes of raw P-W, or 1 "RAW16": 2352 + 16 bytes
+ *               of P-Q), WRITE from the ATIP lead-in start through the
+ *               lead-in (the TOC in its Q), the pregap, the program area
+ *               and the lead-out, SYNCHRONIZE CACHE (cdrdao generic-mmc-raw,
+ *               cdrecord -raw96r).  The host scrambles data sectors
+ *               (cdrecord's clone mode does, ECMA-130 Annex B); the drive
+ *               writes the blocks as they come.  The layout is what a
+ *               reader finds on such a disc: the TOC from the lead-in's
+ *               mode-1 Q (points A0h, A1h, A2h and the tracks), pregaps,
+ *               indexes, ISRC and MCN from the program area's Q.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "emu_int.h"
 
-#define LEADIN_START_LBA (-11625) /* ATIP lead-in start 97:27:00 */
+#define LEADIN_START_LBA DW_EMU_LEADIN_START_LBA /* ATIP lead-in start 97:27:00 */
 #define MAX_PACKS 2048
 #define BUFFER_BYTES (4u << 20) /* drive buffer reported by READ BUFFER CAPACITY */
 
@@ -46,7 +57,7 @@ static bool overwritable(const struct dw__emu_medium *m)
 
 static bool dvd_minus(const struct dw__emu_medium *m)
 {
-    return m->profile == 0x11 || m->profile == 0x14;
+    return m->profile == 0x11 || m->profile == 0x14 || m->profile == 0x15;
 }
 
 /* Test write (mode page 05h byte 2 bit 4) on media that can simulate. */
@@ -552,12 +563,29 @@ static void write_random(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
     dw__emu_done(c, (size_t)sectors * DW_SECTOR_USER_BYTES);
 }
 
+/* Whether slot s takes shifted audio bytes in a raw run writing l: a
+ * slot written before (s < l) when its Q says audio; the next ones always
+ * (a data block written there later replaces the whole slot). */
+static bool raw_audio_slot(struct dw__emu_medium *m, int32_t s, int32_t l)
+{
+    uint8_t pw[96], q[12];
+    if (s < -150)
+        return false;
+    if (s >= l)
+        return true;
+    if (dw__emu_wsub(m, s, pw))
+        return false;
+    dw_subchannel_q(pw, q);
+    return !((q[0] >> 4) & DW_CTL_DATA);
+}
+
 /* Store audio sector l as a drive with a write offset writes it: its
  * bytes land write_offset_samples * 4 bytes later in the stream (earlier
  * for a negative offset), across the neighbouring slot; bytes that would
  * fall before LBA -150, past the lead-out or into a data sector are lost,
- * as on a disc. */
-static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw)
+ * as on a disc.  In a raw run (raw_run) the slots' kinds come from the Q
+ * written with them. */
+static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw, bool raw_run)
 {
     struct dw__emu_medium *m = e->medium;
     const struct dw__emu_sao *sao = &m->w->sao;
@@ -575,7 +603,10 @@ static int put_audio_shifted(struct dw_emu *e, int32_t l, const uint8_t *raw)
         int64_t from = dst > lo ? dst : lo, to = dst + DW_SECTOR_RAW_BYTES < hi
                                                      ? dst + DW_SECTOR_RAW_BYTES
                                                      : hi;
-        if (from >= to || s < -150 || s >= sao->leadout_lba || !p || (p->form & 0x3F) != 0)
+        if (from >= to)
+            continue;
+        if (raw_run ? !raw_audio_slot(m, (int32_t)s, l)
+                    : (s < -150 || s >= sao->leadout_lba || !p || (p->form & 0x3F) != 0))
             continue;
         if (dw__emu_wstore_raw(m, NULL, (int32_t)s, slot))
             return -1;
@@ -637,7 +668,7 @@ static void write_sao(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
         }
         if (!test) {
             build_raw(raw, l, p->form, c->data + off);
-            if ((p->form & 0x3F) == 0 ? put_audio_shifted(e, l, raw)
+            if ((p->form & 0x3F) == 0 ? put_audio_shifted(e, l, raw, false)
                                       : dw__emu_wput(m, l, raw)) {
                 dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
                 goto out;
@@ -652,6 +683,245 @@ out:
         w->sim_nwa = expect;
     else
         sao->nwa = expect;
+}
+
+/* ---- RAW (write type 3)
+ * ----------------------------------------------------------------- */
+
+/* Bytes a host sends per block for the data block type of page 05h. */
+static int raw_block_bytes(const struct dw_emu *e)
+{
+    switch (e->page05[4] & 0x0F) {
+    case 1: /* RAW16: 2352 + 16 bytes of P-Q (Q, CRC, 3 zero bytes, P in bit 7) */
+        return DW_SECTOR_RAW_BYTES + 16;
+    case 3: /* RAW96R: 2352 + 96 bytes of raw P-W */
+        return DW_SECTOR_RAW_BYTES + DW_SUBCHANNEL_BYTES;
+    default:
+        return -1;
+    }
+}
+
+/* The P-W a block carries, interleaved as on the disc (R-W zero for RAW16). */
+static void raw_block_pw(const struct dw_emu *e, const uint8_t *sub, uint8_t pw[96])
+{
+    if ((e->page05[4] & 0x0F) == 3)
+        memcpy(pw, sub, DW_SUBCHANNEL_BYTES);
+    else
+        dw__emu_pw_interleave(sub, (sub[15] & 0x80) != 0, pw);
+}
+
+static void write_raw(struct dw_emu *e, struct dw__emu_cmd *c, int32_t lba,
+                      uint32_t sectors)
+{
+    struct dw__emu_medium *m = e->medium;
+    struct dw__emu_wstate *w = m->w;
+    bool test = test_write(e);
+    int bs = raw_block_bytes(e);
+    int32_t expect, limit = w->total_sectors + 6750; /* the last lead-out's end */
+    uint8_t pw[DW_SUBCHANNEL_BYTES], main_[DW_SECTOR_RAW_BYTES], q[12];
+    int key, asc, ascq;
+
+    /* Raw writing writes a whole disc: a blank one. */
+    if (bs < 0 || w->track_count > 0 || w->session_count > 0 || w->sao.active) {
+        dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x2C, 0x00);
+        return;
+    }
+    if (test)
+        expect = w->sim_nwa != INT32_MIN ? w->sim_nwa : LEADIN_START_LBA;
+    else
+        expect = w->raw.active ? w->raw.nwa : LEADIN_START_LBA;
+    if (lba != expect) {
+        fail_w(e, c, 0x21, 0x02, lba);
+        return;
+    }
+    if ((int64_t)lba + sectors > limit) {
+        fail_w(e, c, 0x21, 0x00, limit);
+        return;
+    }
+    if ((uint64_t)sectors * (uint64_t)bs > c->data_len) {
+        dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
+        return;
+    }
+    if (test) { /* nothing reaches the medium */
+        w->sim_nwa = lba + (int32_t)sectors;
+        dw__emu_done(c, (size_t)sectors * (size_t)bs);
+        return;
+    }
+    w->raw.active = true;
+    for (uint32_t i = 0; i < sectors; i++) {
+        int32_t l = lba + (int32_t)i;
+        const uint8_t *src = c->data + (size_t)i * (size_t)bs;
+        if (write_fault(e, l, &key, &asc, &ascq)) {
+            dw__emu_fail_lba(e, c, key, asc, ascq, l);
+            return;
+        }
+        raw_block_pw(e, src + DW_SECTOR_RAW_BYTES, pw);
+        if (dw__emu_wput_sub(m, l, pw)) {
+            dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
+            return;
+        }
+        if (l >= -150) { /* the lead-in's main channel is not kept */
+            memcpy(main_, src, DW_SECTOR_RAW_BYTES);
+            /* Stored as a reader returns it: data sectors (Q CONTROL data
+             * bit, a sync) descrambled. */
+            dw_subchannel_q(pw, q);
+            bool data = (q[0] >> 4) & DW_CTL_DATA;
+            if (data && dw_sector_has_sync(main_))
+                dw_scramble(main_);
+            if (data ? dw__emu_wput(m, l, main_) : put_audio_shifted(e, l, main_, true)) {
+                dw__emu_fail_lba(e, c, EMU_KEY_MEDIUM_ERROR, 0x0C, 0x00, l);
+                return;
+            }
+        }
+        w->raw.nwa = l + 1;
+    }
+    dw__emu_done(c, (size_t)sectors * (size_t)bs);
+}
+
+static int bcd(uint8_t v)
+{
+    return dw_bcd_decode(v);
+}
+
+/* The disc a raw run wrote, as a reader finds it: the TOC from the
+ * lead-in's Q, then pregaps, indexes, ISRC and MCN from the program
+ * area's.  false when the lead-in holds no complete TOC or the host did
+ * not reach the lead-out (the disc is then unusable). */
+static bool raw_layout(struct dw_emu *e)
+{
+    struct dw__emu_medium *m = e->medium;
+    struct dw__emu_wstate *w = m->w;
+    struct {
+        bool seen;
+        int32_t lba;
+        unsigned ctl;
+    } pts[100];
+    int first = 0, last = 0, disc_type = 0, cur = 0;
+    int32_t leadout = INT32_MIN, end = w->raw.nwa;
+    uint8_t pw[96], q[12], raw[DW_SECTOR_RAW_BYTES], rw[96];
+    struct dw__emu_sao text; /* CD-TEXT packs in the lead-in's R-W */
+
+    memset(pts, 0, sizeof(pts));
+    memset(&text, 0, sizeof(text));
+    w->raw_sub = true; /* dw__emu_wsub reads what the run wrote */
+    w->raw_end = end;
+    for (int32_t l = LEADIN_START_LBA; l < -150 && l < end; l++) {
+        int point;
+        if (dw__emu_wsub(m, l, pw))
+            break;
+        for (int k = 0; k < 96; k++)
+            rw[k] = pw[k] & 0x3F;
+        collect_packs(&text, rw, 4);
+        dw_subchannel_q(pw, q);
+        if (dw_q_crc(q) != (uint16_t)(q[10] << 8 | q[11]) || (q[0] & 0x0F) != 1 || q[1] != 0)
+            continue;
+        point = q[2];
+        if (point == 0xA0) {
+            first = bcd(q[7]);
+            disc_type = q[8];
+        } else if (point == 0xA1) {
+            last = bcd(q[7]);
+        } else if (point == 0xA2) {
+            if (bcd(q[7]) >= 0 && bcd(q[8]) >= 0 && bcd(q[9]) >= 0)
+                leadout = dw_msf_to_lba((unsigned)bcd(q[7]), (unsigned)bcd(q[8]),
+                                        (unsigned)bcd(q[9]));
+        } else if (bcd(q[2]) >= 1 && bcd(q[2]) <= 99 && bcd(q[7]) >= 0 && bcd(q[8]) >= 0 &&
+                   bcd(q[9]) >= 0) {
+            int t = bcd(q[2]);
+            pts[t].seen = true;
+            pts[t].lba = dw_msf_to_lba((unsigned)bcd(q[7]), (unsigned)bcd(q[8]),
+                                       (unsigned)bcd(q[9]));
+            pts[t].ctl = q[0] >> 4;
+        }
+    }
+    if (text.pack_count > 0) {
+        free(m->cdtext_packs);
+        m->cdtext_packs = text.packs;
+        m->cdtext_bytes = (size_t)text.pack_count * 18;
+        text.packs = NULL;
+    }
+    dw__emu_sao_reset(&text);
+    if (first < 1 || last < first || last > 99 || leadout == INT32_MIN || end <= leadout ||
+        leadout > w->total_sectors)
+        return false;
+    for (int t = first; t <= last; t++)
+        if (!pts[t].seen || (t > first && pts[t].lba <= pts[t - 1].lba) ||
+            pts[t].lba >= leadout || pts[t].lba < 0)
+            return false;
+    w->track_count = 0;
+    for (int t = first; t <= last; t++) {
+        struct dw__emu_wtrack *wt = &w->tracks[w->track_count++];
+        memset(wt, 0, sizeof(*wt));
+        wt->number = t;
+        wt->session = 1;
+        wt->control = pts[t].ctl & 0x0F;
+        wt->mode = DW_MODE_AUDIO;
+        if (wt->control & DW_CTL_DATA) {
+            wt->mode = DW_MODE_MODE1;
+            if (dw__emu_wstore_raw(m, NULL, pts[t].lba, raw) == 0 && raw[15] == 2)
+                wt->mode = disc_type == 0x20 ? DW_MODE_MODE2_XA : DW_MODE_MODE2;
+        }
+        wt->index_count = 2;
+        wt->index_lba[1] = pts[t].lba;
+        wt->index_lba[0] = t == first ? -150 : pts[t].lba;
+        wt->end_lba = wt->written_end = t < last ? pts[t + 1].lba : leadout;
+        wt->closed = true;
+    }
+    /* The program area's Q: pregaps (INDEX 00), INDEX 02+, ISRC, MCN. */
+    for (int32_t l = -150; l < leadout; l++) {
+        struct dw_q d;
+        struct dw__emu_wtrack *wt;
+        if (dw__emu_wsub(m, l, pw))
+            break;
+        dw_subchannel_q(pw, q);
+        if (dw_q_decode(q, &d) != 0)
+            continue;
+        if (d.adr == DW_Q_ADR_MCN) {
+            snprintf(w->mcn, sizeof(w->mcn), "%s", d.mcn);
+            continue;
+        }
+        if (d.adr == DW_Q_ADR_ISRC && cur >= first && cur <= last) {
+            snprintf(w->tracks[cur - first].isrc, sizeof(w->tracks[0].isrc), "%s", d.isrc);
+            continue;
+        }
+        if (d.adr != DW_Q_ADR_POSITION || d.tno < first || d.tno > last)
+            continue;
+        cur = d.tno;
+        wt = &w->tracks[d.tno - first];
+        if (d.index == 0 && l < wt->index_lba[0] && d.tno > first) {
+            wt->index_lba[0] = l;
+            w->tracks[d.tno - first - 1].end_lba = l;
+            w->tracks[d.tno - first - 1].written_end = l;
+        } else if (d.index >= 2 && d.index < DW_MAX_INDEXES && d.index == wt->index_count &&
+                   l > wt->index_lba[d.index - 1]) {
+            wt->index_lba[d.index] = l;
+            wt->index_count++;
+        }
+    }
+    w->session_count = 1;
+    memset(&w->sessions[0], 0, sizeof(w->sessions[0]));
+    w->sessions[0].number = 1;
+    w->sessions[0].closed = true;
+    w->sessions[0].leadout_lba = leadout;
+    w->finalized = !next_session_allowed(e);
+    return true;
+}
+
+/* SYNCHRONIZE CACHE after a raw run: the disc is what was written. */
+static void finish_raw(struct dw_emu *e)
+{
+    struct dw__emu_medium *m = e->medium;
+    struct dw__emu_wstate *w = m->w;
+
+    if (!raw_layout(e)) {
+        /* No TOC a reader could use, or no lead-out: nothing more can be
+         * written and nothing reads. */
+        w->track_count = 0;
+        w->session_count = 0;
+        w->damaged = true;
+    }
+    memset(&w->raw, 0, sizeof(w->raw));
+    changed(m);
 }
 
 /* TAO (CD), incremental and DAO (DVD-R/RW), DVD+R and BD-R: at the NWA. */
@@ -753,12 +1023,15 @@ void dw__emu_write10(struct dw_emu *e, struct dw__emu_cmd *c)
         dw__emu_fail(e, c, EMU_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
         return;
     }
+    dw__emu_account_write(e, sectors); /* timing model (speed=N) */
     if (overwritable(m))
         write_random(e, c, lba, sectors);
     else if (w->finalized || w->damaged)
         fail_w(e, c, 0x21, 0x02, lba);
     else if (m->family == DW_EMU_CD && w->sao.active)
         write_sao(e, c, lba, sectors);
+    else if (m->family == DW_EMU_CD && write_type(e) == 3)
+        write_raw(e, c, lba, sectors);
     else
         write_sequential(e, c, lba, sectors);
 }
@@ -780,7 +1053,9 @@ void dw__emu_sync_cache(struct dw_emu *e, struct dw__emu_cmd *c)
     if (test_write(e)) {
         /* The simulation ends with the SAO run or the DAO track; a TAO
          * track ends as if its run-out and the next pregap were written. */
-        if (m->family == DW_EMU_CD && w->sao.active) {
+        if (m->family == DW_EMU_CD && write_type(e) == 3) {
+            w->sim_nwa = INT32_MIN; /* the simulated raw run ends */
+        } else if (m->family == DW_EMU_CD && w->sao.active) {
             if (w->sim_nwa >= w->sao.leadout_lba) {
                 w->sim_nwa = INT32_MIN;
                 dw__emu_sao_reset(&w->sao);
@@ -793,7 +1068,9 @@ void dw__emu_sync_cache(struct dw_emu *e, struct dw__emu_cmd *c)
         dw__emu_done(c, 0);
         return;
     }
-    if (m->family == DW_EMU_CD && w->sao.active) {
+    if (m->family == DW_EMU_CD && w->raw.active) {
+        finish_raw(e);
+    } else if (m->family == DW_EMU_CD && w->sao.active) {
         /* The run ends here, complete or not (a drive flushes and writes
          * no lead-out for a session the host did not finish). */
         if (w->sao.nwa >= w->sao.leadout_lba)

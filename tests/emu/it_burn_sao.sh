@@ -19,7 +19,7 @@
 #    at the image's LBAs;
 #  - refusals with the medium left blank: a raw audio .bin without its cue
 #    (the wasted blank of issue 8), a truncated bin, an image larger than the blank, write
-#    mode raw; --dummy writes nothing.
+#    mode raw for a two-session image; --dummy writes nothing.
 . "$(dirname "$0")/preload_lib.sh"
 need_fixtures
 need_preload
@@ -253,9 +253,10 @@ blank_after "too large" "$state"
 
 state=$work/extra.state
 EMU_CONFIG="blank=cdr capacity=20000 state=$state"
-expect_exit 1 "write mode raw is refused (not written yet)" -- \
-  emu "$DW" burn "$S/sample.cue" --drive "$EMU_DEVICE" --write-mode raw
+expect_exit 1 "write mode raw of a two-session image is refused" -- \
+  emu "$DW" burn "$S/sample-extra.cue" --drive "$EMU_DEVICE" --write-mode raw
 expect_stderr "--write-mode sao" "the refusal says what to use"
+blank_after "raw refused" "$state"
 
 state=$work/dummy.state
 EMU_CONFIG="blank=cdr capacity=20000 state=$state"

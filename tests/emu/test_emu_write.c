@@ -3,7 +3,9 @@
  *
  * Blank media written CDB by CDB the way libburn 1.5.4 writes them (mode
  * page 05h, READ TRACK INFORMATION for the NWA, WRITE, SYNCHRONIZE CACHE,
- * CLOSE TRACK/SESSION, SEND CUE SHEET, RESERVE TRACK, FORMAT UNIT, BLANK),
+ * CLOSE TRACK/SESSION, SEND CUE SHEET, RESERVE TRACK, FORMAT UNIT, BLANK;
+ * raw CD runs with RAW96R and RAW16 blocks as cdrdao's generic-mmc-raw
+ * writes them),
  * then read back through the read side and discwright's own MMC reply
  * parsers (src/drive/mmc.h): TOC, full TOC, disc and track information,
  * READ CD raw sectors checked per ECMA-130, Q sub-channel, CD-TEXT.  Also
@@ -291,9 +293,10 @@ static void test_cd_tao(void **state)
     assert_int_equal((buf[12] * 60 + buf[13]) * 75 + buf[14], 5000 + 150);
     assert_int_equal(buf[8], 97);
 
-    /* Write modes: RAW refused, TAO Mode 1 taken and read back. */
+    /* Write modes: RAW96P (packed P-W) refused, TAO Mode 1 taken and read
+     * back. */
     {
-        struct page05 raw96 = {.write_type = 3, .block_type = 3};
+        struct page05 raw96 = {.write_type = 3, .block_type = 2};
         mode_select_05(e, &raw96, &res);
         check_sense(&res, 5, 0x26, 0);
     }
@@ -640,6 +643,301 @@ static void test_cd_sao(void **state)
     dw_emu_free(e);
 }
 
+
+/* Status of READ TOC format 0 (2: CHECK CONDITION). */
+static int read_toc_status(struct dw_emu *e)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX], buf[1024];
+    struct dw_emu_result res;
+    size_t n = dw__mmc_build_read_toc(cdb, DW_MMC_TOC_FMT_TOC, false, 0, sizeof(buf));
+    return run(e, cdb, n, buf, sizeof(buf), &res);
+}
+
+/* Feature 002Eh (CD Mastering) Raw bit. */
+static bool feature_raw(struct dw_emu *e)
+{
+    uint8_t cdb[DW_MMC_CDB_MAX], b[1024];
+    struct dw_emu_result res;
+    const uint8_t *desc;
+    size_t desc_bytes, n = dw__mmc_build_get_configuration(cdb, DW_MMC_RT_ALL, 0x002E, sizeof(b));
+    assert_int_equal(run(e, cdb, n, b, sizeof(b), &res), 0);
+    assert_int_equal(dw__mmc_find_feature(b, res.data_bytes, 0x002E, &desc, &desc_bytes), 0);
+    return (desc[4] & 0x08) != 0;
+}
+
+/* ---- CD-R, RAW (write type 3, RAW96R) -------------------------------------------- */
+
+/* The layout the raw test writes: track 1 audio (INDEX 01 at 0, ISRC),
+ * track 2 Mode 1 with a pregap 300..449 and INDEX 01 at 450, lead-out at
+ * 750; the MCN in the program area. */
+#define RAW_T2_PREGAP 300
+#define RAW_T2_START 450
+#define RAW_LEADOUT 750
+
+/* The Q a raw writer sends at lba: the TOC in the lead-in (A0h, A1h, A2h,
+ * 01, 02, three frames each, round and round), positions, MCN at lba mod
+ * 100 = 13, track 1's ISRC at 53. */
+static void raw_q(int32_t lba, uint8_t q[12])
+{
+    struct dw_q d;
+    memset(&d, 0, sizeof(d));
+    memset(q, 0, 12);
+    if (lba < -150) {
+        static const unsigned points[] = {0xA0, 0xA1, 0xA2, 0x01, 0x02};
+        unsigned point = points[((lba + 11625) / 3) % 5], m, sec, f;
+        int32_t rel = lba + 11625, p_lba;
+        q[0] = point == 0x02 || point == 0xA2 ? 0x41 : 0x01;
+        q[2] = (uint8_t)point;
+        q[3] = dw_bcd_encode((unsigned)(rel / 4500));
+        q[4] = dw_bcd_encode((unsigned)(rel / 75 % 60));
+        q[5] = dw_bcd_encode((unsigned)(rel % 75));
+        if (point == 0xA0 || point == 0xA1) {
+            q[7] = dw_bcd_encode(point == 0xA0 ? 1 : 2);
+        } else {
+            p_lba = point == 0xA2 ? RAW_LEADOUT : point == 0x01 ? 0 : RAW_T2_START;
+            dw_lba_to_msf(p_lba, &m, &sec, &f);
+            q[7] = dw_bcd_encode(m);
+            q[8] = dw_bcd_encode(sec);
+            q[9] = dw_bcd_encode(f);
+        }
+        uint16_t crc = dw_q_crc(q);
+        q[10] = (uint8_t)(crc >> 8);
+        q[11] = (uint8_t)crc;
+        return;
+    }
+    d.adr = DW_Q_ADR_POSITION;
+    if (lba >= RAW_LEADOUT) {
+        d.control = DW_CTL_DATA;
+        d.tno = DW_Q_TNO_LEADOUT;
+        d.index = 1;
+        d.rel_frames = lba - RAW_LEADOUT;
+    } else if (lba >= RAW_T2_PREGAP) {
+        d.control = DW_CTL_DATA;
+        d.tno = 2;
+        d.index = lba < RAW_T2_START ? 0 : 1;
+        d.rel_frames = lba < RAW_T2_START ? RAW_T2_START - lba - 1 : lba - RAW_T2_START;
+    } else {
+        d.tno = 1;
+        d.index = lba < 0 ? 0 : 1;
+        d.rel_frames = lba < 0 ? -lba - 1 : lba;
+        if (((lba % 100) + 100) % 100 == 53 && lba >= 0) {
+            d.adr = DW_Q_ADR_ISRC;
+            snprintf(d.isrc, sizeof(d.isrc), "USRC17607839");
+        }
+    }
+    d.abs_lba = lba;
+    if (((lba % 100) + 100) % 100 == 13 && lba >= 0 && lba < RAW_LEADOUT) {
+        d.adr = DW_Q_ADR_MCN;
+        snprintf(d.mcn, sizeof(d.mcn), "1234567890128");
+        d.aframe = (lba + 150) % 75;
+    }
+    if (d.adr == DW_Q_ADR_ISRC)
+        d.aframe = (lba + 150) % 75;
+    assert_int_equal(dw_q_encode(&d, q), 0);
+}
+
+/* One RAW96R block: the main channel (audio, or a Mode 1 sector sent
+ * scrambled as a raw writer sends it) and its P-W with R-W bits that
+ * tell the LBA. */
+static void raw_block(int32_t lba, uint8_t out[2448], uint8_t unscrambled[2352])
+{
+    uint8_t q[12], user[2048];
+    bool data = lba >= RAW_T2_PREGAP;
+    raw_q(lba, q);
+    if (lba < -150) {
+        memset(out, 0, 2352);
+    } else if (data) {
+        fill_user(user, lba, sizeof(user));
+        dw_sector_encode_mode1(out, lba, user);
+    } else {
+        fill_audio(out, lba);
+    }
+    if (unscrambled)
+        memcpy(unscrambled, out, 2352);
+    if (data && lba >= -150)
+        dw_scramble(out);
+    for (int i = 0; i < 96; i++) {
+        bool p = (lba < 0 && lba >= -150) ||
+                 (lba >= RAW_T2_PREGAP && lba < RAW_T2_START);
+        out[2352 + i] = (uint8_t)((p ? 0x80 : 0) | ((q[i / 8] >> (7 - i % 8)) & 1) << 6 |
+                                  ((uint32_t)(lba * 5 + i) & 0x3F));
+    }
+}
+
+static void test_cd_raw(void **state)
+{
+    struct dw_emu *e = emu_open("blank=cdr capacity=5000");
+    struct dw_emu_result res;
+    struct page05 raw96 = {.write_type = 3, .block_type = 3};
+    struct page05 packed = {.write_type = 3, .block_type = 2};
+    uint8_t *chunk = malloc(26 * 2448), expect[2448], got[2448], cdb[DW_MMC_CDB_MAX],
+            buf[2048];
+    struct dw__mmc_toc toc;
+    size_t n;
+    (void)state;
+    assert_non_null(chunk);
+
+    /* The drive offers raw writing (feature 002Eh Raw bit); RAW96P is not
+     * one of its data block types. */
+    {
+        uint8_t b[1024];
+        const uint8_t *desc;
+        size_t desc_bytes;
+        n = dw__mmc_build_get_configuration(cdb, DW_MMC_RT_ALL, 0x002E, sizeof(b));
+        assert_int_equal(run(e, cdb, n, b, sizeof(b), &res), 0);
+        assert_int_equal(dw__mmc_find_feature(b, res.data_bytes, 0x002E, &desc, &desc_bytes),
+                         0);
+        assert_true(desc[4] & 0x08);
+    }
+    mode_select_05(e, &packed, &res);
+    check_sense(&res, 5, 0x26, 0x00);
+    assert_int_equal(mode_select_05(e, &raw96, &res), 0);
+
+    /* The first block goes to the ATIP lead-in start, nowhere else. */
+    raw_block(-150, chunk, NULL);
+    write10(e, -150, 1, chunk, 2448, &res);
+    check_sense(&res, 5, 0x21, 0x02);
+    /* A test write stores nothing. */
+    raw96.test = true;
+    assert_int_equal(mode_select_05(e, &raw96, &res), 0);
+    raw_block(-11625, chunk, NULL);
+    assert_int_equal(write10(e, -11625, 1, chunk, 2448, &res), 0);
+    assert_int_equal(sync_cache(e, &res), 0);
+    assert_int_equal(disc_info(e).status, DW_STATUS_BLANK);
+    raw96.test = false;
+    assert_int_equal(mode_select_05(e, &raw96, &res), 0);
+
+    /* Lead-in, pregap, program area, 150 sectors of lead-out. */
+    for (int32_t lba = -11625; lba < RAW_LEADOUT + 150;) {
+        int32_t k = RAW_LEADOUT + 150 - lba < 26 ? RAW_LEADOUT + 150 - lba : 26;
+        for (int32_t i = 0; i < k; i++)
+            raw_block(lba + i, chunk + (size_t)i * 2448, NULL);
+        /* A block short: the transfer does not hold the sectors. */
+        if (lba == 0) {
+            write10(e, lba, (uint16_t)k, chunk, (size_t)k * 2448 - 96, &res);
+            check_sense(&res, 5, 0x24, 0x00);
+        }
+        assert_int_equal(write10(e, lba, (uint16_t)k, chunk, (size_t)k * 2448, &res), 0);
+        lba += k;
+    }
+    /* Out of order: refused. */
+    write10(e, 10, 1, chunk, 2448, &res);
+    check_sense(&res, 5, 0x21, 0x02);
+    assert_int_equal(sync_cache(e, &res), 0);
+
+    /* The TOC the lead-in's Q gave. */
+    assert_int_equal(disc_info(e).status, DW_STATUS_CLOSED);
+    toc = read_toc(e);
+    assert_int_equal(toc.track_count, 2);
+    assert_int_equal(toc.tracks[0].lba, 0);
+    assert_int_equal(toc.tracks[0].control, 0);
+    assert_int_equal(toc.tracks[1].lba, RAW_T2_START);
+    assert_int_equal(toc.tracks[1].control, DW_CTL_DATA);
+    assert_int_equal(toc.leadout.lba, RAW_LEADOUT);
+    /* Main channel as a reader returns it (data descrambled), the P-W as
+     * written (READ CD sub-channel 001b), formatted Q (010b); pregap of
+     * track 2 and its data sectors included. */
+    for (int32_t lba = 0; lba < RAW_LEADOUT; lba += 37) {
+        uint8_t unscrambled[2352];
+        raw_block(lba, expect, unscrambled);
+        assert_int_equal(read_cd(e, lba, 1, DW_MMC_READ_CD_SUB_RAW, got, 2448, &res), 0);
+        assert_memory_equal(got, unscrambled, 2352);
+        assert_memory_equal(got + 2352, expect + 2352, 96);
+        assert_int_equal(read_cd(e, lba, 1, DW_MMC_READ_CD_SUB_Q, got, 2352 + 16, &res), 0);
+        raw_q(lba, expect);
+        assert_memory_equal(got + 2352, expect, 12);
+    }
+    /* The pregap of track 2 (from the program area's INDEX 00), the ISRC
+     * and MCN from its ADR 3 and ADR 2 frames. */
+    {
+        char mcn[14], isrc[13];
+        n = dw__mmc_build_read_subchannel(cdb, DW_MMC_SUBQ_MCN, 0, 24);
+        assert_int_equal(run(e, cdb, n, buf, 24, &res), 0);
+        assert_int_equal(dw__mmc_parse_mcn(buf, res.data_bytes, mcn), 0);
+        assert_string_equal(mcn, "1234567890128");
+        n = dw__mmc_build_read_subchannel(cdb, DW_MMC_SUBQ_ISRC, 1, 24);
+        assert_int_equal(run(e, cdb, n, buf, 24, &res), 0);
+        assert_int_equal(dw__mmc_parse_isrc(buf, res.data_bytes, isrc), 0);
+        assert_string_equal(isrc, "USRC17607839");
+        uint8_t r[34];
+        assert_int_equal(track_info(e, 1, r, &res), 0);
+        assert_int_equal(get32(r + 24), RAW_T2_PREGAP); /* track 1 ends at the pregap */
+    }
+    /* Closed: no second raw run. */
+    raw_block(-11625, chunk, NULL);
+    write10(e, -11625, 1, chunk, 2448, &res);
+    check_sense(&res, 5, 0x21, 0x02);
+    dw_emu_free(e);
+
+    /* A run without a lead-out leaves an unusable disc; rawwrite=no
+     * refuses the write type and says so in feature 002Eh. */
+    e = emu_open("blank=cdr capacity=5000");
+    assert_int_equal(mode_select_05(e, &raw96, &res), 0);
+    for (int32_t lba = -11625; lba < 0; lba += 25) {
+        for (int32_t i = 0; i < 25; i++)
+            raw_block(lba + i, chunk + (size_t)i * 2448, NULL);
+        assert_int_equal(write10(e, lba, 25, chunk, 25 * 2448, &res), 0);
+    }
+    assert_int_equal(sync_cache(e, &res), 0);
+    assert_int_equal(read_toc_status(e), 2);
+    dw_emu_free(e);
+    e = emu_open("blank=cdr capacity=5000 rawwrite=no");
+    assert_false(feature_raw(e));
+    mode_select_05(e, &raw96, &res);
+    check_sense(&res, 5, 0x26, 0x00);
+    dw_emu_free(e);
+    free(chunk);
+}
+
+/* RAW16 (data block type 1): 2352 bytes and 16 bytes of P-Q a block; the
+ * P-W read back is P and Q with R-W zero. */
+static void test_cd_raw16(void **state)
+{
+    struct dw_emu *e = emu_open("blank=cdr capacity=5000");
+    struct dw_emu_result res;
+    struct page05 raw16 = {.write_type = 3, .block_type = 1};
+    uint8_t *chunk = malloc(26 * 2368), block[2448], got[2448];
+    struct dw__mmc_toc toc;
+    (void)state;
+    assert_non_null(chunk);
+    assert_int_equal(mode_select_05(e, &raw16, &res), 0);
+    for (int32_t lba = -11625; lba < RAW_LEADOUT + 10;) {
+        int32_t k = RAW_LEADOUT + 10 - lba < 26 ? RAW_LEADOUT + 10 - lba : 26;
+        for (int32_t i = 0; i < k; i++) {
+            uint8_t *b = chunk + (size_t)i * 2368;
+            raw_block(lba + i, block, NULL);
+            memcpy(b, block, 2352);
+            raw_q(lba + i, b + 2352);
+            memset(b + 2364, 0, 4);
+            b[2367] = block[2352] & 0x80; /* P */
+        }
+        /* 2448-byte blocks are not what page 05h announced: too few bytes. */
+        if (lba == 0) {
+            write10(e, lba, (uint16_t)k, chunk, (size_t)k * 2368 - 1, &res);
+            check_sense(&res, 5, 0x24, 0x00);
+        }
+        assert_int_equal(write10(e, lba, (uint16_t)k, chunk, (size_t)k * 2368, &res), 0);
+        lba += k;
+    }
+    assert_int_equal(sync_cache(e, &res), 0);
+    toc = read_toc(e);
+    assert_int_equal(toc.track_count, 2);
+    assert_int_equal(toc.tracks[1].lba, RAW_T2_START);
+    assert_int_equal(toc.leadout.lba, RAW_LEADOUT);
+    for (int32_t lba = 0; lba < RAW_LEADOUT; lba += 53) {
+        uint8_t q[12];
+        raw_q(lba, q);
+        raw_block(lba, block, NULL);
+        assert_int_equal(read_cd(e, lba, 1, DW_MMC_READ_CD_SUB_RAW, got, 2448, &res), 0);
+        for (int i = 0; i < 96; i++) /* P and Q as written, R-W zero */
+            assert_int_equal(got[2352 + i], block[2352 + i] & 0xC0);
+        assert_int_equal(read_cd(e, lba, 1, DW_MMC_READ_CD_SUB_Q, got, 2352 + 16, &res), 0);
+        assert_memory_equal(got + 2352, q, 12);
+    }
+    dw_emu_free(e);
+    free(chunk);
+}
+
 /* ---- DVD+R, DVD-R, BD-R -------------------------------------------------------------
  */
 
@@ -681,6 +979,46 @@ static void test_dvd_plus_r(void **state)
     read_cd(e, 0, 1, 0, buf, 2352, &res); /* READ CD on a DVD */
     check_sense(&res, 5, 0x30, 0x02);
     dw_emu_free(e);
+}
+
+/* Dual-layer kinds: profile, the capacity READ TRACK INFORMATION gives as
+ * free blocks, READ DISC STRUCTURE 00h's number of layers (byte 6 bits
+ * 6-5) for DVD±R DL, and one layer for a DVD+R. */
+static void test_dual_layer(void **state)
+{
+    static const struct {
+        const char *kind;
+        int profile;
+        uint16_t feature;
+        uint32_t sectors;
+    } kinds[] = {{"dvdprdl", 0x2B, 0x002B, 4173824},
+                 {"dvdrdl", 0x15, 0x002F, 4171712},
+                 {"bdrdl", 0x41, 0x0041, 24438784},
+                 {"bdredl", 0x43, 0x0041, 24438784},
+                 {"dvdpr", 0x1B, 0x002B, 2295104}};
+    struct dw_emu_result res;
+    uint8_t r[34], pfi[4 + 2048];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        struct dw_emu *e = emu_open("blank=%s", kinds[i].kind);
+        assert_int_equal(current_profile(e), kinds[i].profile);
+        assert_true(feature_current(e, kinds[i].feature));
+        if (kinds[i].profile != 0x43) { /* BD-RE: formatted first */
+            assert_int_equal(track_info(e, 1, r, &res), 0);
+            assert_int_equal(get32(r + 16), kinds[i].sectors); /* free blocks */
+        }
+        if (kinds[i].profile == 0x2B || kinds[i].profile == 0x15 ||
+            kinds[i].profile == 0x1B) {
+            memset(pfi, 0, sizeof pfi);
+            assert_int_equal(RUN(e, pfi, sizeof pfi, &res, 0xAD, 0, 0, 0, 0, 0, 0, 0x00,
+                                 (4 + 2048) >> 8, (4 + 2048) & 0xFF, 0, 0),
+                             0);
+            assert_int_equal((pfi[6] >> 5) & 3, kinds[i].profile == 0x1B ? 0 : 1);
+            assert_int_equal(get32(pfi + 12) - get32(pfi + 8) + 1, kinds[i].sectors);
+        }
+        dw_emu_free(e);
+    }
 }
 
 static void test_dvd_minus_r_and_bd_r(void **state)
@@ -1086,8 +1424,11 @@ int main(void)
         cmocka_unit_test(test_cd_tao),
         cmocka_unit_test(test_cd_multisession),
         cmocka_unit_test(test_cd_sao),
+        cmocka_unit_test(test_cd_raw),
+        cmocka_unit_test(test_cd_raw16),
         cmocka_unit_test(test_dvd_plus_r),
         cmocka_unit_test(test_dvd_minus_r_and_bd_r),
+        cmocka_unit_test(test_dual_layer),
         cmocka_unit_test(test_overwritable),
         cmocka_unit_test(test_blank),
         cmocka_unit_test(test_test_write),

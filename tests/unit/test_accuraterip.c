@@ -405,6 +405,49 @@ static void test_eac_crcs(void **state)
     free(pcm);
 }
 
+/* The run lengths around the one where the CRCs switch from hashing a
+ * non-zero run twice to hashing it once and joining (1 KiB), runs that end
+ * inside and at the edges of the 64-word blocks tested at once, scattered
+ * zero words as in quiet music, long silences; fed whole and in odd
+ * pieces: both CRCs equal zlib's over the bytes and the reference. */
+static void test_eac_crcs_runs(void **state)
+{
+    (void)state;
+    const size_t bytes = 40 * 2352 + 2;
+    uint8_t *pcm = malloc(bytes);
+    assert_non_null(pcm);
+    fill_noise(pcm, bytes, 4242);
+    for (size_t i = 0; i < bytes; i += 2) /* no zero word in the noise */
+        if (!(pcm[i] | pcm[i + 1]))
+            pcm[i] = 1;
+    size_t at = 0;
+    static const size_t runs[] = {1022, 1024, 1026, 126, 128, 130, 2, 4, 1, 3000, 20000};
+    for (size_t k = 0; at < bytes / 2; k++) {
+        at += runs[k % (sizeof(runs) / sizeof(runs[0]))];
+        size_t zeros = k % 5 == 4 ? 3000 : 1 + k % 3;
+        for (size_t z = 0; z < zeros && at + 1 < bytes / 2; z++, at += 2)
+            pcm[at] = pcm[at + 1] = 0;
+    }
+    for (size_t i = bytes / 2; i + 1 < bytes; i += 2) /* quiet: a zero word in ~9 */
+        if ((pcm[i] * 7u + i) % 9 == 0)
+            pcm[i] = pcm[i + 1] = 0;
+    uint32_t want_copy = (uint32_t)crc32(crc32(0L, Z_NULL, 0), pcm, (uInt)bytes);
+    uint32_t want_nonull = nonull_reference(pcm, bytes);
+    const size_t chunks[] = {bytes, 1, 1023, 2352, 4097};
+    for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+        struct dw_eac_crc *e = dw_eac_crc_new();
+        uint32_t copy = 0, nonull = 0;
+        assert_non_null(e);
+        for (size_t pos = 0; pos < bytes; pos += chunks[c])
+            dw_eac_crc_update(e, pcm + pos, bytes - pos < chunks[c] ? bytes - pos : chunks[c]);
+        assert_int_equal(dw_eac_crc_final(e, &copy, &nonull), 0);
+        assert_int_equal(copy, want_copy);
+        assert_int_equal(nonull, want_nonull);
+        dw_eac_crc_free(e);
+    }
+    free(pcm);
+}
+
 static void put_le32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v;
@@ -611,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_track_flags),
         cmocka_unit_test(test_frame450_search),
         cmocka_unit_test(test_eac_crcs),
+        cmocka_unit_test(test_eac_crcs_runs),
         cmocka_unit_test(test_response_synthetic),
     };
     const struct CMUnitTest fixtures[] = {

@@ -129,6 +129,7 @@ struct progress_log {
     bool bad;               /* done > total, or done going backwards */
     int64_t last_done, total;
     int log_lines;
+    bool fill_reported;     /* a buffer fill other than -1 (no FIFO) */
 };
 
 static int on_progress(const struct dw_progress *p, void *user)
@@ -141,6 +142,8 @@ static int on_progress(const struct dw_progress *p, void *user)
         p->buffer_fill_percent < -1 || p->buffer_fill_percent > 100 ||
         p->media_1x_bytes_per_s != 1385000 /* stdio: counts as DVD */ || p->track != 1)
         pl->bad = true;
+    if (p->buffer_fill_percent != -1)
+        pl->fill_reported = true;
     pl->last_done = p->done_sectors;
     pl->total = p->total_sectors;
     if (pl->signal_at_call != 0 && pl->calls == pl->signal_at_call)
@@ -197,6 +200,7 @@ static void burn_and_compare(const char *image)
     assert_false(pl.bad);
     assert_int_equal(pl.total, size / 2048);
     assert_int_equal(pl.last_done, size / 2048); /* the final report */
+    assert_false(pl.fill_reported); /* stdio: goes through no FIFO (block_source.c) */
     assert_true(pl.log_lines >= 1);
     unlink(target);
 }
@@ -700,6 +704,174 @@ static int group_teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* ---- the stdio: targets' block reader (block_source.c) ---- */
+
+/* An inner source of `bytes` bytes of a pattern, handing out at most
+ * `most` bytes a call and failing with -1 after `fail_after` bytes (-1 =
+ * never); it counts its calls, the largest request and its frees. */
+struct fake_inner {
+    int64_t bytes, pos, fail_after;
+    int most, calls, largest_ask, cancels;
+    int *frees;
+};
+
+static unsigned char pattern_byte(int64_t at)
+{
+    return (unsigned char)((at * 131 + at / 2048) & 0xff);
+}
+
+static int fake_read(struct burn_source *src, unsigned char *buf, int size)
+{
+    struct fake_inner *f = src->data;
+    f->calls++;
+    if (size > f->largest_ask)
+        f->largest_ask = size;
+    if (f->fail_after >= 0 && f->pos >= f->fail_after)
+        return -1;
+    int64_t left = f->bytes - f->pos;
+    if (f->fail_after >= 0 && f->fail_after - f->pos < left)
+        left = f->fail_after - f->pos;
+    int n = size < f->most ? size : f->most;
+    if (n > left)
+        n = (int)left;
+    for (int i = 0; i < n; i++)
+        buf[i] = pattern_byte(f->pos + i);
+    f->pos += n;
+    return n;
+}
+
+static off_t fake_size(struct burn_source *src)
+{
+    return (off_t)((struct fake_inner *)src->data)->bytes;
+}
+
+static int fake_set_size(struct burn_source *src, off_t size)
+{
+    ((struct fake_inner *)src->data)->bytes = (int64_t)size;
+    return 1;
+}
+
+static int fake_cancel(struct burn_source *src)
+{
+    ((struct fake_inner *)src->data)->cancels++;
+    return 1;
+}
+
+static void fake_free(struct burn_source *src)
+{
+    struct fake_inner *f = src->data;
+    (*f->frees)++;
+}
+
+static struct burn_source *fake_source(struct fake_inner *f)
+{
+    struct burn_source *src = calloc(1, sizeof *src);
+    assert_non_null(src);
+    src->refcount = 1;
+    src->version = 1;
+    src->read_xt = fake_read;
+    src->get_size = fake_size;
+    src->set_size = fake_set_size;
+    src->cancel = fake_cancel;
+    src->free_data = fake_free;
+    src->data = f;
+    return src;
+}
+
+/* Every byte arrives once and in order through 2048-byte requests (and an
+ * odd one), whatever short reads the inner source makes; the inner source
+ * is asked for whole blocks, not sectors; size, set_size and cancel are
+ * the inner source's; it lives until both references are dropped. */
+static void test_block_source_hands_out_every_byte(void **state)
+{
+    int frees = 0;
+    struct fake_inner f = {.bytes = 3 * 65536 + 5000, .fail_after = -1, .most = 777,
+                           .frees = &frees};
+    struct burn_source *inner = fake_source(&f);
+    unsigned char buf[4096];
+    int64_t at = 0;
+    int n;
+
+    (void)state;
+    struct burn_source *b = dw__burn_block_source_new(inner, 65536);
+    assert_non_null(b);
+    assert_int_equal(inner->refcount, 2);
+    burn_source_free(inner); /* ours; the block reader keeps its own */
+    assert_int_equal(frees, 0);
+    assert_int_equal(b->version, 1);
+    assert_int_equal((int64_t)b->get_size(b), f.bytes);
+    assert_int_equal(b->set_size(b, (off_t)f.bytes), 1);
+    assert_int_equal(b->cancel(b), 1);
+    assert_int_equal(f.cancels, 1);
+    /* one odd-sized request first, then sectors as libburn asks */
+    n = b->read_xt(b, buf, 1000);
+    assert_int_equal(n, 1000);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(buf[i], pattern_byte(at + i));
+    at += n;
+    while ((n = b->read_xt(b, buf, 2048)) > 0) {
+        assert_true(n == 2048 || at + n == f.bytes);
+        for (int i = 0; i < n; i++)
+            assert_int_equal(buf[i], pattern_byte(at + i));
+        at += n;
+    }
+    assert_int_equal(n, 0);
+    assert_int_equal(at, f.bytes);
+    assert_int_equal(b->read_xt(b, buf, 2048), 0); /* the end stays the end */
+    assert_int_equal(f.largest_ask, 65536);
+    /* 777-byte pieces up to each block's end, then the one that says 0:
+     * no call beyond what filling the blocks takes */
+    assert_int_equal(f.calls, 3 * ((65536 + 776) / 777) + (5000 + 776) / 777 + 1);
+    burn_source_free(b);
+    assert_int_equal(frees, 1);
+}
+
+/* A read error of the inner source: what came before it is handed out,
+ * then the error, and it stays. */
+static void test_block_source_read_error(void **state)
+{
+    int frees = 0;
+    struct fake_inner f = {.bytes = 1 << 20, .fail_after = 10000, .most = 1 << 20,
+                           .frees = &frees};
+    struct burn_source *inner = fake_source(&f);
+    unsigned char buf[2048];
+    int64_t at = 0;
+    int n;
+
+    (void)state;
+    struct burn_source *b = dw__burn_block_source_new(inner, 65536);
+    assert_non_null(b);
+    burn_source_free(inner);
+    while ((n = b->read_xt(b, buf, sizeof buf)) > 0) {
+        for (int i = 0; i < n; i++)
+            assert_int_equal(buf[i], pattern_byte(at + i));
+        at += n;
+    }
+    assert_int_equal(at, 10000);
+    assert_int_equal(n, -1);
+    assert_int_equal(b->read_xt(b, buf, sizeof buf), -1);
+    burn_source_free(b);
+    assert_int_equal(frees, 1);
+}
+
+static void test_block_source_bad_arguments(void **state)
+{
+    int frees = 0;
+    struct fake_inner f = {.bytes = 10, .fail_after = -1, .most = 10, .frees = &frees};
+    struct burn_source *inner = fake_source(&f);
+
+    (void)state;
+    errno = 0;
+    assert_null(dw__burn_block_source_new(NULL, 65536));
+    assert_int_equal(errno, EINVAL);
+    errno = 0;
+    assert_null(dw__burn_block_source_new(inner, 0));
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(inner->refcount, 1); /* no reference taken */
+    burn_source_free(inner);
+    assert_int_equal(frees, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -730,6 +902,9 @@ int main(void)
         cmocka_unit_test(test_speed_conversion),
         cmocka_unit_test(test_overwritable_profiles),
         cmocka_unit_test(test_write_type_names),
+        cmocka_unit_test(test_block_source_hands_out_every_byte),
+        cmocka_unit_test(test_block_source_read_error),
+        cmocka_unit_test(test_block_source_bad_arguments),
     };
     int failed;
 

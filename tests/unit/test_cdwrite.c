@@ -2,8 +2,9 @@
 /* Unit tests: the pure parts of our CD writer: the SEND CUE SHEET entries
  * built from a disc model (MMC-6 6.33), the lead-in CD-TEXT sub-channel
  * (six-bit symbols, IEC 61866), the write CDBs and mode page 05h
- * (MMC-6 7.5.4.2), the ATIP parser and the busy senses.  The writer
- * against a drive is tests/emu/it_burn_sao.sh. */
+ * (MMC-6 7.5.4.2), the lead-in Q of a raw run (ECMA-130 22.3.4.2), the
+ * ATIP parser and the busy senses.  The writer against a drive is
+ * tests/emu/it_burn_sao.sh and it_burn_raw.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "burn/cdwrite.h"
 #include "discwright/disc.h"
 #include "discwright/errors.h"
+#include "discwright/sector.h"
 #include "drive/mmc_write.h"
 
 /* The project's mixed-mode sample's layout: Mode 1 track 1 (LBA 0-183),
@@ -224,6 +226,48 @@ static void test_page05(void **state)
     assert_int_equal(list[12], 0x03);
 }
 
+/* The lead-in Q of a raw run: the sample's TOC as mode-1 Q frames, three
+ * frames a point (A0h, A1h, A2h, 01..04), round and round, CRC valid. */
+static void test_leadin_q(void **state)
+{
+    (void)state;
+    struct dw_disc *d = sample_disc();
+    uint8_t q[12];
+    static const uint8_t want[7][10] = {
+        /* CTL/ADR TNO POINT MIN SEC FRAME ZERO PMIN PSEC PFRAME */
+        {0x41, 0, 0xA0, 0, 0, 0, 0, 0x01, 0x00, 0},    /* first track 1, CD-DA/CD-ROM */
+        {0x11, 0, 0xA1, 0, 0, 3, 0, 0x04, 0, 0},       /* last track 4 (audio, PRE) */
+        {0x11, 0, 0xA2, 0, 0, 6, 0, 0x00, 0x15, 0x34}, /* lead-out 1009 = 00:15:34 */
+        {0x41, 0, 0x01, 0, 0, 9, 0, 0x00, 0x02, 0x00}, /* track 1 at 00:02:00 */
+        {0x01, 0, 0x02, 0, 0, 0x12, 0, 0x00, 0x06, 0x34},
+        {0x21, 0, 0x03, 0, 0, 0x15, 0, 0x00, 0x10, 0x34}, /* DCP */
+        {0x11, 0, 0x04, 0, 0, 0x18, 0, 0x00, 0x13, 0x34}, /* PRE */
+    };
+    for (int k = 0; k < 7; k++)
+        for (int r = 0; r < 3; r++) {
+            int32_t lba = -11625 + 3 * k + r;
+            dw__cdwrite_leadin_q(d, -11625, lba, q);
+            uint8_t w[10];
+            memcpy(w, want[k], 10);
+            w[5] = (uint8_t)(((3 * k + r) / 10) << 4 | (3 * k + r) % 10); /* FRAME, BCD */
+            assert_memory_equal(q, w, 10);
+            uint16_t crc = dw_q_crc(q);
+            assert_int_equal(q[10], crc >> 8);
+            assert_int_equal(q[11], crc & 0xFF);
+        }
+    /* Round again after the seven points; the lead-in time goes on. */
+    dw__cdwrite_leadin_q(d, -11625, -11625 + 21 * 219, q); /* 4599 frames: 01:01:24 */
+    assert_int_equal(q[2], 0xA0);
+    assert_int_equal(q[3], 0x01);
+    assert_int_equal(q[4], 0x01);
+    assert_int_equal(q[5], 0x24);
+    /* With a Mode 2 track the A0h point says CD-ROM XA. */
+    d->tracks[0].mode = DW_MODE_MODE2_XA;
+    dw__cdwrite_leadin_q(d, -11625, -11625, q);
+    assert_int_equal(q[8], 0x20);
+    dw_disc_free(d);
+}
+
 static void test_atip(void **state)
 {
     (void)state;
@@ -248,6 +292,76 @@ static void test_atip(void **state)
     assert_int_equal(dw__mmc_parse_atip(r, 10, &a), DW_EPARSE);
 }
 
+/* TAO of the mixed sample: the data track padded to 300 sectors and its 2
+ * run-out sectors, a 150-sector pregap before every later track, short
+ * audio tracks padded, a warning for each change; then a layout TAO keeps
+ * and the refusals. */
+static void test_tao_plan(void **state)
+{
+    (void)state;
+    struct dw_disc *d = sample_disc();
+    struct dw__tao_plan *p = malloc(sizeof *p);
+    char msg[512];
+    assert_non_null(p);
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    static const int32_t start[] = {0, 452, 902, 1352}, sectors[] = {184, 300, 225, 150},
+                         pad[] = {116, 0, 75, 150}, runout[] = {2, 0, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(p->tracks[i].start_lba, start[i]);
+        assert_int_equal(p->tracks[i].sectors, sectors[i]);
+        assert_int_equal(p->tracks[i].pad_sectors, pad[i]);
+        assert_int_equal(p->tracks[i].runout_sectors, runout[i]);
+    }
+    assert_int_equal(p->leadout_lba, 1652);
+    assert_false(p->layout_kept);
+    assert_non_null(strstr(p->warnings, "track 02: its pregap of 150 sectors becomes the 150 "
+                                        "sectors a TAO drive writes after the 2 run-out "
+                                        "sectors of the data track before it: the track "
+                                        "moves from LBA 334 to LBA 452\n"));
+    assert_non_null(strstr(p->warnings, "track 03: INDEX 02"));
+    assert_non_null(strstr(p->warnings, "padded with 116 sectors of zeros\n"));
+    assert_non_null(strstr(p->warnings, "padded with 150 sectors of silence\n"));
+    assert_null(strstr(p->warnings, "CD-TEXT")); /* the model has none */
+
+    /* Audio only, 150-sector pregaps, 4 s and longer: kept as it is. */
+    d->tracks[0].mode = DW_MODE_AUDIO;
+    d->tracks[0].control = 0;
+    d->tracks[0].end_lba = 300;
+    d->tracks[1].index_lba[0] = 300;
+    d->tracks[1].index_lba[1] = 450;
+    d->tracks[1].end_lba = 750;
+    d->tracks[2].index_lba[0] = 750;
+    d->tracks[2].index_lba[1] = 900;
+    d->tracks[2].index_count = 2;
+    d->tracks[2].end_lba = 1200;
+    d->tracks[3].index_lba[0] = 1200;
+    d->tracks[3].index_lba[1] = 1350;
+    d->tracks[3].end_lba = d->leadout_lba = d->sessions[0].leadout_lba = 1650;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    assert_true(p->layout_kept);
+    assert_string_equal(p->warnings, "");
+    assert_int_equal(p->leadout_lba, 1650);
+    assert_int_equal(p->tracks[3].start_lba, 1350);
+    d->has_cdtext = true;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), 0);
+    assert_false(p->layout_kept);
+    assert_non_null(strstr(p->warnings, "CD-TEXT of 's.cue' is not written"));
+
+    /* Refused: Mode 2, two sessions, no tracks. */
+    d->tracks[2].mode = DW_MODE_MODE2_XA;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EUNSUPPORTED);
+    assert_non_null(strstr(msg, "track 03 of 's.cue' is Mode 2"));
+    d->tracks[2].mode = DW_MODE_AUDIO;
+    d->session_count = 2;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EUNSUPPORTED);
+    assert_non_null(strstr(msg, "--write-mode sao"));
+    d->session_count = 1;
+    d->track_count = 0;
+    assert_int_equal(dw__cdwrite_tao_plan(d, "s.cue", p, msg, sizeof msg), DW_EINVAL);
+    free(p);
+    dw_disc_free(d);
+}
+
 static void test_busy_senses(void **state)
 {
     (void)state;
@@ -267,8 +381,10 @@ int main(void)
         cmocka_unit_test(test_leadin_sub_round_trip),
         cmocka_unit_test(test_write_cdbs),
         cmocka_unit_test(test_page05),
+        cmocka_unit_test(test_leadin_q),
         cmocka_unit_test(test_atip),
         cmocka_unit_test(test_busy_senses),
+        cmocka_unit_test(test_tao_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

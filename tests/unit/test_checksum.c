@@ -8,8 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <nettle/md5.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
+#include <zlib.h>
 #include "dw_test.h"
 #include "discwright/checksum.h"
+#include "checksum/hashset.h"
+#include "checksum/nettle_impl.h"
 
 static void digest_of(const char *text, struct dw_digests *d)
 {
@@ -146,6 +152,184 @@ static void test_threaded_same_digests(void **state)
     free(data);
 }
 
+/* ---- dw__hashset: track and image digests ------------------------------ */
+
+/* The plain reference: nettle and zlib called directly on the bytes
+ * [a, b) of data, into *out (every DW_HASH_* bit). */
+static void reference_digests(const uint8_t *data, size_t a, size_t b, struct dw_digests *out)
+{
+    struct md5_ctx md5;
+    struct sha1_ctx sha1;
+    struct sha256_ctx sha256;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    memset(out, 0, sizeof(*out));
+    out->bytes = b - a;
+    out->crc32 = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), data + a, b - a);
+    md5_init(&md5);
+    md5_update(&md5, b - a, data + a);
+    md5_digest(&md5, MD5_DIGEST_SIZE, d);
+    dw__hash_hex(d, MD5_DIGEST_SIZE, out->md5);
+    sha1_init(&sha1);
+    sha1_update(&sha1, b - a, data + a);
+    sha1_digest(&sha1, SHA1_DIGEST_SIZE, d);
+    dw__hash_hex(d, SHA1_DIGEST_SIZE, out->sha1);
+    sha256_init(&sha256);
+    sha256_update(&sha256, b - a, data + a);
+    sha256_digest(&sha256, SHA256_DIGEST_SIZE, d);
+    dw__hash_hex(d, SHA256_DIGEST_SIZE, out->sha256);
+}
+
+/* got must hold exactly the `which` digests of want. */
+static void assert_digests(const struct dw_digests *got, const struct dw_digests *want,
+                           unsigned which)
+{
+    assert_int_equal(got->which, which);
+    assert_int_equal(got->bytes, want->bytes);
+    assert_int_equal(got->crc32, (which & DW_HASH_CRC32) ? want->crc32 : 0);
+    assert_string_equal(got->md5, (which & DW_HASH_MD5) ? want->md5 : "");
+    assert_string_equal(got->sha1, (which & DW_HASH_SHA1) ? want->sha1 : "");
+    assert_string_equal(got->sha256, (which & DW_HASH_SHA256) ? want->sha256 : "");
+}
+
+/* Feed data[0..total) as tracks ending at ends[0..count) (the last one at
+ * total), in updates of the chunk sizes given (cycled), crossing track
+ * ends inside a chunk; check every track's and the image's digests against
+ * the reference; twice, the set reused after final. */
+static void check_hashset(unsigned threads, unsigned image_which, unsigned track_which,
+                          const uint8_t *data, const size_t *ends, int count,
+                          const size_t *chunks, int chunk_count)
+{
+    dw_hash_set_threads(threads);
+    struct dw__hashset *s = dw__hashset_new(image_which, track_which);
+    assert_non_null(s);
+    for (int round = 0; round < 2; round++) {
+        size_t pos = 0, start = 0;
+        int t = 0, k = 0;
+        while (t < count) {
+            size_t n = chunks[k++ % chunk_count];
+            if (n > ends[t] - pos)
+                n = ends[t] - pos; /* the chunk is cut at the track end */
+            dw__hashset_update(s, data + pos, n);
+            pos += n;
+            if (pos == ends[t]) {
+                struct dw_digests got, want;
+                dw__hashset_track_end(s, &got);
+                reference_digests(data, start, pos, &want);
+                assert_digests(&got, &want, track_which);
+                start = pos;
+                t++;
+            }
+        }
+        struct dw_digests img, want;
+        dw__hashset_final(s, &img);
+        reference_digests(data, 0, pos, &want);
+        assert_digests(&img, &want, image_which);
+    }
+    dw__hashset_free(s);
+    dw_hash_set_threads(0);
+}
+
+static uint8_t *random_bytes(size_t n, uint32_t seed)
+{
+    uint8_t *data = malloc(n);
+    assert_non_null(data);
+    uint32_t x = seed;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        data[i] = (uint8_t)x;
+    }
+    return data;
+}
+
+/* One thread, two threads and the plain reference agree on every track and
+ * image digest: one track, many tracks of odd lengths (ends not on sector,
+ * chunk or 256 KiB slot boundaries), an empty track, a zero-byte image,
+ * the rip's and convert's digest choices and some others. */
+static void test_hashset_tracks_and_image(void **state)
+{
+    (void)state;
+    /* 3 MiB and a bit: more than the worker's 2 MiB ring. */
+    const size_t total = 3u * 1024 * 1024 + 4321;
+    uint8_t *data = random_bytes(total, 88172645u);
+    static const size_t one[] = {3u * 1024 * 1024 + 4321};
+    static const size_t many[] = {1, 2352 * 100 + 17, 2352 * 100 + 17, 1024 * 1024,
+                                  2u * 1024 * 1024 + 99, 2621440, 2621441,
+                                  3u * 1024 * 1024 + 4321};
+    static const size_t empty[] = {0};
+    static const size_t chunks_a[] = {2352 * 27};
+    static const size_t chunks_b[] = {1, 262144, 4095, 1048576 + 7, 2352};
+    static const unsigned pairs[][2] = {
+        {DW_HASH_ALL, DW_HASH_CRC32 | DW_HASH_MD5 | DW_HASH_SHA1}, /* rip, convert */
+        {DW_HASH_ALL, DW_HASH_ALL},
+        {DW_HASH_MD5 | DW_HASH_SHA256, DW_HASH_CRC32},
+        {DW_HASH_CRC32, DW_HASH_MD5},
+        {DW_HASH_ALL, 0},
+    };
+    for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
+        for (unsigned threads = 1; threads <= 2; threads++) {
+            check_hashset(threads, pairs[p][0], pairs[p][1], data, one, 1, chunks_a, 1);
+            check_hashset(threads, pairs[p][0], pairs[p][1], data, one, 1, chunks_b, 5);
+            check_hashset(threads, pairs[p][0], pairs[p][1], data, many, 8, chunks_a, 1);
+            check_hashset(threads, pairs[p][0], pairs[p][1], data, many, 8, chunks_b, 5);
+            check_hashset(threads, pairs[p][0], pairs[p][1], data, empty, 1, chunks_a, 1);
+        }
+    assert_null(dw__hashset_new(0, 0));
+    dw__hashset_free(NULL);
+    free(data);
+}
+
+/* Final without a track end (a caller that wants the image only) and a
+ * final after bytes of a track not ended: those bytes count in the image. */
+static void test_hashset_open_track(void **state)
+{
+    (void)state;
+    const size_t total = 3u * 1024 * 1024 + 5;
+    uint8_t *data = random_bytes(total, 2463534242u);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        dw_hash_set_threads(threads);
+        struct dw__hashset *s = dw__hashset_new(DW_HASH_ALL, DW_HASH_MD5 | DW_HASH_SHA1);
+        struct dw_digests img, tr, want;
+        assert_non_null(s);
+        dw__hashset_update(s, data, total);
+        dw__hashset_final(s, &img);
+        reference_digests(data, 0, total, &want);
+        assert_digests(&img, &want, DW_HASH_ALL);
+        dw__hashset_update(s, data, 1000000);
+        dw__hashset_track_end(s, &tr);
+        reference_digests(data, 0, 1000000, &want);
+        assert_digests(&tr, &want, DW_HASH_MD5 | DW_HASH_SHA1);
+        dw__hashset_update(s, data + 1000000, total - 1000000);
+        dw__hashset_final(s, &img);
+        reference_digests(data, 0, total, &want);
+        assert_digests(&img, &want, DW_HASH_ALL);
+        dw__hashset_free(s);
+    }
+    dw_hash_set_threads(0);
+    free(data);
+}
+
+/* nettle's SHA choice, read from its dispatch, names one of its
+ * implementations on x86-64 and agrees with NETTLE_FAT_OVERRIDE when the
+ * environment sets it (tests/integration runs --version with it). */
+static void test_nettle_sha_impl(void **state)
+{
+    (void)state;
+    const char *s1 = dw__nettle_sha_impl(1), *s256 = dw__nettle_sha_impl(256);
+#if defined(__x86_64__)
+    assert_true(!strcmp(s1, "sha_ni") || !strcmp(s1, "x86_64"));
+    assert_true(!strcmp(s256, "sha_ni") || !strcmp(s256, "x86_64"));
+    const char *ov = getenv("NETTLE_FAT_OVERRIDE");
+    if (ov && !strstr(ov, "sha_ni")) {
+        assert_string_equal(s1, "x86_64");
+        assert_string_equal(s256, "x86_64");
+    }
+    assert_int_equal(dw__nettle_sha_ni(), !strcmp(s1, "sha_ni"));
+#else
+    assert_non_null(s1);
+    assert_non_null(s256);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +337,9 @@ int main(void)
         cmocka_unit_test(test_streaming_and_restart),
         cmocka_unit_test(test_file_sha1),
         cmocka_unit_test(test_threaded_same_digests),
+        cmocka_unit_test(test_hashset_tracks_and_image),
+        cmocka_unit_test(test_hashset_open_track),
+        cmocka_unit_test(test_nettle_sha_impl),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -63,6 +63,8 @@ static void full_profile(struct dw_drive_profile *p)
     p->max_read_speed_kbps = 7056;
     p->has_read_offset = true;
     p->read_offset_samples = -1164;
+    p->has_write_offset = true;
+    p->write_offset_samples = -12;
     snprintf(p->notes, sizeof(p->notes), "c2_block_error: refused\ncache: timed");
 }
 
@@ -115,6 +117,8 @@ static void test_round_trip(void **state)
     p.cache_sectors = p.buffer_kib = p.max_read_speed_kbps = -1;
     p.has_read_offset = false;
     p.read_offset_samples = 0;
+    p.has_write_offset = false;
+    p.write_offset_samples = 0;
     p.c2_placement = DW_C2_PLACEMENT_UNKNOWN;
     memset(p.notes, 0, sizeof(p.notes));
     assert_int_equal(dw_drive_profile_save(&p, dir, NULL, 0, &err), 0);
@@ -122,6 +126,7 @@ static void test_round_trip(void **state)
     assert_non_null(json);
     assert_non_null(strstr(json, "\"cache_sectors\":\"unknown\""));
     assert_non_null(strstr(json, "\"read_offset_samples\":\"unknown\""));
+    assert_non_null(strstr(json, "\"write_offset_samples\":\"unknown\""));
     assert_non_null(strstr(json, "\"c2_placement\":\"unknown\""));
     free(json);
     assert_int_equal(dw_drive_profile_load("ACME", "EMU WRITER 9000", &q, &err), 0);
@@ -173,6 +178,9 @@ static void test_malformed(void **state)
         {"{\"format\":\"discwright-drive-profile\",\"vendor\":\"ACME\",\"model\":\"B\","
          "\"cache\":\"measured\"}",
          "\"cache_sectors\" must be a positive number"},
+        {"{\"format\":\"discwright-drive-profile\",\"vendor\":\"ACME\",\"model\":\"B\","
+         "\"write_offset_samples\":1177}",
+         "\"write_offset_samples\" is out of range"},
         {"{\"format\":\"discwright-drive-profile\",\"vendor\":\"ACME\",\"model\":\"B\","
          "\"buffer_kib\":true}",
          "\"buffer_kib\" is neither a whole number"},

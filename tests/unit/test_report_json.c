@@ -201,7 +201,7 @@ static void test_burn_result(void **state)
     json_keys(b, keys, sizeof(keys));
     assert_string_equal(keys, "image,drive,profile,profile_name,write_type,start_lba,"
                               "image_bytes,written_bytes,dummy,writer,sessions,tracks,"
-                              "write_offset_samples,error");
+                              "write_offset_samples,write_offset_source,error");
     assert_string_equal(json_str(b, "image"), hostile);
     assert_string_equal(json_str(b, "drive"), r.drive_address);
     assert_int_equal(json_object_get_int(json_get(b, "profile")), 0xffff);
@@ -215,6 +215,7 @@ static void test_burn_result(void **state)
     assert_string_equal(json_str(b, "writer"), "");
     assert_int_equal(json_object_get_int(json_get(b, "sessions")), 0);
     assert_int_equal(json_object_get_int(json_get(b, "write_offset_samples")), 0);
+    assert_null(json_get(b, "write_offset_source")); /* an ISO: no write offset */
     assert_null(json_get(b, "error"));
     /* The verify part is the verify's own report. */
     vo = json_tokener_parse(dw_verify_report_json(v));
@@ -235,6 +236,23 @@ static void test_burn_result(void **state)
     assert_string_equal(json_str(b, "error"), "cannot burn 'a.iso': no medium");
     assert_true(json_object_get_boolean(json_get(b, "dummy")));
     assert_int_equal(json_object_get_int(json_get(o, "exit_status")), 1);
+    json_object_put(o);
+
+    /* Our CD writer with the drive profile's write offset: the file named. */
+    snprintf(r.writer, sizeof(r.writer), "discwright");
+    r.write_offset_samples = -12;
+    snprintf(r.write_offset_source, sizeof(r.write_offset_source), "profile");
+    snprintf(r.write_offset_profile, sizeof(r.write_offset_profile), "%s", hostile);
+    o = parse(dw_burn_result_to_json("a.cue", &r, NULL, NULL, 0));
+    b = json_get(o, "burn");
+    json_keys(b, keys, sizeof(keys));
+    assert_string_equal(keys, "image,drive,profile,profile_name,write_type,start_lba,"
+                              "image_bytes,written_bytes,dummy,writer,sessions,tracks,"
+                              "write_offset_samples,write_offset_source,"
+                              "write_offset_profile,error");
+    assert_int_equal(json_object_get_int(json_get(b, "write_offset_samples")), -12);
+    assert_string_equal(json_str(b, "write_offset_source"), "profile");
+    assert_string_equal(json_str(b, "write_offset_profile"), hostile);
     json_object_put(o);
     assert_null(dw_burn_result_to_json("a.iso", NULL, NULL, NULL, 0));
     dw_verify_report_free(v);

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The track and image digests of a stream of tracks, each once per byte,
+ * on two threads (hashset.h says what is derived from what). */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nettle/md5.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
+#include <zlib.h>
+#include "checksum/hashset.h"
+#include "checksum/nettle_impl.h"
+
+#define RING_SLOTS 8
+#define SLOT_BYTES (256u * 1024u)
+
+/* A unit is one digest of one stream: bit (algorithm index + 3 * stream),
+ * stream 0 the track, 1 the image; algorithm 0 MD5, 1 SHA-1, 2 SHA-256.
+ * CRC-32 is not a unit: the caller's thread runs it once, on the track. */
+enum { ALG_MD5, ALG_SHA1, ALG_SHA256, ALG_COUNT };
+enum { TRACK, IMAGE };
+#define UNIT(stream, alg) (1u << ((alg) + 3 * (stream)))
+static const unsigned alg_bit[ALG_COUNT] = {DW_HASH_MD5, DW_HASH_SHA1, DW_HASH_SHA256};
+
+struct ring {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t filled; /* a slot was published, or stop */
+    pthread_cond_t freed;  /* the worker finished a slot */
+    uint8_t *slots;        /* RING_SLOTS * SLOT_BYTES */
+    size_t slot_bytes[RING_SLOTS];
+    uint64_t published, consumed; /* slots handed over / hashed */
+    size_t filling;               /* bytes in the slot being filled */
+    bool stop;
+};
+
+struct dw__hashset {
+    unsigned image_which, track_which;
+    unsigned active;    /* units updated now */
+    unsigned on_worker; /* of them, those the worker runs (changed only when drained) */
+    bool first_track;   /* image units the track has too are the track's */
+    bool may_thread;
+    uint64_t track_bytes, image_bytes;
+    uLong track_crc, image_crc; /* image_crc: the tracks ended so far */
+    struct md5_ctx md5[2];
+    struct sha1_ctx sha1[2];
+    struct sha256_ctx sha256[2];
+    struct ring *ring; /* NULL until the worker has work */
+};
+
+static void run_units(struct dw__hashset *s, unsigned units, const uint8_t *p, size_t n)
+{
+    for (int st = TRACK; st <= IMAGE; st++) {
+        if (units & UNIT(st, ALG_MD5))
+            md5_update(&s->md5[st], n, p);
+        if (units & UNIT(st, ALG_SHA1))
+            sha1_update(&s->sha1[st], n, p);
+        if (units & UNIT(st, ALG_SHA256))
+            sha256_update(&s->sha256[st], n, p);
+    }
+}
+
+/* Relative CPU cost per byte of an algorithm: nettle's MD5 is the
+ * dearest; SHA-1/SHA-256 are cheap where nettle runs them on the CPU's SHA
+ * instructions and dearer than MD5 where it cannot. */
+static unsigned cost(int alg)
+{
+    bool sha_ni = dw__nettle_sha_ni();
+    switch (alg) {
+    case ALG_MD5: return 16;
+    case ALG_SHA1: return sha_ni ? 6 : 14;
+    default: return sha_ni ? 7 : 30;
+    }
+}
+
+/* Split the active units: from the second track on the image family goes
+ * to the worker (the track's stays here, beside CRC-32 and the caller's own
+ * work); during the first track the units go, dearest first, to the thread
+ * with less work so far, the caller's starting with its CRC-32 and the
+ * rest of its loop (AccurateRip, I/O), counted as 4 + 3. */
+static void plan(struct dw__hashset *s)
+{
+    unsigned shared = 0, track = 0, image = 0;
+    for (int a = 0; a < ALG_COUNT; a++) {
+        if (s->track_which & alg_bit[a])
+            track |= UNIT(TRACK, a);
+        if (s->image_which & alg_bit[a])
+            image |= UNIT(IMAGE, a);
+        if (s->track_which & s->image_which & alg_bit[a])
+            shared |= UNIT(IMAGE, a);
+    }
+    if (s->first_track)
+        image &= ~shared;
+    s->active = track | image;
+    s->on_worker = 0;
+    if (!s->may_thread)
+        return;
+    if (!s->first_track && track && image) {
+        s->on_worker = image;
+        return;
+    }
+    unsigned here = 7, there = 0, left = s->active;
+    while (left) {
+        int best = 0;
+        unsigned best_cost = 0;
+        for (int u = 0; u < 2 * ALG_COUNT; u++)
+            if ((left & (1u << u)) && cost(u % ALG_COUNT) > best_cost) {
+                best = u;
+                best_cost = cost(u % ALG_COUNT);
+            }
+        left &= ~(1u << best);
+        if (there <= here) {
+            s->on_worker |= 1u << best;
+            there += best_cost;
+        } else {
+            here += best_cost;
+        }
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct dw__hashset *s = arg;
+    struct ring *r = s->ring;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (r->consumed == r->published && !r->stop)
+            pthread_cond_wait(&r->filled, &r->mu);
+        if (r->consumed == r->published)
+            break; /* stop, and drained */
+        unsigned slot = (unsigned)(r->consumed % RING_SLOTS);
+        size_t n = r->slot_bytes[slot];
+        unsigned units = s->on_worker;
+        pthread_mutex_unlock(&r->mu);
+        run_units(s, units, r->slots + (size_t)slot * SLOT_BYTES, n);
+        pthread_mutex_lock(&r->mu);
+        r->consumed++;
+        pthread_cond_signal(&r->freed);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Start the worker; false (and every unit stays on the caller's thread
+ * from now on) when memory or a thread cannot be had. */
+static bool ring_start(struct dw__hashset *s)
+{
+    struct ring *r = calloc(1, sizeof(*r));
+    if (!r || !(r->slots = malloc((size_t)RING_SLOTS * SLOT_BYTES)))
+        goto fail;
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->filled, NULL);
+    pthread_cond_init(&r->freed, NULL);
+    s->ring = r;
+    if (pthread_create(&r->thread, NULL, worker_main, s) != 0) {
+        pthread_cond_destroy(&r->freed);
+        pthread_cond_destroy(&r->filled);
+        pthread_mutex_destroy(&r->mu);
+        s->ring = NULL;
+        goto fail;
+    }
+    return true;
+fail:
+    if (r)
+        free(r->slots);
+    free(r);
+    s->may_thread = false;
+    s->on_worker = 0;
+    return false;
+}
+
+/* Hand the slot being filled to the worker; wait while the ring is full. */
+static void ring_publish(struct ring *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->slot_bytes[r->published % RING_SLOTS] = r->filling;
+    r->published++;
+    r->filling = 0;
+    pthread_cond_signal(&r->filled);
+    while (r->published - r->consumed == RING_SLOTS)
+        pthread_cond_wait(&r->freed, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Copy p[0..n) into the ring for the worker. */
+static void ring_feed(struct ring *r, const uint8_t *p, size_t n)
+{
+    while (n) {
+        size_t room = SLOT_BYTES - r->filling;
+        size_t k = n < room ? n : room;
+        memcpy(r->slots + (size_t)(r->published % RING_SLOTS) * SLOT_BYTES + r->filling, p, k);
+        r->filling += k;
+        p += k;
+        n -= k;
+        if (r->filling == SLOT_BYTES)
+            ring_publish(r);
+    }
+}
+
+/* Wait until the worker has hashed every byte fed: its contexts are then
+ * the caller's until the next publish. */
+static void drain(struct dw__hashset *s)
+{
+    struct ring *r = s->ring;
+    if (!r)
+        return;
+    if (r->filling)
+        ring_publish(r);
+    pthread_mutex_lock(&r->mu);
+    while (r->consumed != r->published)
+        pthread_cond_wait(&r->freed, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void reset_stream(struct dw__hashset *s, int st)
+{
+    md5_init(&s->md5[st]);
+    sha1_init(&s->sha1[st]);
+    sha256_init(&s->sha256[st]);
+}
+
+static void restart(struct dw__hashset *s)
+{
+    reset_stream(s, TRACK);
+    reset_stream(s, IMAGE);
+    s->track_bytes = s->image_bytes = 0;
+    s->track_crc = s->image_crc = crc32(0L, Z_NULL, 0);
+    s->first_track = true;
+    plan(s);
+}
+
+struct dw__hashset *dw__hashset_new(unsigned image_which, unsigned track_which)
+{
+    image_which &= DW_HASH_ALL;
+    track_which &= DW_HASH_ALL;
+    if (!image_which && !track_which)
+        return NULL;
+    struct dw__hashset *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->image_which = image_which;
+    s->track_which = track_which;
+    s->may_thread = dw__hash_threads_allowed();
+    restart(s);
+    return s;
+}
+
+void dw__hashset_update(struct dw__hashset *s, const void *data, size_t bytes)
+{
+    const uint8_t *p = data;
+    bool crc = (s->image_which | s->track_which) & DW_HASH_CRC32;
+    s->track_bytes += bytes;
+    s->image_bytes += bytes;
+    while (bytes) {
+        /* A slot at a time, so that the worker hashes one piece while this
+         * thread hashes the same piece's other digests. */
+        size_t n = bytes < SLOT_BYTES ? bytes : SLOT_BYTES;
+        if (s->on_worker && (s->ring || ring_start(s)))
+            ring_feed(s->ring, p, n);
+        if (crc)
+            s->track_crc = crc32_z(s->track_crc, p, n);
+        run_units(s, s->active & ~s->on_worker, p, n);
+        p += n;
+        bytes -= n;
+    }
+}
+
+/* Digests of stream st (its algorithms in which) into out; the contexts
+ * restart. */
+static void digest_stream(struct dw__hashset *s, int st, unsigned which, struct dw_digests *out)
+{
+    uint8_t d[SHA256_DIGEST_SIZE];
+    if (which & DW_HASH_MD5) {
+        md5_digest(&s->md5[st], MD5_DIGEST_SIZE, d);
+        dw__hash_hex(d, MD5_DIGEST_SIZE, out->md5);
+    }
+    if (which & DW_HASH_SHA1) {
+        sha1_digest(&s->sha1[st], SHA1_DIGEST_SIZE, d);
+        dw__hash_hex(d, SHA1_DIGEST_SIZE, out->sha1);
+    }
+    if (which & DW_HASH_SHA256) {
+        sha256_digest(&s->sha256[st], SHA256_DIGEST_SIZE, d);
+        dw__hash_hex(d, SHA256_DIGEST_SIZE, out->sha256);
+    }
+}
+
+/* First track: the image contexts of the algorithms the track has too
+ * become copies of the track's. */
+static void image_from_track(struct dw__hashset *s)
+{
+    unsigned shared = s->image_which & s->track_which;
+    if (shared & DW_HASH_MD5)
+        s->md5[IMAGE] = s->md5[TRACK];
+    if (shared & DW_HASH_SHA1)
+        s->sha1[IMAGE] = s->sha1[TRACK];
+    if (shared & DW_HASH_SHA256)
+        s->sha256[IMAGE] = s->sha256[TRACK];
+}
+
+void dw__hashset_track_end(struct dw__hashset *s, struct dw_digests *track)
+{
+    drain(s);
+    memset(track, 0, sizeof(*track));
+    track->which = s->track_which;
+    track->bytes = s->track_bytes;
+    if (s->track_which & DW_HASH_CRC32)
+        track->crc32 = (uint32_t)s->track_crc;
+    s->image_crc = crc32_combine(s->image_crc, s->track_crc, (z_off_t)s->track_bytes);
+    if (s->first_track)
+        image_from_track(s);
+    digest_stream(s, TRACK, s->track_which, track);
+    s->track_bytes = 0;
+    s->track_crc = crc32(0L, Z_NULL, 0);
+    s->first_track = false;
+    plan(s);
+}
+
+void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image)
+{
+    drain(s);
+    memset(image, 0, sizeof(*image));
+    image->which = s->image_which;
+    image->bytes = s->image_bytes;
+    if (s->image_which & DW_HASH_CRC32)
+        image->crc32 = (uint32_t)crc32_combine(s->image_crc, s->track_crc,
+                                               (z_off_t)s->track_bytes);
+    if (s->first_track)
+        image_from_track(s);
+    digest_stream(s, IMAGE, s->image_which, image);
+    restart(s);
+}
+
+void dw__hashset_free(struct dw__hashset *s)
+{
+    if (!s)
+        return;
+    struct ring *r = s->ring;
+    if (r) {
+        pthread_mutex_lock(&r->mu);
+        r->stop = true;
+        pthread_cond_signal(&r->filled);
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(r->thread, NULL);
+        pthread_cond_destroy(&r->freed);
+        pthread_cond_destroy(&r->filled);
+        pthread_mutex_destroy(&r->mu);
+        free(r->slots);
+        free(r);
+    }
+    free(s);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* discwright internal: the track and image digests of a rip, convert or
+ * verify, each computed once per byte and spread over two threads. */
+#ifndef DW_CHECKSUM_HASHSET_H
+#define DW_CHECKSUM_HASHSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "discwright/checksum.h"
+
+/* The digests of a stream of tracks: per track (`track_which`, DW_HASH_*
+ * bits) and of the whole image (`image_which`), fed once.
+ *
+ * - CRC-32 runs once per byte, over the track (zlib crc32_z); the image
+ *   CRC-32 is the track CRCs joined with crc32_combine.
+ * - An image digest that the tracks compute too is not computed during
+ *   the first track: at its end the image state is a copy of the track's
+ *   (so on a one-track disc the image MD5/SHA-1 cost nothing).
+ * - With more than one thread allowed (dw_hash_set_threads), a worker
+ *   thread takes part of the digests: during the first track the dearest
+ *   one (MD5), from the second track on the whole image family; it hashes
+ *   copies of the bytes from a bounded ring (8 slots of 256 KiB), and each
+ *   track end and the final wait until it has caught up.  The digests are
+ *   those of the single-thread code, byte for byte.
+ *
+ * A track starts at dw__hashset_new and after each dw__hashset_track_end.
+ * One set is used by one thread at a time.  NULL when out of memory or
+ * when image_which and track_which are both 0. */
+struct dw__hashset;
+
+struct dw__hashset *dw__hashset_new(unsigned image_which, unsigned track_which);
+
+/* Add bytes (any length, may be 0) to the current track and the image. */
+void dw__hashset_update(struct dw__hashset *s, const void *data, size_t bytes);
+
+/* End the current track: its digests into *track (track_which); the next
+ * bytes start the next track. */
+void dw__hashset_track_end(struct dw__hashset *s, struct dw_digests *track);
+
+/* The image digests (image_which) of every byte fed since new or the last
+ * final, the bytes of a track not ended included; the set then restarts
+ * empty (a new image, a new first track). */
+void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image);
+
+/* Stop the worker and free; NULL is a no-op. */
+void dw__hashset_free(struct dw__hashset *s);
+
+/* hash.c: whether a hash made now may use a worker thread
+ * (dw_hash_set_threads: 1 never, 2 or more always, 0 with more than one
+ * CPU online), and the lowercase hex of n bytes into out[2n + 1]. */
+bool dw__hash_threads_allowed(void);
+void dw__hash_hex(const uint8_t *d, size_t n, char *out);
+
+#endif
