@@ -16,7 +16,8 @@
 # Options (before the verb): --no-setup  skip apt-get and the build (used by
 # the test suite to run the demo against an existing build).
 # Environment: BUILD_DIR (default ./build), DW_SANITIZE (e.g.
-# address,undefined: builds in BUILD_DIR-asan and runs the suite under it).
+# address,undefined: builds in BUILD_DIR-asan and runs the suite under it;
+# thread: ThreadSanitizer in BUILD_DIR-tsan, with tests/tsan.supp).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +29,10 @@ fi
 verb=${1:-}
 build=${DW_BUILD:-${BUILD_DIR:-$here/build}}
 if [ -n "${DW_SANITIZE:-}" ] && [ -z "${DW_BUILD:-}" ]; then
-  build="${build}-asan"
+  case ",$DW_SANITIZE," in
+  *,thread,*) build="${build}-tsan" ;;
+  *) build="${build}-asan" ;;
+  esac
 fi
 
 # Build dependencies, then every peer tool a test uses (tests/integration,
