@@ -236,6 +236,8 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
     struct dw_error_detail err;
     memset(&res, 0, sizeof(res));
     cli_callbacks(cli, &cb);
+    if (!verify || opts.dummy)
+        bopts.flags |= DW_BUILD_NO_STREAM_MD5; /* nothing reads it back */
     int rc = dw_build_new((const char *const *)argv + optind, (size_t)(argc - optind),
                           &bopts, &b, &err);
     if (!rc)
