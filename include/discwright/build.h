@@ -41,6 +41,10 @@ extern "C" {
 #define DW_BUILD_OVERWRITE                                                               \
     0x20u /* dw_build_write_iso: replace an existing                                     \
              output file (else DW_EEXIST) */
+#define DW_BUILD_NO_STREAM_MD5                                                           \
+    0x40u /* dw_build_burn: take no MD5 of the stream                                    \
+             (for a burn that is not read back;                                          \
+             dw_build_stream_md5 then gives DW_EINVAL) */
 
 /* Options of a build.  A zero-filled struct (or NULL) means: Rock Ridge,
  * Joliet and ISO 9660:1999 trees, volume id "CDROM", no publisher, no
@@ -125,8 +129,9 @@ DW_API int dw_build_write_iso(struct dw_build *b, const char *path,
  * the medium and the target, progress phase "burn", signals, result and
  * errors), streamed from libisofs into libburn with no temporary file
  * (iso_image_create_burn_source, dw_burn_source).  The MD5 of the stream
- * as libburn read it is kept for dw_build_stream_md5.  A tree is written
- * once: a second call is DW_EINVAL.  err may be NULL. */
+ * as libburn read it is kept for dw_build_stream_md5, unless the tree was
+ * made with DW_BUILD_NO_STREAM_MD5.  A tree is written once: a second call
+ * is DW_EINVAL.  err may be NULL. */
 struct dw_burn_opts;
 struct dw_burn_result;
 DW_API int dw_build_burn(struct dw_build *b, const char *drive_address,
@@ -135,7 +140,7 @@ DW_API int dw_build_burn(struct dw_build *b, const char *drive_address,
 
 /* After dw_build_burn: the MD5 (32 lowercase hex digits and a NUL) of the
  * bytes libburn read, and their count (may be NULL).  DW_EINVAL when no
- * burn read the stream. */
+ * burn read the stream, or the tree has DW_BUILD_NO_STREAM_MD5. */
 DW_API int dw_build_stream_md5(const struct dw_build *b, char md5_hex[33],
                                int64_t *bytes);
 

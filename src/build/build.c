@@ -22,7 +22,7 @@
 
 #define ALL_FLAGS                                                                        \
     (DW_BUILD_NO_ROCKRIDGE | DW_BUILD_NO_JOLIET | DW_BUILD_MD5 | DW_BUILD_ZISOFS |       \
-     DW_BUILD_FIXED_TIME | DW_BUILD_OVERWRITE)
+     DW_BUILD_FIXED_TIME | DW_BUILD_OVERWRITE | DW_BUILD_NO_STREAM_MD5)
 
 /* What dw_build_write_iso asks libisofs's source for at a time and hands
  * to fwrite: 128 blocks of 2048 bytes. */

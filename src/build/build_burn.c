@@ -14,7 +14,7 @@
  * it (struct burn_source, version 1: read_xt and cancel). */
 struct md5_source {
     struct burn_source *inner;
-    struct dw_hash *hash;
+    struct dw_hash *hash; /* NULL: DW_BUILD_NO_STREAM_MD5, bytes counted only */
     struct dw_build *b; /* gets the MD5 and the byte count when freed */
     int64_t bytes;
     int64_t image_bytes; /* what libisofs makes: its size before any set_size */
@@ -43,7 +43,8 @@ static int md5_read(struct burn_source *src, unsigned char *buf, int size)
         got += n;
     }
     if (got > 0) {
-        dw_hash_update(m->hash, buf, (size_t)got);
+        if (m->hash)
+            dw_hash_update(m->hash, buf, (size_t)got);
         m->bytes += got;
     }
     return got;
@@ -70,9 +71,11 @@ static int md5_cancel(struct burn_source *src)
 static void md5_free(struct burn_source *src)
 {
     struct md5_source *m = src->data;
-    struct dw_digests d;
-    dw_hash_final(m->hash, &d);
-    memcpy(m->b->stream_md5, d.md5, sizeof(m->b->stream_md5)); /* hex, NUL-terminated */
+    if (m->hash) {
+        struct dw_digests d;
+        dw_hash_final(m->hash, &d);
+        memcpy(m->b->stream_md5, d.md5, sizeof(m->b->stream_md5)); /* hex, NUL-ended */
+    }
     m->b->stream_bytes = m->bytes;
     dw_hash_free(m->hash);
     burn_source_free(m->inner);
@@ -109,9 +112,10 @@ int dw_build_burn(struct dw_build *b, const char *drive_address,
     }
     m = calloc(1, sizeof(*m));
     src = calloc(1, sizeof(*src));
-    if (m)
+    bool hashed = !(b->opts.flags & DW_BUILD_NO_STREAM_MD5);
+    if (m && hashed)
         m->hash = dw_hash_new(DW_HASH_MD5);
-    if (!m || !src || !m->hash) {
+    if (!m || !src || (hashed && !m->hash)) {
         rc = dw__set_error(err, DW_ENOMEM, "out of memory");
         goto out;
     }

@@ -292,6 +292,8 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
     /* an unformatted BD-RE or DVD+RW, as for an image burn */
     if (!opts.dummy && (status = cli_format_if_needed(cli, drive)) != EXIT_OK)
         goto out;
+    if (!verify || opts.dummy)
+        bopts.flags |= DW_BUILD_NO_STREAM_MD5; /* nothing reads it back */
     int rc = append ? dw_build_new_append((const char *const *)argv + optind,
                                           (size_t)(argc - optind), &bopts, drive, &b, &err)
                     : dw_build_new((const char *const *)argv + optind,

@@ -156,6 +156,47 @@ struct rip_args {
     int session;            /* --session N, 0 = all */
 };
 
+/* --format F into a: a rip format, or a format of convert's list (BIN/CUE
+ * first, then converted).  Returns 0, or EXIT_USAGE with the error printed. */
+static int rip_parse_format(struct rip_args *a, const char *arg)
+{
+    if (!strcmp(arg, "bincue"))
+        a->opts.format = DW_RIP_BINCUE;
+    else if (!strcmp(arg, "iso"))
+        a->opts.format = DW_RIP_ISO;
+    else if (!strcmp(arg, "flac"))
+        a->opts.format = DW_RIP_FLAC;
+    else if (!strcmp(arg, "wav"))
+        a->opts.format = DW_RIP_WAV;
+    else if (cli_rip_convert_format(arg)) /* BIN/CUE, then convert */
+        a->opts.format = DW_RIP_BINCUE, a->convert_to = arg;
+    else {
+        cli_errorf("unknown format '%s': use bincue, iso, flac, wav or a format of "
+                   "'discwright convert --help'", arg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* --mode M into a.  Returns 0, or EXIT_USAGE with the error printed. */
+static int rip_parse_mode(struct rip_args *a, const char *arg)
+{
+    a->mode_given = true;
+    if (!strcmp(arg, "paranoia"))
+        a->opts.mode = DW_RIP_PARANOIA;
+    else if (!strcmp(arg, "burst"))
+        a->opts.mode = DW_RIP_BURST;
+    else if (!strcmp(arg, "secure"))
+        a->opts.mode = DW_RIP_SECURE;
+    else if (!strcmp(arg, "test-and-copy"))
+        a->opts.mode = DW_RIP_TEST_AND_COPY;
+    else {
+        cli_errorf("unknown mode '%s': use secure, test-and-copy, paranoia or burst", arg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 /* Parse the options into *a.  Returns -1 to go on, else the exit status
  * (help printed, or a usage error). */
 static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
@@ -174,37 +215,12 @@ static int rip_parse(struct cli *cli, int argc, char **argv, struct rip_args *a)
             a->opts.name = optarg;
             break;
         case 'f':
-            if (!strcmp(optarg, "bincue"))
-                a->opts.format = DW_RIP_BINCUE;
-            else if (!strcmp(optarg, "iso"))
-                a->opts.format = DW_RIP_ISO;
-            else if (!strcmp(optarg, "flac"))
-                a->opts.format = DW_RIP_FLAC;
-            else if (!strcmp(optarg, "wav"))
-                a->opts.format = DW_RIP_WAV;
-            else if (cli_rip_convert_format(optarg)) /* BIN/CUE, then convert */
-                a->opts.format = DW_RIP_BINCUE, a->convert_to = optarg;
-            else {
-                cli_errorf("unknown format '%s': use bincue, iso, flac, wav or a format of "
-                           "'discwright convert --help'", optarg);
+            if (rip_parse_format(a, optarg))
                 return EXIT_USAGE;
-            }
             break;
         case 'm':
-            a->mode_given = true;
-            if (!strcmp(optarg, "paranoia"))
-                a->opts.mode = DW_RIP_PARANOIA;
-            else if (!strcmp(optarg, "burst"))
-                a->opts.mode = DW_RIP_BURST;
-            else if (!strcmp(optarg, "secure"))
-                a->opts.mode = DW_RIP_SECURE;
-            else if (!strcmp(optarg, "test-and-copy"))
-                a->opts.mode = DW_RIP_TEST_AND_COPY;
-            else {
-                cli_errorf("unknown mode '%s': use secure, test-and-copy, paranoia or burst",
-                           optarg);
+            if (rip_parse_mode(a, optarg))
                 return EXIT_USAGE;
-            }
             break;
         case 'r': {
             char *end;

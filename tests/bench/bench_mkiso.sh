@@ -66,7 +66,8 @@ best() {
       { echo "bench: '$*' failed:" >&2; tail -5 "$work/err" >&2; exit 1; }
     read -r w u s r <"$work/t"
     bw=$(awk -v a="$bw" -v b="$w" 'BEGIN { print (a == "" || b < a) ? b : a }')
-    bc=$(awk -v a="$bc" -v b="$u" -v c="$s" 'BEGIN { b += c; print (a == "" || b < a) ? b : a }')
+    bc=$(awk -v a="$bc" -v b="$u" -v c="$s" \
+      'BEGIN { b += c; printf "%.2f\n", (a == "" || b < a) ? b : a }')
     br=$(awk -v a="$br" -v b="$r" 'BEGIN { print (a == "" || b < a) ? b : a }')
   done
   rm -f "$work"/*.iso "$work"/*.iso.part
@@ -79,7 +80,15 @@ pipe_burn() {
   xorriso -as mkisofs -R -J -joliet-long -iso-level 4 "$@" 2>/dev/null |
     xorriso -as cdrecord -v dev="stdio:$work/d.iso" - >/dev/null 2>&1
 }
-export -f pipe_burn
+# sync_mkiso OUT TREE...: xorriso's image, then fsynced (coreutils sync
+# FILE), as discwright's mkiso fsyncs its image before the rename
+sync_mkiso() {
+  local out=$1
+  shift
+  xorriso -as mkisofs -R -J -joliet-long -iso-level 4 -o "$out" "$@" 2>/dev/null &&
+    sync "$out"
+}
+export -f pipe_burn sync_mkiso
 export work
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), a / b }'; }
@@ -88,6 +97,8 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 read -r dw_mk_w dw_mk_c dw_mk_r < <(best "$dw" -q mkiso "$tree" -o "$work/a.iso")
 read -r xo_mk_w xo_mk_c xo_mk_r < <(best xorriso -as mkisofs "${xo_opts[@]}" \
   -o "$work/b.iso" "$tree")
+read -r xs_mk_w xs_mk_c xs_mk_r < <(best bash -c 'sync_mkiso "$@"' sync_mkiso \
+  "$work/b.iso" "$tree")
 read -r dw_bu_w dw_bu_c dw_bu_r < <(best "$dw" -q burn "$tree" --drive "stdio:$work/c.iso" \
   --no-verify)
 read -r xo_bu_w xo_bu_c xo_bu_r < <(best bash -c 'pipe_burn "$@"' pipe_burn "$tree")
@@ -95,18 +106,19 @@ read -r xo_bu_w xo_bu_c xo_bu_r < <(best bash -c 'pipe_burn "$@"' pipe_burn "$tr
 files=$(find "$tree" -type f | wc -l)
 echo
 echo "tree: $files files, $(du -sm "$tree" | cut -f1) MB; least of $runs runs"
-line1() { printf "%-6s %8s %8s %6s   %8s %8s %6s   %7s %7s %6s\n" "$@"; }
+line1() { printf "%-7s %8s %8s %6s   %8s %8s %6s   %7s %7s %6s\n" "$@"; }
 line1 job "dw wall" "xo wall" ratio "dw cpu" "xo cpu" ratio "dw MiB" "xo MiB" ratio
 row() {
   line1 "$1" "$2" "$5" "$(ratio "$2" "$5")" "$3" "$6" "$(ratio "$3" "$6")" \
     "$(mib "$4")" "$(mib "$7")" "$(ratio "$4" "$7")"
 }
 row mkiso "$dw_mk_w" "$dw_mk_c" "$dw_mk_r" "$xo_mk_w" "$xo_mk_c" "$xo_mk_r"
+row mkiso* "$dw_mk_w" "$dw_mk_c" "$dw_mk_r" "$xs_mk_w" "$xs_mk_c" "$xs_mk_r"
 row burn "$dw_bu_w" "$dw_bu_c" "$dw_bu_r" "$xo_bu_w" "$xo_bu_c" "$xo_bu_r"
 echo "(wall and cpu in seconds, cpu = user + sys; the xorriso burn's cpu is both processes"
 echo " of the pipe, its RSS the larger one, as GNU time reports a shell's children."
-echo " discwright's mkiso fsyncs the image before renaming it, xorriso does not;"
-echo " discwright's burn takes the stream's MD5 for the read-back even with --no-verify)"
+echo " discwright's mkiso fsyncs the image before renaming it, xorriso does not: mkiso*"
+echo " is xorriso followed by 'sync FILE'; discwright's burn takes no MD5 with --no-verify)"
 
 # Table 2: trees of 1-byte files, each count a set of parts of 10000 files
 # (names unique across parts, so that giving several parts merges them).
@@ -157,7 +169,9 @@ for c in 1 "${counts[@]}"; do
 done
 lo=${counts[0]}
 hi=${counts[${#counts[@]} - 1]}
-slope() { awk -v a="$1" -v b="$2" -v n="$((hi - lo))" 'BEGIN { printf "%.3f", (b - a) / n }'; }
+slope() {
+  awk -v a="$1" -v b="$2" -v n="$((hi - lo))" 'BEGIN { if (n > 0) printf "%.3f", (b - a) / n; else printf "n/a" }'
+}
 printf "%-8s %9s %9s %6s   %9s %9s\n" "KiB/file" "$(slope "${mem[dwmk$lo]}" "${mem[dwmk$hi]}")" \
   "$(slope "${mem[xomk$lo]}" "${mem[xomk$hi]}")" "" \
   "$(slope "${mem[dwbu$lo]}" "${mem[dwbu$hi]}")" "$(slope "${mem[xobu$lo]}" "${mem[xobu$hi]}")"

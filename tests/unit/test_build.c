@@ -21,6 +21,7 @@
 #include "build/build_int.h"
 #include "discwright/build.h"
 #include "discwright/burn.h"
+#include "discwright/checksum.h"
 
 static char tmpdir[256];
 
@@ -296,6 +297,122 @@ static void test_append_grows_stdio(void **state)
     dw_build_free(b);
 }
 
+/* The whole content of path into *data (malloc'd); its size in bytes. */
+static long read_all(const char *path, unsigned char **data)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    assert_true(size > 0);
+    rewind(f);
+    *data = malloc((size_t)size);
+    assert_non_null(*data);
+    assert_int_equal(fread(*data, 1, (size_t)size, f), (size_t)size);
+    assert_int_equal(fclose(f), 0);
+    return size;
+}
+
+struct seen {
+    int64_t total_sectors, last_done, calls;
+    bool backwards;
+};
+
+static int note_progress(const struct dw_progress *p, void *user)
+{
+    struct seen *s = user;
+    if (p->done_sectors < s->last_done)
+        s->backwards = true;
+    s->total_sectors = p->total_sectors;
+    s->last_done = p->done_sectors;
+    s->calls++;
+    return 0;
+}
+
+/* The image is read from libisofs in chunks of many blocks with the last
+ * one cut to what is left: an image of several chunks and a part-chunk
+ * (a 900,001-byte file) comes out whole, with progress to its last sector,
+ * and equal byte for byte (SOURCE_DATE_EPOCH) to the same tree burned to
+ * stdio:, hashed or not (DW_BUILD_NO_STREAM_MD5: no MD5, same bytes). */
+static void test_image_whole_in_chunks(void **state)
+{
+    (void)state;
+    mkdir(path_in("chunks"), 0755);
+    FILE *f = fopen(path_in("chunks/big.bin"), "wb");
+    assert_non_null(f);
+    for (long i = 0; i < 900001; i++)
+        fputc((int)((i * 7919) >> 3 & 0xff), f);
+    assert_int_equal(fclose(f), 0);
+    write_file(path_in("chunks/small.txt"), "small\n");
+    char src[512], iso[512], burned[512], plain[512];
+    snprintf(src, sizeof(src), "%s", path_in("chunks"));
+    snprintf(iso, sizeof(iso), "%s", path_in("chunks.iso"));
+    snprintf(burned, sizeof(burned), "stdio:%s", path_in("chunks-burned.iso"));
+    snprintf(plain, sizeof(plain), "stdio:%s", path_in("chunks-plain.iso"));
+    const char *srcs[] = {src};
+    struct dw_build_opts o = {.flags = DW_BUILD_FIXED_TIME,
+                              .source_date_epoch = 1700000000};
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    struct dw_build_result res;
+    struct seen seen = {0};
+    struct dw_callbacks cb = {.progress = note_progress, .user = &seen};
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), 0);
+    if (dw_build_write_iso(b, iso, &cb, &res, &err))
+        fail_msg("write: %s", err.message);
+    dw_build_free(b);
+    unsigned char *a = NULL, *c = NULL;
+    long size = read_all(iso, &a);
+    assert_int_equal(size, res.image_bytes);
+    assert_int_equal(size % 2048, 0);
+    assert_true(size > 3 * 256 * 1024 && size % (256 * 1024) != 0);
+    assert_false(seen.backwards);
+    assert_true(seen.calls >= 3);
+    assert_int_equal(seen.total_sectors, size / 2048);
+    assert_int_equal(seen.last_done, size / 2048);
+    /* The file's bytes are in the image (its data is one extent). */
+    unsigned char first[64];
+    for (int i = 0; i < 64; i++)
+        first[i] = (unsigned char)((i * 7919) >> 3 & 0xff);
+    bool found = false;
+    for (long at = 0; at + 64 <= size && !found; at += 2048)
+        found = !memcmp(a + at, first, 64);
+    assert_true(found);
+
+    /* Burned, with the stream's MD5: the same bytes, and that MD5. */
+    struct dw_burn_result bres;
+    char md5[33];
+    int64_t bytes = 0;
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), 0);
+    if (dw_build_burn(b, burned, NULL, NULL, &bres, &err))
+        fail_msg("burn: %s", err.message);
+    assert_int_equal(dw_build_stream_md5(b, md5, &bytes), 0);
+    assert_int_equal(bytes, size);
+    dw_build_free(b);
+    assert_int_equal(read_all(burned + 6, &c), size);
+    assert_memory_equal(a, c, (size_t)size);
+    free(c);
+    struct dw_hash *h = dw_hash_new(DW_HASH_MD5);
+    assert_non_null(h);
+    dw_hash_update(h, a, (size_t)size);
+    struct dw_digests d;
+    dw_hash_final(h, &d);
+    dw_hash_free(h);
+    assert_string_equal(md5, d.md5);
+
+    /* Burned without it: the same bytes, no MD5. */
+    o.flags |= DW_BUILD_NO_STREAM_MD5;
+    assert_int_equal(dw_build_new(srcs, 1, &o, &b, &err), 0);
+    if (dw_build_burn(b, plain, NULL, NULL, &bres, &err))
+        fail_msg("burn: %s", err.message);
+    assert_int_equal(dw_build_stream_md5(b, md5, &bytes), DW_EINVAL);
+    dw_build_free(b);
+    assert_int_equal(read_all(plain + 6, &c), size);
+    assert_memory_equal(a, c, (size_t)size);
+    free(c);
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_stop_leaves_nothing),
         cmocka_unit_test(test_burn_and_readback),
         cmocka_unit_test(test_append_grows_stdio),
+        cmocka_unit_test(test_image_whole_in_chunks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
