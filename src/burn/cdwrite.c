@@ -160,9 +160,9 @@ static int check_layout(struct cdw *w)
         if (sectors < DW__CD_MIN_TRACK_SECTORS)
             logf_(w, DW_LOG_WARN,
                   "track %02d of '%s' is %d sectors long with its pregap, shorter than the "
-                  "4 seconds (300 sectors) of Red Book: written as it is; a drive may "
-                  "refuse the cue sheet",
-                  t->number, w->image_path, sectors);
+                  "4 seconds (300 sectors) of Red Book: written as it is%s",
+                  t->number, w->image_path, sectors,
+                  w->raw ? "" : "; a drive may refuse the cue sheet");
         if (t->index_lba[0] != DW_LBA_NONE && i > 0 && t->index_lba[0] < t->index_lba[1] &&
             t->mode != d->tracks[i - 1].mode && t->index_lba[1] - t->index_lba[0] < 150 &&
             t->mode != DW_MODE_AUDIO)
