@@ -28,7 +28,8 @@ struct dw__build_append {
     IsoDataSource *src;    /* the drive, while the imported tree lives */
     struct dw_build_append_info info;
     uint8_t *head;         /* overwritable media: the new first 64 KiB */
-    bool taken;            /* b->append holds it (dw_build_free frees it) */
+    bool *taken;           /* the caller's: b->append holds it now (then
+                              dw_build_free frees it, also on failure) */
 };
 
 /* The volume space size (ECMA-119 8.4.8) of the ISO 9660 volume whose
@@ -52,7 +53,7 @@ static int prepare(struct dw_build *b, void *arg, struct dw_error_detail *err)
     int32_t start = 0;
     int rc, irc;
     b->append = a; /* dw_build_free frees it from here on */
-    a->taken = true;
+    *a->taken = true;
     if ((rc = dw_burn_medium_probe(a->drive, &a->m, err)) != 0)
         return rc;
     a->info.profile = a->m.profile;
@@ -156,13 +157,17 @@ int dw_build_new_append(const char *const *sources, size_t path_count,
         return dw__set_error(err, DW_EINVAL, "dw_build_new_append: no drive");
     if (!(a = calloc(1, sizeof(*a))))
         return dw__set_error(err, DW_ENOMEM, "out of memory");
+    bool taken = false;
     a->drive = drive_address;
+    a->taken = &taken;
     a->info.session_lba = 0;
     a->info.import_lba = -1;
     a->info.free_bytes = -1;
     int rc = dw__build_new_ex(sources, path_count, opts, prepare, a, out, err);
-    if (!a->taken)
+    if (!taken)
         free(a); /* dw__build_new_ex failed before the prepare step */
+    else if (rc == 0)
+        a->taken = NULL; /* b holds a; the local goes out of scope */
     return rc;
 }
 

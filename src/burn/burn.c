@@ -948,6 +948,11 @@ static int job_write_options(struct burn_job *j)
         return fail(err, DW_ELIB, 0, "libburn refused the CD-TEXT of '%s'%s", j->image_path,
                     libburn_reason(&j->run, j->why, sizeof j->why));
     }
+    if (j->overwritable && j->session_lba > 0 && (j->caps == NULL || !j->caps->start_adr))
+        return fail(err, DW_EUNSUPPORTED, 0,
+                    "the medium in '%s' (%s) cannot be written from LBA %d, so its volume "
+                    "cannot grow: burn without --append to a blank disc",
+                    j->drive_address, result->profile_name, j->session_lba);
     if (j->overwritable && j->caps != NULL && j->caps->start_adr)
         burn_write_opts_set_start_byte(j->wopts, j->session_lba > 0
                                                      ? (off_t)j->session_lba * 2048
