@@ -26,7 +26,11 @@
 # (cdrdao's MODE1_RAW data is sent as Mode 1 user data) make the emulator
 # compute EDC/ECC, work that a drive does and that counts against the
 # writer that sent them.  The images take 3 x 2 x the disc's size on /tmp
-# (kept with DW_BENCH_KEEP=1).
+# (kept with DW_BENCH_KEEP=1).  DW_BENCH_SPEED=N turns on the emulator's
+# timing model at N x for the timed runs (each WRITE then takes the time an
+# N x burner takes for its sectors): the ratio then says whether each writer
+# keeps the drive streaming (about 1.00 when both do); a 74-minute disc
+# takes 74 / N minutes per burn, 8 burns.
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 build=$(cd "${1:?usage: bench_burn_cd.sh BUILD_DIR [MINUTES]}" && pwd)
@@ -36,6 +40,13 @@ preload="$build/tests/emu/libdwemu_preload.so"
 [ -f "$preload" ] || { echo "bench: $preload not built" >&2; exit 1; }
 command -v cdrdao >/dev/null || { echo "bench: needs cdrdao" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+timing=
+if [ -n "${DW_BENCH_SPEED:-}" ]; then
+  case $DW_BENCH_SPEED in
+  *[!0-9]* | 0) echo "bench: DW_BENCH_SPEED must be a speed in x (1, 4, 48...)" >&2; exit 1 ;;
+  esac
+  timing=" speed=$DW_BENCH_SPEED timing=sleep"
+fi
 work=$(mktemp -d /tmp/dw-bench-burn.XXXXXX)
 trap '[ -n "${DW_BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 sectors=$((minutes * 60 * 75))
@@ -75,7 +86,7 @@ run() {
   shift 2
   rm -f "$state" "$state.sectors"
   sync # the previous run's dirty pages are not this run's writeback
-  (cd "$work" && env LD_PRELOAD="$preload" DW_EMU_CONFIG="blank=cdr capacity=$capacity state=$state" \
+  (cd "$work" && env LD_PRELOAD="$preload" DW_EMU_CONFIG="blank=cdr capacity=$capacity state=$state$timing" \
     /usr/bin/time -f "%e %M %U %S" -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1) || {
     echo "bench: $name failed:" >&2
     tail -5 "$work/$name.out" >&2
@@ -123,6 +134,7 @@ commands() {
     }' "$work/$name.trace"
 }
 
+[ -z "$timing" ] || echo "timed runs on the emulator's timing model at ${DW_BENCH_SPEED}x"
 echo "image     wall: discwright   cdrdao  ratio   CPU: discwright   cdrdao  ratio   peak RSS discwright / cdrdao"
 for img in audio mixed; do
   # Each twice, alternating, the second run of each counted: both read
