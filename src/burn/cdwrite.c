@@ -600,6 +600,7 @@ struct ring {
     int32_t lba[RING_CHUNKS], n[RING_CHUNKS];
     int head, count; /* the oldest filled chunk, filled chunks */
     bool stop, done;
+    bool reader_waits, sender_waits; /* asleep on cv: only then signalled */
     int rc; /* the reader's failure */
     struct dw_error_detail err;
     pthread_mutex_t mu;
@@ -619,8 +620,11 @@ static void *ring_reader(void *arg)
         if (n > w->chunk_sectors)
             n = w->chunk_sectors;
         pthread_mutex_lock(&r->mu);
-        while (r->count == RING_CHUNKS && !r->stop)
+        while (r->count == RING_CHUNKS && !r->stop) {
+            r->reader_waits = true;
             pthread_cond_wait(&r->cv, &r->mu);
+        }
+        r->reader_waits = false;
         bool stop = r->stop;
         pthread_mutex_unlock(&r->mu);
         if (stop)
@@ -636,7 +640,8 @@ static void *ring_reader(void *arg)
             r->n[tail] = n;
             r->count++;
         }
-        pthread_cond_broadcast(&r->cv);
+        if (rc || r->sender_waits)
+            pthread_cond_broadcast(&r->cv);
         pthread_mutex_unlock(&r->mu);
         if (rc)
             break;
@@ -658,8 +663,11 @@ static int ring_send(struct cdw *w, struct ring *r)
     int rc = 0;
     for (;;) {
         pthread_mutex_lock(&r->mu);
-        while (r->count == 0 && !r->done)
+        while (r->count == 0 && !r->done) {
+            r->sender_waits = true;
             pthread_cond_wait(&r->cv, &r->mu);
+        }
+        r->sender_waits = false;
         bool empty = r->count == 0;
         int slot = r->head;
         pthread_mutex_unlock(&r->mu);
@@ -673,7 +681,10 @@ static int ring_send(struct cdw *w, struct ring *r)
         pthread_mutex_lock(&r->mu);
         r->head = (r->head + 1) % RING_CHUNKS;
         r->count--;
-        pthread_cond_broadcast(&r->cv);
+        /* The reader, asleep on a full ring, is woken once half of it is
+         * free: one wake-up per RING_CHUNKS / 2 chunks, not per chunk. */
+        if (r->reader_waits && r->count <= RING_CHUNKS / 2)
+            pthread_cond_broadcast(&r->cv);
         pthread_mutex_unlock(&r->mu);
         w->done_sectors += n;
         w->result->written_bytes += (int64_t)n * (int64_t)w->block_bytes;

@@ -12,11 +12,25 @@
 #          PREGAP, as MODE1_RAW + AUDIO for cdrdao.
 # Each is burned with `discwright burn --write-mode sao --no-verify` and
 # with `cdrdao write -n` to its own blank (state file), and the script
-# prints the wall time (s), the ratio discwright / cdrdao, and each one's
-# peak resident memory (GNU time's maximum RSS, MiB).  The emulator's
-# writes cost no time, so the ratio is the writers' own work per sector
-# (reading the image, building the sectors, the SCSI round trips); the
-# images take 3 x 2 x the disc's size on /tmp (kept with DW_BENCH_KEEP=1).
+# prints the wall time (s), the CPU time (user + sys, s, the emulator's
+# work included: it runs in each writer's process), the ratios discwright /
+# cdrdao of both, and each one's peak resident memory (GNU time's maximum
+# RSS, MiB).  The emulator's writes cost no time, so the ratios are the
+# writers' own work per sector (reading the image, building the sectors,
+# the SCSI round trips) plus the emulator's; cdrdao's wall time also holds
+# its own sleeps (waiting for its reader process), which is why the CPU
+# ratio is printed too.  A last, untimed pass burns each image again with
+# the emulator's trace and prints what each writer sent (WRITE commands,
+# bytes, sectors per WRITE, other commands): the emulator's work is the
+# same for both only where these match, and host sectors of 2048 bytes
+# (cdrdao's MODE1_RAW data is sent as Mode 1 user data) make the emulator
+# compute EDC/ECC, work that a drive does and that counts against the
+# writer that sent them.  The images take 3 x 2 x the disc's size on /tmp
+# (kept with DW_BENCH_KEEP=1).  DW_BENCH_SPEED=N turns on the emulator's
+# timing model at N x for the timed runs (each WRITE then takes the time an
+# N x burner takes for its sectors): the ratio then says whether each writer
+# keeps the drive streaming (about 1.00 when both do); a 74-minute disc
+# takes 74 / N minutes per burn, 8 burns.
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 build=$(cd "${1:?usage: bench_burn_cd.sh BUILD_DIR [MINUTES]}" && pwd)
@@ -26,6 +40,13 @@ preload="$build/tests/emu/libdwemu_preload.so"
 [ -f "$preload" ] || { echo "bench: $preload not built" >&2; exit 1; }
 command -v cdrdao >/dev/null || { echo "bench: needs cdrdao" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+timing=
+if [ -n "${DW_BENCH_SPEED:-}" ]; then
+  case $DW_BENCH_SPEED in
+  *[!0-9]* | 0) echo "bench: DW_BENCH_SPEED must be a speed in x (1, 4, 48...)" >&2; exit 1 ;;
+  esac
+  timing=" speed=$DW_BENCH_SPEED timing=sleep"
+fi
 work=$(mktemp -d /tmp/dw-bench-burn.XXXXXX)
 trap '[ -n "${DW_BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 sectors=$((minutes * 60 * 75))
@@ -65,29 +86,69 @@ run() {
   shift 2
   rm -f "$state" "$state.sectors"
   sync # the previous run's dirty pages are not this run's writeback
-  (cd "$work" && env LD_PRELOAD="$preload" DW_EMU_CONFIG="blank=cdr capacity=$capacity state=$state" \
-    /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1) || {
+  (cd "$work" && env LD_PRELOAD="$preload" DW_EMU_CONFIG="blank=cdr capacity=$capacity state=$state$timing" \
+    /usr/bin/time -f "%e %M %U %S" -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1) || {
     echo "bench: $name failed:" >&2
     tail -5 "$work/$name.out" >&2
     exit 1
   }
-  read -r t m <"$work/$name.time"
+  read -r t m u k <"$work/$name.time"
   echo "$t" >"$work/$name.t"
   echo "$m" >"$work/$name.m"
+  awk -v u="$u" -v k="$k" 'BEGIN { printf "%.2f\n", u + k }' >"$work/$name.c"
 }
 
-echo "image     discwright      cdrdao   ratio   peak RSS discwright / cdrdao"
+# commands NAME STATE CMD...: one more burn, untimed, with the emulator's
+# trace; prints what the writer sent (WRITEs, bytes, per-WRITE sizes in
+# sectors of the track's block size, the other commands by name).
+commands() {
+  local name=$1 state=$2
+  shift 2
+  rm -f "$state" "$state.sectors"
+  (cd "$work" && env LD_PRELOAD="$preload" DW_EMU_TRACE=1 \
+    DW_EMU_CONFIG="blank=cdr capacity=$capacity state=$state" "$@" \
+    >"$work/$name.trace" 2>&1) || {
+    echo "bench: $name (traced) failed:" >&2
+    tail -5 "$work/$name.trace" >&2
+    exit 1
+  }
+  rm -f "$state" "$state.sectors" "$state.sub"
+  # cdrdao's progress lines share stderr with the trace (no newline
+  # before a trace line, \r between updates): split on both, match anywhere.
+  awk -v name="$name" 'BEGIN { RS = "[\r\n]" }
+    !match($0, /dwemu: [^ ]* SG_IO /) { next }
+    { $0 = substr($0, RSTART); cmd = $0; sub(/^dwemu: [^ ]* SG_IO /, "", cmd); sub(/ \[.*/, "", cmd) }
+    cmd ~ /^WRITE\(1[02]\)$/ {
+      for (i = 1; i <= NF; i++) if ($i == "out") { n++; bytes += $(i + 1); size[$(i + 1)]++ }
+      next
+    }
+    { other++; others[cmd]++ }
+    END {
+      sizes = ""
+      for (b in size) sizes = sizes sprintf(" %dx%d B", size[b], b)
+      printf "%-13s %6d WRITEs %11d bytes  sizes:%s\n", name, n, bytes, sizes
+      line = ""
+      for (c in others) line = line sprintf(" %s %d,", c, others[c])
+      sub(/,$/, "", line)
+      printf "%-13s %6d other commands:%s\n", "", other, line
+    }' "$work/$name.trace"
+}
+
+[ -z "$timing" ] || echo "timed runs on the emulator's timing model at ${DW_BENCH_SPEED}x"
+echo "image     wall: discwright   cdrdao  ratio   CPU: discwright   cdrdao  ratio   peak RSS discwright / cdrdao"
 for img in audio mixed; do
   # Each twice, alternating, the second run of each counted: both read
   # their image from the page cache then.
-  for pass in 1 2; do
+  for _ in 1 2; do
     run "dw-$img" "$work/dw-$img.state" "$dw" -q burn "$work/$img.cue" --drive /dev/sr0 \
       --write-mode sao --no-verify
     run "cdrdao-$img" "$work/cdrdao-$img.state" cdrdao write --device /dev/sr0 -n "$work/$img.toc"
   done
-  printf "%-7s %10s s  %8s s  %6s   %6.1f MiB / %.1f MiB\n" "$img" \
+  printf "%-7s %16s s %7s s %6s %15s s %7s s %6s   %6.1f MiB / %.1f MiB\n" "$img" \
     "$(cat "$work/dw-$img.t")" "$(cat "$work/cdrdao-$img.t")" \
     "$(ratio "$(cat "$work/dw-$img.t")" "$(cat "$work/cdrdao-$img.t")")" \
+    "$(cat "$work/dw-$img.c")" "$(cat "$work/cdrdao-$img.c")" \
+    "$(ratio "$(cat "$work/dw-$img.c")" "$(cat "$work/cdrdao-$img.c")")" \
     "$(awk -v k="$(cat "$work/dw-$img.m")" 'BEGIN { print k / 1024 }')" \
     "$(awk -v k="$(cat "$work/cdrdao-$img.m")" 'BEGIN { print k / 1024 }')"
 done
@@ -98,4 +159,11 @@ for img in audio mixed; do
   else
     echo "$img: the discs differ ($(cmp "$work/dw-$img.state.sectors" "$work/cdrdao-$img.state.sectors" 2>&1 | head -1))"
   fi
+done
+# What each writer sent the emulator (untimed, traced).
+echo "commands sent (untimed traced burns):"
+for img in audio mixed; do
+  commands "dw-$img" "$work/trace.state" "$dw" -q burn "$work/$img.cue" --drive /dev/sr0 \
+    --write-mode sao --no-verify
+  commands "cdrdao-$img" "$work/trace.state" cdrdao write --device /dev/sr0 -n "$work/$img.toc"
 done
