@@ -83,6 +83,10 @@ dw_on_exit() {
     [ "$checks" -gt 0 ] && echo "$checks checks passed before the skip"
     exit 77
   fi
+  if [ "$checks" -eq 0 ] && [ "$rc" -eq 0 ] && [ ${#dw_skipped[@]} -gt 0 ]; then
+    echo "SKIP every check needs ${dw_skipped[*]}, which were left out"
+    exit 77
+  fi
   if [ "$checks" -eq 0 ]; then
     echo "FAIL no check ran (exit status $rc): a test that checks nothing cannot pass"
     exit 1
