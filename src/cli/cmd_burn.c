@@ -3,6 +3,7 @@
  * CD images through libburn or our SAO writer: dw_burn_image), then verify
  * it by reading it back. */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,8 +204,15 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
      * callback; libburn's burns catch it themselves while they run. */
     size_t len = strlen(image);
     bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
-    if (!cue && !opts.dummy && cli_format_if_needed(cli, drive) != EXIT_OK)
-        return EXIT_FAILURE_; /* an unformatted DVD+RW or BD-RE is formatted first */
+    /* An unformatted DVD+RW or BD-RE is formatted first, unless the image
+     * (a whole number of 2048-byte sectors, rounded up) cannot fit. */
+    struct stat st;
+    int64_t image_sectors = stat(image, &st) == 0 && S_ISREG(st.st_mode)
+                                ? ((int64_t)st.st_size + 2047) / 2048
+                                : 0;
+    if (!cue && !opts.dummy &&
+        cli_format_if_needed(cli, drive, image_sectors, image) != EXIT_OK)
+        return EXIT_FAILURE_;
     cli_install_signals();
     int rc = dw_burn_image(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();
