@@ -297,12 +297,10 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
                                    (size_t)(argc - optind), &bopts, &b, &err);
     if (!rc && append)
         print_append_plan(cli, b, drive, opts.flags);
-    /* an unformatted BD-RE or DVD+RW, as for an image burn: the image's
-     * size first, so that a too-large folder leaves it unformatted */
-    int64_t tree_bytes = 0;
-    if (!rc && !opts.dummy && !(rc = dw_build_image_bytes(b, &tree_bytes, &err)) &&
-        (status = cli_format_if_needed(cli, drive, tree_bytes / 2048,
-                                       "the folder image")) != EXIT_OK)
+    /* an unformatted BD-RE or DVD+RW, as for an image burn: a too-large
+     * folder image leaves it unformatted */
+    if (!rc && !opts.dummy &&
+        (status = cli_format_if_needed(cli, drive, 0, b, "the folder image")) != EXIT_OK)
         goto out;
     if (!rc)
         rc = dw_build_burn(b, drive, &opts, &cb, &res, &err);
@@ -417,7 +415,7 @@ int cli_verify_md5(struct cli *cli, const char *source)
 }
 
 int cli_format_if_needed(struct cli *cli, const char *drive, int64_t image_sectors,
-                         const char *what)
+                         struct dw_build *tree, const char *what)
 {
     struct dw_format_result res;
     struct dw_error_detail err;
@@ -433,6 +431,14 @@ int cli_format_if_needed(struct cli *cli, const char *drive, int64_t image_secto
     }
     if (!res.would_format)
         return EXIT_OK;
+    /* The tree is sized only here: libisofs's sizing run is not free. */
+    int64_t tree_bytes = 0;
+    if (tree && (rc = dw_build_image_bytes(tree, &tree_bytes, &err)) != 0) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (tree)
+        image_sectors = tree_bytes / 2048;
     if (image_sectors > 0 && res.formatted_bytes > 0 &&
         image_sectors > res.formatted_bytes / 2048) {
         cli_errorf("'%s' needs %lld sectors but the medium in '%s' has only %lld free "

@@ -54,10 +54,11 @@ int cli_verify_md5(struct cli *cli, const char *source);
 
 /* Before a burn: format an unformatted DVD+RW or BD-RE in drive, saying
  * so (dw_build_format, DW_FORMAT_IF_NEEDED); returns an exit status.  An
- * image of image_sectors 2048-byte sectors (what: its name for the
- * message; 0 = unknown) that the formatted medium could not hold is
- * refused first, with the medium left unformatted (DW_FORMAT_PROBE). */
+ * image of image_sectors 2048-byte sectors (0 = unknown), or the image of
+ * tree when not NULL (dw_build_image_bytes, only when a format is due),
+ * that the formatted medium could not hold is refused first, with the
+ * medium left unformatted (DW_FORMAT_PROBE); what names it. */
 int cli_format_if_needed(struct cli *cli, const char *drive, int64_t image_sectors,
-                         const char *what);
+                         struct dw_build *tree, const char *what);
 
 #endif
