@@ -138,6 +138,14 @@ DW_API int dw_build_burn(struct dw_build *b, const char *drive_address,
                          const struct dw_burn_opts *opts, const struct dw_callbacks *cb,
                          struct dw_burn_result *result, struct dw_error_detail *err);
 
+/* The bytes (a multiple of 2048) of the image dw_build_burn would write
+ * for b (for a tree of dw_build_new_append: the new session), computed by
+ * libisofs without reading a file (iso_write_opts_set_will_cancel), so
+ * that a burn can check the medium's room first.  b stays unwritten.
+ * Errors: DW_EINVAL (no tree, or written already), DW_ELIB. */
+DW_API int dw_build_image_bytes(struct dw_build *b, int64_t *bytes,
+                                struct dw_error_detail *err);
+
 /* After dw_build_burn: the MD5 (32 lowercase hex digits and a NUL) of the
  * bytes libburn read, and their count (may be NULL).  DW_EINVAL when no
  * burn read the stream, or the tree has DW_BUILD_NO_STREAM_MD5. */
@@ -236,6 +244,10 @@ DW_API int dw_build_append_info(const struct dw_build *b, struct dw_build_append
                                     formatted; any other medium (or none, or a
                                     stdio: file) is left alone and is no error:
                                     what a burn does first */
+/* DW_FORMAT_PROBE: send no FORMAT UNIT; say in the result whether a
+ * format would be done (would_format) and the size it would give
+ * (formatted_bytes) */
+#define DW_FORMAT_PROBE 0x8u
 
 /* What dw_build_format did. */
 struct dw_format_result {
@@ -245,7 +257,11 @@ struct dw_format_result {
     bool already_formatted;   /* nothing was done: it was formatted (and no
                                  DW_FORMAT_FORCE) */
     bool formatted_now;       /* FORMAT UNIT was sent and succeeded */
-    int64_t formatted_bytes;  /* the formatted (writable) size, 0 if unknown */
+    int64_t formatted_bytes;  /* the formatted (writable) size, 0 if unknown;
+                                 under DW_FORMAT_PROBE the size a format would
+                                 give (READ FORMAT CAPACITIES) */
+    bool would_format;        /* DW_FORMAT_PROBE: FORMAT UNIT would be sent
+                                 (nothing was done) */
 };
 
 /* Format the medium in drive_address ("/dev/srN") so that it can be
@@ -255,7 +271,10 @@ struct dw_format_result {
  * profile 0x13), a BD-RE (with spare areas, or without under
  * DW_FORMAT_NO_SPARE) and a BD-R (SRM with defect management).  A medium
  * that is formatted already is left alone (res->already_formatted) unless
- * DW_FORMAT_FORCE.  Progress phase "format", done_sectors 0..65536 of
+ * DW_FORMAT_FORCE.  Under DW_FORMAT_PROBE nothing is written: the result
+ * says what would be done and the formatted size it would give, so that a
+ * burn can refuse a too-large image before it formats (MMC-6 6.24 READ
+ * FORMAT CAPACITIES).  Progress phase "format", done_sectors 0..65536 of
  * 65536 (libburn's steps); it cannot be stopped.  Holds the library's
  * libburn lock (burn.h, "Process-wide").  Errors: DW_EINVAL (flags),
  * DW_EMEDIUM (a stdio: file, CD or other medium that is not formatted),

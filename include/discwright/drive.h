@@ -155,6 +155,16 @@ DW_API int dw_drive_read_raw_sub(struct dw_drive *drive, int32_t lba, int32_t se
 DW_API int dw_drive_read_user(struct dw_drive *drive, int32_t lba, int32_t sectors,
                               uint8_t *buf);
 
+/* The volume identifier of the ISO 9660 volume whose primary volume
+ * descriptor is at track_lba + 16 (ECMA-119 8.4: type 1, "CD001", the
+ * identifier in bytes 40-71), read with dw_drive_read_user, into id (32
+ * bytes as the disc holds them, trailing spaces removed, NUL-terminated;
+ * "" for an empty identifier).  The identifier is the disc's text: escape
+ * it for any sink (report.h).  Returns 0; DW_ENOENT when no primary
+ * volume descriptor is there (id ""); DW_EINVAL; read errors as
+ * dw_drive_read_user, with the last error set. */
+DW_API int dw_drive_volume_id(struct dw_drive *drive, int32_t track_lba, char id[33]);
+
 /* The Q sub-channel of the sector at lba (MMC-6 READ CD, sub-channel
  * selection), as 12 bytes the way the disc holds them: BCD numbers, CRC in
  * q[10..11] (decode with dw_q_decode).  A real drive is asked for formatted

@@ -27,6 +27,18 @@ DW_API char *dw_disc_to_json(const struct dw_disc *disc);
 DW_API char *dw_info_to_json(const struct dw_drive_info *drive,
                              const struct dw_medium_info *medium, const struct dw_disc *disc);
 
+/* As dw_info_to_json, with each session of disc carrying "volume_id":
+ * volume_ids[i] for session i (disc->session_count entries; the ISO 9660
+ * volume identifier as dw_drive_volume_id gives it: printable UTF-8 kept,
+ * anything else as dw_text_escape writes it, then JSON-escaped), or
+ * null where volume_ids[i] is NULL (an audio session, or no ISO 9660
+ * volume).  volume_ids NULL is dw_info_to_json.  The caller frees the
+ * text with free(); NULL without memory. */
+DW_API char *dw_info_to_json_volumes(const struct dw_drive_info *drive,
+                                     const struct dw_medium_info *medium,
+                                     const struct dw_disc *disc,
+                                     const char *const *volume_ids);
+
 /* The drives dw_drive_list found (count entries of list) as a JSON array,
  * as `drives --json` prints it: per drive an object with "address",
  * "vendor", "model", "firmware" (the INQUIRY strings as the drive gave

@@ -156,6 +156,42 @@ out:
     return rc;
 }
 
+int dw_build_image_bytes(struct dw_build *b, int64_t *bytes, struct dw_error_detail *err)
+{
+    IsoWriteOpts *wo = NULL;
+    struct burn_source *src = NULL;
+    int rc, irc;
+    if (err)
+        memset(err, 0, sizeof(*err));
+    if (!b || !bytes)
+        return dw__set_error(err, DW_EINVAL, "dw_build_image_bytes: no tree");
+    if (b->written)
+        return dw__set_error(err, DW_EINVAL,
+                             "this tree was written already: build it again");
+    *bytes = 0;
+    if ((rc = dw__build_write_opts(b, &wo, err)) != 0)
+        goto out;
+    if (b->append && (rc = dw__build_append_opts(b, wo)) != 0)
+        goto out;
+    /* Only the size is wanted: libisofs starts no writer thread. */
+    iso_write_opts_set_will_cancel(wo, 1);
+    if ((irc = iso_image_create_burn_source(b->image, wo, &src)) < 0) {
+        dw__build_drain_messages(b, NULL);
+        rc = dw__set_error(err, DW_ELIB, "cannot size the image of the tree: %s%s%s",
+                           iso_error_to_msg(irc), b->lib_message[0] ? "; " : "",
+                           b->lib_message);
+        goto out;
+    }
+    *bytes = (int64_t)src->get_size(src);
+    src->cancel(src);
+    src->free_data(src);
+    free(src);
+    dw__build_drain_messages(b, NULL);
+out:
+    iso_write_opts_free(wo);
+    return rc;
+}
+
 int dw_build_stream_md5(const struct dw_build *b, char md5_hex[33], int64_t *bytes)
 {
     if (!b || b->stream_bytes < 0 || !b->stream_md5[0])

@@ -44,6 +44,31 @@ static bool formattable(int profile)
            profile == 0x43;
 }
 
+/* The size FORMAT UNIT would give the medium, from READ FORMAT CAPACITIES
+ * (MMC-6 6.24): the largest formattable capacity descriptor of the format
+ * type the format below asks libburn for (DVD+RW 26h; BD-RE 00h with
+ * spare areas, 31h without; DVD-RW 00h full, 15h quick; BD-R 00h),
+ * else the current/maximum capacity descriptor's size (max_bytes).  The
+ * largest, so that a probe never refuses what the format would hold. */
+static int64_t probe_bytes(struct burn_drive *d, int profile, unsigned flags, int num,
+                           int64_t max_bytes)
+{
+    int want = profile == 0x1A                                   ? 0x26
+               : profile == 0x43 && (flags & DW_FORMAT_NO_SPARE) ? 0x31
+                                                                 : 0x00;
+    int64_t best = 0;
+    for (int i = 0; i < num; i++) {
+        int type = 0;
+        off_t bytes = 0;
+        unsigned tdp = 0;
+        if (burn_disc_get_format_descr(d, i, &type, &bytes, &tdp) != 1)
+            continue;
+        if ((type == want || (profile == 0x14 && type == 0x15)) && (int64_t)bytes > best)
+            best = (int64_t)bytes;
+    }
+    return best > 0 ? best : max_bytes;
+}
+
 /* long function: libburn's format protocol in its order (initialize, grab,
  * status, profile, formats, format, poll, re-read) with one release path. */
 int dw_build_format(const char *drive_address, unsigned flags,
@@ -60,8 +85,8 @@ int dw_build_format(const char *drive_address, unsigned flags,
     if (!res)
         res = &local;
     memset(res, 0, sizeof(*res));
-    if (!drive_address ||
-        (flags & ~(DW_FORMAT_NO_SPARE | DW_FORMAT_FORCE | DW_FORMAT_IF_NEEDED)))
+    if (!drive_address || (flags & ~(DW_FORMAT_NO_SPARE | DW_FORMAT_FORCE |
+                                     DW_FORMAT_IF_NEEDED | DW_FORMAT_PROBE)))
         return dw__set_error(err, DW_EINVAL,
                              "dw_build_format: no drive or unknown flags");
     bool if_needed = flags & DW_FORMAT_IF_NEEDED;
@@ -126,6 +151,11 @@ int dw_build_format(const char *drive_address, unsigned flags,
         res->profile != 0x14 && !(flags & DW_FORMAT_FORCE)) {
         res->already_formatted = true;
         res->formatted_bytes = (int64_t)size;
+        goto out;
+    }
+    if (flags & DW_FORMAT_PROBE) {
+        res->would_format = true;
+        res->formatted_bytes = probe_bytes(d, res->profile, flags, num, (int64_t)size);
         goto out;
     }
     /* Default size (libburn picks the format type: DVD+RW 26h, DVD-RW

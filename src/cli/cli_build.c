@@ -289,9 +289,6 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
     struct dw_error_detail err;
     memset(&res, 0, sizeof(res));
     cli_callbacks(cli, &cb);
-    /* an unformatted BD-RE or DVD+RW, as for an image burn */
-    if (!opts.dummy && (status = cli_format_if_needed(cli, drive)) != EXIT_OK)
-        goto out;
     if (!verify || opts.dummy)
         bopts.flags |= DW_BUILD_NO_STREAM_MD5; /* nothing reads it back */
     int rc = append ? dw_build_new_append((const char *const *)argv + optind,
@@ -300,6 +297,11 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv)
                                    (size_t)(argc - optind), &bopts, &b, &err);
     if (!rc && append)
         print_append_plan(cli, b, drive, opts.flags);
+    /* an unformatted BD-RE or DVD+RW, as for an image burn: a too-large
+     * folder image leaves it unformatted */
+    if (!rc && !opts.dummy &&
+        (status = cli_format_if_needed(cli, drive, 0, b, "the folder image")) != EXIT_OK)
+        goto out;
     if (!rc)
         rc = dw_build_burn(b, drive, &opts, &cb, &res, &err);
     cli_progress_done();
@@ -412,13 +414,40 @@ int cli_verify_md5(struct cli *cli, const char *source)
     return EXIT_OK;
 }
 
-int cli_format_if_needed(struct cli *cli, const char *drive)
+int cli_format_if_needed(struct cli *cli, const char *drive, int64_t image_sectors,
+                         struct dw_build *tree, const char *what)
 {
     struct dw_format_result res;
     struct dw_error_detail err;
     struct dw_callbacks cb;
     cli_callbacks(cli, &cb);
-    int rc = dw_build_format(drive, DW_FORMAT_IF_NEEDED, &cb, &res, &err);
+    /* The capacity check before FORMAT UNIT: a too-large image leaves the
+     * medium as it was (READ FORMAT CAPACITIES gives the size to be). */
+    int rc =
+        dw_build_format(drive, DW_FORMAT_IF_NEEDED | DW_FORMAT_PROBE, &cb, &res, &err);
+    if (rc) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (!res.would_format)
+        return EXIT_OK;
+    /* The tree is sized only here: libisofs's sizing run is not free. */
+    int64_t tree_bytes = 0;
+    if (tree && (rc = dw_build_image_bytes(tree, &tree_bytes, &err)) != 0) {
+        cli_error(&err, rc);
+        return EXIT_FAILURE_;
+    }
+    if (tree)
+        image_sectors = tree_bytes / 2048;
+    if (image_sectors > 0 && res.formatted_bytes > 0 &&
+        image_sectors > res.formatted_bytes / 2048) {
+        cli_errorf("'%s' needs %lld sectors but the medium in '%s' has only %lld free "
+                   "once formatted: use a larger disc (the %s was left unformatted)",
+                   cli_safe(what), (long long)image_sectors, cli_safe(drive),
+                   (long long)(res.formatted_bytes / 2048), cli_safe(res.profile_name));
+        return EXIT_FAILURE_;
+    }
+    rc = dw_build_format(drive, DW_FORMAT_IF_NEEDED, &cb, &res, &err);
     cli_progress_done();
     if (rc) {
         cli_error(&err, rc);

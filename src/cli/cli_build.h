@@ -53,7 +53,12 @@ int cli_burn_tree(struct cli *cli, int argc, char **argv);
 int cli_verify_md5(struct cli *cli, const char *source);
 
 /* Before a burn: format an unformatted DVD+RW or BD-RE in drive, saying
- * so (dw_build_format, DW_FORMAT_IF_NEEDED); returns an exit status. */
-int cli_format_if_needed(struct cli *cli, const char *drive);
+ * so (dw_build_format, DW_FORMAT_IF_NEEDED); returns an exit status.  An
+ * image of image_sectors 2048-byte sectors (0 = unknown), or the image of
+ * tree when not NULL (dw_build_image_bytes, only when a format is due),
+ * that the formatted medium could not hold is refused first, with the
+ * medium left unformatted (DW_FORMAT_PROBE); what names it. */
+int cli_format_if_needed(struct cli *cli, const char *drive, int64_t image_sectors,
+                         struct dw_build *tree, const char *what);
 
 #endif

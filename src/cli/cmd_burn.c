@@ -3,6 +3,7 @@
  * CD images through libburn or our SAO writer: dw_burn_image), then verify
  * it by reading it back. */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,15 @@ static int verify_burn(struct cli *cli, const char *image, const struct dw_burn_
     return cli_verify_run_opts(cli, res->drive_address, image, &vo, vrep);
 }
 
+/* A regular file's size in 2048-byte sectors, rounded up; 0 otherwise. */
+static int64_t file_sectors(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode)
+               ? ((int64_t)st.st_size + 2047) / 2048
+               : 0;
+}
+
 int cmd_burn(struct cli *cli, int argc, char **argv)
 {
     /* Folders (or graft points) among the arguments: a build burn. */
@@ -203,8 +213,9 @@ int cmd_burn(struct cli *cli, int argc, char **argv)
      * callback; libburn's burns catch it themselves while they run. */
     size_t len = strlen(image);
     bool cue = len > 4 && !strcasecmp(image + len - 4, ".cue");
-    if (!cue && !opts.dummy && cli_format_if_needed(cli, drive) != EXIT_OK)
-        return EXIT_FAILURE_; /* an unformatted DVD+RW or BD-RE is formatted first */
+    if (!cue && !opts.dummy &&
+        cli_format_if_needed(cli, drive, file_sectors(image), NULL, image))
+        return EXIT_FAILURE_; /* an unformatted DVD+RW or BD-RE, if the image fits */
     cli_install_signals();
     int rc = dw_burn_image(image, drive, &opts, &cb, &res, &err);
     cli_progress_done();

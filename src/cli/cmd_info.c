@@ -24,39 +24,59 @@ const struct cli_spec cli_spec_info = {
     .groups = {cli_common_opts},
 };
 
-/* A multi-session disc: each session's start, length and, for a data
- * session, the volume id of
- * the ISO 9660 volume whose primary volume descriptor is at its first data
- * track + 16 (ECMA-119 8.4: type 1, "CD001", the id in bytes 40-71). */
-static void print_session_volumes(struct dw_drive *d, const struct dw_disc *disc)
+/* Per session of disc: the first track's and the first data track's LBA
+ * (DW_LBA_NONE: none) and the ISO 9660 volume id of that data track
+ * (dw_drive_volume_id; has_volume false when it has none). */
+struct session_volume {
+    int32_t start, data;
+    bool has_volume;
+    char id[33];
+};
+
+static void find_volumes(struct dw_drive *d, const struct dw_disc *disc,
+                         struct session_volume *v)
 {
-    uint8_t pvd[2048];
     for (int s = 0; s < disc->session_count; s++) {
         const struct dw_session *ss = &disc->sessions[s];
-        int32_t start = DW_LBA_NONE, data = DW_LBA_NONE;
+        v[s].start = v[s].data = DW_LBA_NONE;
+        v[s].has_volume = false;
+        v[s].id[0] = '\0';
         for (int i = 0; i < disc->track_count; i++) {
             const struct dw_track *t = &disc->tracks[i];
             if (t->session != ss->number)
                 continue;
-            if (start == DW_LBA_NONE)
-                start = t->index_lba[1];
-            if (data == DW_LBA_NONE && dw_track_is_data(t))
-                data = t->index_lba[1];
+            if (v[s].start == DW_LBA_NONE)
+                v[s].start = t->index_lba[1];
+            if (v[s].data == DW_LBA_NONE && dw_track_is_data(t))
+                v[s].data = t->index_lba[1];
         }
-        if (start == DW_LBA_NONE)
+        if (v[s].data != DW_LBA_NONE)
+            v[s].has_volume = dw_drive_volume_id(d, v[s].data, v[s].id) == 0;
+    }
+}
+
+/* A multi-session disc: each session's start, length and, for a data
+ * session, its ISO 9660 volume id; a single-session data disc: one line
+ * "volume:" (after the TOC, which scripts compare: see toc_of in
+ * tests/emu/preload_lib.sh). */
+static void print_volumes(const struct dw_disc *disc, const struct session_volume *v)
+{
+    if (disc->session_count == 1 && v[0].data != DW_LBA_NONE) {
+        if (v[0].has_volume)
+            printf("volume:   '%s'\n", cli_safe(v[0].id));
+        else
+            printf("volume:   no ISO 9660 volume\n");
+    }
+    for (int s = 0; disc->session_count > 1 && s < disc->session_count; s++) {
+        const struct dw_session *ss = &disc->sessions[s];
+        if (v[s].start == DW_LBA_NONE)
             continue;
-        printf("%s  session %d: start LBA %d, %d sectors", s == 0 ? "\n" : "", ss->number, start,
-               ss->leadout_lba - start);
-        char id[33] = "";
-        if (data != DW_LBA_NONE && dw_drive_read_user(d, data + 16, 1, pvd) == 0 &&
-            pvd[0] == 1 && !memcmp(pvd + 1, "CD001", 5)) {
-            memcpy(id, pvd + 40, 32);
-            for (int k = 31; k >= 0 && (id[k] == ' ' || id[k] == '\0'); k--)
-                id[k] = '\0';
-            printf(", ISO 9660 volume '%s'\n", cli_safe(id));
-        } else {
-            printf(data != DW_LBA_NONE ? ", no ISO 9660 volume\n" : ", audio\n");
-        }
+        printf("%s  session %d: start LBA %d, %d sectors", s == 0 ? "\n" : "", ss->number,
+               v[s].start, ss->leadout_lba - v[s].start);
+        if (v[s].has_volume)
+            printf(", ISO 9660 volume '%s'\n", cli_safe(v[s].id));
+        else
+            printf(v[s].data != DW_LBA_NONE ? ", no ISO 9660 volume\n" : ", audio\n");
     }
 }
 
@@ -100,10 +120,19 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cli_warnings(cli, dw_drive_warnings(d));
+    struct session_volume volumes[DW_MAX_SESSIONS];
+    const char *volume_ids[DW_MAX_SESSIONS];
+    if (disc) {
+        find_volumes(d, disc, volumes);
+        for (int s = 0; s < disc->session_count; s++)
+            volume_ids[s] = volumes[s].has_volume ? volumes[s].id : NULL;
+    }
     if (cli->json) {
-        char *j = dw_info_to_json(&info, &medium, disc);
+        char *j = dw_info_to_json_volumes(&info, &medium, disc, disc ? volume_ids : NULL);
         if (j)
             puts(j);
+        else
+            cli_errorf("out of memory: no JSON report");
         free(j);
     } else {
         if (info.kind == DW_DRIVE_MMC)
@@ -120,8 +149,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
         if (disc) {
             printf("sessions: %d   tracks: %d\n\n", disc->session_count, disc->track_count);
             dw_disc_write_text(disc, stdout);
-            if (disc->session_count > 1)
-                print_session_volumes(d, disc);
+            print_volumes(disc, volumes);
         } else {
             printf("blank: no sessions, no tracks\n");
         }

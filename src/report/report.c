@@ -251,9 +251,34 @@ char *dw_disc_to_json(const struct dw_disc *disc)
 char *dw_info_to_json(const struct dw_drive_info *drive, const struct dw_medium_info *medium,
                       const struct dw_disc *disc)
 {
+    return dw_info_to_json_volumes(drive, medium, disc, NULL);
+}
+
+char *dw_info_to_json_volumes(const struct dw_drive_info *drive,
+                              const struct dw_medium_info *medium,
+                              const struct dw_disc *disc, const char *const *volume_ids)
+{
     json_object *o = dw__json_drive(drive, medium);
-    if (disc)
-        json_object_object_add(o, "disc", dw__json_disc(disc));
+    if (disc) {
+        json_object *d = dw__json_disc(disc), *sessions = NULL;
+        if (volume_ids && json_object_object_get_ex(d, "sessions", &sessions)) {
+            for (int i = 0; i < disc->session_count; i++) {
+                json_object *s = json_object_array_get_idx(sessions, (size_t)i);
+                /* The disc's bytes: kept when printable UTF-8, else as
+                 * dw_text_escape writes them, so the JSON stays UTF-8. */
+                char esc[32 * 4 + 1];
+                const char *id = volume_ids[i];
+                if (id && !dw_text_is_clean(id)) {
+                    dw_text_escape(id, esc, sizeof(esc));
+                    id = esc;
+                }
+                if (s)
+                    json_object_object_add(s, "volume_id",
+                                           id ? json_object_new_string(id) : NULL);
+            }
+        }
+        json_object_object_add(o, "disc", d);
+    }
     char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);

@@ -11,7 +11,8 @@
 #    through the preload), xorriso -toc sees a DVD+R/DL of that many blocks;
 #  - the same ISO on a single-layer DVD+R, and an ISO one sector larger
 #    than each DL medium, are refused before anything is written, with
-#    both sizes in the message; the medium stays blank.
+#    both sizes in the message; the medium stays blank (the unformatted
+#    BD-RE DL unformatted: READ FORMAT CAPACITIES gives its size first).
 . "$(dirname "$0")/preload_lib.sh"
 need_preload
 
@@ -92,9 +93,8 @@ for k in dvdprdl:4173824 dvdrdl:4171712 bdrdl:24438784 bdredl:24438784; do
     emu "$DW" burn "$work/big.iso" --drive "$EMU_DEVICE" --no-verify
   expect_stderr "needs $((cap + 1)) sectors but the medium in '/dev/sr0' has only $cap free" \
     "$kind: refused with both sizes (the DL capacity seen)"
-  # An unformatted BD-RE is formatted before the burn (cmd_burn), so it is
-  # no longer blank; the others must be.
-  [ "$kind" = bdredl ] || still_blank "$kind" "$state"
+  # An unformatted BD-RE too: the capacity check comes before its format.
+  still_blank "$kind" "$state"
   rm -f "$work/big.iso"
 done
 

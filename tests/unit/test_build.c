@@ -239,6 +239,40 @@ static void test_burn_and_readback(void **state)
     assert_non_null(strstr(err.message, "burn it again"));
 }
 
+/* dw_build_image_bytes gives, before any burn, the size the burn then
+ * writes (the file's size), leaves the tree burnable, and refuses a tree
+ * written already. */
+static void test_image_bytes_before_burn(void **state)
+{
+    (void)state;
+    const char *srcs[2] = {path_in("src"), NULL};
+    char graft[600];
+    snprintf(graft, sizeof(graft), "/more=%s", path_in("other"));
+    srcs[1] = graft;
+    struct dw_build *b = NULL;
+    struct dw_error_detail err;
+    struct dw_burn_result res;
+    char drive[600];
+    int64_t sized = -1, again = -1;
+    snprintf(drive, sizeof(drive), "stdio:%s", path_in("sized.iso"));
+    assert_int_equal(dw_build_new(srcs, 2, NULL, &b, &err), 0);
+    assert_int_equal(dw_build_image_bytes(b, &sized, &err), 0);
+    assert_true(sized > 16 * 2048);
+    assert_int_equal(sized % 2048, 0);
+    assert_int_equal(dw_build_image_bytes(b, &again, &err), 0);
+    assert_int_equal(again, sized);
+    int rc = dw_build_burn(b, drive, NULL, NULL, &res, &err);
+    if (rc)
+        fail_msg("burn after sizing: %s", err.message);
+    assert_int_equal(res.image_bytes, sized);
+    struct stat st;
+    assert_int_equal(stat(path_in("sized.iso"), &st), 0);
+    assert_int_equal(st.st_size, sized);
+    assert_int_equal(dw_build_image_bytes(b, &again, &err), DW_EINVAL);
+    assert_int_equal(dw_build_image_bytes(NULL, &again, &err), DW_EINVAL);
+    dw_build_free(b);
+}
+
 /* burn --append on a stdio: file: the first burn writes at LBA 0; the
  * second imports that tree, replaces /a.txt and grows the volume after its
  * end (32-sector aligned); a third import sees the grown tree: the new
@@ -423,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_existing_output),
         cmocka_unit_test(test_stop_leaves_nothing),
         cmocka_unit_test(test_burn_and_readback),
+        cmocka_unit_test(test_image_bytes_before_burn),
         cmocka_unit_test(test_append_grows_stdio),
         cmocka_unit_test(test_image_whole_in_chunks),
     };
