@@ -55,7 +55,7 @@ static const char *impl_of(const void *fn, const char *prefix)
         strcat(sym, names[i]);
         cand[i] = dlsym(RTLD_DEFAULT, sym);
     }
-    /* At most: a PLT stub, nettle's exported function, the chosen code. */
+    /* At most: a PLT entry, nettle's exported function, the chosen code. */
     for (int hop = 0; fn && hop < 3; hop++) {
         for (int i = 0; i < 3; i++)
             if (cand[i] && fn == cand[i])
