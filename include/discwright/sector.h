@@ -154,6 +154,18 @@ DW_API enum dw_sector_verdict dw_sector_check(const uint8_t raw[DW_SECTOR_RAW_BY
                                               int32_t expected_lba,
                                               struct dw_sector_check *out);
 
+/* The checks that vouch for a copy of the user data alone (an ISO image):
+ * those of dw_sector_check except the P/Q parity of a sector whose EDC
+ * matches.  The EDC (ECMA-130 cl. 14.3; CD-ROM XA Form 1: over subheader
+ * and user data) already covers every byte kept, and the header is checked
+ * against expected_lba; the parity is for repair and is not part of the
+ * copy.  A sector whose EDC fails gets DW_SECTOR_BAD_EDC as from
+ * dw_sector_check (dw_sector_ecc_repair may then restore it); the result
+ * is never DW_SECTOR_BAD_ECC.  Fills *out (may be NULL); reentrant. */
+DW_API enum dw_sector_verdict dw_sector_check_user(const uint8_t raw[DW_SECTOR_RAW_BYTES],
+                                                   int32_t expected_lba,
+                                                   struct dw_sector_check *out);
+
 /* Short lowercase name of a verdict ("good", "bad EDC", ...); static. */
 DW_API const char *dw_sector_verdict_name(enum dw_sector_verdict v);
 

@@ -57,16 +57,28 @@ int dw__rip_progress(struct dw__rip *r, int track, bool force)
     return 0;
 }
 
+/* The check of a data sector read raw: every field (dw_sector_check) when
+ * the raw sector is kept, the ones that vouch for the user data
+ * (dw_sector_check_user: no P/Q parity where the EDC matches) when only the
+ * user data is (--format iso). */
+static enum dw_sector_verdict sector_check(const struct dw__rip *r, const uint8_t *raw,
+                                           int32_t lba)
+{
+    return r->user_data_only ? dw_sector_check_user(raw, lba, NULL)
+                             : dw_sector_check(raw, lba, NULL);
+}
+
 /* A data sector that failed its check: repair it from its ECC P/Q parity
  * (ECMA-130 Annex A), first alone, then with the C2 error pointers of one
  * more read as erasures when the drive has them.  A repair counts only when
  * the sector then passes every check (EDC included).  Sectors whose EDC is
  * good but whose parity is not are left as read: the parity is what the
- * disc holds (some protections write it so).  Returns true when raw now
+ * disc holds (some protections write it so); with r->user_data_only their
+ * parity is not even looked at (sector_check).  Returns true when raw now
  * holds a good sector. */
 static bool ecc_repair(struct dw__rip *r, const struct dw_track *t, int32_t lba, uint8_t *raw)
 {
-    enum dw_sector_verdict v = dw_sector_check(raw, lba, NULL);
+    enum dw_sector_verdict v = sector_check(r, raw, lba);
     if (v == DW_SECTOR_GOOD)
         return true;
     if (v == DW_SECTOR_BAD_ECC || v == DW_SECTOR_ZERO_MODE)
@@ -133,7 +145,7 @@ static int read_sector_retrying(struct dw__rip *r, const struct dw_track *t, int
         *sense = 0; /* it read: what is left to report is the check */
         if (!dw_track_is_data(t))
             return 0;
-        *verdict = dw_sector_check(raw, lba, NULL);
+        *verdict = sector_check(r, raw, lba);
         if (*verdict == DW_SECTOR_GOOD || ecc_repair(r, t, lba, raw))
             return 0;
     }
@@ -161,7 +173,7 @@ static int read_checked_after(struct dw__rip *r, const struct dw_track *t, int32
         int attempts = !bulk_ok && r->retries == 0 ? 1 : r->retries;
         int st = attempts ? read_sector_retrying(r, t, lba + i, raw, attempts, &v, &sense) : 1;
         if (!attempts) {
-            v = dw_sector_check(raw, lba + i, NULL);
+            v = sector_check(r, raw, lba + i);
             sense = 0;
         }
         if (st < 0)
@@ -769,7 +781,8 @@ static int32_t read_tail(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf
         if (is_cd) {
             const uint8_t *user;
             if (dw_drive_read_raw(r->drive, lba + i, 1, raw) ||
-                dw_sector_check(raw, lba + i, NULL) != DW_SECTOR_GOOD || user_data_of(raw, &user))
+                dw_sector_check_user(raw, lba + i, NULL) != DW_SECTOR_GOOD ||
+                user_data_of(raw, &user))
                 return i;
             memcpy(u, user, DW_SECTOR_USER_BYTES);
         } else if (dw_drive_read_user(r->drive, lba + i, 1, u)) {
@@ -894,7 +907,7 @@ static int user_ahead_read(void *ctx, int32_t lba, int32_t n, uint8_t *slot, int
     const uint8_t *user;
     for (int32_t i = 0; i < n; i++) {
         const uint8_t *s = raw + (size_t)i * DW_SECTOR_RAW_BYTES;
-        if (dw_sector_check(s, lba + i, NULL) != DW_SECTOR_GOOD || user_data_of(s, &user))
+        if (dw_sector_check_user(s, lba + i, NULL) != DW_SECTOR_GOOD || user_data_of(s, &user))
             return 1;
     }
     for (int32_t i = 0; i < n; i++) { /* into place: never past a sector not yet moved */
@@ -1050,6 +1063,7 @@ static int rip_iso(struct dw__rip *r, bool is_cd)
     const struct dw_disc *disc = r->disc;
     int data_tracks = 0, rc = 0;
     r->rep->have_tracks = true;
+    r->user_data_only = true; /* only the 2048 bytes are kept: EDC vouches */
     if (r->session > 0) { /* dw_rip_session: that session's tracks only */
         bool there = false;
         for (int s = 0; s < disc->session_count; s++)

@@ -54,6 +54,9 @@ struct dw__rip {
     bool aborted;
     struct dw__ar_track *ar;  /* one per audio track, or NULL */
     bool secure_have_c2;      /* secure mode: the drive still looks C2-capable */
+    bool user_data_only;      /* --format iso: data sectors are checked with
+                                 dw_sector_check_user (no P/Q parity check
+                                 where the EDC matches) */
     bool test_pass;           /* secure reads add test-and-copy's test pass:
                                  --mode test-and-copy, or a drive whose
                                  profile says it has no accurate stream */

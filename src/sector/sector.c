@@ -158,8 +158,10 @@ static enum dw_sector_verdict check_edc(const uint8_t *raw, size_t from, size_t 
     return DW_SECTOR_GOOD;
 }
 
-enum dw_sector_verdict dw_sector_check(const uint8_t raw[DW_SECTOR_RAW_BYTES],
-                                       int32_t expected_lba, struct dw_sector_check *out)
+/* dw_sector_check, and with parity false dw_sector_check_user: the P/Q
+ * parity of a sector whose EDC matches is then left unread */
+static enum dw_sector_verdict check_sector(const uint8_t *raw, int32_t expected_lba,
+                                           bool parity, struct dw_sector_check *out)
 {
     struct dw_sector_check res = {
         .verdict = DW_SECTOR_GOOD,
@@ -188,7 +190,7 @@ enum dw_sector_verdict dw_sector_check(const uint8_t raw[DW_SECTOR_RAW_BYTES],
     case 1:
         res.edc_present = true;
         v = check_edc(raw, 0, DW_OFF_MODE1_EDC);
-        if (v == DW_SECTOR_GOOD && !dw_ecc_check(raw, false))
+        if (parity && v == DW_SECTOR_GOOD && !dw_ecc_check(raw, false))
             v = DW_SECTOR_BAD_ECC;
         break;
     case 2:
@@ -202,7 +204,7 @@ enum dw_sector_verdict dw_sector_check(const uint8_t raw[DW_SECTOR_RAW_BYTES],
             res.form = 1;
             res.edc_present = true;
             v = check_edc(raw, DW_OFF_MODE2_SUBHEADER, DW_OFF_FORM1_EDC);
-            if (v == DW_SECTOR_GOOD && !dw_ecc_check(raw, true))
+            if (parity && v == DW_SECTOR_GOOD && !dw_ecc_check(raw, true))
                 v = DW_SECTOR_BAD_ECC;
         }
         break;
@@ -215,6 +217,18 @@ out:
     if (out)
         *out = res;
     return v;
+}
+
+enum dw_sector_verdict dw_sector_check(const uint8_t raw[DW_SECTOR_RAW_BYTES],
+                                       int32_t expected_lba, struct dw_sector_check *out)
+{
+    return check_sector(raw, expected_lba, true, out);
+}
+
+enum dw_sector_verdict dw_sector_check_user(const uint8_t raw[DW_SECTOR_RAW_BYTES],
+                                            int32_t expected_lba, struct dw_sector_check *out)
+{
+    return check_sector(raw, expected_lba, false, out);
 }
 
 const char *dw_sector_verdict_name(enum dw_sector_verdict v)
