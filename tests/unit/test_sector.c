@@ -599,6 +599,68 @@ static int load_fixture(void)
     return ok ? 0 : -1;
 }
 
+/* dw_sector_check_user: what vouches for the user data alone.  A parity
+ * or zero-fill byte that dw_sector_check calls bad ECC is good here (the
+ * EDC covers every byte kept); anything the EDC or header catches is
+ * caught the same, with the same details. */
+static void test_check_user(void **state)
+{
+    const uint8_t sub_form1[4] = {0x01, 0x02, 0x08, 0x00};
+    uint8_t user[DW_SECTOR_USER_BYTES], raw[DW_SECTOR_RAW_BYTES], bad[DW_SECTOR_RAW_BYTES];
+    struct dw_sector_check full, only;
+
+    (void)state;
+    fill_random(user, sizeof user, 7);
+    for (int form = 0; form <= 1; form++) {
+        size_t data = form ? DW_OFF_MODE2_DATA : DW_OFF_MODE1_DATA;
+
+        if (form)
+            dw_sector_encode_mode2(raw, 3000, 1, sub_form1, user);
+        else
+            dw_sector_encode_mode1(raw, 3000, user);
+        assert_int_equal(dw_sector_check_user(raw, 3000, &only), DW_SECTOR_GOOD);
+        assert_int_equal(dw_sector_check(raw, 3000, &full), DW_SECTOR_GOOD);
+        assert_int_equal(only.mode, full.mode);
+        assert_int_equal(only.form, full.form);
+        assert_int_equal(only.edc_present, full.edc_present);
+        assert_int_equal(only.header_lba, 3000);
+
+        /* every P and every Q parity byte alone: bad ECC, good user data */
+        for (size_t at = DW_OFF_P_PARITY; at < DW_SECTOR_RAW_BYTES; at++) {
+            memcpy(bad, raw, sizeof bad);
+            bad[at] ^= 0x5a;
+            assert_int_equal(dw_sector_check(bad, 3000, NULL), DW_SECTOR_BAD_ECC);
+            assert_int_equal(dw_sector_check_user(bad, 3000, &only), DW_SECTOR_GOOD);
+            assert_int_equal(only.verdict, DW_SECTOR_GOOD);
+        }
+        if (!form) { /* Mode 1's zero fill is guarded by the parity only */
+            memcpy(bad, raw, sizeof bad);
+            bad[DW_OFF_MODE1_EDC + 4] = 0x01;
+            assert_int_equal(dw_sector_check(bad, 3000, NULL), DW_SECTOR_BAD_ECC);
+            assert_int_equal(dw_sector_check_user(bad, 3000, NULL), DW_SECTOR_GOOD);
+        }
+        /* user data, EDC field, header, sync: caught as before */
+        memcpy(bad, raw, sizeof bad);
+        bad[data + 1234] ^= 0x01;
+        assert_int_equal(dw_sector_check_user(bad, 3000, &only), DW_SECTOR_BAD_EDC);
+        assert_int_equal(only.verdict, DW_SECTOR_BAD_EDC);
+        assert_int_equal(dw_sector_check(bad, 3000, NULL), DW_SECTOR_BAD_EDC);
+        memcpy(bad, raw, sizeof bad);
+        bad[data + DW_SECTOR_USER_BYTES] ^= 0x80;
+        assert_int_equal(dw_sector_check_user(bad, 3000, NULL), DW_SECTOR_BAD_EDC);
+        if (form) { /* Form 1: the subheader is under the EDC */
+            memcpy(bad, raw, sizeof bad);
+            bad[DW_OFF_MODE2_SUBHEADER] ^= 0x01;
+            assert_int_equal(dw_sector_check_user(bad, 3000, NULL), DW_SECTOR_BAD_EDC);
+        }
+        assert_int_equal(dw_sector_check_user(raw, 3001, NULL), DW_SECTOR_BAD_HEADER);
+        memcpy(bad, raw, sizeof bad);
+        bad[5] = 0;
+        assert_int_equal(dw_sector_check_user(bad, 3000, &only), DW_SECTOR_NO_SYNC);
+        assert_int_equal(only.mode, -1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest pure_tests[] = {
@@ -609,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_q_crc),           cmocka_unit_test(test_verdict_names),
         cmocka_unit_test(test_mode1_synthetic), cmocka_unit_test(test_mode2_round_trip),
         cmocka_unit_test(test_check_rejects),   cmocka_unit_test(test_ecc_compute_direct),
+        cmocka_unit_test(test_check_user),
     };
     const struct CMUnitTest fixture_tests[] = {
         cmocka_unit_test(test_fixture_check),  cmocka_unit_test(test_fixture_edc),
