@@ -6,6 +6,7 @@
  * range lists), never the disc size.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +261,49 @@ static int write_direct(struct dw__outfile *of, const uint8_t *buf, size_t bytes
     }
     if (fflush(of->fp) != 0)
         return dw__outfile_write_error(of, errno, err);
+    return 0;
+}
+
+/* Write-behind of a long sequential output (an ISO image): every
+ * WRITE_BEHIND_BYTES written, the kernel is told to start writing them out
+ * (sync_file_range SYNC_FILE_RANGE_WRITE), and the chunk before is waited
+ * for.  So the writeback runs beside the reading and hashing instead of
+ * all in the final fsync, and the file's dirty pages stay within about two
+ * chunks whatever the image's size.  The wait reports a writeback error
+ * (and takes it from the final fsync, which would no longer see it), so
+ * it is returned as a write error; a file that cannot do it (EINVAL,
+ * ESPIPE, ENOSYS) is left to the final fsync. */
+#define WRITE_BEHIND_BYTES ((off_t)8 << 20)
+struct write_behind {
+    off_t written, started, waited; /* bytes of the file from its start */
+    bool off;                       /* the file does not take it */
+};
+
+static int write_behind(struct dw__outfile *of, struct write_behind *wb, size_t bytes,
+                        struct dw_error_detail *err)
+{
+    wb->written += (off_t)bytes;
+    if (wb->off || wb->written - wb->started < WRITE_BEHIND_BYTES)
+        return 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+    int fd = fileno(of->fp);
+    int rc = sync_file_range(fd, wb->started, wb->written - wb->started, SYNC_FILE_RANGE_WRITE);
+    if (rc == 0 && wb->started > wb->waited) {
+        rc = sync_file_range(fd, wb->waited, wb->started - wb->waited,
+                             SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                 SYNC_FILE_RANGE_WAIT_AFTER);
+        wb->waited = wb->started;
+    }
+    if (rc != 0 && (errno == EINVAL || errno == ESPIPE || errno == ENOSYS))
+        wb->off = true;
+    else if (rc != 0)
+        return dw__outfile_write_error(of, errno, err);
+#else
+    (void)of;
+    (void)err;
+    wb->off = true;
+#endif
+    wb->started = wb->written;
     return 0;
 }
 
@@ -922,8 +966,8 @@ static int user_ahead_read(void *ctx, int32_t lba, int32_t n, uint8_t *slot, int
  * written and hashed whole; *lba advances.  *fallback: no thread could be
  * started, nothing done. */
 static int iso_read_ahead(struct dw__rip *r, const struct dw_track *t, bool is_cd,
-                          struct dw__outfile *of, struct dw_hash *h, int32_t *lba,
-                          int32_t vol_end, int32_t transfer, bool *fallback)
+                          struct dw__outfile *of, struct write_behind *wb, struct dw_hash *h,
+                          int32_t *lba, int32_t vol_end, int32_t transfer, bool *fallback)
 {
     struct raw_ahead ctx = {.r = r, .t = is_cd ? t : NULL};
     size_t in_bytes = is_cd ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
@@ -964,6 +1008,8 @@ static int iso_read_ahead(struct dw__rip *r, const struct dw_track *t, bool is_c
         size_t bytes = (size_t)s->n * DW_SECTOR_USER_BYTES;
         if ((rc = write_direct(of, s->buf, bytes, r->err)))
             goto out;
+        if ((rc = write_behind(of, wb, bytes, r->err)))
+            goto out;
         dw_hash_update(h, s->buf, bytes);
         *lba += s->n;
         r->done_sectors += s->n;
@@ -986,6 +1032,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
     uint8_t *buf = malloc((size_t)transfer * DW_SECTOR_RAW_BYTES);
     struct dw_hash *h = dw_hash_new(DW_HASH_ALL);
     struct dw__outfile of = {0};
+    struct write_behind wb = {0};
     int rc = 0;
     int32_t first = t->index_lba[1], end = t->end_lba;
     int64_t bad_before = r->bad.sectors;
@@ -1001,7 +1048,7 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
         int32_t vol_end = vol > 0 ? first + vol : end;
         if (ahead && vol_end - lba > transfer) { /* the volume, read ahead */
             bool fallback = false;
-            if ((rc = iso_read_ahead(r, t, is_cd, &of, h, &lba, vol_end, transfer, &fallback)))
+            if ((rc = iso_read_ahead(r, t, is_cd, &of, &wb, h, &lba, vol_end, transfer, &fallback)))
                 goto out;
             ahead = false;
             continue;
@@ -1034,6 +1081,8 @@ static int rip_iso_track(struct dw__rip *r, const struct dw_track *t, const char
             rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write '%s'", path);
             goto out;
         }
+        if ((rc = write_behind(&of, &wb, bytes, r->err)))
+            goto out;
         dw_hash_update(h, buf, bytes);
         lba += n;
         r->done_sectors += n;

@@ -22,11 +22,16 @@ head -c $((400 * 2048)) /dev/urandom >user.iso
 bchunk m1.bin m1.cue ref >/dev/null 2>&1 && cmp -s ref01.iso user.iso &&
   ok "bchunk extracts the user data of the pristine Mode 1 image" ||
   { bad "bchunk's extraction differs from the user data"; finish; exit; }
-poke() { printf "$3" | dd of=m1.bin bs=1 seek=$(($1 * 2352 + $2)) conv=notrunc 2>/dev/null; }
-poke 171 500 '\x55'    # a user-data byte of LBA 171 (EDC fails; repairable)
-poke 172 2081 '\xa5'   # a P parity byte of LBA 172 (EDC good)
-poke 173 2300 '\x3c'   # a Q parity byte of LBA 173 (EDC good)
-poke 174 2070 '\x01'   # LBA 174's zero fill, guarded by the parity only
+# flip LBA OFFSET MASK: XOR one byte of m1.bin with MASK (never a no-op)
+flip() {
+  local at=$(($1 * 2352 + $2)) v
+  v=$(od -An -tu1 -j "$at" -N1 m1.bin | tr -d ' ')
+  printf "\\$(printf %o $((v ^ $3)))" | dd of=m1.bin bs=1 seek="$at" conv=notrunc 2>/dev/null
+}
+flip 171 500 0x55    # a user-data byte of LBA 171 (EDC fails; repairable)
+flip 172 2081 0xa5   # a P parity byte of LBA 172 (EDC good)
+flip 173 2300 0x3c   # a Q parity byte of LBA 173 (EDC good)
+flip 174 2070 0x01   # LBA 174's zero fill, guarded by the parity only
 # LBA 290: 600 bytes overwritten, beyond what the parity can carry
 dd if=/dev/urandom of=m1.bin bs=1 seek=$((290 * 2352 + 16)) count=600 conv=notrunc 2>/dev/null
 
