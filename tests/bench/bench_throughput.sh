@@ -17,8 +17,11 @@
 #   burn to stdio:               vs cdrskin to stdio:          target <= 1.0
 #   verify                       vs cmp                        target <= 1.0
 # and then the CPU per sector of each check alone (bench_checks.sh).
+# Beside the two iso rows, their floor: md5sum alone over the same bytes
+# (the rip also computes CRC-32, SHA-1 and SHA-256; the peers compute
+# nothing).
 # DW_BENCH_ONLY=burn runs the burn row alone (with xorriso beside cdrskin
-# when installed), on an ISO_MB image.
+# when installed), on an ISO_MB image; DW_BENCH_ONLY=iso the iso rows alone.
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time: apt-get install time" >&2; exit 1; }
@@ -73,6 +76,32 @@ burn_row() {
   fi
 }
 
+# The two --format iso rows and their md5sum floors.
+iso_rows() {
+  local bchunk iso_cue cat_sync iso_iso md5_user md5_iso
+  bchunk=$(median_of sh -c "cd '$work' && bchunk data.bin data.cue bchunk")
+  iso_cue=$(median_of "$dw" -q rip "$work/data.cue" -o "$work/o" --format iso --offline)
+  row "rip --format iso (Mode 1 cue)" "$iso_cue" "bchunk" "$bchunk" 1.0
+  md5_user=$(median_of md5sum "$work/data-user.iso")
+  row "rip --format iso (Mode 1 cue)" "$iso_cue" "md5sum of its user data" "$md5_user" ""
+  cat_sync=$(median_of sh -c "cat '$work/big.iso' > '$work/out.iso' && sync")
+  iso_iso=$(median_of sh -c "'$dw' -q --raw rip '$work/big.iso' -o '$work/o' --format iso --offline && sync")
+  row "rip --format iso ($iso_mb MB ISO)" "$iso_iso" "cat > file && sync" "$cat_sync" 1.5
+  md5_iso=$(median_of md5sum "$work/big.iso")
+  row "rip --format iso ($iso_mb MB ISO)" "$iso_iso" "md5sum of the ISO" "$md5_iso" ""
+}
+
+if [ "${DW_BENCH_ONLY:-}" = iso ]; then
+  echo "generating a Mode 1 image ($sectors sectors) and a $iso_mb MB ISO..."
+  bench_data_image "$dw" "$work" data "$sectors"
+  head -c $((iso_mb * 1024 * 1024)) /dev/urandom >"$work/big.iso"
+  cat "$work/data.bin" "$work/data-user.iso" "$work/big.iso" >/dev/null
+  echo
+  echo "wall time, median of $runs runs (peak memory of discwright's runs):"
+  iso_rows
+  exit 0
+fi
+
 if [ "${DW_BENCH_ONLY:-}" = burn ]; then
   echo "generating a $iso_mb MB ISO..."
   head -c $((iso_mb * 1024 * 1024)) /dev/urandom >"$work/big.iso"
@@ -86,10 +115,9 @@ fi
 echo "generating a $minutes-minute audio image, a Mode 1 image ($sectors sectors each) and a $iso_mb MB ISO..."
 bench_audio_image "$work" audio "$sectors"
 bench_data_image "$dw" "$work" data "$sectors"
-rm -f "$work/data-user.iso"
 head -c $((iso_mb * 1024 * 1024)) /dev/urandom >"$work/big.iso"
 # Everything page-cached before the first run, as the issue measured.
-cat "$work"/*.bin "$work/big.iso" >/dev/null
+cat "$work"/*.bin "$work/data-user.iso" "$work/big.iso" >/dev/null
 
 echo
 echo "wall time, median of $runs runs (peak memory of discwright's runs):"
@@ -105,12 +133,7 @@ row "burst rip --threads 1" "$one" "burst rip, threads auto" "$burst" ""
 para=$(median_of sh -c "cd '$work' && cd-paranoia -c -d audio.cue -r -q 1- out.bin")
 ours_para=$(median_of "$dw" -q rip "$work/audio.cue" -o "$work/o" --mode paranoia --offline)
 row "paranoia rip" "$ours_para" "cd-paranoia (full)" "$para" 1.0
-bchunk=$(median_of sh -c "cd '$work' && bchunk data.bin data.cue bchunk")
-iso_cue=$(median_of "$dw" -q rip "$work/data.cue" -o "$work/o" --format iso --offline)
-row "rip --format iso (Mode 1 cue)" "$iso_cue" "bchunk" "$bchunk" 1.0
-cat_sync=$(median_of sh -c "cat '$work/big.iso' > '$work/out.iso' && sync")
-iso_iso=$(median_of sh -c "'$dw' -q --raw rip '$work/big.iso' -o '$work/o' --format iso --offline && sync")
-row "rip --format iso ($iso_mb MB ISO)" "$iso_iso" "cat > file && sync" "$cat_sync" 1.5
+iso_rows
 burn_row
 cp "$work/big.iso" "$work/copy.iso"
 cmp_t=$(median_of cmp "$work/big.iso" "$work/copy.iso")
