@@ -18,6 +18,7 @@
 
 #include "discwright/errors.h"
 #include "discwright/sector.h"
+#include "sector/edc_int.h"
 
 #ifndef DW_FIXTURES_DIR
 #define DW_FIXTURES_DIR "../shared/fixtures"
@@ -230,6 +231,37 @@ static void test_edc_known(void **state)
     }
     assert_int_equal(dw_edc_compute(buf, 2064), ref_edc(buf, 2064));
     assert_int_equal(dw_edc_compute(buf + 1, 2332), ref_edc(buf + 1, 2332));
+}
+
+/* The EDC of 64 bytes and more (folded with PCLMULQDQ where the CPU has
+ * it, edc.c) against the bitwise definition: every length to 700 at every
+ * alignment within 16 bytes, the sector lengths, a long buffer, and a
+ * running EDC split at every point (the state enters the fold). */
+static void test_edc_long(void **state)
+{
+    enum { LONG_BYTES = 300000 };
+    uint8_t *buf = malloc(LONG_BYTES);
+
+    (void)state;
+    assert_non_null(buf);
+    fill_random(buf, LONG_BYTES, 11);
+    for (size_t len = 0; len <= 700; len++)
+        for (size_t off = 0; off < 16; off++)
+            assert_int_equal(dw_edc_compute(buf + off, len), ref_edc(buf + off, len));
+    static const size_t sector_lengths[] = {2056, 2064, 2324, 2328, 2332, 2340, 2352};
+    for (size_t i = 0; i < sizeof sector_lengths / sizeof sector_lengths[0]; i++)
+        assert_int_equal(dw_edc_compute(buf + i, sector_lengths[i]),
+                         ref_edc(buf + i, sector_lengths[i]));
+    assert_int_equal(dw_edc_compute(buf + 3, LONG_BYTES - 3), ref_edc(buf + 3, LONG_BYTES - 3));
+    uint32_t whole = ref_edc(buf, 400);
+    for (size_t cut = 0; cut <= 400; cut++)
+        assert_int_equal(dw__edc_update(dw_edc_compute(buf, cut), buf + cut, 400 - cut), whole);
+    /* all ones and all zeros (the register's extremes) */
+    memset(buf, 0xff, 4096);
+    assert_int_equal(dw_edc_compute(buf, 4096), ref_edc(buf, 4096));
+    memset(buf, 0, 4096);
+    assert_int_equal(dw_edc_compute(buf, 4096), 0);
+    free(buf);
 }
 
 static void test_scrambler(void **state)
@@ -667,7 +699,8 @@ int main(void)
         cmocka_unit_test(test_msf_lba_edges),   cmocka_unit_test(test_msf_lba_round_trip),
         cmocka_unit_test(test_msf_parse_good),  cmocka_unit_test(test_msf_parse_bad),
         cmocka_unit_test(test_msf_format),      cmocka_unit_test(test_bcd),
-        cmocka_unit_test(test_edc_known),       cmocka_unit_test(test_scrambler),
+        cmocka_unit_test(test_edc_known),       cmocka_unit_test(test_edc_long),
+        cmocka_unit_test(test_scrambler),
         cmocka_unit_test(test_q_crc),           cmocka_unit_test(test_verdict_names),
         cmocka_unit_test(test_mode1_synthetic), cmocka_unit_test(test_mode2_round_trip),
         cmocka_unit_test(test_check_rejects),   cmocka_unit_test(test_ecc_compute_direct),
