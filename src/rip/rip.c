@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -961,6 +962,123 @@ static int user_ahead_read(void *ctx, int32_t lba, int32_t n, uint8_t *slot, int
     return 0;
 }
 
+/* The writer of iso_read_ahead: writes one slot (write_direct, then
+ * write_behind) on a thread of its own while the rip's thread hashes the
+ * same slot, so that the kernel's copy into the page cache and the
+ * write-behind's wait for the disk run beside the digests.  One slot at a
+ * time: the rip's thread waits for the write before it takes the next slot
+ * (which hands the written one back to the reader).  When no thread can be
+ * started the writes are made inline, as before. */
+struct iso_writer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool started, busy, quit;
+    struct dw__outfile *of;
+    struct write_behind *wb;
+    const uint8_t *buf;
+    size_t bytes;
+    int rc;                     /* the first write error; nothing written after it */
+    struct dw_error_detail err; /* its details */
+};
+
+static int iso_write(struct dw__outfile *of, struct write_behind *wb, const uint8_t *buf,
+                     size_t bytes, struct dw_error_detail *err)
+{
+    int rc = write_direct(of, buf, bytes, err);
+    return rc ? rc : write_behind(of, wb, bytes, err);
+}
+
+static void *iso_writer_main(void *arg)
+{
+    struct iso_writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->busy && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->busy)
+            break;
+        const uint8_t *buf = w->buf;
+        size_t bytes = w->bytes;
+        bool skip = w->rc != 0;
+        pthread_mutex_unlock(&w->mu);
+        struct dw_error_detail err = {0};
+        int rc = skip ? 0 : iso_write(w->of, w->wb, buf, bytes, &err);
+        pthread_mutex_lock(&w->mu);
+        if (rc && !w->rc) {
+            w->rc = rc;
+            w->err = err;
+        }
+        w->busy = false;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static void iso_writer_start(struct iso_writer *w, struct dw__outfile *of,
+                             struct write_behind *wb)
+{
+    *w = (struct iso_writer){.of = of, .wb = wb};
+    if (pthread_mutex_init(&w->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&w->cv, NULL) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        return;
+    }
+    w->started = pthread_create(&w->thread, NULL, iso_writer_main, w) == 0;
+    if (!w->started) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+    }
+}
+
+/* Wait until the slot handed over is written; its error, with err set. */
+static int iso_writer_wait(struct iso_writer *w, struct dw_error_detail *err)
+{
+    if (!w->started)
+        return w->rc;
+    pthread_mutex_lock(&w->mu);
+    while (w->busy)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int rc = w->rc;
+    if (rc && err)
+        *err = w->err;
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+/* Hand buf[bytes] over to be written (written here when there is no
+ * thread); the caller waits (iso_writer_wait) before buf changes. */
+static int iso_writer_post(struct iso_writer *w, const uint8_t *buf, size_t bytes,
+                           struct dw_error_detail *err)
+{
+    if (!w->started)
+        return w->rc = iso_write(w->of, w->wb, buf, bytes, err);
+    pthread_mutex_lock(&w->mu);
+    w->buf = buf;
+    w->bytes = bytes;
+    w->busy = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+/* Finish the write in progress and end the thread. */
+static void iso_writer_stop(struct iso_writer *w)
+{
+    if (!w->started)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->quit = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->started = false;
+}
+
 /* Read [*lba, vol_end) of ISO track t into of and h with a reader thread:
  * what the single-thread loop of rip_iso_track does there, the slots
  * written and hashed whole; *lba advances.  *fallback: no thread could be
@@ -972,14 +1090,20 @@ static int iso_read_ahead(struct dw__rip *r, const struct dw_track *t, bool is_c
     struct raw_ahead ctx = {.r = r, .t = is_cd ? t : NULL};
     size_t in_bytes = is_cd ? DW_SECTOR_RAW_BYTES : DW_SECTOR_USER_BYTES;
     struct dw__readahead *ra = NULL;
+    struct iso_writer w;
     int rc = 0;
     int32_t start = *lba;
+    iso_writer_start(&w, of, wb);
     while (*lba < vol_end) {
+        /* the slot before written: taking the next hands it back */
+        if ((rc = iso_writer_wait(&w, r->err)))
+            goto out;
         if (!ra && (rc = dw__readahead_start(&ra, user_ahead_read, &ctx, *lba, vol_end,
                                               transfer, in_bytes))) {
             if (rc == DW_ELIB && *lba == start) {
                 *fallback = true;
-                return 0;
+                rc = 0;
+                goto out;
             }
             rc = dw__set_error(r->err, rc, "out of memory");
             goto out;
@@ -1006,21 +1130,23 @@ static int iso_read_ahead(struct dw__rip *r, const struct dw_track *t, bool is_c
                 goto out;
         }
         size_t bytes = (size_t)s->n * DW_SECTOR_USER_BYTES;
-        if ((rc = write_direct(of, s->buf, bytes, r->err)))
-            goto out;
-        if ((rc = write_behind(of, wb, bytes, r->err)))
+        if ((rc = iso_writer_post(&w, s->buf, bytes, r->err)))
             goto out;
         dw_hash_update(h, s->buf, bytes);
         *lba += s->n;
         r->done_sectors += s->n;
         if (s->rc) {
+            if ((rc = iso_writer_wait(&w, r->err)))
+                goto out;
             dw__readahead_free(ra);
             ra = NULL;
         }
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
+    rc = iso_writer_wait(&w, r->err);
 out:
+    iso_writer_stop(&w); /* before the ring goes: it may be writing a slot */
     dw__readahead_free(ra);
     return rc;
 }

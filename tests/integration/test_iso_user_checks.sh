@@ -8,7 +8,10 @@
 # still listed bad.  With one thread and with the read-ahead thread.  The
 # user data is compared with bchunk's extraction of the pristine image.
 # --format bincue keeps the parity, so there the damaged parity stays
-# reported as before.
+# reported as before.  Then the ISO's writing (a writer thread beside the
+# hashing with --threads 2, write-behind every 8 MiB): a 25 MiB ISO comes
+# out byte for byte with the digests of coreutils, and a full disk is an
+# error that leaves nothing looking complete, with 1 and 2 threads.
 . "$(dirname "$0")/lib.sh"
 need_tool bchunk
 cd "$work" || exit 1
@@ -67,4 +70,26 @@ expect_exit 3 "--format bincue of the damaged image" -- \
 grep -q '^bad: LBA 172-174 (3 sectors): bad ECC$' bin/d.log &&
   ok "bincue: LBA 172-174 listed with bad ECC (the parity is part of the image)" ||
   bad "bincue: bad: $(grep '^bad' bin/d.log | tr '\n' '|')"
+
+head -c $((25 * 1024 * 1024)) /dev/urandom >big.iso
+for threads in 1 2; do
+  o=big-t$threads
+  expect_exit 0 "--raw rip of a 25 MiB ISO to --format iso, --threads $threads" -- \
+    "$DW" --threads "$threads" -q --raw rip big.iso -o "$o" --name d --format iso --offline
+  cmp -s "$o/d.iso" big.iso && ok "threads $threads: the ISO is the source, byte for byte" ||
+    bad "threads $threads: the ISO differs from its source"
+  grep -q "MD5 $(md5sum <big.iso | cut -d' ' -f1) " "$o/d.log" &&
+    grep -q "SHA1 $(sha1sum <big.iso | cut -d' ' -f1)" "$o/d.log" &&
+    ok "threads $threads: MD5 and SHA-1 in the log are coreutils'" ||
+    bad "threads $threads: $(grep -E 'MD5|SHA1' "$o/d.log" | head -2)"
+  # a full disk (/dev/full stands in: the .part is a link to it)
+  f=full-t$threads
+  mkdir -p "$f"
+  ln -s /dev/full "$f/d.iso.part"
+  expect_exit 1 "--format iso onto a full disk, --threads $threads" -- \
+    "$DW" --threads "$threads" -q --raw rip big.iso -o "$f" --name d --format iso --offline
+  expect_stderr "No space left on device" "  says the disk is full"
+  ls "$f" | grep -qvE '\.log\.part$' && bad "  left: $(ls "$f" | tr '\n' ' ')" ||
+    ok "  nothing that looks complete is left"
+done
 finish
