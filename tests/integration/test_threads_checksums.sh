@@ -99,6 +99,36 @@ rip_both isofs-m1 "$L/isofs-m1.cue" burst
 rip_both cdda "$L/cdda.cue" burst
 rip_both hidden-track "$P/hidden-track.cue" burst
 
+# --format iso (read ahead, a writer thread beside the hashing, write-behind
+# with 2 threads): the same ISO and checksums with 1 and 2 threads, the MD5
+# md5sum's.  A fixture (one 64-sector volume), a Mode 1 cue of 3000 sectors
+# and a 20 MiB ISO (2.5 write-behind chunks).
+head -c $((3000 * 2048)) /dev/urandom >m1-user.iso
+"$DW" -q --raw rip m1-user.iso -o . --name m1 --offline >/dev/null 2>&1 ||
+  bad "could not make the Mode 1 image"
+head -c $((20 * 1024 * 1024)) /dev/urandom >big.iso
+iso_both() { # NAME SOURCE [--raw]
+  local name=$1 src=$2 raw=${3:-} t
+  for t in 1 2; do
+    "$DW" --threads $t -q $raw rip "$src" -o "i$t-$name" --name disc --format iso --offline \
+      2>"i$t-$name.err" || bad "$name (iso, $t threads): exit $?: $(cat "i$t-$name.err")"
+    checksums "i$t-$name/disc.json" >"i$t-$name.sums"
+  done
+  [ -s "i1-$name.sums" ] && cmp -s "i1-$name.sums" "i2-$name.sums" &&
+    cmp -s "i1-$name/disc.iso" "i2-$name/disc.iso" &&
+    ok "$name (iso): same ISO and all $(grep -c . "i1-$name.sums") checksum fields with 1 and 2 threads" ||
+    bad "$name (iso): differ: $(diff "i1-$name.sums" "i2-$name.sums" | head -5)"
+  [ "$(jq -r '.tracks[0].digests.md5' "i2-$name/disc.json")" = "$(md5sum <"i2-$name/disc.iso" | cut -d' ' -f1)" ] &&
+    ok "$name (iso): MD5 equals md5sum of the ISO" || bad "$name (iso): MD5 is not md5sum's"
+}
+iso_both isofs-m1 "$L/isofs-m1.cue"
+iso_both m1 m1.cue
+cmp -s i2-m1/disc.iso m1-user.iso && ok "m1 (iso): the ISO is the user data" ||
+  bad "m1 (iso): the ISO differs from the user data"
+iso_both big big.iso --raw
+cmp -s i2-big/disc.iso big.iso && ok "big (iso): the ISO is its source" ||
+  bad "big (iso): the ISO differs from its source"
+
 # nettle without its SHA instructions (NETTLE_FAT_OVERRIDE): the digests
 # are split over the threads another way (SHA-256 is then the dearest), and
 # come out the same.
