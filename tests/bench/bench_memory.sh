@@ -55,23 +55,26 @@ printf "%-34s %9s %10s  %s\n" "command" "image" "peak KiB" "<= 32 MiB?"
 peak "--version" "-" "$dw" --version
 for minutes in "${minutes_list[@]}"; do
   sectors=$((minutes * 60 * 75))
-  rm -f "$work"/*.bin "$work"/*.cue "$work"/*.iso
-  bench_audio_image "$work" audio "$sectors"
-  bench_data_image "$dw" "$work" data "$sectors"
-  mv "$work/data-user.iso" "$work/big.iso"
-  cp "$work/big.iso" "$work/copy.iso"
-  cat "$work"/*.bin "$work"/*.iso >/dev/null
+  # The previous size's images go first (the disk holds one size at a time).
+  rm -rf "$work/img"
+  mkdir -p "$work/img"
+  img=$work/img
+  bench_audio_image "$img" audio "$sectors"
+  bench_data_image "$dw" "$img" data "$sectors"
+  mv "$img/data-user.iso" "$img/big.iso"
+  cp "$img/big.iso" "$img/copy.iso"
+  cat "$img"/*.bin "$img"/*.iso >/dev/null
   size="${minutes} min"
-  peak "rip --mode burst" "$size" "$dw" -q rip "$work/audio.cue" -o "$work/o" --mode burst --offline
-  peak "rip --mode secure" "$size" "$dw" -q rip "$work/audio.cue" -o "$work/o" --mode secure --offline
-  peak "rip --mode paranoia" "$size" "$dw" -q rip "$work/audio.cue" -o "$work/o" --mode paranoia --offline
-  peak "rip --format iso (Mode 1 cue)" "$size" "$dw" -q rip "$work/data.cue" -o "$work/o" --format iso --offline
-  peak "rip --format iso (ISO)" "$size" "$dw" -q --raw rip "$work/big.iso" -o "$work/o" --format iso --offline
-  peak "convert to bincue" "$size" "$dw" -q convert "$work/audio.cue" -o "$work/conv/a.cue"
-  peak "convert to chd" "$size" "$dw" -q convert "$work/audio.cue" -o "$work/conv/a.chd"
-  peak "verify (ISO vs copy)" "$size" "$dw" -q --raw verify "stdio:$work/copy.iso" "$work/big.iso"
-  peak "burn to stdio: --no-verify" "$size" "$dw" -q --raw burn "$work/big.iso" --drive "stdio:$work/burn.iso" --no-verify
-  peak "info" "$size" "$dw" -q info "$work/audio.cue"
+  peak "rip --mode burst" "$size" "$dw" -q rip "$img/audio.cue" -o "$work/o" --mode burst --offline
+  peak "rip --mode secure" "$size" "$dw" -q rip "$img/audio.cue" -o "$work/o" --mode secure --offline
+  peak "rip --mode paranoia" "$size" "$dw" -q rip "$img/audio.cue" -o "$work/o" --mode paranoia --offline
+  peak "rip --format iso (Mode 1 cue)" "$size" "$dw" -q rip "$img/data.cue" -o "$work/o" --format iso --offline
+  peak "rip --format iso (ISO)" "$size" "$dw" -q --raw rip "$img/big.iso" -o "$work/o" --format iso --offline
+  peak "convert to bincue" "$size" "$dw" -q convert "$img/audio.cue" -o "$work/conv/a.cue"
+  peak "convert to chd" "$size" "$dw" -q convert "$img/audio.cue" -o "$work/conv/a.chd"
+  peak "verify (ISO vs copy)" "$size" "$dw" -q --raw verify "stdio:$img/copy.iso" "$img/big.iso"
+  peak "burn to stdio: --no-verify" "$size" "$dw" -q --raw burn "$img/big.iso" --drive "stdio:$work/burn.iso" --no-verify
+  peak "info" "$size" "$dw" -q info "$img/audio.cue"
 done
 peak "mkiso (100 files of 4 KiB)" "400 KiB" "$dw" -q mkiso "$work/tree" -o "$work/small.iso"
 echo
