@@ -23,6 +23,22 @@ dw_require(ZLIB zlib zlib1g-dev)
 dw_require(NETTLE nettle nettle-dev)
 dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
+# libcurl is loaded on first use (src/checksum/curl_dl.c), by the SONAME
+# of the library pkg-config names (libcurl-gnutls.so.4 on Debian).
+set(DW_CURL_SONAME "")
+get_target_property(curl_libs PkgConfig::CURL INTERFACE_LINK_LIBRARIES)
+foreach(lib IN LISTS curl_libs)
+  if(lib MATCHES "curl[^/]*\\.so$" AND CMAKE_OBJDUMP)
+    execute_process(COMMAND ${CMAKE_OBJDUMP} -p ${lib} OUTPUT_VARIABLE dump ERROR_QUIET)
+    if(dump MATCHES "SONAME +([^ \n]+)")
+      set(DW_CURL_SONAME "${CMAKE_MATCH_1}")
+    endif()
+  endif()
+endforeach()
+if(NOT DW_CURL_SONAME)
+  message(FATAL_ERROR "cannot read the SONAME of libcurl (${curl_libs}): install binutils")
+endif()
+message(STATUS "libcurl loaded at run time as ${DW_CURL_SONAME}")
 dw_require(XML2 libxml-2.0 libxml2-dev)
 # CHD images (src/image/chd*.c): hunk codecs.  liblzma 5.4 for the LZMA1
 # filter without end marker (LZMA_FILTER_LZMA1EXT) that CHD's lzma uses.

@@ -39,7 +39,9 @@ DW_API const char *dw_version(void);
  *   nettle/3.8 json-c/0.16 libcurl/7.88.1 GnuTLS/3.7.9 ... libxml2/2.9.14
  *
  * libcurl's words are curl_version()'s: libcurl and the TLS, compression
- * and other backends it was built with.  Into out (out_bytes bytes,
+ * and other backends it was built with (libcurl is loaded on first use, so
+ * this call loads it when no lookup has; "libcurl/(not loadable)" when it
+ * cannot be).  Into out (out_bytes bytes,
  * NUL-terminated).  Thread-safe.  Returns 0, or DW_EINVAL for a NULL out
  * or when the line does not fit (out is then ""; 1024 bytes are enough). */
 DW_API int dw_version_libraries(char *out, size_t out_bytes);

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <stdbool.h>
-#include <curl/curl.h>
+#include "checksum/curl_dl.h"
 #include "checksum/dbfetch.h"
 #include "discwright/ardb.h"
 #include "discwright/errors.h"
@@ -54,26 +54,29 @@ static int prepare(struct dw__dbfetch *f, char *dir, size_t dir_bytes)
     size_t base_len = strlen(base);
     int n = snprintf(root, sizeof(root), "%s%s", base,
                      base_len && base[base_len - 1] == '/' ? "" : "/");
-    CURLU *u = curl_url();
+    const struct dw__curl *C = dw__curl_get(f->message, f->message_bytes);
+    if (!C)
+        return DW_ELIB;
+    CURLU *u = C->url();
     bool ok = u && n > 0 && (size_t)n < sizeof(root) &&
-              curl_url_set(u, CURLUPART_URL, root, 0) == CURLUE_OK &&
-              curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+              C->url_set(u, CURLUPART_URL, root, 0) == CURLUE_OK &&
+              C->url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
               (!strcmp(scheme, "http") || !strcmp(scheme, "https"));
     if (!ok) {
-        curl_free(scheme);
-        curl_url_cleanup(u);
+        C->free(scheme);
+        C->url_cleanup(u);
         snprintf(f->message, f->message_bytes,
                  "the %s URL '%.300s' is not an http:// or https:// URL", f->what, base);
         return DW_EINVAL;
     }
-    ok = curl_url_set(u, CURLUPART_URL, f->url_tail, 0) == CURLUE_OK &&
-         curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK &&
+    ok = C->url_set(u, CURLUPART_URL, f->url_tail, 0) == CURLUE_OK &&
+         C->url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK &&
          strlen(url) < f->url_bytes;
     if (ok)
         memcpy(f->url, url, strlen(url) + 1);
-    curl_free(scheme);
-    curl_free(url);
-    curl_url_cleanup(u);
+    C->free(scheme);
+    C->free(url);
+    C->url_cleanup(u);
     if (!ok) {
         f->url[0] = '\0';
         snprintf(f->message, f->message_bytes, "the %s URL is too long or malformed", f->what);
@@ -175,7 +178,8 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 
 static void curl_init(void)
 {
-    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct dw__curl *C = dw__curl_get(NULL, 0);
+    curl_init_rc = C ? C->global_init(CURL_GLOBAL_DEFAULT) : CURLE_FAILED_INIT;
 }
 
 struct body {
@@ -211,28 +215,29 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *user)
  * multi interface, so that a server that never answers cannot hold a stop
  * request up until a time-out).  Returns the transfer's result, or
  * CURLE_ABORTED_BY_CALLBACK with *stopped set. */
-static CURLcode perform(CURL *h, const struct dw__dbfetch *f, bool *stopped)
+static CURLcode perform(const struct dw__curl *C, CURL *h, const struct dw__dbfetch *f,
+                        bool *stopped)
 {
     CURLcode cc = CURLE_OK;
     *stopped = false;
     if (!f->stop)
-        return curl_easy_perform(h);
-    CURLM *m = curl_multi_init();
+        return C->easy_perform(h);
+    CURLM *m = C->multi_init();
     if (!m)
         return CURLE_OUT_OF_MEMORY;
-    if (curl_multi_add_handle(m, h) != CURLM_OK) {
-        curl_multi_cleanup(m);
+    if (C->multi_add_handle(m, h) != CURLM_OK) {
+        C->multi_cleanup(m);
         return CURLE_FAILED_INIT;
     }
     for (int running = 1; running;) {
-        CURLMcode mc = curl_multi_perform(m, &running);
+        CURLMcode mc = C->multi_perform(m, &running);
         if (mc == CURLM_OK && running && f->stop(f->stop_user)) {
             *stopped = true;
             cc = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
         if (mc == CURLM_OK && running)
-            mc = curl_multi_poll(m, NULL, 0, DW_LOOKUP_STOP_POLL_MS, NULL);
+            mc = C->multi_poll(m, NULL, 0, DW_LOOKUP_STOP_POLL_MS, NULL);
         if (mc != CURLM_OK) {
             cc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
             break;
@@ -241,12 +246,12 @@ static CURLcode perform(CURL *h, const struct dw__dbfetch *f, bool *stopped)
     if (!*stopped && cc == CURLE_OK) {
         int queued;
         CURLMsg *msg;
-        while ((msg = curl_multi_info_read(m, &queued)))
+        while ((msg = C->multi_info_read(m, &queued)))
             if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
                 cc = msg->data.result;
     }
-    curl_multi_remove_handle(m, h);
-    curl_multi_cleanup(m);
+    C->multi_remove_handle(m, h);
+    C->multi_cleanup(m);
     return cc;
 }
 
@@ -260,37 +265,40 @@ static int http_get(const struct dw__dbfetch *f, long connect_ms, long total_ms,
     char errbuf[CURL_ERROR_SIZE] = "";
     int rc = 0;
     *status = 0;
+    const struct dw__curl *C = dw__curl_get(msg, msg_bytes);
+    if (!C)
+        return DW_ELIB;
     pthread_once(&curl_once, curl_init);
     if (curl_init_rc != CURLE_OK) {
         snprintf(msg, msg_bytes, "libcurl could not start: %s",
-                 curl_easy_strerror(curl_init_rc));
+                 C->easy_strerror(curl_init_rc));
         return DW_EIO;
     }
-    CURL *h = curl_easy_init();
+    CURL *h = C->easy_init();
     if (!h) {
         snprintf(msg, msg_bytes, "libcurl could not start");
         return DW_ENOMEM;
     }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS time-outs */
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+    C->easy_setopt(h, CURLOPT_URL, url);
+    C->easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS time-outs */
+    C->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    C->easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+    C->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    C->easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    C->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    C->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
+    C->easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    C->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
                      (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "discwright/" DW_VERSION_STRING);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    CURLcode cc = perform(h, f, &stopped);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    C->easy_setopt(h, CURLOPT_USERAGENT, "discwright/" DW_VERSION_STRING);
+    C->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    C->easy_setopt(h, CURLOPT_WRITEDATA, body);
+    C->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    CURLcode cc = perform(C, h, f, &stopped);
+    C->easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     if (stopped) {
         snprintf(msg, msg_bytes, "the %s lookup of '%.300s' was stopped", f->what, url);
         rc = DW_EABORTED;
@@ -306,10 +314,10 @@ static int http_get(const struct dw__dbfetch *f, long connect_ms, long total_ms,
         rc = DW_EIO;
     } else if (cc != CURLE_OK) {
         snprintf(msg, msg_bytes, "cannot fetch '%.300s': %.150s", url,
-                 errbuf[0] ? errbuf : curl_easy_strerror(cc));
+                 errbuf[0] ? errbuf : C->easy_strerror(cc));
         rc = cc == CURLE_OUT_OF_MEMORY ? DW_ENOMEM : DW_EIO;
     }
-    curl_easy_cleanup(h);
+    C->easy_cleanup(h);
     return rc;
 }
 

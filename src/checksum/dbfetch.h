@@ -76,7 +76,9 @@ struct dw__dbfetch {
  * otherwise DW_EINVAL (a root that is not http:// or https://, a URL or
  * cache path too long), DW_EUNSUPPORTED (offline, not cached), DW_EIO
  * (network, time-out, other HTTP status), DW_EPARSE, DW_EABORTED (f->stop
- * said so), DW_ENOMEM with f->message set and f->status UNAVAILABLE.
+ * said so), DW_ENOMEM, DW_ELIB (libcurl, loaded by the first lookup,
+ * could not be: checksum/curl_dl.h) with f->message set and f->status
+ * UNAVAILABLE.
  * Cache write failures are notes in f->message with an answer. */
 int dw__dbfetch_run(struct dw__dbfetch *f);
 

@@ -3,7 +3,6 @@
 #include <cdio/paranoia/cdda.h>
 #include <cdio/paranoia/paranoia.h>
 #include <cdio/version.h>
-#include <curl/curl.h>
 #include <json-c/json_c_version.h>
 #include <libburn/libburn.h>
 #include <libisofs/libisofs.h>
@@ -20,6 +19,7 @@
 #endif
 #include "discwright/errors.h"
 #include "discwright/version.h"
+#include "checksum/curl_dl.h"
 #include "checksum/nettle_impl.h"
 
 /* Append a formatted word to out at *used; false when it does not fit. */
@@ -78,6 +78,9 @@ int dw_version_libraries(char *out, size_t out_bytes)
     iso_lib_version(&iso_major, &iso_minor, &iso_micro);
     /* libxml2 says its version as a number, MAJOR*10000 + MINOR*100 + PATCH. */
     long xml = strtol(xmlParserVersion, NULL, 10);
+    /* libcurl is loaded here when nothing has loaded it yet (curl_dl.h). */
+    const struct dw__curl *C = dw__curl_get(NULL, 0);
+    const char *curl_text = C ? C->version() : "libcurl/(not loadable)";
     const char *cdio = cdio_version_string, *cdda = cdio_cddap_version(),
                *paranoia = cdio_paranoia_version();
     char sha[48];
@@ -90,7 +93,7 @@ int dw_version_libraries(char *out, size_t out_bytes)
                iso_minor, iso_micro) &&
         append(out, out_bytes, &used, " zlib/%s nettle/%d.%d%s json-c/%s %s libxml2/%ld.%ld.%ld",
                zlibVersion(), nettle_version_major(), nettle_version_minor(), sha,
-               json_c_version(), curl_version(), xml / 10000, xml / 100 % 100, xml % 100);
+               json_c_version(), curl_text, xml / 10000, xml / 100 % 100, xml % 100);
     if (!fits) {
         out[0] = '\0';
         return DW_EINVAL;

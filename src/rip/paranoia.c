@@ -9,7 +9,16 @@
  * calls).
  *
  * libcdio-paranoia's callback has no user pointer; the job in progress is
- * kept in a thread-local. */
+ * kept in a thread-local.
+ *
+ * The sectors paranoia returns are copied into batches of BATCH_SECTORS,
+ * which a second thread (when dw__readahead_wanted says a second core is
+ * there) writes to the image, hashes and feeds to AccurateRip/EAC/CTDB, in
+ * order, while paranoia reads and verifies on (as burst's read-ahead, the
+ * reads and the audio checks run side by side).
+ * Two batches of 64 sectors (300 KiB) are all the memory this adds. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cdio/paranoia/cdda.h>
@@ -17,6 +26,7 @@
 #include "discwright/sector.h"
 #include "errors_int.h"
 #include "rip/accuracy.h"
+#include "rip/readahead.h"
 #include "rip/rip_int.h"
 
 struct dw_cdda {
@@ -152,6 +162,138 @@ static void paranoia_event(long inpos, paranoia_cb_mode_t mode)
         tl.rip->paranoia_events++;
 }
 
+/* Sectors handed to the writer at a time: few enough write() calls and
+ * hash updates, and a small copy.  */
+#define BATCH_SECTORS 64
+
+/* The writer: buf[i] holds n[i] sectors from LBA lba[i] (n[i] 0: free).  The
+ * caller fills buf[fill]; the thread (if any) writes and hashes buf[next].
+ * A write that fails is kept in write_errno; the thread then drops what
+ * it is given, so the caller never waits on it, and the caller stops at
+ * its next batch. */
+struct writer {
+    struct dw__rip *r;
+    FILE *fp;
+    struct dw__hashset *hs;
+    uint8_t *buf[2];
+    int32_t n[2], lba[2];
+    int fill, next;
+    bool threaded, stop;
+    int write_errno; /* 0, or the errno of the failed write */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a batch handed over, one freed, or stop */
+};
+
+/* Write, hash and check n sectors of buf from lba on: 0, or the errno of
+ * the failed write. */
+static int writer_put(struct writer *w, const uint8_t *buf, int32_t lba, int32_t n)
+{
+    errno = 0;
+    if (fwrite(buf, DW_SECTOR_RAW_BYTES, (size_t)n, w->fp) != (size_t)n)
+        return errno ? errno : EIO;
+    dw__hashset_update(w->hs, buf, (size_t)n * DW_SECTOR_RAW_BYTES);
+    dw__rip_feed_audio(w->r, lba, buf, n);
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->n[w->next] && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->n[w->next])
+            break; /* stopped, and nothing left */
+        int i = w->next;
+        bool drop = w->write_errno || w->stop;
+        pthread_mutex_unlock(&w->mu);
+        int err = drop ? 0 : writer_put(w, w->buf[i], w->lba[i], w->n[i]);
+        pthread_mutex_lock(&w->mu);
+        if (err)
+            w->write_errno = err;
+        w->n[i] = 0;
+        w->next ^= 1;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* 0, or DW_ENOMEM.  The thread is only a speed-up: when it cannot start,
+ * the caller writes the batches itself. */
+static int writer_start(struct writer *w, struct dw__rip *r, FILE *fp, struct dw__hashset *hs)
+{
+    memset(w, 0, sizeof(*w));
+    w->r = r;
+    w->fp = fp;
+    w->hs = hs;
+    w->buf[0] = malloc(2 * (size_t)BATCH_SECTORS * DW_SECTOR_RAW_BYTES);
+    if (!w->buf[0])
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    w->buf[1] = w->buf[0] + (size_t)BATCH_SECTORS * DW_SECTOR_RAW_BYTES;
+    if (!dw__readahead_wanted(r->opts->threads))
+        return 0;
+    if (pthread_mutex_init(&w->mu, NULL) != 0)
+        return 0;
+    if (pthread_cond_init(&w->cv, NULL) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        return 0;
+    }
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return 0;
+    }
+    w->threaded = true;
+    return 0;
+}
+
+/* Hand buf[fill]'s n sectors from lba on over and wait for the other
+ * batch to be free (inline without a thread).  False when a write
+ * failed. */
+static bool writer_submit(struct writer *w, int32_t lba, int32_t n)
+{
+    if (!w->threaded) {
+        if (!w->write_errno)
+            w->write_errno = writer_put(w, w->buf[w->fill], lba, n);
+        return !w->write_errno;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->lba[w->fill] = lba;
+    w->n[w->fill] = n;
+    pthread_cond_broadcast(&w->cv);
+    w->fill ^= 1;
+    while (w->n[w->fill])
+        pthread_cond_wait(&w->cv, &w->mu);
+    bool ok = !w->write_errno;
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+/* Stop the thread: with drain, after it wrote every batch handed over;
+ * without (a failed rip), as soon as it can.  Frees the batches.  Returns
+ * the errno of a failed write, or 0. */
+static int writer_stop(struct writer *w, bool drain)
+{
+    if (w->threaded) {
+        pthread_mutex_lock(&w->mu);
+        while (drain && (w->n[0] || w->n[1]))
+            pthread_cond_wait(&w->cv, &w->mu);
+        w->stop = true;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->thread, NULL);
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        w->threaded = false;
+    }
+    free(w->buf[0]);
+    w->buf[0] = w->buf[1] = NULL;
+    return w->write_errno;
+}
+
 /* One libcdio-paranoia session over the audio of a disc session: its
  * first read has nothing to verify against and nothing to align to, so it
  * runs on across the tracks (paranoia_seek would drop what it verified)
@@ -251,6 +393,7 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
                            struct dw_paranoia_stats *stats)
 {
     struct dw__paranoia *ps = r->paranoia;
+    struct writer w = {0};
     int rc = 0;
     if (ps && (ps->session != t->session || ps->cursor != first))
         dw__rip_paranoia_release(r); /* another session, or a gap (--resume kept sectors) */
@@ -258,8 +401,11 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
         goto out;
     ps = r->paranoia;
     struct dw_cdda *c = ps->c;
+    if ((rc = writer_start(&w, r, out->fp, hs)))
+        goto out;
     tl.rip = r;
     tl.stats = stats;
+    int32_t batch_lba = first, batched = 0;
     for (int32_t lba = first; lba < end; lba++) {
         int16_t *samples = paranoia_read_limited(ps->p, paranoia_event, 20);
         if (c->fatal) {
@@ -273,17 +419,21 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
             goto out;
         }
         ps->cursor = lba + 1;
-        if (fwrite(samples, 1, DW_SECTOR_RAW_BYTES, out->fp) != DW_SECTOR_RAW_BYTES) {
-            rc = dw__outfile_check(out, r->err);
-            rc = rc ? rc : dw__set_error(r->err, DW_EIO, "cannot write the image");
-            goto out;
+        /* paranoia's buffer holds the sector until the next call. */
+        uint8_t *batch = w.buf[w.fill];
+        memcpy(batch + (size_t)batched * DW_SECTOR_RAW_BYTES, samples, DW_SECTOR_RAW_BYTES);
+        if (++batched == BATCH_SECTORS || lba + 1 == end) {
+            if (!writer_submit(&w, batch_lba, batched))
+                goto write_failed;
+            batch_lba = lba + 1;
+            batched = 0;
         }
-        dw__hashset_update(hs, samples, DW_SECTOR_RAW_BYTES);
-        dw__rip_feed_audio(r, lba, (const uint8_t *)samples, 1);
         r->done_sectors++;
         if ((rc = dw__rip_progress(r, t->number, false)))
             goto out;
     }
+    if (writer_stop(&w, true))
+        goto write_failed;
     /* A sector no read ever delivered holds what paranoia made up, and
      * paranoia patches the edges of such gaps too (seen on the emulator: the
      * delivered sector before an unreadable range came out altered), so the
@@ -303,7 +453,12 @@ int dw__rip_paranoia_range(struct dw__rip *r, const struct dw_track *t, int32_t 
                         : "next to sectors no read delivered; libcdio-paranoia may have "
                           "altered it");
     }
+    goto out;
+write_failed:
+    writer_stop(&w, false);
+    rc = dw__outfile_write_error(out, w.write_errno, r->err);
 out:
+    writer_stop(&w, false);
     tl.rip = NULL;
     tl.stats = NULL;
     /* The session's audio read to its end, or a failure: done with it. */
