@@ -10,37 +10,22 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 #include "discwright/accuraterip.h"
 #include "discwright/errors.h"
 #include "checksum/hashset.h"
 
 struct dw_eac_crc {
-    uLong copy;
-    uLong nonull;
+    uint32_t copy;
+    uint32_t nonull;
     uint64_t bytes;
     uint8_t odd;        /* first byte of a word cut between calls */
 };
-
-/* zlib's crc32 takes a uInt length. */
-static uLong crc_feed(uLong crc, const uint8_t *p, size_t n)
-{
-    while (n) {
-        size_t step = n > (1u << 30) ? (1u << 30) : n;
-        crc = crc32(crc, p, (uInt)step);
-        p += step;
-        n -= step;
-    }
-    return crc;
-}
 
 struct dw_eac_crc *dw_eac_crc_new(void)
 {
     struct dw_eac_crc *e = calloc(1, sizeof(*e));
     if (!e)
         return NULL;
-    e->copy = crc32(0L, Z_NULL, 0);
-    e->nonull = e->copy;
     return e;
 }
 
@@ -77,10 +62,10 @@ void dw_eac_crc_update(struct dw_eac_crc *e, const void *pcm, size_t bytes)
         return;
     if (e->bytes & 1) {
         /* Complete the word cut by the previous call. */
-        e->copy = crc32(e->copy, p, 1);
+        e->copy = dw__crc32_update(e->copy, p, 1);
         if (e->odd | p[0]) {
             uint8_t w[2] = {e->odd, p[0]};
-            e->nonull = crc32(e->nonull, w, 2);
+            e->nonull = dw__crc32_update(e->nonull, w, 2);
         }
         p++;
         bytes--;
@@ -90,24 +75,24 @@ void dw_eac_crc_update(struct dw_eac_crc *e, const void *pcm, size_t bytes)
     while (i < words) {
         size_t zero = run_words(p + 2 * i, words - i, false);
         if (zero)
-            e->copy = crc_feed(e->copy, p + 2 * i, 2 * zero);
+            e->copy = dw__crc32_update(e->copy, p + 2 * i, 2 * zero);
         i += zero;
         size_t run = run_words(p + 2 * i, words - i, true);
         size_t n = 2 * run;
         if (n >= JOIN_RUN_BYTES) {
-            uLong c = crc_feed(crc32(0L, Z_NULL, 0), p + 2 * i, n);
-            e->copy = dw__crc32_join((uint32_t)e->copy, (uint32_t)c, n);
-            e->nonull = dw__crc32_join((uint32_t)e->nonull, (uint32_t)c, n);
+            uint32_t c = dw__crc32_update(0, p + 2 * i, n);
+            e->copy = dw__crc32_join(e->copy, c, n);
+            e->nonull = dw__crc32_join(e->nonull, c, n);
         } else if (n) {
-            e->copy = crc_feed(e->copy, p + 2 * i, n);
-            e->nonull = crc_feed(e->nonull, p + 2 * i, n);
+            e->copy = dw__crc32_update(e->copy, p + 2 * i, n);
+            e->nonull = dw__crc32_update(e->nonull, p + 2 * i, n);
         }
         i += run;
     }
     e->bytes += 2 * words;
     if (bytes & 1) {
         e->odd = p[bytes - 1];
-        e->copy = crc32(e->copy, p + bytes - 1, 1);
+        e->copy = dw__crc32_update(e->copy, p + bytes - 1, 1);
         e->bytes++;
     }
 }

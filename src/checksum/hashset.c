@@ -8,6 +8,7 @@
 #include <nettle/md5.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
+#include <isa-l/crc.h>
 #include <zlib.h>
 #include "checksum/hashset.h"
 #include "checksum/nettle_impl.h"
@@ -42,12 +43,19 @@ struct dw__hashset {
     bool first_track;   /* image units the track has too are the track's */
     bool may_thread;
     uint64_t track_bytes, image_bytes;
-    uLong track_crc, image_crc; /* image_crc: the tracks ended so far */
+    uint32_t track_crc, image_crc; /* image_crc: the tracks ended so far */
     struct md5_ctx md5[2];
     struct sha1_ctx sha1[2];
     struct sha256_ctx sha256[2];
     struct ring *ring; /* NULL until the worker has work */
 };
+
+uint32_t dw__crc32_update(uint32_t crc, const void *p, size_t bytes)
+{
+    if (!bytes)
+        return crc;
+    return crc32_gzip_refl(crc, p, (uint64_t)bytes);
+}
 
 uint32_t dw__crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t bytes_b)
 {
@@ -247,7 +255,7 @@ static void restart(struct dw__hashset *s)
     reset_stream(s, TRACK);
     reset_stream(s, IMAGE);
     s->track_bytes = s->image_bytes = 0;
-    s->track_crc = s->image_crc = crc32(0L, Z_NULL, 0);
+    s->track_crc = s->image_crc = 0;
     s->first_track = true;
     plan(s);
 }
@@ -281,7 +289,7 @@ void dw__hashset_update(struct dw__hashset *s, const void *data, size_t bytes)
         if (s->on_worker && (s->ring || ring_start(s)))
             ring_feed(s->ring, p, n);
         if (crc)
-            s->track_crc = crc32_z(s->track_crc, p, n);
+            s->track_crc = dw__crc32_update(s->track_crc, p, n);
         run_units(s, s->active & ~s->on_worker, p, n);
         p += n;
         bytes -= n;
@@ -335,7 +343,7 @@ void dw__hashset_track_end(struct dw__hashset *s, struct dw_digests *track)
         image_from_track(s);
     digest_stream(s, TRACK, s->track_which, track);
     s->track_bytes = 0;
-    s->track_crc = crc32(0L, Z_NULL, 0);
+    s->track_crc = 0;
     s->first_track = false;
     plan(s);
 }

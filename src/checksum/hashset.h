@@ -12,7 +12,7 @@
 /* The digests of a stream of tracks: per track (`track_which`, DW_HASH_*
  * bits) and of the whole image (`image_which`), fed once.
  *
- * - CRC-32 runs once per byte, over the track (zlib crc32_z); the image
+ * - CRC-32 runs once per byte, over the track (dw__crc32_update); the image
  *   CRC-32 is the track CRCs joined with crc32_combine.
  * - An image digest that the tracks compute too is not computed during
  *   the first track: at its end the image state is a copy of the track's
@@ -45,6 +45,14 @@ void dw__hashset_final(struct dw__hashset *s, struct dw_digests *image);
 
 /* Stop the worker and free; NULL is a no-op. */
 void dw__hashset_free(struct dw__hashset *s);
+
+/* CRC-32 (ISO-HDLC, zlib's crc32: reflected 0x04C11DB7, init and final
+ * xor 0xFFFFFFFF) of `bytes` bytes at p, continued from crc: 0 to start,
+ * a previous result to go on, as zlib's crc32_z(crc, p, bytes).  ISA-L's
+ * crc32_gzip_refl does the work (folding with PCLMULQDQ, VPCLMULQDQ where
+ * the CPU has it, chosen at run time): several times zlib 1.2.13's tables.
+ * p may be NULL when bytes is 0.  Thread-safe. */
+uint32_t dw__crc32_update(uint32_t crc, const void *p, size_t bytes);
 
 /* The CRC-32 (zlib's) of A then B from crc_a, crc_b and B's length, as
  * zlib's crc32_combine, for any 64-bit length (zlib's z_off_t may be 32
