@@ -17,12 +17,16 @@
  * - An image digest that the tracks compute too is not computed during
  *   the first track: at its end the image state is a copy of the track's
  *   (so on a one-track disc the image MD5/SHA-1 cost nothing).
- * - With more than one thread allowed (dw_hash_set_threads), a worker
- *   thread takes part of the digests: during the first track the dearest
- *   one (MD5), from the second track on the whole image family; it hashes
- *   copies of the bytes from a bounded ring (8 slots of 256 KiB), and each
- *   track end and the final wait until it has caught up.  The digests are
- *   those of the single-thread code, byte for byte.
+ * - Each digest of each stream (track MD5, track SHA-1, image SHA-256,
+ *   ...) is a unit given to one lane: the caller's thread or one of up to
+ *   4 worker threads (dw_hash_set_threads N allows N - 1).  At the start
+ *   and at each track end the units are placed by their measured CPU per
+ *   sector, dearest first, each on the lane with the least work so far
+ *   (the caller's lane starts with its own share: CRC-32, AccurateRip,
+ *   I/O).  The workers hash copies of the bytes from one bounded ring
+ *   (8 slots of 256 KiB, 2 MiB at any disc size) that all of them read,
+ *   and each track end and the final wait until they have caught up.  The
+ *   digests are those of the single-thread code, byte for byte.
  *
  * A track starts at dw__hashset_new and after each dw__hashset_track_end.
  * One set is used by one thread at a time.  NULL when out of memory or
@@ -59,10 +63,10 @@ uint32_t dw__crc32_update(uint32_t crc, const void *p, size_t bytes);
  * bits wide). */
 uint32_t dw__crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t bytes_b);
 
-/* hash.c: whether a hash made now may use a worker thread
- * (dw_hash_set_threads: 1 never, 2 or more always, 0 with more than one
- * CPU online), and the lowercase hex of n bytes into out[2n + 1]. */
-bool dw__hash_threads_allowed(void);
+/* hash.c: how many worker threads a hash made now may use
+ * (dw_hash_set_threads: N allows N - 1; 0, automatic, one fewer than the
+ * CPUs online), and the lowercase hex of n bytes into out[2n + 1]. */
+unsigned dw__hash_workers(void);
 void dw__hash_hex(const uint8_t *d, size_t n, char *out);
 
 #endif

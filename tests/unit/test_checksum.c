@@ -242,7 +242,7 @@ static uint8_t *random_bytes(size_t n, uint32_t seed)
     return data;
 }
 
-/* One thread, two threads and the plain reference agree on every track and
+/* One thread, one to several workers and the plain reference agree on every track and
  * image digest: one track, many tracks of odd lengths (ends not on sector,
  * chunk or 256 KiB slot boundaries), an empty track, a zero-byte image,
  * the rip's and convert's digest choices and some others. */
@@ -266,8 +266,13 @@ static void test_hashset_tracks_and_image(void **state)
         {DW_HASH_CRC32, DW_HASH_MD5},
         {DW_HASH_ALL, 0},
     };
+    /* 1: the single-thread code; 2: one worker (this machine's default
+     * on two CPUs); 3 and 4: several workers reading one ring; 9: more
+     * allowed than there are digests to place. */
+    static const unsigned thread_counts[] = {1, 2, 3, 4, 9};
     for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
-        for (unsigned threads = 1; threads <= 2; threads++) {
+        for (size_t tc = 0; tc < sizeof(thread_counts) / sizeof(thread_counts[0]); tc++) {
+            unsigned threads = thread_counts[tc];
             check_hashset(threads, pairs[p][0], pairs[p][1], data, one, 1, chunks_a, 1);
             check_hashset(threads, pairs[p][0], pairs[p][1], data, one, 1, chunks_b, 5);
             check_hashset(threads, pairs[p][0], pairs[p][1], data, many, 8, chunks_a, 1);
@@ -286,7 +291,7 @@ static void test_hashset_open_track(void **state)
     (void)state;
     const size_t total = 3u * 1024 * 1024 + 5;
     uint8_t *data = random_bytes(total, 2463534242u);
-    for (unsigned threads = 1; threads <= 2; threads++) {
+    for (unsigned threads = 1; threads <= 3; threads++) {
         dw_hash_set_threads(threads);
         struct dw__hashset *s = dw__hashset_new(DW_HASH_ALL, DW_HASH_MD5 | DW_HASH_SHA1);
         struct dw_digests img, tr, want;
