@@ -52,7 +52,7 @@ packages=(build-essential cmake pkg-config
   bchunk xorriso cdrskin libcdio-utils cd-paranoia cdrdao sox file python3 bsdutils time
   python3-jsonschema pandoc bash-completion zsh man-db abigail-tools
   liblz4-dev libbz2-dev xz-utils gzip bzip2 dmg2img libsndfile1-dev libdiscid-dev flac
-  genisoimage libarchive-tools)
+  genisoimage libarchive-tools libisal-dev)
 # The fuzzing pass (./run.sh fuzz) adds clang and libFuzzer's runtime.
 fuzz_packages=(clang libclang-rt-14-dev)
 

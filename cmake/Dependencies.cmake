@@ -21,6 +21,10 @@ dw_require(BURN libburn-1 libburn-dev)
 dw_require(ISOFS libisofs-1 libisofs-dev)
 dw_require(ZLIB zlib zlib1g-dev)
 dw_require(NETTLE nettle nettle-dev)
+# CRC-32 over sector data (src/checksum/hashset.c dw__crc32_update): Intel's
+# ISA-L crc32_gzip_refl folds with PCLMULQDQ/VPCLMULQDQ; Debian's zlib 1.2.13
+# has table code only.  zlib's crc32_combine still joins CRCs.
+dw_require(ISAL libisal libisal-dev)
 dw_require(JSONC json-c libjson-c-dev)
 dw_require(CURL libcurl libcurl4-gnutls-dev)
 # libcurl is loaded on first use (src/checksum/curl_dl.c), by the SONAME
@@ -68,7 +72,7 @@ find_package(Threads REQUIRED)
 add_library(dw_deps INTERFACE)
 target_link_libraries(dw_deps INTERFACE PkgConfig::CDIO PkgConfig::CDIO_CDDA
   PkgConfig::CDIO_PARANOIA PkgConfig::BURN PkgConfig::ISOFS PkgConfig::ZLIB
-  PkgConfig::NETTLE PkgConfig::JSONC Threads::Threads)
+  PkgConfig::NETTLE PkgConfig::ISAL PkgConfig::JSONC Threads::Threads)
 target_link_libraries(dw_deps INTERFACE PkgConfig::LZMA PkgConfig::FLAC PkgConfig::ZSTD
   PkgConfig::LZ4 ${BZ2_LIBRARY})
 target_include_directories(dw_deps INTERFACE ${BZ2_INCLUDE_DIR})

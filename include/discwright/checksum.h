@@ -38,11 +38,12 @@ struct dw_digests {
  *
  * Threads: one struct dw_hash is used by one thread at a time.  When it
  * computes MD5 and another digest and more than one thread is allowed
- * (dw_hash_set_threads), its MD5 runs on a worker thread of its own,
- * started at the first 256 KiB and fed through a 2 MiB ring;
- * dw_hash_update then returns once its bytes are copied there and its
- * other digests are done, and dw_hash_final waits for the worker.  The
- * digests are the same either way. */
+ * (dw_hash_set_threads), its digests are spread over the caller's thread
+ * and worker threads (dearest first, each where the least work is: on
+ * two threads MD5 on the worker), started at the first 256 KiB and fed
+ * through one 2 MiB ring; dw_hash_update then returns once its bytes are
+ * copied there and the caller's digests are done, and dw_hash_final waits
+ * for the workers.  The digests are the same either way. */
 DW_API struct dw_hash *dw_hash_new(unsigned which);
 
 /* Add bytes (any length, may be 0). */
@@ -55,10 +56,10 @@ DW_API void dw_hash_final(struct dw_hash *h, struct dw_digests *out);
 DW_API void dw_hash_free(struct dw_hash *h);
 
 /* How many threads a hash may use, for the whole process: 1 keeps every
- * digest on the caller's thread (the single-thread code), 2 or more lets a
- * hash run its MD5 on a worker thread (and a rip, convert or verify run
- * its whole-image digests beside the per-track ones on a worker), 0 (the
- * default) does so when the machine has more than one CPU online.  Takes effect for hashes made
+ * digest on the caller's thread (the single-thread code), N lets a hash
+ * (and a rip's, convert's or verify's per-track and whole-image digests)
+ * use up to N - 1 worker threads beside the caller's, at most 4; 0 (the
+ * default) allows one fewer than the CPUs online.  Takes effect for hashes made
  * afterwards; call it before starting jobs (it is atomic, but a job
  * already running keeps its hashes as they were made). */
 DW_API void dw_hash_set_threads(unsigned threads);

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 #include "discwright/ctdb.h"
 #include "discwright/discid.h"
 #include "discwright/errors.h"
@@ -167,7 +166,7 @@ static uint32_t crc_range(uint32_t crc, const uint8_t *p, uint64_t at, size_t by
     uint64_t a = at > lo ? at : lo, b = at + bytes < hi ? at + bytes : hi;
     if (a >= b)
         return crc;
-    return (uint32_t)crc32_z(crc, p + (a - at), (z_size_t)(b - a));
+    return dw__crc32_update(crc, p + (a - at), (size_t)(b - a));
 }
 
 int dw_ctdb_calc_update(struct dw_ctdb_calc *c, const void *pcm, size_t bytes)
@@ -205,7 +204,7 @@ int dw_ctdb_calc_final(const struct dw_ctdb_calc *c, struct dw_ctdb_checksums *o
     /* The tracks' ranges cut the disc CRC's range into pieces, in order:
      * the disc CRC is their CRCs joined (zlib's crc32_combine), each byte
      * hashed once.  Lengths are those fed so far. */
-    uLong disc = crc32(0L, Z_NULL, 0);
+    uint32_t disc = 0;
     for (int i = 0; i < c->track_count; i++) {
         uint64_t start = i ? c->track_end[i - 1] : 0;
         uint64_t lo = start > c->disc_lo ? start : c->disc_lo;

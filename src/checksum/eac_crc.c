@@ -2,68 +2,57 @@
 /* EAC's track CRCs: "Copy CRC" (CRC-32 of the PCM) and "CRC without null
  * samples" (CRC-32 of the PCM with every 16-bit word that is 0 left out,
  * each channel on its own, as CUETools' Crc32.ComputeChecksumWONULL does).
- * zlib's crc32 does the work, each byte once: the PCM is cut into runs of
- * zero and non-zero words; a zero run goes into the copy CRC only, a long
- * non-zero run is hashed once and joined into both CRCs with zlib's
- * crc32_combine (a short one, where joining costs more than hashing, is
- * hashed into each). */
+ * dw__crc32_update (ISA-L, a few hundredths of a microsecond per sector)
+ * does the work: the copy CRC goes over each buffer whole, the second CRC
+ * over its runs of non-zero words (found 16 words at a time: a buffer of
+ * music without a zero word is one run).
+ * Hashing twice costs less than joining with crc32_combine did once the
+ * CRC itself was cheap, above all for the one-sector pieces paranoia mode
+ * feeds (dw-bench-checks' eac_crcs row, tests/bench/bench_checks.sh). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 #include "discwright/accuraterip.h"
 #include "discwright/errors.h"
 #include "checksum/hashset.h"
 
 struct dw_eac_crc {
-    uLong copy;
-    uLong nonull;
+    uint32_t copy;
+    uint32_t nonull;
     uint64_t bytes;
     uint8_t odd;        /* first byte of a word cut between calls */
 };
 
-/* zlib's crc32 takes a uInt length. */
-static uLong crc_feed(uLong crc, const uint8_t *p, size_t n)
-{
-    while (n) {
-        size_t step = n > (1u << 30) ? (1u << 30) : n;
-        crc = crc32(crc, p, (uInt)step);
-        p += step;
-        n -= step;
-    }
-    return crc;
-}
-
 struct dw_eac_crc *dw_eac_crc_new(void)
 {
-    struct dw_eac_crc *e = calloc(1, sizeof(*e));
-    if (!e)
-        return NULL;
-    e->copy = crc32(0L, Z_NULL, 0);
-    e->nonull = e->copy;
-    return e;
+    return calloc(1, sizeof(struct dw_eac_crc)); /* both CRCs start at 0 */
 }
 
-/* Non-zero runs of at least this many bytes are hashed once and joined. */
-#define JOIN_RUN_BYTES 1024
-#define BLOCK_WORDS 64
-
 /* The number of words from p on (of `words`) that are all non-zero
- * (nonzero) or all zero (!nonzero).  Whole blocks are tested with a loop
- * the compiler vectorises; the block where the run ends word by word. */
+ * (nonzero) or all zero (!nonzero).  32 bytes at a time as four 64-bit
+ * lanes of four words each (a lane x holds a zero word iff
+ * (x - 0x0001...) & ~x & 0x8000... is not 0, whatever the byte order; it
+ * is all zero words iff x is 0); the 32 bytes where the run ends word by
+ * word. */
 static size_t run_words(const uint8_t *p, size_t words, bool nonzero)
 {
+    const uint64_t ones = UINT64_C(0x0001000100010001), highs = UINT64_C(0x8000800080008000);
     size_t i = 0;
-    while (words - i >= BLOCK_WORDS) {
-        unsigned zeros = 0;
-        for (size_t k = 0; k < BLOCK_WORDS; k++) {
-            uint16_t w;
-            memcpy(&w, p + 2 * (i + k), 2);
-            zeros += w == 0;
+    if (nonzero) {
+        for (; words - i >= 16; i += 16) {
+            uint64_t x[4];
+            memcpy(x, p + 2 * i, sizeof(x));
+            if (((x[0] - ones) & ~x[0] & highs) | ((x[1] - ones) & ~x[1] & highs) |
+                ((x[2] - ones) & ~x[2] & highs) | ((x[3] - ones) & ~x[3] & highs))
+                break;
         }
-        if (zeros != (nonzero ? 0u : BLOCK_WORDS))
-            break;
-        i += BLOCK_WORDS;
+    } else {
+        for (; words - i >= 16; i += 16) {
+            uint64_t x[4];
+            memcpy(x, p + 2 * i, sizeof(x));
+            if (x[0] | x[1] | x[2] | x[3])
+                break;
+        }
     }
     while (i < words && ((p[2 * i] | p[2 * i + 1]) != 0) == nonzero)
         i++;
@@ -77,37 +66,26 @@ void dw_eac_crc_update(struct dw_eac_crc *e, const void *pcm, size_t bytes)
         return;
     if (e->bytes & 1) {
         /* Complete the word cut by the previous call. */
-        e->copy = crc32(e->copy, p, 1);
+        e->copy = dw__crc32_update(e->copy, p, 1);
         if (e->odd | p[0]) {
             uint8_t w[2] = {e->odd, p[0]};
-            e->nonull = crc32(e->nonull, w, 2);
+            e->nonull = dw__crc32_update(e->nonull, w, 2);
         }
         p++;
         bytes--;
         e->bytes++;
     }
-    size_t words = bytes / 2, i = 0;
-    while (i < words) {
-        size_t zero = run_words(p + 2 * i, words - i, false);
-        if (zero)
-            e->copy = crc_feed(e->copy, p + 2 * i, 2 * zero);
-        i += zero;
+    size_t words = bytes / 2;
+    e->copy = dw__crc32_update(e->copy, p, bytes);
+    for (size_t i = 0; i < words;) {
+        i += run_words(p + 2 * i, words - i, false);
         size_t run = run_words(p + 2 * i, words - i, true);
-        size_t n = 2 * run;
-        if (n >= JOIN_RUN_BYTES) {
-            uLong c = crc_feed(crc32(0L, Z_NULL, 0), p + 2 * i, n);
-            e->copy = dw__crc32_join((uint32_t)e->copy, (uint32_t)c, n);
-            e->nonull = dw__crc32_join((uint32_t)e->nonull, (uint32_t)c, n);
-        } else if (n) {
-            e->copy = crc_feed(e->copy, p + 2 * i, n);
-            e->nonull = crc_feed(e->nonull, p + 2 * i, n);
-        }
+        e->nonull = dw__crc32_update(e->nonull, p + 2 * i, 2 * run);
         i += run;
     }
     e->bytes += 2 * words;
     if (bytes & 1) {
         e->odd = p[bytes - 1];
-        e->copy = crc32(e->copy, p + bytes - 1, 1);
         e->bytes++;
     }
 }

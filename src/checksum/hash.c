@@ -12,14 +12,15 @@
 #include "checksum/hashset.h"
 
 /* A dw_hash is the track stream of a dw__hashset with no image digests
- * (hashset.c): the same bounded ring and worker thread.  MD5 is the one
- * digest here that no CPU instruction speeds up (nettle takes SHA-1 and
- * SHA-256 through the SHA extensions where the CPU has them, and zlib's
- * CRC-32 is cheap): a hash with MD5 and something else hands the MD5 to
- * the worker, which hashes copies of the bytes from a 2 MiB ring while the
- * caller does the rest; dw_hash_final waits until it has drained.  The
- * digests are those of the single-thread code, byte for byte;
- * dw_hash_set_threads(1) turns workers off. */
+ * (hashset.c): the same bounded ring and worker threads.  Its digests are
+ * placed by their CPU per byte (MD5, which no CPU instruction speeds up,
+ * the dearest; nettle takes SHA-1 and SHA-256 through the SHA extensions
+ * where the CPU has them; CRC-32 stays with the caller): with MD5 and
+ * something else the MD5 goes to a worker, which hashes copies of the
+ * bytes from a 2 MiB ring while the caller does the rest, and with more
+ * threads allowed the other digests get workers too; dw_hash_final waits
+ * until they have drained.  The digests are those of the single-thread
+ * code, byte for byte; dw_hash_set_threads(1) turns workers off. */
 struct dw_hash {
     struct dw__hashset *set;
 };
@@ -31,12 +32,14 @@ void dw_hash_set_threads(unsigned threads)
     atomic_store(&hash_threads, threads);
 }
 
-bool dw__hash_threads_allowed(void)
+unsigned dw__hash_workers(void)
 {
     unsigned t = atomic_load(&hash_threads);
-    if (t == 0)
-        return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-    return t > 1;
+    if (t == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
+    }
+    return t - 1;
 }
 
 struct dw_hash *dw_hash_new(unsigned which)

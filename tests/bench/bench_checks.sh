@@ -90,9 +90,11 @@ if [ -x "$each" ]; then
   printf "%-20s %18s %18s %18s\n" "check" "audio, 1 track" "audio, 12 tracks" "data, 1 track"
   paste -d' ' "$work/each-a1" "$work/each-a12" "$work/each-d1" |
     awk '$1 != "read" { printf "%-20s %9s (%6s) %9s (%6s) %9s (%6s)\n", $1, $2, $3, $5, $6, $8, $9 }'
+  echo "  crc32: ISA-L's crc32_gzip_refl, as the chain runs it; crc32_zlib: zlib's crc32_z"
+  echo "  (the chain's CRC-32 before ISA-L), for the comparison."
   echo "  hash_pair: the image (CRC-32, MD5, SHA-1, SHA-256) and track (CRC-32, MD5, SHA-1)"
   echo "  digests as two dw_hash fed the same bytes (before issue 14); hashset: the same"
-  echo "  digests through dw__hashset (each once per byte, image family on a worker);"
+  echo "  digests through dw__hashset (each once per byte, placed by cost on the lanes);"
   echo "  'threads' lets them use a second thread, whose CPU counts too; edc and ecc"
   echo "  (the Mode 1 check of every sector) mean something on the data image only."
 else

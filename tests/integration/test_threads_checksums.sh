@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Every checksum of every fixture rip and of a convert is the same with
 # '--threads 1' (every digest on one thread) and '--threads 2' (the track
-# and image digests split over two, src/checksum/hashset.c): per-track
+# and image digests split over two, src/checksum/hashset.c), and on the
+# generated image with 3, 4 and 6 (several workers): per-track
 # CRC-32/MD5/SHA-1, the image's CRC-32/MD5/SHA-1/SHA-256, AccurateRip v1/v2/
 # frame 450, EAC's CRCs and CTDB's, in the burst, paranoia and secure read
 # modes, on one-track and multi-track discs (the sample disc, the fixtures,
@@ -139,6 +140,20 @@ cmp -s t1-three-burst.sums t2-three-portable.sums &&
   ok "three (burst): same checksums with nettle's portable SHA on 2 threads" ||
   bad "three: checksums differ with NETTLE_FAT_OVERRIDE=x86_64: $(diff t1-three-burst.sums t2-three-portable.sums | head -5)"
 
+# More threads than two: the digests spread over several workers that read
+# one ring (--threads 3: two workers; 6: more allowed than digests to
+# place), the same checksums in every read mode.
+for t in 3 6; do
+  for mode in burst paranoia secure; do
+    "$DW" --threads "$t" -q rip three.cue -o "t$t-three-$mode" --name disc --mode "$mode" \
+      --offline 2>"t$t-three-$mode.err"
+    checksums "t$t-three-$mode/disc.json" >"t$t-three-$mode.sums"
+    [ -s "t$t-three-$mode.sums" ] && cmp -s "t1-three-$mode.sums" "t$t-three-$mode.sums" &&
+      ok "three ($mode): same checksums with $t threads as with 1" ||
+      bad "three ($mode): checksums differ with $t threads: $(diff "t1-three-$mode.sums" "t$t-three-$mode.sums" | head -5) $(head -3 "t$t-three-$mode.err")"
+  done
+done
+
 # --version names the SHA code nettle chose, as nettle itself says it
 # (NETTLE_FAT_VERBOSE: "using sha_ni instructions" or "not using ...").
 for ov in default x86_64; do
@@ -154,7 +169,7 @@ done
 
 # convert (reads every track once, then reads the output back): the
 # source's and the output's digests, per track and whole.
-for t in 1 2; do
+for t in 1 2 4; do
   expect_exit 0 "convert three.cue with $t thread(s)" -- \
     "$DW" --threads "$t" -q convert three.cue -o "c$t.cue" --format split
   checksums "c$t.json" >"c$t.sums"
@@ -163,4 +178,6 @@ n=$(grep -c . c1.sums)
 [ "$n" -ge 20 ] && ok "convert report has $n checksum fields" || bad "convert report: $n checksum fields"
 if cmp -s c1.sums c2.sums; then ok "convert: all $n checksum fields equal with 1 and 2 threads"
 else bad "convert: checksums differ: $(diff c1.sums c2.sums | head -5)"; fi
+cmp -s c1.sums c4.sums && ok "convert: all $n checksum fields equal with 1 and 4 threads" ||
+  bad "convert: checksums differ with 4 threads: $(diff c1.sums c4.sums | head -5)"
 finish

@@ -405,8 +405,8 @@ static void test_eac_crcs(void **state)
     free(pcm);
 }
 
-/* The run lengths around the one where the CRCs switch from hashing a
- * non-zero run twice to hashing it once and joining (1 KiB), runs that end
+/* Run lengths around 1 KiB (where the CRCs once switched from hashing a
+ * non-zero run twice to joining), runs that end
  * inside and at the edges of the 64-word blocks tested at once, scattered
  * zero words as in quiet music, long silences; fed whole and in odd
  * pieces: both CRCs equal zlib's over the bytes and the reference. */

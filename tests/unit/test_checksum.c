@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* CRC-32 (zlib) and MD5/SHA-1/SHA-256 (nettle) through dw_hash. */
+/* CRC-32 (ISA-L, checked against zlib) and MD5/SHA-1/SHA-256 (nettle)
+ * through dw_hash and dw__hashset. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -241,7 +242,7 @@ static uint8_t *random_bytes(size_t n, uint32_t seed)
     return data;
 }
 
-/* One thread, two threads and the plain reference agree on every track and
+/* One thread, one to several workers and the plain reference agree on every track and
  * image digest: one track, many tracks of odd lengths (ends not on sector,
  * chunk or 256 KiB slot boundaries), an empty track, a zero-byte image,
  * the rip's and convert's digest choices and some others. */
@@ -265,8 +266,13 @@ static void test_hashset_tracks_and_image(void **state)
         {DW_HASH_CRC32, DW_HASH_MD5},
         {DW_HASH_ALL, 0},
     };
+    /* 1: the single-thread code; 2: one worker (this machine's default
+     * on two CPUs); 3 and 4: several workers reading one ring; 9: more
+     * allowed than there are digests to place. */
+    static const unsigned thread_counts[] = {1, 2, 3, 4, 9};
     for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
-        for (unsigned threads = 1; threads <= 2; threads++) {
+        for (size_t tc = 0; tc < sizeof(thread_counts) / sizeof(thread_counts[0]); tc++) {
+            unsigned threads = thread_counts[tc];
             check_hashset(threads, pairs[p][0], pairs[p][1], data, one, 1, chunks_a, 1);
             check_hashset(threads, pairs[p][0], pairs[p][1], data, one, 1, chunks_b, 5);
             check_hashset(threads, pairs[p][0], pairs[p][1], data, many, 8, chunks_a, 1);
@@ -285,7 +291,7 @@ static void test_hashset_open_track(void **state)
     (void)state;
     const size_t total = 3u * 1024 * 1024 + 5;
     uint8_t *data = random_bytes(total, 2463534242u);
-    for (unsigned threads = 1; threads <= 2; threads++) {
+    for (unsigned threads = 1; threads <= 3; threads++) {
         dw_hash_set_threads(threads);
         struct dw__hashset *s = dw__hashset_new(DW_HASH_ALL, DW_HASH_MD5 | DW_HASH_SHA1);
         struct dw_digests img, tr, want;
@@ -328,6 +334,43 @@ static void test_crc32_join(void **state)
     free(data);
 }
 
+/* dw__crc32_update (ISA-L's crc32_gzip_refl) is zlib's crc32 with the
+ * same start (0) and chaining conventions: every length 0..1100 at every
+ * alignment 0..15 of random bytes, a few long and odd lengths, and a
+ * stream cut into uneven pieces, each against zlib's crc32_z. */
+static void test_crc32_update_is_zlib(void **state)
+{
+    (void)state;
+    const size_t total = 3u << 20;
+    uint8_t *data = random_bytes(total, 11u);
+    assert_int_equal(dw__crc32_update(0, NULL, 0), 0);
+    assert_int_equal(dw__crc32_update(0xcbf43926u, data, 0), 0xcbf43926u);
+    assert_int_equal(dw__crc32_update(0, "123456789", 9), 0xcbf43926u);
+    for (size_t align = 0; align < 16; align++)
+        for (size_t n = 0; n <= 1100; n++)
+            assert_int_equal(dw__crc32_update(0, data + align, n),
+                             (uint32_t)crc32_z(0L, data + align, n));
+    static const size_t longs[] = {2352, 2352 * 27 + 5, 65536 + 13, (1u << 20) + 1,
+                                   (3u << 20) - 7};
+    for (size_t i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
+        assert_int_equal(dw__crc32_update(0, data + 7, longs[i]),
+                         (uint32_t)crc32_z(0L, data + 7, longs[i]));
+    /* Chained: a stream in pieces of 1, 2, 3, ... bytes and back to 1. */
+    uint32_t ours = 0;
+    uLong ref = crc32(0L, Z_NULL, 0);
+    size_t pos = 0, piece = 1;
+    while (pos < total) {
+        size_t n = piece < total - pos ? piece : total - pos;
+        ours = dw__crc32_update(ours, data + pos, n);
+        ref = crc32_z(ref, data + pos, n);
+        assert_int_equal(ours, (uint32_t)ref);
+        pos += n;
+        piece = piece % 4099 + 1 + (piece & 1) * 997;
+    }
+    assert_int_equal(ours, (uint32_t)crc32_z(0L, data, total));
+    free(data);
+}
+
 /* nettle's SHA choice, read from its dispatch, names one of its
  * implementations on x86-64 and agrees with NETTLE_FAT_OVERRIDE when the
  * environment sets it (tests/integration runs --version with it). */
@@ -360,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_hashset_tracks_and_image),
         cmocka_unit_test(test_hashset_open_track),
         cmocka_unit_test(test_crc32_join),
+        cmocka_unit_test(test_crc32_update_is_zlib),
         cmocka_unit_test(test_nettle_sha_impl),
     };
     return dw_test_result(cmocka_run_group_tests(tests, NULL, NULL));
