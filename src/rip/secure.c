@@ -162,17 +162,36 @@ enum dw_probe_state dw__accurate_stream_now(struct dw_drive *drive)
 /* ------------------------------------------------------------------ */
 /* Reading and the .part file                                           */
 
-static int c2_flagged_bytes(const uint8_t *c2)
+/* Whether the drive flagged any byte of a sector (its
+ * DW_C2_BYTES_PER_SECTOR bytes of C2 error pointers, MMC-6 READ CD error
+ * field 01b): a scan for a non-zero word, since the pointers are nearly
+ * always all clear (no bit count: libgcc's software popcount was a tenth of
+ * a clean secure rip's time). */
+static bool c2_flagged(const uint8_t *c2)
 {
-    int n = 0;
-    for (int i = 0; i < DW_C2_BYTES_PER_SECTOR; i++)
-        n += __builtin_popcount(c2[i]);
-    return n;
+    uint64_t any = 0;
+    size_t i = 0;
+    for (; i + 8 <= DW_C2_BYTES_PER_SECTOR; i += 8) {
+        uint64_t v;
+        memcpy(&v, c2 + i, 8);
+        any |= v;
+    }
+    for (; i < DW_C2_BYTES_PER_SECTOR; i++)
+        any |= c2[i];
+    return any != 0;
 }
 
+/* Whether bytes of p are all zero (digital silence), a word at a time. */
 static bool all_zero(const uint8_t *p, size_t bytes)
 {
-    for (size_t i = 0; i < bytes; i++)
+    size_t i = 0;
+    for (; i + 8 <= bytes; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if (v)
+            return false;
+    }
+    for (; i < bytes; i++)
         if (p[i])
             return false;
     return true;
@@ -424,7 +443,7 @@ static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const ui
         if (missed[i]) {
             w->why[x] |= SUS_UNREAD;
             st->unreadable_pass1++;
-        } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
+        } else if (c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
             w->why[x] |= SUS_C2;
             st->c2_sectors++;
         }
@@ -512,14 +531,14 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
             c->own_first = a == 0 && overlapping ? start + 1 : start + a;
             for (int32_t i = a; i < b; i++)
                 c->dirty |= missed[p][i] ||
-                            c2_flagged_bytes(c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+                            c2_flagged(c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR);
             c->silent = !c->dirty && all_zero(cb, (size_t)c->n * S_BYTES);
             if (a == 0 && overlapping) {
                 int q = p ^ 1;
                 int32_t last = prev_at + prev_n - 1;
                 bool prev_clean = !prev_split && !missed[q][last] &&
-                                  !c2_flagged_bytes(c2[q] + (size_t)last * DW_C2_BYTES_PER_SECTOR);
-                bool cur_clean = !c->split && !missed[p][0] && !c2_flagged_bytes(c2[p]);
+                                  !c2_flagged(c2[q] + (size_t)last * DW_C2_BYTES_PER_SECTOR);
+                bool cur_clean = !c->split && !missed[p][0] && !c2_flagged(c2[p]);
                 c->ovl = novl;
                 memcpy(ovl + (size_t)novl++ * S_BYTES, cb, S_BYTES);
                 if (prev_clean && cur_clean) {
@@ -716,7 +735,7 @@ static int second_opinion(struct win *w, const struct cmd *c, int a, int b, stru
         for (int32_t x = s; !one && x < s + n; x++) {
             int32_t i = x - s, k = a;
             if (w->why[x - w->first] & (SUS_UNREAD | SUS_C2) ||
-                c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
+                c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
                 continue;
             while (k <= b && c[k].start != w->owner[x - w->first])
                 k++;
@@ -905,7 +924,7 @@ static int test_pass(struct win *w)
             bool one = missed[i];
             st->test_crc32 = (uint32_t)crc32(st->test_crc32, b, (uInt)S_BYTES);
             bool differs = !one && memcmp(b, copy + (size_t)i * S_BYTES, S_BYTES) != 0;
-            bool flagged = !one && c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            bool flagged = !one && c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
             if (differs && !flagged) {
                 st->test_differing++;
                 differs_any = true;
@@ -914,7 +933,7 @@ static int test_pass(struct win *w)
                 w->why[x] |= SUS_TEST;
         }
         /* A test read off the copy by a shift: jitter, for the record. */
-        if (differs_any && !split && !missed[0] && !c2_flagged_bytes(c2) && known_good(w, s)) {
+        if (differs_any && !split && !missed[0] && !c2_flagged(c2) && known_good(w, s)) {
             struct dw__link l = dw__overlap_link(copy, 1, buf, n);
             if (l.kind == DW_LINK_SHIFT)
                 note_shift(st, l.shift_samples);
@@ -996,7 +1015,7 @@ static int run_alignment(struct win *w, const struct run *u, int32_t lead, bool 
     if (u->lead_avail && lead > 0) {
         bool clean = true;
         for (int32_t i = 0; i < lead; i++)
-            clean &= !c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            clean &= !c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
         int32_t x = u->lba - 1, ctx = u->lead_avail >= 2 ? 2 : 1;
         if (clean) {
             if ((rc = file_sectors(w, x - ctx + 1, ctx, file)))
@@ -1013,7 +1032,7 @@ static int run_alignment(struct win *w, const struct run *u, int32_t lead, bool 
             }
         }
     }
-    if (post && !c2_flagged_bytes(c2 + (size_t)(lead + u->n) * DW_C2_BYTES_PER_SECTOR)) {
+    if (post && !c2_flagged(c2 + (size_t)(lead + u->n) * DW_C2_BYTES_PER_SECTOR)) {
         int32_t x = u->lba + u->n, ctx = known_good(w, x + 1) ? 2 : 1;
         if ((rc = file_sectors(w, x, ctx, file)))
             return rc;
@@ -1110,10 +1129,10 @@ static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint
     int32_t at = x - fs;
     const uint8_t *s = two + (size_t)at * S_BYTES;
     enum align a = ALIGN_NONE;
-    if (fs == x - 1 && before && !c2_flagged_bytes(c2)) {
+    if (fs == x - 1 && before && !c2_flagged(c2)) {
         struct dw__link l = dw__overlap_link(before, 1, two, 2);
         a = fold(a, &l, w->stats);
-    } else if (fc == 2 && fs == x && !c2_flagged_bytes(c2 + DW_C2_BYTES_PER_SECTOR)) {
+    } else if (fc == 2 && fs == x && !c2_flagged(c2 + DW_C2_BYTES_PER_SECTOR)) {
         const uint8_t *after = known_bytes(w, u, out, x + 1, tmp);
         if (after) {
             struct dw__link l = dw__overlap_link(two, 2, after, 1);
@@ -1121,11 +1140,11 @@ static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint
         }
     }
     if (a == ALIGN_OFF) {
-        u->blocked[i] |= !c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR);
+        u->blocked[i] |= !c2_flagged(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR);
         return 0;
     }
     memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
-    if (!c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR))
+    if (!c2_flagged(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR))
         consider(w, u, i, s, fs, a, out);
     return 0;
 }
@@ -1192,7 +1211,7 @@ static int reread_run(struct win *w, struct run *u, uint8_t *out)
             if (u->confirmed[i])
                 continue;
             const uint8_t *s = raw + (size_t)(lead + i) * S_BYTES;
-            bool clean = !c2_flagged_bytes(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR);
+            bool clean = !c2_flagged(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR);
             u->unread[i] = 0;
             if (al == ALIGN_OFF) { /* shifted: not used */
                 u->blocked[i] |= clean;
