@@ -44,6 +44,12 @@
  * here, so every checksum covers the final bytes without reading the .part
  * back, and a window that nothing flagged costs the drive no more reads
  * than a burst rip (one sector of overlap per command).
+ *
+ * With more than one thread (dw_rip_opts.threads), the next window's pass 1
+ * runs on a thread of its own while pass 3 of this one runs on the rip's
+ * thread: pass 3 does not use the drive, and the next window is opened
+ * only once pass 2 of this one is done, so the drive sees the commands of
+ * a one-thread rip in the same order.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -90,6 +96,8 @@
 #define RUN_MAX_SECTORS 256
 
 #define S_BYTES ((size_t)DW_SECTOR_RAW_BYTES)
+/* Pass 3 hashes and writes a window in pieces of this many sectors. */
+#define COMMIT_SECTORS 448
 #define SAMPLE_BYTES 4
 #define SECTOR_SAMPLES (DW_SECTOR_RAW_BYTES / SAMPLE_BYTES)
 
@@ -1531,16 +1539,24 @@ static int win_settle(struct win *w)
 }
 
 /* Pass 3: checksums over the final bytes, straight from the window's image
- * (what goes to the .part next, byte for byte), then the window into the
- * .part in one write.  No drive reads: the next window's pass 1 may run
- * meanwhile. */
+ * (what goes to the .part, byte for byte), and the window into the .part,
+ * COMMIT_SECTORS (about 1 MiB) at a time, each piece hashed, fed to the
+ * AccurateRip/EAC/CTDB sums and written while it is still in the CPU's
+ * cache.  No drive reads: the next window's pass 1 may run meanwhile. */
 static int win_commit(struct win *w, struct dw__hashset *hs)
 {
     struct dw__rip *r = w->r;
     size_t win_bytes = (size_t)(w->end - w->first) * S_BYTES;
-    dw__hashset_update(hs, w->img, win_bytes);
-    dw__rip_feed_audio(r, w->first, w->img, w->end - w->first);
-    int rc = write_at(r, w->base, w->img, win_bytes);
+    int rc = 0;
+    for (int32_t a = w->first; a < w->end && !rc;) {
+        int32_t n = w->end - a < COMMIT_SECTORS ? w->end - a : COMMIT_SECTORS;
+        const uint8_t *p = w->img + (size_t)(a - w->first) * S_BYTES;
+        dw__hashset_update(hs, p, (size_t)n * S_BYTES);
+        dw__rip_feed_audio(r, a, p, n);
+        rc = write_at(r, w->base + (off_t)(a - w->first) * (off_t)S_BYTES, p,
+                      (size_t)n * S_BYTES);
+        a += n;
+    }
     if (rc)
         return rc;
     /* After the window (a resumed rip may have more of the file behind
@@ -1621,7 +1637,10 @@ int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t fi
         rc = win_commit(w, hs);
         dw__secure_stats_add(stats, w->stats);
         if (!rc)
-            rc = dw__rip_mark_final(r, w->end, true); /* settled: saved now */
+            /* Settled: final.  The map (and the fdatasync of the .part it
+             * needs) at most once a second, as in burst mode; a rip that
+             * fails or is stopped saves it at once (rip_note_resumable). */
+            rc = dw__rip_mark_final(r, w->end, false);
         win_free(w);
         w = next;
         next = NULL;
