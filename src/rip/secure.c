@@ -54,6 +54,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -227,6 +228,7 @@ struct win {
                             sectors: pass 1 fills it, the later passes mend
                             it, and it is hashed and written to the .part
                             (at base) once settled, never read back */
+    uint8_t *img_mem;    /* img and one sector of scratch room before it */
     uint8_t *why;        /* per sector: SUS_* bits, 0 when proven */
     int32_t *owner;      /* per sector: the LBA its pass-1 command started at */
     struct dw_secure_stats *stats;
@@ -482,11 +484,11 @@ static int pass1_reread_run(struct win *w, int32_t lba, int32_t n, uint8_t *buf,
 }
 
 /* What command c of pass 1 wrote: its own sectors (after its overlap)
- * marked as its, their suspicion from C2 flags and read errors, and their
- * bytes into the window's image.  buf, c2 and missed are the chunk read at
- * start. */
-static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *buf,
-                     const uint8_t *c2, const bool *missed)
+ * marked as its, their suspicion from C2 flags and read errors (their
+ * bytes are in the window's image already: pass 1 reads into it).  c2 and
+ * missed are those of the chunk read at start. */
+static void cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *c2,
+                      const bool *missed)
 {
     struct dw__rip *r = w->r;
     struct dw_secure_stats *st = w->stats;
@@ -502,14 +504,10 @@ static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const ui
         }
     }
     int32_t own = c->start + c->n - c->own_first;
-    int rc = own > 0 ? file_write(w, c->own_first, own,
-                                  buf + (size_t)(c->own_first - start) * S_BYTES)
-                     : 0;
-    if (!rc && w->on_worker)
+    if (w->on_worker)
         w->done_sectors += own;
-    else if (!rc)
+    else
         r->done_sectors += own;
-    return rc;
 }
 
 /* Pass 1 over the window: chunks of cmd_sectors, each starting one sector
@@ -528,22 +526,26 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
     int ovl_cap = (int)((w->end - w->first) / (T - 1)) + 3;
     struct cmd *cmds = calloc((size_t)cap, sizeof(*cmds));
     uint8_t *ovl = malloc((size_t)ovl_cap * S_BYTES);
-    uint8_t *buf[2] = {malloc((size_t)T * S_BYTES), malloc((size_t)T * S_BYTES)};
+    /* The command before's last two sectors as it read them, for the
+     * overlap check (the later of them is overwritten in the window's image
+     * by the next read, and put back after it). */
+    uint8_t prev_ctx[2 * DW_SECTOR_RAW_BYTES];
+    int32_t prev_ctx_n = 0;
     uint8_t *c2[2] = {malloc((size_t)T * DW_C2_BYTES_PER_SECTOR),
                       malloc((size_t)T * DW_C2_BYTES_PER_SECTOR)};
     bool *missed[2] = {calloc((size_t)T, sizeof(bool)), calloc((size_t)T, sizeof(bool))};
-    if (!cmds || !ovl || !buf[0] || !buf[1] || !c2[0] || !c2[1] || !missed[0] || !missed[1]) {
+    if (!cmds || !ovl || !c2[0] || !c2[1] || !missed[0] || !missed[1]) {
         rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     /* The final sectors before the window act as the command before the
      * first one: up to two of them, clean. */
     int p = 0;
-    int32_t prev_at = 0, prev_n = 0; /* the last command in buf[p ^ 1] */
+    int32_t prev_at = 0, prev_n = 0; /* the last command, in chunk p ^ 1 */
     bool prev_split = false;
     if (w->before) {
-        prev_n = w->before < 2 ? w->before : 2;
-        if ((rc = file_sectors(w, w->first - prev_n, prev_n, buf[1])))
+        prev_n = prev_ctx_n = w->before < 2 ? w->before : 2;
+        if ((rc = file_sectors(w, w->first - prev_n, prev_n, prev_ctx)))
             goto out;
         memset(c2[1], 0, (size_t)prev_n * DW_C2_BYTES_PER_SECTOR);
         memset(missed[1], 0, (size_t)prev_n * sizeof(bool));
@@ -552,7 +554,20 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
     for (;;) {
         int32_t n = w->end - start < T ? w->end - start : T;
         bool overlapping = nc > 0 || w->before, split;
-        if ((rc = read_chunk_c2(w, start, n, buf[p], c2[p], missed[p], &split)))
+        /* Read straight into the window's image (the sector before first,
+         * where the first command starts when it overlaps the final
+         * sectors before the window, is scratch room in front of it). */
+        uint8_t *chunk = w->img + (ptrdiff_t)(start - w->first) * (ptrdiff_t)S_BYTES;
+        if (nc > 0) {
+            const struct cmd *pc = &cmds[nc - 1];
+            prev_ctx_n = pc->n < 2 ? pc->n : 2;
+            if (prev_ctx_n == 2)
+                memcpy(prev_ctx, start - 1 >= pc->own_first ? chunk - S_BYTES
+                                                            : ovl + (size_t)pc->ovl * S_BYTES,
+                       S_BYTES);
+            memcpy(prev_ctx + (size_t)(prev_ctx_n - 1) * S_BYTES, chunk, S_BYTES);
+        }
+        if ((rc = read_chunk_c2(w, start, n, chunk, c2[p], missed[p], &split)))
             goto out;
         if (overlapping)
             st->overlap_sectors++;
@@ -569,7 +584,7 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
             }
             struct cmd *c = &cmds[nc];
             int32_t b = a + 1;
-            uint8_t *cb = buf[p] + (size_t)a * S_BYTES;
+            uint8_t *cb = chunk + (size_t)a * S_BYTES;
             uint8_t *cc = c2[p] + (size_t)a * DW_C2_BYTES_PER_SECTOR;
             c->ovl = -1;
             if (missed[p][a]) {
@@ -597,18 +612,22 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
                 c->ovl = novl;
                 memcpy(ovl + (size_t)novl++ * S_BYTES, cb, S_BYTES);
                 if (prev_clean && cur_clean) {
-                    c->link = dw__overlap_link(buf[q] + (size_t)prev_at * S_BYTES, prev_n, cb,
-                                               c->n);
+                    /* Only the command before's last two sectors matter
+                     * (shifts are less than a sector). */
+                    c->link = dw__overlap_link(prev_ctx, prev_ctx_n, cb, c->n);
                     c->linked = true;
                     if (c->link.kind == DW_LINK_NONE)
                         st->jitter_unmatched_overlaps++;
                 }
             }
-            if ((rc = cmd_write(w, c, start, buf[p], c2[p], missed[p])))
-                goto out;
+            cmd_write(w, c, start, c2[p], missed[p]);
             nc++;
             a = b;
         }
+        /* The overlap sector's bytes are the command before's: its copy
+         * goes back (the new one is in ovl). */
+        if (overlapping && start >= w->first)
+            memcpy(chunk, prev_ctx + (size_t)(prev_ctx_n - 1) * S_BYTES, S_BYTES);
         if (w->on_worker && atomic_load(&w->stop)) {
             rc = DW_EABORTED; /* the rip's thread stopped: it says why */
             goto out;
@@ -625,7 +644,6 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
     }
 out:
     for (int k = 0; k < 2; k++) {
-        free(buf[k]);
         free(c2[k]);
         free(missed[k]);
     }
@@ -1419,7 +1437,8 @@ static int win_open(struct dw__rip *r, const struct dw_track *t, int32_t first, 
         w->cmd_sectors = 2;
     w->why = calloc((size_t)(end - first), 1);
     w->owner = calloc((size_t)(end - first), sizeof(int32_t));
-    w->img = malloc((size_t)(end - first) * S_BYTES);
+    w->img_mem = malloc((size_t)(end - first + 1) * S_BYTES);
+    w->img = w->img_mem ? w->img_mem + S_BYTES : NULL;
     if (!w->why || !w->owner || !w->img)
         return dw__set_error(r->err, DW_ENOMEM, "out of memory");
     if (prev) {
@@ -1498,7 +1517,7 @@ static void win_free(struct win *w)
     }
     free(w->why);
     free(w->owner);
-    free(w->img);
+    free(w->img_mem);
     free(w->cmds);
     free(w->ovl);
     free(w);
