@@ -510,6 +510,34 @@ static void cmd_write(struct win *w, const struct cmd *c, int32_t start, const u
         r->done_sectors += own;
 }
 
+/* Room for twice as many commands in *cmds (*cap of them now). */
+static int cmds_grow(struct win *w, struct cmd **cmds, int *cap)
+{
+    struct cmd *grown = realloc(*cmds, (size_t)*cap * 2 * sizeof(**cmds));
+    if (!grown)
+        return dw__set_error(w->err, DW_ENOMEM, "out of memory");
+    memset(grown + *cap, 0, (size_t)*cap * sizeof(**cmds));
+    *cmds = grown;
+    *cap *= 2;
+    return 0;
+}
+
+/* The last one or two sectors of pass 1's command pc as it read them, into
+ * ctx, before the next chunk, which starts at its last sector (start,
+ * chunk in the window's image), is read over them: the one before from
+ * the image, or from ovl when pc's copy of it went there.  Returns how
+ * many (the overlap check needs no more: shifts are under a sector). */
+static int32_t prev_context(const struct cmd *pc, const uint8_t *ovl, const uint8_t *chunk,
+                            int32_t start, uint8_t *ctx)
+{
+    int32_t n = pc->n < 2 ? pc->n : 2;
+    if (n == 2)
+        memcpy(ctx, start - 1 >= pc->own_first ? chunk - S_BYTES : ovl + (size_t)pc->ovl * S_BYTES,
+               S_BYTES);
+    memcpy(ctx + (size_t)(n - 1) * S_BYTES, chunk, S_BYTES);
+    return n;
+}
+
 /* Pass 1 over the window: chunks of cmd_sectors, each starting one sector
  * before the last one ended.  A chunk that fails is read sector by sector
  * to find what does not read, then each run of sectors that did is read
@@ -558,30 +586,15 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
          * where the first command starts when it overlaps the final
          * sectors before the window, is scratch room in front of it). */
         uint8_t *chunk = w->img + (ptrdiff_t)(start - w->first) * (ptrdiff_t)S_BYTES;
-        if (nc > 0) {
-            const struct cmd *pc = &cmds[nc - 1];
-            prev_ctx_n = pc->n < 2 ? pc->n : 2;
-            if (prev_ctx_n == 2)
-                memcpy(prev_ctx, start - 1 >= pc->own_first ? chunk - S_BYTES
-                                                            : ovl + (size_t)pc->ovl * S_BYTES,
-                       S_BYTES);
-            memcpy(prev_ctx + (size_t)(prev_ctx_n - 1) * S_BYTES, chunk, S_BYTES);
-        }
+        if (nc > 0)
+            prev_ctx_n = prev_context(&cmds[nc - 1], ovl, chunk, start, prev_ctx);
         if ((rc = read_chunk_c2(w, start, n, chunk, c2[p], missed[p], &split)))
             goto out;
         if (overlapping)
             st->overlap_sectors++;
         for (int32_t a = 0; a < n;) {
-            if (nc == cap) {
-                struct cmd *grown = realloc(cmds, (size_t)cap * 2 * sizeof(*cmds));
-                if (!grown) {
-                    rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
-                    goto out;
-                }
-                memset(grown + cap, 0, (size_t)cap * sizeof(*cmds));
-                cmds = grown;
-                cap *= 2;
-            }
+            if (nc == cap && (rc = cmds_grow(w, &cmds, &cap)))
+                goto out;
             struct cmd *c = &cmds[nc];
             int32_t b = a + 1;
             uint8_t *cb = chunk + (size_t)a * S_BYTES;
@@ -612,8 +625,6 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
                 c->ovl = novl;
                 memcpy(ovl + (size_t)novl++ * S_BYTES, cb, S_BYTES);
                 if (prev_clean && cur_clean) {
-                    /* Only the command before's last two sectors matter
-                     * (shifts are less than a sector). */
                     c->link = dw__overlap_link(prev_ctx, prev_ctx_n, cb, c->n);
                     c->linked = true;
                     if (c->link.kind == DW_LINK_NONE)
