@@ -76,7 +76,9 @@ struct dw_rip_opts {
     /* Threads the rip's sequential reads may use: 1 reads, checks, hashes
      * and writes on the caller's thread; 0 (automatic: when more than one
      * CPU is online) or 2 and more add a reader thread that reads ahead
-     * into a ring of at most 8 MiB for burst BIN/CUE and --format iso rips
+     * into a ring of at most 8 MiB for burst BIN/CUE and --format iso rips,
+     * and in secure and test-and-copy mode one that reads the next
+     * window's first pass while the window before is hashed and written
      * (same reads, retries, errors and outputs either way). */
     unsigned threads;
 };

@@ -44,8 +44,17 @@
  * here, so every checksum covers the final bytes without reading the .part
  * back, and a window that nothing flagged costs the drive no more reads
  * than a burst rip (one sector of overlap per command).
+ *
+ * With more than one thread (dw_rip_opts.threads), the next window's pass 1
+ * runs on a thread of its own while pass 3 of this one runs on the rip's
+ * thread: pass 3 does not use the drive, and the next window is opened
+ * only once pass 2 of this one is done, so the drive sees the commands of
+ * a one-thread rip in the same order.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,6 +64,7 @@
 #include "drive/mmc.h"
 #include "errors_int.h"
 #include "rip/accuracy.h"
+#include "rip/readahead.h"
 #include "rip/rip_int.h"
 #include "rip/secure.h"
 #include "util.h"
@@ -65,10 +75,10 @@
  * is sized to take about SECURE_WINDOW_SECONDS of reading at the speed the
  * last one was read at (the first is the smallest), so the map is settled
  * every few seconds whatever the drive's speed, within these bounds: the
- * largest, a minute of audio, keeps the far reads and test passes of a fast
+ * largest, 40 seconds of audio, keeps the far reads and test passes of a fast
  * drive few. */
 #define SECURE_WINDOW_MIN_SECTORS 300
-#define SECURE_WINDOW_SECTORS 4500
+#define SECURE_WINDOW_SECTORS 3000
 #define SECURE_WINDOW_SECONDS 3.0
 /* Distinct clean reads of a sector kept while re-reading. */
 #define CLEAN_READS_KEPT 4
@@ -87,6 +97,8 @@
 #define RUN_MAX_SECTORS 256
 
 #define S_BYTES ((size_t)DW_SECTOR_RAW_BYTES)
+/* Pass 3 hashes and writes a window in pieces of this many sectors. */
+#define COMMIT_SECTORS 448
 #define SAMPLE_BYTES 4
 #define SECTOR_SAMPLES (DW_SECTOR_RAW_BYTES / SAMPLE_BYTES)
 
@@ -162,17 +174,36 @@ enum dw_probe_state dw__accurate_stream_now(struct dw_drive *drive)
 /* ------------------------------------------------------------------ */
 /* Reading and the .part file                                           */
 
-static int c2_flagged_bytes(const uint8_t *c2)
+/* Whether the drive flagged any byte of a sector (its
+ * DW_C2_BYTES_PER_SECTOR bytes of C2 error pointers, MMC-6 READ CD error
+ * field 01b): a scan for a non-zero word, since the pointers are nearly
+ * always all clear (no bit count: libgcc's software popcount was a tenth of
+ * a clean secure rip's time). */
+static bool c2_flagged(const uint8_t *c2)
 {
-    int n = 0;
-    for (int i = 0; i < DW_C2_BYTES_PER_SECTOR; i++)
-        n += __builtin_popcount(c2[i]);
-    return n;
+    uint64_t any = 0;
+    size_t i = 0;
+    for (; i + 8 <= DW_C2_BYTES_PER_SECTOR; i += 8) {
+        uint64_t v;
+        memcpy(&v, c2 + i, 8);
+        any |= v;
+    }
+    for (; i < DW_C2_BYTES_PER_SECTOR; i++)
+        any |= c2[i];
+    return any != 0;
 }
 
+/* Whether bytes of p are all zero (digital silence), a word at a time. */
 static bool all_zero(const uint8_t *p, size_t bytes)
 {
-    for (size_t i = 0; i < bytes; i++)
+    size_t i = 0;
+    for (; i + 8 <= bytes; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if (v)
+            return false;
+    }
+    for (; i < bytes; i++)
         if (p[i])
             return false;
     return true;
@@ -183,19 +214,73 @@ static bool fatal_read(int rc)
     return dw__read_error_is_fatal(rc);
 }
 
-/* Read n sectors with C2 if the drive has it; *have_c2 turns false for
- * good when it has not (and c2 is then all clear). */
-static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
-                   bool *have_c2)
+struct win {
+    struct dw__rip *r;
+    const struct dw_track *t;
+    int32_t first, end;  /* the window's LBAs */
+    off_t base;          /* where first is in the .part */
+    int32_t before;      /* final sectors right before first in the .part
+                            that can anchor reads (at most ANCHOR_MAX_SECTORS) */
+    bool edge_before;    /* no audio of the session lies before first */
+    int32_t cmd_sectors; /* sectors a read command asks for: one drive command */
+    bool have_c2;
+    uint8_t *img;        /* the window's sectors as they stand, (end - first)
+                            sectors: pass 1 fills it, the later passes mend
+                            it, and it is hashed and written to the .part
+                            (at base) once settled, never read back */
+    uint8_t *img_mem;    /* img and one sector of scratch room before it */
+    uint8_t *why;        /* per sector: SUS_* bits, 0 when proven */
+    int32_t *owner;      /* per sector: the LBA its pass-1 command started at */
+    struct dw_secure_stats *stats;
+    struct dw_error_detail *err; /* r->err, or own_err while pass 1 runs on
+                                    the read-ahead thread */
+    /* Pass 1 on the read-ahead thread (secure_range): while the rip's
+     * thread hashes and writes the window before, this window's pass 1
+     * reads the drive, which nothing else uses then.  It does not log, call
+     * the progress callback or touch r's counters: c2_dropped, done_sectors
+     * and own_err wait for the rip's thread (pass1_join). */
+    bool on_worker;
+    bool c2_dropped;      /* the drive refused C2 errors in pass 1 */
+    int32_t done_sectors; /* what pass 1 wrote, for r->done_sectors */
+    atomic_bool stop;     /* the rip's thread gave up on this window */
+    struct dw_error_detail own_err;
+    /* The final sectors right before first (tail_n, at most
+     * ANCHOR_MAX_SECTORS): the window before's last ones, which may not be
+     * in the .part yet while pass 1 runs. */
+    uint8_t tail[ANCHOR_MAX_SECTORS * DW_SECTOR_RAW_BYTES];
+    int32_t tail_n;
+    /* What pass 1 found, for settle_pass1. */
+    struct cmd *cmds;
+    int nc;
+    uint8_t *ovl;
+    int pass1_rc;
+    double t0; /* when pass 1 started */
+    pthread_t thread;
+    bool threaded; /* thread runs pass 1 and is not joined yet */
+    struct dw_secure_stats own_stats;
+};
+
+static void note_no_c2(struct dw__rip *r)
 {
-    if (*have_c2) {
+    dw__rip_log(r, DW_LOG_INFO, "the drive reports no C2 errors: secure mode re-reads only "
+                                "sectors that fail to read or whose alignment is not proven");
+}
+
+/* Read n sectors with C2 if the drive has it; w->have_c2 turns false for
+ * good when it has not (and c2 is then all clear).  On the read-ahead
+ * thread the note about it waits for the rip's thread (w->c2_dropped). */
+static int read_c2(struct win *w, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2)
+{
+    struct dw__rip *r = w->r;
+    if (w->have_c2) {
         int rc = dw__rip_read_audio_c2(r, lba, n, buf, c2);
         if (rc != DW_EUNSUPPORTED)
             return rc;
-        *have_c2 = false;
-        dw__rip_log(r, DW_LOG_INFO, "the drive reports no C2 errors: secure mode re-reads "
-                                    "only sectors that fail to read or whose alignment is "
-                                    "not proven");
+        w->have_c2 = false;
+        if (w->on_worker)
+            w->c2_dropped = true;
+        else
+            note_no_c2(r);
     }
     memset(c2, 0, (size_t)n * DW_C2_BYTES_PER_SECTOR);
     return dw__rip_read_audio(r, lba, n, buf);
@@ -205,20 +290,21 @@ static int read_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint
  * chunk read fails, each sector on its own (*split: then the sectors came
  * from separate commands).  unread[i] says which sectors did not read
  * (they are zeros in buf, clear in c2).  Returns 0, or a fatal code (no
- * medium, no drive, no memory) with r->err set. */
-static int read_chunk_c2(struct dw__rip *r, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
-                         bool *have_c2, bool *unread, bool *split)
+ * medium, no drive, no memory) with w->err set. */
+static int read_chunk_c2(struct win *w, int32_t lba, int32_t n, uint8_t *buf, uint8_t *c2,
+                         bool *unread, bool *split)
 {
-    int rc = read_c2(r, lba, n, buf, c2, have_c2);
+    struct dw__rip *r = w->r;
+    int rc = read_c2(w, lba, n, buf, c2);
     if (fatal_read(rc))
-        return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+        return dw__set_error(w->err, rc, "%s", dw_drive_last_error(r->drive)->message);
     *split = rc != 0;
     for (int32_t i = 0; i < n; i++) {
         uint8_t *s = buf + (size_t)i * S_BYTES;
         uint8_t *p = c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR;
-        int one = rc ? read_c2(r, lba + i, 1, s, p, have_c2) : 0;
+        int one = rc ? read_c2(w, lba + i, 1, s, p) : 0;
         if (fatal_read(one))
-            return dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+            return dw__set_error(w->err, one, "%s", dw_drive_last_error(r->drive)->message);
         unread[i] = one != 0;
         if (unread[i]) {
             memset(s, 0, S_BYTES);
@@ -242,7 +328,8 @@ static int write_at(struct dw__rip *r, off_t offset, const uint8_t *buf, size_t 
     return 0;
 }
 
-static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
+static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes,
+                   struct dw_error_detail *err)
 {
     int fd = fileno(r->image.fp);
     for (size_t done = 0; done < bytes;) {
@@ -250,7 +337,7 @@ static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
-            return dw__set_error(r->err, DW_EIO, "cannot read back '%s': %s",
+            return dw__set_error(err, DW_EIO, "cannot read back '%s': %s",
                                  r->image.part_path, got < 0 ? strerror(errno) : "short");
         done += (size_t)got;
     }
@@ -260,42 +347,29 @@ static int read_at(struct dw__rip *r, off_t offset, uint8_t *buf, size_t bytes)
 /* ------------------------------------------------------------------ */
 /* A window                                                             */
 
-struct win {
-    struct dw__rip *r;
-    const struct dw_track *t;
-    int32_t first, end;  /* the window's LBAs */
-    off_t base;          /* where first is in the .part */
-    int32_t before;      /* final sectors right before first in the .part
-                            that can anchor reads (at most ANCHOR_MAX_SECTORS) */
-    bool edge_before;    /* no audio of the session lies before first */
-    int32_t cmd_sectors; /* sectors a read command asks for: one drive command */
-    bool have_c2;
-    uint8_t *img;        /* the window's sectors as they stand, (end - first)
-                            sectors: pass 1 fills it, the later passes mend
-                            it, and it is hashed and written to the .part
-                            (at base) once settled, never read back */
-    uint8_t *why;        /* per sector: SUS_* bits, 0 when proven */
-    int32_t *owner;      /* per sector: the LBA its pass-1 command started at */
-    struct dw_secure_stats *stats;
-};
-
 /* The window's sectors, and those `before` it, as they stand: a window's
  * own from w->img (the .part gets them once the window is settled), the
- * final ones before it from the .part. */
+ * final ones before it from w->tail when the window before left them
+ * there, else from the .part. */
 static int file_sectors(struct win *w, int32_t lba, int32_t n, uint8_t *buf)
 {
     if (lba < w->first) {
         int32_t k = w->first - lba < n ? w->first - lba : n;
-        int rc = read_at(w->r, w->base - (off_t)(w->first - lba) * (off_t)S_BYTES, buf,
-                         (size_t)k * S_BYTES);
-        if (rc)
-            return rc;
+        if (w->first - lba <= w->tail_n) {
+            memcpy(buf, w->tail + (size_t)(w->tail_n - (w->first - lba)) * S_BYTES,
+                   (size_t)k * S_BYTES);
+        } else {
+            int rc = read_at(w->r, w->base - (off_t)(w->first - lba) * (off_t)S_BYTES, buf,
+                             (size_t)k * S_BYTES, w->err);
+            if (rc)
+                return rc;
+        }
         lba += k;
         n -= k;
         buf += (size_t)k * S_BYTES;
     }
     if (n > 0 && lba + n > w->end)
-        return dw__set_error(w->r->err, DW_EINVAL, "secure mode: sector %d is outside its "
+        return dw__set_error(w->err, DW_EINVAL, "secure mode: sector %d is outside its "
                              "window %d-%d (a bug: please report it)", lba + n - 1, w->first,
                              w->end - 1);
     if (n > 0)
@@ -307,7 +381,7 @@ static int file_sectors(struct win *w, int32_t lba, int32_t n, uint8_t *buf)
 static int file_write(struct win *w, int32_t lba, int32_t n, const uint8_t *buf)
 {
     if (lba < w->first || lba + n > w->end)
-        return dw__set_error(w->r->err, DW_EINVAL, "secure mode: sectors %d-%d are outside "
+        return dw__set_error(w->err, DW_EINVAL, "secure mode: sectors %d-%d are outside "
                              "their window %d-%d (a bug: please report it)", lba, lba + n - 1,
                              w->first, w->end - 1);
     memcpy(w->img + (size_t)(lba - w->first) * S_BYTES, buf, (size_t)n * S_BYTES);
@@ -391,16 +465,16 @@ static int pass1_reread_run(struct win *w, int32_t lba, int32_t n, uint8_t *buf,
                       bool *missed, bool *split)
 {
     struct dw__rip *r = w->r;
-    int one = read_c2(r, lba, n, buf, c2, &w->have_c2);
+    int one = read_c2(w, lba, n, buf, c2);
     if (fatal_read(one))
-        return dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+        return dw__set_error(w->err, one, "%s", dw_drive_last_error(r->drive)->message);
     *split = one != 0;
     if (!one)
         return 0;
     for (int32_t i = 0; i < n; i++) { /* keep the single reads */
         uint8_t *sb = buf + (size_t)i * S_BYTES;
         uint8_t *sc = c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR;
-        if (read_c2(r, lba + i, 1, sb, sc, &w->have_c2)) {
+        if (read_c2(w, lba + i, 1, sb, sc)) {
             memset(sb, 0, S_BYTES);
             memset(sc, 0, DW_C2_BYTES_PER_SECTOR);
             missed[i] = true;
@@ -410,11 +484,11 @@ static int pass1_reread_run(struct win *w, int32_t lba, int32_t n, uint8_t *buf,
 }
 
 /* What command c of pass 1 wrote: its own sectors (after its overlap)
- * marked as its, their suspicion from C2 flags and read errors, and their
- * bytes into the window's image.  buf, c2 and missed are the chunk read at
- * start. */
-static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *buf,
-                     const uint8_t *c2, const bool *missed)
+ * marked as its, their suspicion from C2 flags and read errors (their
+ * bytes are in the window's image already: pass 1 reads into it).  c2 and
+ * missed are those of the chunk read at start. */
+static void cmd_write(struct win *w, const struct cmd *c, int32_t start, const uint8_t *c2,
+                      const bool *missed)
 {
     struct dw__rip *r = w->r;
     struct dw_secure_stats *st = w->stats;
@@ -424,18 +498,44 @@ static int cmd_write(struct win *w, const struct cmd *c, int32_t start, const ui
         if (missed[i]) {
             w->why[x] |= SUS_UNREAD;
             st->unreadable_pass1++;
-        } else if (c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
+        } else if (c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR)) {
             w->why[x] |= SUS_C2;
             st->c2_sectors++;
         }
     }
     int32_t own = c->start + c->n - c->own_first;
-    int rc = own > 0 ? file_write(w, c->own_first, own,
-                                  buf + (size_t)(c->own_first - start) * S_BYTES)
-                     : 0;
-    if (!rc)
+    if (w->on_worker)
+        w->done_sectors += own;
+    else
         r->done_sectors += own;
-    return rc;
+}
+
+/* Room for twice as many commands in *cmds (*cap of them now). */
+static int cmds_grow(struct win *w, struct cmd **cmds, int *cap)
+{
+    struct cmd *grown = realloc(*cmds, (size_t)*cap * 2 * sizeof(**cmds));
+    if (!grown)
+        return dw__set_error(w->err, DW_ENOMEM, "out of memory");
+    memset(grown + *cap, 0, (size_t)*cap * sizeof(**cmds));
+    *cmds = grown;
+    *cap *= 2;
+    return 0;
+}
+
+/* The last one or two sectors of pass 1's command pc as it read them, into
+ * ctx, before the next chunk, which starts at its last sector (start,
+ * chunk in the window's image), is read over them: the one before from
+ * the image, or from ovl when pc's copy of it went there.  Returns how
+ * many (the overlap check needs no more: shifts are under a sector). */
+static int32_t prev_context(const struct cmd *pc, const uint8_t *ovl, const uint8_t *chunk,
+                            int32_t start, uint8_t *ctx)
+{
+    int32_t n = pc->n < 2 ? pc->n : 2;
+    if (n == 2)
+        memcpy(ctx, start - 1 >= pc->own_first ? chunk - S_BYTES : ovl + (size_t)pc->ovl * S_BYTES,
+               S_BYTES);
+    memcpy(ctx + (size_t)(n - 1) * S_BYTES, chunk, S_BYTES);
+    return n;
 }
 
 /* Pass 1 over the window: chunks of cmd_sectors, each starting one sector
@@ -454,22 +554,26 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
     int ovl_cap = (int)((w->end - w->first) / (T - 1)) + 3;
     struct cmd *cmds = calloc((size_t)cap, sizeof(*cmds));
     uint8_t *ovl = malloc((size_t)ovl_cap * S_BYTES);
-    uint8_t *buf[2] = {malloc((size_t)T * S_BYTES), malloc((size_t)T * S_BYTES)};
+    /* The command before's last two sectors as it read them, for the
+     * overlap check (the later of them is overwritten in the window's image
+     * by the next read, and put back after it). */
+    uint8_t prev_ctx[2 * DW_SECTOR_RAW_BYTES];
+    int32_t prev_ctx_n = 0;
     uint8_t *c2[2] = {malloc((size_t)T * DW_C2_BYTES_PER_SECTOR),
                       malloc((size_t)T * DW_C2_BYTES_PER_SECTOR)};
     bool *missed[2] = {calloc((size_t)T, sizeof(bool)), calloc((size_t)T, sizeof(bool))};
-    if (!cmds || !ovl || !buf[0] || !buf[1] || !c2[0] || !c2[1] || !missed[0] || !missed[1]) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    if (!cmds || !ovl || !c2[0] || !c2[1] || !missed[0] || !missed[1]) {
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     /* The final sectors before the window act as the command before the
      * first one: up to two of them, clean. */
     int p = 0;
-    int32_t prev_at = 0, prev_n = 0; /* the last command in buf[p ^ 1] */
+    int32_t prev_at = 0, prev_n = 0; /* the last command, in chunk p ^ 1 */
     bool prev_split = false;
     if (w->before) {
-        prev_n = w->before < 2 ? w->before : 2;
-        if ((rc = file_sectors(w, w->first - prev_n, prev_n, buf[1])))
+        prev_n = prev_ctx_n = w->before < 2 ? w->before : 2;
+        if ((rc = file_sectors(w, w->first - prev_n, prev_n, prev_ctx)))
             goto out;
         memset(c2[1], 0, (size_t)prev_n * DW_C2_BYTES_PER_SECTOR);
         memset(missed[1], 0, (size_t)prev_n * sizeof(bool));
@@ -478,24 +582,22 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
     for (;;) {
         int32_t n = w->end - start < T ? w->end - start : T;
         bool overlapping = nc > 0 || w->before, split;
-        if ((rc = read_chunk_c2(r, start, n, buf[p], c2[p], &w->have_c2, missed[p], &split)))
+        /* Read straight into the window's image (the sector before first,
+         * where the first command starts when it overlaps the final
+         * sectors before the window, is scratch room in front of it). */
+        uint8_t *chunk = w->img + (ptrdiff_t)(start - w->first) * (ptrdiff_t)S_BYTES;
+        if (nc > 0)
+            prev_ctx_n = prev_context(&cmds[nc - 1], ovl, chunk, start, prev_ctx);
+        if ((rc = read_chunk_c2(w, start, n, chunk, c2[p], missed[p], &split)))
             goto out;
         if (overlapping)
             st->overlap_sectors++;
         for (int32_t a = 0; a < n;) {
-            if (nc == cap) {
-                struct cmd *grown = realloc(cmds, (size_t)cap * 2 * sizeof(*cmds));
-                if (!grown) {
-                    rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
-                    goto out;
-                }
-                memset(grown + cap, 0, (size_t)cap * sizeof(*cmds));
-                cmds = grown;
-                cap *= 2;
-            }
+            if (nc == cap && (rc = cmds_grow(w, &cmds, &cap)))
+                goto out;
             struct cmd *c = &cmds[nc];
             int32_t b = a + 1;
-            uint8_t *cb = buf[p] + (size_t)a * S_BYTES;
+            uint8_t *cb = chunk + (size_t)a * S_BYTES;
             uint8_t *cc = c2[p] + (size_t)a * DW_C2_BYTES_PER_SECTOR;
             c->ovl = -1;
             if (missed[p][a]) {
@@ -512,30 +614,36 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
             c->own_first = a == 0 && overlapping ? start + 1 : start + a;
             for (int32_t i = a; i < b; i++)
                 c->dirty |= missed[p][i] ||
-                            c2_flagged_bytes(c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+                            c2_flagged(c2[p] + (size_t)i * DW_C2_BYTES_PER_SECTOR);
             c->silent = !c->dirty && all_zero(cb, (size_t)c->n * S_BYTES);
             if (a == 0 && overlapping) {
                 int q = p ^ 1;
                 int32_t last = prev_at + prev_n - 1;
                 bool prev_clean = !prev_split && !missed[q][last] &&
-                                  !c2_flagged_bytes(c2[q] + (size_t)last * DW_C2_BYTES_PER_SECTOR);
-                bool cur_clean = !c->split && !missed[p][0] && !c2_flagged_bytes(c2[p]);
+                                  !c2_flagged(c2[q] + (size_t)last * DW_C2_BYTES_PER_SECTOR);
+                bool cur_clean = !c->split && !missed[p][0] && !c2_flagged(c2[p]);
                 c->ovl = novl;
                 memcpy(ovl + (size_t)novl++ * S_BYTES, cb, S_BYTES);
                 if (prev_clean && cur_clean) {
-                    c->link = dw__overlap_link(buf[q] + (size_t)prev_at * S_BYTES, prev_n, cb,
-                                               c->n);
+                    c->link = dw__overlap_link(prev_ctx, prev_ctx_n, cb, c->n);
                     c->linked = true;
                     if (c->link.kind == DW_LINK_NONE)
                         st->jitter_unmatched_overlaps++;
                 }
             }
-            if ((rc = cmd_write(w, c, start, buf[p], c2[p], missed[p])))
-                goto out;
+            cmd_write(w, c, start, c2[p], missed[p]);
             nc++;
             a = b;
         }
-        if ((rc = dw__rip_progress(r, w->t->number, false)))
+        /* The overlap sector's bytes are the command before's: its copy
+         * goes back (the new one is in ovl). */
+        if (overlapping && start >= w->first)
+            memcpy(chunk, prev_ctx + (size_t)(prev_ctx_n - 1) * S_BYTES, S_BYTES);
+        if (w->on_worker && atomic_load(&w->stop)) {
+            rc = DW_EABORTED; /* the rip's thread stopped: it says why */
+            goto out;
+        }
+        if (!w->on_worker && (rc = dw__rip_progress(r, w->t->number, false)))
             goto out;
         if (start + n >= w->end)
             break;
@@ -547,7 +655,6 @@ static int pass1(struct win *w, struct cmd **cmds_out, int *count_out, uint8_t *
     }
 out:
     for (int k = 0; k < 2; k++) {
-        free(buf[k]);
         free(c2[k]);
         free(missed[k]);
     }
@@ -701,22 +808,22 @@ static int second_opinion(struct win *w, const struct cmd *c, int a, int b, stru
     uint8_t ctx[2 * DW_SECTOR_RAW_BYTES], far[DW_SECTOR_RAW_BYTES];
     int rc = 0;
     if (!buf || !c2) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     (void)dw_drive_read_raw(r->drive, far_lba(r, lo, hi), 1, far);
     for (int32_t s = lo + h / 2; s < hi; s += h) {
         int32_t n = hi - s < h ? hi - s : h;
-        int one = read_c2(r, s, n, buf, c2, &w->have_c2);
+        int one = read_c2(w, s, n, buf, c2);
         w->stats->jitter_vote_sectors += n;
         if (fatal_read(one)) {
-            rc = dw__set_error(r->err, one, "%s", dw_drive_last_error(r->drive)->message);
+            rc = dw__set_error(w->err, one, "%s", dw_drive_last_error(r->drive)->message);
             goto out;
         }
         for (int32_t x = s; !one && x < s + n; x++) {
             int32_t i = x - s, k = a;
             if (w->why[x - w->first] & (SUS_UNREAD | SUS_C2) ||
-                c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
+                c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR))
                 continue;
             while (k <= b && c[k].start != w->owner[x - w->first])
                 k++;
@@ -729,7 +836,7 @@ static int second_opinion(struct win *w, const struct cmd *c, int a, int b, stru
             if (l.kind != DW_LINK_SAME && l.kind != DW_LINK_SHIFT)
                 continue; /* silence, or no match: the next sector */
             if (vote(vs, c[k].value + l.shift_samples, 1)) {
-                rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+                rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
                 goto out;
             }
             break;
@@ -753,7 +860,7 @@ static int settle_pass1(struct win *w, struct cmd *c, int nc, const uint8_t *ovl
     int rc = 0, chain = 0;
     bool anchored = false;
     if (!bi || !bn) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     for (int i = 0; i < nc; i++) {
@@ -785,7 +892,7 @@ static int settle_pass1(struct win *w, struct cmd *c, int nc, const uint8_t *ovl
         if (!rc && a == 0 && anchored)
             rc = vote(&vs, 0, ANCHOR_VOTES);
         if (rc) {
-            rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+            rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
             goto out;
         }
         int32_t ref = 0;
@@ -871,7 +978,7 @@ static int test_pass(struct win *w)
     bool *missed = malloc((size_t)T * sizeof(bool)), split;
     int rc = 0;
     if (!buf || !copy || !c2 || !missed) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     (void)dw_drive_read_raw(r->drive, far_lba(r, w->first, w->end), 1, far);
@@ -895,7 +1002,7 @@ static int test_pass(struct win *w)
         }
         if (s + n > w->end)
             n = w->end - s;
-        if ((rc = read_chunk_c2(r, s, n, buf, c2, &w->have_c2, missed, &split)) ||
+        if ((rc = read_chunk_c2(w, s, n, buf, c2, missed, &split)) ||
             (rc = file_sectors(w, s, n, copy)))
             goto out;
         bool differs_any = false;
@@ -905,7 +1012,7 @@ static int test_pass(struct win *w)
             bool one = missed[i];
             st->test_crc32 = (uint32_t)crc32(st->test_crc32, b, (uInt)S_BYTES);
             bool differs = !one && memcmp(b, copy + (size_t)i * S_BYTES, S_BYTES) != 0;
-            bool flagged = !one && c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            bool flagged = !one && c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
             if (differs && !flagged) {
                 st->test_differing++;
                 differs_any = true;
@@ -914,7 +1021,7 @@ static int test_pass(struct win *w)
                 w->why[x] |= SUS_TEST;
         }
         /* A test read off the copy by a shift: jitter, for the record. */
-        if (differs_any && !split && !missed[0] && !c2_flagged_bytes(c2) && known_good(w, s)) {
+        if (differs_any && !split && !missed[0] && !c2_flagged(c2) && known_good(w, s)) {
             struct dw__link l = dw__overlap_link(copy, 1, buf, n);
             if (l.kind == DW_LINK_SHIFT)
                 note_shift(st, l.shift_samples);
@@ -996,7 +1103,7 @@ static int run_alignment(struct win *w, const struct run *u, int32_t lead, bool 
     if (u->lead_avail && lead > 0) {
         bool clean = true;
         for (int32_t i = 0; i < lead; i++)
-            clean &= !c2_flagged_bytes(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
+            clean &= !c2_flagged(c2 + (size_t)i * DW_C2_BYTES_PER_SECTOR);
         int32_t x = u->lba - 1, ctx = u->lead_avail >= 2 ? 2 : 1;
         if (clean) {
             if ((rc = file_sectors(w, x - ctx + 1, ctx, file)))
@@ -1013,7 +1120,7 @@ static int run_alignment(struct win *w, const struct run *u, int32_t lead, bool 
             }
         }
     }
-    if (post && !c2_flagged_bytes(c2 + (size_t)(lead + u->n) * DW_C2_BYTES_PER_SECTOR)) {
+    if (post && !c2_flagged(c2 + (size_t)(lead + u->n) * DW_C2_BYTES_PER_SECTOR)) {
         int32_t x = u->lba + u->n, ctx = known_good(w, x + 1) ? 2 : 1;
         if ((rc = file_sectors(w, x, ctx, file)))
             return rc;
@@ -1091,15 +1198,15 @@ static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint
     } else if (next_known && x + 1 < r->session_end) {
         fc = 2;
     }
-    int rc = read_c2(r, fs, fc, two, c2, &w->have_c2);
+    int rc = read_c2(w, fs, fc, two, c2);
     if (rc && !fatal_read(rc) && fc > 1) {
         fs = x;
         fc = 1;
-        rc = read_c2(r, fs, fc, two, c2, &w->have_c2);
+        rc = read_c2(w, fs, fc, two, c2);
     }
     w->stats->reads++;
     if (fatal_read(rc))
-        return dw__set_error(r->err, rc, "%s", dw_drive_last_error(r->drive)->message);
+        return dw__set_error(w->err, rc, "%s", dw_drive_last_error(r->drive)->message);
     if (rc) {
         const struct dw_error_detail *e = dw_drive_last_error(r->drive);
         if (u->unread[i] && e->sense_key >= 0)
@@ -1110,10 +1217,10 @@ static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint
     int32_t at = x - fs;
     const uint8_t *s = two + (size_t)at * S_BYTES;
     enum align a = ALIGN_NONE;
-    if (fs == x - 1 && before && !c2_flagged_bytes(c2)) {
+    if (fs == x - 1 && before && !c2_flagged(c2)) {
         struct dw__link l = dw__overlap_link(before, 1, two, 2);
         a = fold(a, &l, w->stats);
-    } else if (fc == 2 && fs == x && !c2_flagged_bytes(c2 + DW_C2_BYTES_PER_SECTOR)) {
+    } else if (fc == 2 && fs == x && !c2_flagged(c2 + DW_C2_BYTES_PER_SECTOR)) {
         const uint8_t *after = known_bytes(w, u, out, x + 1, tmp);
         if (after) {
             struct dw__link l = dw__overlap_link(two, 2, after, 1);
@@ -1121,11 +1228,11 @@ static int reread_one(struct win *w, struct run *u, int32_t i, int attempt, uint
         }
     }
     if (a == ALIGN_OFF) {
-        u->blocked[i] |= !c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR);
+        u->blocked[i] |= !c2_flagged(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR);
         return 0;
     }
     memcpy(out + (size_t)i * S_BYTES, s, S_BYTES);
-    if (!c2_flagged_bytes(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR))
+    if (!c2_flagged(c2 + (size_t)at * DW_C2_BYTES_PER_SECTOR))
         consider(w, u, i, s, fs, a, out);
     return 0;
 }
@@ -1140,7 +1247,7 @@ static int reread_run(struct win *w, struct run *u, uint8_t *out)
     uint8_t far[DW_SECTOR_RAW_BYTES];
     int rc = 0;
     if (!raw || !c2) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     for (int32_t i = 0; i < n; i++) {
@@ -1170,12 +1277,11 @@ static int reread_run(struct win *w, struct run *u, uint8_t *out)
          * attempt reads the run's first sector alone and the rest from
          * the next LBA on, so that the rest starts elsewhere. */
         bool halves = !u->lead_avail && lba - 1 < r->session_first && a % 2 && n > 1;
-        int rrc = read_c2(r, start, halves ? 1 : cnt, raw, c2, &w->have_c2);
+        int rrc = read_c2(w, start, halves ? 1 : cnt, raw, c2);
         if (halves && !rrc)
-            rrc = read_c2(r, lba + 1, cnt - 1, raw + S_BYTES, c2 + DW_C2_BYTES_PER_SECTOR,
-                          &w->have_c2);
+            rrc = read_c2(w, lba + 1, cnt - 1, raw + S_BYTES, c2 + DW_C2_BYTES_PER_SECTOR);
         if (fatal_read(rrc)) {
-            rc = dw__set_error(r->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
+            rc = dw__set_error(w->err, rrc, "%s", dw_drive_last_error(r->drive)->message);
             goto out;
         }
         if (rrc) { /* the run failed: each sector on its own */
@@ -1192,7 +1298,7 @@ static int reread_run(struct win *w, struct run *u, uint8_t *out)
             if (u->confirmed[i])
                 continue;
             const uint8_t *s = raw + (size_t)(lead + i) * S_BYTES;
-            bool clean = !c2_flagged_bytes(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR);
+            bool clean = !c2_flagged(c2 + (size_t)(lead + i) * DW_C2_BYTES_PER_SECTOR);
             u->unread[i] = 0;
             if (al == ALIGN_OFF) { /* shifted: not used */
                 u->blocked[i] |= clean;
@@ -1234,7 +1340,7 @@ static int pass2(struct win *w, int suspects)
     u.unread = calloc((size_t)max_run, sizeof(int32_t));
     int rc = 0;
     if (!out || !u.clean || !u.meta || !u.kept || !u.confirmed || !u.blocked || !u.unread) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
+        rc = dw__set_error(w->err, DW_ENOMEM, "out of memory");
         goto out;
     }
     for (int32_t lba = w->first; suspects && lba < w->end;) {
@@ -1313,55 +1419,141 @@ out:
 /* ------------------------------------------------------------------ */
 /* The window                                                           */
 
-static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t first,
-                         int32_t end, struct dw__hashset *hs, struct dw_secure_stats *stats)
+/* A window [first, end) of track t, its map and image allocated, where it
+ * goes in the .part and what anchors it worked out.  prev: the window
+ * right before it in the same range, settled (its last sectors are final;
+ * it may still be being hashed and written), or NULL for the first window
+ * of a range, which comes after what the .part holds.  *out is freed with
+ * win_free, also on error. */
+static int win_open(struct dw__rip *r, const struct dw_track *t, int32_t first, int32_t end,
+                    const struct win *prev, struct win **out)
 {
-    struct win w = {.r = r, .t = t, .first = first, .end = end, .stats = stats,
-                    .have_c2 = r->secure_have_c2};
-    int32_t transfer = dw_drive_max_transfer_sectors(r->drive);
-    struct cmd *cmds = NULL;
-    uint8_t *ovl = NULL;
-    int nc = 0, rc = 0;
-    uint32_t test_crc32 = stats->test_crc32; /* runs on from the window before */
-    memset(stats, 0, sizeof(*stats));
-    stats->test_crc32 = test_crc32;
+    struct win *w = calloc(1, sizeof(*w));
+    *out = w;
+    if (!w)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    w->r = r;
+    w->t = t;
+    w->first = first;
+    w->end = end;
+    w->stats = &w->own_stats;
+    w->err = r->err;
+    w->have_c2 = prev ? prev->have_c2 : r->secure_have_c2;
+    atomic_init(&w->stop, false);
     /* One read command must be one drive command: with a read offset that
      * is not whole sectors the offset layer reads one sector more. */
-    w.cmd_sectors = transfer - (dw__rip_offset_samples(r) % DW_SAMPLES_PER_SECTOR ? 1 : 0);
-    if (w.cmd_sectors < 2)
-        w.cmd_sectors = 2;
-    w.why = calloc((size_t)(end - first), 1);
-    w.owner = calloc((size_t)(end - first), sizeof(int32_t));
-    w.img = malloc((size_t)(end - first) * S_BYTES);
-    if (!w.why || !w.owner || !w.img) {
-        rc = dw__set_error(r->err, DW_ENOMEM, "out of memory");
-        goto out;
+    w->cmd_sectors = dw_drive_max_transfer_sectors(r->drive) -
+                     (dw__rip_offset_samples(r) % DW_SAMPLES_PER_SECTOR ? 1 : 0);
+    if (w->cmd_sectors < 2)
+        w->cmd_sectors = 2;
+    w->why = calloc((size_t)(end - first), 1);
+    w->owner = calloc((size_t)(end - first), sizeof(int32_t));
+    w->img_mem = malloc((size_t)(end - first + 1) * S_BYTES);
+    w->img = w->img_mem ? w->img_mem + S_BYTES : NULL;
+    if (!w->why || !w->owner || !w->img)
+        return dw__set_error(r->err, DW_ENOMEM, "out of memory");
+    if (prev) {
+        int32_t prev_n = prev->end - prev->first;
+        w->base = prev->base + (off_t)prev_n * (off_t)S_BYTES;
+        w->tail_n = prev_n < ANCHOR_MAX_SECTORS ? prev_n : ANCHOR_MAX_SECTORS;
+        memcpy(w->tail, prev->img + (size_t)(prev_n - w->tail_n) * S_BYTES,
+               (size_t)w->tail_n * S_BYTES);
+    } else {
+        if (fflush(r->image.fp) != 0)
+            return dw__outfile_check(&r->image, r->err);
+        w->base = ftello(r->image.fp);
     }
-    if (fflush(r->image.fp) != 0) {
-        rc = dw__outfile_check(&r->image, r->err);
-        goto out;
-    }
-    w.base = ftello(r->image.fp);
-    while (w.before < ANCHOR_MAX_SECTORS && w.base >= (off_t)(w.before + 1) * (off_t)S_BYTES &&
-           session_audio(r, t, first - w.before - 1) && !listed_bad(r, first - w.before - 1))
-        w.before++;
-    w.edge_before = !session_audio(r, t, first - 1);
+    while (w->before < ANCHOR_MAX_SECTORS &&
+           w->base >= (off_t)(w->before + 1) * (off_t)S_BYTES &&
+           session_audio(r, t, first - w->before - 1) && !listed_bad(r, first - w->before - 1))
+        w->before++;
+    w->edge_before = !session_audio(r, t, first - 1);
+    return 0;
+}
 
-    /* Pass 1, then what its overlaps say. */
-    if ((rc = pass1(&w, &cmds, &nc, &ovl)))
-        goto out;
-    if ((rc = settle_pass1(&w, cmds, nc, ovl)))
-        goto out;
+static void *pass1_main(void *arg)
+{
+    struct win *w = arg;
+    w->pass1_rc = pass1(w, &w->cmds, &w->nc, &w->ovl);
+    return NULL;
+}
+
+/* Start w's pass 1 on the read-ahead thread; false when no thread could
+ * be started (pass 1 then runs on the rip's thread, pass1_run). */
+static bool pass1_ahead(struct win *w)
+{
+    w->t0 = dw__now_seconds();
+    w->on_worker = true;
+    w->err = &w->own_err;
+    if (pthread_create(&w->thread, NULL, pass1_main, w) == 0) {
+        w->threaded = true;
+        return true;
+    }
+    w->on_worker = false;
+    w->err = w->r->err;
+    return false;
+}
+
+/* w's pass 1 done: waited for on the read-ahead thread when it ran there
+ * (then what it left for the rip's thread: its error, the C2 note, the
+ * sectors done, the progress callback), else run here. */
+static int pass1_run(struct win *w)
+{
+    struct dw__rip *r = w->r;
+    if (!w->threaded) {
+        w->t0 = dw__now_seconds();
+        return pass1(w, &w->cmds, &w->nc, &w->ovl);
+    }
+    pthread_join(w->thread, NULL);
+    w->threaded = false;
+    w->on_worker = false;
+    w->err = r->err;
+    r->done_sectors += w->done_sectors;
+    if (w->c2_dropped)
+        note_no_c2(r);
+    if (w->pass1_rc) {
+        *r->err = w->own_err;
+        return w->pass1_rc;
+    }
+    return dw__rip_progress(r, w->t->number, false);
+}
+
+static void win_free(struct win *w)
+{
+    if (!w)
+        return;
+    if (w->threaded) { /* given up on: pass 1 stops after the command it is in */
+        atomic_store(&w->stop, true);
+        pthread_join(w->thread, NULL);
+    }
+    free(w->why);
+    free(w->owner);
+    free(w->img_mem);
+    free(w->cmds);
+    free(w->ovl);
+    free(w);
+}
+
+/* After pass 1: its overlaps, the test pass, pass 2.  Everything that
+ * reads the drive for w is done when it returns. */
+static int win_settle(struct win *w)
+{
+    struct dw__rip *r = w->r;
+    const struct dw_track *t = w->t;
+    struct dw_secure_stats *stats = w->stats;
+    int rc;
+    if ((rc = settle_pass1(w, w->cmds, w->nc, w->ovl)))
+        return rc;
 
     /* Test-and-copy: read the window again and compare. */
-    if (r->test_pass && (rc = test_pass(&w)))
-        goto out;
+    if (r->test_pass && (rc = test_pass(w)))
+        return rc;
 
     /* Pass 2: only the suspicious sectors. */
     int suspects = 0, jitter = 0;
-    for (int32_t i = 0; i < end - first; i++) {
-        suspects += w.why[i] != 0;
-        jitter += (w.why[i] & SUS_JITTER) != 0;
+    for (int32_t i = 0; i < w->end - w->first; i++) {
+        suspects += w->why[i] != 0;
+        jitter += (w->why[i] & SUS_JITTER) != 0;
     }
     if (suspects && jitter)
         dw__rip_log(r, DW_LOG_INFO,
@@ -1373,33 +1565,39 @@ static int secure_window(struct dw__rip *r, const struct dw_track *t, int32_t fi
                     "track %02d: %d suspicious sectors (%d C2-flagged, %d unreadable): "
                     "re-reading them",
                     t->number, suspects, stats->c2_sectors, stats->unreadable_pass1);
-    if ((rc = pass2(&w, suspects)))
-        goto out;
+    return pass2(w, suspects);
+}
 
-    /* Pass 3: checksums over the final bytes, straight from the window's
-     * image (what goes to the .part next, byte for byte), then the window
-     * into the .part in one write. */
-    size_t win_bytes = (size_t)(end - first) * S_BYTES;
-    dw__hashset_update(hs, w.img, win_bytes);
-    dw__rip_feed_audio(r, first, w.img, end - first);
-    if ((rc = write_at(r, w.base, w.img, win_bytes)))
-        goto out;
+/* Pass 3: checksums over the final bytes, straight from the window's image
+ * (what goes to the .part, byte for byte), and the window into the .part,
+ * COMMIT_SECTORS (about 1 MiB) at a time, each piece hashed, fed to the
+ * AccurateRip/EAC/CTDB sums and written while it is still in the CPU's
+ * cache.  No drive reads: the next window's pass 1 may run meanwhile. */
+static int win_commit(struct win *w, struct dw__hashset *hs)
+{
+    struct dw__rip *r = w->r;
+    size_t win_bytes = (size_t)(w->end - w->first) * S_BYTES;
+    int rc = 0;
+    for (int32_t a = w->first; a < w->end && !rc;) {
+        int32_t n = w->end - a < COMMIT_SECTORS ? w->end - a : COMMIT_SECTORS;
+        const uint8_t *p = w->img + (size_t)(a - w->first) * S_BYTES;
+        dw__hashset_update(hs, p, (size_t)n * S_BYTES);
+        dw__rip_feed_audio(r, a, p, n);
+        rc = write_at(r, w->base + (off_t)(a - w->first) * (off_t)S_BYTES, p,
+                      (size_t)n * S_BYTES);
+        a += n;
+    }
+    if (rc)
+        return rc;
     /* After the window (a resumed rip may have more of the file behind
      * it): the descriptor moved there, and the stream (flushed before the
-     * window, untouched since) told to forget the offset it cached.  Not
-     * fseeko: glibc would read the block it lands in back from the file. */
-    if (lseek(fileno(r->image.fp), w.base + (off_t)win_bytes, SEEK_SET) < 0 ||
+     * first window, untouched since) told to forget the offset it cached.
+     * Not fseeko: glibc would read the block it lands in back from the
+     * file. */
+    if (lseek(fileno(r->image.fp), w->base + (off_t)win_bytes, SEEK_SET) < 0 ||
         fflush(r->image.fp) != 0)
-        rc = dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
-out:
-    r->secure_have_c2 = w.have_c2;
-    stats->have_c2 = w.have_c2;
-    free(w.why);
-    free(w.owner);
-    free(w.img);
-    free(cmds);
-    free(ovl);
-    return rc;
+        return dw__set_error(r->err, DW_EIO, "cannot seek in '%s'", r->image.part_path);
+    return 0;
 }
 
 void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_stats *part)
@@ -1425,32 +1623,65 @@ void dw__secure_stats_add(struct dw_secure_stats *sum, const struct dw_secure_st
     sum->jitter_unconfirmed_sectors += part->jitter_unconfirmed_sectors;
 }
 
+/* The end of the window that starts at a in [a, end). */
+static int32_t window_end(const struct dw__rip *r, int32_t a, int32_t end)
+{
+    int32_t size = r->secure_window_sectors ? r->secure_window_sectors
+                                            : SECURE_WINDOW_MIN_SECTORS;
+    return end - a > size ? a + size : end;
+}
+
 int dw__rip_secure_range(struct dw__rip *r, const struct dw_track *t, int32_t first,
                          int32_t end, struct dw__hashset *hs, struct dw_secure_stats *stats)
 {
     uint32_t test_crc32 = stats->test_crc32; /* runs on over the calls of a track */
+    bool ahead = dw__readahead_wanted(r->opts->threads);
+    struct win *w = NULL, *next = NULL;
     int rc = 0;
     memset(stats, 0, sizeof(*stats));
     stats->test_crc32 = test_crc32;
-    for (int32_t a = first; a < end && !rc;) {
-        int32_t size = r->secure_window_sectors ? r->secure_window_sectors
-                                                : SECURE_WINDOW_MIN_SECTORS;
-        int32_t b = end - a > size ? a + size : end;
-        struct dw_secure_stats w = {.test_crc32 = stats->test_crc32};
-        double t0 = dw__now_seconds();
-        rc = secure_window(r, t, a, b, hs, &w);
-        dw__secure_stats_add(stats, &w);
-        if (!rc)
-            rc = dw__rip_mark_final(r, b, true); /* settled: saved now */
-        /* The next window: what this speed reads in SECURE_WINDOW_SECONDS. */
-        double secs = dw__now_seconds() - t0;
-        double next = secs > 0 ? (double)(b - a) / secs * SECURE_WINDOW_SECONDS
+    if ((rc = win_open(r, t, first, window_end(r, first, end), NULL, &w)) ||
+        (rc = pass1_run(w)))
+        goto out;
+    for (;;) {
+        w->stats->test_crc32 = stats->test_crc32;
+        rc = win_settle(w);
+        r->secure_have_c2 = w->stats->have_c2 = w->have_c2;
+        if (rc)
+            break;
+        /* The next window: what this speed reads in SECURE_WINDOW_SECONDS.
+         * With more than one thread its pass 1 reads the drive while this
+         * one is hashed and written (which reads nothing). */
+        double secs = dw__now_seconds() - w->t0;
+        double size = secs > 0 ? (double)(w->end - w->first) / secs * SECURE_WINDOW_SECONDS
                                : SECURE_WINDOW_SECTORS;
-        r->secure_window_sectors = next < SECURE_WINDOW_MIN_SECTORS ? SECURE_WINDOW_MIN_SECTORS
-                                   : next > SECURE_WINDOW_SECTORS ? SECURE_WINDOW_SECTORS
-                                                                  : (int32_t)next;
-        a = b;
+        r->secure_window_sectors = size < SECURE_WINDOW_MIN_SECTORS ? SECURE_WINDOW_MIN_SECTORS
+                                   : size > SECURE_WINDOW_SECTORS ? SECURE_WINDOW_SECTORS
+                                                                  : (int32_t)size;
+        if (w->end < end) {
+            if ((rc = win_open(r, t, w->end, window_end(r, w->end, end), w, &next)))
+                break;
+            if (ahead)
+                (void)pass1_ahead(next);
+        }
+        rc = win_commit(w, hs);
+        dw__secure_stats_add(stats, w->stats);
+        if (!rc)
+            /* Settled: final.  The map (and the fdatasync of the .part it
+             * needs) at most once a second, as in burst mode; a rip that
+             * fails or is stopped saves it at once (rip_note_resumable). */
+            rc = dw__rip_mark_final(r, w->end, false);
+        win_free(w);
+        w = next;
+        next = NULL;
+        if (rc || !w || (rc = pass1_run(w)))
+            break;
     }
+    if (rc && w)
+        dw__secure_stats_add(stats, w->stats);
+out:
+    win_free(w);
+    win_free(next);
     if (stats->jitter_shifted_commands || stats->jitter_unmatched_overlaps ||
         stats->jitter_reread_sectors)
         dw__rip_log(r, DW_LOG_INFO,
