@@ -49,42 +49,31 @@ still_blank() {
 }
 
 # ---- an ISO past one layer on a DVD+R DL ------------------------------------------------
-case ",${DW_SANITIZE:-}," in
-*,thread,*)
-  # ThreadSanitizer makes libburn's 4.7 GB of writes (and the emulator's
-  # work for each) take longer than the test's 600 s; the refusals below,
-  # the DL profiles and the other DVD burns still run under it.
-  dw_left_out "the DVD+R DL burn" \
-    "the 4.7 GB DVD+R DL burn takes longer than the test's time limit under ThreadSanitizer: its checks are left out"
-  ;;
-*)
-  state=$work/dvdprdl.state
-  EMU_CONFIG="blank=dvdprdl state=$state"
-  expect_exit 0 "dvd+r dl: burn an ISO of 2295200 sectors (past one layer)" -- \
-    emu "$DW" burn "$work/dl.iso" --drive "$EMU_DEVICE" --no-verify
-  expect_stdout "(DVD+R/DL, " "dvd+r dl: written to the DVD+R DL"
-  EMU_CONFIG="state=$state"
-  emu "$DW" info "$EMU_DEVICE" >"$work/info.txt" 2>&1
-  grep -q "^medium: *DVD+R DL, closed" "$work/info.txt" && grep -q "^capacity: 2295200 sectors" "$work/info.txt" &&
-    ok "dvd+r dl: info shows a closed DVD+R DL of the ISO's 2295200 sectors" ||
-    bad "dvd+r dl: info: $(grep -e '^medium' -e '^capacity' "$work/info.txt" | tr '\n' ' ')"
-  same_file <(sectors_of 2295104 1) "$work/m1" \
-    "dvd+r dl: the marker past the first layer (sector 2295104) reads back"
-  same_file <(sectors_of 2295199 1) "$work/m2" \
-    "dvd+r dl: the last sector reads back"
-  same_file <(sectors_of 0 200) <(head -c $((200 * 2048)) "$work/dl.iso") \
-    "dvd+r dl: the ISO's first 200 sectors read back"
-  if have xorriso >/dev/null; then
-    emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/x.txt" 2>&1
-    grep -q "^Media current: DVD+R/DL" "$work/x.txt" && grep -q "2295200 data blocks" "$work/x.txt" &&
-      ok "dvd+r dl: xorriso -toc sees a DVD+R/DL of 2295200 data blocks" ||
-      bad "dvd+r dl: xorriso: $(grep -e '^Media' "$work/x.txt" | tr '\n' ' ')"
-  fi
-  used=$(du -k "$state.sectors" | cut -f1)
-  [ "$used" -lt 65536 ] && ok "dvd+r dl: the emulated disc of 4.7 GB takes ${used} KiB on disk" ||
-    bad "dvd+r dl: the sector file takes ${used} KiB"
-  ;;
-esac
+state=$work/dvdprdl.state
+EMU_CONFIG="blank=dvdprdl state=$state"
+expect_exit 0 "dvd+r dl: burn an ISO of 2295200 sectors (past one layer)" -- \
+  emu "$DW" burn "$work/dl.iso" --drive "$EMU_DEVICE" --no-verify
+expect_stdout "(DVD+R/DL, " "dvd+r dl: written to the DVD+R DL"
+EMU_CONFIG="state=$state"
+emu "$DW" info "$EMU_DEVICE" >"$work/info.txt" 2>&1
+grep -q "^medium: *DVD+R DL, closed" "$work/info.txt" && grep -q "^capacity: 2295200 sectors" "$work/info.txt" &&
+  ok "dvd+r dl: info shows a closed DVD+R DL of the ISO's 2295200 sectors" ||
+  bad "dvd+r dl: info: $(grep -e '^medium' -e '^capacity' "$work/info.txt" | tr '\n' ' ')"
+same_file <(sectors_of 2295104 1) "$work/m1" \
+  "dvd+r dl: the marker past the first layer (sector 2295104) reads back"
+same_file <(sectors_of 2295199 1) "$work/m2" \
+  "dvd+r dl: the last sector reads back"
+same_file <(sectors_of 0 200) <(head -c $((200 * 2048)) "$work/dl.iso") \
+  "dvd+r dl: the ISO's first 200 sectors read back"
+if have xorriso >/dev/null; then
+  emu_tool xorriso -indev "$EMU_DEVICE" -toc >"$work/x.txt" 2>&1
+  grep -q "^Media current: DVD+R/DL" "$work/x.txt" && grep -q "2295200 data blocks" "$work/x.txt" &&
+    ok "dvd+r dl: xorriso -toc sees a DVD+R/DL of 2295200 data blocks" ||
+    bad "dvd+r dl: xorriso: $(grep -e '^Media' "$work/x.txt" | tr '\n' ' ')"
+fi
+used=$(du -k "$state.sectors" | cut -f1)
+[ "$used" -lt 65536 ] && ok "dvd+r dl: the emulated disc of 4.7 GB takes ${used} KiB on disk" ||
+  bad "dvd+r dl: the sector file takes ${used} KiB"
 
 # ---- refusals with both sizes -------------------------------------------------------------
 state=$work/dvdpr.state

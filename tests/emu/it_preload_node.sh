@@ -15,15 +15,11 @@ EMU_CONFIG="medium=$ISO vendor=DWTEST model=NODE-PROBE"
 emu test -b "$EMU_DEVICE" && ok "test -b: $EMU_DEVICE is a block device" \
   || bad "test -b: $EMU_DEVICE is not a block device"
 emu test -e /dev/sr1 && bad "/dev/sr1 appeared too" || ok "only the configured node exists"
-# stat(1) crashes under the ThreadSanitizer build of the preload (`have`
-# leaves it out there, preload_lib.sh); everywhere else it is checked.
-if have stat; then
-  got=$(emu stat -c '%F %t:%T %a' "$EMU_DEVICE" 2>&1)
-  [ "$got" = "block special file b:0 660" ] && ok "stat(1) (statx): block special, 11:0, mode 660" \
-    || bad "stat(1) says '$got'"
-  got=$(EMU_DEVICE=/dev/sr0,/dev/sr3 emu stat -c '%t:%T' /dev/sr3 2>&1)
-  [ "$got" = "b:3" ] && ok "DW_EMU_DEVICE list: /dev/sr3 is 11:3" || bad "/dev/sr3 is '$got'"
-fi
+got=$(emu stat -c '%F %t:%T %a' "$EMU_DEVICE" 2>&1)
+[ "$got" = "block special file b:0 660" ] && ok "stat(1) (statx): block special, 11:0, mode 660" \
+  || bad "stat(1) says '$got'"
+got=$(EMU_DEVICE=/dev/sr0,/dev/sr3 emu stat -c '%t:%T' /dev/sr3 2>&1)
+[ "$got" = "b:3" ] && ok "DW_EMU_DEVICE list: /dev/sr3 is 11:3" || bad "/dev/sr3 is '$got'"
 
 # ---- data through read() ------------------------------------------------------
 # cat, tail and head rather than dd: dd's aligned_alloc(4096, 2048) trips

@@ -42,9 +42,11 @@ same_rip() {
   for f in $files; do
     case $f in
     *.log | *.json | *.log.part)
+      # (the directory first: a speed's "[0-9.]*x" also matches the end of
+      # a mktemp name such as dw-it.9mgw5x)
       local drop='"(started|finished|seconds|command_line|log_sha256|speed[a-z_]*|elapsed[a-z_]*)":|^(started|finished|command|took|speed)|SHA-256 of the log'
-      grep -vE "$drop" "$work/$name-1/$f" | sed "s/[0-9.]*x\b//g; s/[0-9.]* s\b//g; s#$work/$name-1/#DIR/#g; s/after [0-9]* ms/after N ms/g" >"$work/$name.a"
-      grep -vE "$drop" "$work/$name-2/$f" | sed "s/[0-9.]*x\b//g; s/[0-9.]* s\b//g; s#$work/$name-2/#DIR/#g; s/after [0-9]* ms/after N ms/g" >"$work/$name.b"
+      grep -vE "$drop" "$work/$name-1/$f" | sed "s#$work/$name-1/#DIR/#g; s/[0-9.]*x\b//g; s/[0-9.]* s\b//g; s/after [0-9]* ms/after N ms/g" >"$work/$name.a"
+      grep -vE "$drop" "$work/$name-2/$f" | sed "s#$work/$name-2/#DIR/#g; s/[0-9.]*x\b//g; s/[0-9.]* s\b//g; s/after [0-9]* ms/after N ms/g" >"$work/$name.b"
       same_text "$work/$name.a" "$work/$name.b" "$name: $f the same (times aside)" ;;
     *.map) ;;  # saved by the clock: compared by what --resume makes of it
     *) same_file "$work/$name-1/$f" "$work/$name-2/$f" "$name: $f byte for byte" ;;

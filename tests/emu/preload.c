@@ -538,22 +538,6 @@ struct emu_fd {
     ino_t ino; /* is noticed when the number is reused for another file */
 };
 
-/* Under ThreadSanitizer the fd table's scans are not instrumented: TSan's
- * own symbolizer closes and reads files through these interposers while it
- * holds its report lock (the lock taken there is not recorded), and a
- * report raised from such a scan deadlocked the process ('discwright
- * drives' in integration.test_harness). */
-#if defined(__SANITIZE_THREAD__)
-#define EMU_NO_TSAN __attribute__((no_sanitize_thread))
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define EMU_NO_TSAN __attribute__((no_sanitize("thread")))
-#endif
-#endif
-#ifndef EMU_NO_TSAN
-#define EMU_NO_TSAN
-#endif
-
 static pthread_mutex_t g_fd_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct emu_fd g_fds[EMU_MAX_FDS];
 static int g_fd_count; /* read without the lock as a fast "no fake fds" test */
@@ -562,7 +546,7 @@ static void ofd_release(struct emu_ofd *o);
 
 /* Remove fd from the table (caller holds g_fd_lock); returns the ofd whose
  * reference the caller must drop, or NULL. */
-EMU_NO_TSAN static struct emu_ofd *fd_remove_locked(int fd)
+static struct emu_ofd *fd_remove_locked(int fd)
 {
     for (int i = 0; i < g_fd_count; i++)
         if (g_fds[i].fd == fd) {
@@ -574,7 +558,7 @@ EMU_NO_TSAN static struct emu_ofd *fd_remove_locked(int fd)
     return NULL;
 }
 
-EMU_NO_TSAN static void fd_forget(int fd)
+static void fd_forget(int fd)
 {
     struct emu_ofd *o;
 
@@ -618,7 +602,7 @@ static int fd_add(int fd, struct emu_ofd *o)
 
 /* The open file description behind fd, or NULL for an fd that is not an
  * emulated drive.  The caller holds a reference until ofd_release. */
-EMU_NO_TSAN static struct emu_ofd *fd_lookup(int fd)
+static struct emu_ofd *fd_lookup(int fd)
 {
     struct emu_ofd *o = NULL;
     dev_t dev = 0;

@@ -17,7 +17,10 @@ L=${FIX:+$FIX/libcdio/test/data} P=${FIX:+$FIX/libcdio-paranoia/test/data}
 # ASan runtime must come first in the initial library list (before
 # DT_NEEDED of the program, which LD_PRELOAD precedes), so it is preloaded
 # ahead of the library: discwright and third-party tools alike then run
-# with it.
+# with it.  Under ThreadSanitizer the library is built without TSan
+# (tests/emu/CMakeLists.txt) and goes in alone: it loads into discwright,
+# which brings the TSan runtime, and into third-party tools, which have
+# none.
 need_preload() {
   if [ -z "${DW_EMU_PRELOAD:-}" ] || [ ! -f "$DW_EMU_PRELOAD" ]; then
     skip_all "the preload library is not built (DW_EMU_PRELOAD='${DW_EMU_PRELOAD:-}')"
@@ -40,20 +43,6 @@ need_preload() {
     exit 1
   fi
 }
-
-# Under ThreadSanitizer the preload library is built with it and needs its
-# runtime; third-party tools, not built with TSan, crash under it (cdrskin
-# and xorriso with SIGSEGV, with or without libtsan preloaded first), so
-# the checks of every tool the scripts guard with `have` are left out
-# there, said once each, and the script ends with 77 (docs/testing.md).
-case ",${DW_SANITIZE:-}," in
-*,thread,*)
-  have() {
-    dw_left_out "$1" "$1 cannot run under the ThreadSanitizer build of the preload library (uninstrumented programs crash under it): its checks are left out"
-    return 1
-  }
-  ;;
-esac
 
 # emu CMD ARGS...: run CMD with the drive EMU_CONFIG describes at EMU_DEVICE.
 emu() {
