@@ -16,7 +16,8 @@
  * there) writes to the image, hashes and feeds to AccurateRip/EAC/CTDB, in
  * order, while paranoia reads and verifies on (as burst's read-ahead, the
  * reads and the audio checks run side by side).
- * Two batches of 64 sectors (300 KiB) are all the memory this adds. */
+ * A ring of BATCHES batches of 64 sectors (1.2 MiB) is all the memory
+ * this adds. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -165,8 +166,13 @@ static void paranoia_event(long inpos, paranoia_cb_mode_t mode)
 /* Sectors handed to the writer at a time: few enough write() calls and
  * hash updates, and a small copy.  */
 #define BATCH_SECTORS 64
+/* Batches in the ring: paranoia hands sectors over in bursts (a verified
+ * read block at a time), so two batches left the reading thread waiting
+ * on the writer; 8 (1.2 MiB) let both run on. */
+#define BATCHES 8
 
-/* The writer: buf[i] holds n[i] sectors from LBA lba[i] (n[i] 0: free).  The
+/* The writer: a ring of BATCHES batches; buf[i] holds n[i] sectors from
+ * LBA lba[i] (n[i] 0: free).  The
  * caller fills buf[fill]; the thread (if any) writes and hashes buf[next].
  * A write that fails is kept in write_errno; the thread then drops what
  * it is given, so the caller never waits on it, and the caller stops at
@@ -175,8 +181,8 @@ struct writer {
     struct dw__rip *r;
     FILE *fp;
     struct dw__hashset *hs;
-    uint8_t *buf[2];
-    int32_t n[2], lba[2];
+    uint8_t *buf[BATCHES];
+    int32_t n[BATCHES], lba[BATCHES];
     int fill, next;
     bool threaded, stop;
     int write_errno; /* 0, or the errno of the failed write */
@@ -214,7 +220,7 @@ static void *writer_main(void *arg)
         if (err)
             w->write_errno = err;
         w->n[i] = 0;
-        w->next ^= 1;
+        w->next = (w->next + 1) % BATCHES;
         pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
@@ -229,10 +235,11 @@ static int writer_start(struct writer *w, struct dw__rip *r, FILE *fp, struct dw
     w->r = r;
     w->fp = fp;
     w->hs = hs;
-    w->buf[0] = malloc(2 * (size_t)BATCH_SECTORS * DW_SECTOR_RAW_BYTES);
+    w->buf[0] = malloc(BATCHES * (size_t)BATCH_SECTORS * DW_SECTOR_RAW_BYTES);
     if (!w->buf[0])
         return dw__set_error(r->err, DW_ENOMEM, "out of memory");
-    w->buf[1] = w->buf[0] + (size_t)BATCH_SECTORS * DW_SECTOR_RAW_BYTES;
+    for (int i = 1; i < BATCHES; i++)
+        w->buf[i] = w->buf[0] + (size_t)i * BATCH_SECTORS * DW_SECTOR_RAW_BYTES;
     if (!dw__readahead_wanted(r->opts->threads))
         return 0;
     if (pthread_mutex_init(&w->mu, NULL) != 0)
@@ -250,7 +257,7 @@ static int writer_start(struct writer *w, struct dw__rip *r, FILE *fp, struct dw
     return 0;
 }
 
-/* Hand buf[fill]'s n sectors from lba on over and wait for the other
+/* Hand buf[fill]'s n sectors from lba on over and wait for the next
  * batch to be free (inline without a thread).  False when a write
  * failed. */
 static bool writer_submit(struct writer *w, int32_t lba, int32_t n)
@@ -264,12 +271,21 @@ static bool writer_submit(struct writer *w, int32_t lba, int32_t n)
     w->lba[w->fill] = lba;
     w->n[w->fill] = n;
     pthread_cond_broadcast(&w->cv);
-    w->fill ^= 1;
+    w->fill = (w->fill + 1) % BATCHES;
     while (w->n[w->fill])
         pthread_cond_wait(&w->cv, &w->mu);
     bool ok = !w->write_errno;
     pthread_mutex_unlock(&w->mu);
     return ok;
+}
+
+/* Whether a batch handed over is not yet written (caller holds mu). */
+static bool batches_pending(const struct writer *w)
+{
+    for (int i = 0; i < BATCHES; i++)
+        if (w->n[i])
+            return true;
+    return false;
 }
 
 /* Stop the thread: with drain, after it wrote every batch handed over;
@@ -279,7 +295,7 @@ static int writer_stop(struct writer *w, bool drain)
 {
     if (w->threaded) {
         pthread_mutex_lock(&w->mu);
-        while (drain && (w->n[0] || w->n[1]))
+        while (drain && batches_pending(w))
             pthread_cond_wait(&w->cv, &w->mu);
         w->stop = true;
         pthread_cond_broadcast(&w->cv);
@@ -290,7 +306,7 @@ static int writer_stop(struct writer *w, bool drain)
         w->threaded = false;
     }
     free(w->buf[0]);
-    w->buf[0] = w->buf[1] = NULL;
+    memset(w->buf, 0, sizeof(w->buf));
     return w->write_errno;
 }
 
