@@ -37,11 +37,12 @@
  * A model is created on the first open of its path and shared by all
  * threads; commands are serialised by a mutex per drive.
  *
- * Early calls: there is no constructor.  The real functions are resolved
- * with dlsym(RTLD_NEXT) on first use and the environment is read under
- * pthread_once by the first call that names a path, neither of which calls
- * back into this file, so calls made while the process starts (by another
- * library's constructor, or libasan's) are safe.
+ * Early calls: the real functions are resolved with dlsym(RTLD_NEXT) by a
+ * constructor, or on first use by a call that comes before it, and the
+ * environment is read under pthread_once by the first call that names a
+ * path, neither of which calls back into this file, so calls made while
+ * the process starts (by another library's constructor, or libasan's) are
+ * safe.
  *
  * Not intercepted: glibc-internal calls (realpath's own lstat, ...), raw
  * syscall(), static binaries, mmap of the fd, readdir of /dev (the node is
@@ -148,53 +149,69 @@ static void *resolve(void **slot, const char *name)
 #define REAL_SLOT(fn) static void *real_slot_##fn
 #define REAL(fn) ((__typeof__(&fn))resolve(&real_slot_##fn, #fn))
 
-REAL_SLOT(stat);
-REAL_SLOT(stat64);
-REAL_SLOT(lstat);
-REAL_SLOT(lstat64);
-REAL_SLOT(fstat);
-REAL_SLOT(fstat64);
-REAL_SLOT(fstatat);
-REAL_SLOT(fstatat64);
-REAL_SLOT(statx);
-REAL_SLOT(open);
-REAL_SLOT(open64);
-REAL_SLOT(openat);
-REAL_SLOT(openat64);
-REAL_SLOT(__open_2);
-REAL_SLOT(__open64_2);
-REAL_SLOT(__openat_2);
-REAL_SLOT(__openat64_2);
-REAL_SLOT(close);
-REAL_SLOT(dup);
-REAL_SLOT(dup2);
-REAL_SLOT(dup3);
-REAL_SLOT(fcntl);
-REAL_SLOT(fcntl64);
-REAL_SLOT(flock);
-REAL_SLOT(read);
-REAL_SLOT(__read_chk);
-REAL_SLOT(pread);
-REAL_SLOT(pread64);
-REAL_SLOT(__pread_chk);
-REAL_SLOT(__pread64_chk);
-REAL_SLOT(write);
-REAL_SLOT(pwrite);
-REAL_SLOT(pwrite64);
-REAL_SLOT(lseek);
-REAL_SLOT(lseek64);
-REAL_SLOT(ioctl);
-REAL_SLOT(access);
-REAL_SLOT(faccessat);
-REAL_SLOT(euidaccess);
-REAL_SLOT(eaccess);
-REAL_SLOT(realpath);
-REAL_SLOT(__realpath_chk);
-REAL_SLOT(canonicalize_file_name);
-REAL_SLOT(readlink);
-REAL_SLOT(fopen);
-REAL_SLOT(fopen64);
-REAL_SLOT(readlinkat);
+/* Every real function this file calls, as X(name). */
+#define REAL_FUNCTIONS(X) \
+    X(stat) \
+    X(stat64) \
+    X(lstat) \
+    X(lstat64) \
+    X(fstat) \
+    X(fstat64) \
+    X(fstatat) \
+    X(fstatat64) \
+    X(statx) \
+    X(open) \
+    X(open64) \
+    X(openat) \
+    X(openat64) \
+    X(__open_2) \
+    X(__open64_2) \
+    X(__openat_2) \
+    X(__openat64_2) \
+    X(close) \
+    X(dup) \
+    X(dup2) \
+    X(dup3) \
+    X(fcntl) \
+    X(fcntl64) \
+    X(flock) \
+    X(read) \
+    X(__read_chk) \
+    X(pread) \
+    X(pread64) \
+    X(__pread_chk) \
+    X(__pread64_chk) \
+    X(write) \
+    X(pwrite) \
+    X(pwrite64) \
+    X(lseek) \
+    X(lseek64) \
+    X(ioctl) \
+    X(access) \
+    X(faccessat) \
+    X(euidaccess) \
+    X(eaccess) \
+    X(realpath) \
+    X(__realpath_chk) \
+    X(canonicalize_file_name) \
+    X(readlink) \
+    X(fopen) \
+    X(fopen64) \
+    X(readlinkat)
+#define REAL_SLOT_DEFINE(fn) REAL_SLOT(fn);
+REAL_FUNCTIONS(REAL_SLOT_DEFINE)
+
+/* All of them resolved as the library loads (calls made before that
+ * still resolve on first use): a ThreadSanitizer report symbolizes its
+ * stacks by opening /proc/self/exe through our open(), and a first
+ * dlsym() there frees dlerror state inside TSan's allocator while it
+ * holds that allocator's lock (a self-deadlock seen in `discwright
+ * drives` under TSan). */
+#define REAL_RESOLVE(fn) resolve(&real_slot_##fn, #fn);
+__attribute__((constructor)) static void resolve_all(void)
+{
+    REAL_FUNCTIONS(REAL_RESOLVE)
+}
 
 /* The compiler may drop NULL checks on arguments glibc declares nonnull;
  * callers can still pass NULL (and expect EFAULT from the real call). */
